@@ -1,0 +1,412 @@
+package fingerprint
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"math/bits"
+	"slices"
+	"time"
+	"unsafe"
+
+	"github.com/cespare/xxhash/v2"
+)
+
+// Pattern is one byte string to find. Value is read during Build and never
+// retained: the Index keeps only keyed fingerprints and filter bits.
+type Pattern struct {
+	Value []byte
+	// ID is returned in every Match of this pattern; the caller maps it to
+	// a secret and an encoding.
+	ID uint32
+}
+
+// Match is one occurrence of a pattern: text[Start:End] equals the pattern
+// (up to the 2^-64 chance of a fingerprint collision).
+type Match struct {
+	Start, End int
+	ID         uint32
+}
+
+// MinPatternLen is the shortest pattern an Index accepts.
+const MinPatternLen = 4
+
+// MaxPatternLen is the longest pattern an Index accepts.
+const MaxPatternLen = math.MaxUint16
+
+// Index is an immutable multi-pattern matcher. It is safe for concurrent use
+// by any number of goroutines. The zero value and nil are valid, empty indexes.
+type Index struct {
+	classes  []class // scanned in order; at most two (short and long)
+	patterns int
+	minLen   int
+	maxLen   int
+	build    time.Duration
+}
+
+// class holds the patterns whose lengths share one q-gram size and stride.
+// See the package documentation for the algorithm.
+type class struct {
+	q      int // gram size in bytes: 4 or 8
+	stride int // sampling step s; grams at pattern offsets 0..s-1 are in the filter
+	minLen int // shortest pattern in the class
+
+	// filter is a blocked bit filter over keyed hashes of q-grams: each gram
+	// sets two bits in one 64-bit word.
+	filter []uint64
+	fkey   uint64
+	fshift uint // 64 - log2(len(filter))
+
+	// The prefix table: patterns bucketed by a keyed hash of their first q
+	// bytes, in CSR form (bucket b holds entries[offsets[b]:offsets[b+1]]).
+	pkey    uint64
+	pshift  uint
+	offsets []uint32
+	entries []entry
+	fpSeed  uint64
+}
+
+// entry describes one pattern without its bytes.
+type entry struct {
+	fp     uint64 // seeded xxhash of the whole pattern
+	tag    uint32 // low bits of the prefix hash, to skip most non-candidates without hashing
+	length uint32
+	id     uint32
+}
+
+const (
+	shortLimit = 16 // patterns shorter than this go to the q=4 class
+	maxStride  = 16 // more grams per pattern cost filter bits for little speed
+	filterBits = 16 // filter bits per inserted gram (two set per gram)
+	minWords   = 8
+	mulK       = 0x9E3779B97F4A7C15
+)
+
+// Build returns an Index over patterns. Patterns must be between
+// MinPatternLen and MaxPatternLen bytes long; duplicate values should be
+// removed by the caller (each occurrence is reported once per pattern).
+func Build(patterns []Pattern) (*Index, error) {
+	start := time.Now()
+	ix := &Index{patterns: len(patterns)}
+	if len(patterns) == 0 {
+		return ix, nil
+	}
+	var short, long []int
+	ix.minLen = math.MaxInt
+	for i, p := range patterns {
+		n := len(p.Value)
+		if n < MinPatternLen || n > MaxPatternLen {
+			return nil, fmt.Errorf("fingerprint: pattern %d (id %d) has length %d, want %d..%d", i, p.ID, n, MinPatternLen, MaxPatternLen)
+		}
+		ix.minLen = min(ix.minLen, n)
+		ix.maxLen = max(ix.maxLen, n)
+		if n < shortLimit {
+			short = append(short, i)
+		} else {
+			long = append(long, i)
+		}
+	}
+	if len(patterns) > math.MaxUint32-1 {
+		return nil, errors.New("fingerprint: too many patterns")
+	}
+	// The long class first: it is the common case, and Contains can stop
+	// early.
+	if len(long) > 0 {
+		ix.classes = append(ix.classes, buildClass(patterns, long, 8))
+	}
+	if len(short) > 0 {
+		ix.classes = append(ix.classes, buildClass(patterns, short, 4))
+	}
+	ix.build = time.Since(start)
+	return ix, nil
+}
+
+func randomKey() uint64 {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		// crypto/rand never fails on supported platforms; fall back to the
+		// clock rather than a constant.
+		return uint64(time.Now().UnixNano()) * mulK
+	}
+	return binary.LittleEndian.Uint64(b[:])
+}
+
+func buildClass(patterns []Pattern, members []int, q int) class {
+	c := class{q: q, fkey: randomKey(), pkey: randomKey(), fpSeed: randomKey(), minLen: math.MaxInt}
+	for _, i := range members {
+		c.minLen = min(c.minLen, len(patterns[i].Value))
+	}
+	c.stride = min(c.minLen-q+1, maxStride)
+
+	// Filter: a power of two number of words, about filterBits per gram.
+	grams := len(members) * c.stride
+	words := max(minWords, 1<<bits.Len(uint(grams*filterBits/64)))
+	c.filter = make([]uint64, words)
+	c.fshift = uint(64 - bits.TrailingZeros(uint(words)))
+
+	// Prefix table with about one bucket per pattern.
+	buckets := 1 << bits.Len(uint(len(members)))
+	c.pshift = uint(64 - bits.TrailingZeros(uint(buckets)))
+	c.offsets = make([]uint32, buckets+1)
+	hashes := make([]uint64, len(members))
+	for k, i := range members {
+		v := patterns[i].Value
+		for o := 0; o < c.stride; o++ {
+			c.insert(load(v[o:], q))
+		}
+		h := c.prefixHash(load(v, q))
+		hashes[k] = h
+		c.offsets[(h>>c.pshift)+1]++
+	}
+	for b := 1; b <= buckets; b++ {
+		c.offsets[b] += c.offsets[b-1]
+	}
+	c.entries = make([]entry, len(members))
+	fill := slices.Clone(c.offsets[:buckets])
+	for k, i := range members {
+		p := patterns[i]
+		b := hashes[k] >> c.pshift
+		c.entries[fill[b]] = entry{
+			fp:     c.fingerprint(p.Value),
+			tag:    uint32(hashes[k]),
+			length: uint32(len(p.Value)),
+			id:     p.ID,
+		}
+		fill[b]++
+	}
+	return c
+}
+
+// load reads q (4 or 8) bytes little-endian.
+func load(b []byte, q int) uint64 {
+	if q == 8 {
+		return binary.LittleEndian.Uint64(b)
+	}
+	return uint64(binary.LittleEndian.Uint32(b))
+}
+
+func (c *class) insert(g uint64) {
+	h := (g ^ c.fkey) * mulK
+	c.filter[h>>c.fshift] |= filterMask(h, c.fshift)
+}
+
+// filterMask picks two bits from the twelve hash bits just below the word
+// index: the high bits of a multiplicative hash depend on every input bit.
+func filterMask(h uint64, fshift uint) uint64 {
+	return 1<<((h>>(fshift-6))&63) | 1<<((h>>(fshift-12))&63)
+}
+
+// prefixHash is a keyed avalanche hash (murmur3's finalizer) of a gram, so
+// that the stored tags reveal nothing useful about the gram.
+func (c *class) prefixHash(g uint64) uint64 {
+	h := g ^ c.pkey
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return h
+}
+
+func (c *class) fingerprint(b []byte) uint64 {
+	var d xxhash.Digest
+	d.ResetWithSeed(c.fpSeed)
+	d.Write(b)
+	return d.Sum64()
+}
+
+// Len reports the number of patterns.
+func (ix *Index) Len() int {
+	if ix == nil {
+		return 0
+	}
+	return ix.patterns
+}
+
+// MinLen and MaxLen report the shortest and longest pattern lengths (0 when
+// empty).
+func (ix *Index) MinLen() int {
+	if ix == nil {
+		return 0
+	}
+	return ix.minLen
+}
+
+// MaxLen reports the longest pattern length (0 when empty). A streaming
+// scanner must hold back at most MaxLen()-1 bytes.
+func (ix *Index) MaxLen() int {
+	if ix == nil {
+		return 0
+	}
+	return ix.maxLen
+}
+
+// BuildTime reports how long Build took.
+func (ix *Index) BuildTime() time.Duration {
+	if ix == nil {
+		return 0
+	}
+	return ix.build
+}
+
+// MemoryBytes reports the heap memory held by the index structures.
+func (ix *Index) MemoryBytes() int {
+	if ix == nil {
+		return 0
+	}
+	n := int(unsafe.Sizeof(*ix))
+	for _, c := range ix.classes {
+		n += int(unsafe.Sizeof(c)) + 8*len(c.filter) + 4*len(c.offsets) + int(unsafe.Sizeof(entry{}))*len(c.entries)
+	}
+	return n
+}
+
+// Find appends every occurrence of every pattern in text to dst and returns
+// it. Matches are in no particular order and may overlap. Find allocates
+// only when dst must grow.
+func (ix *Index) Find(dst []Match, text []byte) []Match {
+	if ix == nil {
+		return dst
+	}
+	for i := range ix.classes {
+		c := &ix.classes[i]
+		if len(text) < c.minLen {
+			continue
+		}
+		if c.q == 8 {
+			dst = c.scan8(dst, text, false)
+		} else {
+			dst = c.scan4(dst, text, false)
+		}
+	}
+	return dst
+}
+
+// Contains reports whether any pattern occurs in text. It never allocates.
+func (ix *Index) Contains(text []byte) bool {
+	if ix == nil {
+		return false
+	}
+	var buf [1]Match
+	for i := range ix.classes {
+		c := &ix.classes[i]
+		if len(text) < c.minLen {
+			continue
+		}
+		var m []Match
+		if c.q == 8 {
+			m = c.scan8(buf[:0], text, true)
+		} else {
+			m = c.scan4(buf[:0], text, true)
+		}
+		if len(m) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// scan8 samples text every stride bytes, tests the 8-gram there against the
+// filter, and verifies the few positions that pass.
+func (c *class) scan8(dst []Match, text []byte, first bool) []Match {
+	n := len(text)
+	s := c.stride
+	filter := c.filter
+	fkey, fshift := c.fkey, c.fshift
+	base := unsafe.Pointer(unsafe.SliceData(text))
+	last := n - 8
+	p := 0
+	// Four samples per iteration: independent loads let the CPU overlap
+	// filter cache misses.
+	for ; p+3*s <= last; p += 4 * s {
+		g0 := *(*uint64)(unsafe.Add(base, p))
+		g1 := *(*uint64)(unsafe.Add(base, p+s))
+		g2 := *(*uint64)(unsafe.Add(base, p+2*s))
+		g3 := *(*uint64)(unsafe.Add(base, p+3*s))
+		h0 := (g0 ^ fkey) * mulK
+		h1 := (g1 ^ fkey) * mulK
+		h2 := (g2 ^ fkey) * mulK
+		h3 := (g3 ^ fkey) * mulK
+		m0, m1, m2, m3 := filterMask(h0, fshift), filterMask(h1, fshift), filterMask(h2, fshift), filterMask(h3, fshift)
+		hit0 := filter[h0>>fshift]&m0 == m0
+		hit1 := filter[h1>>fshift]&m1 == m1
+		hit2 := filter[h2>>fshift]&m2 == m2
+		hit3 := filter[h3>>fshift]&m3 == m3
+		if hit0 || hit1 || hit2 || hit3 {
+			for k, hit := range [4]bool{hit0, hit1, hit2, hit3} {
+				if hit {
+					dst = c.verify(dst, text, p+k*s)
+					if first && len(dst) > 0 {
+						return dst
+					}
+				}
+			}
+		}
+	}
+	for ; p <= last; p += s {
+		g := *(*uint64)(unsafe.Add(base, p))
+		h := (g ^ fkey) * mulK
+		m := filterMask(h, fshift)
+		if filter[h>>fshift]&m == m {
+			dst = c.verify(dst, text, p)
+			if first && len(dst) > 0 {
+				return dst
+			}
+		}
+	}
+	return dst
+}
+
+// scan4 is scan8 for the short-pattern class (4-byte grams).
+func (c *class) scan4(dst []Match, text []byte, first bool) []Match {
+	n := len(text)
+	s := c.stride
+	filter := c.filter
+	fkey, fshift := c.fkey, c.fshift
+	base := unsafe.Pointer(unsafe.SliceData(text))
+	for p := 0; p <= n-4; p += s {
+		g := uint64(*(*uint32)(unsafe.Add(base, p)))
+		h := (g ^ fkey) * mulK
+		m := filterMask(h, fshift)
+		if filter[h>>fshift]&m == m {
+			dst = c.verify(dst, text, p)
+			if first && len(dst) > 0 {
+				return dst
+			}
+		}
+	}
+	return dst
+}
+
+// verify checks every pattern start that a filter hit at sample p could
+// mean: p-o for o in [0, stride).
+func (c *class) verify(dst []Match, text []byte, p int) []Match {
+	n := len(text)
+	for o := 0; o < c.stride; o++ {
+		st := p - o
+		if st < 0 {
+			break
+		}
+		if st+c.minLen > n {
+			continue
+		}
+		h := c.prefixHash(load(text[st:], c.q))
+		b := h >> c.pshift
+		tag := uint32(h)
+		for _, e := range c.entries[c.offsets[b]:c.offsets[b+1]] {
+			if e.tag != tag {
+				continue
+			}
+			end := st + int(e.length)
+			if end > n {
+				continue
+			}
+			if c.fingerprint(text[st:end]) == e.fp {
+				dst = append(dst, Match{Start: st, End: end, ID: e.id})
+			}
+		}
+	}
+	return dst
+}

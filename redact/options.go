@@ -1,0 +1,205 @@
+package redact
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Encoding is a family of encoded forms under which a secret is protected.
+// Encodings combine as a bit set.
+type Encoding uint16
+
+// The encoding families. Each covers the variants real services produce; see
+// DESIGN.md ("Matching semantics").
+const (
+	// Raw is the value itself (and, for multi-line values, each line).
+	Raw Encoding = 1 << iota
+	// JSON is JSON string escaping: plain, \uXXXX for non-ASCII, Go's
+	// HTML-safe \u003c \u003e \u0026, escaped \/, and a second level of
+	// escaping (JSON inside a JSON string).
+	JSON
+	// URL is URL query and path escaping, upper and lower case hex.
+	URL
+	// Base64 is standard and URL-safe base64, padded or not, at all three
+	// byte alignments (so base64("user:"+password) is caught).
+	Base64
+	// Hex is lower and upper case hex.
+	Hex
+	// HTML is XML/HTML entity escaping (&lt; &#34; &quot; &#39; &apos; ...).
+	HTML
+	// Shell is shell single-quote escaping ('\'' and '"'"').
+	Shell
+
+	encodingEnd
+)
+
+// AllEncodings is every encoding family; it is the default.
+const AllEncodings = encodingEnd - 1
+
+var encodingNames = [...]string{"raw", "json", "url", "base64", "hex", "html", "shell"}
+
+// NumEncodings is the number of encoding families.
+const NumEncodings = len(encodingNames)
+
+// String returns the family name ("base64"), or a "|"-joined list for a set.
+func (e Encoding) String() string {
+	if e == 0 {
+		return "none"
+	}
+	var parts []string
+	for i, n := range encodingNames {
+		if e&(1<<i) != 0 {
+			parts = append(parts, n)
+		}
+	}
+	return strings.Join(parts, "|")
+}
+
+// index returns the position of a single-family Encoding in encodingNames.
+func (e Encoding) index() int {
+	for i := range encodingNames {
+		if e == 1<<i {
+			return i
+		}
+	}
+	return -1
+}
+
+// ParseEncodings parses a comma-separated list of family names ("raw,json,
+// base64") or "all".
+func ParseEncodings(s string) (Encoding, error) {
+	var e Encoding
+	for _, f := range strings.Split(s, ",") {
+		f = strings.ToLower(strings.TrimSpace(f))
+		if f == "" {
+			continue
+		}
+		if f == "all" {
+			e |= AllEncodings
+			continue
+		}
+		found := false
+		for i, n := range encodingNames {
+			if n == f {
+				e |= 1 << i
+				found = true
+			}
+		}
+		if !found {
+			return 0, fmt.Errorf("redact: unknown encoding %q (want one of %s, all)", f, strings.Join(encodingNames[:], ", "))
+		}
+	}
+	if e == 0 {
+		return 0, errors.New("redact: no encoding selected")
+	}
+	return e, nil
+}
+
+// DefaultMinLength is the shortest value indexed unless WithMinLength says
+// otherwise.
+const DefaultMinLength = 8
+
+// minMinLength is the floor for WithMinLength: shorter values would match
+// ordinary text everywhere.
+const minMinLength = 4
+
+// DefaultReplacement is the default replacement template.
+const DefaultReplacement = "[REDACTED:{name}]"
+
+// DefaultCredentialKeys are the substrings (case-insensitive) that mark a key
+// of a JSON object secret as credential-like.
+var DefaultCredentialKeys = []string{
+	"password", "passwd", "pwd", "pass", "secret", "token", "key", "credential",
+	"private", "auth", "cert", "signature", "session", "cookie", "dsn",
+	"connection_string", "connectionstring",
+}
+
+// JSONPolicy says which fields of a JSON object secret are protected.
+type JSONPolicy struct {
+	// AllFields protects every scalar field, not just credential-like ones.
+	AllFields bool
+	// CredentialKeys are case-insensitive substrings that make a key
+	// credential-like; nil means DefaultCredentialKeys.
+	CredentialKeys []string
+	// WholeValue also protects the raw JSON document as one value.
+	WholeValue bool
+	// Disabled treats JSON object secrets as plain strings.
+	Disabled bool
+}
+
+type options struct {
+	minLength   int
+	encodings   Encoding
+	replacement string
+	hashKey     []byte
+	json        JSONPolicy
+}
+
+func defaultOptions() options {
+	return options{
+		minLength:   DefaultMinLength,
+		encodings:   AllEncodings,
+		replacement: DefaultReplacement,
+		hashKey:     []byte("hush-default-name-key"),
+	}
+}
+
+// Option configures a Redactor.
+type Option func(*options) error
+
+// WithMinLength sets the shortest value (in bytes, after trimming
+// whitespace) that is indexed; shorter values are skipped and reported.
+// Values below 4 are refused.
+func WithMinLength(n int) Option {
+	return func(o *options) error {
+		if n < minMinLength {
+			return fmt.Errorf("redact: minimum length %d is below %d", n, minMinLength)
+		}
+		o.minLength = n
+		return nil
+	}
+}
+
+// WithEncodings selects the encoding families to protect. Raw is always
+// included.
+func WithEncodings(e Encoding) Option {
+	return func(o *options) error {
+		if e&^AllEncodings != 0 {
+			return fmt.Errorf("redact: unknown encoding bits %#x", uint16(e&^AllEncodings))
+		}
+		o.encodings = e | Raw
+		return nil
+	}
+}
+
+// WithReplacement sets the replacement template. "{name}" expands to the
+// secret's name, "{hash}" to a keyed fingerprint of the name (16 hex digits)
+// for those who don't want names in their logs. Anything else is literal.
+func WithReplacement(template string) Option {
+	return func(o *options) error {
+		o.replacement = template
+		return nil
+	}
+}
+
+// WithHashKey sets the key of the "{hash}" fingerprint. Without it a fixed
+// project-wide key is used, so hashes are stable across processes but not
+// private.
+func WithHashKey(key []byte) Option {
+	return func(o *options) error {
+		if len(key) == 0 {
+			return errors.New("redact: empty hash key")
+		}
+		o.hashKey = append([]byte(nil), key...)
+		return nil
+	}
+}
+
+// WithJSONPolicy sets how JSON object secrets are split into fields.
+func WithJSONPolicy(p JSONPolicy) Option {
+	return func(o *options) error {
+		o.json = p
+		return nil
+	}
+}

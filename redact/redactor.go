@@ -1,0 +1,282 @@
+package redact
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	"github.com/hushlog/hush/fingerprint"
+)
+
+// Redactor finds and replaces the values of a set of secrets, raw or
+// encoded, in arbitrary bytes. It is safe for concurrent use: Scrub and its
+// relatives do one atomic load and never lock, while Set and Add rebuild the
+// index off the hot path and publish it with an atomic swap, so a reader
+// sees either the old set or the new one, never a mix.
+type Redactor struct {
+	opts options
+	cur  atomic.Pointer[snapshot]
+
+	buildMu sync.Mutex // serializes Set and Add
+	base    []Secret
+	added   map[Secret]struct{}
+
+	statsMu  sync.Mutex
+	counters map[string]*counters
+}
+
+// New returns an empty Redactor configured by opts. It scrubs nothing until
+// Set or Add gives it secrets.
+func New(opts ...Option) (*Redactor, error) {
+	o := defaultOptions()
+	for _, opt := range opts {
+		if err := opt(&o); err != nil {
+			return nil, err
+		}
+	}
+	r := &Redactor{opts: o, added: map[Secret]struct{}{}, counters: map[string]*counters{}}
+	r.cur.Store(&snapshot{built: time.Now()})
+	return r, nil
+}
+
+// Set replaces the set of secrets (values added with Add stay) and swaps in
+// a new index built from it. Values that fail the policy (too short, common
+// words) are skipped and reported by name in Stats().Skipped. On error the
+// previous index stays in place.
+func (r *Redactor) Set(secrets []Secret) error {
+	r.buildMu.Lock()
+	defer r.buildMu.Unlock()
+	base := append([]Secret(nil), secrets...)
+	if err := r.rebuild(base); err != nil {
+		return err
+	}
+	r.base = base
+	return nil
+}
+
+// Add protects further secrets in addition to the current set, and keeps
+// protecting them across later calls to Set. It is how values an
+// application reads itself (through a provider Cache) join the index.
+// Adding secrets already present costs a map lookup and no rebuild.
+func (r *Redactor) Add(secrets ...Secret) error {
+	r.buildMu.Lock()
+	defer r.buildMu.Unlock()
+	var fresh []Secret
+	for _, s := range secrets {
+		if _, ok := r.added[s]; !ok {
+			fresh = append(fresh, s)
+		}
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	for _, s := range fresh {
+		r.added[s] = struct{}{}
+	}
+	if err := r.rebuild(r.base); err != nil {
+		for _, s := range fresh {
+			delete(r.added, s)
+		}
+		return err
+	}
+	return nil
+}
+
+func (r *Redactor) rebuild(base []Secret) error {
+	all := base
+	if len(r.added) > 0 {
+		all = make([]Secret, 0, len(base)+len(r.added))
+		all = append(all, base...)
+		for s := range r.added {
+			all = append(all, s)
+		}
+	}
+	snap, err := r.build(all)
+	if err != nil {
+		return err
+	}
+	r.cur.Store(snap)
+	return nil
+}
+
+// Replacement returns the replacement text for a secret name, as the
+// template renders it. Front ends use it when they redact a value whole
+// (a field whose key says it is a password).
+func (r *Redactor) Replacement(name string) string { return r.render(name) }
+
+// Contains reports whether src holds any protected form of any secret. It
+// never allocates.
+func (r *Redactor) Contains(src []byte) bool {
+	return r.cur.Load().idx.Contains(src)
+}
+
+// Match is one redacted span of the input: src[Start:End] is replaced.
+// Overlapping and adjacent occurrences are merged into one Match, named
+// after the longest of them.
+type Match struct {
+	Start, End int
+	Name       string
+	Encoding   Encoding
+}
+
+// Find returns the spans Scrub would replace, in order. It never returns a
+// value, only positions and names.
+func (r *Redactor) Find(src []byte) []Match {
+	s := r.cur.Load()
+	var sb [8]span
+	spans := s.spans(sb[:0], src)
+	if len(spans) == 0 {
+		return nil
+	}
+	out := make([]Match, len(spans))
+	for i, sp := range spans {
+		out[i] = Match{Start: sp.start, End: sp.end, Name: s.secs[sp.sec].name, Encoding: sp.enc}
+	}
+	return out
+}
+
+// Scrub appends src to dst with every protected span replaced, and returns
+// the extended slice. dst and src must not overlap. On text without secrets
+// Scrub makes no allocation beyond growing dst.
+func (r *Redactor) Scrub(dst, src []byte) []byte {
+	s := r.cur.Load()
+	var sb [8]span
+	spans := s.spans(sb[:0], src)
+	return s.replace(dst, src, spans)
+}
+
+// ScrubString returns s with every protected span replaced. When s holds
+// no secret it returns s itself without allocating.
+func (r *Redactor) ScrubString(s string) string {
+	snap := r.cur.Load()
+	src := unsafe.Slice(unsafe.StringData(s), len(s))
+	var sb [8]span
+	spans := snap.spans(sb[:0], src)
+	if len(spans) == 0 {
+		return s
+	}
+	out := snap.replace(make([]byte, 0, len(s)+32*len(spans)), src, spans)
+	return unsafe.String(unsafe.SliceData(out), len(out))
+}
+
+// span is one merged redaction.
+type span struct {
+	start, end int
+	sec        uint32
+	enc        Encoding
+	length     int // of the longest match in the span
+}
+
+// spans finds the matches in text, widens base64 cores by their partial
+// characters, and merges overlapping and adjacent ones, in order.
+func (s *snapshot) spans(dst []span, text []byte) []span {
+	if s.idx == nil {
+		return dst
+	}
+	var mb [8]fingerprint.Match
+	ms := s.idx.Find(mb[:0], text)
+	if len(ms) == 0 {
+		return dst
+	}
+	raw := dst
+	for _, m := range ms {
+		p := s.pats[m.ID]
+		a, b := m.Start, m.End
+		if p.extLeft && a > 0 && isBase64Char(text[a-1], p.url) {
+			a--
+		}
+		if p.extRight && b < len(text) && isBase64Char(text[b], p.url) {
+			b++
+		}
+		raw = append(raw, span{start: a, end: b, sec: p.sec, enc: p.enc, length: m.End - m.Start})
+	}
+	// Insertion sort: few matches, and it keeps the stack buffer on the
+	// stack.
+	for i := 1; i < len(raw); i++ {
+		for j := i; j > 0 && less(raw[j], raw[j-1]); j-- {
+			raw[j], raw[j-1] = raw[j-1], raw[j]
+		}
+	}
+	out := raw[:1]
+	for _, sp := range raw[1:] {
+		cur := &out[len(out)-1]
+		if sp.start <= cur.end {
+			cur.end = max(cur.end, sp.end)
+			if sp.length > cur.length {
+				cur.sec, cur.enc, cur.length = sp.sec, sp.enc, sp.length
+			}
+			continue
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
+func less(a, b span) bool {
+	if a.start != b.start {
+		return a.start < b.start
+	}
+	return a.length > b.length
+}
+
+// replace writes src to dst with spans replaced, and counts them.
+func (s *snapshot) replace(dst, src []byte, spans []span) []byte {
+	prev := 0
+	for _, sp := range spans {
+		dst = append(dst, src[prev:sp.start]...)
+		sec := &s.secs[sp.sec]
+		dst = append(dst, sec.repl...)
+		sec.counters[sp.enc.index()].Add(1)
+		prev = sp.end
+	}
+	return append(dst, src[prev:]...)
+}
+
+// Stats describes the current index and the redactions made so far.
+type Stats struct {
+	// Secrets is the number of names indexed (JSON fields count apart).
+	Secrets int
+	// Patterns is the number of distinct byte strings indexed (every
+	// encoded form of every value).
+	Patterns int
+	// IndexBytes is the memory held by the index.
+	IndexBytes int
+	// BuildTime is how long the last build took; BuiltAt when it finished.
+	BuildTime time.Duration
+	BuiltAt   time.Time
+	// Skipped lists what the last build did not index, by name.
+	Skipped []Skipped
+	// Matches counts redactions by secret name and encoding family name,
+	// since the Redactor was created.
+	Matches map[string]map[string]uint64
+}
+
+// Stats returns a snapshot of the Redactor's statistics.
+func (r *Redactor) Stats() Stats {
+	s := r.cur.Load()
+	st := Stats{
+		Secrets:    s.secrets,
+		Patterns:   s.idx.Len(),
+		IndexBytes: s.idx.MemoryBytes(),
+		BuildTime:  s.duration,
+		BuiltAt:    s.built.Add(s.duration),
+		Skipped:    append([]Skipped(nil), s.skipped...),
+		Matches:    map[string]map[string]uint64{},
+	}
+	r.statsMu.Lock()
+	defer r.statsMu.Unlock()
+	for name, c := range r.counters {
+		for i := range c {
+			if n := c[i].Load(); n > 0 {
+				m := st.Matches[name]
+				if m == nil {
+					m = map[string]uint64{}
+					st.Matches[name] = m
+				}
+				m[encodingNames[i]] = n
+			}
+		}
+	}
+	return st
+}
