@@ -1,0 +1,261 @@
+package fingerprint
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"unsafe"
+)
+
+// naive finds every occurrence of every pattern by brute force.
+func naive(patterns []Pattern, text []byte) []Match {
+	var out []Match
+	for _, p := range patterns {
+		for i := 0; i+len(p.Value) <= len(text); i++ {
+			if bytes.Equal(text[i:i+len(p.Value)], p.Value) {
+				out = append(out, Match{Start: i, End: i + len(p.Value), ID: p.ID})
+			}
+		}
+	}
+	return sorted(out)
+}
+
+func sorted(ms []Match) []Match {
+	slices.SortFunc(ms, func(a, b Match) int {
+		if a.Start != b.Start {
+			return a.Start - b.Start
+		}
+		if a.End != b.End {
+			return a.End - b.End
+		}
+		return int(a.ID) - int(b.ID)
+	})
+	return ms
+}
+
+func randBytes(rng *rand.Rand, n int, alphabet string) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alphabet[rng.IntN(len(alphabet))]
+	}
+	return b
+}
+
+func TestFindMatchesNaive(t *testing.T) {
+	// A small alphabet makes overlaps, repeats and near misses common.
+	for _, alphabet := range []string{"ab", "abc", "abcdefghijklmnopqrstuvwxyz0123456789"} {
+		for _, lens := range [][2]int{{4, 8}, {4, 40}, {12, 20}, {16, 64}, {30, 31}} {
+			t.Run(fmt.Sprintf("%d-%v", len(alphabet), lens), func(t *testing.T) {
+				rng := rand.New(rand.NewPCG(uint64(len(alphabet)), uint64(lens[0]*100+lens[1])))
+				for round := 0; round < 20; round++ {
+					seen := map[string]bool{}
+					var ps []Pattern
+					for len(ps) < 1+rng.IntN(30) {
+						v := randBytes(rng, lens[0]+rng.IntN(lens[1]-lens[0]+1), alphabet)
+						if seen[string(v)] {
+							continue
+						}
+						seen[string(v)] = true
+						ps = append(ps, Pattern{Value: v, ID: uint32(len(ps))})
+					}
+					text := randBytes(rng, rng.IntN(400), alphabet)
+					for k := 0; k < 5; k++ { // plant some occurrences
+						p := ps[rng.IntN(len(ps))].Value
+						at := rng.IntN(len(text) + 1)
+						text = append(text[:at], append(append([]byte(nil), p...), text[at:]...)...)
+					}
+					want := naive(ps, text)
+					ix, err := Build(ps)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got := sorted(ix.Find(nil, text))
+					if !slices.Equal(got, want) {
+						t.Fatalf("round %d: Find = %v, want %v", round, got, want)
+					}
+					if ix.Contains(text) != (len(want) > 0) {
+						t.Fatalf("round %d: Contains = %v, want %v", round, !(len(want) > 0), len(want) > 0)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestEdges(t *testing.T) {
+	p := []byte("0123456789abcdefXYZ")
+	ix, err := Build([]Pattern{{Value: p, ID: 7}, {Value: []byte("tiny"), ID: 8}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text string
+		want int
+	}{
+		{"", 0},
+		{"tin", 0},
+		{"tiny", 1},
+		{string(p), 1},
+		{string(p[:len(p)-1]), 0},
+		{"x" + string(p), 1},
+		{string(p) + "x", 1},
+		{string(p) + string(p), 2},
+		{"tinytiny", 2},
+		{string(p[1:]), 0},
+	} {
+		if got := len(ix.Find(nil, []byte(tc.text))); got != tc.want {
+			t.Errorf("Find(%q): %d matches, want %d", tc.text, got, tc.want)
+		}
+	}
+	var empty *Index
+	if empty.Find(nil, p) != nil || empty.Contains(p) || empty.Len() != 0 {
+		t.Error("nil index found something")
+	}
+	if _, err := Build([]Pattern{{Value: []byte("abc")}}); err == nil {
+		t.Error("Build accepted a 3-byte pattern")
+	}
+}
+
+// dump returns every byte the index structures hold.
+func (ix *Index) dump() []byte {
+	var b []byte
+	raw := func(p unsafe.Pointer, n int) { b = append(b, unsafe.Slice((*byte)(p), n)...) }
+	raw(unsafe.Pointer(ix), int(unsafe.Sizeof(*ix)))
+	for i := range ix.classes {
+		c := &ix.classes[i]
+		raw(unsafe.Pointer(c), int(unsafe.Sizeof(*c)))
+		if len(c.filter) > 0 {
+			raw(unsafe.Pointer(&c.filter[0]), 8*len(c.filter))
+		}
+		if len(c.offsets) > 0 {
+			raw(unsafe.Pointer(&c.offsets[0]), 4*len(c.offsets))
+		}
+		if len(c.entries) > 0 {
+			raw(unsafe.Pointer(&c.entries[0]), int(unsafe.Sizeof(entry{}))*len(c.entries))
+		}
+	}
+	return b
+}
+
+func TestIndexHoldsNoPlaintext(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var ps []Pattern
+	for i := 0; i < 2000; i++ {
+		ps = append(ps, Pattern{Value: randBytes(rng, 8+rng.IntN(40), "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/"), ID: uint32(i)})
+	}
+	ix, err := Build(ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := ix.dump()
+	if len(mem) < ix.MemoryBytes()/2 {
+		t.Fatalf("dump covers %d bytes of %d", len(mem), ix.MemoryBytes())
+	}
+	for _, p := range ps {
+		// Any 8-byte piece of a value would be plaintext.
+		for o := 0; o+8 <= len(p.Value); o += 4 {
+			if bytes.Contains(mem, p.Value[o:o+8]) {
+				t.Fatalf("index memory holds 8 bytes of pattern %d", p.ID)
+			}
+		}
+	}
+	// And the index still finds them all.
+	for _, p := range ps[:50] {
+		if !ix.Contains(p.Value) {
+			t.Fatalf("pattern %d not found", p.ID)
+		}
+	}
+}
+
+func TestMemoryPerPattern(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var ps []Pattern
+	for i := 0; i < 100000; i++ {
+		ps = append(ps, Pattern{Value: randBytes(rng, 16+rng.IntN(33), "abcdefghijklmnopqrstuvwxyz0123456789"), ID: uint32(i)})
+	}
+	ix, err := Build(ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	per := float64(ix.MemoryBytes()) / float64(len(ps))
+	t.Logf("%.1f bytes per pattern, built in %v", per, ix.BuildTime())
+	if per > 64 {
+		t.Errorf("index uses %.1f bytes per pattern, budget is 64", per)
+	}
+}
+
+func TestFindDoesNotAllocate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var ps []Pattern
+	for i := 0; i < 1000; i++ {
+		ps = append(ps, Pattern{Value: randBytes(rng, 16+rng.IntN(33), "ABCDEFGHIJKLMNOPQRSTUVWXYZ"), ID: uint32(i)})
+	}
+	ix, _ := Build(ps)
+	text := bytes.Repeat([]byte("2026-11-26 07:40:31 INFO request served in 3ms path=/v1/items status=200\n"), 100)
+	var buf [4]Match
+	if n := testing.AllocsPerRun(100, func() { _ = ix.Find(buf[:0], text) }); n != 0 {
+		t.Errorf("Find allocated %.1f times on clean text", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = ix.Contains(text) }); n != 0 {
+		t.Errorf("Contains allocated %.1f times", n)
+	}
+}
+
+func benchPatterns(n int) []Pattern {
+	rng := rand.New(rand.NewPCG(7, uint64(n)))
+	ps := make([]Pattern, n)
+	for i := range ps {
+		ps[i] = Pattern{Value: randBytes(rng, 16+rng.IntN(33), "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"), ID: uint32(i)}
+	}
+	return ps
+}
+
+func benchText() []byte {
+	rng := rand.New(rand.NewPCG(9, 9))
+	words := []string{"INFO", "WARN", "request", "served", "user", "id=", "path=/api/v1/items", "status=200", "latency=3ms", "2026-11-26T07:40:31Z", "connection", "from", "10.0.0.12:5432", "closed", "retrying", "session", "cache", "miss"}
+	var b bytes.Buffer
+	for b.Len() < 1<<20 {
+		for k := 0; k < 12; k++ {
+			b.WriteString(words[rng.IntN(len(words))])
+			b.WriteByte(' ')
+		}
+		b.WriteString("\r\n")
+	}
+	return b.Bytes()
+}
+
+func BenchmarkFind(b *testing.B) {
+	text := benchText()
+	for _, n := range []int{10, 1000, 100000} {
+		ix, err := Build(benchPatterns(n))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("patterns=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(text)))
+			var buf [8]Match
+			for b.Loop() {
+				if len(ix.Find(buf[:0], text)) != 0 {
+					b.Fatal("match in clean text")
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkBuild(b *testing.B) {
+	for _, n := range []int{1000, 100000} {
+		ps := benchPatterns(n)
+		b.Run(fmt.Sprintf("patterns=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Build(ps); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,121 @@
+package redact_test
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/hushlog/hush/redact"
+)
+
+var fuzzSecrets = []redact.Secret{
+	{Name: "all", Value: `Q"w\e/r+t=y&u<i>o%p@a:s'd`},
+	{Name: "unicode", Value: "pässwörd-日本語-🔑"},
+	{Name: "plain", Value: "Zx9Kq2Lm7Pv4Rt8W"},
+	{Name: "prefix", Value: "Zx9Kq2Lm"},
+	{Name: "pp", Value: "passpassword99"},
+	{Name: "space", Value: "Zx9 Kq2 Lm7 Pv4"},
+}
+
+func fuzzRedactor(f *testing.F) *redact.Redactor {
+	r, err := redact.New()
+	if err != nil {
+		f.Fatal(err)
+	}
+	if err := r.Set(fuzzSecrets); err != nil {
+		f.Fatal(err)
+	}
+	return r
+}
+
+// FuzzScrub injects secrets in real encodings into arbitrary bytes and
+// checks the invariants: no injected form survives, bytes outside the
+// redacted spans are untouched, scrubbing is idempotent, and streaming at
+// arbitrary split points equals one-shot scrubbing.
+func FuzzScrub(f *testing.F) {
+	r := fuzzRedactor(f)
+	f.Add([]byte("plain log line\n"), uint64(1), uint8(2))
+	f.Add([]byte("\xff\xfe\x00binary\r\n"), uint64(7), uint8(5))
+	f.Add([]byte(""), uint64(3), uint8(1))
+	f.Add([]byte("Zx9Kq2LmZx9Kq2L passpass {\"k\":\"v\"}"), uint64(11), uint8(4))
+	f.Fuzz(func(t *testing.T, data []byte, seed uint64, inject uint8) {
+		rng := rand.New(rand.NewPCG(seed, uint64(len(data))))
+		text := append([]byte(nil), data...)
+		var injected []string
+		for k := 0; k < int(inject%6); k++ {
+			s := fuzzSecrets[rng.IntN(len(fuzzSecrets))]
+			form := realForms[rng.IntN(len(realForms))].encode(s.Value)
+			at := rng.IntN(len(text) + 1)
+			text = append(text[:at], append([]byte(form), text[at:]...)...)
+			injected = append(injected, form)
+		}
+
+		out := r.Scrub(nil, text)
+		for i, form := range injected {
+			if bytes.Contains(out, []byte(form)) {
+				t.Fatalf("injected form %d survived", i)
+			}
+		}
+
+		// Nothing outside the spans changed.
+		spans := r.Find(text)
+		var rebuilt []byte
+		prev := 0
+		for _, m := range spans {
+			if m.Start < prev || m.End <= m.Start || m.End > len(text) {
+				t.Fatalf("bad span %+v after %d", m, prev)
+			}
+			rebuilt = append(rebuilt, text[prev:m.Start]...)
+			rebuilt = append(rebuilt, r.Replacement(m.Name)...)
+			prev = m.End
+		}
+		rebuilt = append(rebuilt, text[prev:]...)
+		if !bytes.Equal(rebuilt, out) {
+			t.Fatalf("output differs from the input outside the reported spans")
+		}
+		if len(spans) == 0 && !bytes.Equal(out, text) {
+			t.Fatalf("text with no secret changed")
+		}
+
+		if again := r.Scrub(nil, out); !bytes.Equal(again, out) {
+			t.Fatalf("not idempotent")
+		}
+
+		var sb bytes.Buffer
+		w := r.NewWriter(&sb)
+		for rest := text; len(rest) > 0; {
+			n := 1 + rng.IntN(len(rest))
+			w.Write(rest[:n])
+			rest = rest[n:]
+		}
+		w.Close()
+		if !bytes.Equal(sb.Bytes(), out) {
+			t.Fatalf("streaming differs from one-shot")
+		}
+	})
+}
+
+// FuzzSecretValues indexes arbitrary values and checks that each is found
+// raw wherever it is planted, and that the build never fails or panics.
+func FuzzSecretValues(f *testing.F) {
+	f.Add("Zx9Kq2Lm7Pv4", "before ", " after")
+	f.Add("\x00\x01\x02\x03\x04\x05\x06\x07\x08", "", "")
+	f.Add("ab\ncd\r\nefghijklmnop", "x", "y")
+	f.Add(`{"password":"Zq8kL2mN4vB"}`, "", "")
+	f.Fuzz(func(t *testing.T, value, before, after string) {
+		r, _ := redact.New()
+		if err := r.Set([]redact.Secret{{Name: "s", Value: value}}); err != nil {
+			t.Fatalf("Set: %v", err)
+		}
+		out := r.ScrubString(before + value + after)
+		if r.Stats().Secrets == 0 {
+			return // skipped by policy
+		}
+		if r.Scrub(nil, []byte(out)) == nil && out != "" {
+			t.Fatal("nil output")
+		}
+		if again := r.ScrubString(out); again != out {
+			t.Fatal("not idempotent")
+		}
+	})
+}
