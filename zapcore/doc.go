@@ -1,0 +1,31 @@
+// Package hushzap makes a go.uber.org/zap logger leak-proof: every entry it
+// writes is scrubbed of the secret values a redact.Redactor currently holds,
+// raw or encoded, before a byte reaches the sink.
+//
+// The package lives in the zapcore/ directory of the hush module but is named
+// hushzap, so it never clashes with go.uber.org/zap/zapcore in user code:
+//
+//	import hushzap "github.com/hushlog/hush/zapcore"
+//
+// There are three ways in, from the most to the least complete:
+//
+//   - NewCore builds an encoder-based core (like zapcore.NewCore) whose
+//     encoded entries are scrubbed as bytes: message, fields, With context,
+//     errors, stack traces, caller, logger name, everything the encoder
+//     prints, against the secret set current at write time. NewEncoder is
+//     the same mechanism as an Encoder (for zap.RegisterEncoder and
+//     zap.Config), NewWriteSyncer the same at the sink.
+//   - Wrap (a zap.Option) and WrapCore protect an existing logger whose
+//     encoder hush cannot reach, such as zap.NewProduction's. They scrub the
+//     entry and the fields before the wrapped core encodes them; see WrapCore
+//     for exactly what that covers.
+//
+// All of them also apply key rules: the value of a field whose key contains
+// one of the configured patterns (DefaultKeyPatterns: password, secret,
+// token, authorization, cookie, api_key, ...; ASCII case-insensitive) is
+// replaced whole, whatever its type, even when it is not a known secret.
+//
+// On an entry that holds no secret, NewCore, NewEncoder and NewWriteSyncer
+// allocate nothing beyond what zap itself allocates: the encoded bytes are
+// checked with Redactor.Contains and only a dirty entry is copied.
+package hushzap

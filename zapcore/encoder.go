@@ -1,0 +1,327 @@
+package hushzap
+
+import (
+	"sync"
+	"time"
+
+	"go.uber.org/zap/buffer"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/hushlog/hush/redact"
+)
+
+// NewEncoder wraps enc so that every entry it encodes is scrubbed of r's
+// secrets before EncodeEntry returns it. Because it scrubs the encoded bytes,
+// it covers everything enc prints: the message, fields, the context added
+// with With, errors (including their verbose form and causes), reflected
+// values, stack traces, caller, function and logger name, in whatever
+// escaping enc applies. Secrets are looked up in the set current when the
+// entry is encoded, so a secret added after With still stays out of an entry
+// whose context holds it.
+//
+// Fields and context whose keys match the key rules (see WithKeyPatterns)
+// are replaced whole before enc sees them. The rules apply to the keys of
+// the fields passed to a log call or to With (including those inside a
+// namespace and those added by zap.Inline); keys inside an ObjectMarshaler,
+// an ArrayMarshaler or a reflected value are not inspected, though any
+// known secret among their values is still scrubbed.
+//
+// On an entry without secrets or key-rule matches, the wrapper allocates
+// nothing: it returns enc's buffer as it is. A dirty entry is scrubbed into
+// a fresh pooled buffer and enc's buffer is freed, so the caller frees the
+// result exactly once, as with any Encoder.
+//
+// NewEncoder fits zap.RegisterEncoder:
+//
+//	zap.RegisterEncoder("hush-json", func(cfg zapcore.EncoderConfig) (zapcore.Encoder, error) {
+//		return hushzap.NewEncoder(zapcore.NewJSONEncoder(cfg), r), nil
+//	})
+func NewEncoder(enc zapcore.Encoder, r *redact.Redactor, opts ...Option) zapcore.Encoder {
+	s := newScrubber(r, opts)
+	return &encoder{Encoder: enc, r: r, keys: s.keys, s: s}
+}
+
+// encoder embeds the wrapped Encoder: the ObjectEncoder methods it does not
+// override go straight through. It overrides every keyed method so that
+// key rules apply to With context.
+type encoder struct {
+	zapcore.Encoder
+	r    *redact.Redactor
+	keys *keyMatcher
+	s    *scrubber // for the key-rule view of inline marshalers
+}
+
+var _ zapcore.Encoder = (*encoder)(nil)
+
+// _pool holds the buffers of scrubbed entries. Each buffer remembers its
+// pool, so whoever frees it returns it here.
+var _pool = buffer.NewPool()
+
+// entryScratch is the scratch space of one EncodeEntry call whose fields
+// key rules rewrite. It never outlives the call.
+type entryScratch struct {
+	fields  []zapcore.Field
+	inlines []*inlineKeys
+}
+
+var _scratchPool = sync.Pool{New: func() any {
+	return &entryScratch{fields: make([]zapcore.Field, 0, 16)}
+}}
+
+// inlineKeys runs a zap.Inline marshaler against a key-rule view of the
+// encoder, so the fields it adds obey the key rules like any other field.
+// Their values, and anything nested deeper, are left to the byte scrub.
+type inlineKeys struct {
+	m    zapcore.ObjectMarshaler
+	view scrubObjectEncoder
+}
+
+func (w *inlineKeys) MarshalLogObject(enc zapcore.ObjectEncoder) error {
+	w.view.enc = enc
+	err := w.m.MarshalLogObject(&w.view)
+	w.view.enc = nil
+	return err
+}
+
+func (e *encoder) Clone() zapcore.Encoder {
+	return &encoder{Encoder: e.Encoder.Clone(), r: e.r, keys: e.keys, s: e.s}
+}
+
+func (e *encoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
+	if e.keys != nil {
+		for i := range fields {
+			if fields[i].Type == zapcore.InlineMarshalerType || keyRuled(e.keys, &fields[i]) {
+				return e.encodeRuled(ent, fields, i)
+			}
+		}
+	}
+	return e.encode(ent, fields)
+}
+
+// encodeRuled encodes fields with key-ruled values replaced, in a scratch
+// slice: the caller's slice may be reused by the caller and is never
+// modified.
+func (e *encoder) encodeRuled(ent zapcore.Entry, fields []zapcore.Field, first int) (*buffer.Buffer, error) {
+	sc := _scratchPool.Get().(*entryScratch)
+	fs := append(sc.fields[:0], fields...)
+	inlines := 0
+	for i := first; i < len(fs); i++ {
+		switch {
+		case keyRuled(e.keys, &fs[i]):
+			fs[i] = redactedField(e.r, fs[i].Key)
+		case fs[i].Type == zapcore.InlineMarshalerType:
+			m, ok := fs[i].Interface.(zapcore.ObjectMarshaler)
+			if !ok {
+				continue
+			}
+			if inlines == len(sc.inlines) {
+				sc.inlines = append(sc.inlines, &inlineKeys{})
+			}
+			w := sc.inlines[inlines]
+			inlines++
+			w.m, w.view.s, w.view.keysOnly = m, e.s, true
+			fs[i].Interface = w
+		}
+	}
+	buf, err := e.encode(ent, fs)
+	clear(fs)
+	sc.fields = fs[:0]
+	for _, w := range sc.inlines[:inlines] {
+		w.m = nil
+	}
+	_scratchPool.Put(sc)
+	return buf, err
+}
+
+func (e *encoder) encode(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
+	buf, err := e.Encoder.EncodeEntry(ent, fields)
+	if err != nil || buf == nil {
+		return buf, err
+	}
+	return scrubBuffer(e.r, buf), nil
+}
+
+// scrubBuffer returns buf itself when it holds no secret. Otherwise it
+// returns a new pooled buffer with the scrubbed bytes and frees buf.
+func scrubBuffer(r *redact.Redactor, buf *buffer.Buffer) *buffer.Buffer {
+	if !r.Contains(buf.Bytes()) {
+		return buf
+	}
+	out := _pool.Get()
+	// Scrub appends into out's own backing array while it fits; Write then
+	// copies the result onto itself (a no-op move) or from the grown array.
+	out.Write(r.Scrub(out.Bytes()[:0], buf.Bytes()))
+	buf.Free()
+	return out
+}
+
+// keyRuled reports whether f carries a value whose key the rules redact.
+func keyRuled(m *keyMatcher, f *zapcore.Field) bool {
+	switch f.Type {
+	case zapcore.NamespaceType, zapcore.SkipType:
+		return false
+	}
+	return m.match(f.Key)
+}
+
+func redactedField(r *redact.Redactor, key string) zapcore.Field {
+	return zapcore.Field{Key: key, Type: zapcore.StringType, String: r.Replacement(key)}
+}
+
+// The keyed ObjectEncoder methods below carry With context (and fields of
+// zap.Inline marshalers) to the wrapped encoder; each applies the key rules.
+
+func (e *encoder) ruled(key string) bool {
+	if e.keys.match(key) {
+		e.Encoder.AddString(key, e.r.Replacement(key))
+		return true
+	}
+	return false
+}
+
+func (e *encoder) AddArray(key string, v zapcore.ArrayMarshaler) error {
+	if e.ruled(key) {
+		return nil
+	}
+	return e.Encoder.AddArray(key, v)
+}
+
+func (e *encoder) AddObject(key string, v zapcore.ObjectMarshaler) error {
+	if e.ruled(key) {
+		return nil
+	}
+	return e.Encoder.AddObject(key, v)
+}
+
+func (e *encoder) AddReflected(key string, v any) error {
+	if e.ruled(key) {
+		return nil
+	}
+	return e.Encoder.AddReflected(key, v)
+}
+
+func (e *encoder) AddBinary(key string, v []byte) {
+	if !e.ruled(key) {
+		e.Encoder.AddBinary(key, v)
+	}
+}
+
+func (e *encoder) AddByteString(key string, v []byte) {
+	if !e.ruled(key) {
+		e.Encoder.AddByteString(key, v)
+	}
+}
+
+func (e *encoder) AddBool(key string, v bool) {
+	if !e.ruled(key) {
+		e.Encoder.AddBool(key, v)
+	}
+}
+
+func (e *encoder) AddComplex128(key string, v complex128) {
+	if !e.ruled(key) {
+		e.Encoder.AddComplex128(key, v)
+	}
+}
+
+func (e *encoder) AddComplex64(key string, v complex64) {
+	if !e.ruled(key) {
+		e.Encoder.AddComplex64(key, v)
+	}
+}
+
+func (e *encoder) AddDuration(key string, v time.Duration) {
+	if !e.ruled(key) {
+		e.Encoder.AddDuration(key, v)
+	}
+}
+
+func (e *encoder) AddFloat64(key string, v float64) {
+	if !e.ruled(key) {
+		e.Encoder.AddFloat64(key, v)
+	}
+}
+
+func (e *encoder) AddFloat32(key string, v float32) {
+	if !e.ruled(key) {
+		e.Encoder.AddFloat32(key, v)
+	}
+}
+
+func (e *encoder) AddInt(key string, v int) {
+	if !e.ruled(key) {
+		e.Encoder.AddInt(key, v)
+	}
+}
+
+func (e *encoder) AddInt64(key string, v int64) {
+	if !e.ruled(key) {
+		e.Encoder.AddInt64(key, v)
+	}
+}
+
+func (e *encoder) AddInt32(key string, v int32) {
+	if !e.ruled(key) {
+		e.Encoder.AddInt32(key, v)
+	}
+}
+
+func (e *encoder) AddInt16(key string, v int16) {
+	if !e.ruled(key) {
+		e.Encoder.AddInt16(key, v)
+	}
+}
+
+func (e *encoder) AddInt8(key string, v int8) {
+	if !e.ruled(key) {
+		e.Encoder.AddInt8(key, v)
+	}
+}
+
+func (e *encoder) AddString(key, v string) {
+	if !e.ruled(key) {
+		e.Encoder.AddString(key, v)
+	}
+}
+
+func (e *encoder) AddTime(key string, v time.Time) {
+	if !e.ruled(key) {
+		e.Encoder.AddTime(key, v)
+	}
+}
+
+func (e *encoder) AddUint(key string, v uint) {
+	if !e.ruled(key) {
+		e.Encoder.AddUint(key, v)
+	}
+}
+
+func (e *encoder) AddUint64(key string, v uint64) {
+	if !e.ruled(key) {
+		e.Encoder.AddUint64(key, v)
+	}
+}
+
+func (e *encoder) AddUint32(key string, v uint32) {
+	if !e.ruled(key) {
+		e.Encoder.AddUint32(key, v)
+	}
+}
+
+func (e *encoder) AddUint16(key string, v uint16) {
+	if !e.ruled(key) {
+		e.Encoder.AddUint16(key, v)
+	}
+}
+
+func (e *encoder) AddUint8(key string, v uint8) {
+	if !e.ruled(key) {
+		e.Encoder.AddUint8(key, v)
+	}
+}
+
+func (e *encoder) AddUintptr(key string, v uintptr) {
+	if !e.ruled(key) {
+		e.Encoder.AddUintptr(key, v)
+	}
+}

@@ -1,0 +1,102 @@
+package hushzap
+
+import (
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/hushlog/hush/redact"
+)
+
+// Wrap returns a zap.Option that makes an existing logger leak-proof:
+//
+//	logger, _ := zap.NewProduction(hushzap.Wrap(r))
+//
+// It wraps the logger's core with WrapCore; see WrapCore for exactly what
+// is covered. When you build the core yourself, prefer NewCore (or
+// NewEncoder with zap.Config), which scrubs the encoded bytes and so covers
+// everything.
+func Wrap(r *redact.Redactor, opts ...Option) zap.Option {
+	s := newScrubber(r, opts)
+	return zap.WrapCore(func(c zapcore.Core) zapcore.Core {
+		return &wrapCore{Core: c, s: s}
+	})
+}
+
+// WrapCore returns a Core that scrubs entries and fields of r's secrets (and
+// of key-ruled values) before core sees them. It is for cores whose encoder
+// hush cannot reach, such as the ones zap.Config.Build and zap.NewProduction
+// make; it works with any Core, encoder-based or not.
+//
+// What it covers, against the secret set current when the entry is written:
+//
+//   - the entry's message, logger name, stack trace, caller file and
+//     function;
+//   - string, []byte (ByteString and Binary) fields;
+//   - error fields: Error(), the "%+v" form zap logs as errorVerbose (for
+//     errors that implement fmt.Formatter) and each cause of an error group;
+//     a dirty error is replaced by one with the same shape and scrubbed text;
+//   - fmt.Stringer fields (String() is called to check, so it runs twice on
+//     a clean entry);
+//   - reflected fields (zap.Any of a struct, map or slice): the value is
+//     rendered as JSON to check it; a dirty one is replaced by its scrubbed
+//     JSON (json.RawMessage), or by a string when that is not valid JSON;
+//   - ObjectMarshaler, ArrayMarshaler and zap.Inline fields, at any depth:
+//     they are marshaled once through a checking encoder, and a dirty one
+//     is wrapped so that each value is scrubbed as it is encoded. Key rules
+//     apply to their keys too.
+//
+// What it cannot cover:
+//
+//   - context given to With is scrubbed when With is called, against the
+//     set current then: the wrapped core encodes it once and keeps the
+//     bytes, so a secret added to r later is not caught in that context;
+//   - numbers, booleans, times and durations are not checked (a secret that
+//     is all digits and logged with zap.Int stays);
+//   - whatever the wrapped core adds itself (a hook that prints fields
+//     differently, an encoder that renders values its own way).
+//
+// NewCore and NewEncoder have none of these gaps. Key rules apply to the
+// keys of fields, With context and marshaled objects.
+//
+// The returned core keeps the wrapped core's Check semantics (level,
+// sampling, tee): in Check it lets core decide, and only when an entry will
+// be written registers a pre-write hook (zapcore.CheckedEntry.Before) that
+// scrubs it. Clean strings, errors and byte fields cost a scan and no
+// allocation; the checks of Stringer, reflected and fmt.Formatter error
+// values allocate as rendering them does.
+func WrapCore(core zapcore.Core, r *redact.Redactor, opts ...Option) zapcore.Core {
+	return &wrapCore{Core: core, s: newScrubber(r, opts)}
+}
+
+type wrapCore struct {
+	zapcore.Core
+	s *scrubber
+}
+
+var _ zapcore.Core = (*wrapCore)(nil)
+
+// Level reports the wrapped core's minimum level, so zap.Logger.Level and
+// zapcore.LevelOf see through the wrapper.
+func (c *wrapCore) Level() zapcore.Level { return zapcore.LevelOf(c.Core) }
+
+func (c *wrapCore) With(fields []zapcore.Field) zapcore.Core {
+	return &wrapCore{Core: c.Core.With(c.s.fields(fields)), s: c.s}
+}
+
+func (c *wrapCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+	ce = c.Core.Check(ent, ce)
+	if ce == nil {
+		return nil
+	}
+	// The hook sees the entry as it is at write time, with the caller and
+	// stack the logger adds after Check. It applies to every core of ce;
+	// those added by other cores of a tee are scrubbed too, which is only
+	// safer.
+	return ce.Before(ent, c.s.hook)
+}
+
+// Write is only reached when a caller writes to the core directly, without
+// a CheckedEntry; scrub here too.
+func (c *wrapCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
+	return c.Core.Write(c.s.entry(ent), c.s.fields(fields))
+}

@@ -1,0 +1,126 @@
+package hushzap_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/hushlog/hush/redact"
+	hushzap "github.com/hushlog/hush/zapcore"
+)
+
+func TestWrapScrubsFields(t *testing.T) {
+	for _, tc := range leakCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRedactor(t, allSecrets...)
+			buf := &syncBuffer{}
+			l := zap.New(zapcore.NewCore(jsonEncoder(), buf, zap.DebugLevel), hushzap.Wrap(r))
+			tc.log(l, tc.secret.Value)
+			out := buf.String()
+			if out == "" {
+				t.Fatal("nothing logged")
+			}
+			assertNoLeak(t, out, tc.secret)
+			if !strings.HasPrefix(tc.name, "binary/") { // scrubbed before base64
+				assertRedacted(t, out, tc.secret.Name)
+			}
+			if !json.Valid([]byte(out)) {
+				t.Errorf("output is not valid JSON")
+			}
+		})
+	}
+}
+
+// TestWrapKeepsShape: a scrubbed error keeps zap's errorVerbose and
+// errorCauses, and a scrubbed struct stays a JSON object.
+func TestWrapKeepsShape(t *testing.T) {
+	r := newRedactor(t, allSecrets...)
+	buf := &syncBuffer{}
+	l := zap.New(zapcore.NewCore(jsonEncoder(), buf, zap.DebugLevel), hushzap.Wrap(r))
+	v := secretDB.Value
+	l.Info("m",
+		zap.Error(fancyError{msg: "dial " + v, detail: "stack " + v}),
+		zap.Any("creds", creds{User: "app", Pass: v}),
+	)
+	var got map[string]any
+	if err := json.Unmarshal([]byte(buf.String()), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got["error"] != "dial [REDACTED:prod/db/password]" {
+		t.Errorf("error = %v", got["error"])
+	}
+	if got["errorVerbose"] != "dial [REDACTED:prod/db/password]\nstack [REDACTED:prod/db/password]" {
+		t.Errorf("errorVerbose = %v", got["errorVerbose"])
+	}
+	c, ok := got["creds"].(map[string]any)
+	if !ok || c["User"] != "app" || c["pass"] != "[REDACTED:prod/db/password]" {
+		t.Errorf("creds = %v", got["creds"])
+	}
+}
+
+func TestWrapCleanEntriesUnchanged(t *testing.T) {
+	r := newRedactor(t, allSecrets...)
+	plain, hushed := &syncBuffer{}, &syncBuffer{}
+	clock := fixedClock{}
+	zap.New(zapcore.NewCore(jsonEncoder(), plain, zap.DebugLevel), zap.WithClock(clock)).
+		With(zap.String("svc", "api")).Info(_messages[1], fakeFields()...)
+	zap.New(zapcore.NewCore(jsonEncoder(), hushed, zap.DebugLevel), zap.WithClock(clock), hushzap.Wrap(r)).
+		With(zap.String("svc", "api")).Info(_messages[1], fakeFields()...)
+	if plain.String() != hushed.String() {
+		t.Errorf("clean entry changed:\nplain: %s\nhush:  %s", plain.String(), hushed.String())
+	}
+}
+
+type fixedClock struct{}
+
+func (fixedClock) Now() time.Time                         { return time.Unix(1700000000, 0) }
+func (fixedClock) NewTicker(d time.Duration) *time.Ticker { return time.NewTicker(d) }
+
+func TestWrapKeyRules(t *testing.T) {
+	r := newRedactor(t)
+	buf := &syncBuffer{}
+	l := zap.New(zapcore.NewCore(jsonEncoder(), buf, zap.DebugLevel), hushzap.Wrap(r))
+	l.With(zap.String("X-Api-Key", "k1")).Info("m",
+		zap.String("password", "hunter2"),
+		zap.Int("token", 42),
+		zap.Dict("req", zap.String("Authorization", "Bearer abc"), zap.String("path", "/x")),
+	)
+	out := buf.String()
+	for _, leaked := range []string{"hunter2", "42", "Bearer abc", "k1"} {
+		if strings.Contains(out, leaked) {
+			t.Errorf("key-ruled value %q leaked: %s", leaked, out)
+		}
+	}
+	if !strings.Contains(out, `"path":"/x"`) || !strings.Contains(out, `"Authorization":"[REDACTED:Authorization]"`) {
+		t.Errorf("nested key rule wrong: %s", out)
+	}
+}
+
+// TestWrapWithContextAtWithTime documents the one gap of Wrap: context is
+// scrubbed when With is called.
+func TestWrapWithContextAtWithTime(t *testing.T) {
+	r := newRedactor(t, secretAPI)
+	buf := &syncBuffer{}
+	l := zap.New(zapcore.NewCore(jsonEncoder(), buf, zap.DebugLevel), hushzap.Wrap(r))
+	l.With(zap.String("a", secretAPI.Value)).Info("m")
+	assertNoLeak(t, buf.String(), secretAPI)
+	assertRedacted(t, buf.String(), secretAPI.Name)
+}
+
+func TestWrapScrubsStack(t *testing.T) {
+	fn := redact.Secret{Name: "test/funcname", Value: "TestWrapScrubsStack"}
+	r := newRedactor(t, fn)
+	buf := &syncBuffer{}
+	l := zap.New(zapcore.NewCore(jsonEncoder(), buf, zap.DebugLevel), zap.AddCaller(), zap.AddStacktrace(zap.ErrorLevel), hushzap.Wrap(r))
+	l.Error("boom")
+	out := buf.String()
+	if !strings.Contains(out, `"stacktrace":`) {
+		t.Fatal("no stack trace logged")
+	}
+	assertNoLeak(t, out, fn)
+	assertRedacted(t, out, fn.Name)
+}

@@ -1,0 +1,57 @@
+package hushzap
+
+import (
+	"sync"
+
+	"go.uber.org/zap/zapcore"
+
+	"github.com/hushlog/hush/redact"
+)
+
+// NewWriteSyncer returns a WriteSyncer that scrubs each Write of r's secrets
+// before passing it to ws. It checks every Write on its own: zap cores write
+// one whole entry per Write, so put it directly under a core, never under a
+// buffer that splits or joins entries (use redact.Redactor.NewWriter for an
+// arbitrary stream).
+//
+// A clean Write goes to ws unchanged with no allocation; Write reports
+// len(p) on success even when the scrubbed bytes were shorter or longer. The
+// result is as safe for concurrent use as ws is.
+func NewWriteSyncer(ws zapcore.WriteSyncer, r *redact.Redactor) zapcore.WriteSyncer {
+	return &writeSyncer{ws: ws, r: r}
+}
+
+type writeSyncer struct {
+	ws zapcore.WriteSyncer
+	r  *redact.Redactor
+}
+
+var _ zapcore.WriteSyncer = (*writeSyncer)(nil)
+
+// maxPooledBytes keeps one huge entry from pinning its scratch space.
+const maxPooledBytes = 64 << 10
+
+// _bytesPool holds scratch space for scrubbed writes.
+var _bytesPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, 1024)
+	return &b
+}}
+
+func (w *writeSyncer) Write(p []byte) (int, error) {
+	if !w.r.Contains(p) {
+		return w.ws.Write(p)
+	}
+	bp := _bytesPool.Get().(*[]byte)
+	out := w.r.Scrub((*bp)[:0], p)
+	_, err := w.ws.Write(out)
+	if cap(out) <= maxPooledBytes {
+		*bp = out[:0]
+		_bytesPool.Put(bp)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+func (w *writeSyncer) Sync() error { return w.ws.Sync() }
