@@ -1,0 +1,226 @@
+// Package cli implements the hush command: scrub and scan log files,
+// archives and streams for the live values of a set of secrets.
+//
+// In the flow of DESIGN.md it is the offline front end: the secrets come
+// from the providers (AWS Secrets Manager, a directory, .env files, the
+// environment, a command, or a configuration file shared with the Collector
+// processor), go into one redact.Redactor, and every input is cut into
+// chunks at line boundaries (inside a line when a line is longer than a
+// chunk, never across a match), scrubbed or scanned on every core, and put
+// back together in order, in bounded memory whatever the size of the input
+// or of its lines.
+//
+// cmd/hush is a thin main around Main.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// Exit codes. They are part of the interface: CI pipelines branch on them.
+const (
+	// ExitOK: scan found nothing; scrub processed every input.
+	ExitOK = 0
+	// ExitFound: scan found at least one secret.
+	ExitFound = 1
+	// ExitUsage: bad flags or arguments, or an invalid configuration file.
+	ExitUsage = 2
+	// ExitSource: a secret source could not be read, or gave no secret.
+	ExitSource = 3
+	// ExitInput: some input could not be read or written (missing,
+	// unreadable, truncated or corrupt archive, directory loop, NUL bytes or
+	// invalid UTF-8 without --binary); the others were processed.
+	ExitInput = 4
+	// ExitInterrupted: the run was interrupted (SIGINT, SIGTERM).
+	ExitInterrupted = 130
+)
+
+// IO is what a run reads from and writes to.
+type IO struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+	// OutTerminal reports whether Out is a terminal (compressed output is
+	// then written plain).
+	OutTerminal bool
+	// ErrTerminal reports whether Err is a terminal (progress bar).
+	ErrTerminal bool
+	// Width returns the terminal's width in columns.
+	Width func() int
+}
+
+// StdIO returns the process's standard streams.
+func StdIO() IO {
+	return IO{
+		In:          os.Stdin,
+		Out:         os.Stdout,
+		Err:         os.Stderr,
+		OutTerminal: term.IsTerminal(int(os.Stdout.Fd())),
+		ErrTerminal: term.IsTerminal(int(os.Stderr.Fd())),
+		Width: func() int {
+			w, _, err := term.GetSize(int(os.Stderr.Fd()))
+			if err != nil {
+				return 80
+			}
+			return w
+		},
+	}
+}
+
+// exitError carries an exit code through cobra.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageError(err error) error  { return &exitError{ExitUsage, err} }
+func sourceError(err error) error { return &exitError{ExitSource, err} }
+
+// errExit ends a run with a code whose messages were already printed.
+type errExit int
+
+func (e errExit) Error() string { return fmt.Sprintf("exit %d", int(e)) }
+
+// Main runs the hush command line with args (without the program name) and
+// returns the process exit code.
+func Main(ctx context.Context, args []string, stdio IO) int {
+	if stdio.Width == nil {
+		stdio.Width = func() int { return 80 }
+	}
+	root := newRoot(stdio)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var code errExit
+	if errors.As(err, &code) {
+		return int(code)
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		fmt.Fprintf(stdio.Err, "hush: %v\n", ee.err)
+		if ee.code == ExitUsage {
+			fmt.Fprintln(stdio.Err, "Run 'hush --help' or 'hush COMMAND --help' for usage.")
+		}
+		return ee.code
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stdio.Err, "hush: interrupted")
+		return ExitInterrupted
+	}
+	// Anything else cobra itself reports (unknown command, bad flag).
+	fmt.Fprintf(stdio.Err, "hush: %v\nRun 'hush --help' for usage.\n", err)
+	return ExitUsage
+}
+
+func newRoot(stdio IO) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "hush",
+		Short: "Scrub and scan logs for the live values of your secrets",
+		Long: `hush keeps the values of your secrets out of logs. It reads the secrets a service
+uses right now (from AWS Secrets Manager, a directory, .env files, the environment
+or a command) and finds every occurrence of them, raw or encoded (JSON, URL,
+base64, hex, HTML, shell), in log files, archives and streams.
+
+  hush scrub   write a copy of the inputs with every secret replaced
+  hush scan    report where secrets appear, for people or for CI (text, JSON, SARIF)
+
+Secret values never appear in hush's output, messages or reports: only the
+secrets' names.`,
+		Example: `  # Scrub an exported log with the secrets mounted in a directory
+  hush scrub --secrets-dir /var/run/secrets/app app.log > app.clean.log
+
+  # Fail a CI job if a live AWS secret shows up in the build logs
+  hush scan --aws prefix:prod/ --format sarif -o hush.sarif build-logs/`,
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		Version:           version(),
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+	}
+	root.SetIn(stdio.In)
+	root.SetOut(stdio.Out)
+	root.SetErr(stdio.Err)
+	root.SetVersionTemplate("hush {{.Version}}\n")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError(err) })
+	root.AddCommand(newScrubCommand(stdio), newScanCommand(stdio), newVersionCommand(stdio))
+	return root
+}
+
+// runFlags registers the flags scrub and scan share.
+func runFlags(c *cobra.Command, o *runOptions) {
+	f := c.Flags()
+	f.IntVarP(&o.jobs, "jobs", "j", runtime.GOMAXPROCS(0), "worker goroutines")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar, notices or summary (errors are still printed)")
+	f.BoolVar(&o.binary, "binary", false, "process binary files (NUL bytes) and non-UTF-8 text instead of skipping or flagging them")
+	f.IntVar(&o.chunkSize, "chunk-size", DefaultChunkSize, "bytes per chunk handed to a worker")
+	f.MarkHidden("chunk-size")
+}
+
+func checkRunOptions(o *runOptions) error {
+	if o.jobs < 1 {
+		return usageError(fmt.Errorf("--jobs %d: want at least 1", o.jobs))
+	}
+	if o.chunkSize < 4<<10 {
+		return usageError(fmt.Errorf("--chunk-size %d: want at least 4096", o.chunkSize))
+	}
+	return nil
+}
+
+// newEngine loads the secrets and prepares a run.
+func newEngine(ctx context.Context, stdio IO, src *sourceFlags, o runOptions, con *console) (*engine, error) {
+	r, look, err := src.redactor(ctx, con)
+	if err != nil {
+		return nil, err
+	}
+	e := &engine{r: r, look: look, opts: o, con: con, stdin: stdio.In}
+	if stdio.ErrTerminal && !o.quiet {
+		e.bar = func(total int64) *progress {
+			return newProgress(&con.mu, stdio.Err, stdio.Width, total)
+		}
+	}
+	return e, nil
+}
+
+// expand walks the arguments into inputs; no argument is standard input.
+func expand(args []string, con *console, exclude ...string) []*input {
+	w := newWalker(con.problem, con.notice)
+	for _, x := range exclude {
+		if fi, err := os.Stat(x); err == nil {
+			if id, ok := idOf(fi); ok {
+				w.exclude[id] = true
+			}
+		}
+	}
+	if len(args) == 0 {
+		args = []string{"-"}
+	}
+	for _, a := range args {
+		w.add(a)
+	}
+	return w.inputs
+}
+
+// finalCode is the exit code once the inputs are done.
+func finalCode(ctx context.Context, con *console, found bool) error {
+	switch {
+	case ctx.Err() != nil:
+		return context.Canceled
+	case found:
+		return errExit(ExitFound)
+	case con.failed() > 0:
+		return errExit(ExitInput)
+	}
+	return nil
+}

@@ -1,0 +1,83 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"sync"
+)
+
+// console prints hush's own messages on standard error, without tearing
+// the progress bar, and remembers the problems for the exit code and the
+// reports.
+type console struct {
+	mu       sync.Mutex
+	w        io.Writer
+	quiet    bool
+	barShown bool
+	problems []problem
+}
+
+// problem reports an input that could not be (fully) processed. It is
+// always printed, and makes the run's exit code non-zero.
+func (c *console) problem(path string, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.problems = append(c.problems, problem{path: path, msg: err.Error()})
+	c.print(path, err.Error())
+}
+
+// notice reports something the user should know that does not fail the
+// run (a binary file skipped). --quiet silences it.
+func (c *console) notice(path, msg string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.problems = append(c.problems, problem{path: path, msg: msg, notice: true})
+	if !c.quiet {
+		c.print(path, msg)
+	}
+}
+
+// printf prints a line of its own (the summary) unless quiet.
+func (c *console) printf(format string, args ...any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.quiet {
+		return
+	}
+	c.clearBar()
+	fmt.Fprintf(c.w, format, args...)
+}
+
+func (c *console) print(path, msg string) {
+	c.clearBar()
+	if path != "" {
+		fmt.Fprintf(c.w, "hush: %s: %s\n", path, msg)
+	} else {
+		fmt.Fprintf(c.w, "hush: %s\n", msg)
+	}
+}
+
+func (c *console) clearBar() {
+	if c.barShown {
+		io.WriteString(c.w, "\r\x1b[K")
+	}
+}
+
+// failed counts the problems that fail the run.
+func (c *console) failed() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, p := range c.problems {
+		if !p.notice {
+			n++
+		}
+	}
+	return n
+}
+
+func (c *console) all() []problem {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]problem(nil), c.problems...)
+}

@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"bytes"
+
+	"github.com/hushlog/hush/redact"
+)
+
+// cutter chooses where to cut a stream into chunks that are scrubbed apart,
+// so that scrubbing the chunks one by one gives the same bytes as scrubbing
+// the whole stream.
+//
+// No indexed pattern holds a line break, so a cut just after a newline is
+// always safe. A line longer than a chunk must be cut inside: there the
+// cutter looks at the bytes around the cut with Find and moves the cut past
+// any match that crosses it (a secret straddling the cut, or one of the
+// base64 forms that absorb a neighbouring character). look bounds the
+// length of a match, so a window of look bytes on each side sees every
+// match that could cross.
+type cutter struct {
+	r    *redact.Redactor
+	size int // target chunk size
+	look int // longest match that can cross a cut
+}
+
+// maxMoves bounds how often a cut inside a line is moved past a match. Only
+// a chain of overlapping matches longer than the read-ahead (a secret that
+// overlaps itself, repeated without a break for megabytes) exhausts it.
+const maxMoves = 4
+
+// cut returns where to cut b, a buffer that is full (len(b) == size+2*look)
+// and not the end of the stream: the end of the chunk to emit now, the rest
+// being carried over into the next chunk.
+func (c *cutter) cut(b []byte) int {
+	// A line break anywhere from half a chunk on is a safe cut.
+	if i := bytes.LastIndexByte(b[c.size/2:], '\n'); i >= 0 {
+		return c.size/2 + i + 1
+	}
+	return c.inside(b, c.size)
+}
+
+// cutIdle returns where to cut b when the input has paused (a pipe with
+// nothing more to read yet): after the last complete line, or 0 to wait for
+// more.
+func cutIdle(b []byte) int {
+	return bytes.LastIndexByte(b, '\n') + 1
+}
+
+// inside moves a cut at p inside a line until no match crosses it.
+func (c *cutter) inside(b []byte, p int) int {
+	for range maxMoves {
+		lo, hi := max(0, p-c.look), min(len(b), p+c.look)
+		moved := false
+		for _, m := range c.r.Find(b[lo:hi]) {
+			if s, e := lo+m.Start, lo+m.End; s < p && e > p {
+				p, moved = e, true
+			}
+		}
+		if !moved || p >= len(b) {
+			break
+		}
+	}
+	return min(p, len(b))
+}
+
+// lookahead returns the longest match that can cross a cut for a set of
+// secret values: the longest encoded form (double JSON escaping turns one
+// control byte into seven) plus the base64 extension, and never more than
+// the index accepts.
+func lookahead(maxValueLen int) int {
+	const maxPattern = 1<<16 + 2
+	n := 8*maxValueLen + 16
+	return max(64, min(n, maxPattern))
+}

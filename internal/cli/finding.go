@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// Finding is one secret found by scan: where it is and which secret, in
+// which encoding. It never holds the value.
+type Finding struct {
+	// Path is the input as named on the command line or found by walking
+	// a directory; "<stdin>" for standard input.
+	Path string `json:"path"`
+	// Line and Column locate the first byte of the match, from 1; columns
+	// count Unicode code points (an invalid byte counts as one).
+	Line   int64 `json:"line"`
+	Column int64 `json:"column"`
+	// EndLine and EndColumn locate the first character after the match.
+	EndLine   int64 `json:"end_line"`
+	EndColumn int64 `json:"end_column"`
+	// Offset and Length are the match's bytes in the (decompressed) input.
+	Offset int64 `json:"offset"`
+	Length int   `json:"length"`
+	// Secret is the secret's name.
+	Secret string `json:"secret"`
+	// Encoding is the form it was found in: raw, json, url, base64, hex,
+	// html or shell.
+	Encoding string `json:"encoding"`
+}
+
+// reporter writes scan findings in one output format.
+type reporter interface {
+	finding(f Finding) error
+	// end completes the report; problems are the inputs that could not be
+	// scanned, which a format may record.
+	end(problems []problem) error
+}
+
+// problem is an input that could not be fully processed, or a notice about
+// one.
+type problem struct {
+	path string
+	msg  string
+	// notice is set for a message that does not fail the run (a skipped
+	// binary file).
+	notice bool
+}
+
+func newReporter(format string, w io.Writer, tool toolInfo) (reporter, error) {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	switch format {
+	case "text", "":
+		return &textReporter{w: bw}, nil
+	case "json":
+		return &jsonReporter{w: bw, enc: json.NewEncoder(bw)}, nil
+	case "sarif":
+		return newSARIFReporter(bw, tool)
+	}
+	return nil, fmt.Errorf("--format %q: want text, json or sarif", format)
+}
+
+// textReporter prints one line per finding, in the file:line:column form
+// editors and CI annotations understand.
+type textReporter struct {
+	w *bufio.Writer
+}
+
+func (r *textReporter) finding(f Finding) error {
+	_, err := fmt.Fprintf(r.w, "%s:%d:%d: secret %s (%s)\n", f.Path, f.Line, f.Column, f.Secret, f.Encoding)
+	return err
+}
+
+func (r *textReporter) end([]problem) error { return r.w.Flush() }
+
+// jsonReporter prints one JSON object per finding (JSON lines).
+type jsonReporter struct {
+	w   *bufio.Writer
+	enc *json.Encoder
+}
+
+func (r *jsonReporter) finding(f Finding) error { return r.enc.Encode(f) }
+func (r *jsonReporter) end([]problem) error     { return r.w.Flush() }

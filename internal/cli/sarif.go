@@ -1,0 +1,249 @@
+package cli
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// SARIF 2.1.0 output, as GitHub code scanning accepts it: one run, one
+// rule, one result per finding with a physical location (a relative URI
+// when the input was given as a relative path, so the alert lands on the
+// file in the repository), and partial fingerprints so alerts are tracked
+// across runs. The document is streamed: results are written as they are
+// found, so a scan's memory does not grow with its findings.
+
+const (
+	sarifVersion = "2.1.0"
+	sarifSchema  = "https://json.schemastore.org/sarif-2.1.0.json"
+	sarifRuleID  = "hush/live-secret"
+)
+
+type sarifLog struct {
+	Version string     `json:"version"`
+	Schema  string     `json:"$schema"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool        sarifTool         `json:"tool"`
+	ColumnKind  string            `json:"columnKind"`
+	Results     []sarifResult     `json:"results"`
+	Invocations []sarifInvocation `json:"invocations"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
+	InformationURI string      `json:"informationUri"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifRule struct {
+	ID                   string          `json:"id"`
+	Name                 string          `json:"name"`
+	ShortDescription     sarifMessage    `json:"shortDescription"`
+	FullDescription      sarifMessage    `json:"fullDescription"`
+	Help                 sarifHelp       `json:"help"`
+	DefaultConfiguration sarifRuleConfig `json:"defaultConfiguration"`
+	Properties           map[string]any  `json:"properties"`
+}
+
+type sarifHelp struct {
+	Text     string `json:"text"`
+	Markdown string `json:"markdown"`
+}
+
+type sarifRuleConfig struct {
+	Level string `json:"level"`
+}
+
+type sarifMessage struct {
+	Text string `json:"text"`
+}
+
+type sarifResult struct {
+	RuleID              string            `json:"ruleId"`
+	RuleIndex           int               `json:"ruleIndex"`
+	Level               string            `json:"level"`
+	Message             sarifMessage      `json:"message"`
+	Locations           []sarifLocation   `json:"locations"`
+	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	Properties          map[string]string `json:"properties"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           sarifRegion   `json:"region"`
+}
+
+type sarifArtifact struct {
+	URI string `json:"uri"`
+}
+
+type sarifRegion struct {
+	StartLine   int64 `json:"startLine"`
+	StartColumn int64 `json:"startColumn"`
+	EndLine     int64 `json:"endLine"`
+	EndColumn   int64 `json:"endColumn"`
+}
+
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level     string          `json:"level"`
+	Message   sarifMessage    `json:"message"`
+	Locations []sarifLocation `json:"locations,omitempty"`
+}
+
+// toolInfo names the tool in reports.
+type toolInfo struct {
+	name, version string
+}
+
+func sarifRules() []sarifRule {
+	return []sarifRule{{
+		ID:               sarifRuleID,
+		Name:             "LiveSecret",
+		ShortDescription: sarifMessage{"A live secret value appears in the file"},
+		FullDescription: sarifMessage{"The value of a secret that hush was given (from AWS Secrets Manager, " +
+			"files, environment variables or a command) appears in the file, as it is or in an encoded form " +
+			"(JSON, URL, base64, hex, HTML or shell escaping)."},
+		Help: sarifHelp{
+			Text: "Rotate the secret: it has been written where it should not be. Then scrub the file " +
+				"(hush scrub --in-place FILE) and find the code or configuration that logged it.",
+			Markdown: "**Rotate the secret**: it has been written where it should not be. Then scrub the file " +
+				"(`hush scrub --in-place FILE`) and find the code or configuration that logged it.",
+		},
+		DefaultConfiguration: sarifRuleConfig{Level: "error"},
+		Properties: map[string]any{
+			"tags":              []string{"security", "secret", "credential-leak"},
+			"precision":         "very-high",
+			"problem.severity":  "error",
+			"security-severity": "9.0",
+		},
+	}}
+}
+
+type sarifReporter struct {
+	w        *bufio.Writer
+	tool     toolInfo
+	nresults int
+}
+
+func newSARIFReporter(w *bufio.Writer, tool toolInfo) (*sarifReporter, error) {
+	r := &sarifReporter{w: w, tool: tool}
+	// Everything before the results, then the results one by one, then
+	// the rest: the same document json.Marshal would give, streamed.
+	head, err := json.Marshal(sarifTool{Driver: sarifDriver{
+		Name:           tool.name,
+		Version:        tool.version,
+		InformationURI: "https://github.com/hushlog/hush",
+		Rules:          sarifRules(),
+	}})
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(w, `{"version":%q,"$schema":%q,"runs":[{"tool":%s,"columnKind":"unicodeCodePoints","results":[`,
+		sarifVersion, sarifSchema, head)
+	return r, nil
+}
+
+func (r *sarifReporter) finding(f Finding) error {
+	uri := artifactURI(f.Path)
+	res := sarifResult{
+		RuleID:    sarifRuleID,
+		RuleIndex: 0,
+		Level:     "error",
+		Message:   sarifMessage{fmt.Sprintf("The live secret %q appears here (%s).", f.Secret, describeEncoding(f.Encoding))},
+		Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
+			ArtifactLocation: sarifArtifact{URI: uri},
+			Region: sarifRegion{
+				StartLine: f.Line, StartColumn: f.Column,
+				EndLine: f.EndLine, EndColumn: f.EndColumn,
+			},
+		}}},
+		PartialFingerprints: map[string]string{"hushSecretLocation/v1": fingerprint(uri, f)},
+		Properties:          map[string]string{"secret": f.Secret, "encoding": f.Encoding},
+	}
+	b, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	if r.nresults > 0 {
+		r.w.WriteByte(',')
+	}
+	r.nresults++
+	_, err = r.w.Write(b)
+	return err
+}
+
+func (r *sarifReporter) end(problems []problem) error {
+	inv := sarifInvocation{ExecutionSuccessful: true}
+	for _, p := range problems {
+		n := sarifNotification{Level: "error", Message: sarifMessage{p.msg}}
+		if p.notice {
+			n.Level = "note"
+		} else {
+			inv.ExecutionSuccessful = false
+		}
+		if p.path != "" {
+			n.Locations = []sarifLocation{{PhysicalLocation: sarifPhysical{
+				ArtifactLocation: sarifArtifact{URI: artifactURI(p.path)},
+			}}}
+		}
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
+	}
+	b, err := json.Marshal([]sarifInvocation{inv})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(r.w, `],"invocations":%s}]}`+"\n", b)
+	return r.w.Flush()
+}
+
+// artifactURI turns a path into a URI reference: relative paths stay
+// relative (GitHub resolves them against the repository root), absolute
+// ones become file URIs.
+func artifactURI(path string) string {
+	if path == "<stdin>" {
+		return "stdin"
+	}
+	p := filepath.ToSlash(path)
+	if filepath.IsAbs(path) {
+		return (&url.URL{Scheme: "file", Path: p}).String()
+	}
+	p = strings.TrimPrefix(p, "./")
+	return (&url.URL{Path: p}).EscapedPath()
+}
+
+// fingerprint identifies a finding across runs without the value: the
+// file, the secret, its encoding and its line.
+func fingerprint(uri string, f Finding) string {
+	h := sha256.Sum256([]byte(uri + "\x00" + f.Secret + "\x00" + f.Encoding + "\x00" + strconv.FormatInt(f.Line, 10)))
+	return hex.EncodeToString(h[:16])
+}
+
+func describeEncoding(enc string) string {
+	if enc == "raw" {
+		return "as it is"
+	}
+	return enc + "-encoded"
+}

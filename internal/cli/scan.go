@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+)
+
+// scanOptions are the flags of hush scan.
+type scanOptions struct {
+	runOptions
+	format string // text, json, sarif
+	output string // report file; "" or "-" for standard output
+}
+
+// scanner consumes scanned chunks: it turns match positions relative to a
+// chunk into lines and columns of the input, carrying the line count and
+// the column across chunks, and reports each finding in order.
+type scanner struct {
+	e   *engine
+	rep reporter
+
+	counts   map[string]uint64
+	files    int
+	withHits int
+	skipped  int
+	bytes    int64
+	repErr   error
+
+	// The input being consumed.
+	line  int64 // line breaks before the chunk
+	col   int64 // runes between the last line break and the chunk
+	hits  int
+	nulAt int64
+	badAt int64
+}
+
+func (s *scanner) run(ctx context.Context, inputs []*input) {
+	s.counts = map[string]uint64{}
+	check := !s.e.opts.binary
+	s.e.run(ctx, inputs, func(*pipeline) func(*chunk) {
+		return scanChunk(s.e.r, check)
+	}, s.consume)
+}
+
+func (s *scanner) consume(c *chunk) {
+	in := c.in
+	if c.first {
+		s.line, s.col, s.hits, s.nulAt, s.badAt = 0, 0, 0, -1, -1
+		if c.skip != "" {
+			s.skipped++
+			s.e.con.notice(in.name(), "skipped: "+c.skip+"; pass --binary to scan it anyway")
+			return
+		}
+	}
+	for i, m := range c.matches {
+		p := c.pos[i]
+		f := Finding{
+			Path:      in.name(),
+			Line:      s.line + int64(p.line) + 1,
+			Column:    int64(p.col) + 1,
+			EndLine:   s.line + int64(p.endLine) + 1,
+			EndColumn: int64(p.endCol) + 1,
+			Offset:    c.offset + int64(m.Start),
+			Length:    m.End - m.Start,
+			Secret:    m.Name,
+			Encoding:  m.Encoding.String(),
+		}
+		if p.line == 0 {
+			f.Column += s.col
+		}
+		if p.endLine == 0 {
+			f.EndColumn += s.col
+		}
+		s.counts[m.Name]++
+		s.hits++
+		if s.repErr == nil {
+			s.repErr = s.rep.finding(f)
+		}
+	}
+	s.line += int64(c.lines)
+	if c.lines > 0 {
+		s.col = int64(c.tail)
+	} else {
+		s.col += int64(c.tail)
+	}
+	s.bytes += int64(len(c.data))
+	if s.nulAt < 0 && c.nulAt >= 0 {
+		s.nulAt = c.offset + int64(c.nulAt)
+	}
+	if s.badAt < 0 && c.badAt >= 0 {
+		s.badAt = c.offset + int64(c.badAt)
+	}
+	if !c.last {
+		return
+	}
+	if c.err != nil {
+		msg := fmt.Errorf("%w; scanned only the first %d bytes", c.err, c.offset+int64(len(c.data)))
+		if c.buf == nil {
+			msg = c.err
+		}
+		s.e.con.problem(in.name(), msg)
+		return
+	}
+	s.files++
+	if s.hits > 0 {
+		s.withHits++
+	}
+	reportBadBytes(s.e.con, in, s.nulAt, s.badAt, "scanned")
+}
+
+// summary prints what the scan found.
+func (s *scanner) summary() {
+	var total uint64
+	for _, n := range s.counts {
+		total += n
+	}
+	what := fmt.Sprintf("scanned %s (%s) in %s", plural(s.files, "file"), humanBytes(s.bytes), elapsed(s.e.start))
+	if s.skipped > 0 {
+		what += fmt.Sprintf(", skipped %s", plural(s.skipped, "binary file"))
+	}
+	if total == 0 {
+		s.e.con.printf("hush: %s: no secret found\n", what)
+		return
+	}
+	s.e.con.printf("hush: %s: %s in %s (%s)\n", what, plural(int(total), "finding"), plural(s.withHits, "file"), byName(s.counts))
+}

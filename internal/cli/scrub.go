@@ -1,0 +1,283 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// scrubOptions are the flags of hush scrub.
+type scrubOptions struct {
+	runOptions
+	output   string // file or directory; "" or "-" for standard output
+	inPlace  bool
+	compress string // auto, none, gzip, zstd
+}
+
+// scrubber consumes scrubbed chunks: it writes each input's bytes to its
+// sink, in order, and commits or aborts the sink at the input's end.
+type scrubber struct {
+	e        *engine
+	opts     scrubOptions
+	comp     compression
+	auto     bool
+	stdout   io.Writer
+	stdoutTT bool // standard output is a terminal
+	targets  map[*input]string
+
+	counts  map[string]uint64
+	files   int
+	skipped int
+	bytes   int64
+
+	// The input being consumed.
+	sink    sink
+	changed bool
+	failed  error
+	nulAt   int64
+	badAt   int64
+}
+
+// plan decides where each input's output goes, or fails with a usage
+// error. It drops (and reports) inputs that cannot be scrubbed in place.
+func (s *scrubber) plan(args []string, inputs []*input) ([]*input, error) {
+	s.targets = map[*input]string{}
+	switch {
+	case s.opts.inPlace:
+		if s.opts.output != "" {
+			return nil, errors.New("--in-place and -o cannot be used together")
+		}
+		var keep []*input
+		for _, in := range inputs {
+			if in.path == "-" {
+				return nil, errors.New("--in-place needs files, not standard input")
+			}
+			target, err := inPlaceTarget(in)
+			if err != nil {
+				s.e.con.problem(in.name(), err)
+				continue
+			}
+			s.targets[in] = target
+			keep = append(keep, in)
+		}
+		return keep, nil
+
+	case s.opts.output == "" || s.opts.output == "-":
+		if len(args) > 1 || len(inputs) > 1 {
+			return nil, errors.New("several inputs need -o DIR (a directory mirroring them) or --in-place")
+		}
+		if len(args) == 1 && args[0] != "-" {
+			if fi, err := os.Stat(args[0]); err == nil && fi.IsDir() {
+				return nil, fmt.Errorf("%s is a directory: give -o DIR (a directory mirroring it) or --in-place", args[0])
+			}
+		}
+		return inputs, nil
+	}
+
+	out := s.opts.output
+	fi, err := os.Stat(out)
+	toDir := err == nil && fi.IsDir() || strings.HasSuffix(out, string(filepath.Separator)) || strings.HasSuffix(out, "/")
+	if len(args) > 1 {
+		toDir = true
+	}
+	if len(args) == 1 && args[0] != "-" {
+		if afi, err := os.Stat(args[0]); err == nil && afi.IsDir() {
+			toDir = true
+		}
+	}
+	if toDir && err == nil && !fi.IsDir() {
+		return nil, fmt.Errorf("-o %s: not a directory, but the inputs need one", out)
+	}
+	seen := map[string]*input{}
+	var keep []*input
+	for _, in := range inputs {
+		target := out
+		if toDir {
+			if in.path == "-" {
+				return nil, errors.New("standard input needs -o FILE, not a directory")
+			}
+			target = filepath.Join(out, rootBase(in.root), in.rel)
+		}
+		if prev, dup := seen[target]; dup {
+			return nil, fmt.Errorf("%s and %s would both be written to %s", prev.name(), in.name(), target)
+		}
+		seen[target] = in
+		if tfi, err := os.Stat(target); err == nil && in.info != nil && os.SameFile(tfi, in.info) {
+			s.e.con.problem(in.name(), fmt.Errorf("the output %s is the input itself; use --in-place to scrub a file where it is", target))
+			continue
+		}
+		s.targets[in] = target
+		keep = append(keep, in)
+	}
+	return keep, nil
+}
+
+// rootBase is the name a command-line argument gets under -o DIR.
+func rootBase(root string) string {
+	b := filepath.Base(filepath.Clean(root))
+	if b == "." || b == ".." || b == string(filepath.Separator) {
+		if abs, err := filepath.Abs(root); err == nil {
+			b = filepath.Base(abs)
+		}
+	}
+	if b == string(filepath.Separator) || b == "." {
+		b = "root"
+	}
+	return b
+}
+
+// inPlaceTarget resolves the file an in-place scrub replaces: the target of
+// a symbolic link (so the link stays a link), and never a file with other
+// hard links, which would keep the secrets under their other names.
+func inPlaceTarget(in *input) (string, error) {
+	if in.info == nil || !in.info.Mode().IsRegular() {
+		return "", errors.New("--in-place needs a regular file")
+	}
+	if _, _, nlink, ok := owner(in.info); ok && nlink > 1 {
+		return "", fmt.Errorf("has %d hard links; scrubbing it in place would leave the secrets under the other names (scrub with -o instead)", nlink)
+	}
+	target, err := filepath.EvalSymlinks(in.path)
+	if err != nil {
+		return "", fmt.Errorf("resolve symbolic link: %w", unwrapPath(err))
+	}
+	return target, nil
+}
+
+// run scrubs the inputs.
+func (s *scrubber) run(ctx context.Context, inputs []*input) {
+	s.counts = map[string]uint64{}
+	check := !s.e.opts.binary
+	s.e.run(ctx, inputs, func(p *pipeline) func(*chunk) {
+		return scrubChunk(s.e.r, p, check)
+	}, s.consume)
+}
+
+func (s *scrubber) consume(c *chunk) {
+	in := c.in
+	if c.first {
+		s.sink, s.changed, s.failed, s.nulAt, s.badAt = nil, false, nil, -1, -1
+		if c.skip != "" {
+			s.skipped++
+			s.e.con.notice(in.name(), "skipped: "+c.skip+"; pass --binary to scrub it anyway")
+			return
+		}
+		if c.buf != nil { // nil when the input could not even be opened
+			s.sink, s.failed = s.open(in, c)
+		}
+	}
+	if s.sink != nil && s.failed == nil && len(c.out) > 0 {
+		if _, err := s.sink.Write(c.out); err != nil {
+			s.failed = fmt.Errorf("write %s: %w", s.outName(in), unwrapPath(err))
+		}
+	}
+	for _, m := range c.matches {
+		s.counts[m.Name]++
+	}
+	s.changed = s.changed || len(c.matches) > 0
+	s.bytes += int64(len(c.data))
+	if s.nulAt < 0 && c.nulAt >= 0 {
+		s.nulAt = c.offset + int64(c.nulAt)
+	}
+	if s.badAt < 0 && c.badAt >= 0 {
+		s.badAt = c.offset + int64(c.badAt)
+	}
+	if !c.last {
+		return
+	}
+	switch err := firstErr(c.err, s.failed); {
+	case err != nil:
+		if s.sink != nil {
+			s.sink.abort()
+		}
+		s.e.con.problem(in.name(), s.abortMessage(in, err))
+	case s.sink != nil:
+		if err := s.sink.commit(s.changed); err != nil {
+			s.e.con.problem(in.name(), s.abortMessage(in, err))
+			return
+		}
+		s.files++
+		reportBadBytes(s.e.con, in, s.nulAt, s.badAt, "scrubbed")
+	}
+}
+
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// abortMessage says what became of the output after err.
+func (s *scrubber) abortMessage(in *input, err error) error {
+	switch {
+	case s.opts.inPlace:
+		return fmt.Errorf("%w; the file was left unchanged", err)
+	case s.targets[in] != "":
+		return fmt.Errorf("%w; no output written", err)
+	case errors.Is(err, context.Canceled):
+		return err
+	}
+	return fmt.Errorf("%w; the output above is incomplete", err)
+}
+
+// reportBadBytes tells about an input processed despite NUL bytes or
+// invalid UTF-8: nothing outside a secret was changed, but a text tool
+// downstream may choke, so the run fails unless --binary said it's fine.
+func reportBadBytes(con *console, in *input, nulAt, badAt int64, did string) {
+	switch {
+	case nulAt >= 0:
+		con.problem(in.name(), fmt.Errorf("NUL byte at offset %d: not a text file (%s byte for byte; pass --binary to accept such files)", nulAt, did))
+	case badAt >= 0:
+		con.problem(in.name(), fmt.Errorf("invalid UTF-8 at offset %d (%s byte for byte; pass --binary to accept non-UTF-8 text)", badAt, did))
+	}
+}
+
+func (s *scrubber) outName(in *input) string {
+	if t := s.targets[in]; t != "" {
+		return t
+	}
+	return "standard output"
+}
+
+// open creates the sink for an input whose first chunk is c.
+func (s *scrubber) open(in *input, c *chunk) (sink, error) {
+	comp := s.comp
+	if s.auto {
+		comp = c.comp
+		if s.targets[in] == "" && s.stdoutTT {
+			comp = plain // never spray compressed bytes on a terminal
+		}
+	}
+	if t := s.targets[in]; t != "" {
+		return newFileSink(t, in.info, s.opts.inPlace, comp, c.hdr)
+	}
+	return newStreamSink(s.stdout, comp, c.hdr)
+}
+
+// summary prints what the run did.
+func (s *scrubber) summary() {
+	var total uint64
+	for _, n := range s.counts {
+		total += n
+	}
+	what := fmt.Sprintf("scrubbed %s (%s) in %s", plural(s.files, "file"), humanBytes(s.bytes), elapsed(s.e.start))
+	if s.skipped > 0 {
+		what += fmt.Sprintf(", skipped %s", plural(s.skipped, "binary file"))
+	}
+	if total == 0 {
+		s.e.con.printf("hush: %s: nothing to redact\n", what)
+		return
+	}
+	s.e.con.printf("hush: %s: %s (%s)\n", what, plural(int(total), "redaction"), byName(s.counts))
+}
+
+var (
+	_ sink = (*fileSink)(nil)
+	_ sink = (*streamSink)(nil)
+)
