@@ -1,0 +1,29 @@
+// Package hushprocessor is an OpenTelemetry Collector processor (component
+// type "hush") that removes the live values of your secrets from logs,
+// traces and metrics in flight.
+//
+// It is the Collector front end of the flow in DESIGN.md: the shared
+// provider configuration (redact/provider/config) says where the secrets
+// come from; a provider.Refresher lists them on an interval, follows
+// rotation and keeps a redact.Redactor's index current in the background;
+// the processor scrubs every string it can reach with that index, raw and
+// encoded forms alike, and leaves everything else untouched.
+//
+// Coverage: log bodies (strings, and maps and slices at any depth, keys
+// included), log attributes, severity text and event name; span names,
+// attributes, status messages, events' names and attributes, links'
+// attributes; metric descriptions, data point and exemplar attributes; and
+// resource and scope attributes (and scope name and version) of all three.
+// Numbers whose decimal form holds a secret become strings, and byte values
+// are scrubbed as bytes.
+//
+// It also offers the key and value rules of the contrib redactionprocessor
+// (allowed, ignored and blocked keys, regular-expression values, hashing,
+// summary attributes with the same names and merge semantics), so a
+// pipeline needs one redaction stage, not two.
+//
+// Before the first index is built the processor refuses data with a
+// retryable error (configurable: wait, pass, drop); after that a provider
+// outage keeps the last index. See README.md for a fully commented
+// configuration.
+package hushprocessor // import "github.com/hushlog/hush/otelprocessor"

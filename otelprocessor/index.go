@@ -1,0 +1,180 @@
+package hushprocessor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"go.opentelemetry.io/collector/component"
+	"go.uber.org/zap"
+
+	"github.com/hushlog/hush/redact"
+	"github.com/hushlog/hush/redact/provider"
+)
+
+// sharedIndex is the redactor of one processor configuration and the
+// refresher that keeps it current. The logs, traces and metrics processors
+// created from one configuration share it, so each component lists its
+// providers once, not once per pipeline. It is started by the first
+// processor's Start and stopped by the last one's Shutdown.
+//
+// The pipeline never waits for it: the refresher lists the providers and
+// rebuilds the index on its own goroutines and publishes each index with an
+// atomic swap inside the redactor; processors only load it.
+type sharedIndex struct {
+	cfg       *Config
+	redactor  *redact.Redactor
+	refresher *provider.Refresher
+	listers   int
+	logger    *zap.Logger
+	tel       *indexTelemetry
+
+	ready atomic.Bool
+
+	mu      sync.Mutex
+	refs    int
+	started bool
+	cancel  context.CancelFunc
+	done    chan struct{}
+}
+
+var indexes = struct {
+	sync.Mutex
+	m map[*Config]*sharedIndex
+}{m: map[*Config]*sharedIndex{}}
+
+// acquireIndex returns the index of cfg, creating it on first use. Each
+// call must be matched by a release (through the processor's Start and
+// Shutdown, or directly when creation fails).
+func acquireIndex(cfg *Config, set component.TelemetrySettings) (*sharedIndex, error) {
+	indexes.Lock()
+	defer indexes.Unlock()
+	if idx, ok := indexes.m[cfg]; ok {
+		idx.refs++
+		return idx, nil
+	}
+	idx, err := newSharedIndex(cfg, set)
+	if err != nil {
+		return nil, err
+	}
+	idx.refs = 1
+	indexes.m[cfg] = idx
+	return idx, nil
+}
+
+func newSharedIndex(cfg *Config, set component.TelemetrySettings) (*sharedIndex, error) {
+	opts, err := cfg.RedactOptions()
+	if err != nil {
+		return nil, err
+	}
+	r, err := redact.New(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("hush processor: %w", err)
+	}
+	listers, err := buildListers(&cfg.Config, set.Logger)
+	if err != nil {
+		return nil, fmt.Errorf("hush processor: providers: %w", err)
+	}
+	ref, err := provider.NewRefresher(r, listers, provider.RefresherOptions{
+		Interval:      refreshInterval(&cfg.Config),
+		GracePeriod:   gracePeriod(&cfg.Config),
+		MeterProvider: set.MeterProvider,
+		Logger:        set.Logger,
+	})
+	if err != nil {
+		for _, l := range listers {
+			closeLister(l)
+		}
+		return nil, fmt.Errorf("hush processor: %w", err)
+	}
+	idx := &sharedIndex{cfg: cfg, redactor: r, refresher: ref, listers: len(listers), logger: set.Logger}
+	if idx.tel, err = newIndexTelemetry(set.MeterProvider, idx); err != nil {
+		_ = ref.Close()
+		return nil, err
+	}
+	return idx, nil
+}
+
+// start begins refreshing on the first call; later calls only count.
+func (idx *sharedIndex) start() error {
+	idx.mu.Lock()
+	defer idx.mu.Unlock()
+	if idx.started {
+		return nil
+	}
+	idx.started = true
+	if idx.listers == 0 {
+		idx.logger.Warn("hush processor: no secret provider configured; only the key and value rules apply")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	idx.cancel = cancel
+	idx.done = make(chan struct{})
+	if err := idx.refresher.Start(ctx); err != nil {
+		cancel()
+		close(idx.done)
+		return fmt.Errorf("hush processor: %w", err)
+	}
+	go idx.watchReady(ctx)
+	if idx.listers == 0 {
+		// With nothing to list, one round publishes the empty set.
+		if err := idx.refresher.Refresh(ctx); err != nil {
+			return fmt.Errorf("hush processor: %w", err)
+		}
+	}
+	return nil
+}
+
+// watchReady flips the ready flag the hot path reads, so processors test
+// one atomic instead of a channel.
+func (idx *sharedIndex) watchReady(ctx context.Context) {
+	defer close(idx.done)
+	select {
+	case <-idx.refresher.Ready():
+		idx.ready.Store(true)
+		st := idx.redactor.Stats()
+		idx.logger.Info("hush processor: secret index ready",
+			zap.Int("secrets", st.Secrets), zap.Int("patterns", st.Patterns), zap.Int("index_bytes", st.IndexBytes))
+		for _, s := range st.Skipped {
+			idx.logger.Info("hush processor: secret not indexed", zap.String("secret", s.Name), zap.String("reason", s.Reason))
+		}
+	case <-ctx.Done():
+	}
+}
+
+func (idx *sharedIndex) isReady() bool { return idx.ready.Load() }
+
+func (idx *sharedIndex) readyCh() <-chan struct{} { return idx.refresher.Ready() }
+
+// release drops one reference; the last one stops the refresher.
+func (idx *sharedIndex) release() error {
+	indexes.Lock()
+	idx.refs--
+	last := idx.refs == 0
+	if last {
+		delete(indexes.m, idx.cfg)
+	}
+	indexes.Unlock()
+	if !last {
+		return nil
+	}
+	idx.mu.Lock()
+	defer idx.mu.Unlock()
+	var errs []error
+	if idx.cancel != nil {
+		idx.cancel()
+		<-idx.done
+	}
+	if err := idx.refresher.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("hush processor: %w", err))
+	}
+	idx.tel.close()
+	return errors.Join(errs...)
+}
+
+func closeLister(l provider.Lister) {
+	if c, ok := l.(interface{ Close() error }); ok {
+		_ = c.Close()
+	}
+}

@@ -1,0 +1,183 @@
+package hushprocessor
+
+import (
+	"math"
+	"strconv"
+	"sync"
+	"unsafe"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/hushlog/hush/redact"
+)
+
+// pass is the state of one batch going through the processor: the index
+// snapshot holder, the redaction counts by secret name (for telemetry), and
+// scratch space. Passes are pooled; one is used by one goroutine at a time.
+type pass struct {
+	p    *hushProcessor
+	r    *redact.Redactor
+	hits map[string]int64
+	num  [64]byte
+}
+
+var passPool = sync.Pool{New: func() any { return &pass{hits: map[string]int64{}} }}
+
+func getPass(p *hushProcessor, r *redact.Redactor) *pass {
+	ps := passPool.Get().(*pass)
+	ps.p, ps.r = p, r
+	return ps
+}
+
+func (ps *pass) release() {
+	clear(ps.hits)
+	ps.p, ps.r = nil, nil
+	passPool.Put(ps)
+}
+
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+// scrubString returns s with known secrets replaced, and whether anything
+// was. A clean string costs one scan and no allocation.
+func (ps *pass) scrubString(s string) (string, bool) {
+	out := ps.r.ScrubString(s)
+	if len(out) == len(s) && unsafe.StringData(out) == unsafe.StringData(s) {
+		return s, false
+	}
+	ps.count(bytesOf(s))
+	return out, true
+}
+
+// count attributes the redactions in b to secret names. It runs only on
+// text known to hold a secret, so the second scan is off the clean path.
+func (ps *pass) count(b []byte) {
+	for _, m := range ps.r.Find(b) {
+		ps.hits[m.Name]++
+	}
+}
+
+// keyHasSecret reports whether a map key holds a known secret.
+func (ps *pass) keyHasSecret(k string) bool {
+	return ps.r.Contains(bytesOf(k))
+}
+
+// scrubValue removes known secrets from v in place, whatever its type:
+// strings; integers and doubles whose decimal form holds a secret (they
+// become strings); bytes; and maps (keys too) and slices at any depth. It
+// reports whether v changed.
+func (ps *pass) scrubValue(v pcommon.Value) bool {
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
+		if out, ok := ps.scrubString(v.Str()); ok {
+			v.SetStr(out)
+			return true
+		}
+	case pcommon.ValueTypeInt:
+		return ps.scrubRendered(v, strconv.AppendInt(ps.num[:0], v.Int(), 10))
+	case pcommon.ValueTypeDouble:
+		return ps.scrubRendered(v, appendDouble(ps.num[:0], v.Double()))
+	case pcommon.ValueTypeBytes:
+		if v.Bytes().Len() == 0 {
+			return false
+		}
+		raw := v.Bytes().AsRaw()
+		if !ps.r.Contains(raw) {
+			return false
+		}
+		ps.count(raw)
+		v.Bytes().FromRaw(ps.r.Scrub(nil, raw))
+		return true
+	case pcommon.ValueTypeMap:
+		return ps.scrubMap(v.Map())
+	case pcommon.ValueTypeSlice:
+		changed := false
+		s := v.Slice()
+		for i := 0; i < s.Len(); i++ {
+			if ps.scrubValue(s.At(i)) {
+				changed = true
+			}
+		}
+		return changed
+	}
+	return false
+}
+
+// scrubRendered replaces a number by its scrubbed string form when that
+// form holds a secret (a numeric PIN or account number).
+func (ps *pass) scrubRendered(v pcommon.Value, rendered []byte) bool {
+	if !ps.r.Contains(rendered) {
+		return false
+	}
+	ps.count(rendered)
+	v.SetStr(string(ps.r.Scrub(nil, rendered)))
+	return true
+}
+
+// appendDouble renders f as pcommon.Value.AsString does.
+func appendDouble(b []byte, f float64) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(b, "NaN"...)
+	case math.IsInf(f, 1):
+		return append(b, "Infinity"...)
+	case math.IsInf(f, -1):
+		return append(b, "-Infinity"...)
+	}
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// clean up e-09 to e-9, as encoding/json does
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+// scrubMap removes known secrets from every value and key of m, at any
+// depth, and reports whether m changed.
+func (ps *pass) scrubMap(m pcommon.Map) bool {
+	changed := false
+	var renames []string
+	for k, v := range m.All() {
+		if ps.scrubValue(v) {
+			changed = true
+		}
+		if ps.keyHasSecret(k) {
+			renames = append(renames, k)
+		}
+	}
+	if len(renames) > 0 {
+		ps.renameKeys(m, renames)
+		changed = true
+	}
+	return changed
+}
+
+// renameKeys moves the values of keys holding a secret to the scrubbed key.
+func (ps *pass) renameKeys(m pcommon.Map, keys []string) {
+	for _, k := range keys {
+		v, ok := m.Get(k)
+		if !ok {
+			continue
+		}
+		ps.count(bytesOf(k))
+		tmp := pcommon.NewValueEmpty()
+		v.CopyTo(tmp)
+		m.Remove(k)
+		tmp.CopyTo(m.PutEmpty(ps.r.ScrubString(k)))
+	}
+}
+
+// scrubField scrubs a plain string field through its getter's value and
+// returns the replacement and whether it changed; callers set it.
+func (ps *pass) scrubField(s string) (string, bool) {
+	if s == "" {
+		return s, false
+	}
+	return ps.scrubString(s)
+}
