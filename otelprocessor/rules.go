@@ -2,7 +2,7 @@ package hushprocessor
 
 import (
 	"crypto/hmac"
-	"crypto/md5" //nolint:gosec // offered for parity with redactionprocessor; refused in FIPS mode
+	"crypto/md5"  //nolint:gosec // offered for parity with redactionprocessor; refused in FIPS mode
 	"crypto/sha1" //nolint:gosec // same
 	"crypto/sha256"
 	"crypto/sha3"
