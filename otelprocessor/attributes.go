@@ -53,7 +53,7 @@ func (ps *pass) attrs(m pcommon.Map) {
 			renames = append(renames, k)
 			name = ps.keyName(k)
 		}
-		ps.ruleValue(k, name, v, &rep, rl.redactAllTypes, true)
+		ps.ruleValue(k, name, v, &rep, ps.p.redactAllTypes, true)
 	}
 	for _, k := range remove {
 		m.Remove(k)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hushlog/hush/redact"
 	"github.com/hushlog/hush/redact/provider"
+	"github.com/hushlog/hush/redact/provider/config"
 )
 
 // sharedIndex is the redactor of one processor configuration and the
@@ -73,16 +74,11 @@ func newSharedIndex(cfg *Config, set component.TelemetrySettings) (*sharedIndex,
 	if err != nil {
 		return nil, fmt.Errorf("hush processor: %w", err)
 	}
-	listers, err := buildListers(&cfg.Config, set.Logger)
+	listers, err := cfg.Listers(context.Background())
 	if err != nil {
 		return nil, fmt.Errorf("hush processor: providers: %w", err)
 	}
-	ref, err := provider.NewRefresher(r, listers, provider.RefresherOptions{
-		Interval:      refreshInterval(&cfg.Config),
-		GracePeriod:   gracePeriod(&cfg.Config),
-		MeterProvider: set.MeterProvider,
-		Logger:        set.Logger,
-	})
+	ref, err := cfg.NewRefresher(r, listers, config.Settings{MeterProvider: set.MeterProvider, Logger: set.Logger})
 	if err != nil {
 		for _, l := range listers {
 			closeLister(l)

@@ -23,15 +23,17 @@ var errNotReady = errors.New("hush processor: the secret index is not built yet;
 // hushProcessor is the processor for one signal. Every processor of one
 // component configuration shares one index.
 type hushProcessor struct {
-	signal      string
-	idx         *sharedIndex
-	rules       *rules
-	summary     SummaryLevel
-	full        bool // rules or summary in force: the rule-aware walk
-	notReady    NotReadyAction
-	waitTimeout time.Duration
-	tel         *processorTelemetry
-	logger      *zap.Logger
+	signal  string
+	idx     *sharedIndex
+	rules   *rules
+	summary SummaryLevel
+	full    bool // rules or summary in force: the rule-aware walk
+	// redactAllTypes lets the value rules see non-string values' string form.
+	redactAllTypes bool
+	notReady       NotReadyAction
+	waitTimeout    time.Duration
+	tel            *processorTelemetry
+	logger         *zap.Logger
 }
 
 func newHushProcessor(signal string, cfg *Config, idx *sharedIndex, tel *processorTelemetry, logger *zap.Logger) (*hushProcessor, error) {
@@ -52,15 +54,16 @@ func newHushProcessor(signal string, cfg *Config, idx *sharedIndex, tel *process
 		wait = DefaultWaitTimeout
 	}
 	return &hushProcessor{
-		signal:      signal,
-		idx:         idx,
-		rules:       rl,
-		summary:     summary,
-		full:        rl != nil || summary == SummaryInfo || summary == SummaryDebug,
-		notReady:    notReady,
-		waitTimeout: wait,
-		tel:         tel,
-		logger:      logger,
+		signal:         signal,
+		idx:            idx,
+		rules:          rl,
+		summary:        summary,
+		full:           rl != nil || summary == SummaryInfo || summary == SummaryDebug,
+		redactAllTypes: cfg.RedactAllTypes,
+		notReady:       notReady,
+		waitTimeout:    wait,
+		tel:            tel,
+		logger:         logger,
 	}, nil
 }
 

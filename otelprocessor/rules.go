@@ -27,11 +27,9 @@ type rules struct {
 	blockedKeyRE   []*regexp.Regexp
 	blockedValueRE []*regexp.Regexp
 	allowedValueRE []*regexp.Regexp
-	redactAllTypes bool
-
-	masking  string
-	newHash  func() hash.Hash // nil: mask with masking
-	hashName HashFunction
+	masking        string
+	newHash        func() hash.Hash // nil: mask with masking
+	hashName       HashFunction
 }
 
 // newRules compiles the rules of cfg; it returns nil when none is set.
@@ -39,7 +37,7 @@ func newRules(cfg *Config) (*rules, error) {
 	if !cfg.keyRulesActive() {
 		return nil, nil
 	}
-	r := &rules{redactAllTypes: cfg.RedactAllTypes, masking: defaultMaskingString, hashName: cfg.HashFunction}
+	r := &rules{masking: defaultMaskingString, hashName: cfg.HashFunction}
 	if cfg.MaskingString != "" {
 		r.masking = cfg.MaskingString
 	}
