@@ -1,0 +1,354 @@
+package benchmarks
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"maps"
+	"regexp"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/coregx/ahocorasick"
+
+	"github.com/hushlog/hush/redact"
+)
+
+// secretCounts are the set sizes every method is measured at.
+var secretCounts = []int{10, 100, 1_000, 10_000, 100_000}
+
+// dirtyInterval is how many lines share one injected secret in the dirty
+// text: 1 line in 100 carries a secret.
+const dirtyInterval = 100
+
+var (
+	// The slow baselines stop at these sizes unless told otherwise: past
+	// them one pass over the corpus takes minutes (see README.md for the
+	// extrapolation).
+	maxRegexp = flag.Int("engine.maxregexp", 100, "largest secret count for the regexp alternation baseline (0: none)")
+	maxIndex  = flag.Int("engine.maxindex", 1_000, "largest secret count for the per-secret bytes.Index baseline (0: none)")
+	regexpCap = flag.Int("engine.regexptext", 1<<20, "bytes of the corpus the regexp baseline scans (it is 1000x slower than the rest)")
+)
+
+// scanner is one method prepared for one secret set: scan processes the
+// whole text once.
+type scanner struct {
+	text    []byte
+	scan    func()
+	metrics map[string]float64
+}
+
+// method is a way of removing N known secrets from text.
+type method struct {
+	name string
+	// prepare builds the method's structure for the secrets; it returns a
+	// reason instead when the method is not run at this size.
+	prepare func(tb testing.TB, c corpus, secrets []redact.Secret) (*scanner, string)
+}
+
+var methods = []method{
+	{"hush-clean", prepareHushClean},
+	{"hush-lines", prepareHushLines},
+	{"hush-dirty", prepareHushDirty},
+	{"aho-corasick", prepareAhoCorasick},
+	{"strings-replacer", prepareReplacer},
+	{"regexp", prepareRegexp},
+	{"bytes-index", prepareBytesIndex},
+	{"indexbyte", prepareIndexByte},
+}
+
+// BenchmarkEngine measures every method at every secret count on the same
+// text. Sub-benchmarks are named method=M/secrets=N; build cost and memory
+// are reported as custom metrics (build-ms, heap-MB; for hush also
+// patterns and B/pattern).
+func BenchmarkEngine(b *testing.B) {
+	c := loadCorpus(b)
+	b.Logf("text: %s, %d bytes, %d lines", c.source, len(c.text), len(c.lines))
+	for _, m := range methods {
+		b.Run("method="+m.name, func(b *testing.B) {
+			for _, n := range secretCounts {
+				// Prepared on the first call only: the leaf runs once more
+				// per -count, and a filtered-out size costs nothing.
+				var s *scanner
+				var reason string
+				b.Run(fmt.Sprintf("secrets=%d", n), func(b *testing.B) {
+					if s == nil && reason == "" {
+						s, reason = m.prepare(b, c, benchSecrets(n))
+					}
+					if s == nil {
+						b.Skip(reason)
+					}
+					b.ReportAllocs()
+					b.SetBytes(int64(len(s.text)))
+					cpu0 := processCPU()
+					iters := 0
+					for b.Loop() {
+						s.scan()
+						iters++
+					}
+					// The machine is shared: wall-clock MB/s counts the
+					// time this process waited for a core; cpu-MB/s does
+					// not.
+					if cpu := processCPU() - cpu0; cpu > 0 {
+						b.ReportMetric(float64(iters)*float64(len(s.text))/1e6/cpu.Seconds(), "cpu-MB/s")
+					}
+					for unit, v := range s.metrics {
+						b.ReportMetric(v, unit)
+					}
+				})
+				s = nil
+				runtime.GC()
+			}
+			if !strings.HasPrefix(m.name, "hush-") {
+				clear(hushCache)
+			}
+		})
+	}
+}
+
+// BenchmarkBuild measures Redactor.Set for the largest secret set: the
+// index build a provider refresh pays, off the hot path.
+func BenchmarkBuild(b *testing.B) {
+	for _, n := range []int{10_000, maxSecrets} {
+		secrets := benchSecrets(n)
+		b.Run(fmt.Sprintf("secrets=%d", n), func(b *testing.B) {
+			r, err := redact.New()
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := r.Set(secrets); err != nil {
+					b.Fatal(err)
+				}
+			}
+			st := r.Stats()
+			b.ReportMetric(float64(st.Patterns), "patterns")
+			b.ReportMetric(float64(st.IndexBytes)/float64(st.Patterns), "B/pattern")
+			b.ReportMetric(float64(st.Patterns)/float64(n), "patterns/secret")
+		})
+	}
+}
+
+// processCPU returns the CPU time (user and system) this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// built measures the wall time and retained heap of build.
+func built[T any](build func() (T, error)) (T, map[string]float64, error) {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	v, err := build()
+	d := time.Since(start)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	heap := float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / (1 << 20)
+	return v, map[string]float64{"build-ms": float64(d.Microseconds()) / 1000, "heap-MB": max(heap, 0)}, err
+}
+
+// hushCache keeps the Redactors built for one hush method for the next
+// one: a build of 100,000 secrets is not free.
+var hushCache = map[int]cachedHush{}
+
+type cachedHush struct {
+	r       *redact.Redactor
+	metrics map[string]float64
+}
+
+func newHush(tb testing.TB, secrets []redact.Secret) (*redact.Redactor, map[string]float64) {
+	tb.Helper()
+	if h, ok := hushCache[len(secrets)]; ok {
+		return h.r, maps.Clone(h.metrics)
+	}
+	r, metrics, err := built(func() (*redact.Redactor, error) {
+		r, err := redact.New(redact.WithEncodings(redact.AllEncodings))
+		if err != nil {
+			return nil, err
+		}
+		return r, r.Set(secrets)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	st := r.Stats()
+	if len(st.Skipped) > 0 {
+		tb.Fatalf("%d secrets skipped, first %s", len(st.Skipped), st.Skipped[0])
+	}
+	metrics["patterns"] = float64(st.Patterns)
+	metrics["B/pattern"] = float64(st.IndexBytes) / float64(st.Patterns)
+	hushCache[len(secrets)] = cachedHush{r, metrics}
+	return r, maps.Clone(metrics)
+}
+
+func prepareHushClean(tb testing.TB, c corpus, secrets []redact.Secret) (*scanner, string) {
+	r, metrics := newHush(tb, secrets)
+	if r.Contains(c.text) {
+		tb.Fatal("clean text contains a secret")
+	}
+	dst := make([]byte, 0, len(c.text))
+	return &scanner{text: c.text, metrics: metrics, scan: func() {
+		dst = r.Scrub(dst[:0], c.text)
+	}}, ""
+}
+
+// prepareHushLines scrubs the clean text one line per call, as a logger
+// does.
+func prepareHushLines(tb testing.TB, c corpus, secrets []redact.Secret) (*scanner, string) {
+	r, metrics := newHush(tb, secrets)
+	dst := make([]byte, 0, 64<<10)
+	return &scanner{text: c.text, metrics: metrics, scan: func() {
+		for _, l := range c.lines {
+			dst = r.Scrub(dst[:0], l)
+		}
+	}}, ""
+}
+
+func prepareHushDirty(tb testing.TB, c corpus, secrets []redact.Secret) (*scanner, string) {
+	r, metrics := newHush(tb, secrets)
+	dirty, inj := inject(c.lines, secrets, dirtyInterval, uint64(len(secrets)))
+	if missed := uncovered(r.Find(dirty), inj); missed > 0 {
+		// TestDirtyTextIsScrubbed fails on this; the benchmark still runs.
+		tb.Logf("%d secrets: %d of %d injected forms not found", len(secrets), missed, len(inj))
+	}
+	dst := make([]byte, 0, 2*len(dirty))
+	return &scanner{text: dirty, metrics: metrics, scan: func() {
+		dst = r.Scrub(dst[:0], dirty)
+	}}, ""
+}
+
+// uncovered counts the injections that no span overlaps.
+func uncovered(spans []redact.Match, inj []injection) int {
+	n := 0
+	for _, in := range inj {
+		hit := false
+		for _, sp := range spans {
+			if sp.Start < in.end && in.start < sp.End {
+				hit = true
+				break
+			}
+		}
+		if !hit {
+			n++
+		}
+	}
+	return n
+}
+
+// prepareAhoCorasick scans with coregx/ahocorasick over the raw values (one
+// pattern per secret, where hush indexes every encoded form), calling Find
+// from the end of each match as a replacer would.
+func prepareAhoCorasick(tb testing.TB, c corpus, secrets []redact.Secret) (*scanner, string) {
+	ac, metrics, err := built(func() (*ahocorasick.Automaton, error) {
+		bl := ahocorasick.NewBuilder().SetMatchKind(ahocorasick.LeftmostLongest)
+		for _, s := range secrets {
+			bl.AddPattern([]byte(s.Value))
+		}
+		return bl.Build()
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	text := c.text
+	return &scanner{text: text, metrics: metrics, scan: func() {
+		for pos := 0; pos < len(text); {
+			m, ok := ac.Find(text, pos)
+			if !ok {
+				break
+			}
+			pos = m.End
+		}
+	}}, ""
+}
+
+// prepareReplacer replaces the raw values with strings.Replacer.
+func prepareReplacer(tb testing.TB, c corpus, secrets []redact.Secret) (*scanner, string) {
+	r, metrics, _ := built(func() (*strings.Replacer, error) {
+		pairs := make([]string, 0, 2*len(secrets))
+		for _, s := range secrets {
+			pairs = append(pairs, s.Value, "[REDACTED:"+s.Name+"]")
+		}
+		r := strings.NewReplacer(pairs...)
+		r.Replace("warm") // the Replacer builds its trie lazily, on first use
+		return r, nil
+	})
+	text := string(c.text)
+	return &scanner{text: c.text, metrics: metrics, scan: func() {
+		_ = r.Replace(text)
+	}}, ""
+}
+
+// prepareRegexp matches an alternation of the quoted raw values. It scans
+// only the first -engine.regexptext bytes of the corpus.
+func prepareRegexp(tb testing.TB, c corpus, secrets []redact.Secret) (*scanner, string) {
+	if len(secrets) > *maxRegexp {
+		return nil, fmt.Sprintf("regexp alternation skipped above %d secrets (-engine.maxregexp): too slow to finish", *maxRegexp)
+	}
+	re, metrics, err := built(func() (*regexp.Regexp, error) {
+		q := make([]string, len(secrets))
+		for i, s := range secrets {
+			q[i] = regexp.QuoteMeta(s.Value)
+		}
+		return regexp.Compile(strings.Join(q, "|"))
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	text := c.text[:min(len(c.text), *regexpCap)]
+	return &scanner{text: text, metrics: metrics, scan: func() {
+		_ = re.FindAllIndex(text, -1)
+	}}, ""
+}
+
+// prepareBytesIndex looks for each raw value in turn, as CI log maskers do.
+func prepareBytesIndex(tb testing.TB, c corpus, secrets []redact.Secret) (*scanner, string) {
+	if len(secrets) > *maxIndex {
+		return nil, fmt.Sprintf("bytes.Index loop skipped above %d secrets (-engine.maxindex): time grows linearly with N", *maxIndex)
+	}
+	pats := make([][]byte, len(secrets))
+	for i, s := range secrets {
+		pats[i] = []byte(s.Value)
+	}
+	text := c.text
+	return &scanner{text: text, metrics: map[string]float64{}, scan: func() {
+		for _, p := range pats {
+			for rest := text; ; {
+				i := bytes.Index(rest, p)
+				if i < 0 {
+					break
+				}
+				rest = rest[i+len(p):]
+			}
+		}
+	}}, ""
+}
+
+// prepareIndexByte scans for a byte the text does not hold: the speed of
+// reading memory, independent of N.
+func prepareIndexByte(tb testing.TB, c corpus, _ []redact.Secret) (*scanner, string) {
+	absent := -1
+	for x := 0; x < 256; x++ {
+		if bytes.IndexByte(c.text, byte(x)) < 0 {
+			absent = x
+			break
+		}
+	}
+	if absent < 0 {
+		return nil, "every byte value occurs in the text"
+	}
+	text := c.text
+	return &scanner{text: text, metrics: map[string]float64{}, scan: func() {
+		if bytes.IndexByte(text, byte(absent)) >= 0 {
+			panic("absent byte found")
+		}
+	}}, ""
+}
