@@ -46,7 +46,8 @@ type CacheOptions struct {
 	// of the last good value. By default the last good value is served
 	// (stale-on-failure) for every failure except NotFound.
 	DisableStale bool
-	// Now is the clock; default time.Now.
+	// Now is the clock; default time.Now. With the default, a fresh
+	// value's TTL is ended by a timer, so that a hit reads no clock.
 	Now func() time.Time
 	// MeterProvider receives the cache's metrics; default none.
 	MeterProvider metric.MeterProvider
@@ -67,6 +68,7 @@ type Cache struct {
 	red     *redact.Redactor
 	opts    CacheOptions
 	now     func() time.Time
+	timers  bool     // real clock: freshness ends by timer, Get reads no clock
 	entries sync.Map // string -> *cacheEntry
 	metrics cacheMetrics
 }
@@ -76,7 +78,8 @@ var _ Getter = (*Cache)(nil)
 type cacheEntry struct {
 	state atomic.Pointer[cacheState]
 	mu    sync.Mutex
-	call  *fetchCall // in flight, guarded by mu
+	call  *fetchCall  // in flight, guarded by mu
+	timer *time.Timer // ends the current state's freshness, guarded by mu
 }
 
 // cacheState is immutable once published.
@@ -84,6 +87,7 @@ type cacheState struct {
 	secret   redact.Secret
 	has      bool  // secret holds a value read successfully
 	err      error // last failure, nil after a success
+	live     bool  // fresh until a timer replaces this state (real clock only)
 	fresh    int64 // unix nanos: served without fetching until then
 	retryAt  int64 // unix nanos: after a failure, no fetch before then
 	failures int   // failures in a row
@@ -124,7 +128,9 @@ func NewCache(g Getter, r *redact.Redactor, opts CacheOptions) (*Cache, error) {
 	}
 	c := &Cache{getter: g, red: r, opts: opts, now: opts.Now}
 	if c.now == nil {
-		c.now = time.Now
+		// Reading the clock costs more than the rest of a hit on some
+		// virtual machines; with the real clock, timers end freshness.
+		c.now, c.timers = time.Now, true
 	}
 	if err := c.metrics.init(opts.MeterProvider); err != nil {
 		return nil, err
@@ -142,9 +148,14 @@ func NewCache(g Getter, r *redact.Redactor, opts CacheOptions) (*Cache, error) {
 func (c *Cache) Get(ctx context.Context, name string) (redact.Secret, error) {
 	if v, ok := c.entries.Load(name); ok {
 		if st := v.(*cacheEntry).state.Load(); st != nil {
+			if st.live {
+				if st.err != nil {
+					return redact.Secret{}, st.err
+				}
+				return st.secret, nil
+			}
 			now := c.now().UnixNano()
 			if now < st.fresh {
-				c.metrics.hits.Add(1)
 				if st.err != nil {
 					return redact.Secret{}, st.err
 				}
@@ -198,9 +209,10 @@ func (c *Cache) fetch(ctx context.Context, name string) (redact.Secret, error) {
 		// A fetch may have completed between the caller's look and the lock.
 		if st := e.state.Load(); st != nil {
 			now := c.now().UnixNano()
-			if now < st.fresh || now < st.retryAt {
+			fresh := st.live || now < st.fresh
+			if fresh || now < st.retryAt {
 				e.mu.Unlock()
-				if now < st.fresh && st.err == nil {
+				if fresh && st.err == nil {
 					return st.secret, nil
 				}
 				return c.answer(st)
@@ -243,7 +255,7 @@ func (c *Cache) load(ctx context.Context, e *cacheEntry, name string) (redact.Se
 			}
 		}
 		ttl := jittered(c.opts.TTL, c.opts.TTLJitter)
-		e.state.Store(&cacheState{secret: s, has: true, fresh: now.Add(ttl).UnixNano()})
+		c.publish(e, &cacheState{secret: s, has: true, fresh: now.Add(ttl).UnixNano()}, ttl)
 		return s, nil
 	}
 	kind := Kind(err)
@@ -254,7 +266,7 @@ func (c *Cache) load(ctx context.Context, e *cacheEntry, name string) (redact.Se
 	c.metrics.recordError(ctx, kind)
 	c.opts.Logger.Warn("cache: fetching secret failed", zap.String("secret", name), zap.Stringer("kind", kind), zap.Error(err))
 	if kind == NotFound {
-		e.state.Store(&cacheState{err: err, fresh: now.Add(c.opts.NegativeTTL).UnixNano()})
+		c.publish(e, &cacheState{err: err, fresh: now.Add(c.opts.NegativeTTL).UnixNano()}, c.opts.NegativeTTL)
 		return redact.Secret{}, err
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
@@ -269,8 +281,31 @@ func (c *Cache) load(ctx context.Context, e *cacheEntry, name string) (redact.Se
 		retryAt:  now.Add(fullJitter(c.opts.BackoffBase, c.opts.BackoffMax, n)).UnixNano(),
 		failures: n,
 	}
-	e.state.Store(st)
+	c.publish(e, st, 0)
 	return c.answer(st)
+}
+
+// publish makes st the entry's state. With timers, a state fresh for ttl is
+// live until a timer swaps in its expired copy.
+func (c *Cache) publish(e *cacheEntry, st *cacheState, ttl time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.timer != nil {
+		e.timer.Stop()
+		e.timer = nil
+	}
+	if c.timers && ttl > 0 {
+		st.live = true
+		e.timer = time.AfterFunc(ttl, func() { e.state.CompareAndSwap(st, st.expired()) })
+	}
+	e.state.Store(st)
+}
+
+// expired returns a copy of st that is no longer fresh.
+func (st *cacheState) expired() *cacheState {
+	cp := *st
+	cp.live, cp.fresh = false, 0
+	return &cp
 }
 
 // Invalidate makes the next Get of name fetch it again. The value already
@@ -282,7 +317,7 @@ func (c *Cache) Invalidate(name string) {
 	}
 	e := v.(*cacheEntry)
 	if st := e.state.Load(); st != nil {
-		e.state.Store(&cacheState{secret: st.secret, has: st.has, err: st.err})
+		c.publish(e, &cacheState{secret: st.secret, has: st.has, err: st.err}, 0)
 	}
 }
 
@@ -295,7 +330,7 @@ func (c *Cache) InvalidateAll() {
 }
 
 type cacheMetrics struct {
-	hits, fetches, stale, backedOff atomic.Uint64
+	fetches, stale, backedOff atomic.Uint64
 	errors                          metric.Int64Counter
 	reg                             metric.Registration
 }
@@ -311,18 +346,15 @@ func (m *cacheMetrics) init(mp metric.MeterProvider) error {
 		metric.WithUnit("{error}")); err != nil {
 		return fmt.Errorf("provider: cache metrics: %w", err)
 	}
-	hits, _ := meter.Int64ObservableCounter("hush.provider.cache.hits",
-		metric.WithDescription("Gets answered from memory with a fresh value."), metric.WithUnit("{get}"))
 	fetches, _ := meter.Int64ObservableCounter("hush.provider.cache.fetches",
 		metric.WithDescription("Fetches from the underlying provider."), metric.WithUnit("{fetch}"))
 	stale, _ := meter.Int64ObservableCounter("hush.provider.cache.stale",
 		metric.WithDescription("Gets answered with a stale value after a failed refresh."), metric.WithUnit("{get}"))
 	m.reg, err = meter.RegisterCallback(func(_ context.Context, o metric.Observer) error {
-		o.ObserveInt64(hits, int64(m.hits.Load()))
 		o.ObserveInt64(fetches, int64(m.fetches.Load()))
 		o.ObserveInt64(stale, int64(m.stale.Load()))
 		return nil
-	}, hits, fetches, stale)
+	}, fetches, stale)
 	if err != nil {
 		return fmt.Errorf("provider: cache metrics: %w", err)
 	}
@@ -335,13 +367,33 @@ func (m *cacheMetrics) recordError(ctx context.Context, kind ErrorKind) {
 	}
 }
 
-// Stats returns the cache's counters: Gets answered fresh from memory,
-// fetches from the provider, and Gets answered with a stale value.
+// Stats returns the cache's counters. Hits are not counted: a hit must
+// stay cheaper than a shared counter.
 func (c *Cache) Stats() CacheStats {
-	return CacheStats{Hits: c.metrics.hits.Load(), Fetches: c.metrics.fetches.Load(), Stale: c.metrics.stale.Load()}
+	return CacheStats{Fetches: c.metrics.fetches.Load(), Stale: c.metrics.stale.Load()}
 }
 
-// CacheStats are a Cache's counters since it was made.
+// CacheStats are a Cache's counters since it was made: fetches from the
+// underlying Getter, and Gets answered with a stale value after a failure.
 type CacheStats struct {
-	Hits, Fetches, Stale uint64
+	Fetches, Stale uint64
+}
+
+// Close stops the timers of the cache and unregisters its metrics. Get
+// still works afterwards.
+func (c *Cache) Close() error {
+	c.entries.Range(func(_, v any) bool {
+		e := v.(*cacheEntry)
+		e.mu.Lock()
+		if e.timer != nil {
+			e.timer.Stop()
+			e.timer = nil
+		}
+		e.mu.Unlock()
+		return true
+	})
+	if c.metrics.reg != nil {
+		return c.metrics.reg.Unregister()
+	}
+	return nil
 }
