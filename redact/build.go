@@ -1,11 +1,13 @@
 package redact
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/cespare/xxhash/v2"
 	"slices"
 	"sort"
 	"strings"
@@ -191,8 +193,12 @@ func (r *Redactor) build(secrets []Secret) (*snapshot, error) {
 
 	snap := &snapshot{built: start}
 	secIndex := map[string]uint32{}
-	seen := make(map[string]uint32, len(units)*8)
-	var patterns []fingerprint.Pattern
+	seenValue := make(map[string]struct{}, len(units))
+	var fs formSet
+	var hashes []uint64
+	defer fs.wipe() // plaintext forms should not outlive the build in freed memory
+	patterns := make([]fingerprint.Pattern, 0, 16*len(units))
+	snap.pats = make([]patInfo, 0, 16*len(units))
 	for _, u := range units {
 		si, ok := secIndex[u.name]
 		if !ok {
@@ -200,22 +206,34 @@ func (r *Redactor) build(secrets []Secret) (*snapshot, error) {
 			secIndex[u.name] = si
 			snap.secs = append(snap.secs, secInfo{name: u.name, repl: []byte(r.render(u.name)), counters: r.countersFor(u.name)})
 		}
-		for _, f := range forms(u.value, r.opts.encodings) {
-			if len(f.text) < fingerprint.MinPatternLen || len(f.text) > fingerprint.MaxPatternLen || strings.IndexByte(f.text, '\n') >= 0 {
+		// The same value under two names (or in both the base and the
+		// added set) is indexed once, under the first name.
+		if _, dup := seenValue[u.value]; dup {
+			continue
+		}
+		seenValue[u.value] = struct{}{}
+		fs.forms = fs.forms[:0]
+		fs.add(u.value, r.opts.encodings)
+		hashes = hashes[:0]
+	forms:
+		for i, f := range fs.forms {
+			h := xxhash.Sum64(f.b)
+			hashes = append(hashes, h)
+			if len(f.b) < fingerprint.MinPatternLen || len(f.b) > fingerprint.MaxPatternLen || bytes.IndexByte(f.b, '\n') >= 0 {
 				// No pattern spans a line break: that keeps the streaming
 				// Writer's hold-back to the current line.
 				continue
 			}
-			if _, dup := seen[f.text]; dup {
-				continue
+			for j, g := range hashes[:i] {
+				if g == h && bytes.Equal(fs.forms[j].b, f.b) {
+					continue forms
+				}
 			}
-			id := uint32(len(patterns))
-			seen[f.text] = id
-			patterns = append(patterns, fingerprint.Pattern{Value: []byte(f.text), ID: id})
+			patterns = append(patterns, fingerprint.Pattern{Value: f.b, ID: uint32(len(patterns))})
 			snap.pats = append(snap.pats, patInfo{sec: si, enc: f.enc, extLeft: f.extLeft, extRight: f.extRight, url: f.urlAlphabet})
 		}
 	}
-	clear(seen)
+	clear(seenValue)
 
 	idx, err := fingerprint.Build(patterns)
 	if err != nil {
@@ -244,9 +262,6 @@ func (r *Redactor) build(secrets []Secret) (*snapshot, error) {
 		for si := range bad {
 			skipped = append(skipped, Skipped{Name: snap.secs[si].name, Reason: ReasonInReplacement})
 		}
-	}
-	for i := range patterns {
-		patterns[i].Value = nil
 	}
 
 	snap.maxLen = snap.idx.MaxLen() + 2

@@ -9,93 +9,188 @@ import (
 
 // form is one encoded form of a value, as it is indexed.
 type form struct {
-	text string
-	enc  Encoding
-	// extend is set for base64 cores: the byte before (extLeft) or after
-	// (extRight) the core holds bits of the value too, so a match absorbs
-	// one adjacent alphabet character on that side.
+	b   []byte // in one of the formSet's chunks
+	enc Encoding
+	// extLeft/extRight are set for base64 cores: the character before
+	// (after) the core holds bits of the value too, so a match absorbs one
+	// adjacent alphabet character on that side.
 	extLeft, extRight bool
 	urlAlphabet       bool
 }
 
-// forms returns every encoded form of v under the enabled families. Forms
-// may repeat; the caller removes duplicates.
-func forms(v string, encs Encoding) []form {
-	out := []form{{text: v, enc: Raw}}
-	add := func(e Encoding, ss ...string) {
-		for _, s := range ss {
-			if s != v {
-				out = append(out, form{text: s, enc: e})
+// formSet collects encoded forms in large chunks, so expanding a hundred
+// thousand secrets costs a few large allocations instead of millions of
+// small ones, and no chunk is ever copied to grow.
+type formSet struct {
+	arena  []byte // the current chunk
+	chunks [][]byte
+	forms  []form
+	tmp    []byte
+}
+
+const chunkSize = 1 << 20
+
+// wipe zeroes every chunk: plaintext forms should not outlive the build in
+// freed memory.
+func (fs *formSet) wipe() {
+	for _, c := range fs.chunks {
+		clear(c[:cap(c)])
+	}
+}
+
+// commit records arena[start:] as a form, unless it is an encoded form
+// equal to the raw value.
+func (fs *formSet) commit(start int, f form, raw string) {
+	if string(fs.arena[start:]) == raw && f.enc != Raw {
+		fs.arena = fs.arena[:start]
+		return
+	}
+	f.b = fs.arena[start:len(fs.arena):len(fs.arena)]
+	fs.forms = append(fs.forms, f)
+}
+
+// add appends every encoded form of v under the enabled families. Forms may
+// repeat; the caller removes duplicates.
+func (fs *formSet) add(v string, encs Encoding) {
+	if cap(fs.arena)-len(fs.arena) < 64*len(v)+1024 {
+		fs.arena = make([]byte, 0, max(chunkSize, 128*len(v)))
+		fs.chunks = append(fs.chunks, fs.arena)
+	}
+	start := len(fs.arena)
+	fs.arena = append(fs.arena, v...)
+	fs.commit(start, form{enc: Raw}, v)
+
+	if encs&JSON != 0 && needsJSON(v) {
+		for _, html := range []bool{false, true} {
+			for _, slash := range []bool{false, true} {
+				for _, ascii := range []bool{false, true} {
+					for _, upper := range []bool{false, true} {
+						if upper && !ascii && !html {
+							continue // upper case only differs in \u escapes
+						}
+						start := len(fs.arena)
+						fs.arena = appendJSON(fs.arena, v, html, slash, ascii, upper)
+						fs.commit(start, form{enc: JSON}, v)
+					}
+				}
+			}
+		}
+		// JSON inside a JSON string (a JSON log line carried as an OTLP
+		// string body and exported as JSON again).
+		for _, html := range []bool{false, true} {
+			fs.tmp = appendJSON(fs.tmp[:0], v, html, false, false, false)
+			start := len(fs.arena)
+			fs.arena = appendJSON(fs.arena, string(fs.tmp), html, false, false, false)
+			fs.commit(start, form{enc: JSON}, v)
+		}
+	}
+	if encs&URL != 0 && needsURL(v) {
+		for _, upper := range []bool{true, false} {
+			for _, style := range []struct {
+				keep func(byte) bool
+				plus bool
+			}{
+				{isUnreserved, true},   // url.QueryEscape
+				{isUnreserved, false},  // RFC 3986 strict
+				{keepPath, false},      // url.PathEscape
+				{keepComponent, false}, // encodeURIComponent
+			} {
+				start := len(fs.arena)
+				fs.arena = appendPercent(fs.arena, v, style.keep, style.plus, upper)
+				fs.commit(start, form{enc: URL}, v)
 			}
 		}
 	}
-	if encs&JSON != 0 {
-		add(JSON, jsonForms(v)...)
-	}
-	if encs&URL != 0 {
-		add(URL, urlForms(v)...)
-	}
 	if encs&Base64 != 0 {
-		out = append(out, base64Forms(v)...)
+		fs.addBase64(v)
 	}
 	if encs&Hex != 0 {
-		h := hex.EncodeToString([]byte(v))
-		add(Hex, h, strings.ToUpper(h))
+		start := len(fs.arena)
+		fs.arena = hex.AppendEncode(fs.arena, []byte(v))
+		fs.commit(start, form{enc: Hex}, v)
+		start = len(fs.arena)
+		fs.arena = appendUpperHex(fs.arena, v)
+		fs.commit(start, form{enc: Hex}, v)
 	}
-	if encs&HTML != 0 {
-		add(HTML, htmlForms(v)...)
+	if encs&HTML != 0 && strings.ContainsAny(v, "<>&'\"\t\r\n") {
+		for _, s := range htmlStyles {
+			start := len(fs.arena)
+			fs.arena = appendHTML(fs.arena, v, s.quot, s.apos, s.ws)
+			fs.commit(start, form{enc: HTML}, v)
+		}
 	}
 	if encs&Shell != 0 && strings.Contains(v, "'") {
-		add(Shell, strings.ReplaceAll(v, "'", `'\''`), strings.ReplaceAll(v, "'", `'"'"'`))
+		for _, q := range []string{`'\''`, `'"'"'`} {
+			start := len(fs.arena)
+			for i := 0; i < len(v); i++ {
+				if v[i] == '\'' {
+					fs.arena = append(fs.arena, q...)
+				} else {
+					fs.arena = append(fs.arena, v[i])
+				}
+			}
+			fs.commit(start, form{enc: Shell}, v)
+		}
 	}
-	return out
 }
 
-// jsonEscape escapes s as the inside of a JSON string the way encoders
+func needsJSON(v string) bool {
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c < 0x20, c >= utf8.RuneSelf, c == '"', c == '\\', c == '<', c == '>', c == '&', c == '/':
+			return true
+		}
+	}
+	return false
+}
+
+func needsURL(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if !isUnreserved(v[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// appendJSON escapes s as the inside of a JSON string the way encoders
 // really do it. html escapes < > & as \u003c \u003e \u0026 (Go's default);
 // slash escapes / as \/ (PHP, some Java encoders); ascii escapes every
 // non-ASCII rune as \uXXXX (Python's default), with upper-case hex if upper.
-func jsonEscape(s string, html, slash, ascii, upper bool) string {
-	const lowerHex = "0123456789abcdef"
-	const upperHex = "0123456789ABCDEF"
-	hx := lowerHex
+func appendJSON(b []byte, s string, html, slash, ascii, upper bool) []byte {
+	hx := "0123456789abcdef"
 	if upper {
-		hx = upperHex
+		hx = "0123456789ABCDEF"
 	}
-	var b strings.Builder
 	u4 := func(r rune) {
-		b.WriteString(`\u`)
-		b.WriteByte(hx[r>>12&0xF])
-		b.WriteByte(hx[r>>8&0xF])
-		b.WriteByte(hx[r>>4&0xF])
-		b.WriteByte(hx[r&0xF])
+		b = append(b, '\\', 'u', hx[r>>12&0xF], hx[r>>8&0xF], hx[r>>4&0xF], hx[r&0xF])
 	}
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {
 			case c == '"':
-				b.WriteString(`\"`)
+				b = append(b, '\\', '"')
 			case c == '\\':
-				b.WriteString(`\\`)
+				b = append(b, '\\', '\\')
 			case c == '\n':
-				b.WriteString(`\n`)
+				b = append(b, '\\', 'n')
 			case c == '\r':
-				b.WriteString(`\r`)
+				b = append(b, '\\', 'r')
 			case c == '\t':
-				b.WriteString(`\t`)
+				b = append(b, '\\', 't')
 			case c == '\b':
-				b.WriteString(`\b`)
+				b = append(b, '\\', 'b')
 			case c == '\f':
-				b.WriteString(`\f`)
+				b = append(b, '\\', 'f')
 			case c < 0x20:
 				u4(rune(c))
 			case html && (c == '<' || c == '>' || c == '&'):
 				u4(rune(c))
 			case slash && c == '/':
-				b.WriteString(`\/`)
+				b = append(b, '\\', '/')
 			default:
-				b.WriteByte(c)
+				b = append(b, c)
 			}
 			i++
 			continue
@@ -103,69 +198,50 @@ func jsonEscape(s string, html, slash, ascii, upper bool) string {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
-			// Encoders replace invalid UTF-8 with U+FFFD; the raw byte
-			// is what a byte-level log shows, so keep it.
-			b.WriteByte(c)
+			// Encoders replace invalid UTF-8 with U+FFFD; the raw byte is
+			// what a byte-level log shows, so keep it.
+			b = append(b, c)
 		case ascii && r > 0xFFFF:
-			r1, r2 := surrogates(r)
-			u4(r1)
-			u4(r2)
+			r -= 0x10000
+			u4(0xD800 + (r>>10)&0x3FF)
+			u4(0xDC00 + r&0x3FF)
 		case ascii || r == '\u2028' || r == '\u2029':
 			u4(r)
 		default:
-			b.WriteString(s[i : i+size])
+			b = append(b, s[i:i+size]...)
 		}
 		i += size
 	}
-	return b.String()
+	return b
 }
 
-func surrogates(r rune) (rune, rune) {
-	r -= 0x10000
-	return 0xD800 + (r>>10)&0x3FF, 0xDC00 + r&0x3FF
-}
-
-func jsonForms(v string) []string {
-	var out []string
-	for _, html := range []bool{false, true} {
-		for _, slash := range []bool{false, true} {
-			for _, ascii := range []bool{false, true} {
-				out = append(out, jsonEscape(v, html, slash, ascii, false))
-				if ascii || html {
-					out = append(out, jsonEscape(v, html, slash, ascii, true))
-				}
-			}
-		}
-	}
-	// JSON inside a JSON string (a JSON log line carried as an OTLP string
-	// body and exported as JSON again).
-	once := jsonEscape(v, false, false, false, false)
-	out = append(out, jsonEscape(once, false, false, false, false), jsonEscape(jsonEscape(v, true, false, false, false), true, false, false, false))
-	return out
-}
-
-// percentEscape escapes every byte not kept by keep as %XX; space becomes
+// appendPercent escapes every byte not kept by keep as %XX; space becomes
 // plus when plus is set.
-func percentEscape(s string, keep func(byte) bool, plus, upper bool) string {
+func appendPercent(b []byte, s string, keep func(byte) bool, plus, upper bool) []byte {
 	hx := "0123456789abcdef"
 	if upper {
 		hx = "0123456789ABCDEF"
 	}
-	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case keep(c):
-			b.WriteByte(c)
+			b = append(b, c)
 		case c == ' ' && plus:
-			b.WriteByte('+')
+			b = append(b, '+')
 		default:
-			b.WriteByte('%')
-			b.WriteByte(hx[c>>4])
-			b.WriteByte(hx[c&15])
+			b = append(b, '%', hx[c>>4], hx[c&15])
 		}
 	}
-	return b.String()
+	return b
+}
+
+func appendUpperHex(b []byte, s string) []byte {
+	const hx = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		b = append(b, hx[s[i]>>4], hx[s[i]&15])
+	}
+	return b
 }
 
 func isUnreserved(c byte) bool {
@@ -189,86 +265,68 @@ func keepComponent(c byte) bool {
 	return isUnreserved(c) || c == '!' || c == '*' || c == '\'' || c == '(' || c == ')'
 }
 
-func urlForms(v string) []string {
-	var out []string
-	for _, upper := range []bool{true, false} {
-		out = append(out,
-			percentEscape(v, isUnreserved, true, upper),   // url.QueryEscape
-			percentEscape(v, isUnreserved, false, upper),  // RFC 3986 strict
-			percentEscape(v, keepPath, false, upper),      // url.PathEscape
-			percentEscape(v, keepComponent, false, upper), // encodeURIComponent
-		)
-	}
-	return out
-}
-
-// base64Forms returns, for the standard and URL alphabets, the part of the
+// addBase64 adds, for the standard and URL alphabets, the part of the
 // encoding that depends only on v when v starts at byte offset 0, 1 or 2 of
 // a 3-byte group. Padding never falls inside that part, so padded and
 // unpadded output share it.
-func base64Forms(v string) []form {
-	var out []form
+func (fs *formSet) addBase64(v string) {
 	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
 		for k := 0; k < 3; k++ {
-			buf := make([]byte, k+len(v))
-			copy(buf[k:], v)
-			full := enc.EncodeToString(buf)
-			start := (8*k + 5) / 6
+			fs.tmp = append(fs.tmp[:0], 0, 0)[:k]
+			fs.tmp = append(fs.tmp, v...)
+			first := (8*k + 5) / 6
 			end := 8 * (k + len(v)) / 6
-			if end-start < 1 {
+			if end-first < 1 {
 				continue
 			}
-			out = append(out, form{
-				text:        full[start:end],
+			start := len(fs.arena)
+			fs.arena = enc.AppendEncode(fs.arena, fs.tmp)
+			fs.arena = append(fs.arena[:start], fs.arena[start+first:start+end]...)
+			fs.commit(start, form{
 				enc:         Base64,
 				extLeft:     (8*k)%6 != 0,
 				extRight:    (8*(k+len(v)))%6 != 0,
 				urlAlphabet: enc == base64.RawURLEncoding,
-			})
+			}, v)
 		}
 	}
-	return out
 }
 
-func htmlForms(v string) []string {
-	if !strings.ContainsAny(v, "<>&'\"\t\n\r") {
-		return nil
-	}
-	mk := func(quot, apos string, ws bool) string {
-		var b strings.Builder
-		for i := 0; i < len(v); i++ {
-			switch c := v[i]; c {
-			case '<':
-				b.WriteString("&lt;")
-			case '>':
-				b.WriteString("&gt;")
-			case '&':
-				b.WriteString("&amp;")
-			case '"':
-				b.WriteString(quot)
-			case '\'':
-				b.WriteString(apos)
-			case '\t', '\n', '\r':
-				if ws {
-					b.WriteString("&#x")
-					b.WriteByte("0123456789ABCDEF"[c])
-					b.WriteByte(';')
-				} else {
-					b.WriteByte(c)
-				}
-			default:
-				b.WriteByte(c)
+var htmlStyles = []struct {
+	quot, apos string
+	ws         bool
+}{
+	{"&#34;", "&#39;", false}, // html.EscapeString
+	{"&#34;", "&#39;", true},  // encoding/xml EscapeText
+	{"&quot;", "&#39;", false},
+	{"&quot;", "&apos;", false},
+	{"&quot;", "&#x27;", false},
+}
+
+func appendHTML(b []byte, v, quot, apos string, ws bool) []byte {
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; c {
+		case '<':
+			b = append(b, "&lt;"...)
+		case '>':
+			b = append(b, "&gt;"...)
+		case '&':
+			b = append(b, "&amp;"...)
+		case '"':
+			b = append(b, quot...)
+		case '\'':
+			b = append(b, apos...)
+		case '\t', '\n', '\r':
+			if ws {
+				b = append(b, '&', '#', 'x', "0123456789ABCDEF"[c], ';')
+			} else {
+				b = append(b, c)
 			}
+		default:
+			b = append(b, c)
 		}
-		return b.String()
 	}
-	return []string{
-		mk("&#34;", "&#39;", false), // html.EscapeString
-		mk("&#34;", "&#39;", true),  // encoding/xml EscapeText
-		mk("&quot;", "&#39;", false),
-		mk("&quot;", "&apos;", false),
-		mk("&quot;", "&#x27;", false),
-	}
+	return b
 }
 
 func isBase64Char(c byte, url bool) bool {
