@@ -1,0 +1,286 @@
+package hushslog_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hushlog/hush/redact"
+	hushslog "github.com/hushlog/hush/slog"
+)
+
+// handlerKinds are the ways to get a leak-proof slog handler writing to w.
+var handlerKinds = []struct {
+	name   string
+	new    func(w io.Writer, r *redact.Redactor, opts ...hushslog.Option) slog.Handler
+	json   bool
+	middle bool // field-level: WithAttrs context is scrubbed at WithAttrs time
+}{
+	{"middleware-json", func(w io.Writer, r *redact.Redactor, opts ...hushslog.Option) slog.Handler {
+		return hushslog.NewHandler(slog.NewJSONHandler(w, nil), r, opts...)
+	}, true, true},
+	{"middleware-text", func(w io.Writer, r *redact.Redactor, opts ...hushslog.Option) slog.Handler {
+		return hushslog.NewHandler(slog.NewTextHandler(w, nil), r, opts...)
+	}, false, true},
+	{"json", func(w io.Writer, r *redact.Redactor, opts ...hushslog.Option) slog.Handler {
+		return hushslog.NewJSONHandler(w, r, nil, opts...)
+	}, true, false},
+	{"text", func(w io.Writer, r *redact.Redactor, opts ...hushslog.Option) slog.Handler {
+		return hushslog.NewTextHandler(w, r, nil, opts...)
+	}, false, false},
+}
+
+type stringer struct{ v string }
+
+func (s stringer) String() string { return "stringer(" + s.v + ")" }
+
+type creds struct {
+	User string
+	Pass string `json:"pass"`
+}
+
+type hidden struct {
+	Name  string
+	token string // unexported: the text handler prints it with %+v
+}
+
+type nestedCreds struct {
+	Env  map[string]any
+	List []*creds
+}
+
+// lazyCreds is a LogValuer resolving to a group.
+type lazyCreds struct{ pass string }
+
+func (l lazyCreds) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("user", "app"), slog.String("dsn", "postgres://app:"+l.pass+"@db"))
+}
+
+// fancyError prints a detail under "%+v", as pkg/errors does.
+type fancyError struct{ msg, detail string }
+
+func (e fancyError) Error() string { return e.msg }
+
+func (e fancyError) Format(s fmt.State, verb rune) {
+	if verb == 'v' && s.Flag('+') {
+		fmt.Fprintf(s, "%s\n%s", e.msg, e.detail)
+		return
+	}
+	fmt.Fprint(s, e.msg)
+}
+
+type leakCase struct {
+	name   string
+	secret redact.Secret
+	log    func(l *slog.Logger, v string)
+}
+
+func leakCases() []leakCase {
+	var cases []leakCase
+	for _, s := range allSecrets {
+		add := func(name string, log func(*slog.Logger, string)) {
+			cases = append(cases, leakCase{name: name + "/" + s.Name, secret: s, log: log})
+		}
+		add("message", func(l *slog.Logger, v string) { l.Info("connecting with " + v) })
+		add("string", func(l *slog.Logger, v string) { l.Info("m", "dsn", "postgres://app:"+v+"@db:5432") })
+		add("error", func(l *slog.Logger, v string) { l.Error("m", "err", fmt.Errorf("dial tcp: auth %s refused", v)) })
+		add("error-verbose", func(l *slog.Logger, v string) {
+			l.Error("m", "err", fancyError{msg: "dial failed", detail: "frame: main.go:12 key=" + v})
+		})
+		add("error-joined", func(l *slog.Logger, v string) {
+			l.Error("m", "err", errors.Join(errors.New("first"), fmt.Errorf("second %s", v)))
+		})
+		add("stringer", func(l *slog.Logger, v string) { l.Info("m", "s", stringer{v}) })
+		add("url", func(l *slog.Logger, v string) {
+			l.Info("m", "url", &url.URL{Scheme: "https", Host: "h", User: url.UserPassword("app", v)})
+		})
+		add("struct", func(l *slog.Logger, v string) { l.Info("m", "creds", creds{User: "app", Pass: v}) })
+		add("struct-unexported", func(l *slog.Logger, v string) { l.Info("m", "h", hidden{Name: "n", token: v}) })
+		add("struct-nested", func(l *slog.Logger, v string) {
+			l.Info("m", "cfg", nestedCreds{Env: map[string]any{"n": 1, "k": []string{"x", v}}, List: []*creds{nil, {Pass: v}}})
+		})
+		add("map", func(l *slog.Logger, v string) { l.Info("m", "env", map[string]string{"DSN": v}) })
+		add("slice", func(l *slog.Logger, v string) { l.Info("m", "args", []string{"-p", v}) })
+		add("bytes", func(l *slog.Logger, v string) { l.Info("m", "body", []byte("x="+v)) })
+		add("logvaluer", func(l *slog.Logger, v string) { l.Info("m", "db", lazyCreds{pass: v}) })
+		add("group-nested", func(l *slog.Logger, v string) {
+			l.Info("m", slog.Group("a", slog.Int("n", 1), slog.Group("b", slog.String("v", v))))
+		})
+		add("with-attrs", func(l *slog.Logger, v string) { l.With("ctx", v).Info("m") })
+		add("with-group", func(l *slog.Logger, v string) {
+			l.WithGroup("req").With("auth_header_value", v).WithGroup("inner").Info("m", "v", v)
+		})
+	}
+	return cases
+}
+
+func TestHandlersScrubEverything(t *testing.T) {
+	for _, kind := range handlerKinds {
+		for _, tc := range leakCases() {
+			t.Run(kind.name+"/"+tc.name, func(t *testing.T) {
+				r := newRedactor(t, allSecrets...)
+				buf := &syncBuffer{}
+				tc.log(slog.New(kind.new(buf, r)), tc.secret.Value)
+				out := buf.String()
+				if out == "" {
+					t.Fatal("nothing logged")
+				}
+				assertNoLeak(t, out, tc.secret)
+				// Where slog itself would print the secret, the replacement
+				// must stand in its place. (The JSON handler never prints
+				// unexported fields or String(), for one.)
+				plain := &syncBuffer{}
+				tc.log(slog.New(kind.new(plain, newRedactor(t))), tc.secret.Value)
+				if leaked(plain.String(), tc.secret) {
+					assertRedacted(t, out, tc.secret.Name)
+				}
+				if kind.json && !json.Valid([]byte(out)) {
+					t.Error("output is not valid JSON")
+				}
+			})
+		}
+	}
+}
+
+func TestHandlersScrubSource(t *testing.T) {
+	fn := redact.Secret{Name: "test/funcname", Value: "TestHandlersScrubSource"}
+	r := newRedactor(t, fn)
+	buf := &syncBuffer{}
+	l := slog.New(hushslog.NewJSONHandler(buf, r, &slog.HandlerOptions{AddSource: true}))
+	l.Info("m")
+	if !strings.Contains(buf.String(), `"source":`) {
+		t.Fatal("no source logged")
+	}
+	assertNoLeak(t, buf.String(), fn)
+	assertRedacted(t, buf.String(), fn.Name)
+}
+
+// TestBuiltinCatchesSecretAddedAfterWithAttrs: the built-in handlers format
+// WithAttrs context once; the writer scrubs it at write time.
+func TestBuiltinCatchesSecretAddedAfterWithAttrs(t *testing.T) {
+	for _, kind := range handlerKinds {
+		if kind.middle {
+			continue
+		}
+		t.Run(kind.name, func(t *testing.T) {
+			r := newRedactor(t)
+			buf := &syncBuffer{}
+			l := slog.New(kind.new(buf, r)).With("dsn", secretDB.Value).WithGroup("g").With("x", secretDB.Value)
+			if err := r.Add(secretDB); err != nil {
+				t.Fatal(err)
+			}
+			l.Info("m")
+			assertNoLeak(t, buf.String(), secretDB)
+			assertRedacted(t, buf.String(), secretDB.Name)
+		})
+	}
+}
+
+func TestKeyRules(t *testing.T) {
+	for _, kind := range handlerKinds {
+		t.Run(kind.name, func(t *testing.T) {
+			r := newRedactor(t) // no known secrets at all
+			buf := &syncBuffer{}
+			l := slog.New(kind.new(buf, r))
+			l.With("Cookie", "session=abc").WithGroup("req").Info("m",
+				"password", "hunter2",
+				"API_KEY", 1234,
+				slog.Group("headers", slog.String("Authorization", "Bearer xyz"), slog.String("Accept", "json")),
+				slog.Group("credentials", slog.String("user", "u1")),
+				"db", lazyCreds{pass: "pw-lazy"},
+				slog.Any("refresh_token", creds{Pass: "p"}),
+				"user", "ann",
+			)
+			out := buf.String()
+			for _, leaked := range []string{"hunter2", "1234", "Bearer xyz", "session=abc", "u1", `"p"`} {
+				if strings.Contains(out, leaked) {
+					t.Errorf("key-ruled value %q leaked: %s", leaked, out)
+				}
+			}
+			for _, key := range []string{"password", "API_KEY", "Authorization", "Cookie", "credentials", "refresh_token"} {
+				if !strings.Contains(out, "[REDACTED:"+key+"]") {
+					t.Errorf("key %s not redacted whole: %s", key, out)
+				}
+			}
+			if !strings.Contains(out, "ann") || !strings.Contains(out, "Accept") || !strings.Contains(out, "pw-lazy") {
+				t.Errorf("unruled attributes changed: %s", out)
+			}
+		})
+	}
+}
+
+func TestKeyRulesConfigurable(t *testing.T) {
+	for _, kind := range handlerKinds {
+		t.Run(kind.name, func(t *testing.T) {
+			r := newRedactor(t)
+			buf := &syncBuffer{}
+			slog.New(kind.new(buf, r, hushslog.WithKeyPatterns("ssn"))).Info("m", "password", "kept", "customer_SSN", "078-05-1120")
+			if !strings.Contains(buf.String(), "kept") || strings.Contains(buf.String(), "078-05-1120") {
+				t.Errorf("custom key rules not applied: %s", buf.String())
+			}
+			buf.Reset()
+			slog.New(kind.new(buf, r, hushslog.WithKeyPatterns())).Info("m", "password", "kept")
+			if !strings.Contains(buf.String(), "kept") {
+				t.Errorf("key rules not disabled: %s", buf.String())
+			}
+		})
+	}
+}
+
+// TestCleanRecordsUnchanged: output is byte-identical to slog's own when
+// nothing is secret.
+func TestCleanRecordsUnchanged(t *testing.T) {
+	r := newRedactor(t, allSecrets...)
+	for _, kind := range handlerKinds {
+		t.Run(kind.name, func(t *testing.T) {
+			plain, hushed := &syncBuffer{}, &syncBuffer{}
+			var base slog.Handler = slog.NewTextHandler(plain, nil)
+			if kind.json {
+				base = slog.NewJSONHandler(plain, nil)
+			}
+			for _, h := range []slog.Handler{base, kind.new(hushed, r)} {
+				rec := slog.NewRecord(time.Unix(1700000000, 0), slog.LevelInfo, _messages[5], 0)
+				rec.AddAttrs(fakeSlogFields()...)
+				rec.AddAttrs(slog.Any("db", lazyCreds{pass: "not-a-secret"}))
+				if err := h.WithAttrs([]slog.Attr{slog.String("svc", "api")}).WithGroup("g").Handle(context.Background(), rec); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if plain.String() != hushed.String() {
+				t.Errorf("clean record changed:\nplain: %s\nhush:  %s", plain.String(), hushed.String())
+			}
+		})
+	}
+}
+
+func TestZeroExtraAllocs(t *testing.T) {
+	r := newRedactor(t, benchSecrets(1000)...)
+	ctx := context.Background()
+	rec := slog.NewRecord(time.Now(), slog.LevelInfo, _messages[3], 0)
+	rec.AddAttrs(fakeSlogFields()...)
+	count := func(h slog.Handler) float64 {
+		return testing.AllocsPerRun(200, func() { _ = h.Handle(ctx, rec) })
+	}
+	base := count(slog.NewJSONHandler(io.Discard, nil))
+	if got := count(hushslog.NewJSONHandler(io.Discard, r, nil)); got > base {
+		t.Errorf("NewJSONHandler: %v allocs per clean record, slog %v", got, base)
+	}
+	// The middleware's checks allocate nothing; with plain string attributes
+	// the whole record costs what slog's does.
+	plainRec := slog.NewRecord(time.Now(), slog.LevelInfo, _messages[3], 0)
+	plainRec.AddAttrs(slog.String("a", "x"), slog.Int("n", 1), slog.Group("g", slog.String("b", "y")),
+		slog.Any("user", user{Name: "Jane", Email: "jane@test.com"}), slog.Any("err", errExample))
+	plainH := slog.NewJSONHandler(io.Discard, nil)
+	baseP := testing.AllocsPerRun(200, func() { _ = plainH.Handle(ctx, plainRec) })
+	mw := hushslog.NewHandler(slog.NewJSONHandler(io.Discard, nil), r)
+	if got := testing.AllocsPerRun(200, func() { _ = mw.Handle(ctx, plainRec) }); got > baseP {
+		t.Errorf("NewHandler: %v allocs per clean record, slog %v", got, baseP)
+	}
+}

@@ -1,0 +1,89 @@
+package hushslog
+
+import "strings"
+
+// keyMatcher reports whether an attribute key contains one of a set of
+// patterns, ignoring ASCII case. It runs for every attribute of every
+// record, so it avoids lowering the key: it looks for the first byte of a
+// pattern and compares only there.
+//
+// The same type lives in the zap front end (zapcore/keys.go); keep them in
+// step.
+type keyMatcher struct {
+	minLen int
+	// first maps a byte (either case) to 1 + the index in groups of the
+	// patterns that start with it; 0 means none does.
+	first  [256]uint8
+	groups [][]string // lower-case patterns, grouped by first byte
+}
+
+// newKeyMatcher returns nil (which matches nothing) when there are no
+// non-empty patterns.
+func newKeyMatcher(patterns []string) *keyMatcher {
+	m := &keyMatcher{}
+	for _, p := range patterns {
+		if p == "" {
+			continue
+		}
+		p = strings.ToLower(p)
+		if m.minLen == 0 || len(p) < m.minLen {
+			m.minLen = len(p)
+		}
+		c := p[0]
+		g := m.first[c]
+		if g == 0 {
+			m.groups = append(m.groups, nil)
+			g = uint8(len(m.groups))
+			m.first[c] = g
+			m.first[upper(c)] = g
+		}
+		m.groups[g-1] = append(m.groups[g-1], p)
+	}
+	if len(m.groups) == 0 {
+		return nil
+	}
+	return m
+}
+
+func (m *keyMatcher) match(key string) bool {
+	if m == nil || len(key) < m.minLen {
+		return false
+	}
+	for i := 0; i <= len(key)-m.minLen; i++ {
+		g := m.first[key[i]]
+		if g == 0 {
+			continue
+		}
+		for _, p := range m.groups[g-1] {
+			if hasPrefixFold(key[i:], p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasPrefixFold reports whether s starts with the lower-case prefix p,
+// ignoring ASCII case in s.
+func hasPrefixFold(s, p string) bool {
+	if len(s) < len(p) {
+		return false
+	}
+	for i := 1; i < len(p); i++ { // p[0] matched through first
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != p[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func upper(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - ('a' - 'A')
+	}
+	return c
+}

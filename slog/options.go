@@ -1,0 +1,40 @@
+package hushslog
+
+// DefaultKeyPatterns are the key rules used unless WithKeyPatterns says
+// otherwise. An attribute whose key contains one of them, ignoring ASCII
+// case, is redacted whole.
+var DefaultKeyPatterns = []string{
+	"password", "passwd", "secret", "token", "authorization", "cookie",
+	"api_key", "apikey", "api-key", "access_key", "private_key", "credential",
+}
+
+// Option configures NewHandler, NewJSONHandler and NewTextHandler.
+type Option interface {
+	apply(*config)
+}
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+type config struct {
+	keyPatterns []string
+}
+
+func newConfig(opts []Option) config {
+	c := config{keyPatterns: DefaultKeyPatterns}
+	for _, o := range opts {
+		o.apply(&c)
+	}
+	return c
+}
+
+// WithKeyPatterns replaces the key rules: an attribute whose key contains
+// one of patterns, ignoring ASCII case, has its value replaced whole by the
+// Redactor's replacement for that key (by default "[REDACTED:<key>]").
+// WithKeyPatterns() with no patterns turns key rules off; known secret values
+// are still scrubbed wherever they appear.
+func WithKeyPatterns(patterns ...string) Option {
+	p := append([]string(nil), patterns...)
+	return optionFunc(func(c *config) { c.keyPatterns = p })
+}

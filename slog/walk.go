@@ -1,0 +1,193 @@
+package hushslog
+
+import (
+	"encoding"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sync"
+	"time"
+)
+
+// An Any value is checked in one of three ways, decided once per type.
+type valueClass uint8
+
+const (
+	// noText: numbers, booleans, times and aggregates of them; nothing a
+	// handler prints from them can be a secret's text.
+	noText valueClass = iota
+	// plainData: strings, []byte and aggregates of them without methods
+	// that change how they print; checked string by string by walking the
+	// value with reflection, without allocating.
+	plainData
+	// rendered: the type (or a part of it) prints through its own method
+	// (String, Error, Format, MarshalJSON, MarshalText); it is rendered as
+	// the handlers would and checked.
+	rendered
+)
+
+var _classes sync.Map // reflect.Type -> valueClass
+
+var (
+	timeType          = reflect.TypeFor[time.Time]()
+	errorType         = reflect.TypeFor[error]()
+	stringerType      = reflect.TypeFor[fmt.Stringer]()
+	formatterType     = reflect.TypeFor[fmt.Formatter]()
+	jsonMarshalerType = reflect.TypeFor[json.Marshaler]()
+	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
+)
+
+func classOf(t reflect.Type) valueClass {
+	if c, ok := _classes.Load(t); ok {
+		return c.(valueClass)
+	}
+	// Only the top-level answer is cached: answers inside a recursive
+	// type are partial while the recursion is open.
+	c := classify(t, map[reflect.Type]bool{})
+	_classes.Store(t, c)
+	return c
+}
+
+func classify(t reflect.Type, open map[reflect.Type]bool) valueClass {
+	if t == timeType {
+		return noText
+	}
+	if open[t] {
+		return noText // the rest of the cycle decides
+	}
+	if hasRendering(t) {
+		return rendered
+	}
+	open[t] = true
+	defer delete(open, t)
+	switch t.Kind() {
+	case reflect.String, reflect.Interface:
+		return plainData
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 && !hasRendering(t.Elem()) {
+			return plainData
+		}
+		return classify(t.Elem(), open)
+	case reflect.Array, reflect.Pointer:
+		return classify(t.Elem(), open)
+	case reflect.Map:
+		return max(classify(t.Key(), open), classify(t.Elem(), open))
+	case reflect.Struct:
+		c := noText
+		for i := range t.NumField() {
+			c = max(c, classify(t.Field(i).Type, open))
+		}
+		return c
+	}
+	return noText
+}
+
+func hasRendering(t reflect.Type) bool {
+	for _, it := range []reflect.Type{errorType, stringerType, formatterType, jsonMarshalerType, textMarshalerType} {
+		if t.Implements(it) {
+			return true
+		}
+		if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface && reflect.PointerTo(t).Implements(it) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxWalkDepth bounds the walk of pointer chains and nesting; deeper values
+// are rendered instead.
+const maxWalkDepth = 32
+
+// valueDirty checks a non-error Any value.
+func (s *scrubber) valueDirty(x any) bool {
+	v := reflect.ValueOf(x)
+	switch classOf(v.Type()) {
+	case noText:
+		return false
+	case plainData:
+		dirty, render := s.walk(v, 0)
+		if !render {
+			return dirty
+		}
+	}
+	return s.renderDirty(x)
+}
+
+// walk checks every string and []byte in v. It reports render when it met
+// something it cannot check in place (a value with its own rendering behind
+// an unexported field, or nesting deeper than maxWalkDepth); the caller
+// then renders the whole value.
+func (s *scrubber) walk(v reflect.Value, depth int) (dirty, render bool) {
+	if depth > maxWalkDepth {
+		return false, true
+	}
+	switch v.Kind() {
+	case reflect.String:
+		return s.containsString(v.String()), false
+	case reflect.Slice:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return s.r.Contains(v.Bytes()), false
+		}
+		fallthrough
+	case reflect.Array:
+		if classOf(v.Type().Elem()) == noText {
+			return false, false
+		}
+		for i := range v.Len() {
+			if d, r := s.walk(v.Index(i), depth+1); d || r {
+				return d, r
+			}
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range v.NumField() {
+			if classOf(t.Field(i).Type) == noText {
+				continue
+			}
+			if d, r := s.walk(v.Field(i), depth+1); d || r {
+				return d, r
+			}
+		}
+	case reflect.Pointer:
+		if v.IsNil() {
+			return false, false
+		}
+		return s.walk(v.Elem(), depth+1)
+	case reflect.Interface:
+		if v.IsNil() {
+			return false, false
+		}
+		e := v.Elem()
+		switch classOf(e.Type()) {
+		case noText:
+			return false, false
+		case plainData:
+			return s.walk(e, depth+1)
+		}
+		if !e.CanInterface() {
+			return false, true
+		}
+		return s.anyDirty(e.Interface()), false
+	case reflect.Map:
+		t := v.Type()
+		keys, elems := classOf(t.Key()) != noText, classOf(t.Elem()) != noText
+		if !keys && !elems {
+			return false, false
+		}
+		var it reflect.MapIter
+		it.Reset(v)
+		for it.Next() {
+			if keys {
+				if d, r := s.walk(it.Key(), depth+1); d || r {
+					return d, r
+				}
+			}
+			if elems {
+				if d, r := s.walk(it.Value(), depth+1); d || r {
+					return d, r
+				}
+			}
+		}
+	}
+	return false, false
+}
