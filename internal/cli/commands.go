@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -82,11 +81,8 @@ func runScrub(ctx context.Context, cmd *cobra.Command, stdio IO, o *scrubOptions
 	if err != nil {
 		return usageError(err)
 	}
-	if o.inPlace && o.output != "" {
-		return usageError(errors.New("--in-place and -o cannot be used together"))
-	}
-	if o.inPlace && (len(args) == 0 || contains(args, "-")) {
-		return usageError(errors.New("--in-place needs files or directories, not standard input"))
+	if err := checkScrubArgs(o, args); err != nil {
+		return usageError(err)
 	}
 	if err := src.check(cmd); err != nil {
 		return err
@@ -194,15 +190,6 @@ func runScan(ctx context.Context, cmd *cobra.Command, stdio IO, o *scanOptions, 
 	}
 	s.summary()
 	return finalCode(ctx, con, len(s.counts) > 0)
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Version is the hush version; release builds set it with

@@ -88,7 +88,7 @@ type sarifLocation struct {
 
 type sarifPhysical struct {
 	ArtifactLocation sarifArtifact `json:"artifactLocation"`
-	Region           sarifRegion   `json:"region"`
+	Region           *sarifRegion  `json:"region,omitempty"`
 }
 
 type sarifArtifact struct {
@@ -175,7 +175,7 @@ func (r *sarifReporter) finding(f Finding) error {
 		Message:   sarifMessage{fmt.Sprintf("The live secret %q appears here (%s).", f.Secret, describeEncoding(f.Encoding))},
 		Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
 			ArtifactLocation: sarifArtifact{URI: uri},
-			Region: sarifRegion{
+			Region: &sarifRegion{
 				StartLine: f.Line, StartColumn: f.Column,
 				EndLine: f.EndLine, EndColumn: f.EndColumn,
 			},

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -42,6 +43,28 @@ type scrubber struct {
 	badAt   int64
 }
 
+// checkScrubArgs rejects, before any secret is loaded, the combinations
+// of flags and arguments that cannot work.
+func checkScrubArgs(o *scrubOptions, args []string) error {
+	switch {
+	case o.inPlace && o.output != "":
+		return errors.New("--in-place and -o cannot be used together")
+	case o.inPlace && (len(args) == 0 || slices.Contains(args, "-")):
+		return errors.New("--in-place needs files or directories, not standard input")
+	case o.inPlace || o.output != "" && o.output != "-":
+		return nil
+	}
+	for _, a := range args {
+		if fi, err := os.Stat(a); err == nil && fi.IsDir() {
+			return fmt.Errorf("%s is a directory: give -o DIR (a directory mirroring it) or --in-place", a)
+		}
+	}
+	if len(args) > 1 {
+		return errors.New("several inputs need -o DIR (a directory mirroring them) or --in-place")
+	}
+	return nil
+}
+
 // plan decides where each input's output goes, or fails with a usage
 // error. It drops (and reports) inputs that cannot be scrubbed in place.
 func (s *scrubber) plan(args []string, inputs []*input) ([]*input, error) {
@@ -67,14 +90,6 @@ func (s *scrubber) plan(args []string, inputs []*input) ([]*input, error) {
 		return keep, nil
 
 	case s.opts.output == "" || s.opts.output == "-":
-		if len(args) > 1 || len(inputs) > 1 {
-			return nil, errors.New("several inputs need -o DIR (a directory mirroring them) or --in-place")
-		}
-		if len(args) == 1 && args[0] != "-" {
-			if fi, err := os.Stat(args[0]); err == nil && fi.IsDir() {
-				return nil, fmt.Errorf("%s is a directory: give -o DIR (a directory mirroring it) or --in-place", args[0])
-			}
-		}
 		return inputs, nil
 	}
 
