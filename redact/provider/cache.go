@@ -331,8 +331,8 @@ func (c *Cache) InvalidateAll() {
 
 type cacheMetrics struct {
 	fetches, stale, backedOff atomic.Uint64
-	errors                          metric.Int64Counter
-	reg                             metric.Registration
+	errors                    metric.Int64Counter
+	reg                       metric.Registration
 }
 
 func (m *cacheMetrics) init(mp metric.MeterProvider) error {

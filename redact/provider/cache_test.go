@@ -188,7 +188,7 @@ func TestCacheInvalidate(t *testing.T) {
 
 func TestCacheSingleflight(t *testing.T) {
 	src := newSource("src", "a", valA)
-	src.delay = 50 * time.Millisecond
+	src.delay.Store(int64(50 * time.Millisecond))
 	c, _, _ := newTestCache(t, src, CacheOptions{Now: time.Now})
 	var wg sync.WaitGroup
 	errs := make(chan error, 100)
@@ -217,7 +217,7 @@ func TestCacheSingleflight(t *testing.T) {
 
 func TestCacheLeaderCancelled(t *testing.T) {
 	src := newSource("src", "a", valA)
-	src.delay = 100 * time.Millisecond
+	src.delay.Store(int64(100 * time.Millisecond))
 	c, _, _ := newTestCache(t, src, CacheOptions{Now: time.Now})
 	leaderCtx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

@@ -39,7 +39,7 @@ type source struct {
 	vals  map[string]string
 	err   error            // whole-call failure
 	errOn map[string]error // per-secret failure
-	delay time.Duration
+	delay atomic.Int64 // nanoseconds
 	calls atomic.Int64
 }
 
@@ -67,11 +67,12 @@ func (s *source) failOn(k string, err error) {
 func (s *source) Name() string { return s.name }
 
 func (s *source) wait(ctx context.Context) error {
-	if s.delay == 0 {
+	d := time.Duration(s.delay.Load())
+	if d == 0 {
 		return nil
 	}
 	select {
-	case <-time.After(s.delay):
+	case <-time.After(d):
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -158,4 +159,3 @@ const (
 	valB  = "mN3k-Qr7s-Vw2x-Yz5a-B1"
 	valC  = "pL9o-Ik8u-Jh7y-Gt6f-C1"
 )
-
