@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -114,11 +115,19 @@ func Build(patterns []Pattern) (*Index, error) {
 	// The long class first: it is the common case, and Contains can stop
 	// early.
 	if len(long) > 0 {
-		ix.classes = append(ix.classes, buildClass(patterns, long, 8))
+		ix.classes = append(ix.classes, class{})
 	}
 	if len(short) > 0 {
-		ix.classes = append(ix.classes, buildClass(patterns, short, 4))
+		ix.classes = append(ix.classes, class{})
 	}
+	var wg sync.WaitGroup
+	if len(long) > 0 {
+		wg.Go(func() { ix.classes[0] = buildClass(patterns, long, 8) })
+	}
+	if len(short) > 0 {
+		wg.Go(func() { ix.classes[len(ix.classes)-1] = buildClass(patterns, short, 4) })
+	}
+	wg.Wait()
 	ix.build = time.Since(start)
 	return ix, nil
 }
@@ -151,14 +160,24 @@ func buildClass(patterns []Pattern, members []int, q int) class {
 	c.pshift = uint(64 - bits.TrailingZeros(uint(buckets)))
 	c.offsets = make([]uint32, buckets+1)
 	hashes := make([]uint64, len(members))
+	fps := make([]uint64, len(members))
+
+	// Filling the filter (cache misses on a large bit array) and hashing
+	// the patterns (CPU) run side by side.
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for _, i := range members {
+			v := patterns[i].Value
+			for o := 0; o < c.stride; o++ {
+				c.insert(load(v[o:], q))
+			}
+		}
+	})
 	for k, i := range members {
 		v := patterns[i].Value
-		for o := 0; o < c.stride; o++ {
-			c.insert(load(v[o:], q))
-		}
-		h := c.prefixHash(load(v, q))
-		hashes[k] = h
-		c.offsets[(h>>c.pshift)+1]++
+		hashes[k] = c.prefixHash(load(v, q))
+		fps[k] = c.fingerprint(v)
+		c.offsets[(hashes[k]>>c.pshift)+1]++
 	}
 	for b := 1; b <= buckets; b++ {
 		c.offsets[b] += c.offsets[b-1]
@@ -166,16 +185,16 @@ func buildClass(patterns []Pattern, members []int, q int) class {
 	c.entries = make([]entry, len(members))
 	fill := slices.Clone(c.offsets[:buckets])
 	for k, i := range members {
-		p := patterns[i]
 		b := hashes[k] >> c.pshift
 		c.entries[fill[b]] = entry{
-			fp:     c.fingerprint(p.Value),
+			fp:     fps[k],
 			tag:    uint32(hashes[k]),
-			length: uint32(len(p.Value)),
-			id:     p.ID,
+			length: uint32(len(patterns[i].Value)),
+			id:     patterns[i].ID,
 		}
 		fill[b]++
 	}
+	wg.Wait()
 	return c
 }
 

@@ -8,9 +8,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/cespare/xxhash/v2"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -194,11 +196,7 @@ func (r *Redactor) build(secrets []Secret) (*snapshot, error) {
 	snap := &snapshot{built: start}
 	secIndex := map[string]uint32{}
 	seenValue := make(map[string]struct{}, len(units))
-	var fs formSet
-	var hashes []uint64
-	defer fs.wipe() // plaintext forms should not outlive the build in freed memory
-	patterns := make([]fingerprint.Pattern, 0, 16*len(units))
-	snap.pats = make([]patInfo, 0, 16*len(units))
+	jobs := make([]job, 0, len(units))
 	for _, u := range units {
 		si, ok := secIndex[u.name]
 		if !ok {
@@ -212,28 +210,28 @@ func (r *Redactor) build(secrets []Secret) (*snapshot, error) {
 			continue
 		}
 		seenValue[u.value] = struct{}{}
-		fs.forms = fs.forms[:0]
-		fs.add(u.value, r.opts.encodings)
-		hashes = hashes[:0]
-	forms:
-		for i, f := range fs.forms {
-			h := xxhash.Sum64(f.b)
-			hashes = append(hashes, h)
-			if len(f.b) < fingerprint.MinPatternLen || len(f.b) > fingerprint.MaxPatternLen || bytes.IndexByte(f.b, '\n') >= 0 {
-				// No pattern spans a line break: that keeps the streaming
-				// Writer's hold-back to the current line.
-				continue
-			}
-			for j, g := range hashes[:i] {
-				if g == h && bytes.Equal(fs.forms[j].b, f.b) {
-					continue forms
-				}
-			}
-			patterns = append(patterns, fingerprint.Pattern{Value: f.b, ID: uint32(len(patterns))})
-			snap.pats = append(snap.pats, patInfo{sec: si, enc: f.enc, extLeft: f.extLeft, extRight: f.extRight, url: f.urlAlphabet})
-		}
+		jobs = append(jobs, job{value: u.value, sec: si})
 	}
 	clear(seenValue)
+
+	parts := expand(jobs, r.opts.encodings)
+	defer func() {
+		for i := range parts {
+			parts[i].fs.wipe() // plaintext forms should not outlive the build in freed memory
+		}
+	}()
+	n := 0
+	for _, p := range parts {
+		n += len(p.patterns)
+	}
+	patterns := make([]fingerprint.Pattern, 0, n)
+	snap.pats = make([]patInfo, 0, n)
+	for _, p := range parts {
+		for i, pat := range p.patterns {
+			patterns = append(patterns, fingerprint.Pattern{Value: pat.Value, ID: uint32(len(patterns))})
+			snap.pats = append(snap.pats, p.pats[i])
+		}
+	}
 
 	idx, err := fingerprint.Build(patterns)
 	if err != nil {
@@ -292,4 +290,59 @@ func (r *Redactor) countersFor(name string) *counters {
 		r.counters[name] = c
 	}
 	return c
+}
+
+// job is one distinct value to expand into its encoded forms.
+type job struct {
+	value string
+	sec   uint32
+}
+
+// expansion is the patterns one worker produced; ids are local to it.
+type expansion struct {
+	fs       formSet
+	patterns []fingerprint.Pattern
+	pats     []patInfo
+}
+
+// expand turns values into distinct patterns, on every core when there are
+// enough values to pay for it.
+func expand(jobs []job, encs Encoding) []expansion {
+	workers := min(runtime.GOMAXPROCS(0), 1+len(jobs)/2048)
+	parts := make([]expansion, workers)
+	var wg sync.WaitGroup
+	for w := range parts {
+		lo, hi := w*len(jobs)/workers, (w+1)*len(jobs)/workers
+		wg.Go(func() { parts[w].run(jobs[lo:hi], encs) })
+	}
+	wg.Wait()
+	return parts
+}
+
+func (e *expansion) run(jobs []job, encs Encoding) {
+	e.patterns = make([]fingerprint.Pattern, 0, 12*len(jobs))
+	e.pats = make([]patInfo, 0, 12*len(jobs))
+	var hashes []uint64
+	for _, j := range jobs {
+		e.fs.forms = e.fs.forms[:0]
+		e.fs.add(j.value, encs)
+		hashes = hashes[:0]
+	forms:
+		for i, f := range e.fs.forms {
+			h := xxhash.Sum64(f.b)
+			hashes = append(hashes, h)
+			if len(f.b) < fingerprint.MinPatternLen || len(f.b) > fingerprint.MaxPatternLen || bytes.IndexByte(f.b, '\n') >= 0 {
+				// No pattern spans a line break: that keeps the streaming
+				// Writer's hold-back to the current line.
+				continue
+			}
+			for k, g := range hashes[:i] {
+				if g == h && bytes.Equal(e.fs.forms[k].b, f.b) {
+					continue forms
+				}
+			}
+			e.patterns = append(e.patterns, fingerprint.Pattern{Value: f.b})
+			e.pats = append(e.pats, patInfo{sec: j.sec, enc: f.enc, extLeft: f.extLeft, extRight: f.extRight, url: f.urlAlphabet})
+		}
+	}
 }
