@@ -91,9 +91,9 @@ func BenchmarkSlog10Attrs(b *testing.B) {
 		name string
 		new  func(w io.Writer) slog.Handler
 	}{
-		{"plain", func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) }},
-		{"hush-json", func(w io.Writer) slog.Handler { return hushslog.NewJSONHandler(w, r, nil) }},
-		{"hush-middleware", func(w io.Writer) slog.Handler {
+		{"impl=plain", func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) }},
+		{"impl=hush-json", func(w io.Writer) slog.Handler { return hushslog.NewJSONHandler(w, r, nil) }},
+		{"impl=hush-middleware", func(w io.Writer) slog.Handler {
 			return hushslog.NewHandler(slog.NewJSONHandler(w, nil), r)
 		}},
 	} {
@@ -103,6 +103,7 @@ func BenchmarkSlog10Attrs(b *testing.B) {
 			b.SetBytes(d.n)
 			logger := slog.New(tc.new(io.Discard))
 			b.ReportAllocs()
+			cpu0 := processCPU()
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				i := 0
@@ -111,6 +112,10 @@ func BenchmarkSlog10Attrs(b *testing.B) {
 					i++
 				}
 			})
+			b.StopTimer()
+			if cpu := processCPU() - cpu0; cpu > 0 {
+				b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+			}
 		})
 	}
 }

@@ -284,3 +284,40 @@ func TestZeroExtraAllocs(t *testing.T) {
 		t.Errorf("NewHandler: %v allocs per clean record, slog %v", got, baseP)
 	}
 }
+
+// TestHandlerGuideSemantics checks what the slog handler guide asks of a
+// wrapping handler.
+func TestHandlerGuideSemantics(t *testing.T) {
+	r := newRedactor(t, secretDB)
+	buf := &syncBuffer{}
+	next := slog.NewJSONHandler(buf, &slog.HandlerOptions{Level: slog.LevelWarn})
+	for _, h := range []slog.Handler{hushslog.NewHandler(next, r), hushslog.NewJSONHandler(buf, r, &slog.HandlerOptions{Level: slog.LevelWarn})} {
+		ctx := context.Background()
+		if h.Enabled(ctx, slog.LevelInfo) || !h.Enabled(ctx, slog.LevelWarn) {
+			t.Error("Enabled does not follow the wrapped handler's level")
+		}
+		if h.WithGroup("") != h {
+			t.Error(`WithGroup("") did not return the receiver`)
+		}
+		if h.WithAttrs(nil) != h {
+			t.Error("WithAttrs(nil) did not return the receiver")
+		}
+		// Empty groups are dropped; a group with only empty groups too.
+		buf.Reset()
+		slog.New(h).WithGroup("empty").Warn("m", slog.Group("g"), slog.Group("h", slog.Group("i")))
+		if out := buf.String(); strings.Contains(out, `"empty"`) || strings.Contains(out, `"g"`) || strings.Contains(out, `"h"`) {
+			t.Errorf("empty groups written: %s", out)
+		}
+		// A dirty record keeps its time, level, source PC and attribute order.
+		buf.Reset()
+		rec := slog.NewRecord(time.Unix(1700000000, 0).UTC(), slog.LevelError, "m "+secretDB.Value, 0)
+		rec.AddAttrs(slog.String("a", "1"), slog.String("b", secretDB.Value), slog.String("c", "3"))
+		if err := h.Handle(ctx, rec); err != nil {
+			t.Fatal(err)
+		}
+		want := `{"time":"2023-11-14T22:13:20Z","level":"ERROR","msg":"m [REDACTED:prod/db/password]","a":"1","b":"[REDACTED:prod/db/password]","c":"3"}` + "\n"
+		if buf.String() != want {
+			t.Errorf("got  %s\nwant %s", buf.String(), want)
+		}
+	}
+}

@@ -137,16 +137,16 @@ func BenchmarkZap10Fields(b *testing.B) {
 		name string
 		new  func(*redact.Redactor) *zap.Logger
 	}{
-		{"plain", func(*redact.Redactor) *zap.Logger {
+		{"impl=plain", func(*redact.Redactor) *zap.Logger {
 			return zap.New(zapcore.NewCore(productionEncoder(), zapcore.AddSync(io.Discard), zap.DebugLevel))
 		}},
-		{"hush-core", func(r *redact.Redactor) *zap.Logger {
+		{"impl=hush-core", func(r *redact.Redactor) *zap.Logger {
 			return zap.New(hushzap.NewCore(productionEncoder(), zapcore.AddSync(io.Discard), zap.DebugLevel, r))
 		}},
-		{"hush-writesyncer", func(r *redact.Redactor) *zap.Logger {
+		{"impl=hush-writesyncer", func(r *redact.Redactor) *zap.Logger {
 			return zap.New(zapcore.NewCore(productionEncoder(), hushzap.NewWriteSyncer(zapcore.AddSync(io.Discard), r), zap.DebugLevel))
 		}},
-		{"hush-wrap", func(r *redact.Redactor) *zap.Logger {
+		{"impl=hush-wrap", func(r *redact.Redactor) *zap.Logger {
 			return zap.New(zapcore.NewCore(productionEncoder(), zapcore.AddSync(io.Discard), zap.DebugLevel), hushzap.Wrap(r))
 		}},
 	} {
@@ -154,6 +154,7 @@ func BenchmarkZap10Fields(b *testing.B) {
 			logger := tc.new(benchRedactor(b, secrets))
 			b.SetBytes(lineBytes(b))
 			b.ReportAllocs()
+			cpu0 := processCPU()
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				i := 0
@@ -162,6 +163,10 @@ func BenchmarkZap10Fields(b *testing.B) {
 					i++
 				}
 			})
+			b.StopTimer()
+			if cpu := processCPU() - cpu0; cpu > 0 {
+				b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+			}
 		})
 	}
 }
