@@ -88,10 +88,10 @@ var _ api = (*secretsmanager.Client)(nil)
 // Provider reads secrets from AWS Secrets Manager. It is a provider.Getter
 // and a provider.Lister, safe for concurrent use.
 type Provider struct {
-	client    api
-	cfg       Config
-	stages    map[string]bool
-	conns     *connTracker // ours to close, nil for a given Client
+	client api
+	cfg    Config
+	stages map[string]bool
+	conns  *connTracker // ours to close, nil for a given Client
 
 	mu       sync.Mutex
 	versions map[string]string // version id -> value

@@ -3,6 +3,7 @@ package awssm
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -276,9 +277,12 @@ func (p *Provider) batch(ctx context.Context, ts []*target) ([]versionValue, []e
 	}
 	out, err := p.client.BatchGetSecretValue(ctx, &secretsmanager.BatchGetSecretValueInput{SecretIdList: ids})
 	if err != nil {
-		errs := make([]error, len(ts))
-		for i, t := range ts {
-			errs[i] = wrap("BatchGetSecretValue", t.name, err)
+		// Every secret of the call failed; the cause is told once.
+		first := wrap("BatchGetSecretValue", ts[0].name, err)
+		errs := []error{first}
+		for _, t := range ts[1:] {
+			errs = append(errs, provider.NewError(providerName, t.name, first.Kind,
+				fmt.Errorf("BatchGetSecretValue: same failure as %q", ts[0].name)))
 		}
 		return nil, errs
 	}
