@@ -1,0 +1,81 @@
+package hushzap_test
+
+import (
+	"strings"
+	"testing"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/buffer"
+	"go.uber.org/zap/zapcore"
+
+	hushzap "github.com/hushlog/hush/zapcore"
+)
+
+// TestEncoderFreesOnce: a dirty entry's original buffer goes back to its
+// pool exactly once. Were it freed twice, the pool would hand the same
+// buffer to the next two entries.
+func TestEncoderFreesOnce(t *testing.T) {
+	r := newRedactor(t, secretDB)
+	enc := hushzap.NewEncoder(jsonEncoder(), r)
+	for range 100 {
+		dirty, err := enc.EncodeEntry(zapcore.Entry{Message: "m " + secretDB.Value}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(dirty.String(), secretDB.Value) {
+			t.Fatalf("secret %s leaked", secretDB.Name)
+		}
+		a, _ := enc.EncodeEntry(zapcore.Entry{Message: "a"}, nil)
+		b, _ := enc.EncodeEntry(zapcore.Entry{Message: "b"}, nil)
+		if a == b {
+			t.Fatal("one buffer handed out twice: freed more than once")
+		}
+		if !strings.Contains(a.String(), `"msg":"a"`) || !strings.Contains(b.String(), `"msg":"b"`) {
+			t.Fatal("buffer contents mixed")
+		}
+		for _, buf := range []*buffer.Buffer{dirty, a, b} {
+			buf.Free()
+		}
+	}
+}
+
+// TestEncoderClone: context added to a clone stays out of the original, and
+// key rules apply to context.
+func TestEncoderClone(t *testing.T) {
+	r := newRedactor(t, secretDB)
+	enc := hushzap.NewEncoder(jsonEncoder(), r)
+	clone := enc.Clone()
+	clone.AddString("token", "abc")
+	clone.AddString("dsn", "x:"+secretDB.Value)
+	zap.Int("n", 1).AddTo(clone)
+
+	orig, _ := enc.EncodeEntry(zapcore.Entry{Message: "m"}, nil)
+	defer orig.Free()
+	if strings.Contains(orig.String(), "token") {
+		t.Error("clone's context leaked into the original")
+	}
+	got, _ := clone.EncodeEntry(zapcore.Entry{Message: "m"}, nil)
+	defer got.Free()
+	want := `{"level":"info","msg":"m","token":"[REDACTED:token]","dsn":"x:[REDACTED:prod/db/password]","n":1}` + "\n"
+	if got.String() != want {
+		t.Errorf("got  %s\nwant %s", got.String(), want)
+	}
+}
+
+// TestWriteSyncer: a dirty write is scrubbed and reported whole.
+func TestWriteSyncer(t *testing.T) {
+	r := newRedactor(t, secretDB)
+	buf := &syncBuffer{}
+	ws := hushzap.NewWriteSyncer(buf, r)
+	line := []byte("connect " + secretDB.Value + "\n")
+	n, err := ws.Write(line)
+	if err != nil || n != len(line) {
+		t.Fatalf("Write = %d, %v; want %d, nil", n, err, len(line))
+	}
+	if buf.String() != "connect [REDACTED:prod/db/password]\n" {
+		t.Errorf("got %q", buf.String())
+	}
+	if err := ws.Sync(); err != nil {
+		t.Fatal(err)
+	}
+}
