@@ -145,7 +145,7 @@ func TestInvalidUTF8(t *testing.T) {
 		{"héllo", false, false, -1},
 		{"ab\xffcd", false, false, 2},
 		{"\xa9llo", false, false, 0},
-		{"\xa9llo", true, false, -1}, // continuation of a rune cut at the start
+		{"\xa9llo", true, false, -1},  // continuation of a rune cut at the start
 		{"hell\xc3", false, true, -1}, // rune completed by the next chunk
 		{"hell\xc3", false, false, 4},
 		{"a\xc3(b", false, true, 1},
