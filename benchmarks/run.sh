@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Runs the engine benchmarks side by side and writes, under results/:
+#   engine.txt      raw `go test -bench` output (all methods, -count $COUNT)
+#   benchstat.txt   benchstat summary of engine.txt
+#   engine.md       medians per method and secret count, ratios, targets
+#   throughput.png  throughput against number of secrets, one line per method
+#   machine.txt     lscpu, go version, load average
+#
+# Usage: ./run.sh            full run (about 10 minutes on 2 cores)
+#        ./run.sh hush       rerun only the hush methods (for a noisy run) and
+#                            replace their lines in engine.txt
+#
+# Environment: COUNT (default 6), BENCHTIME for the fast methods (default
+# 1s), HUSH_CORPUS (a directory of *.log files instead of
+# ../shared/corpus/loghub).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+COUNT=${COUNT:-6}
+BENCHTIME=${BENCHTIME:-1s}
+BENCHSTAT=golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+out=results
+mkdir -p "$out"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go test -c -o "$tmp/engine.test" .
+
+# bench PATTERN BENCHTIME [extra flags]: one go test -bench run; -v keeps
+# the skip reasons of the slow baselines in the output.
+bench() {
+	local pattern=$1 benchtime=$2
+	shift 2
+	"$tmp/engine.test" -test.run '^$' -test.v -test.bench "$pattern" \
+		-test.count "$COUNT" -test.benchtime "$benchtime" -test.timeout 60m "$@"
+}
+
+machine() {
+	lscpu | head -n 20
+	go version
+	echo "engine: $(git -C .. log -1 --format='%h %s' -- fingerprint redact)"
+	git -C .. diff --quiet -- fingerprint redact || echo "engine: with uncommitted changes in fingerprint/ or redact/"
+	echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores, shared with other jobs)"
+}
+
+if [[ ${1:-} == hush ]]; then
+	# Rerun the hush methods only and splice them in.
+	bench 'Engine/method=hush-' "$BENCHTIME" >"$tmp/hush.txt"
+	grep -v 'method=hush-' "$out/engine.txt" >"$tmp/rest.txt" || true
+	cat "$tmp/rest.txt" "$tmp/hush.txt" >"$out/engine.txt"
+	echo "hush methods rerun at $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
+else
+	machine >"$out/machine.txt"
+	{
+		# The fast methods get a time budget per measurement...
+		bench 'Engine/method=(hush-|aho-corasick|strings-replacer|indexbyte)' "$BENCHTIME"
+		# ...the slow ones one pass each (a pass is 0.1 s to several s), and
+		# stop at the sizes set in engine_test.go (-engine.maxregexp,
+		# -engine.maxindex).
+		bench 'Engine/method=(regexp|bytes-index)' 1x -engine.regexptext 262144
+		# Redactor.Set, the build a refresh pays.
+		bench 'Build' 1x
+	} >"$out/engine.txt"
+	echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
+fi
+
+go run "$BENCHSTAT" "$out/engine.txt" >"$out/benchstat.txt"
+go run ./cmd/chart -md "$out/engine.md" -png "$out/throughput.png" -machine "$out/machine.txt" "$out/engine.txt"
+echo "wrote $out/engine.txt $out/benchstat.txt $out/engine.md $out/throughput.png"
