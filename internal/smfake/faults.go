@@ -112,10 +112,18 @@ func (s *Server) Requests(op string) int {
 	return s.counts[op]
 }
 
-// ResetRequests sets the request counters to zero.
+// Connections returns how many TCP connections the stand-in accepted.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns
+}
+
+// ResetRequests sets the request and connection counters to zero.
 func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.counts = map[string]int{}
 	s.total = 0
+	s.conns = 0
 }

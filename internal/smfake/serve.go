@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -458,7 +457,7 @@ func (s *Server) filtered(filters []filter) ([]*secret, *apiError) {
 		}
 	}
 	var out []*secret
-	for _, sec := range s.secrets {
+	for _, sec := range s.all() {
 		ok := true
 		for _, f := range filters {
 			if !matchFilter(sec, f) {
@@ -470,7 +469,6 @@ func (s *Server) filtered(filters []filter) ([]*secret, *apiError) {
 			out = append(out, sec)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out, nil
 }
 

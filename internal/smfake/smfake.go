@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -43,10 +44,12 @@ type Server struct {
 	mu      sync.Mutex
 	secrets map[string]*secret // by name
 	byARN   map[string]*secret
+	sorted  []*secret // by name; nil when it must be rebuilt
 	faults  []*fault
 	latency time.Duration
 	counts  map[string]int
 	total   int
+	conns   int
 	now     func() time.Time
 	closed  bool
 }
@@ -79,7 +82,15 @@ func New() *Server {
 		counts:  map[string]int{},
 		now:     time.Now,
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.mu.Lock()
+			s.conns++
+			s.mu.Unlock()
+		}
+	}
+	s.srv.Start()
 	s.URL = s.srv.URL
 	return s
 }
@@ -121,6 +132,7 @@ func (s *Server) put(name string, str *string, bin []byte, tags []Tag) string {
 		}
 		s.secrets[name] = sec
 		s.byARN[sec.arn] = sec
+		s.sorted = nil
 	}
 	for _, t := range tags {
 		sec.setTag(t)
@@ -177,6 +189,7 @@ func (s *Server) Delete(name string) {
 	if sec := s.secrets[name]; sec != nil {
 		delete(s.secrets, name)
 		delete(s.byARN, sec.arn)
+		s.sorted = nil
 	}
 }
 
@@ -290,6 +303,18 @@ func (sec *secret) stagesMap() map[string][]string {
 		}
 	}
 	return m
+}
+
+// all returns every secret sorted by name. It is called with s.mu held.
+func (s *Server) all() []*secret {
+	if s.sorted == nil {
+		s.sorted = make([]*secret, 0, len(s.secrets))
+		for _, sec := range s.secrets {
+			s.sorted = append(s.sorted, sec)
+		}
+		sort.Slice(s.sorted, func(i, j int) bool { return s.sorted[i].name < s.sorted[j].name })
+	}
+	return s.sorted
 }
 
 // lookup finds a secret by name or by full or partial ARN.

@@ -14,6 +14,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/hushlog/hush/redact"
 	"github.com/hushlog/hush/redact/provider"
@@ -129,7 +130,12 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	hc := awshttp.NewBuildableClient()
 	dialer := hc.GetDialer()
 	hc = hc.WithTransportOptions(func(tr *http.Transport) { tr.DialContext = p.conns.dial(dialer) })
-	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithHTTPClient(hc)}
+	opts := []func(*awsconfig.LoadOptions) error{
+		awsconfig.WithHTTPClient(hc),
+		// The SDK would print its own warnings on stderr; failures reach
+		// the caller as errors instead.
+		awsconfig.WithLogger(logging.Nop{}),
+	}
 	if cfg.Region != "" {
 		opts = append(opts, awsconfig.WithRegion(cfg.Region))
 	}
