@@ -32,7 +32,7 @@ func TestRotationWhileLogging(t *testing.T) {
 			withCtx := l.With("pending", next.Value)
 
 			var after atomic.Bool
-			var logged atomic.Int64
+			var logged, loggedAfter atomic.Int64
 			stop := make(chan struct{})
 			var wg sync.WaitGroup
 			for g := range 8 {
@@ -57,6 +57,9 @@ func TestRotationWhileLogging(t *testing.T) {
 							l.Info("rotating "+next.Value, args...)
 						}
 						logged.Add(1)
+						if phase == "after" {
+							loggedAfter.Add(1)
+						}
 					}
 				})
 			}
@@ -65,7 +68,11 @@ func TestRotationWhileLogging(t *testing.T) {
 				t.Fatal(err)
 			}
 			after.Store(true)
-			time.Sleep(30 * time.Millisecond)
+			// Let every goroutine log a while after the change, however
+			// loaded the machine.
+			for deadline := time.Now().Add(10 * time.Second); loggedAfter.Load() < 400 && time.Now().Before(deadline); {
+				time.Sleep(time.Millisecond)
+			}
 			close(stop)
 			wg.Wait()
 

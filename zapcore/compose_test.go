@@ -52,7 +52,7 @@ func TestRotationWhileLogging(t *testing.T) {
 			withCtx := l.With(zap.String("pending", next.Value))
 
 			var after atomic.Bool
-			var logged atomic.Int64
+			var logged, loggedAfter atomic.Int64
 			stop := make(chan struct{})
 			var wg sync.WaitGroup
 			for g := range 8 {
@@ -76,6 +76,9 @@ func TestRotationWhileLogging(t *testing.T) {
 							l.Info("rotating "+next.Value, fields...)
 						}
 						logged.Add(1)
+						if phase == "after" {
+							loggedAfter.Add(1)
+						}
 					}
 				})
 			}
@@ -84,7 +87,11 @@ func TestRotationWhileLogging(t *testing.T) {
 				t.Fatal(err)
 			}
 			after.Store(true)
-			time.Sleep(30 * time.Millisecond)
+			// Let every goroutine log a while after the change, however
+			// loaded the machine.
+			for deadline := time.Now().Add(10 * time.Second); loggedAfter.Load() < 400 && time.Now().Before(deadline); {
+				time.Sleep(time.Millisecond)
+			}
 			close(stop)
 			wg.Wait()
 
