@@ -39,7 +39,7 @@ type source struct {
 	vals  map[string]string
 	err   error            // whole-call failure
 	errOn map[string]error // per-secret failure
-	delay atomic.Int64 // nanoseconds
+	delay atomic.Int64     // nanoseconds
 	calls atomic.Int64
 }
 

@@ -150,7 +150,11 @@ func (d *Dir) read(full, name string, fi fs.FileInfo) (redact.Secret, error) {
 // Get reads the secret with this name (a relative path).
 func (d *Dir) Get(_ context.Context, name string) (redact.Secret, error) {
 	clean := path.Clean("/" + name)[1:]
-	if clean == "" || clean != name || strings.HasPrefix(path.Base(clean), ".") {
+	hidden := false
+	for _, seg := range strings.Split(clean, "/") {
+		hidden = hidden || strings.HasPrefix(seg, ".")
+	}
+	if clean == "" || clean != name || hidden {
 		return redact.Secret{}, d.errorf(name, provider.NotFound, errors.New("not a secret name"))
 	}
 	full := filepath.Join(d.dir, filepath.FromSlash(clean))
