@@ -269,10 +269,19 @@ func (s *scrubber) open(in *input, c *chunk) (sink, error) {
 			comp = plain // never spray compressed bytes on a terminal
 		}
 	}
+	// Typed nil pointers must not reach the interface.
 	if t := s.targets[in]; t != "" {
-		return newFileSink(t, in.info, s.opts.inPlace, comp, c.hdr)
+		fs, err := newFileSink(t, in.info, s.opts.inPlace, comp, c.hdr)
+		if err != nil {
+			return nil, err
+		}
+		return fs, nil
 	}
-	return newStreamSink(s.stdout, comp, c.hdr)
+	ss, err := newStreamSink(s.stdout, comp, c.hdr)
+	if err != nil {
+		return nil, err
+	}
+	return ss, nil
 }
 
 // summary prints what the run did.
