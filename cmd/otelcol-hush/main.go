@@ -1,0 +1,67 @@
+// Command otelcol-hush is an OpenTelemetry Collector distribution with the
+// hush processor: it removes the live values of your secrets from logs,
+// traces and metrics in flight.
+//
+// It is a hand-written Collector main (no builder tool at build time) with:
+//
+//	receivers:  otlp, filelog
+//	processors: hush, batch, memory_limiter
+//	exporters:  otlp, otlphttp, debug, file
+//
+// Build and run:
+//
+//	go build ./cmd/otelcol-hush
+//	./otelcol-hush --config config.yaml
+//
+// Configuration sources: file: (the default scheme for --config paths),
+// env: and yaml:. See otelprocessor/README.md for a complete example.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/confmap"
+	"go.opentelemetry.io/collector/confmap/provider/envprovider"
+	"go.opentelemetry.io/collector/confmap/provider/fileprovider"
+	"go.opentelemetry.io/collector/confmap/provider/yamlprovider"
+	"go.opentelemetry.io/collector/otelcol"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	cmd := otelcol.NewCommand(settings())
+	cmd.SetArgs(args)
+	return cmd.Execute()
+}
+
+func settings() otelcol.CollectorSettings {
+	return otelcol.CollectorSettings{
+		BuildInfo: component.BuildInfo{
+			Command:     "otelcol-hush",
+			Description: "OpenTelemetry Collector with the hush secret-scrubbing processor",
+			Version:     version,
+		},
+		Factories: components,
+		ConfigProviderSettings: otelcol.ConfigProviderSettings{
+			ResolverSettings: confmap.ResolverSettings{
+				ProviderFactories: []confmap.ProviderFactory{
+					fileprovider.NewFactory(),
+					envprovider.NewFactory(),
+					yamlprovider.NewFactory(),
+				},
+				DefaultScheme: "env",
+			},
+		},
+	}
+}
