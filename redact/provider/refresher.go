@@ -235,6 +235,11 @@ func (f *Refresher) Start(ctx context.Context) error {
 	}
 	f.started = true
 	ctx, f.cancel = context.WithCancel(ctx)
+	if len(f.listers) == 0 {
+		// Nothing will ever be listed: publish the empty set now, so
+		// that Ready closes.
+		_ = f.round(ctx, nil)
+	}
 	for _, ls := range f.listers {
 		f.wg.Add(1)
 		go func() {
