@@ -321,3 +321,26 @@ func TestHandlerGuideSemantics(t *testing.T) {
 		}
 	}
 }
+
+// TestEscapeBoundary: a value that starts with the letter of an escape
+// ("n", after "\") must not leave a dangling backslash behind.
+func TestEscapeBoundary(t *testing.T) {
+	s := redact.Secret{Name: "test/n-secret", Value: "nabcXq7Lp9Zt"}
+	r := newRedactor(t, s)
+	for _, kind := range handlerKinds {
+		t.Run(kind.name, func(t *testing.T) {
+			buf := &syncBuffer{}
+			slog.New(kind.new(buf, r)).Info("line\nabcXq7Lp9Zt", "k", "tab\tnabcXq7Lp9Zt", "q", `\nabcXq7Lp9Zt`)
+			out := buf.String()
+			if kind.json && !json.Valid([]byte(out)) {
+				t.Errorf("invalid JSON: %s", out)
+			}
+			if strings.Contains(out, `"line\[`) {
+				t.Errorf("dangling backslash: %s", out)
+			}
+			if strings.Contains(out, "abcXq7Lp9Zt") && !kind.middle {
+				t.Errorf("part of secret %s left", s.Name)
+			}
+		})
+	}
+}

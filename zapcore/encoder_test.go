@@ -1,6 +1,7 @@
 package hushzap_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -8,6 +9,7 @@ import (
 	"go.uber.org/zap/buffer"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/hushlog/hush/redact"
 	hushzap "github.com/hushlog/hush/zapcore"
 )
 
@@ -77,5 +79,30 @@ func TestWriteSyncer(t *testing.T) {
 	}
 	if err := ws.Sync(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestEscapeBoundary: a value that starts with the letter of a JSON escape
+// ("n", after "\") must not leave a dangling backslash behind: the output
+// stays valid JSON and holds no part of the value.
+func TestEscapeBoundary(t *testing.T) {
+	s := redact.Secret{Name: "test/n-secret", Value: "nabcXq7Lp9Zt"}
+	r := newRedactor(t, s)
+	for _, kind := range loggerKinds {
+		if kind.wrap {
+			continue
+		}
+		t.Run(kind.name, func(t *testing.T) {
+			buf := &syncBuffer{}
+			l := zap.New(kind.new(r, buf, zap.DebugLevel))
+			l.Info("line\nabcXq7Lp9Zt", zap.String("k", "tab\tnabcXq7Lp9Zt"), zap.String("q", `\nabcXq7Lp9Zt`))
+			out := buf.String()
+			if !json.Valid([]byte(out)) {
+				t.Errorf("invalid JSON: %s", out)
+			}
+			if strings.Contains(out, "abcXq7Lp9Zt") {
+				t.Errorf("part of secret %s left", s.Name)
+			}
+		})
 	}
 }

@@ -42,7 +42,7 @@ func (w *writeSyncer) Write(p []byte) (int, error) {
 		return w.ws.Write(p)
 	}
 	bp := _bytesPool.Get().(*[]byte)
-	out := w.r.Scrub((*bp)[:0], p)
+	out := scrubEncoded(w.r, (*bp)[:0], p)
 	_, err := w.ws.Write(out)
 	if cap(out) <= maxPooledBytes {
 		*bp = out[:0]
