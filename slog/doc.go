@@ -24,6 +24,8 @@
 // authorization, cookie, api_key, ...; ASCII case-insensitive) is replaced
 // whole, whatever its kind, at any group depth.
 //
-// On a record without secrets neither allocates anything beyond what the
-// wrapped handler does.
+// On a record without secrets NewJSONHandler and NewTextHandler allocate
+// nothing beyond what slog does. Neither does NewHandler for strings, groups,
+// errors, []byte and plain data; a value with its own rendering (a
+// fmt.Stringer, a json.Marshaler) is rendered to be checked, which allocates.
 package hushslog

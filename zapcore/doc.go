@@ -7,7 +7,7 @@
 //
 //	import hushzap "github.com/hushlog/hush/zapcore"
 //
-// There are three ways in, from the most to the least complete:
+// There are two ways in, the first more complete than the second:
 //
 //   - NewCore builds an encoder-based core (like zapcore.NewCore) whose
 //     encoded entries are scrubbed as bytes: message, fields, With context,
