@@ -283,3 +283,26 @@ func TestRegisteredEncoder(t *testing.T) {
 	assertNoLeak(t, out, secretDB)
 	assertRedacted(t, out, secretDB.Name)
 }
+
+// TestSugarAndLazyWith: the sugared logger and WithLazy go through the same
+// core.
+func TestSugarAndLazyWith(t *testing.T) {
+	for _, kind := range loggerKinds {
+		t.Run(kind.name, func(t *testing.T) {
+			r := newRedactor(t, secretDB)
+			buf := &syncBuffer{}
+			l := zap.New(kind.new(r, buf, zap.DebugLevel))
+			l.Sugar().Infow("sugared "+secretDB.Value, "dsn", "x:"+secretDB.Value, "password", "hunter2")
+			l.Sugar().Infof("formatted %s", secretDB.Value)
+			l.WithLazy(zap.String("lazy", secretDB.Value)).Info("m")
+			out := buf.String()
+			if n := len(buf.Lines()); n != 3 {
+				t.Fatalf("%d lines, want 3", n)
+			}
+			assertNoLeak(t, out, secretDB)
+			if kind.name != "writesyncer" && strings.Contains(out, "hunter2") { // bytes only: no key rules
+				t.Error("key-ruled value leaked")
+			}
+		})
+	}
+}
