@@ -1,6 +1,10 @@
 package hushslog
 
-import "github.com/hushlog/hush/redact"
+import (
+	"bytes"
+
+	"github.com/hushlog/hush/redact"
+)
 
 // scrubEncoded appends src, scrubbed, to dst. src is an encoded record, in
 // which JSON (or Go-quoted) escapes are common.
@@ -15,6 +19,9 @@ import "github.com/hushlog/hush/redact"
 // found. (It belongs in the engine; the same workaround lives in the zap
 // front end, zapcore/escape.go.)
 func scrubEncoded(r *redact.Redactor, dst, src []byte) []byte {
+	if bytes.IndexByte(src, '\\') < 0 {
+		return r.Scrub(dst, src)
+	}
 	ms := r.Find(src)
 	var fixed []byte
 	prev := 0

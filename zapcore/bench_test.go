@@ -170,3 +170,33 @@ func BenchmarkZap10Fields(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkZapDirty is BenchmarkZap10Fields with one secret in the message:
+// the price of an entry that must be rewritten.
+func BenchmarkZapDirty(b *testing.B) {
+	secrets := benchSecrets(1000)
+	msg := "dial tcp: password " + secrets[500].Value + " rejected"
+	for _, tc := range []struct {
+		name string
+		new  func(*redact.Redactor) *zap.Logger
+	}{
+		{"impl=plain", func(*redact.Redactor) *zap.Logger {
+			return zap.New(zapcore.NewCore(productionEncoder(), zapcore.AddSync(io.Discard), zap.DebugLevel))
+		}},
+		{"impl=hush-core", func(r *redact.Redactor) *zap.Logger {
+			return zap.New(hushzap.NewCore(productionEncoder(), zapcore.AddSync(io.Discard), zap.DebugLevel, r))
+		}},
+		{"impl=hush-wrap", func(r *redact.Redactor) *zap.Logger {
+			return zap.New(zapcore.NewCore(productionEncoder(), zapcore.AddSync(io.Discard), zap.DebugLevel), hushzap.Wrap(r))
+		}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			logger := tc.new(benchRedactor(b, 1000))
+			b.SetBytes(lineBytes(b))
+			b.ReportAllocs()
+			for b.Loop() {
+				logger.Info(msg, fakeFields()...)
+			}
+		})
+	}
+}

@@ -1,6 +1,10 @@
 package hushzap
 
-import "github.com/hushlog/hush/redact"
+import (
+	"bytes"
+
+	"github.com/hushlog/hush/redact"
+)
 
 // scrubEncoded appends src, scrubbed, to dst. src is an encoded entry, in
 // which JSON escapes are common.
@@ -15,6 +19,9 @@ import "github.com/hushlog/hush/redact"
 // found. (It belongs in the engine; the same workaround lives in the slog
 // front end, slog/escape.go.)
 func scrubEncoded(r *redact.Redactor, dst, src []byte) []byte {
+	if bytes.IndexByte(src, '\\') < 0 {
+		return r.Scrub(dst, src)
+	}
 	ms := r.Find(src)
 	var fixed []byte
 	prev := 0
