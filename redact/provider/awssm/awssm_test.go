@@ -650,3 +650,62 @@ func TestConfigValidation(t *testing.T) {
 		t.Errorf("no region: %v", err)
 	}
 }
+
+// TestStormBackgroundBackoff: the background loop retries a throttled
+// source with growing waits (not at a fixed rate, not only at the
+// interval), keeps the stale values, and recovers when the stand-in heals.
+func TestStormBackgroundBackoff(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	sm := smfake.New()
+	defer sm.Close()
+	sm.SetEnv(t)
+	for i := 0; i < 10; i++ {
+		sm.Put(fmt.Sprintf("prod/%d", i), value(i, "bgb0"))
+	}
+	p, err := awssm.New(context.Background(), awssm.Config{Prefixes: []string{"prod/"}, RetryMaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := redact.New()
+	f, err := provider.NewRefresher(r, []provider.Lister{p}, provider.RefresherOptions{Interval: time.Hour, RetryMin: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	sm.Fail("", smfake.Throttle, 0)
+	sm.Put("prod/3", value(3, "bgb1"))
+	sm.ResetRequests()
+	if err := f.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(800 * time.Millisecond)
+	n := sm.Requests(smfake.OpListSecrets)
+	// 20 ms doubling with jitter: about 4-7 attempts in 800 ms; a fixed
+	// 20 ms retry would make 40.
+	if n < 2 || n > 15 {
+		t.Errorf("%d ListSecrets attempts in 800 ms of throttling; want backoff", n)
+	}
+	for i := 0; i < 10; i++ {
+		if !protected(r, value(i, "bgb0")) {
+			t.Fatal("a value was dropped during the storm")
+		}
+	}
+	if st := f.Status(); st.LastError == nil || provider.Kind(st.LastError) != provider.Transient {
+		t.Errorf("status during the storm: %v", st.LastError)
+	}
+	sm.Heal()
+	deadline := time.Now().Add(10 * time.Second)
+	for !protected(r, value(3, "bgb1")) {
+		if time.Now().After(deadline) {
+			t.Fatal("no recovery after the stand-in healed")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	sm.Close()
+}
