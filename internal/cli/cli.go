@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -166,6 +167,25 @@ func runFlags(c *cobra.Command, o *runOptions) {
 	f.BoolVar(&o.binary, "binary", false, "process binary files (NUL bytes) and non-UTF-8 text instead of skipping or flagging them")
 	f.IntVar(&o.chunkSize, "chunk-size", DefaultChunkSize, "bytes per chunk handed to a worker")
 	f.MarkHidden("chunk-size")
+	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile to `FILE` (for hush's developers)")
+	f.MarkHidden("cpuprofile")
+}
+
+// startProfile starts CPU profiling if asked; the returned function stops
+// it.
+func startProfile(o *runOptions) (func(), error) {
+	if o.cpuProfile == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(o.cpuProfile)
+	if err != nil {
+		return nil, usageError(fmt.Errorf("--cpuprofile: %w", err))
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, usageError(fmt.Errorf("--cpuprofile: %w", err))
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func checkRunOptions(o *runOptions) error {

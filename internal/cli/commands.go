@@ -87,6 +87,11 @@ func runScrub(ctx context.Context, cmd *cobra.Command, stdio IO, o *scrubOptions
 	if err := src.check(cmd); err != nil {
 		return err
 	}
+	stop, err := startProfile(&o.runOptions)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	con := &console{w: stdio.Err, quiet: o.quiet}
 	e, err := newEngine(ctx, stdio, src, o.runOptions, con)
 	if err != nil {
@@ -157,6 +162,11 @@ func runScan(ctx context.Context, cmd *cobra.Command, stdio IO, o *scanOptions, 
 	if err := src.check(cmd); err != nil {
 		return err
 	}
+	stop, err := startProfile(&o.runOptions)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	con := &console{w: stdio.Err, quiet: o.quiet}
 	e, err := newEngine(ctx, stdio, src, o.runOptions, con)
 	if err != nil {

@@ -20,6 +20,8 @@ type runOptions struct {
 	chunkSize int  // bytes per chunk
 	binary    bool // process binary files instead of skipping them
 	quiet     bool // no progress bar, notices or summary
+
+	cpuProfile string // hidden: write a CPU profile here
 }
 
 // engine drives one run of the pipeline over a list of inputs.

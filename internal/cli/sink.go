@@ -38,7 +38,8 @@ func (s *streamSink) commit(bool) error           { return s.z.Close() }
 func (s *streamSink) abort()                      { s.z.Close() }
 
 // fileSink writes a file crash-safely: to a temporary file in the target's
-// directory, synced to disk and renamed over the target only when complete.
+// directory, renamed over the target only when complete (and, in place,
+// synced to disk before).
 // Until the rename the target is untouched, whether the run fails, is
 // interrupted or is killed; the rename itself is atomic.
 type fileSink struct {
@@ -105,8 +106,13 @@ func (s *fileSink) finish() error {
 			}
 		}
 	}
-	if err := s.tmp.Sync(); err != nil {
-		return fmt.Errorf("sync: %w", unwrapPath(err))
+	// In place, the rename must not reach the disk before the data, or a
+	// power cut could leave an empty file where the original was. A new
+	// output (-o) risks nothing the user had, so it skips the wait.
+	if s.inPlace {
+		if err := s.tmp.Sync(); err != nil {
+			return fmt.Errorf("sync: %w", unwrapPath(err))
+		}
 	}
 	if err := s.tmp.Close(); err != nil {
 		return fmt.Errorf("close: %w", unwrapPath(err))
@@ -114,7 +120,9 @@ func (s *fileSink) finish() error {
 	if err := os.Rename(s.tmp.Name(), s.target); err != nil {
 		return fmt.Errorf("replace: %w", unwrapLink(err))
 	}
-	syncDir(filepath.Dir(s.target))
+	if s.inPlace {
+		syncDir(filepath.Dir(s.target))
+	}
 	return nil
 }
 
