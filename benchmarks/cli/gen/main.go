@@ -10,6 +10,8 @@
 //	                   every -every lines, raw or encoded (JSON, URL, base64
 //	                   of "user:secret", hex), round robin
 //	DIR/secrets/       one file per secret (hush scrub/scan --secrets-dir)
+//	DIR/secrets.json   the same as one JSON object {"name": "value"} (hush
+//	                   --exec 'cat secrets.json', as a vault script would print)
 //	DIR/patterns.txt   the raw values, one per line (rg -F -f)
 //	DIR/scrub.sed      one substitution per secret (sed -f), raw values
 //	DIR/injected.txt   how many secrets of each encoding were injected
@@ -67,12 +69,21 @@ func run(corpus, out string, n, size, every int) error {
 		return err
 	}
 	var patterns, sed bytes.Buffer
+	doc := map[string]string{}
 	for i, v := range secrets {
+		doc[names[i]] = v
 		if err := os.WriteFile(filepath.Join(out, "secrets", names[i]), []byte(v), 0o600); err != nil {
 			return err
 		}
 		patterns.WriteString(v + "\n")
 		fmt.Fprintf(&sed, "s|%s|[REDACTED:%s]|g\n", sedEscape(v), names[i])
+	}
+	js, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(out, "secrets.json"), js, 0o600); err != nil {
+		return err
 	}
 	if err := os.WriteFile(filepath.Join(out, "patterns.txt"), patterns.Bytes(), 0o644); err != nil {
 		return err
