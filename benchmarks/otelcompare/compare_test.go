@@ -2,7 +2,7 @@ package otelcompare
 
 import (
 	"context"
-		"fmt"
+	"fmt"
 	"math/rand/v2"
 	"regexp"
 	"strconv"
