@@ -36,3 +36,12 @@ func TestComponents(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// The example configuration of the README is valid for this distribution.
+func TestExampleConfigValidates(t *testing.T) {
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	if err := run([]string{"validate", "--config", "config.example.yaml"}); err != nil {
+		t.Fatal(err)
+	}
+}
