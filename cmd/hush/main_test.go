@@ -377,3 +377,42 @@ func TestOtherUser(t *testing.T) {
 		t.Errorf("secret %s leaked to stderr", name)
 	}
 }
+
+// TestInterruptDuringInPlace: SIGINT in the middle of an in-place scrub
+// removes the temporary file, leaves the original as it was, and exits 130.
+func TestInterruptDuringInPlace(t *testing.T) {
+	dir := t.TempDir()
+	sdir := secretsDir(t)
+	log := bigLog(t, dir, 300<<20)
+	before := sum(t, log)
+	cmd := exec.Command(hushBin, "scrub", "--jobs", "1", "--secrets-dir", sdir, "--in-place", log)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		m, _ := filepath.Glob(filepath.Join(dir, ".big.log.hush-*.tmp"))
+		if len(m) == 1 {
+			if fi, err := os.Stat(m[0]); err == nil && fi.Size() > 4<<20 {
+				break
+			}
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
+		t.Fatalf("exit %v, want 130 (did it finish before the signal?): %s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "big.log: interrupted; the file was left unchanged") {
+		t.Errorf("stderr: %s", stderr.String())
+	}
+	if sum(t, log) != before {
+		t.Error("the original changed")
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, ".big.log.hush-*.tmp")); len(m) > 0 {
+		t.Errorf("temporary file left after an interrupt: %v", m)
+	}
+}

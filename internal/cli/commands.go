@@ -12,6 +12,7 @@ import (
 )
 
 const exitCodesHelp = `
+
 Exit codes:
   0  scan: no secret found; scrub: every input processed
   1  scan: at least one secret found
@@ -27,8 +28,7 @@ Inputs are files, directories (walked, following symbolic links; each file
 once; loops reported) and "-" for standard input, which is also the default.
 Gzip and zstd inputs are recognised by their content and decompressed; binary
 files (a NUL byte in the first 8000 bytes) are skipped with a notice unless
---binary is given. Plain text, JSON lines and OTLP-JSON stay valid: encoded
-forms of a secret are replaced where they stand.`
+--binary is given.`
 
 func newScrubCommand(stdio IO) *cobra.Command {
 	var o scrubOptions
@@ -39,7 +39,8 @@ func newScrubCommand(stdio IO) *cobra.Command {
 		Long: `Scrub writes the inputs with every occurrence of a secret, raw or encoded,
 replaced by "[REDACTED:name]" (see --replacement). Nothing else changes: line
 breaks, whitespace, invalid UTF-8 and every byte outside a secret stay as they
-were.
+were, so plain text, JSON lines and OTLP-JSON stay valid (an encoded form is
+replaced where it stands, inside its JSON string or URL).
 
 Output goes to standard output (one input), to -o FILE, to -o DIR (a directory
 mirroring the inputs: DIR/<input name>/...), or back into the files with
@@ -48,7 +49,7 @@ file beside it, synced, and renamed over the original, keeping its mode and
 owner; if anything fails, or hush is killed, the original is untouched. A file
 with nothing to redact is left alone. Compressed inputs are written back
 compressed the same way (see --compress).
-` + inputsHelp + "\n" + sourcesHelp + exitCodesHelp,
+` + inputsHelp + "\n\n" + sourcesHelp + exitCodesHelp,
 		Example: `  # One file to standard output
   hush scrub --secrets-dir /var/run/secrets/app app.log > app.clean.log
 
@@ -129,7 +130,7 @@ Formats (--format):
 
 Lines and columns count from 1; columns count Unicode code points. In a
 compressed file they refer to the decompressed text.
-` + inputsHelp + "\n" + sourcesHelp + exitCodesHelp,
+` + inputsHelp + "\n\n" + sourcesHelp + exitCodesHelp,
 		Example: `  # Is any live production secret in these logs?
   hush scan --aws prefix:prod/ /var/log/app/
 

@@ -129,13 +129,21 @@ func (rd *reader) read(ctx context.Context, in *input, emit func(*chunk) bool) b
 }
 
 // readError says why reading stopped; a read cut short by cancellation
-// (the input closed under it) is reported as the cancellation.
+// (the input closed under it) is reported as the interruption.
 func readError(ctx context.Context, err error) error {
 	if ctx.Err() != nil && errors.Is(err, os.ErrClosed) {
-		return ctx.Err()
+		return errInterrupted
 	}
 	return err
 }
+
+// errInterrupted reads "interrupted" and is a context.Canceled.
+var errInterrupted error = interrupted{}
+
+type interrupted struct{}
+
+func (interrupted) Error() string        { return "interrupted" }
+func (interrupted) Is(target error) bool { return target == context.Canceled }
 
 // countingReader counts the bytes read through it.
 type countingReader struct {

@@ -166,9 +166,19 @@ func inPlaceTarget(in *input) (string, error) {
 func (s *scrubber) run(ctx context.Context, inputs []*input) {
 	s.counts = map[string]uint64{}
 	check := !s.e.opts.binary
+	var cur *input
 	s.e.run(ctx, inputs, func(p *pipeline) func(*chunk) {
 		return scrubChunk(s.e.r, p, check)
-	}, s.consume)
+	}, func(c *chunk) {
+		cur = c.in
+		s.consume(c)
+	})
+	// Cancelled in the middle of an input: discard its partial output.
+	if s.sink != nil {
+		s.sink.abort()
+		s.sink = nil
+		s.e.con.problem(cur.name(), s.abortMessage(cur, errInterrupted))
+	}
 }
 
 func (s *scrubber) consume(c *chunk) {
@@ -203,14 +213,16 @@ func (s *scrubber) consume(c *chunk) {
 	if !c.last {
 		return
 	}
+	sk := s.sink
+	s.sink = nil
 	switch err := firstErr(c.err, s.failed); {
 	case err != nil:
-		if s.sink != nil {
-			s.sink.abort()
+		if sk != nil {
+			sk.abort()
 		}
 		s.e.con.problem(in.name(), s.abortMessage(in, err))
-	case s.sink != nil:
-		if err := s.sink.commit(s.changed); err != nil {
+	case sk != nil:
+		if err := sk.commit(s.changed); err != nil {
 			s.e.con.problem(in.name(), s.abortMessage(in, err))
 			return
 		}
