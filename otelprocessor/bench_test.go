@@ -277,3 +277,68 @@ func BenchmarkProcessorClean(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPipelineOverhead runs the no-op pipeline and the hush pipeline
+// alternately on the same payload, batch by batch, and reports the time
+// hush adds as a percentage of the no-op pipeline's ("added-%"). Alternating
+// makes the ratio robust to a machine whose speed drifts (shared cores),
+// which separate benchmarks are not.
+func BenchmarkPipelineOverhead(b *testing.B) {
+	for _, signal := range []string{"logs", "traces"} {
+		for _, n := range secretCounts {
+			b.Run(signal+"/secrets="+strconv.Itoa(n), func(b *testing.B) {
+				lp, tp := benchProcessor(b, benchSecrets(n))
+				var once func(withHush bool)
+				var size int
+				switch signal {
+				case "logs":
+					payload, _ := (&plog.ProtoMarshaler{}).MarshalLogs(benchLogs(benchBatch, benchSecrets(1000)))
+					size = len(payload)
+					once = func(withHush bool) {
+						ld, err := (&plog.ProtoUnmarshaler{}).UnmarshalLogs(payload)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if withHush {
+							if err := lp.ConsumeLogs(context.Background(), ld); err != nil {
+								b.Fatal(err)
+							}
+						}
+						if _, err := (&plog.ProtoMarshaler{}).MarshalLogs(ld); err != nil {
+							b.Fatal(err)
+						}
+					}
+				default:
+					payload, _ := (&ptrace.ProtoMarshaler{}).MarshalTraces(benchTraces(benchBatch, benchSecrets(1000)))
+					size = len(payload)
+					once = func(withHush bool) {
+						td, err := (&ptrace.ProtoUnmarshaler{}).UnmarshalTraces(payload)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if withHush {
+							if err := tp.ConsumeTraces(context.Background(), td); err != nil {
+								b.Fatal(err)
+							}
+						}
+						if _, err := (&ptrace.ProtoMarshaler{}).MarshalTraces(td); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+				b.SetBytes(int64(size))
+				var noop, with time.Duration
+				for b.Loop() {
+					t0 := time.Now()
+					once(false)
+					t1 := time.Now()
+					once(true)
+					t2 := time.Now()
+					noop += t1.Sub(t0)
+					with += t2.Sub(t1)
+				}
+				b.ReportMetric(100*float64(with-noop)/float64(noop), "added-%")
+			})
+		}
+	}
+}

@@ -51,7 +51,7 @@ func newProcessor(set processor.Settings, cfg component.Config, signal string) (
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := newHushProcessor(signal, pCfg, idx, tel, set.Logger)
+	p, err := newHushProcessor(signal, pCfg, idx, tel)
 	if err != nil {
 		_ = idx.release()
 		return nil, nil, err

@@ -10,7 +10,6 @@ import (
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor/processorhelper"
-	"go.uber.org/zap"
 
 	"github.com/hushlog/hush/redact"
 )
@@ -33,10 +32,9 @@ type hushProcessor struct {
 	notReady       NotReadyAction
 	waitTimeout    time.Duration
 	tel            *processorTelemetry
-	logger         *zap.Logger
 }
 
-func newHushProcessor(signal string, cfg *Config, idx *sharedIndex, tel *processorTelemetry, logger *zap.Logger) (*hushProcessor, error) {
+func newHushProcessor(signal string, cfg *Config, idx *sharedIndex, tel *processorTelemetry) (*hushProcessor, error) {
 	rl, err := newRules(cfg)
 	if err != nil {
 		return nil, err
@@ -63,7 +61,6 @@ func newHushProcessor(signal string, cfg *Config, idx *sharedIndex, tel *process
 		notReady:       notReady,
 		waitTimeout:    wait,
 		tel:            tel,
-		logger:         logger,
 	}, nil
 }
 
