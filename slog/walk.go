@@ -26,7 +26,17 @@ const (
 	rendered
 )
 
-var _classes sync.Map // reflect.Type -> valueClass
+// typeInfo is what the walk needs to know about a type, computed once.
+type typeInfo struct {
+	class valueClass
+	// fields are the indices of a struct's fields that may hold text.
+	fields []int
+	// keyText and elemText say whether a map's keys, or a map's, slice's
+	// or array's elements, may hold text.
+	keyText, elemText bool
+}
+
+var _types sync.Map // reflect.Type -> *typeInfo
 
 var (
 	timeType          = reflect.TypeFor[time.Time]()
@@ -37,16 +47,32 @@ var (
 	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
 )
 
-func classOf(t reflect.Type) valueClass {
-	if c, ok := _classes.Load(t); ok {
-		return c.(valueClass)
+func infoOf(t reflect.Type) *typeInfo {
+	if ti, ok := _types.Load(t); ok {
+		return ti.(*typeInfo)
 	}
-	// Only the top-level answer is cached: answers inside a recursive
+	// Only the top-level answer is stored: answers inside a recursive
 	// type are partial while the recursion is open.
-	c := classify(t, map[reflect.Type]bool{})
-	_classes.Store(t, c)
-	return c
+	open := map[reflect.Type]bool{}
+	ti := &typeInfo{class: classify(t, open)}
+	switch t.Kind() {
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if classify(t.Field(i).Type, open) != noText {
+				ti.fields = append(ti.fields, i)
+			}
+		}
+	case reflect.Map:
+		ti.keyText = classify(t.Key(), open) != noText
+		fallthrough
+	case reflect.Slice, reflect.Array:
+		ti.elemText = classify(t.Elem(), open) != noText
+	}
+	_types.Store(t, ti)
+	return ti
 }
+
+func classOf(t reflect.Type) valueClass { return infoOf(t).class }
 
 func classify(t reflect.Type, open map[reflect.Type]bool) valueClass {
 	if t == timeType {
@@ -130,7 +156,7 @@ func (s *scrubber) walk(v reflect.Value, depth int) (dirty, render bool) {
 		}
 		fallthrough
 	case reflect.Array:
-		if classOf(v.Type().Elem()) == noText {
+		if !infoOf(v.Type()).elemText {
 			return false, false
 		}
 		for i := range v.Len() {
@@ -139,11 +165,7 @@ func (s *scrubber) walk(v reflect.Value, depth int) (dirty, render bool) {
 			}
 		}
 	case reflect.Struct:
-		t := v.Type()
-		for i := range v.NumField() {
-			if classOf(t.Field(i).Type) == noText {
-				continue
-			}
+		for _, i := range infoOf(v.Type()).fields {
 			if d, r := s.walk(v.Field(i), depth+1); d || r {
 				return d, r
 			}
@@ -169,8 +191,8 @@ func (s *scrubber) walk(v reflect.Value, depth int) (dirty, render bool) {
 		}
 		return s.anyDirty(e.Interface()), false
 	case reflect.Map:
-		t := v.Type()
-		keys, elems := classOf(t.Key()) != noText, classOf(t.Elem()) != noText
+		ti := infoOf(v.Type())
+		keys, elems := ti.keyText, ti.elemText
 		if !keys && !elems {
 			return false, false
 		}
