@@ -13,7 +13,10 @@ type keyMatcher struct {
 	minLen int
 	// first maps a byte (either case) to 1 + the index in groups of the
 	// patterns that start with it; 0 means none does.
-	first  [256]uint8
+	first [256]uint8
+	// second holds, per group, the set of second bytes (lower-case) of its
+	// patterns: most first-byte hits end there.
+	second [][4]uint64
 	groups [][]string // lower-case patterns, grouped by first byte
 }
 
@@ -33,11 +36,17 @@ func newKeyMatcher(patterns []string) *keyMatcher {
 		g := m.first[c]
 		if g == 0 {
 			m.groups = append(m.groups, nil)
+			m.second = append(m.second, [4]uint64{})
 			g = uint8(len(m.groups))
 			m.first[c] = g
 			m.first[upper(c)] = g
 		}
 		m.groups[g-1] = append(m.groups[g-1], p)
+		if len(p) == 1 {
+			m.second[g-1] = [4]uint64{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
+		} else {
+			m.second[g-1][p[1]>>6] |= 1 << (p[1] & 63)
+		}
 	}
 	if len(m.groups) == 0 {
 		return nil
@@ -53,6 +62,12 @@ func (m *keyMatcher) match(key string) bool {
 		g := m.first[key[i]]
 		if g == 0 {
 			continue
+		}
+		if i+1 < len(key) {
+			c := lower(key[i+1])
+			if m.second[g-1][c>>6]&(1<<(c&63)) == 0 {
+				continue
+			}
 		}
 		for _, p := range m.groups[g-1] {
 			if hasPrefixFold(key[i:], p) {
@@ -70,15 +85,18 @@ func hasPrefixFold(s, p string) bool {
 		return false
 	}
 	for i := 1; i < len(p); i++ { // p[0] matched through first
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != p[i] {
+		if lower(s[i]) != p[i] {
 			return false
 		}
 	}
 	return true
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + ('a' - 'A')
+	}
+	return c
 }
 
 func upper(c byte) byte {
