@@ -146,6 +146,19 @@ func (r *Redactor) Scrub(dst, src []byte) []byte {
 	return s.replace(dst, src, spans)
 }
 
+// ScrubEscaped is Scrub for text in an escaping syntax, such as an encoded
+// JSON log entry or a Go-quoted string. A match that begins right after the
+// backslash of an escape (a value that happens to start with "n", right
+// after a "\n") takes that backslash with it, so the output stays
+// well-formed instead of ending up with a dangling "\[REDACTED:...]". Use
+// Scrub for anything else: it never changes a byte outside a match.
+func (r *Redactor) ScrubEscaped(dst, src []byte) []byte {
+	s := r.cur.Load()
+	var sb [8]span
+	spans := s.findSpans(sb[:0], src, true)
+	return s.replace(dst, src, spans)
+}
+
 // ScrubString returns s with every protected span replaced. When s holds
 // no secret it returns s itself without allocating.
 func (r *Redactor) ScrubString(s string) string {
@@ -171,6 +184,12 @@ type span struct {
 // spans finds the matches in text, widens base64 cores by their partial
 // characters, and merges overlapping and adjacent ones, in order.
 func (s *snapshot) spans(dst []span, text []byte) []span {
+	return s.findSpans(dst, text, false)
+}
+
+// findSpans is spans; with escaped set, a match that begins right after the
+// backslash of an escape sequence takes the backslash with it.
+func (s *snapshot) findSpans(dst []span, text []byte, escaped bool) []span {
 	if s.idx == nil {
 		return dst
 	}
@@ -188,6 +207,9 @@ func (s *snapshot) spans(dst []span, text []byte) []span {
 		}
 		if p.extRight && b < len(text) && isBase64Char(text[b], p.url) {
 			b++
+		}
+		if escaped && danglingBackslash(text, a) {
+			a--
 		}
 		raw = append(raw, span{start: a, end: b, sec: p.sec, enc: p.enc, length: m.End - m.Start})
 	}
@@ -211,6 +233,16 @@ func (s *snapshot) spans(dst []span, text []byte) []span {
 		out = append(out, sp)
 	}
 	return out
+}
+
+// danglingBackslash reports whether text[i] is preceded by an odd run of
+// backslashes: the second byte of an escape sequence.
+func danglingBackslash(text []byte, i int) bool {
+	n := 0
+	for j := i - 1; j >= 0 && text[j] == '\\'; j-- {
+		n++
+	}
+	return n%2 == 1
 }
 
 func less(a, b span) bool {

@@ -339,3 +339,20 @@ func TestConcurrentScrubAndSet(t *testing.T) {
 	close(stop)
 	wg.Wait()
 }
+
+func TestScrubEscaped(t *testing.T) {
+	r := newRedactor(t, []redact.Secret{{Name: "n", Value: "nZx9Kq2Lm7Pv4"}})
+	in := []byte(`{"msg":"line\nZx9Kq2Lm7Pv4 and \\nZx9Kq2Lm7Pv4"}`)
+	got := string(r.ScrubEscaped(nil, in))
+	want := `{"msg":"line[REDACTED:n] and \\[REDACTED:n]"}`
+	if got != want {
+		t.Errorf("ScrubEscaped = %q, want %q", got, want)
+	}
+	var v map[string]string
+	if err := json.Unmarshal([]byte(got), &v); err != nil {
+		t.Errorf("output is not valid JSON: %v", err)
+	}
+	if plain := string(r.Scrub(nil, in)); plain != `{"msg":"line\[REDACTED:n] and \\[REDACTED:n]"}` {
+		t.Errorf("Scrub changed bytes outside the match: %q", plain)
+	}
+}
