@@ -69,7 +69,12 @@ func createLogs(ctx context.Context, set processor.Settings, cfg component.Confi
 	if err != nil {
 		return nil, err
 	}
-	return processorhelper.NewLogs(ctx, set, cfg, next, p.processLogs, opts...)
+	proc, err := processorhelper.NewLogs(ctx, set, cfg, next, p.processLogs, opts...)
+	if err != nil {
+		_ = p.idx.release()
+		return nil, err
+	}
+	return proc, nil
 }
 
 func createTraces(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Traces) (processor.Traces, error) {
@@ -77,7 +82,12 @@ func createTraces(ctx context.Context, set processor.Settings, cfg component.Con
 	if err != nil {
 		return nil, err
 	}
-	return processorhelper.NewTraces(ctx, set, cfg, next, p.processTraces, opts...)
+	proc, err := processorhelper.NewTraces(ctx, set, cfg, next, p.processTraces, opts...)
+	if err != nil {
+		_ = p.idx.release()
+		return nil, err
+	}
+	return proc, nil
 }
 
 func createMetrics(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Metrics) (processor.Metrics, error) {
@@ -85,5 +95,10 @@ func createMetrics(ctx context.Context, set processor.Settings, cfg component.Co
 	if err != nil {
 		return nil, err
 	}
-	return processorhelper.NewMetrics(ctx, set, cfg, next, p.processMetrics, opts...)
+	proc, err := processorhelper.NewMetrics(ctx, set, cfg, next, p.processMetrics, opts...)
+	if err != nil {
+		_ = p.idx.release()
+		return nil, err
+	}
+	return proc, nil
 }
