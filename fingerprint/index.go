@@ -211,10 +211,12 @@ func (c *class) insert(g uint64) {
 	c.filter[h>>c.fshift] |= filterMask(h, c.fshift)
 }
 
-// filterMask picks two bits from the twelve hash bits just below the word
+// filterMask picks four bits from the 24 hash bits just below the word
 // index: the high bits of a multiplicative hash depend on every input bit.
+// Four bits of one word cost one load and cut false positives to about a
+// quarter of a percent at 16 bits per gram.
 func filterMask(h uint64, fshift uint) uint64 {
-	return 1<<((h>>(fshift-6))&63) | 1<<((h>>(fshift-12))&63)
+	return 1<<((h>>(fshift-6))&63) | 1<<((h>>(fshift-12))&63) | 1<<((h>>(fshift-18))&63) | 1<<((h>>(fshift-24))&63)
 }
 
 // prefixHash is a keyed avalanche hash (murmur3's finalizer) of a gram, so
