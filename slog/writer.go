@@ -25,7 +25,7 @@ func (w *recordWriter) Write(p []byte) (int, error) {
 		return w.w.Write(p)
 	}
 	bp := _bytesPool.Get().(*[]byte)
-	out := scrubEncoded(w.r, (*bp)[:0], p)
+	out := w.r.ScrubEscaped((*bp)[:0], p)
 	_, err := w.w.Write(out)
 	if cap(out) <= maxPooledBytes {
 		*bp = out[:0]

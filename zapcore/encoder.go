@@ -150,7 +150,7 @@ func scrubBuffer(r *redact.Redactor, buf *buffer.Buffer) *buffer.Buffer {
 	out := _pool.Get()
 	// Scrub appends into out's own backing array while it fits; Write then
 	// copies the result onto itself (a no-op move) or from the grown array.
-	out.Write(scrubEncoded(r, out.Bytes()[:0], buf.Bytes()))
+	out.Write(r.ScrubEscaped(out.Bytes()[:0], buf.Bytes()))
 	buf.Free()
 	return out
 }
