@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"unicode/utf8"
 
 	"github.com/hushlog/hush/redact"
 )
@@ -46,9 +47,11 @@ func cutIdle(b []byte) int {
 	return bytes.LastIndexByte(b, '\n') + 1
 }
 
-// inside moves a cut at p inside a line until no match crosses it.
+// inside moves a cut at p inside a line until no match crosses it, and
+// never into the middle of a UTF-8 sequence (scan counts columns in runes).
 func (c *cutter) inside(b []byte, p int) int {
 	for range maxMoves {
+		p = runeStart(b, p)
 		lo, hi := max(0, p-c.look), min(len(b), p+c.look)
 		moved := false
 		for _, m := range c.r.Find(b[lo:hi]) {
@@ -60,7 +63,16 @@ func (c *cutter) inside(b []byte, p int) int {
 			break
 		}
 	}
-	return min(p, len(b))
+	return runeStart(b, min(p, len(b)))
+}
+
+// runeStart moves p forward past at most three UTF-8 continuation bytes,
+// to where a rune starts (or to the end of b).
+func runeStart(b []byte, p int) int {
+	for i := 0; i < utf8.UTFMax-1 && p < len(b) && b[p]&0xC0 == 0x80; i++ {
+		p++
+	}
+	return p
 }
 
 // lookahead returns the longest match that can cross a cut for a set of
