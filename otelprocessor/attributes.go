@@ -28,7 +28,10 @@ func (ps *pass) attrs(m pcommon.Map) {
 			if !summaryOn && rl.removeKey(k) {
 				remove = append(remove, k)
 				rep.addRedacted(k)
+				continue
 			}
+			// An upstream summary may name a key that held a secret.
+			ps.scrubValue(v)
 			continue
 		}
 		if rl.ignoreKey(k) {

@@ -530,3 +530,10 @@ func TestSummaryAttrNamesInLogBodyAreUserData(t *testing.T) {
 	expectAttrs(t, map[string]pcommon.Map{"record": olr.Attributes()},
 		map[string]any{attrBodyRedactedCount: int64(len(summaryAttrs))})
 }
+
+// An upstream summary is bookkeeping, but a secret in it is still removed.
+func TestUpstreamSummaryIsScrubbed(t *testing.T) {
+	cfg := ruleConfig(func(c *Config) { c.Summary = SummaryDebug })
+	maps := attrPoints(t, cfg, map[string]any{attrMaskedKeys: "a,token_" + apiSecret, attrMaskedCount: int64(2)}, false)
+	expectAttrs(t, maps, map[string]any{attrMaskedKeys: "a,token_" + apiRepl, attrMaskedCount: int64(2)})
+}
