@@ -21,6 +21,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -49,6 +50,9 @@ type IO struct {
 	In  io.Reader
 	Out io.Writer
 	Err io.Writer
+	// InTerminal reports whether In is a terminal (hush then says it is
+	// waiting for typed input).
+	InTerminal bool
 	// OutTerminal reports whether Out is a terminal (compressed output is
 	// then written plain).
 	OutTerminal bool
@@ -64,6 +68,7 @@ func StdIO() IO {
 		In:          os.Stdin,
 		Out:         os.Stdout,
 		Err:         os.Stderr,
+		InTerminal:  term.IsTerminal(int(os.Stdin.Fd())),
 		OutTerminal: term.IsTerminal(int(os.Stdout.Fd())),
 		ErrTerminal: term.IsTerminal(int(os.Stderr.Fd())),
 		Width: func() int {
@@ -205,12 +210,22 @@ func newEngine(ctx context.Context, stdio IO, src *sourceFlags, o runOptions, co
 		return nil, err
 	}
 	e := &engine{r: r, look: look, opts: o, con: con, stdin: stdio.In}
-	if stdio.ErrTerminal && !o.quiet {
+	// A bar only where it has the line to itself: not when the terminal
+	// also shows the output or takes the input.
+	if stdio.ErrTerminal && !stdio.OutTerminal && !stdio.InTerminal && !o.quiet {
 		e.bar = func(total int64) *progress {
 			return newProgress(&con.mu, stdio.Err, stdio.Width, total)
 		}
 	}
 	return e, nil
+}
+
+// stdinHint tells someone who ran hush without inputs at a terminal why
+// nothing happens.
+func stdinHint(stdio IO, args []string, con *console) {
+	if stdio.InTerminal && (len(args) == 0 || slices.Contains(args, "-")) {
+		con.notice("", "reading standard input from the terminal (end with Ctrl-D; give files or directories to read those)")
+	}
 }
 
 // expand walks the arguments into inputs; no argument is standard input.

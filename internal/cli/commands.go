@@ -103,6 +103,7 @@ func runScrub(ctx context.Context, cmd *cobra.Command, stdio IO, o *scrubOptions
 	if o.output != "" && o.output != "-" {
 		exclude = append(exclude, o.output)
 	}
+	stdinHint(stdio, args, con)
 	inputs := expand(args, con, exclude...)
 	inputs, err = s.plan(args, inputs)
 	if err != nil {
@@ -191,6 +192,7 @@ func runScan(ctx context.Context, cmd *cobra.Command, stdio IO, o *scanOptions, 
 	if o.output != "" && o.output != "-" {
 		exclude = append(exclude, o.output)
 	}
+	stdinHint(stdio, args, con)
 	inputs := expand(args, con, exclude...)
 	s.run(ctx, inputs)
 	if err := rep.end(con.all()); err != nil && s.repErr == nil {

@@ -48,24 +48,25 @@ func slowInput() io.Reader {
 }
 
 // TestProgressOnlyOnTerminal: the bar is drawn on a terminal, and never
-// when stderr is not one or with --quiet.
+// when stderr is not one, when the output goes to the terminal too, or with
+// --quiet.
 func TestProgressOnlyOnTerminal(t *testing.T) {
 	cfg := writeSecretsConfig(t, t.TempDir())
 	for _, tc := range []struct {
-		tty, quiet, want bool
-	}{{true, false, true}, {false, false, false}, {true, true, false}} {
+		tty, outTTY, quiet, want bool
+	}{{true, false, false, true}, {false, false, false, false}, {true, false, true, false}, {true, true, false, false}} {
 		args := []string{"scrub", "--config", cfg}
 		if tc.quiet {
 			args = append(args, "--quiet")
 		}
 		var out, errb bytes.Buffer
-		code := Main(context.Background(), args, IO{In: slowInput(), Out: &out, Err: &errb, ErrTerminal: tc.tty, Width: func() int { return 100 }})
+		code := Main(context.Background(), args, IO{In: slowInput(), Out: &out, Err: &errb, ErrTerminal: tc.tty, OutTerminal: tc.outTTY, Width: func() int { return 100 }})
 		if code != ExitOK {
 			t.Fatalf("exit %d: %s", code, errb.String())
 		}
 		drawn := strings.Contains(errb.String(), "\r") && strings.Contains(errb.String(), "B/s")
 		if drawn != tc.want {
-			t.Errorf("terminal %v, quiet %v: bar drawn %v; stderr %q", tc.tty, tc.quiet, drawn, errb.String())
+			t.Errorf("stderr terminal %v, stdout terminal %v, quiet %v: bar drawn %v; stderr %q", tc.tty, tc.outTTY, tc.quiet, drawn, errb.String())
 		}
 		if summary := strings.Contains(errb.String(), "10 redactions"); summary == tc.quiet {
 			t.Errorf("quiet %v: summary printed %v", tc.quiet, summary)
