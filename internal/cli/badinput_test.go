@@ -46,8 +46,9 @@ func TestBadInputsScrub(t *testing.T) {
 		t.Errorf("exit %d, want %d", code, ExitInput)
 	}
 	for _, want := range []string{
-		"truncated.log.gz: gzip data after",
-		"truncated: the compressed stream ends early",
+		"truncated.log.gz: gzip: truncated",
+		"the compressed stream ends early",
+		"ends early (was the file still being written, or cut by a transfer?); no output written",
 		"corrupt.log.gz: ",
 		"sub/loop: directory loop",
 		"dangling.log: broken symbolic link to nowhere.log",

@@ -3,10 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sync/atomic"
 )
 
@@ -95,8 +93,8 @@ func (rd *reader) read(ctx context.Context, in *input, emit func(*chunk) bool) b
 			c.data, c.last = buf[:n], true
 			if rerr != io.EOF {
 				c.err = readError(ctx, rerr)
-				if comp != plain {
-					c.err = fmt.Errorf("%s data after %d bytes: %w", comp, off+int64(n), describeDecompressError(rerr))
+				if comp != plain && c.err != errInterrupted {
+					c.err = fmt.Errorf("%s: %w", comp, describeDecompressError(rerr))
 				}
 			}
 			return emit(c)
@@ -131,7 +129,7 @@ func (rd *reader) read(ctx context.Context, in *input, emit func(*chunk) bool) b
 // readError says why reading stopped; a read cut short by cancellation
 // (the input closed under it) is reported as the interruption.
 func readError(ctx context.Context, err error) error {
-	if ctx.Err() != nil && errors.Is(err, os.ErrClosed) {
+	if ctx.Err() != nil {
 		return errInterrupted
 	}
 	return err

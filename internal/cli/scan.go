@@ -93,6 +93,9 @@ func (s *scanner) consume(c *chunk) {
 	if !c.last {
 		return
 	}
+	if s.hits > 0 {
+		s.withHits++
+	}
 	if c.err != nil {
 		msg := fmt.Errorf("%w; scanned only the first %d bytes", c.err, c.offset+int64(len(c.data)))
 		if c.buf == nil {
@@ -102,9 +105,6 @@ func (s *scanner) consume(c *chunk) {
 		return
 	}
 	s.files++
-	if s.hits > 0 {
-		s.withHits++
-	}
 	reportBadBytes(s.e.con, in, s.nulAt, s.badAt, "scanned")
 }
 
