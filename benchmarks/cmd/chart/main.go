@@ -513,7 +513,10 @@ func writeMarkdown(w io.Writer, d *data, machine string) {
 
 func writeChart(path string, d *data, unit string) error {
 	p := plot.New()
-	p.Title.Text = "Throughput against number of secrets (one core)"
+	p.Title.Text = "Throughput against number of secrets (one core, wall clock)"
+	if unit == "cpu-MB/s" {
+		p.Title.Text = "Throughput against number of secrets (per CPU second of the process)"
+	}
 	p.X.Label.Text = "secrets (log scale)"
 	p.Y.Label.Text = unit + " (log scale)"
 	p.X.Scale = plot.LogScale{}
