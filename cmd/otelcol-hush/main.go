@@ -42,6 +42,7 @@ func main() {
 func run(args []string) error {
 	cmd := otelcol.NewCommand(settings())
 	cmd.SetArgs(args)
+	cmd.SilenceErrors = true // main prints the error once
 	return cmd.Execute()
 }
 
