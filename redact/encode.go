@@ -77,11 +77,15 @@ func (fs *formSet) add(v string, encs Encoding) {
 		}
 		// JSON inside a JSON string (a JSON log line carried as an OTLP
 		// string body and exported as JSON again).
-		for _, html := range []bool{false, true} {
-			fs.tmp = appendJSON(fs.tmp[:0], v, html, false, false, false)
-			start := len(fs.arena)
-			fs.arena = appendJSON(fs.arena, string(fs.tmp), html, false, false, false)
-			fs.commit(start, form{enc: JSON}, v)
+		// Either level may come from an HTML-escaping encoder (Go's
+		// encoding/json, slog) or not (zap, Python, JavaScript, Jackson).
+		for _, inner := range []bool{false, true} {
+			for _, outer := range []bool{false, true} {
+				fs.tmp = appendJSON(fs.tmp[:0], v, inner, false, false, false)
+				start := len(fs.arena)
+				fs.arena = appendJSON(fs.arena, string(fs.tmp), outer, false, false, false)
+				fs.commit(start, form{enc: JSON}, v)
+			}
 		}
 	}
 	if encs&URL != 0 && needsURL(v) {
