@@ -2,6 +2,7 @@ package benchmarks
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/hushlog/hush/redact"
@@ -78,9 +79,52 @@ func TestCleanTextUntouched(t *testing.T) {
 	if n := testing.AllocsPerRun(20, func() { dst = r.Scrub(dst[:0], line) }); n != 0 {
 		t.Errorf("Scrub of a clean line: %v allocs, want 0", n)
 	}
+	s := string(line)
+	if n := testing.AllocsPerRun(20, func() { _ = r.ScrubString(s) }); n != 0 {
+		t.Errorf("ScrubString of a clean line: %v allocs, want 0", n)
+	}
 }
 
-func TestSecretsAreDeterministic(t *testing.T) {
+// TestWriterMatchesScrub streams the dirty text through the Writer in
+// random-sized writes: the output must equal one-shot Scrub.
+func TestWriterMatchesScrub(t *testing.T) {
+	c := loadCorpus(t)
+	lines := c.lines[:min(len(c.lines), 5000)]
+	secrets := benchSecrets(1000)
+	r, err := redact.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Set(secrets); err != nil {
+		t.Fatal(err)
+	}
+	dirty, _ := inject(lines, secrets, 10, 7)
+	want := r.Scrub(nil, dirty)
+	rng := rand.New(rand.NewPCG(5, 5))
+	for _, maxChunk := range []int{1, 7, 64, 4096} {
+		var got bytes.Buffer
+		w := r.NewWriter(&got)
+		for rest := dirty; len(rest) > 0; {
+			n := min(len(rest), 1+rng.IntN(maxChunk))
+			if _, err := w.Write(rest[:n]); err != nil {
+				t.Fatal(err)
+			}
+			rest = rest[n:]
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want) {
+			i := 0
+			for i < min(got.Len(), len(want)) && got.Bytes()[i] == want[i] {
+				i++
+			}
+			t.Errorf("writes of up to %d bytes: output differs from Scrub at byte %d (lengths %d, %d)", maxChunk, i, got.Len(), len(want))
+		}
+	}
+}
+
+func TestBenchSecretsShape(t *testing.T) {
 	s := benchSecrets(maxSecrets)
 	if len(s) != maxSecrets {
 		t.Fatalf("got %d secrets", len(s))
