@@ -52,6 +52,7 @@ type method struct {
 var methods = []method{
 	{"hush-clean", prepareHushClean},
 	{"hush-raw", prepareHushRaw},
+	{"hush-find", prepareHushFind},
 	{"hush-lines", prepareHushLines},
 	{"hush-dirty", prepareHushDirty},
 	{"aho-corasick", prepareAhoCorasick},
@@ -215,6 +216,18 @@ func prepareHushClean(tb testing.TB, c corpus, secrets []redact.Secret) (*scanne
 	dst := make([]byte, 0, len(c.text))
 	return &scanner{text: c.text, metrics: metrics, scan: func() {
 		dst = r.Scrub(dst[:0], c.text)
+	}}, ""
+}
+
+// prepareHushFind runs Find over the clean text: the scan alone, without
+// the copy into dst that Scrub makes (the Aho-Corasick and bytes.Index
+// baselines produce no output either).
+func prepareHushFind(tb testing.TB, c corpus, secrets []redact.Secret) (*scanner, string) {
+	r, metrics := newHush(tb, secrets)
+	return &scanner{text: c.text, metrics: metrics, scan: func() {
+		if r.Find(c.text) != nil {
+			panic("secret found in clean text")
+		}
 	}}, ""
 }
 
