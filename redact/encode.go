@@ -97,6 +97,7 @@ func (fs *formSet) add(v string, encs Encoding) {
 				{isUnreserved, true},   // url.QueryEscape
 				{isUnreserved, false},  // RFC 3986 strict
 				{keepPath, false},      // url.PathEscape
+				{keepFullPath, false},  // URL.String's path
 				{keepComponent, false}, // encodeURIComponent
 			} {
 				start := len(fs.arena)
@@ -258,10 +259,16 @@ func keepPath(c byte) bool {
 		return true
 	}
 	switch c {
-	case '$', '&', '+', ',', ':', ';', '=', '@':
+	case '$', '&', '+', ':', '=', '@':
 		return true
 	}
 	return false
+}
+
+// keepFullPath is what net/url leaves alone in a whole path
+// (URL.EscapedPath, URL.String).
+func keepFullPath(c byte) bool {
+	return keepPath(c) || c == '/' || c == ';' || c == ','
 }
 
 // keepComponent is what JavaScript's encodeURIComponent leaves alone.

@@ -58,6 +58,7 @@ var realForms = []encodedForm{
 	{"json-twice-html", redact.JSON, false, func(v string) string { return jsonMarshal(true)(jsonMarshal(true)(v)) }},
 	{"url-query", redact.URL, false, url.QueryEscape},
 	{"url-path", redact.URL, false, url.PathEscape},
+	{"url-full-path", redact.URL, false, func(v string) string { return strings.TrimPrefix((&url.URL{Path: "/" + v}).EscapedPath(), "/") }},
 	{"url-query-lower", redact.URL, false, func(v string) string { return lowerPercent(url.QueryEscape(v)) }},
 	{"base64", redact.Base64, true, b64(base64.StdEncoding)},
 	{"base64-raw", redact.Base64, true, b64(base64.RawStdEncoding)},

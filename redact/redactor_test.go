@@ -14,20 +14,21 @@ import (
 
 // Secrets with every character that some encoding treats specially.
 var specials = map[string]string{
-	"plain":    "Zx9Kq2Lm7Pv4Rt8W",
-	"quote":    `Zx9"Kq2Lm7Pv4`,
-	"backsl":   `Zx9\Kq2Lm7Pv4`,
-	"slash":    "Zx9/Kq2Lm7Pv4",
-	"plus":     "Zx9+Kq2Lm7Pv4",
-	"equals":   "Zx9=Kq2Lm7Pv4",
-	"amp":      "Zx9&Kq2Lm7Pv4",
-	"angle":    "Zx9<Kq2>Lm7Pv4",
-	"percent":  "Zx9%Kq2Lm7Pv4",
-	"at-colon": "us3r@h0st:Kq2Lm7",
-	"apos":     "Zx9'Kq2Lm7Pv4",
-	"all":      `Q"w\e/r+t=y&u<i>o%p@a:s'd`,
-	"space":    "Zx9 Kq2 Lm7 Pv4",
-	"unicode":  "pässwörd-日本語-секрет-🔑",
+	"plain":      "Zx9Kq2Lm7Pv4Rt8W",
+	"quote":      `Zx9"Kq2Lm7Pv4`,
+	"backsl":     `Zx9\Kq2Lm7Pv4`,
+	"slash":      "Zx9/Kq2Lm7Pv4",
+	"plus":       "Zx9+Kq2Lm7Pv4",
+	"equals":     "Zx9=Kq2Lm7Pv4",
+	"amp":        "Zx9&Kq2Lm7Pv4",
+	"angle":      "Zx9<Kq2>Lm7Pv4",
+	"percent":    "Zx9%Kq2Lm7Pv4",
+	"at-colon":   "us3r@h0st:Kq2Lm7",
+	"apos":       "Zx9'Kq2Lm7Pv4",
+	"all":        `Q"w\e/r+t=y&u<i>o%p@a:s'd`,
+	"comma-semi": "Zx9,Kq2;Lm7/Pv4?x#y",
+	"space":      "Zx9 Kq2 Lm7 Pv4",
+	"unicode":    "pässwörd-日本語-секрет-🔑",
 }
 
 func TestEveryEncodingOfEverySpecial(t *testing.T) {
