@@ -153,11 +153,15 @@ func (p *Provider) targets(ctx context.Context) (ts []*target, errs []error, err
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, p.cfg.Concurrency)
 	for _, id := range p.cfg.Names {
-		if byARN[id] != nil || known(ts, id) {
-			continue
-		}
-		if onlyCurrent {
+		// The DescribeSecret goroutines below write byARN and ts.
+		mu.Lock()
+		skip := byARN[id] != nil || known(ts, id)
+		if !skip && onlyCurrent {
 			ts = append(ts, &target{id: id, name: id})
+			skip = true
+		}
+		mu.Unlock()
+		if skip {
 			continue
 		}
 		wg.Add(1)
