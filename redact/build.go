@@ -320,8 +320,8 @@ func expand(jobs []job, encs Encoding) []expansion {
 }
 
 func (e *expansion) run(jobs []job, encs Encoding) {
-	e.patterns = make([]fingerprint.Pattern, 0, 12*len(jobs))
-	e.pats = make([]patInfo, 0, 12*len(jobs))
+	e.patterns = make([]fingerprint.Pattern, 0, 20*len(jobs))
+	e.pats = make([]patInfo, 0, 20*len(jobs))
 	var hashes []uint64
 	for _, j := range jobs {
 		e.fs.forms = e.fs.forms[:0]
