@@ -360,7 +360,7 @@ func (c *collector) waitMetric(t testing.TB, prefix string, cond func(float64) b
 func (c *collector) sendLogsGRPC(t testing.TB, ld plog.Logs) {
 	t.Helper()
 	client := plogotlp.NewGRPCClient(c.conn)
-	retry(t, func(ctx context.Context) error {
+	c.retry(t, func(ctx context.Context) error {
 		_, err := client.Export(ctx, plogotlp.NewExportRequestFromLogs(ld))
 		return err
 	})
@@ -369,7 +369,7 @@ func (c *collector) sendLogsGRPC(t testing.TB, ld plog.Logs) {
 func (c *collector) sendTracesGRPC(t testing.TB, td ptrace.Traces) {
 	t.Helper()
 	client := ptraceotlp.NewGRPCClient(c.conn)
-	retry(t, func(ctx context.Context) error {
+	c.retry(t, func(ctx context.Context) error {
 		_, err := client.Export(ctx, ptraceotlp.NewExportRequestFromTraces(td))
 		return err
 	})
@@ -396,7 +396,7 @@ func (c *collector) sendTracesHTTP(t testing.TB, td ptrace.Traces) {
 
 func (c *collector) post(t testing.TB, path, ctype string, body []byte) {
 	t.Helper()
-	retry(t, func(ctx context.Context) error {
+	c.retry(t, func(ctx context.Context) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.httpURL+path, bytes.NewReader(body))
 		if err != nil {
 			return err
@@ -414,10 +414,18 @@ func (c *collector) post(t testing.TB, path, ctype string, body []byte) {
 	})
 }
 
-func retry(t testing.TB, f func(ctx context.Context) error) {
+// retry calls f until it succeeds, failing the test after 30 s or as soon
+// as the collector has exited (a port taken by another process, a bad
+// configuration).
+func (c *collector) retry(t testing.TB, f func(ctx context.Context) error) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
+		select {
+		case <-c.done:
+			t.Fatalf("the collector exited (%v); its output:\n%s", c.cmd.ProcessState, c.out.Bytes())
+		default:
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		err := f(ctx)
 		cancel()
