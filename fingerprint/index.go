@@ -337,6 +337,7 @@ func (c *class) scan8(dst []Match, text []byte, first bool) []Match {
 	filter := c.filter
 	fkey, fshift := c.fkey, c.fshift
 	base := unsafe.Pointer(unsafe.SliceData(text))
+	fbase := unsafe.Pointer(unsafe.SliceData(filter))
 	last := n - 8
 	p := 0
 	// Four samples per iteration: independent loads let the CPU overlap
@@ -351,10 +352,11 @@ func (c *class) scan8(dst []Match, text []byte, first bool) []Match {
 		h2 := (g2 ^ fkey) * mulK
 		h3 := (g3 ^ fkey) * mulK
 		m0, m1, m2, m3 := filterMask(h0, fshift), filterMask(h1, fshift), filterMask(h2, fshift), filterMask(h3, fshift)
-		hit0 := filter[h0>>fshift]&m0 == m0
-		hit1 := filter[h1>>fshift]&m1 == m1
-		hit2 := filter[h2>>fshift]&m2 == m2
-		hit3 := filter[h3>>fshift]&m3 == m3
+		// h>>fshift < len(filter) by construction (a power of two words).
+		hit0 := *(*uint64)(unsafe.Add(fbase, (h0>>fshift)*8))&m0 == m0
+		hit1 := *(*uint64)(unsafe.Add(fbase, (h1>>fshift)*8))&m1 == m1
+		hit2 := *(*uint64)(unsafe.Add(fbase, (h2>>fshift)*8))&m2 == m2
+		hit3 := *(*uint64)(unsafe.Add(fbase, (h3>>fshift)*8))&m3 == m3
 		if hit0 || hit1 || hit2 || hit3 {
 			for k, hit := range [4]bool{hit0, hit1, hit2, hit3} {
 				if hit {
