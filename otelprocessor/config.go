@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -196,6 +197,19 @@ func (a *NotReadyAction) UnmarshalText(text []byte) error {
 // check everything. Errors never quote a secret value.
 func (cfg *Config) Validate() error {
 	var errs []error
+	switch cfg.WhenNotReady {
+	case "", NotReadyRefuse, NotReadyWait, NotReadyPass, NotReadyDrop:
+	default:
+		errs = append(errs, fmt.Errorf("when_not_ready: %q is not refuse, wait, pass or drop", string(cfg.WhenNotReady)))
+	}
+	switch cfg.Summary {
+	case "", SummarySilent, SummaryInfo, SummaryDebug:
+	default:
+		errs = append(errs, fmt.Errorf("summary: %q is not silent, info or debug", string(cfg.Summary)))
+	}
+	if cfg.HashFunction != HashNone && !slices.Contains(hashFunctions, cfg.HashFunction) {
+		errs = append(errs, fmt.Errorf("hash_function: %q is not supported", string(cfg.HashFunction)))
+	}
 	if cfg.WaitTimeout < 0 {
 		errs = append(errs, fmt.Errorf("wait_timeout: %v is negative", cfg.WaitTimeout))
 	}

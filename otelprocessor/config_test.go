@@ -165,3 +165,14 @@ func TestStaticSecretFromConfig(t *testing.T) {
 		t.Errorf("static secret not scrubbed")
 	}
 }
+
+func TestValidateRejectsProgrammaticEnums(t *testing.T) {
+	cfg := NewFactory().CreateDefaultConfig().(*Config)
+	cfg.WhenNotReady, cfg.Summary, cfg.HashFunction = "later", "loud", "crc32"
+	err := cfg.Validate()
+	for _, want := range []string{"when_not_ready", "summary", "hash_function"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v does not mention %s", err, want)
+		}
+	}
+}
