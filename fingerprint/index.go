@@ -208,15 +208,17 @@ func load(b []byte, q int) uint64 {
 
 func (c *class) insert(g uint64) {
 	h := (g ^ c.fkey) * mulK
-	c.filter[h>>c.fshift] |= filterMask(h, c.fshift)
+	c.filter[h>>c.fshift] |= filterMask(h)
 }
 
-// filterMask picks four bits from the 24 hash bits just below the word
-// index: the high bits of a multiplicative hash depend on every input bit.
-// Four bits of one word cost one load and cut false positives to about a
-// quarter of a percent at 16 bits per gram.
-func filterMask(h uint64, fshift uint) uint64 {
-	return 1<<((h>>(fshift-6))&63) | 1<<((h>>(fshift-12))&63) | 1<<((h>>(fshift-18))&63) | 1<<((h>>(fshift-24))&63)
+// filterMask picks four bits from hash bits 14 to 37, below the word index
+// (the top bits) for any filter up to 2^26 words. Bits that far up a
+// multiplicative hash depend on the first five bytes of the gram (the word
+// index on all of it), and constant shifts keep the mask to a few
+// instructions in the sampling loop. Four bits of one word cost one load
+// and keep false positives near a quarter of a percent at 16 bits per gram.
+func filterMask(h uint64) uint64 {
+	return 1<<((h>>14)&63) | 1<<((h>>20)&63) | 1<<((h>>26)&63) | 1<<((h>>32)&63)
 }
 
 // prefixHash is a keyed avalanche hash (murmur3's finalizer) of a gram, so
@@ -351,7 +353,7 @@ func (c *class) scan8(dst []Match, text []byte, first bool) []Match {
 		h1 := (g1 ^ fkey) * mulK
 		h2 := (g2 ^ fkey) * mulK
 		h3 := (g3 ^ fkey) * mulK
-		m0, m1, m2, m3 := filterMask(h0, fshift), filterMask(h1, fshift), filterMask(h2, fshift), filterMask(h3, fshift)
+		m0, m1, m2, m3 := filterMask(h0), filterMask(h1), filterMask(h2), filterMask(h3)
 		// h>>fshift < len(filter) by construction (a power of two words).
 		hit0 := *(*uint64)(unsafe.Add(fbase, (h0>>fshift)*8))&m0 == m0
 		hit1 := *(*uint64)(unsafe.Add(fbase, (h1>>fshift)*8))&m1 == m1
@@ -371,7 +373,7 @@ func (c *class) scan8(dst []Match, text []byte, first bool) []Match {
 	for ; p <= last; p += s {
 		g := *(*uint64)(unsafe.Add(base, p))
 		h := (g ^ fkey) * mulK
-		m := filterMask(h, fshift)
+		m := filterMask(h)
 		if filter[h>>fshift]&m == m {
 			dst = c.verify(dst, text, p)
 			if first && len(dst) > 0 {
@@ -392,7 +394,7 @@ func (c *class) scan4(dst []Match, text []byte, first bool) []Match {
 	for p := 0; p <= n-4; p += s {
 		g := uint64(*(*uint32)(unsafe.Add(base, p)))
 		h := (g ^ fkey) * mulK
-		m := filterMask(h, fshift)
+		m := filterMask(h)
 		if filter[h>>fshift]&m == m {
 			dst = c.verify(dst, text, p)
 			if first && len(dst) > 0 {
