@@ -249,19 +249,29 @@ func startCollector(t testing.TB, bin string, sm *smfake.Server, sinkAddr string
 	t.Helper()
 	dir := t.TempDir()
 	grpcPort, httpPort, metricsPort := freePort(t), freePort(t), freePort(t)
-	cfgPath := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(cfgPath, []byte(collectorConfig(grpcPort, httpPort, metricsPort, sinkAddr, refresh)), 0o600); err != nil {
+	c := startWithConfig(t, bin, collectorConfig(grpcPort, httpPort, metricsPort, sinkAddr, refresh), sm.Environ(dir))
+	c.grpcAddr = "127.0.0.1:" + strconv.Itoa(grpcPort)
+	c.httpURL = "http://127.0.0.1:" + strconv.Itoa(httpPort)
+	c.metrics = "http://127.0.0.1:" + strconv.Itoa(metricsPort) + "/metrics"
+	conn, err := grpc.NewClient(c.grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
 		t.Fatal(err)
 	}
-	c := &collector{
-		grpcAddr: "127.0.0.1:" + strconv.Itoa(grpcPort),
-		httpURL:  "http://127.0.0.1:" + strconv.Itoa(httpPort),
-		metrics:  "http://127.0.0.1:" + strconv.Itoa(metricsPort) + "/metrics",
-		out:      &lockedBuffer{},
-		done:     make(chan struct{}),
+	c.conn = conn
+	return c
+}
+
+// startWithConfig starts the collector with a configuration document and
+// extra environment variables.
+func startWithConfig(t testing.TB, bin, cfg string, env []string) *collector {
+	t.Helper()
+	cfgPath := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
 	}
+	c := &collector{out: &lockedBuffer{}, done: make(chan struct{})}
 	c.cmd = exec.Command(bin, "--config", cfgPath)
-	c.cmd.Env = append(os.Environ(), sm.Environ(dir)...)
+	c.cmd.Env = append(os.Environ(), env...)
 	c.cmd.Stdout, c.cmd.Stderr = c.out, c.out
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -271,11 +281,6 @@ func startCollector(t testing.TB, bin string, sm *smfake.Server, sinkAddr string
 		close(c.done)
 	}()
 	t.Cleanup(func() { c.stop(t) })
-	conn, err := grpc.NewClient(c.grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.conn = conn
 	return c
 }
 
@@ -423,7 +428,7 @@ func (c *collector) retry(t testing.TB, f func(ctx context.Context) error) {
 	for {
 		select {
 		case <-c.done:
-			t.Fatalf("the collector exited (%v); its output:\n%s", c.cmd.ProcessState, c.out.Bytes())
+			t.Fatalf("the collector exited (%v); its output:\n%s", c.cmd.ProcessState, scrubbedOutput(c.out.Bytes()))
 		default:
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
