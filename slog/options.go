@@ -1,12 +1,15 @@
 package hushslog
 
+import (
+	"slices"
+
+	"github.com/hushlog/hush/internal/keyrule"
+)
+
 // DefaultKeyPatterns are the key rules used unless WithKeyPatterns says
 // otherwise. An attribute whose key contains one of them, ignoring ASCII
 // case, is redacted whole.
-var DefaultKeyPatterns = []string{
-	"password", "passwd", "secret", "token", "authorization", "cookie",
-	"api_key", "apikey", "api-key", "access_key", "private_key", "credential",
-}
+var DefaultKeyPatterns = slices.Clone(keyrule.DefaultPatterns)
 
 // Option configures NewHandler, NewJSONHandler and NewTextHandler.
 type Option interface {

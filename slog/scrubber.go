@@ -5,6 +5,7 @@ import (
 	"encoding"
 	"encoding/json"
 	"fmt"
+	"github.com/hushlog/hush/internal/keyrule"
 	"log/slog"
 	"sync"
 	"unsafe"
@@ -17,13 +18,13 @@ import (
 // afterwards by a writer.
 type scrubber struct {
 	r        *redact.Redactor
-	keys     *keyMatcher
+	keys     *keyrule.Matcher
 	keysOnly bool
 }
 
 func newScrubber(r *redact.Redactor, opts []Option, keysOnly bool) *scrubber {
 	c := newConfig(opts)
-	return &scrubber{r: r, keys: newKeyMatcher(c.keyPatterns), keysOnly: keysOnly}
+	return &scrubber{r: r, keys: keyrule.New(c.keyPatterns), keysOnly: keysOnly}
 }
 
 func (s *scrubber) containsString(v string) bool {
@@ -48,7 +49,7 @@ func (s *scrubber) recordDirty(rec *slog.Record) bool {
 }
 
 func (s *scrubber) attrDirty(a slog.Attr) bool {
-	if s.keys.match(a.Key) {
+	if s.keys.Match(a.Key) {
 		return true
 	}
 	v := a.Value.Resolve()
@@ -104,7 +105,7 @@ func (s *scrubber) attrs(attrs []slog.Attr) []slog.Attr {
 }
 
 func (s *scrubber) attr(a slog.Attr) slog.Attr {
-	if s.keys.match(a.Key) {
+	if s.keys.Match(a.Key) {
 		return slog.String(a.Key, s.r.Replacement(a.Key))
 	}
 	v := a.Value.Resolve()

@@ -1,6 +1,7 @@
 package hushzap
 
 import (
+	"github.com/hushlog/hush/internal/keyrule"
 	"sync"
 	"time"
 
@@ -47,7 +48,7 @@ func NewEncoder(enc zapcore.Encoder, r *redact.Redactor, opts ...Option) zapcore
 type encoder struct {
 	zapcore.Encoder
 	r    *redact.Redactor
-	keys *keyMatcher
+	keys *keyrule.Matcher
 	s    *scrubber // for the key-rule view of inline marshalers
 }
 
@@ -156,12 +157,12 @@ func scrubBuffer(r *redact.Redactor, buf *buffer.Buffer) *buffer.Buffer {
 }
 
 // keyRuled reports whether f carries a value whose key the rules redact.
-func keyRuled(m *keyMatcher, f *zapcore.Field) bool {
+func keyRuled(m *keyrule.Matcher, f *zapcore.Field) bool {
 	switch f.Type {
 	case zapcore.NamespaceType, zapcore.SkipType:
 		return false
 	}
-	return m.match(f.Key)
+	return m.Match(f.Key)
 }
 
 func redactedField(r *redact.Redactor, key string) zapcore.Field {
@@ -172,7 +173,7 @@ func redactedField(r *redact.Redactor, key string) zapcore.Field {
 // zap.Inline marshalers) to the wrapped encoder; each applies the key rules.
 
 func (e *encoder) ruled(key string) bool {
-	if e.keys.match(key) {
+	if e.keys.Match(key) {
 		e.Encoder.AddString(key, e.r.Replacement(key))
 		return true
 	}

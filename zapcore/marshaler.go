@@ -53,7 +53,7 @@ func (c *checker) err(err error) error {
 }
 
 func (c *checker) key(k string) {
-	if !c.dirty && c.s.keys.match(k) {
+	if !c.dirty && c.s.keys.Match(k) {
 		c.dirty = true
 	}
 }
@@ -208,7 +208,7 @@ type scrubObjectEncoder struct {
 var _ zapcore.ObjectEncoder = (*scrubObjectEncoder)(nil)
 
 func (e *scrubObjectEncoder) ruled(k string) bool {
-	if e.s.keys.match(k) {
+	if e.s.keys.Match(k) {
 		e.enc.AddString(k, e.s.r.Replacement(k))
 		return true
 	}

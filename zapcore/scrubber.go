@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/hushlog/hush/internal/keyrule"
 	"sync"
 	"unsafe"
 
@@ -16,13 +17,13 @@ import (
 // the engine of WrapCore; NewCore and NewEncoder scrub bytes instead.
 type scrubber struct {
 	r    *redact.Redactor
-	keys *keyMatcher
+	keys *keyrule.Matcher
 	hook zapcore.CheckPreWriteHook // s.preWrite, bound once
 }
 
 func newScrubber(r *redact.Redactor, opts []Option) *scrubber {
 	c := newConfig(opts)
-	s := &scrubber{r: r, keys: newKeyMatcher(c.keyPatterns)}
+	s := &scrubber{r: r, keys: keyrule.New(c.keyPatterns)}
 	s.hook = s.preWrite
 	return s
 }

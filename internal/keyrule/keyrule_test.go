@@ -1,9 +1,9 @@
-package hushslog
+package keyrule
 
 import "testing"
 
 func TestKeyMatcher(t *testing.T) {
-	m := newKeyMatcher(DefaultKeyPatterns)
+	m := New(DefaultPatterns)
 	for key, want := range map[string]bool{
 		"password": true, "PASSWORD": true, "db_Password": true, "passwd": true,
 		"client_secret": true, "X-Auth-Token": true, "refreshToken": true, "Authorization": true,
@@ -12,25 +12,25 @@ func TestKeyMatcher(t *testing.T) {
 		"": false, "user": false, "pass": false, "token_": true, "tok": false, "string": false,
 		"secre": false, "authorize": false, "session": false, "key": false, "ints": false,
 	} {
-		if got := m.match(key); got != want {
+		if got := m.Match(key); got != want {
 			t.Errorf("match(%q) = %v, want %v", key, got, want)
 		}
 	}
-	if newKeyMatcher(nil).match("password") || newKeyMatcher([]string{""}).match("password") {
+	if New(nil).Match("password") || New([]string{""}).Match("password") {
 		t.Error("empty matcher matched")
 	}
-	if !newKeyMatcher([]string{"SSN"}).match("customer_ssn") {
+	if !New([]string{"SSN"}).Match("customer_ssn") {
 		t.Error("upper-case pattern not lowered")
 	}
 }
 
 func BenchmarkKeyMatcher(b *testing.B) {
-	m := newKeyMatcher(DefaultKeyPatterns)
+	m := New(DefaultPatterns)
 	keys := []string{"int", "ints", "string", "strings", "time", "times", "user1", "user2", "users", "error"}
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, k := range keys {
-			if m.match(k) {
+			if m.Match(k) {
 				b.Fatal(k)
 			}
 		}

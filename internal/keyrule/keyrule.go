@@ -1,15 +1,14 @@
-package hushslog
+// Package keyrule matches log field and attribute keys against credential-like
+// patterns for the zap and slog front ends, which redact such values whole.
+package keyrule
 
 import "strings"
 
-// keyMatcher reports whether an attribute key contains one of a set of
-// patterns, ignoring ASCII case. It runs for every attribute of every
+// Matcher reports whether a field or attribute key contains one of a set of
+// patterns, ignoring ASCII case. It runs for every field of every entry or
 // record, so it avoids lowering the key: it looks for the first byte of a
 // pattern and compares only there.
-//
-// The same type lives in the zap front end (zapcore/keys.go); keep them in
-// step.
-type keyMatcher struct {
+type Matcher struct {
 	minLen int
 	// first maps a byte (either case) to 1 + the index in groups of the
 	// patterns that start with it; 0 means none does.
@@ -20,10 +19,10 @@ type keyMatcher struct {
 	groups [][]string // lower-case patterns, grouped by first byte
 }
 
-// newKeyMatcher returns nil (which matches nothing) when there are no
-// non-empty patterns.
-func newKeyMatcher(patterns []string) *keyMatcher {
-	m := &keyMatcher{}
+// New returns a Matcher for patterns, or nil (which matches nothing) when
+// there are no non-empty patterns.
+func New(patterns []string) *Matcher {
+	m := &Matcher{}
 	for _, p := range patterns {
 		if p == "" {
 			continue
@@ -54,7 +53,8 @@ func newKeyMatcher(patterns []string) *keyMatcher {
 	return m
 }
 
-func (m *keyMatcher) match(key string) bool {
+// Match reports whether key contains one of the patterns.
+func (m *Matcher) Match(key string) bool {
 	if m == nil || len(key) < m.minLen {
 		return false
 	}
@@ -104,4 +104,11 @@ func upper(c byte) byte {
 		return c - ('a' - 'A')
 	}
 	return c
+}
+
+// DefaultPatterns are the key patterns the zap and slog front ends use
+// unless configured otherwise.
+var DefaultPatterns = []string{
+	"password", "passwd", "secret", "token", "authorization", "cookie",
+	"api_key", "apikey", "api-key", "access_key", "private_key", "credential",
 }
