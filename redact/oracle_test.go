@@ -117,3 +117,14 @@ func leaked(out []byte, values map[string]string) []string {
 	}
 	return names
 }
+
+// hide replaces every value of secrets in s, so that a failure message can
+// show the output without printing a secret.
+func hide(s string, secrets ...redact.Secret) string {
+	for _, sec := range secrets {
+		if v := strings.TrimSpace(sec.Value); v != "" {
+			s = strings.ReplaceAll(s, v, "<"+sec.Name+">")
+		}
+	}
+	return s
+}

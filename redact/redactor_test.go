@@ -67,17 +67,18 @@ func redactAll(s, v string) string { return strings.ReplaceAll(s, v, "<VALUE>") 
 
 func TestBase64Alignments(t *testing.T) {
 	pw := "Tr0ub4dor&3-horse"
-	r := newRedactor(t, []redact.Secret{{Name: "pw", Value: pw}})
+	pwSecret := redact.Secret{Name: "pw", Value: pw}
+	r := newRedactor(t, []redact.Secret{pwSecret})
 	for _, prefix := range []string{"", "u", "us", "user:", "admin:", "x:", "ab:"} {
 		for _, suffix := range []string{"", "\n", "\r\n", "x", "yz"} {
 			for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding} {
 				form := enc.EncodeToString([]byte(prefix + pw + suffix))
 				out := r.ScrubString("Authorization: Basic " + form + "\n")
 				if strings.Contains(out, form) || !strings.Contains(out, "[REDACTED:pw]") {
-					t.Errorf("base64(%q+pw+%q) survived: %q", prefix, suffix, out)
+					t.Errorf("base64(%q+pw+%q) survived: %q", prefix, suffix, hide(out, pwSecret))
 				}
 				if !strings.HasPrefix(out, "Authorization: Basic ") || !strings.HasSuffix(out, "\n") {
-					t.Errorf("context changed: %q", out)
+					t.Errorf("context changed: %q", hide(out, pwSecret))
 				}
 				// What is left of the token must not decode to any part of
 				// the value longer than a character or two.
@@ -158,10 +159,10 @@ func TestRules(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newRedactor(t, tc.secrets)
 			if got := r.ScrubString(tc.in); got != tc.want {
-				t.Errorf("ScrubString = %q, want %q", got, tc.want)
+				t.Errorf("ScrubString = %q, want %q", hide(got, tc.secrets...), tc.want)
 			}
 			if got := string(r.Scrub([]byte("keep:"), []byte(tc.in))); got != "keep:"+tc.want {
-				t.Errorf("Scrub = %q, want %q", got, "keep:"+tc.want)
+				t.Errorf("Scrub = %q, want %q", hide(got, tc.secrets...), "keep:"+tc.want)
 			}
 		})
 	}
@@ -202,7 +203,7 @@ func TestOptions(t *testing.T) {
 	r := newRedactor(t, sec, redact.WithReplacement("***{hash}***"), redact.WithHashKey([]byte("k1")))
 	out := r.ScrubString("x Zx9Kq2Lm7Pv4 y")
 	if strings.Contains(out, "db") || !strings.HasPrefix(out, "x ***") || len(out) != len("x ****** y")+16 {
-		t.Errorf("hash template: %q", out)
+		t.Errorf("hash template: %q", hide(out, sec...))
 	}
 	r2 := newRedactor(t, sec, redact.WithReplacement("***{hash}***"), redact.WithHashKey([]byte("k2")))
 	if r2.ScrubString("x Zx9Kq2Lm7Pv4 y") == out {
@@ -212,18 +213,18 @@ func TestOptions(t *testing.T) {
 	r = newRedactor(t, sec, redact.WithEncodings(redact.Raw|redact.Hex))
 	b64 := base64.StdEncoding.EncodeToString([]byte("Zx9Kq2Lm7Pv4"))
 	if got := r.ScrubString(b64); got != b64 {
-		t.Errorf("base64 redacted with Base64 disabled: %q", got)
+		t.Errorf("base64 redacted with Base64 disabled: %q", hide(got, sec...))
 	}
 	r = newRedactor(t, []redact.Secret{{Name: "a", Value: "abc12"}}, redact.WithMinLength(5))
 	if got := r.ScrubString("abc12"); got != "[REDACTED:a]" {
-		t.Errorf("min length 5: %q", got)
+		t.Errorf("min length 5: %q", hide(got, redact.Secret{Name: "a", Value: "abc12"}))
 	}
 	if _, err := redact.New(redact.WithMinLength(2)); err == nil {
 		t.Error("WithMinLength(2) accepted")
 	}
 	r = newRedactor(t, []redact.Secret{{Name: "rds", Value: `{"host":"db.internal.example","password":"Zq8kL2mN4vB"}`}}, redact.WithJSONPolicy(redact.JSONPolicy{AllFields: true}))
 	if got := r.ScrubString("db.internal.example Zq8kL2mN4vB"); got != "[REDACTED:rds#host] [REDACTED:rds#password]" {
-		t.Errorf("AllFields: %q", got)
+		t.Errorf("AllFields: %q", hide(got, redact.Secret{Name: "host", Value: "db.internal.example"}, redact.Secret{Name: "password", Value: "Zq8kL2mN4vB"}))
 	}
 	e, err := redact.ParseEncodings("raw, json,base64")
 	if err != nil || e != redact.Raw|redact.JSON|redact.Base64 {
@@ -243,7 +244,7 @@ func TestAddSurvivesSet(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got := r.ScrubString("Zx9Kq2Lm7Pv4 Wq8Jn3Hb6Yc5"); got != "Zx9Kq2Lm7Pv4 [REDACTED:app]" {
-		t.Errorf("got %q", got)
+		t.Errorf("got %q", hide(got, redact.Secret{Name: "app", Value: "Wq8Jn3Hb6Yc5"}))
 	}
 }
 
@@ -342,18 +343,19 @@ func TestConcurrentScrubAndSet(t *testing.T) {
 }
 
 func TestScrubEscaped(t *testing.T) {
-	r := newRedactor(t, []redact.Secret{{Name: "n", Value: "nZx9Kq2Lm7Pv4"}})
+	nSecret := redact.Secret{Name: "n", Value: "nZx9Kq2Lm7Pv4"}
+	r := newRedactor(t, []redact.Secret{nSecret})
 	in := []byte(`{"msg":"line\nZx9Kq2Lm7Pv4 and \\nZx9Kq2Lm7Pv4"}`)
 	got := string(r.ScrubEscaped(nil, in))
 	want := `{"msg":"line[REDACTED:n] and \\[REDACTED:n]"}`
 	if got != want {
-		t.Errorf("ScrubEscaped = %q, want %q", got, want)
+		t.Errorf("ScrubEscaped = %q, want %q", hide(got, nSecret), want)
 	}
 	var v map[string]string
 	if err := json.Unmarshal([]byte(got), &v); err != nil {
 		t.Errorf("output is not valid JSON: %v", err)
 	}
 	if plain := string(r.Scrub(nil, in)); plain != `{"msg":"line\[REDACTED:n] and \\[REDACTED:n]"}` {
-		t.Errorf("Scrub changed bytes outside the match: %q", plain)
+		t.Errorf("Scrub changed bytes outside the match: %q", hide(plain, nSecret))
 	}
 }

@@ -47,14 +47,14 @@ func TestWriterEverySplit(t *testing.T) {
 	// and inside the repeated prefix passpass|password).
 	for i := 0; i <= len(text); i++ {
 		if got := streamed(t, r, text[:i], text[i:]); !bytes.Equal(got, want) {
-			t.Fatalf("split at %d: %q, want %q", i, got, want)
+			t.Fatalf("split at %d: %q, want %q", i, hide(string(got), writerSecrets...), want)
 		}
 	}
 	// Every split into three writes.
 	for i := 0; i <= len(text); i++ {
 		for j := i; j <= len(text); j += 3 {
 			if got := streamed(t, r, text[:i], text[i:j], text[j:]); !bytes.Equal(got, want) {
-				t.Fatalf("split at %d,%d: %q", i, j, got)
+				t.Fatalf("split at %d,%d: %q", i, j, hide(string(got), writerSecrets...))
 			}
 		}
 	}
@@ -64,7 +64,7 @@ func TestWriterEverySplit(t *testing.T) {
 		parts = append(parts, text[i:i+1])
 	}
 	if got := streamed(t, r, parts...); !bytes.Equal(got, want) {
-		t.Fatalf("byte by byte: %q", got)
+		t.Fatalf("byte by byte: %q", hide(string(got), writerSecrets...))
 	}
 }
 
@@ -74,11 +74,11 @@ func TestWriterHoldsBackOnlyWhatCouldStartASecret(t *testing.T) {
 	w := r.NewWriter(&out)
 	w.Write([]byte("complete line\nand a partial line with passpass"))
 	if got := out.String(); got != "complete line\n" {
-		t.Errorf("after a partial line, wrote %q", got)
+		t.Errorf("after a partial line, wrote %q", hide(got, writerSecrets...))
 	}
 	w.Write([]byte("word99 more\n"))
 	if got := out.String(); got != "complete line\nand a partial line with [REDACTED:pp] more\n" {
-		t.Errorf("after the line ended, wrote %q", got)
+		t.Errorf("after the line ended, wrote %q", hide(got, writerSecrets...))
 	}
 	// A long line without newline is flushed except for its tail.
 	long := strings.Repeat("x", 10000)
