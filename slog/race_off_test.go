@@ -1,0 +1,5 @@
+//go:build !race
+
+package hushslog_test
+
+const raceEnabled = false

@@ -1,0 +1,5 @@
+//go:build !race
+
+package hushzap_test
+
+const raceEnabled = false
