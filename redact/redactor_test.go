@@ -359,3 +359,15 @@ func TestScrubEscaped(t *testing.T) {
 		t.Errorf("Scrub changed bytes outside the match: %q", hide(plain, nSecret))
 	}
 }
+
+func TestManyMatches(t *testing.T) {
+	r := newRedactor(t, []redact.Secret{{Name: "a", Value: "Zx9Kq2Lm7Pv4Rt8W"}, {Name: "s", Value: "q9Zx"}}, redact.WithMinLength(4))
+	// Long and short classes interleaved, 40,000 matches: the sort must not
+	// be quadratic (an insertion sort took 1.2 s here, and grows with the
+	// square of the number of matches).
+	in := strings.Repeat("Zx9Kq2Lm7Pv4Rt8W q9Zx ", 20000)
+	out := r.ScrubString(in)
+	if strings.Contains(out, "Zx9Kq2Lm7Pv4Rt8W") || strings.Count(out, "[REDACTED:a]") != 20000 || strings.Count(out, "[REDACTED:s]") != 20000 {
+		t.Errorf("wrong output: %d and %d redactions", strings.Count(out, "[REDACTED:a]"), strings.Count(out, "[REDACTED:s]"))
+	}
+}
