@@ -10,14 +10,13 @@ import (
 	"time"
 
 	"go.opentelemetry.io/collector/component/componenttest"
-	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor"
 
-	"github.com/hushlog/hush/redact/provider/config"
+	"github.com/hushlog/hush/config"
 )
 
 // The benchmarks run a batch of 1,000 log records (or spans) with realistic
@@ -42,7 +41,7 @@ func benchSecrets(n int) []config.StaticSecret {
 		for j := range b {
 			b[j] = alphabet[rng.IntN(len(alphabet))]
 		}
-		out[i] = config.StaticSecret{Name: fmt.Sprintf("prod/app/secret-%04d", i), Value: configopaque.String(b)}
+		out[i] = config.StaticSecret{Name: fmt.Sprintf("prod/app/secret-%04d", i), Value: config.Opaque(b)}
 	}
 	return out
 }

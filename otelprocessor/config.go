@@ -12,7 +12,7 @@ import (
 
 	"go.opentelemetry.io/collector/config/configopaque"
 
-	"github.com/hushlog/hush/redact/provider/config"
+	"github.com/hushlog/hush/config"
 )
 
 // Config is the configuration of the hush processor.

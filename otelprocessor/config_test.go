@@ -11,8 +11,8 @@ import (
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
 
+	"github.com/hushlog/hush/config"
 	"github.com/hushlog/hush/otelprocessor/internal/metadata"
-	"github.com/hushlog/hush/redact/provider/config"
 )
 
 func loadConfig(t *testing.T, name string) (*Config, error) {

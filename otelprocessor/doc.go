@@ -3,7 +3,7 @@
 // traces and metrics in flight.
 //
 // It is the Collector front end of the flow in DESIGN.md: the shared
-// provider configuration (redact/provider/config) says where the secrets
+// provider configuration (config) says where the secrets
 // come from; a provider.Refresher lists them on an interval, follows
 // rotation and keeps a redact.Redactor's index current in the background;
 // the processor scrubs every string it can reach with that index, raw and

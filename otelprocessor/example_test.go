@@ -9,8 +9,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/processor/processortest"
 
+	"github.com/hushlog/hush/config"
 	hushprocessor "github.com/hushlog/hush/otelprocessor"
-	"github.com/hushlog/hush/redact/provider/config"
 )
 
 // A distribution adds hushprocessor.NewFactory() to its processors; this

@@ -9,8 +9,8 @@ import (
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/processorhelper"
 
+	"github.com/hushlog/hush/config"
 	"github.com/hushlog/hush/otelprocessor/internal/metadata"
-	"github.com/hushlog/hush/redact/provider/config"
 )
 
 // NewFactory returns the factory of the hush processor (component type

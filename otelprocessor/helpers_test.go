@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"go.opentelemetry.io/collector/component/componenttest"
-	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
@@ -19,8 +18,8 @@ import (
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/processortest"
 
+	"github.com/hushlog/hush/config"
 	"github.com/hushlog/hush/otelprocessor/internal/metadata"
-	"github.com/hushlog/hush/redact/provider/config"
 )
 
 // Test secrets: random-looking, long enough to be indexed, and with
@@ -46,7 +45,7 @@ var testSecrets = map[string]string{dbName: dbSecret, apiName: apiSecret, pinNam
 func staticConfig() *Config {
 	cfg := NewFactory().CreateDefaultConfig().(*Config)
 	for _, n := range []string{dbName, apiName, pinName} {
-		cfg.Static = append(cfg.Static, config.StaticSecret{Name: n, Value: configopaque.String(testSecrets[n])})
+		cfg.Static = append(cfg.Static, config.StaticSecret{Name: n, Value: config.Opaque(testSecrets[n])})
 	}
 	return cfg
 }

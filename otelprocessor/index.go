@@ -10,9 +10,10 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.uber.org/zap"
 
+	"github.com/hushlog/hush/config"
+	"github.com/hushlog/hush/provider"
+	"github.com/hushlog/hush/provider/otelmetric"
 	"github.com/hushlog/hush/redact"
-	"github.com/hushlog/hush/redact/provider"
-	"github.com/hushlog/hush/redact/provider/config"
 )
 
 // sharedIndex is the redactor of one processor configuration and the
@@ -28,9 +29,11 @@ type sharedIndex struct {
 	cfg       *Config
 	redactor  *redact.Redactor
 	refresher *provider.Refresher
-	listers   int
-	logger    *zap.Logger
-	tel       *indexTelemetry
+	// providerMetrics reports the refresher's listings and status.
+	providerMetrics *otelmetric.Metrics
+	listers         int
+	logger          *zap.Logger
+	tel             *indexTelemetry
 
 	ready atomic.Bool
 
@@ -78,16 +81,28 @@ func newSharedIndex(cfg *Config, set component.TelemetrySettings) (*sharedIndex,
 	if err != nil {
 		return nil, fmt.Errorf("hush processor: providers: %w", err)
 	}
-	ref, err := cfg.NewRefresher(r, listers, config.Settings{MeterProvider: set.MeterProvider, Logger: set.Logger})
+	pm, err := otelmetric.New(set.MeterProvider)
 	if err != nil {
 		for _, l := range listers {
 			closeLister(l)
 		}
 		return nil, fmt.Errorf("hush processor: %w", err)
 	}
-	idx := &sharedIndex{cfg: cfg, redactor: r, refresher: ref, listers: len(listers), logger: set.Logger}
+	ref, err := cfg.NewRefresher(r, listers, config.Settings{Observer: pm, Logger: set.Logger})
+	if err != nil {
+		for _, l := range listers {
+			closeLister(l)
+		}
+		return nil, fmt.Errorf("hush processor: %w", err)
+	}
+	if err := pm.ObserveRefresher(ref, nil); err != nil {
+		_ = ref.Close()
+		return nil, fmt.Errorf("hush processor: %w", err)
+	}
+	idx := &sharedIndex{cfg: cfg, redactor: r, refresher: ref, providerMetrics: pm, listers: len(listers), logger: set.Logger}
 	if idx.tel, err = newIndexTelemetry(set.MeterProvider, idx); err != nil {
 		_ = ref.Close()
+		_ = pm.Close()
 		return nil, err
 	}
 	return idx, nil
@@ -166,6 +181,9 @@ func (idx *sharedIndex) release() error {
 		errs = append(errs, fmt.Errorf("hush processor: %w", err))
 	}
 	idx.tel.close()
+	if err := idx.providerMetrics.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("hush processor: %w", err))
+	}
 	return errors.Join(errs...)
 }
 

@@ -10,9 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"go.opentelemetry.io/collector/config/configopaque"
-
-	"github.com/hushlog/hush/redact/provider/config"
+	"github.com/hushlog/hush/config"
 )
 
 // The shared redaction options reach the engine through the processor.
@@ -56,7 +54,7 @@ func TestJSONSecretPolicy(t *testing.T) {
 	const doc = `{"engine":"postgres","host":"db7.internal.example","username":"app_user","password":"hQ3!mZ8@pL5#vR2s"}`
 	for _, all := range []bool{false, true} {
 		cfg := NewFactory().CreateDefaultConfig().(*Config)
-		cfg.Static = []config.StaticSecret{{Name: "prod/rds/app", Value: configopaque.String(doc)}}
+		cfg.Static = []config.StaticSecret{{Name: "prod/rds/app", Value: config.Opaque(doc)}}
 		cfg.JSON.AllFields = all
 		out := bodyOf(runLogs(t, cfg, secretLog("host=db7.internal.example pw=hQ3!mZ8@pL5#vR2s")))
 		wantHost := "host=db7.internal.example"
@@ -95,7 +93,7 @@ func TestProviders(t *testing.T) {
 			c.Exec.Args = []string{"-c", `printf '{"from/exec": "%s"}' "$HUSHTEST_PIN_PASSWORD"`}
 		}, pinSecret, "[REDACTED:from/exec]"},
 		{"static", func(c *Config) {
-			c.Static = []config.StaticSecret{{Name: "legacy/key", Value: configopaque.String(apiSecret)}}
+			c.Static = []config.StaticSecret{{Name: "legacy/key", Value: config.Opaque(apiSecret)}}
 		}, apiSecret, "[REDACTED:legacy/key]"},
 	}
 	for _, tt := range tests {

@@ -13,7 +13,6 @@ import (
 	"github.com/open-telemetry/opentelemetry-collector-contrib/processor/redactionprocessor"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
-	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -22,8 +21,8 @@ import (
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/processortest"
 
+	"github.com/hushlog/hush/config"
 	hushprocessor "github.com/hushlog/hush/otelprocessor"
-	"github.com/hushlog/hush/redact/provider/config"
 )
 
 const batch = 1000
@@ -41,7 +40,7 @@ func secrets(n int) []config.StaticSecret {
 		for j := range b {
 			b[j] = alphabet[rng.IntN(len(alphabet))]
 		}
-		out[i] = config.StaticSecret{Name: fmt.Sprintf("prod/app/secret-%04d", i), Value: configopaque.String(b)}
+		out[i] = config.StaticSecret{Name: fmt.Sprintf("prod/app/secret-%04d", i), Value: config.Opaque(b)}
 	}
 	return out
 }

@@ -2,14 +2,24 @@ module github.com/hushlog/hush/benchmarks/otelcompare
 
 go 1.26.0
 
+replace github.com/hushlog/hush/provider/otelmetric => ../../provider/otelmetric
+
 replace github.com/hushlog/hush => ../..
 
+replace github.com/hushlog/hush/provider/awssm => ../../provider/awssm
+
+replace github.com/hushlog/hush/config => ../../config
+
+replace github.com/hushlog/hush/otelprocessor => ../../otelprocessor
+
+replace github.com/hushlog/hush/internal/smfake => ../../internal/smfake
+
 require (
-	github.com/hushlog/hush v0.0.0-00010101000000-000000000000
+	github.com/hushlog/hush/config v0.0.0-00010101000000-000000000000
+	github.com/hushlog/hush/otelprocessor v0.0.0-00010101000000-000000000000
 	github.com/open-telemetry/opentelemetry-collector-contrib/processor/redactionprocessor v0.165.1
 	go.opentelemetry.io/collector/component v1.71.0
 	go.opentelemetry.io/collector/component/componenttest v0.165.0
-	go.opentelemetry.io/collector/config/configopaque v1.71.0
 	go.opentelemetry.io/collector/consumer v1.71.0
 	go.opentelemetry.io/collector/consumer/consumertest v0.165.0
 	go.opentelemetry.io/collector/pdata v1.71.0
@@ -48,6 +58,9 @@ require (
 	github.com/grafana/clusterurl v0.3.0 // indirect
 	github.com/hashicorp/go-version v1.9.0 // indirect
 	github.com/hashicorp/golang-lru/v2 v2.0.7 // indirect
+	github.com/hushlog/hush v0.0.0-00010101000000-000000000000 // indirect
+	github.com/hushlog/hush/provider/awssm v0.0.0-00010101000000-000000000000 // indirect
+	github.com/hushlog/hush/provider/otelmetric v0.0.0-00010101000000-000000000000 // indirect
 	github.com/joho/godotenv v1.5.1 // indirect
 	github.com/json-iterator/go v1.1.12 // indirect
 	github.com/knadh/koanf/maps v0.1.3 // indirect
@@ -62,6 +75,7 @@ require (
 	github.com/stretchr/testify v1.12.1 // indirect
 	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
 	go.opentelemetry.io/collector/component/componentstatus v0.165.0 // indirect
+	go.opentelemetry.io/collector/config/configopaque v1.71.0 // indirect
 	go.opentelemetry.io/collector/confmap v1.71.0 // indirect
 	go.opentelemetry.io/collector/consumer/xconsumer v0.165.0 // indirect
 	go.opentelemetry.io/collector/featuregate v1.71.0 // indirect

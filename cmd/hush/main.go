@@ -12,7 +12,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/hushlog/hush/internal/cli"
+	"github.com/hushlog/hush/cmd/hush/internal/cli"
 )
 
 func main() {

@@ -1,0 +1,235 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"go.opentelemetry.io/collector/confmap"
+	"go.opentelemetry.io/collector/confmap/provider/envprovider"
+	"go.opentelemetry.io/collector/confmap/provider/fileprovider"
+	"go.uber.org/zap"
+
+	"github.com/hushlog/hush/config"
+	"github.com/hushlog/hush/redact"
+)
+
+const sourcesHelp = `Secret sources (any combination; at least one):
+  --secrets-dir DIR      one file per secret, named by its path below DIR
+                         (Kubernetes mounted secrets; dot-files skipped)
+  --env-file FILE        a .env file: every KEY=value is a secret named KEY
+  --from-env GLOB        this process's environment variables whose names
+                         match GLOB (e.g. '*_PASSWORD'); repeatable
+  --aws NAME|prefix:P|tag:K[=V]
+                         AWS Secrets Manager, with the SDK's default
+                         credential chain and region (AWS_REGION, profiles,
+                         IRSA, IMDS); AWSCURRENT, AWSPENDING and AWSPREVIOUS
+                         versions. Names are taken as given; prefix: and tag:
+                         filters select secrets matching all of them.
+                         Repeatable.
+  --exec CMD             run CMD with sh -c; it prints {"name":"value",...} or
+                         [{"name":...,"value":...},...] on standard output
+  --config FILE          a YAML file in the schema of the Collector
+                         processor (aws, files, env_files, env, exec,
+                         static, min_length, encodings, replacement, json);
+                         ${env:VAR} is expanded. Flags add to it.`
+
+// sourceFlags are the flags that say where the secrets come from and how
+// they are matched.
+type sourceFlags struct {
+	dirs        []string
+	envFiles    []string
+	fromEnv     []string
+	aws         []string
+	exec        string
+	configFile  string
+	encodings   string
+	minLength   int
+	replacement string
+	scrub       bool
+}
+
+func (s *sourceFlags) register(c *cobra.Command, scrub bool) {
+	s.scrub = scrub
+	f := c.Flags()
+	f.StringArrayVar(&s.dirs, "secrets-dir", nil, "read secrets from `DIR`, one file per secret (repeatable)")
+	f.StringArrayVar(&s.envFiles, "env-file", nil, "read secrets from a .env `FILE` (repeatable)")
+	f.StringArrayVar(&s.fromEnv, "from-env", nil, "protect environment variables whose names match `GLOB` (repeatable)")
+	f.StringArrayVar(&s.aws, "aws", nil, "AWS Secrets Manager: `NAME`, prefix:P or tag:K[=V] (repeatable)")
+	f.StringVar(&s.exec, "exec", "", "run `CMD` (with sh -c) that prints secrets as JSON")
+	f.StringVar(&s.configFile, "config", "", "read sources and options from a YAML `FILE` (the Collector processor's schema)")
+	f.StringVar(&s.encodings, "encodings", "", "encoded forms to find besides the raw value: `LIST` of raw,json,url,base64,hex,html,shell or all (default all)")
+	f.IntVar(&s.minLength, "min-length", 0, "shortest value protected, in bytes (default 8)")
+	if scrub {
+		f.StringVar(&s.replacement, "replacement", "", "replacement `TEMPLATE`: {name} is the secret's name, {hash} a keyed fingerprint of it (default \"[REDACTED:{name}]\")")
+	}
+}
+
+// check validates the flags that need no I/O.
+func (s *sourceFlags) check(cmd *cobra.Command) error {
+	if len(s.dirs)+len(s.envFiles)+len(s.fromEnv)+len(s.aws) == 0 && s.exec == "" && s.configFile == "" {
+		return usageError(errors.New("no secret source: give --secrets-dir, --env-file, --from-env, --aws, --exec or --config"))
+	}
+	if cmd.Flags().Changed("min-length") && s.minLength < 4 {
+		return usageError(fmt.Errorf("--min-length %d: want at least 4", s.minLength))
+	}
+	if s.encodings != "" {
+		if _, err := redact.ParseEncodings(s.encodings); err != nil {
+			return usageError(fmt.Errorf("--encodings: %w", err))
+		}
+	}
+	for _, a := range s.aws {
+		if _, err := parseAWS(a); err != nil {
+			return usageError(err)
+		}
+	}
+	for _, g := range s.fromEnv {
+		if g == "" {
+			return usageError(errors.New("--from-env: empty pattern"))
+		}
+	}
+	return nil
+}
+
+// awsSelector is one --aws flag.
+type awsSelector struct {
+	name, prefix string
+	tag          *config.TagConfig
+}
+
+func parseAWS(s string) (awsSelector, error) {
+	switch {
+	case strings.HasPrefix(s, "prefix:"):
+		p := strings.TrimPrefix(s, "prefix:")
+		if p == "" {
+			return awsSelector{}, errors.New("--aws prefix: needs a prefix (prefix:prod/)")
+		}
+		return awsSelector{prefix: p}, nil
+	case strings.HasPrefix(s, "tag:"):
+		k, v, _ := strings.Cut(strings.TrimPrefix(s, "tag:"), "=")
+		if k == "" {
+			return awsSelector{}, errors.New("--aws tag: needs a key (tag:team or tag:team=payments)")
+		}
+		return awsSelector{tag: &config.TagConfig{Key: k, Value: v}}, nil
+	case strings.TrimSpace(s) == "":
+		return awsSelector{}, errors.New("--aws: empty secret name")
+	}
+	return awsSelector{name: s}, nil
+}
+
+// config returns the configuration file (if any) with the flags added.
+func (s *sourceFlags) config(ctx context.Context) (*config.Config, error) {
+	cfg := config.Default()
+	if s.configFile != "" {
+		c, err := loadConfig(ctx, s.configFile)
+		if err != nil {
+			return nil, usageError(err)
+		}
+		cfg = c
+	}
+	cfg.Files.Dirs = append(cfg.Files.Dirs, s.dirs...)
+	cfg.EnvFiles = append(cfg.EnvFiles, s.envFiles...)
+	if len(s.fromEnv) > 0 {
+		if !cfg.Env.Enabled {
+			cfg.Env.Patterns = nil
+		}
+		cfg.Env.Enabled = true
+		cfg.Env.Patterns = append(cfg.Env.Patterns, s.fromEnv...)
+	}
+	for _, a := range s.aws {
+		sel, _ := parseAWS(a)
+		switch {
+		case sel.name != "":
+			cfg.AWS.Names = append(cfg.AWS.Names, sel.name)
+		case sel.prefix != "":
+			cfg.AWS.Prefixes = append(cfg.AWS.Prefixes, sel.prefix)
+		default:
+			cfg.AWS.Tags = append(cfg.AWS.Tags, *sel.tag)
+		}
+	}
+	if s.exec != "" {
+		if cfg.Exec.Command != "" {
+			return nil, usageError(errors.New("--exec: the configuration file has an exec command already"))
+		}
+		cfg.Exec.Command, cfg.Exec.Args = "/bin/sh", []string{"-c", s.exec}
+	}
+	if s.encodings != "" {
+		cfg.Encodings = strings.Split(s.encodings, ",")
+	}
+	if s.minLength != 0 {
+		cfg.MinLength = s.minLength
+	}
+	if s.replacement != "" {
+		cfg.Replacement = s.replacement
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, usageError(fmt.Errorf("configuration: %w", err))
+	}
+	return cfg, nil
+}
+
+// loadConfig reads a configuration file the way the Collector reads its
+// own: YAML, ${env:VAR} and ${VAR} expanded, unmarshalled with mapstructure
+// over the defaults; unknown keys are errors.
+func loadConfig(ctx context.Context, path string) (*config.Config, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("--config: %w", err)
+	}
+	res, err := confmap.NewResolver(confmap.ResolverSettings{
+		URIs:              []string{"file:" + path},
+		ProviderFactories: []confmap.ProviderFactory{fileprovider.NewFactory(), envprovider.NewFactory()},
+		DefaultScheme:     "env",
+		ProviderSettings:  confmap.ProviderSettings{Logger: zap.NewNop()},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("--config %s: %w", path, err)
+	}
+	conf, err := res.Resolve(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("--config %s: %w", path, err)
+	}
+	cfg := config.Default()
+	if err := conf.Unmarshal(cfg); err != nil {
+		return nil, fmt.Errorf("--config %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// redactor loads every secret and builds the Redactor. It also returns the
+// longest match that can cross a chunk cut.
+func (s *sourceFlags) redactor(ctx context.Context, con *console) (*redact.Redactor, int, error) {
+	cfg, err := s.config(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	opts, err := cfg.RedactOptions()
+	if err != nil {
+		return nil, 0, usageError(fmt.Errorf("configuration: %w", err))
+	}
+	r, err := redact.New(opts...)
+	if err != nil {
+		return nil, 0, usageError(err)
+	}
+	secrets, err := listSecrets(ctx, cfg)
+	if err != nil {
+		return nil, 0, sourceError(err)
+	}
+	if err := r.Set(secrets); err != nil {
+		return nil, 0, sourceError(fmt.Errorf("index the secrets: %w", err))
+	}
+	st := r.Stats()
+	for _, sk := range st.Skipped {
+		con.notice("", fmt.Sprintf("secret %q not protected: %s", sk.Name, sk.Reason))
+	}
+	if st.Secrets == 0 {
+		return nil, 0, sourceError(fmt.Errorf("no secret to look for: the sources gave %d values, none indexable", len(secrets)))
+	}
+	longest := 0
+	for _, sec := range secrets {
+		longest = max(longest, len(sec.Value))
+	}
+	return r, lookahead(longest), nil
+}

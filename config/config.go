@@ -1,0 +1,342 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/hushlog/hush/provider"
+	"github.com/hushlog/hush/provider/awssm"
+	"github.com/hushlog/hush/provider/env"
+	"github.com/hushlog/hush/provider/exec"
+	"github.com/hushlog/hush/provider/file"
+	"github.com/hushlog/hush/redact"
+)
+
+// The defaults are declared once, by the package that applies them; these
+// names are the same values, for readers of the configuration.
+const (
+	// DefaultRefreshInterval is how often the listers are asked for the
+	// current set of secrets.
+	DefaultRefreshInterval = provider.DefaultRefreshInterval
+	// DefaultGracePeriod is how long a value that disappeared or was rotated
+	// out stays protected.
+	DefaultGracePeriod = provider.DefaultGracePeriod
+	// DefaultExecTimeout bounds one run of the exec provider's command.
+	DefaultExecTimeout = exec.DefaultTimeout
+	// DefaultPollInterval is the files provider's backstop poll.
+	DefaultPollInterval = file.DefaultPollInterval
+)
+
+// The AWS Secrets Manager staging labels that can be selected in
+// AWSConfig.Stages.
+const (
+	StageCurrent  = awssm.StageCurrent
+	StagePending  = awssm.StagePending
+	StagePrevious = awssm.StagePrevious
+)
+
+// DefaultStages are the versions of an AWS secret that can appear in logs
+// (see awssm.DefaultStages).
+var DefaultStages = awssm.DefaultStages
+
+// DefaultEnvPatterns are the glob patterns the env provider matches variable
+// names against when EnvConfig.Patterns is empty.
+var DefaultEnvPatterns = env.DefaultPatterns
+
+// Config is the provider and redaction configuration shared by the
+// Collector processor and the hush CLI. The zero value is valid and selects
+// no provider; Default returns the zero value with defaults filled in.
+type Config struct {
+	// MinLength is the shortest value (bytes, after trimming whitespace)
+	// that is protected. 0 means redact.DefaultMinLength (8); values below
+	// 4 are refused.
+	MinLength int `mapstructure:"min_length"`
+	// Encodings lists the encoded forms protected besides the raw value:
+	// raw, json, url, base64, hex, html, shell, or all. Empty means all.
+	Encodings []string `mapstructure:"encodings"`
+	// Replacement is the text that replaces a secret. "{name}" expands to
+	// the secret's name, "{hash}" to a keyed fingerprint of the name.
+	// Empty means redact.DefaultReplacement ("[REDACTED:{name}]").
+	Replacement string `mapstructure:"replacement"`
+	// HashKey keys the "{hash}" fingerprint. Empty means a fixed
+	// project-wide key (stable across processes, not private).
+	HashKey Opaque `mapstructure:"hash_key"`
+	// JSON says which fields of JSON object secrets are protected.
+	JSON JSONConfig `mapstructure:"json"`
+
+	// RefreshInterval is how often every provider is listed again (with
+	// jitter). 0 means DefaultRefreshInterval; at least one second.
+	RefreshInterval time.Duration `mapstructure:"refresh_interval"`
+	// GracePeriod is how long a value stays protected after it disappeared
+	// or was rotated out. 0 means DefaultGracePeriod; a negative value is
+	// refused.
+	GracePeriod time.Duration `mapstructure:"grace_period"`
+
+	// AWS selects secrets from AWS Secrets Manager. It is used when at
+	// least one of Names, Prefixes or Tags is given.
+	AWS AWSConfig `mapstructure:"aws"`
+	// Files reads directories holding one file per secret (Kubernetes
+	// mounted secrets).
+	Files FilesConfig `mapstructure:"files"`
+	// EnvFiles are .env files (KEY=value lines, multi-line quoted values);
+	// every variable in them is a secret named after its key.
+	EnvFiles []string `mapstructure:"env_files"`
+	// Env protects the values of this process's environment variables
+	// whose names match patterns.
+	Env EnvConfig `mapstructure:"env"`
+	// Exec runs a command that prints secrets as JSON. It is used when
+	// Command is set.
+	Exec ExecConfig `mapstructure:"exec"`
+	// Static lists secrets given in the configuration itself.
+	Static []StaticSecret `mapstructure:"static"`
+}
+
+// JSONConfig is the policy for JSON object secrets (as AWS stores RDS
+// credentials): which fields are protected, each under "name#key".
+type JSONConfig struct {
+	// AllFields protects every scalar field, not only credential-like ones.
+	AllFields bool `mapstructure:"all_fields"`
+	// CredentialKeys are case-insensitive substrings that make a key
+	// credential-like. Empty means redact.DefaultCredentialKeys.
+	CredentialKeys []string `mapstructure:"credential_keys"`
+	// WholeValue also protects the whole JSON document as one value.
+	WholeValue bool `mapstructure:"whole_value"`
+	// Disabled treats JSON object secrets as plain strings.
+	Disabled bool `mapstructure:"disabled"`
+}
+
+// AWSConfig selects secrets in AWS Secrets Manager. Credentials and region
+// come from the AWS SDK's default chain (environment, shared config and
+// credentials files, web identity / IRSA, ECS and EKS pod identity, IMDS), so
+// no static credential belongs here. AWS_ENDPOINT_URL_SECRETS_MANAGER is
+// honoured.
+//
+// A secret is selected when it is listed in Names, or when it matches the
+// filters: its name starts with one of Prefixes (when Prefixes is given) and
+// it carries every tag in Tags (when Tags is given).
+type AWSConfig struct {
+	// Region overrides the region of the default chain (AWS_REGION,
+	// profile, IMDS).
+	Region string `mapstructure:"region"`
+	// Endpoint overrides the Secrets Manager endpoint URL (a VPC endpoint
+	// or a local stand-in). Empty means the SDK's resolution, which honours
+	// AWS_ENDPOINT_URL_SECRETS_MANAGER and AWS_ENDPOINT_URL.
+	Endpoint string `mapstructure:"endpoint"`
+	// Names are secret names or ARNs selected explicitly.
+	Names []string `mapstructure:"names"`
+	// Prefixes select every secret whose name starts with one of them.
+	Prefixes []string `mapstructure:"prefixes"`
+	// Tags select secrets carrying every one of these tags. A tag with an
+	// empty value matches on the key alone.
+	Tags []TagConfig `mapstructure:"tags"`
+	// Stages are the staging labels whose versions are protected:
+	// AWSCURRENT, AWSPENDING, AWSPREVIOUS. Empty means all three.
+	Stages []string `mapstructure:"stages"`
+}
+
+// TagConfig is one tag filter of AWSConfig.
+type TagConfig struct {
+	// Key is the tag key; required.
+	Key string `mapstructure:"key"`
+	// Value is the tag value; empty matches any value.
+	Value string `mapstructure:"value"`
+}
+
+// Enabled reports whether the AWS provider is configured.
+func (c AWSConfig) Enabled() bool {
+	return len(c.Names) > 0 || len(c.Prefixes) > 0 || len(c.Tags) > 0
+}
+
+// FilesConfig reads directories of one file per secret. A secret's name is
+// the file's path relative to its directory; Kubernetes' "..data" symlink
+// swap is followed, and dot-files are skipped.
+type FilesConfig struct {
+	// Dirs are the directories to read.
+	Dirs []string `mapstructure:"dirs"`
+	// PollInterval is the backstop poll of the directories besides the
+	// file-system watch. 0 means DefaultPollInterval.
+	PollInterval time.Duration `mapstructure:"poll_interval"`
+}
+
+// EnvConfig protects environment variables of this process.
+type EnvConfig struct {
+	// Enabled turns the env provider on.
+	Enabled bool `mapstructure:"enabled"`
+	// Patterns are glob patterns (path.Match syntax, case-sensitive)
+	// matched against variable names. Empty means DefaultEnvPatterns.
+	Patterns []string `mapstructure:"patterns"`
+}
+
+// ExecConfig runs a command that prints secrets on standard output, either
+// as an object {"name": "value", ...} or as an array
+// [{"name": "...", "value": "..."}, ...].
+type ExecConfig struct {
+	// Command is the program to run (looked up in PATH). Empty disables
+	// the exec provider.
+	Command string `mapstructure:"command"`
+	// Args are the program's arguments.
+	Args []string `mapstructure:"args"`
+	// Timeout bounds one run. 0 means DefaultExecTimeout.
+	Timeout time.Duration `mapstructure:"timeout"`
+}
+
+// StaticSecret is one secret given in the configuration.
+type StaticSecret struct {
+	// Name identifies the secret in replacements and reports.
+	Name string `mapstructure:"name"`
+	// Value is the secret value. It is printed as [REDACTED] when the
+	// configuration is marshalled or logged.
+	Value Opaque `mapstructure:"value"`
+}
+
+// Default returns a configuration with every default spelled out and no
+// provider selected.
+func Default() *Config {
+	return &Config{
+		MinLength:       redact.DefaultMinLength,
+		Encodings:       []string{"all"},
+		Replacement:     redact.DefaultReplacement,
+		RefreshInterval: DefaultRefreshInterval,
+		GracePeriod:     DefaultGracePeriod,
+		AWS:             AWSConfig{Stages: append([]string(nil), DefaultStages...)},
+		Files:           FilesConfig{PollInterval: DefaultPollInterval},
+		Exec:            ExecConfig{Timeout: DefaultExecTimeout},
+	}
+}
+
+// Validate reports every problem of the configuration at once.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.MinLength != 0 && c.MinLength < 4 {
+		errs = append(errs, fmt.Errorf("min_length: %d is below 4", c.MinLength))
+	}
+	if _, err := c.encodings(); err != nil {
+		errs = append(errs, fmt.Errorf("encodings: %w", err))
+	}
+	if c.RefreshInterval != 0 && c.RefreshInterval < time.Second {
+		errs = append(errs, fmt.Errorf("refresh_interval: %v is below 1s", c.RefreshInterval))
+	}
+	if c.GracePeriod < 0 {
+		errs = append(errs, fmt.Errorf("grace_period: %v is negative", c.GracePeriod))
+	}
+	errs = append(errs, c.AWS.validate()...)
+	for i, d := range c.Files.Dirs {
+		if strings.TrimSpace(d) == "" {
+			errs = append(errs, fmt.Errorf("files.dirs[%d]: empty path", i))
+		}
+	}
+	if c.Files.PollInterval < 0 {
+		errs = append(errs, fmt.Errorf("files.poll_interval: %v is negative", c.Files.PollInterval))
+	}
+	for i, f := range c.EnvFiles {
+		if strings.TrimSpace(f) == "" {
+			errs = append(errs, fmt.Errorf("env_files[%d]: empty path", i))
+		}
+	}
+	for i, p := range c.Env.Patterns {
+		if _, err := path.Match(p, ""); err != nil || p == "" {
+			errs = append(errs, fmt.Errorf("env.patterns[%d]: %q is not a valid glob", i, p))
+		}
+	}
+	if c.Exec.Command == "" && len(c.Exec.Args) > 0 {
+		errs = append(errs, errors.New("exec.args: set without exec.command"))
+	}
+	if c.Exec.Timeout < 0 {
+		errs = append(errs, fmt.Errorf("exec.timeout: %v is negative", c.Exec.Timeout))
+	}
+	seen := map[string]bool{}
+	for i, s := range c.Static {
+		switch {
+		case s.Name == "":
+			errs = append(errs, fmt.Errorf("static[%d].name: empty", i))
+		case seen[s.Name]:
+			errs = append(errs, fmt.Errorf("static[%d].name: %q given twice", i, s.Name))
+		}
+		seen[s.Name] = true
+		if s.Value == "" {
+			errs = append(errs, fmt.Errorf("static[%d].value: empty", i))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (c AWSConfig) validate() []error {
+	var errs []error
+	for i, n := range c.Names {
+		if strings.TrimSpace(n) == "" {
+			errs = append(errs, fmt.Errorf("aws.names[%d]: empty", i))
+		}
+	}
+	for i, p := range c.Prefixes {
+		if p == "" {
+			errs = append(errs, fmt.Errorf("aws.prefixes[%d]: empty (to select every secret, list the prefixes in use)", i))
+		}
+	}
+	for i, t := range c.Tags {
+		if t.Key == "" {
+			errs = append(errs, fmt.Errorf("aws.tags[%d].key: empty", i))
+		}
+	}
+	for i, s := range c.Stages {
+		switch s {
+		case StageCurrent, StagePending, StagePrevious:
+		default:
+			errs = append(errs, fmt.Errorf("aws.stages[%d]: %q is not one of %s, %s, %s", i, s, StageCurrent, StagePending, StagePrevious))
+		}
+	}
+	if c.Endpoint != "" && !strings.HasPrefix(c.Endpoint, "http://") && !strings.HasPrefix(c.Endpoint, "https://") {
+		errs = append(errs, fmt.Errorf("aws.endpoint: %q is not an http(s) URL", c.Endpoint))
+	}
+	return errs
+}
+
+func (c *Config) encodings() (redact.Encoding, error) {
+	if len(c.Encodings) == 0 {
+		return redact.AllEncodings, nil
+	}
+	return redact.ParseEncodings(strings.Join(c.Encodings, ","))
+}
+
+// RedactOptions returns the redact.Options this configuration asks for, to
+// pass to redact.New.
+func (c *Config) RedactOptions() ([]redact.Option, error) {
+	enc, err := c.encodings()
+	if err != nil {
+		return nil, fmt.Errorf("encodings: %w", err)
+	}
+	opts := []redact.Option{redact.WithEncodings(enc)}
+	if c.MinLength != 0 {
+		opts = append(opts, redact.WithMinLength(c.MinLength))
+	}
+	if c.Replacement != "" {
+		opts = append(opts, redact.WithReplacement(c.Replacement))
+	}
+	if c.HashKey != "" {
+		opts = append(opts, redact.WithHashKey([]byte(c.HashKey)))
+	}
+	opts = append(opts, redact.WithJSONPolicy(redact.JSONPolicy{
+		AllFields:      c.JSON.AllFields,
+		CredentialKeys: c.JSON.CredentialKeys,
+		WholeValue:     c.JSON.WholeValue,
+		Disabled:       c.JSON.Disabled,
+	}))
+	return opts, nil
+}
+
+// refreshInterval and gracePeriod apply the defaults to zero values.
+func (c *Config) refreshInterval() time.Duration {
+	if c.RefreshInterval == 0 {
+		return DefaultRefreshInterval
+	}
+	return c.RefreshInterval
+}
+
+func (c *Config) gracePeriod() time.Duration {
+	if c.GracePeriod == 0 {
+		return DefaultGracePeriod
+	}
+	return c.GracePeriod
+}

@@ -1,0 +1,57 @@
+// Package config is the one provider and redaction configuration shared by
+// the hush Collector processor (otelprocessor) and the hush CLI's config
+// file. It is unmarshalled by the Collector's confmap (mapstructure tags,
+// snake_case keys), validated with Validate, turned into redact.Options with
+// RedactOptions, into provider.Listers with Listers, and into a running
+// provider.Refresher with NewRefresher (or all at once with Build).
+//
+// In the flow of DESIGN.md it sits in front of everything: it says where
+// the secrets come from (AWS Secrets Manager, files, .env files, environment
+// variables, a command, static values), how often they are refreshed, how
+// long a vanished value stays protected, and how the index protects them.
+//
+// A full example, every option shown (defaults noted):
+//
+//	# redaction
+//	min_length: 8                  # shortest protected value, bytes (default 8, at least 4)
+//	encodings: [all]               # raw, json, url, base64, hex, html, shell, or all (default all)
+//	replacement: "[REDACTED:{name}]"  # {name} = secret name, {hash} = keyed name fingerprint
+//	hash_key: ${env:HUSH_HASH_KEY} # key of {hash}; default: a fixed project-wide key
+//	json:                          # JSON object secrets, protected per field as name#key
+//	  all_fields: false            # protect every scalar field, not only credential-like keys
+//	  credential_keys: []          # substrings marking credential-like keys (default: password, secret, token, key, ...)
+//	  whole_value: false           # also protect the whole JSON document
+//	  disabled: false              # treat JSON object secrets as plain strings
+//
+//	# refresh
+//	refresh_interval: 5m           # how often providers are listed, with jitter (default 5m, at least 1s)
+//	grace_period: 24h              # how long a vanished or rotated-out value stays protected (default 24h)
+//
+//	# providers (any combination; each is off until configured)
+//	aws:                           # AWS Secrets Manager; credentials from the SDK's default chain
+//	  region: us-east-1            # default: AWS_REGION / profile / IMDS
+//	  endpoint: ""                 # default: SDK resolution (AWS_ENDPOINT_URL_SECRETS_MANAGER honoured)
+//	  names: [prod/db/password, "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/api-AbCdEf"]
+//	  prefixes: [prod/]            # name prefixes
+//	  tags:                        # every tag must match; an empty value matches the key alone
+//	    - {key: hush, value: "true"}
+//	  stages: [AWSCURRENT, AWSPENDING, AWSPREVIOUS]  # default: all three
+//	files:
+//	  dirs: [/var/run/secrets/app] # one file per secret, name = relative path; Kubernetes ..data swaps followed
+//	  poll_interval: 45s           # backstop poll besides the file-system watch (default 45s)
+//	env_files: [/etc/app/.env]     # every KEY=value is a secret named KEY
+//	env:
+//	  enabled: true
+//	  patterns: ["*_PASSWORD", "*_SECRET", "*_TOKEN", "*_KEY", "*_API_KEY", "*_PRIVATE_KEY", "*_CONNECTION_STRING"]  # the default
+//	exec:
+//	  command: /usr/local/bin/fetch-secrets  # prints {"name":"value",...} or [{"name":..,"value":..}]
+//	  args: [--format, json]
+//	  timeout: 30s                 # default 30s
+//	static:
+//	  - name: legacy/api-key
+//	    value: ${env:LEGACY_API_KEY}
+//
+// The Collector processor embeds Config in its own configuration with
+// `mapstructure:",squash"`, so these keys sit directly under the processor's
+// name; the CLI's config file is the same document at its top level.
+package config // import "github.com/hushlog/hush/config"

@@ -1,0 +1,170 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+)
+
+// ErrorKind classifies a provider failure, so that callers can tell a
+// transient failure (retry, serve stale) from a permanent one (report).
+type ErrorKind uint8
+
+// The error kinds. The zero ErrorKind is what Kind returns for a nil error.
+const (
+	// Transient failures may heal by themselves: throttling, 5xx
+	// responses, timeouts, connection errors, cancellation.
+	Transient ErrorKind = iota + 1
+	// AccessDenied means the caller's identity may not read the secret
+	// (or the key that encrypts it).
+	AccessDenied
+	// NotFound means the secret, or the requested version, does not exist.
+	NotFound
+	// Decryption means the service could not decrypt the secret (a KMS key
+	// disabled or not usable by the caller).
+	Decryption
+	// Malformed means a response or a source could not be parsed.
+	Malformed
+	// Permanent is any other failure that will not heal by retrying:
+	// invalid parameters, a misconfigured source.
+	Permanent
+)
+
+var kindNames = [...]string{"none", "transient", "access_denied", "not_found", "decryption", "malformed", "permanent"}
+
+// String returns the kind's snake_case name, as used in metric attributes.
+func (k ErrorKind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "unknown"
+}
+
+// Error is a provider failure. Provider and Name are never secret; Err is the
+// cause and, like everything in this package, never holds a secret value.
+type Error struct {
+	// Provider names the source ("aws secrets manager", "file").
+	Provider string
+	// Name is the secret the failure concerns, or empty for a failure of a
+	// whole listing.
+	Name string
+	// Kind classifies the failure.
+	Kind ErrorKind
+	// Err is the cause; it may be nil.
+	Err error
+}
+
+// NewError returns an *Error. It is a convenience for provider authors.
+func NewError(provider, name string, kind ErrorKind, err error) *Error {
+	return &Error{Provider: provider, Name: name, Kind: kind, Err: err}
+}
+
+// Error renders "provider: secret \"name\": kind: cause".
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Provider != "" {
+		b.WriteString(e.Provider)
+		b.WriteString(": ")
+	}
+	if e.Name != "" {
+		b.WriteString("secret ")
+		b.WriteString(quote(e.Name))
+		b.WriteString(": ")
+	}
+	b.WriteString(strings.ReplaceAll(e.Kind.String(), "_", " "))
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Kind classifies err: the Kind of the first *Error in its tree; Transient
+// for context cancellation, deadlines and network errors; Permanent for
+// anything else; 0 for nil.
+func Kind(err error) ErrorKind {
+	if err == nil {
+		return 0
+	}
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe.Kind
+	}
+	var ne net.Error
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) {
+		return Transient
+	}
+	return Permanent
+}
+
+// FailedSecrets walks err (following errors.Join and %w wrapping) and
+// returns the names of the secrets that per-secret *Errors name. perSecret
+// is true when every failure in err is per-secret, that is when the listing
+// itself succeeded and only the named secrets could not be read.
+func FailedSecrets(err error) (names []string, perSecret bool) {
+	if err == nil {
+		return nil, true
+	}
+	perSecret = true
+	var walk func(error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case *Error:
+			if e.Name == "" {
+				perSecret = false
+			} else {
+				names = append(names, e.Name)
+			}
+		case interface{ Unwrap() []error }:
+			for _, c := range e.Unwrap() {
+				walk(c)
+			}
+		case interface{ Unwrap() error }:
+			if c := e.Unwrap(); c != nil {
+				walk(c)
+			} else {
+				perSecret = false
+			}
+		default:
+			perSecret = false
+		}
+	}
+	walk(err)
+	return names, perSecret
+}
+
+// Failures returns the failures in err, one per per-secret or listing
+// error, for counting by kind: a listing's error may join several
+// per-secret errors, each of which counts once.
+func Failures(err error) []error {
+	var out []error
+	var walk func(error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case *Error:
+			out = append(out, e)
+		case interface{ Unwrap() []error }:
+			for _, c := range e.Unwrap() {
+				walk(c)
+			}
+		case interface{ Unwrap() error }:
+			if inner, ok := e.Unwrap().(interface{ Unwrap() []error }); ok {
+				walk(inner.(error))
+			} else {
+				out = append(out, err)
+			}
+		default:
+			out = append(out, err)
+		}
+	}
+	if err != nil {
+		walk(err)
+	}
+	return out
+}
