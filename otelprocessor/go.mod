@@ -10,12 +10,9 @@ replace github.com/hushlog/hush/provider/awssm => ../provider/awssm
 
 replace github.com/hushlog/hush/config => ../config
 
-replace github.com/hushlog/hush/internal/smfake => ../internal/smfake
-
 require (
 	github.com/hushlog/hush v0.0.0-00010101000000-000000000000
 	github.com/hushlog/hush/config v0.0.0-00010101000000-000000000000
-	github.com/hushlog/hush/internal/smfake v0.0.0-00010101000000-000000000000
 	github.com/hushlog/hush/provider/awssm v0.0.0-00010101000000-000000000000 // indirect
 )
 

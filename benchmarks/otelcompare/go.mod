@@ -12,8 +12,6 @@ replace github.com/hushlog/hush/config => ../../config
 
 replace github.com/hushlog/hush/otelprocessor => ../../otelprocessor
 
-replace github.com/hushlog/hush/internal/smfake => ../../internal/smfake
-
 require (
 	github.com/hushlog/hush/config v0.0.0-00010101000000-000000000000
 	github.com/hushlog/hush/otelprocessor v0.0.0-00010101000000-000000000000

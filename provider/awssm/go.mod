@@ -4,12 +4,7 @@ go 1.26.0
 
 replace github.com/hushlog/hush => ../..
 
-replace github.com/hushlog/hush/internal/smfake => ../../internal/smfake
-
-require (
-	github.com/hushlog/hush v0.0.0-00010101000000-000000000000
-	github.com/hushlog/hush/internal/smfake v0.0.0-00010101000000-000000000000
-)
+require github.com/hushlog/hush v0.0.0-00010101000000-000000000000
 
 require (
 	github.com/aws/aws-sdk-go-v2 v1.48.0
@@ -32,8 +27,6 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/ssooidc v1.44.5 // indirect
 	github.com/aws/aws-sdk-go-v2/service/sts v1.52.0 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
-	go.opentelemetry.io/otel v1.47.0 // indirect
-	go.opentelemetry.io/otel/metric v1.47.0 // indirect
 	go.uber.org/multierr v1.11.0 // indirect
 	go.uber.org/zap v1.28.0 // indirect
 )

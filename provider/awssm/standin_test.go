@@ -1,4 +1,7 @@
-package smfake_test
+// The stand-in is tested here, through the real SDK, so that its own
+// package (internal/smfake, in the root module) needs no AWS dependency.
+
+package awssm_test
 
 import (
 	"context"
@@ -16,7 +19,7 @@ import (
 	"github.com/hushlog/hush/internal/smfake"
 )
 
-func client(t *testing.T) (*smfake.Server, *secretsmanager.Client) {
+func standinClient(t *testing.T) (*smfake.Server, *secretsmanager.Client) {
 	t.Helper()
 	sm := smfake.New()
 	t.Cleanup(sm.Close)
@@ -28,7 +31,7 @@ func client(t *testing.T) (*smfake.Server, *secretsmanager.Client) {
 	return sm, secretsmanager.NewFromConfig(cfg)
 }
 
-func code(err error) string {
+func standinCode(err error) string {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		return ae.ErrorCode()
@@ -37,7 +40,7 @@ func code(err error) string {
 }
 
 func TestGetSecretValueStagesAndVersions(t *testing.T) {
-	sm, c := client(t)
+	sm, c := standinClient(t)
 	ctx := context.Background()
 	v1 := sm.Put("app/db", "value-one-0123456789")
 	v2, err := sm.PutPending("app/db", "value-two-0123456789")
@@ -88,7 +91,7 @@ func TestGetSecretValueStagesAndVersions(t *testing.T) {
 }
 
 func TestBatchGetSecretValue(t *testing.T) {
-	sm, c := client(t)
+	sm, c := standinClient(t)
 	ctx := context.Background()
 	for _, n := range []string{"a/1", "a/2", "a/3", "b/1", "b/2"} {
 		sm.Put(n, "value-of-"+n+"-0123456789")
@@ -131,20 +134,20 @@ func TestBatchGetSecretValue(t *testing.T) {
 	_, err = c.BatchGetSecretValue(ctx, &secretsmanager.BatchGetSecretValueInput{
 		SecretIdList: []string{"a/1"}, Filters: []types.Filter{{Key: types.FilterNameStringTypeName, Values: []string{"a"}}},
 	})
-	if code(err) != "InvalidParameterException" {
+	if standinCode(err) != "InvalidParameterException" {
 		t.Errorf("ids and filters together: %v", err)
 	}
 	ids := make([]string, 21)
 	for i := range ids {
 		ids[i] = "a/1"
 	}
-	if _, err := c.BatchGetSecretValue(ctx, &secretsmanager.BatchGetSecretValueInput{SecretIdList: ids}); code(err) != "InvalidParameterException" {
+	if _, err := c.BatchGetSecretValue(ctx, &secretsmanager.BatchGetSecretValueInput{SecretIdList: ids}); standinCode(err) != "InvalidParameterException" {
 		t.Errorf("21 ids: %v", err)
 	}
 }
 
 func TestListSecretsFiltersAndPages(t *testing.T) {
-	sm, c := client(t)
+	sm, c := standinClient(t)
 	ctx := context.Background()
 	sm.Put("prod/a", "value-prod-a-0123456789", smfake.Tag{Key: "team", Value: "pay"})
 	sm.Put("prod/b", "value-prod-b-0123456789", smfake.Tag{Key: "team", Value: "search"})
@@ -189,7 +192,7 @@ func TestListSecretsFiltersAndPages(t *testing.T) {
 		}
 	}
 	_, err := c.ListSecrets(ctx, &secretsmanager.ListSecretsInput{NextToken: aws.String("garbage")})
-	if code(err) != "InvalidNextTokenException" {
+	if standinCode(err) != "InvalidNextTokenException" {
 		t.Errorf("bad token: %v", err)
 	}
 	sm.Delete("prod/b")
@@ -199,7 +202,7 @@ func TestListSecretsFiltersAndPages(t *testing.T) {
 }
 
 func TestDescribeAndVersionIDs(t *testing.T) {
-	sm, c := client(t)
+	sm, c := standinClient(t)
 	ctx := context.Background()
 	sm.Put("x", "value-x1-0123456789", smfake.Tag{Key: "k", Value: "v"})
 	sm.Put("x", "value-x2-0123456789")
@@ -219,7 +222,7 @@ func TestDescribeAndVersionIDs(t *testing.T) {
 }
 
 func TestFaults(t *testing.T) {
-	sm, c := client(t)
+	sm, c := standinClient(t)
 	ctx := context.Background()
 	sm.Put("x", "value-x-0123456789")
 	get := func() error {
@@ -227,7 +230,7 @@ func TestFaults(t *testing.T) {
 		return err
 	}
 	sm.Fail(smfake.OpGetSecretValue, smfake.Throttle, 1)
-	if err := get(); code(err) != "ThrottlingException" {
+	if err := get(); standinCode(err) != "ThrottlingException" {
 		t.Errorf("throttle: %v", err)
 	}
 	if err := get(); err != nil {
@@ -249,7 +252,7 @@ func TestFaults(t *testing.T) {
 		t.Errorf("malformed: %v", err)
 	}
 	sm.Fail("", smfake.Denied, 1)
-	if err := get(); code(err) != "AccessDeniedException" {
+	if err := get(); standinCode(err) != "AccessDeniedException" {
 		t.Errorf("denied: %v", err)
 	}
 	if n := sm.Requests(smfake.OpGetSecretValue); n != 6 {
@@ -258,7 +261,7 @@ func TestFaults(t *testing.T) {
 }
 
 func TestUnsignedAndUnknown(t *testing.T) {
-	sm, _ := client(t)
+	sm, _ := standinClient(t)
 	req, _ := http.NewRequest(http.MethodPost, sm.URL, strings.NewReader(`{"SecretId":"x"}`))
 	req.Header.Set("X-Amz-Target", "secretsmanager.GetSecretValue")
 	resp, err := http.DefaultClient.Do(req)
