@@ -52,7 +52,7 @@ func decodes(text []byte) []decoded {
 				r = r[k:]
 				r = r[:len(r)-len(r)%4] // whole quanta only
 				d, err := alpha.enc.DecodeString(string(r))
-				if err == nil {
+				if err == nil && textual(d) {
 					b = append(append(b, d...), '\n')
 				}
 			}
@@ -69,13 +69,31 @@ func decodes(text []byte) []decoded {
 			r = r[k:]
 			r = r[:len(r)-len(r)%2]
 			d, err := hex.DecodeString(string(r))
-			if err == nil {
+			if err == nil && textual(d) {
 				b = append(append(b, d...), '\n')
 			}
 		}
 		add(fmt.Sprintf("hex@%d", k), b)
 	}
 	return out
+}
+
+// textual reports whether a decoded run is text (valid UTF-8, at most one
+// byte in ten a control character): what a secret, or something wrapping
+// one (user:password, a JSON document, a URL), decodes to. Runs that merely
+// happen to be in the alphabet (words, hex ids) decode to binary noise,
+// which is dropped rather than searched again.
+func textual(b []byte) bool {
+	if !utf8.Valid(b) {
+		return false
+	}
+	ctl := 0
+	for _, c := range b {
+		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' || c == 0x7f {
+			ctl++
+		}
+	}
+	return ctl*10 <= len(b)
 }
 
 func isStdBase64(c byte) bool {

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -120,6 +121,23 @@ func Forms(v string) map[string]string {
 		out[f.kind] = string(f.text)
 	}
 	return out
+}
+
+// _forms caches the forms of a secret set, keyed by its names and values:
+// tests check many outputs against the same few secrets.
+var _forms sync.Map
+
+func cachedForms(secrets []redact.Secret) []form {
+	var key strings.Builder
+	for _, s := range secrets {
+		fmt.Fprintf(&key, "%d:%s%d:%s", len(s.Name), s.Name, len(s.Value), s.Value)
+	}
+	if fs, ok := _forms.Load(key.String()); ok {
+		return fs.([]form)
+	}
+	fs := forms(secrets)
+	_forms.Store(key.String(), fs)
+	return fs
 }
 
 // forms returns every encoded form of every unit of every secret, without
@@ -282,7 +300,7 @@ func lowerPercent(s string) string {
 // every occurrence in a standard decode of out of a secret not already found
 // in out as written.
 func Find(secrets []redact.Secret, out []byte) []Leak {
-	fs := forms(secrets)
+	fs := cachedForms(secrets)
 	leaks := search(fs, out, "")
 	found := map[string]bool{}
 	for _, l := range leaks {
