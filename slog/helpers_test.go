@@ -50,7 +50,7 @@ func leaked(out string, s redact.Secret) bool {
 func assertRedacted(t testing.TB, out string, names ...string) {
 	t.Helper()
 	for _, n := range names {
-		if !strings.Contains(out, "[REDACTED:"+n+"]") {
+		if !leaktest.Holds([]byte(out), []byte("[REDACTED:"+n+"]")) {
 			t.Errorf("no replacement for %s in output", n)
 		}
 	}

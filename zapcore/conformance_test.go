@@ -41,6 +41,8 @@ func zapField(a leaktest.Attr) zap.Field {
 		return zap.Stringer(a.Key, v)
 	case *leaktest.Fickle:
 		return zap.Stringer(a.Key, v)
+	case *leaktest.FickleStringer:
+		return zap.Stringer(a.Key, v)
 	case leaktest.PanicObject:
 		return zap.Object(a.Key, zapcore.ObjectMarshalerFunc(func(zapcore.ObjectEncoder) error {
 			panic(v.Msg)

@@ -45,7 +45,7 @@ func assertNoLeak(t testing.TB, out string, secrets ...redact.Secret) {
 func assertRedacted(t testing.TB, out string, names ...string) {
 	t.Helper()
 	for _, n := range names {
-		if !strings.Contains(out, "[REDACTED:"+n+"]") {
+		if !leaktest.Holds([]byte(out), []byte("[REDACTED:"+n+"]")) {
 			t.Errorf("no replacement for %s in output", n)
 		}
 	}

@@ -50,7 +50,9 @@ func decodes(text []byte) []decoded {
 					continue
 				}
 				r = r[k:]
-				r = r[:len(r)-len(r)%4] // whole quanta only
+				if len(r)%4 == 1 {
+					r = r[:len(r)-1] // a lone character holds no byte
+				}
 				d, err := alpha.enc.DecodeString(string(r))
 				if err == nil && textual(d) {
 					b = append(append(b, d...), '\n')
