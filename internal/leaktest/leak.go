@@ -60,8 +60,9 @@ type form struct {
 
 // units returns the strings of a secret that are each protected: the value,
 // its trimmed form, each line of a multi-line value (PEM armour lines
-// excepted) and each string or number field of a JSON object or array
-// value, as "name#key" or "name[i]".
+// excepted) and, for a JSON object or array value, its credential-like
+// string and number fields (every field when none is credential-like), as
+// "name#key" or "name[i]".
 func units(s redact.Secret) []struct{ name, label, v string } {
 	type unit = struct{ name, label, v string }
 	var out []unit
@@ -87,29 +88,60 @@ func units(s redact.Secret) []struct{ name, label, v string } {
 	dec := json.NewDecoder(strings.NewReader(s.Value))
 	dec.UseNumber()
 	if dec.Decode(&doc) == nil {
-		var walk func(path string, v any)
-		walk = func(path string, v any) {
+		// A JSON object or array: its credential-like fields are secrets
+		// (an RDS secret's password, not its engine or host); when none is
+		// credential-like (a webhook URL, a DSN), every field is.
+		type field struct{ path, v string }
+		var all, cred []field
+		var walk func(path string, credential bool, v any)
+		walk = func(path string, credential bool, v any) {
 			switch v := v.(type) {
 			case string:
-				add(s.Name+path, "", v)
+				all = append(all, field{path, v})
+				if credential {
+					cred = append(cred, field{path, v})
+				}
 			case json.Number:
-				add(s.Name+path, "", v.String())
+				all = append(all, field{path, v.String()})
+				if credential {
+					cred = append(cred, field{path, v.String()})
+				}
 			case map[string]any:
 				for k, e := range v {
-					walk(path+"#"+k, e)
+					walk(path+"#"+k, credential || credentialKey(k), e)
 				}
 			case []any:
 				for i, e := range v {
-					walk(fmt.Sprintf("%s[%d]", path, i), e)
+					walk(fmt.Sprintf("%s[%d]", path, i), credential, e)
 				}
 			}
 		}
 		switch doc.(type) {
 		case map[string]any, []any:
-			walk("", doc)
+			walk("", false, doc)
+			if len(cred) > 0 {
+				all = cred
+			}
+			for _, f := range all {
+				add(s.Name+f.path, "", f.v)
+			}
 		}
 	}
 	return out
+}
+
+// credentialWords mark a JSON field as a credential when its key contains
+// one (ASCII case-insensitive).
+var credentialWords = []string{"pass", "pwd", "secret", "token", "key", "credential", "auth", "private", "signature", "cookie", "session"}
+
+func credentialKey(k string) bool {
+	k = strings.ToLower(k)
+	for _, w := range credentialWords {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // Forms returns the names of the encoded forms of v that Find looks for,

@@ -86,13 +86,21 @@ func TestDecodesAreSearched(t *testing.T) {
 }
 
 func TestStructuredSecretFields(t *testing.T) {
-	s := redact.Secret{Name: "prod/rds", Value: `{"username":"app","password":"Pw8rT2vLx9zz","port":5432,"acct":84736251}`}
-	leaks := Find([]redact.Secret{s}, []byte(`password=Pw8rT2vLx9zz acct=84736251`))
-	names := map[string]bool{}
-	for _, l := range leaks {
-		names[l.Name] = true
+	found := func(s redact.Secret, out string) map[string]bool {
+		names := map[string]bool{}
+		for _, l := range Find([]redact.Secret{s}, []byte(out)) {
+			names[l.Name] = true
+		}
+		return names
 	}
-	assert.Equal(t, map[string]bool{"prod/rds#password": true, "prod/rds#acct": true}, names)
+	// With credential-like keys, those fields are the secrets.
+	rds := redact.Secret{Name: "prod/rds", Value: `{"engine":"postgres","username":"app_user","password":"Pw8rT2vLx9zz","pin":84736251,"api":{"key":"k3Y-Lq81Zx0w"}}`}
+	assert.Equal(t, map[string]bool{"prod/rds#password": true, "prod/rds#api#key": true},
+		found(rds, `engine=postgres user=app_user password=Pw8rT2vLx9zz pin=84736251 key=k3Y-Lq81Zx0w`))
+	// Without, every field is (numbers as written).
+	hook := redact.Secret{Name: "prod/hook", Value: `{"url":"https://hooks.example.com/T0/B1/Xk29","acct":84736251}`}
+	assert.Equal(t, map[string]bool{"prod/hook#url": true, "prod/hook#acct": true},
+		found(hook, `posting to https://hooks.example.com/T0/B1/Xk29 for 84736251`))
 }
 
 func TestCleanOutputIsClean(t *testing.T) {
