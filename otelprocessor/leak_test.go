@@ -69,8 +69,19 @@ type collectorFrontEnd struct {
 
 func (c *collectorFrontEnd) Output() []byte { return c.out }
 
+// nestInGroups nests an entry's context and attributes in its groups, as an SDK
+// exports them: the Collector sees attributes only.
+func nestInGroups(e leaktest.Entry) []leaktest.Attr {
+	attrs := append(append([]leaktest.Attr(nil), e.With...), e.Attrs...)
+	for i := len(e.Groups) - 1; i >= 0; i-- {
+		attrs = []leaktest.Attr{{Key: e.Groups[i], Value: leaktest.Group(attrs)}}
+	}
+	return attrs
+}
+
 func (c *collectorFrontEnd) Log(e leaktest.Entry) error {
 	cfg := suiteConfig()
+	e.Attrs = nestInGroups(e)
 	switch c.signal {
 	case "logs":
 		ld := plog.NewLogs()

@@ -40,7 +40,14 @@ type slogFrontEnd struct {
 }
 
 func (s *slogFrontEnd) Log(e leaktest.Entry) error {
-	s.l.Info(e.Message, slogAttrs(e.Attrs)...)
+	l := s.l
+	for _, g := range e.Groups {
+		l = l.WithGroup(g)
+	}
+	if len(e.With) > 0 {
+		l = l.With(slogAttrs(e.With)...)
+	}
+	l.Info(e.Message, slogAttrs(e.Attrs)...)
 	return nil
 }
 

@@ -38,9 +38,10 @@ import (
 //
 // What it cannot cover:
 //
-//   - attributes given to WithAttrs are scrubbed when WithAttrs is called,
-//     against the set current then, because next formats them once; a
-//     secret added to r later is not caught in them;
+//   - attributes given to WithAttrs, and group names given to WithGroup,
+//     are scrubbed when WithAttrs or WithGroup is called, against the set
+//     current then, because next formats them once; a secret added to r
+//     later is not caught in them;
 //   - numbers, booleans, times and durations are not checked;
 //   - whatever next adds itself (source locations, its own rendering of a
 //     value beyond JSON and "%+v").
@@ -86,6 +87,11 @@ func (h *handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 func (h *handler) WithGroup(name string) slog.Handler {
 	if name == "" {
 		return h
+	}
+	if !h.s.keysOnly {
+		// A group name may hold a secret; it is scrubbed against the set
+		// current now, as WithAttrs context is.
+		name = h.s.r.ScrubString(name)
 	}
 	return &handler{next: h.next.WithGroup(name), s: h.s}
 }

@@ -70,7 +70,15 @@ func (z *zapFrontEnd) Log(e leaktest.Entry) error {
 			}
 		}
 	}
-	z.l.Info(e.Message, zapFields(e.Attrs)...)
+	l := z.l
+	var ns []zap.Field
+	for _, g := range e.Groups {
+		ns = append(ns, zap.Namespace(g))
+	}
+	if len(ns) > 0 || len(e.With) > 0 {
+		l = l.With(append(ns, zapFields(e.With)...)...)
+	}
+	l.Info(e.Message, zapFields(e.Attrs)...)
 	return nil
 }
 

@@ -32,6 +32,12 @@ func Secrets() []redact.Secret {
 // Entry is one log event, in terms every front end can express: a message
 // and attributes. Each adapter maps it to its front end's own calls.
 type Entry struct {
+	// Groups opens groups (slog's WithGroup, zap's Namespace) before
+	// everything else; the attributes below are inside the innermost.
+	Groups []string
+	// With is context given before the call (slog's WithAttrs, zap's
+	// With), inside Groups.
+	With    []Attr
 	Message string
 	Attrs   []Attr
 }
@@ -153,6 +159,12 @@ func Scenarios() []Scenario {
 		}},
 		{Name: "group-name", Redacted: true, Entry: func(v string) Entry {
 			return Entry{Message: "m", Attrs: []Attr{{"g_" + v, Group{{"n", "1"}}}}}
+		}},
+		{Name: "with-context", Redacted: true, Entry: func(v string) Entry {
+			return Entry{With: []Attr{{"ctx", "sess " + v}, {"k_" + v, "x"}}, Message: "m", Attrs: []Attr{{"n", "1"}}}
+		}},
+		{Name: "with-group-name", Redacted: true, Entry: func(v string) Entry {
+			return Entry{Groups: []string{"req", "g_" + v}, Message: "m", Attrs: []Attr{{"n", "1"}}}
 		}},
 		{Name: "nested-value", Redacted: true, Entry: func(v string) Entry {
 			return Entry{Message: "m", Attrs: []Attr{{"outer", Group{{"inner", Group{{"k", v}}}}}}}

@@ -16,11 +16,18 @@ import (
 func renderEntry(e leaktest.Entry) []byte {
 	var b bytes.Buffer
 	for _, h := range []slog.Handler{slog.NewJSONHandler(&b, nil), slog.NewTextHandler(&b, nil)} {
+		l := slog.New(h)
+		for _, g := range e.Groups {
+			l = l.WithGroup(g)
+		}
+		for _, a := range e.With {
+			l = l.With(cliAttr(a))
+		}
 		args := make([]any, 0, len(e.Attrs))
 		for _, a := range e.Attrs {
 			args = append(args, cliAttr(a))
 		}
-		slog.New(h).Info(e.Message, args...)
+		l.Info(e.Message, args...)
 	}
 	return b.Bytes()
 }
