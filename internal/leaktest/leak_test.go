@@ -127,3 +127,32 @@ func TestLeakStringHoldsNoValue(t *testing.T) {
 	l.Decode = "percent"
 	assert.Equal(t, "secret n leaked in raw form after decoding the output (percent)", l.String())
 }
+
+// FuzzFind: whatever surrounds it, a planted secret is found, in any of its
+// forms, and the decoders never panic on arbitrary bytes.
+func FuzzFind(f *testing.F) {
+	f.Add([]byte(`{"msg":"`), []byte(`"}`), uint8(0))
+	f.Add([]byte("\\"), []byte("%4"), uint8(3))
+	f.Add([]byte("\xff\xfe&#"), []byte("\\u00"), uint8(7))
+	f.Add([]byte("QUJD"), []byte("=="), uint8(11))
+	secrets := Secrets()
+	var all []struct{ name, text string }
+	for _, s := range secrets {
+		for _, text := range Forms(s.Value) {
+			all = append(all, struct{ name, text string }{s.Name, text})
+		}
+	}
+	f.Fuzz(func(t *testing.T, before, after []byte, pick uint8) {
+		if len(before)+len(after) > 4<<10 {
+			t.Skip("log-line sized inputs only")
+		}
+		p := all[int(pick)%len(all)]
+		out := append(append(append([]byte(nil), before...), p.text...), after...)
+		for _, l := range Find(secrets, out) {
+			if l.Name == p.name {
+				return
+			}
+		}
+		t.Errorf("a planted form of %s was not found", p.name)
+	})
+}
