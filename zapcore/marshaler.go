@@ -3,6 +3,7 @@ package hushzap
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.uber.org/zap/zapcore"
@@ -24,7 +25,12 @@ type scrubObject struct {
 
 func (o *scrubObject) MarshalLogObject(enc zapcore.ObjectEncoder) (err error) {
 	defer o.s.recoverTo(&err)
-	return o.s.scrubErr(o.m.MarshalLogObject(&scrubObjectEncoder{enc: enc, s: o.s}))
+	v := _objectViews.Get().(*scrubObjectEncoder)
+	v.enc, v.s = enc, o.s
+	err = o.m.MarshalLogObject(v)
+	*v = scrubObjectEncoder{}
+	_objectViews.Put(v)
+	return o.s.scrubErr(err)
 }
 
 type scrubArray struct {
@@ -34,7 +40,48 @@ type scrubArray struct {
 
 func (a *scrubArray) MarshalLogArray(enc zapcore.ArrayEncoder) (err error) {
 	defer a.s.recoverTo(&err)
-	return a.s.scrubErr(a.m.MarshalLogArray(&scrubArrayEncoder{enc: enc, s: a.s}))
+	v := _arrayViews.Get().(*scrubArrayEncoder)
+	v.enc, v.s = enc, a.s
+	err = a.m.MarshalLogArray(v)
+	*v = scrubArrayEncoder{}
+	_arrayViews.Put(v)
+	return a.s.scrubErr(err)
+}
+
+// The scrubbing views, and the stand-ins for nested marshalers, live only
+// for the duration of one MarshalLogObject or MarshalLogArray call (zap's
+// encoders marshal a nested value within AddObject, AppendObject and the
+// like), so they are pooled. A view whose marshaler panicked is left to the
+// garbage collector.
+var (
+	_objectViews = sync.Pool{New: func() any { return &scrubObjectEncoder{} }}
+	_arrayViews  = sync.Pool{New: func() any { return &scrubArrayEncoder{} }}
+	_objects     = sync.Pool{New: func() any { return &scrubObject{} }}
+	_arrays      = sync.Pool{New: func() any { return &scrubArray{} }}
+)
+
+// nestedObject returns a pooled stand-in for m; give it back with
+// releaseObject once the encoder call that takes it has returned.
+func nestedObject(m zapcore.ObjectMarshaler, s *scrubber) *scrubObject {
+	o := _objects.Get().(*scrubObject)
+	o.m, o.s = m, s
+	return o
+}
+
+func releaseObject(o *scrubObject) {
+	*o = scrubObject{}
+	_objects.Put(o)
+}
+
+func nestedArray(m zapcore.ArrayMarshaler, s *scrubber) *scrubArray {
+	a := _arrays.Get().(*scrubArray)
+	a.m, a.s = m, s
+	return a
+}
+
+func releaseArray(a *scrubArray) {
+	*a = scrubArray{}
+	_arrays.Put(a)
 }
 
 // recoverTo turns a panic into *err, as "PANIC=<message>" with the message
@@ -87,7 +134,10 @@ func (e *scrubObjectEncoder) AddArray(k string, m zapcore.ArrayMarshaler) error 
 	if e.keysOnly {
 		return e.enc.AddArray(k, m)
 	}
-	return e.enc.AddArray(k, &scrubArray{m: m, s: e.s})
+	a := nestedArray(m, e.s)
+	err := e.enc.AddArray(k, a)
+	releaseArray(a)
+	return err
 }
 
 func (e *scrubObjectEncoder) AddObject(k string, m zapcore.ObjectMarshaler) error {
@@ -98,7 +148,10 @@ func (e *scrubObjectEncoder) AddObject(k string, m zapcore.ObjectMarshaler) erro
 	if e.keysOnly {
 		return e.enc.AddObject(k, m)
 	}
-	return e.enc.AddObject(k, &scrubObject{m: m, s: e.s})
+	o := nestedObject(m, e.s)
+	err := e.enc.AddObject(k, o)
+	releaseObject(o)
+	return err
 }
 
 func (e *scrubObjectEncoder) AddReflected(k string, v any) error {
@@ -288,11 +341,17 @@ func (e *scrubArrayEncoder) AppendDuration(v time.Duration) {
 func (e *scrubArrayEncoder) AppendTime(v time.Time) { e.enc.AppendTime(v) }
 
 func (e *scrubArrayEncoder) AppendArray(m zapcore.ArrayMarshaler) error {
-	return e.enc.AppendArray(&scrubArray{m: m, s: e.s})
+	a := nestedArray(m, e.s)
+	err := e.enc.AppendArray(a)
+	releaseArray(a)
+	return err
 }
 
 func (e *scrubArrayEncoder) AppendObject(m zapcore.ObjectMarshaler) error {
-	return e.enc.AppendObject(&scrubObject{m: m, s: e.s})
+	o := nestedObject(m, e.s)
+	err := e.enc.AppendObject(o)
+	releaseObject(o)
+	return err
 }
 
 func (e *scrubArrayEncoder) AppendReflected(v any) error {

@@ -46,8 +46,9 @@ func (s *scrubber) entry(ent zapcore.Entry) zapcore.Entry {
 // otherwise: the caller's slice is never modified.
 func (s *scrubber) fields(fields []zapcore.Field) []zapcore.Field {
 	var out []zapcore.Field
+	var slab standIns
 	for i := range fields {
-		f, changed := s.field(fields[i])
+		f, changed := s.field(fields[i], &slab)
 		if changed && out == nil {
 			out = make([]zapcore.Field, len(fields))
 			copy(out, fields[:i])
@@ -62,7 +63,31 @@ func (s *scrubber) fields(fields []zapcore.Field) []zapcore.Field {
 	return out
 }
 
-func (s *scrubber) field(f zapcore.Field) (zapcore.Field, bool) {
+// standIns hands out the stand-ins of one entry's marshaler fields from one
+// allocation. They must outlive the pre-write hook (zap encodes the fields
+// after it returns), so they cannot be pooled.
+type standIns struct {
+	objects []scrubObject
+	arrays  []scrubArray
+}
+
+func (st *standIns) object(m zapcore.ObjectMarshaler, s *scrubber) *scrubObject {
+	if len(st.objects) == cap(st.objects) {
+		st.objects = make([]scrubObject, 0, 4)
+	}
+	st.objects = append(st.objects, scrubObject{m: m, s: s})
+	return &st.objects[len(st.objects)-1]
+}
+
+func (st *standIns) array(m zapcore.ArrayMarshaler, s *scrubber) *scrubArray {
+	if len(st.arrays) == cap(st.arrays) {
+		st.arrays = make([]scrubArray, 0, 4)
+	}
+	st.arrays = append(st.arrays, scrubArray{m: m, s: s})
+	return &st.arrays[len(st.arrays)-1]
+}
+
+func (s *scrubber) field(f zapcore.Field, st *standIns) (zapcore.Field, bool) {
 	if s.keys != nil && keyRuled(s.keys, &f) {
 		return redactedField(s.r, f.Key), true
 	}
@@ -109,12 +134,12 @@ func (s *scrubber) field(f zapcore.Field) (zapcore.Field, bool) {
 		// A marshaler is run once, through a view of the real encoder that
 		// scrubs every key and value on its way.
 		if m, ok := f.Interface.(zapcore.ObjectMarshaler); ok {
-			f.Interface = &scrubObject{m: m, s: s}
+			f.Interface = st.object(m, s)
 			return f, true
 		}
 	case zapcore.ArrayMarshalerType:
 		if m, ok := f.Interface.(zapcore.ArrayMarshaler); ok {
-			f.Interface = &scrubArray{m: m, s: s}
+			f.Interface = st.array(m, s)
 			return f, true
 		}
 	}
