@@ -91,7 +91,7 @@ func (h *handler) WithGroup(name string) slog.Handler {
 	if !h.s.keysOnly {
 		// A group name may hold a secret; it is scrubbed against the set
 		// current now, as WithAttrs context is.
-		name = h.s.r.ScrubString(name)
+		name = h.s.scrub(name)
 	}
 	return &handler{next: h.next.WithGroup(name), s: h.s}
 }

@@ -32,6 +32,16 @@ func (s *scrubber) containsString(v string) bool {
 	return s.r.Contains(unsafe.Slice(unsafe.StringData(v), len(v)))
 }
 
+// scrub returns v with known secrets replaced, or v itself. Contains is a
+// few times cheaper than ScrubString on the short clean strings (keys,
+// object fields) that are the common case, so it goes first.
+func (s *scrubber) scrub(v string) string {
+	if !s.containsString(v) {
+		return v
+	}
+	return s.r.ScrubString(v)
+}
+
 // recordDirty reports whether rec needs rewriting. It allocates nothing.
 func (s *scrubber) recordDirty(rec *slog.Record) bool {
 	if s.keysOnly {
@@ -104,7 +114,7 @@ func (s *scrubber) attrDirty(a slog.Attr) bool {
 func (s *scrubber) record(rec *slog.Record) slog.Record {
 	msg := rec.Message
 	if !s.keysOnly {
-		msg = s.r.ScrubString(msg)
+		msg = s.scrub(msg)
 	}
 	out := slog.NewRecord(rec.Time, rec.Level, msg, rec.PC)
 	rec.Attrs(func(a slog.Attr) bool {
@@ -134,12 +144,12 @@ func (s *scrubber) attr(a slog.Attr) slog.Attr {
 	if s.keys.Match(a.Key) {
 		// The key may hold a secret itself: the replacement must not
 		// echo it.
-		key := s.r.ScrubString(a.Key)
+		key := s.scrub(a.Key)
 		return slog.String(key, s.r.Replacement(key))
 	}
 	key := a.Key
 	if !s.keysOnly {
-		key = s.r.ScrubString(key)
+		key = s.scrub(key)
 	}
 	v := a.Value.Resolve()
 	switch v.Kind() {
@@ -152,7 +162,7 @@ func (s *scrubber) attr(a slog.Attr) slog.Attr {
 		return slog.Attr{Key: key, Value: slog.GroupValue(out...)}
 	case slog.KindString:
 		if !s.keysOnly {
-			return slog.String(key, s.r.ScrubString(v.String()))
+			return slog.String(key, s.scrub(v.String()))
 		}
 	case slog.KindAny:
 		if !s.keysOnly {
@@ -219,11 +229,11 @@ func (s *scrubber) scrubError(err error) error {
 	if p != nil {
 		msg = panicText(err, p)
 	}
-	msg = s.r.ScrubString(msg)
+	msg = s.scrub(msg)
 	if _, fancy := err.(fmt.Formatter); fancy && p == nil {
 		var buf bytes.Buffer
 		printVerbose(&buf, err)
-		return &scrubbedFancyError{msg: msg, verbose: s.r.ScrubString(buf.String())}
+		return &scrubbedFancyError{msg: msg, verbose: s.scrub(buf.String())}
 	}
 	return &scrubbedError{msg: msg}
 }

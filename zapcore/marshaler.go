@@ -88,7 +88,7 @@ func releaseArray(a *scrubArray) {
 // scrubbed. Use it deferred.
 func (s *scrubber) recoverTo(err *error) {
 	if p := recover(); p != nil {
-		*err = errors.New(s.r.ScrubString(fmt.Sprintf("PANIC=%v", p)))
+		*err = errors.New(s.scrub(fmt.Sprintf("PANIC=%v", p)))
 	}
 }
 
@@ -121,7 +121,7 @@ func (e *scrubObjectEncoder) key(k string) (string, bool) {
 		return "", false
 	}
 	if !e.keysOnly {
-		k = e.s.r.ScrubString(k)
+		k = e.s.scrub(k)
 	}
 	return k, true
 }
@@ -181,7 +181,7 @@ func (e *scrubObjectEncoder) AddByteString(k string, v []byte) {
 func (e *scrubObjectEncoder) AddString(k, v string) {
 	if k, ok := e.key(k); ok {
 		if !e.keysOnly {
-			v = e.s.r.ScrubString(v)
+			v = e.s.scrub(v)
 		}
 		e.enc.AddString(k, v)
 	}
@@ -304,7 +304,7 @@ func (e *scrubObjectEncoder) AddUintptr(k string, v uintptr) {
 
 func (e *scrubObjectEncoder) OpenNamespace(k string) {
 	if !e.keysOnly {
-		k = e.s.r.ScrubString(k)
+		k = e.s.scrub(k)
 	}
 	e.enc.OpenNamespace(k)
 }
@@ -328,7 +328,7 @@ func (e *scrubArrayEncoder) AppendInt64(v int64)           { e.enc.AppendInt64(v
 func (e *scrubArrayEncoder) AppendInt32(v int32)           { e.enc.AppendInt32(v) }
 func (e *scrubArrayEncoder) AppendInt16(v int16)           { e.enc.AppendInt16(v) }
 func (e *scrubArrayEncoder) AppendInt8(v int8)             { e.enc.AppendInt8(v) }
-func (e *scrubArrayEncoder) AppendString(v string)         { e.enc.AppendString(e.s.r.ScrubString(v)) }
+func (e *scrubArrayEncoder) AppendString(v string)         { e.enc.AppendString(e.s.scrub(v)) }
 func (e *scrubArrayEncoder) AppendUint(v uint)             { e.enc.AppendUint(v) }
 func (e *scrubArrayEncoder) AppendUint64(v uint64)         { e.enc.AppendUint64(v) }
 func (e *scrubArrayEncoder) AppendUint32(v uint32)         { e.enc.AppendUint32(v) }

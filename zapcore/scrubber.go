@@ -34,11 +34,11 @@ func (s *scrubber) preWrite(ent zapcore.Entry, fields []zapcore.Field) (zapcore.
 }
 
 func (s *scrubber) entry(ent zapcore.Entry) zapcore.Entry {
-	ent.Message = s.r.ScrubString(ent.Message)
-	ent.LoggerName = s.r.ScrubString(ent.LoggerName)
-	ent.Stack = s.r.ScrubString(ent.Stack)
-	ent.Caller.File = s.r.ScrubString(ent.Caller.File)
-	ent.Caller.Function = s.r.ScrubString(ent.Caller.Function)
+	ent.Message = s.scrub(ent.Message)
+	ent.LoggerName = s.scrub(ent.LoggerName)
+	ent.Stack = s.scrub(ent.Stack)
+	ent.Caller.File = s.scrub(ent.Caller.File)
+	ent.Caller.Function = s.scrub(ent.Caller.Function)
 	return ent
 }
 
@@ -95,11 +95,11 @@ func (s *scrubber) field(f zapcore.Field, st *standIns) (zapcore.Field, bool) {
 	if f.Type != zapcore.SkipType && s.containsString(f.Key) {
 		// A key may hold a secret (a map keyed by a token flattened into
 		// fields, a namespace named after a user's credential).
-		f.Key, changed = s.r.ScrubString(f.Key), true
+		f.Key, changed = s.scrub(f.Key), true
 	}
 	switch f.Type {
 	case zapcore.StringType:
-		if v := s.r.ScrubString(f.String); !sameString(v, f.String) {
+		if v := s.scrub(f.String); !sameString(v, f.String) {
 			f.String = v
 			return f, true
 		}
@@ -127,7 +127,7 @@ func (s *scrubber) field(f zapcore.Field, st *standIns) (zapcore.Field, bool) {
 		if p != nil {
 			return s.panicField(f.Key, f.Interface, p), true
 		}
-		return zapcore.Field{Key: f.Key, Type: zapcore.StringType, String: s.r.ScrubString(str)}, true
+		return zapcore.Field{Key: f.Key, Type: zapcore.StringType, String: s.scrub(str)}, true
 	case zapcore.ReflectType:
 		return s.reflected(f.Key, f.Interface), true
 	case zapcore.ObjectMarshalerType, zapcore.InlineMarshalerType:
@@ -148,6 +148,16 @@ func (s *scrubber) field(f zapcore.Field, st *standIns) (zapcore.Field, bool) {
 
 func (s *scrubber) containsString(v string) bool {
 	return s.r.Contains(unsafe.Slice(unsafe.StringData(v), len(v)))
+}
+
+// scrub returns v with known secrets replaced, or v itself. Contains is a
+// few times cheaper than ScrubString on the short clean strings (keys,
+// object fields) that are the common case, so it goes first.
+func (s *scrubber) scrub(v string) string {
+	if !s.containsString(v) {
+		return v
+	}
+	return s.r.ScrubString(v)
 }
 
 func sameString(a, b string) bool {
@@ -185,7 +195,7 @@ func (s *scrubber) panicField(key string, v, p any) zapcore.Field {
 	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
 		return zapcore.Field{Key: key, Type: zapcore.StringType, String: "<nil>"}
 	}
-	return zapcore.Field{Key: key + "Error", Type: zapcore.StringType, String: s.r.ScrubString(fmt.Sprintf("PANIC=%v", p))}
+	return zapcore.Field{Key: key + "Error", Type: zapcore.StringType, String: s.scrub(fmt.Sprintf("PANIC=%v", p))}
 }
 
 // errorPanic reports whether err's Error panics, and the field to write
@@ -207,9 +217,9 @@ type errorGroup interface{ Errors() []error }
 func (s *scrubber) error(err error) error {
 	basic, p := callError(err)
 	if p != nil {
-		return &scrubbedError{msg: s.r.ScrubString(fmt.Sprintf("PANIC=%v", p))}
+		return &scrubbedError{msg: s.scrub(fmt.Sprintf("PANIC=%v", p))}
 	}
-	msg := s.r.ScrubString(basic)
+	msg := s.scrub(basic)
 	switch e := err.(type) {
 	case errorGroup:
 		causes := e.Errors()
@@ -221,7 +231,7 @@ func (s *scrubber) error(err error) error {
 		}
 		return &scrubbedErrorGroup{msg: msg, causes: scrubbed}
 	case fmt.Formatter:
-		return &scrubbedFancyError{msg: msg, verbose: s.r.ScrubString(fmt.Sprintf("%+v", e))}
+		return &scrubbedFancyError{msg: msg, verbose: s.scrub(fmt.Sprintf("%+v", e))}
 	}
 	return &scrubbedError{msg: msg}
 }
@@ -273,7 +283,7 @@ func (s *scrubber) reflected(key string, v any) zapcore.Field {
 	}()
 	buf.Reset()
 	if err := renderJSON(buf, v); err != nil {
-		return zapcore.Field{Key: key + "Error", Type: zapcore.StringType, String: s.r.ScrubString(err.Error())}
+		return zapcore.Field{Key: key + "Error", Type: zapcore.StringType, String: s.scrub(err.Error())}
 	}
 	rendered := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	scrubbed := s.r.Scrub(nil, rendered)
