@@ -5,7 +5,8 @@
 // RedactOptions, into provider.Listers with Listers, and into a running
 // provider.Refresher with NewRefresher (or all at once with Build).
 //
-// In the flow of DESIGN.md it sits in front of everything: it says where
+// In the flow described in the repository's DESIGN.md ("The flow", "Module
+// map") it is the composition root, in front of everything: it says where
 // the secrets come from (AWS Secrets Manager, files, .env files, environment
 // variables, a command, static values), how often they are refreshed, how
 // long a vanished value stays protected, and how the index protects them.

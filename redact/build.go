@@ -62,9 +62,10 @@ type unit struct {
 	value string
 }
 
-// units applies the matching rules of DESIGN.md to the raw secrets: trim,
-// split JSON objects by key policy, split multi-line values into lines, and
-// skip what is too short or too common.
+// units applies the matching rules of the repository's DESIGN.md ("From a
+// value to indexed units") to the raw secrets: trim, split JSON objects by
+// key policy, split multi-line values into lines, and skip what is too short
+// or too common.
 func (o *options) units(secrets []Secret) ([]unit, []Skipped) {
 	var out []unit
 	var skipped []Skipped

@@ -3,10 +3,12 @@
 // them, raw or in any encoding a service really produces, from bytes,
 // strings and streams.
 //
-// In the flow of DESIGN.md it sits between the providers (which call Set
-// and Add as values are fetched and rotated) and the front ends (the zap
-// core, the slog handler, the Collector processor and the hush CLI, which
-// call Scrub, ScrubString, Contains, Find and NewWriter).
+// In the flow described in the repository's DESIGN.md ("The flow"; "The
+// matching contract" is this package's contract in full) it sits between
+// the providers (which call Set and Add as values are fetched and rotated)
+// and the front ends (the zap core, the slog handler, the Collector
+// processor and the hush CLI, which call Scrub, ScrubString, Contains, Find
+// and NewWriter).
 //
 // # Matching contract
 //

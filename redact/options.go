@@ -10,8 +10,8 @@ import (
 // Encodings combine as a bit set.
 type Encoding uint16
 
-// The encoding families. Each covers the variants real services produce; see
-// DESIGN.md ("Matching semantics").
+// The encoding families. Each covers the variants real services produce; the
+// repository's DESIGN.md ("Encoded forms") lists every form.
 const (
 	// Raw is the value itself (and, for multi-line values, each line).
 	Raw Encoding = 1 << iota

@@ -1,14 +1,14 @@
 // Package cli implements the hush command: scrub and scan log files,
 // archives and streams for the live values of a set of secrets.
 //
-// In the flow of DESIGN.md it is the offline front end: the secrets come
-// from the providers (AWS Secrets Manager, a directory, .env files, the
-// environment, a command, or a configuration file shared with the Collector
-// processor), go into one redact.Redactor, and every input is cut into
-// chunks at line boundaries (inside a line when a line is longer than a
-// chunk, never across a match), scrubbed or scanned on every core, and put
-// back together in order, in bounded memory whatever the size of the input
-// or of its lines.
+// In the flow described in the repository's DESIGN.md ("The flow", "Front
+// ends") it is the offline front end: the secrets come from the providers
+// (AWS Secrets Manager, a directory, .env files, the environment, a command,
+// or a configuration file shared with the Collector processor), go into one
+// redact.Redactor, and every input is cut into chunks at line boundaries
+// (inside a line when a line is longer than a chunk, never across a match),
+// scrubbed or scanned on every core, and put back together in order, in
+// bounded memory whatever the size of the input or of its lines.
 //
 // cmd/hush is a thin main around Main.
 package cli
