@@ -55,7 +55,7 @@ type class struct {
 	minLen int // shortest pattern in the class
 
 	// filter is a blocked bit filter over keyed hashes of q-grams: each gram
-	// sets two bits in one 64-bit word.
+	// sets four bits in one 64-bit word (see filterMask).
 	filter []uint64
 	fkey   uint64
 	fshift uint // 64 - log2(len(filter))
@@ -80,7 +80,7 @@ type entry struct {
 const (
 	shortLimit = 16 // patterns shorter than this go to the q=4 class
 	maxStride  = 16 // more grams per pattern cost filter bits for little speed
-	filterBits = 16 // filter bits per inserted gram (two set per gram)
+	filterBits = 16 // filter bits per inserted gram (four set per gram, in one word)
 	minWords   = 8
 	mulK       = 0x9E3779B97F4A7C15
 )
