@@ -2,8 +2,13 @@ package redact_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"math/rand/v2"
+	"strings"
 	"testing"
+	"unicode"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/hushlog/hush/redact"
 )
@@ -95,27 +100,56 @@ func FuzzScrub(f *testing.F) {
 	})
 }
 
-// FuzzSecretValues indexes arbitrary values and checks that each is found
-// raw wherever it is planted, and that the build never fails or panics.
+// FuzzSecretValues indexes arbitrary values and checks that the build never
+// fails or panics, that scrubbing is idempotent, and that a single-line value
+// the policy keeps is found raw exactly where it is planted: one reported
+// span covers every byte of it, whatever the text around it.
 func FuzzSecretValues(f *testing.F) {
 	f.Add("Zx9Kq2Lm7Pv4", "before ", " after")
 	f.Add("\x00\x01\x02\x03\x04\x05\x06\x07\x08", "", "")
 	f.Add("ab\ncd\r\nefghijklmnop", "x", "y")
 	f.Add(`{"password":"Zq8kL2mN4vB"}`, "", "")
+	f.Add("  Zx9Kq2Lm7Pv4\t", "Zx9Kq2", "Lm7Pv4")
+	f.Add("aaaaaaaaaaaa", "aaaaa", "aaaaa")
+	f.Add(`Q"w\e/r+t=y&u<i>o%p`, `{"k":"`, `"}`)
 	f.Fuzz(func(t *testing.T, value, before, after string) {
-		r, _ := redact.New()
-		if err := r.Set([]redact.Secret{{Name: "s", Value: value}}); err != nil {
-			t.Fatalf("Set: %v", err)
-		}
-		out := r.ScrubString(before + value + after)
-		if r.Stats().Secrets == 0 {
-			return // skipped by policy
+		r, err := redact.New()
+		require.NoError(t, err)
+		// Set never fails on a value: a bad value is skipped, not an error.
+		require.NoError(t, r.Set([]redact.Secret{{Name: "s", Value: value}}))
+		text := before + value + after
+		out := r.ScrubString(text)
+		st := r.Stats()
+		if st.Secrets == 0 {
+			return // skipped by policy (too short, common, empty, ...)
 		}
 		if r.Scrub(nil, []byte(out)) == nil && out != "" {
 			t.Fatal("nil output")
 		}
 		if again := r.ScrubString(out); again != out {
 			t.Fatal("not idempotent")
+		}
+
+		// The raw value, as indexed: trimmed, one line, not a JSON object
+		// (those are split into fields or lines and indexed part by part),
+		// and kept whole by the policy.
+		v := strings.TrimSpace(value)
+		if len(st.Skipped) > 0 || strings.ContainsAny(v, "\r\n") || v[0] == '{' && json.Valid([]byte(v)) {
+			return
+		}
+		start := len(before) + len(value) - len(strings.TrimLeftFunc(value, unicode.IsSpace))
+		end := start + len(v)
+		covered := false
+		for _, m := range r.Find([]byte(text)) {
+			if m.Start <= start && end <= m.End {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			// Positions and lengths only: the value may be a secret.
+			t.Fatalf("the raw value (%d bytes) planted at %d..%d of %d bytes is not covered by one reported span",
+				len(v), start, end, len(text))
 		}
 	})
 }

@@ -44,6 +44,14 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// The file-system calls that read secrets. Tests replace them to fail an
+// open or a directory read the way the kernel fails it for an unprivileged
+// user, where it will not (CI runs as root, and root reads a mode-000 file).
+var (
+	readDir  = os.ReadDir
+	openFile = os.Open
+)
+
 // Dir reads a directory of one file per secret.
 type Dir struct {
 	dir  string
@@ -87,7 +95,7 @@ func (d *Dir) List(ctx context.Context) ([]redact.Secret, error) {
 	var errs []error
 	var walk func(dir, rel string, depth int)
 	walk = func(dir, rel string, depth int) {
-		entries, err := os.ReadDir(dir)
+		entries, err := readDir(dir)
 		if err != nil {
 			errs = append(errs, d.errorf(rel, kindOf(err), err))
 			return
@@ -132,7 +140,7 @@ func (d *Dir) read(full, name string, fi fs.FileInfo) (redact.Secret, error) {
 	if fi.Size() > d.opts.MaxFileSize {
 		return redact.Secret{}, d.errorf(name, provider.Permanent, fmt.Errorf("%d bytes, more than the %d allowed", fi.Size(), d.opts.MaxFileSize))
 	}
-	f, err := os.Open(full)
+	f, err := openFile(full)
 	if err != nil {
 		return redact.Secret{}, d.errorf(name, kindOf(err), err)
 	}

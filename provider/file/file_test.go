@@ -6,9 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/hushlog/hush/provider"
@@ -241,18 +244,88 @@ func TestDirDeletedFileStaysThroughGrace(t *testing.T) {
 	}
 }
 
-func TestDirUnreadableFile(t *testing.T) {
+// deny makes path unreadable: mode 000, which stops any user but root, and
+// for root (CI) the same permission error injected where List opens or lists
+// it. Either way List meets EACCES on that path.
+func deny(t *testing.T, path string) {
+	t.Helper()
+	require.NoError(t, os.Chmod(path, 0o000))
+	t.Cleanup(func() { _ = os.Chmod(path, 0o700) }) // so TempDir can remove it
 	if os.Geteuid() == 0 {
-		t.Skip("root reads any file")
+		file.DenyForTest(t, path)
 	}
+}
+
+// A file that cannot be read fails as a per-secret error named after it,
+// and the other secrets are listed. Run as root too: mode 000 for others,
+// an injected EACCES for root; a dangling symlink and a FIFO need no
+// privilege to test.
+func TestDirUnreadableFile(t *testing.T) {
 	dir := t.TempDir()
-	_ = os.WriteFile(filepath.Join(dir, "ok"), []byte(pass1), 0o600)
-	_ = os.WriteFile(filepath.Join(dir, "locked"), []byte(pass2), 0o000)
-	d, _ := file.NewDir(dir, file.Options{})
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "ok"), []byte(pass1), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "locked"), []byte(pass2), 0o600))
+	deny(t, filepath.Join(dir, "locked"))
+	// A Kubernetes key whose ..data target is gone mid-swap.
+	require.NoError(t, os.Symlink("..data/gone", filepath.Join(dir, "dangling")))
+	// Not a regular file: skipped, neither a secret nor a failure (reading
+	// it would block).
+	require.NoError(t, syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o600))
+
+	d, err := file.NewDir(dir, file.Options{})
+	require.NoError(t, err)
 	s, err := d.List(context.Background())
-	if names, per := provider.FailedSecrets(err); !per || len(names) != 1 || names[0] != "locked" || len(s) != 1 {
-		t.Errorf("unreadable file: %v", err)
+	names, per := provider.FailedSecrets(err)
+	assert.True(t, per, "failures are per-secret: %v", err)
+	assert.ElementsMatch(t, []string{"dangling", "locked"}, names)
+	require.Len(t, s, 1)
+	assert.Equal(t, "ok", s[0].Name)
+	for _, e := range provider.Failures(err) {
+		var pe *provider.Error
+		require.ErrorAs(t, e, &pe)
+		want := map[string]provider.ErrorKind{"locked": provider.AccessDenied, "dangling": provider.NotFound}[pe.Name]
+		assert.Equal(t, want, pe.Kind, "kind of the failure of %s", pe.Name)
 	}
+
+	// Get meets the same failure.
+	_, err = d.Get(context.Background(), "locked")
+	assert.Equal(t, provider.AccessDenied, provider.Kind(err))
+}
+
+// A subdirectory that cannot be read fails as a per-secret error named
+// after it ("db"), and the Refresher keeps every secret under it
+// ("db/password") for as long as it stays unreadable: a failed read never
+// shrinks the set.
+func TestDirUnreadableSubdirectoryKeepsItsSecrets(t *testing.T) {
+	dir := t.TempDir()
+	for name, val := range map[string]string{"db/password": pass1, "db/replica/password": pass2, "api/token": tok1} {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o700))
+		require.NoError(t, os.WriteFile(p, []byte(val), 0o600))
+	}
+	d, err := file.NewDir(dir, file.Options{})
+	require.NoError(t, err)
+	r, err := redact.New()
+	require.NoError(t, err)
+	c := &clock{now: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
+	f, err := provider.NewRefresher(r, []provider.Lister{d}, provider.RefresherOptions{GracePeriod: time.Hour, Now: c.Now})
+	require.NoError(t, err)
+	defer f.Close()
+	ctx := context.Background()
+	require.NoError(t, f.Refresh(ctx))
+	require.True(t, protected(r, pass1) && protected(r, pass2) && protected(r, tok1), "initial set")
+
+	deny(t, filepath.Join(dir, "db"))
+	for range 3 {
+		c.Advance(time.Hour)
+		err := f.Refresh(ctx)
+		names, per := provider.FailedSecrets(err)
+		require.True(t, per, "the failure is per-secret: %v", err)
+		require.Equal(t, []string{"db"}, names)
+	}
+	assert.True(t, protected(r, pass1), "db/password dropped while db could not be read")
+	assert.True(t, protected(r, pass2), "db/replica/password dropped while db could not be read")
+	assert.True(t, protected(r, tok1), "api/token dropped")
+	assert.Zero(t, f.Status().InGrace, "secrets in their grace period")
 }
 
 func TestDirTooLarge(t *testing.T) {
