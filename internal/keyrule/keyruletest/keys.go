@@ -266,3 +266,18 @@ var Keys = []Case{
 	{"session", clear, "lookalike"},
 	{"", clear, "empty"},
 }
+
+// Redacted is the documented type policy, written out independently of
+// keyrule's own Verdict.Redacts so that the front ends' tests check it
+// rather than reuse it: strings, bytes and structured values are redacted
+// under any credential key, numbers (and durations and times) only under a
+// Numeric one, booleans never.
+func (c Case) Redacted(k keyrule.Kind) bool {
+	switch k {
+	case keyrule.KindText:
+		return c.Want == credential || c.Want == numeric
+	case keyrule.KindNumber:
+		return c.Want == numeric
+	}
+	return false
+}
