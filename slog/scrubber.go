@@ -49,10 +49,10 @@ func (s *scrubber) recordDirty(rec *slog.Record) bool {
 }
 
 func (s *scrubber) attrDirty(a slog.Attr) bool {
-	if s.keys.Match(a.Key) {
+	v := a.Value.Resolve()
+	if keyRuled(s.keys, a.Key, v) {
 		return true
 	}
-	v := a.Value.Resolve()
 	switch v.Kind() {
 	case slog.KindGroup:
 		for _, ga := range v.Group() {
@@ -105,10 +105,10 @@ func (s *scrubber) attrs(attrs []slog.Attr) []slog.Attr {
 }
 
 func (s *scrubber) attr(a slog.Attr) slog.Attr {
-	if s.keys.Match(a.Key) {
+	v := a.Value.Resolve()
+	if keyRuled(s.keys, a.Key, v) {
 		return slog.String(a.Key, s.r.Replacement(a.Key))
 	}
-	v := a.Value.Resolve()
 	switch v.Kind() {
 	case slog.KindGroup:
 		g := v.Group()
@@ -127,6 +127,24 @@ func (s *scrubber) attr(a slog.Attr) slog.Attr {
 		}
 	}
 	return slog.Attr{Key: a.Key, Value: v}
+}
+
+// keyRuled reports whether the key rules redact the resolved value v under
+// key: whether the key names a credential, and v is of a kind redacted under
+// it (a group or an Any value is redacted whole).
+func keyRuled(m *keyrule.Matcher, key string, v slog.Value) bool {
+	return m.Redacts(key, valueKind(v))
+}
+
+// valueKind is the kind of a resolved value for the key rules' type policy.
+func valueKind(v slog.Value) keyrule.Kind {
+	switch v.Kind() {
+	case slog.KindBool:
+		return keyrule.KindBool
+	case slog.KindInt64, slog.KindUint64, slog.KindFloat64, slog.KindDuration, slog.KindTime:
+		return keyrule.KindNumber
+	}
+	return keyrule.KindText
 }
 
 // anyDirty checks an Any value the way handlers print it.

@@ -4,6 +4,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hushlog/hush/internal/keyrule"
+
 	"go.uber.org/zap/zapcore"
 )
 
@@ -52,8 +54,8 @@ func (c *checker) err(err error) error {
 	return nil
 }
 
-func (c *checker) key(k string) {
-	if !c.dirty && c.s.keys.Match(k) {
+func (c *checker) key(k string, kind keyrule.Kind) {
+	if !c.dirty && c.s.keys.Redacts(k, kind) {
 		c.dirty = true
 	}
 }
@@ -71,7 +73,7 @@ func (c *checker) bytes(v []byte) {
 }
 
 func (c *checker) AddArray(k string, m zapcore.ArrayMarshaler) error {
-	c.key(k)
+	c.key(k, keyrule.KindText)
 	if c.dirty {
 		return nil
 	}
@@ -79,7 +81,7 @@ func (c *checker) AddArray(k string, m zapcore.ArrayMarshaler) error {
 }
 
 func (c *checker) AddObject(k string, m zapcore.ObjectMarshaler) error {
-	c.key(k)
+	c.key(k, keyrule.KindText)
 	if c.dirty {
 		return nil
 	}
@@ -87,36 +89,36 @@ func (c *checker) AddObject(k string, m zapcore.ObjectMarshaler) error {
 }
 
 func (c *checker) AddReflected(k string, v any) error {
-	c.key(k)
+	c.key(k, keyrule.KindText)
 	if !c.dirty && c.s.reflectedDirty(v) {
 		c.dirty = true
 	}
 	return nil
 }
 
-func (c *checker) AddBinary(k string, v []byte)         { c.key(k); c.bytes(v) }
-func (c *checker) AddByteString(k string, v []byte)     { c.key(k); c.bytes(v) }
-func (c *checker) AddString(k, v string)                { c.key(k); c.text(v) }
-func (c *checker) AddBool(k string, _ bool)             { c.key(k) }
-func (c *checker) AddComplex128(k string, _ complex128) { c.key(k) }
-func (c *checker) AddComplex64(k string, _ complex64)   { c.key(k) }
+func (c *checker) AddBinary(k string, v []byte)         { c.key(k, keyrule.KindText); c.bytes(v) }
+func (c *checker) AddByteString(k string, v []byte)     { c.key(k, keyrule.KindText); c.bytes(v) }
+func (c *checker) AddString(k, v string)                { c.key(k, keyrule.KindText); c.text(v) }
+func (c *checker) AddBool(k string, _ bool)             { c.key(k, keyrule.KindBool) }
+func (c *checker) AddComplex128(k string, _ complex128) { c.key(k, keyrule.KindNumber) }
+func (c *checker) AddComplex64(k string, _ complex64)   { c.key(k, keyrule.KindNumber) }
 func (c *checker) AddDuration(k string, _ time.Duration) {
-	c.key(k)
+	c.key(k, keyrule.KindNumber)
 }
-func (c *checker) AddFloat64(k string, _ float64) { c.key(k) }
-func (c *checker) AddFloat32(k string, _ float32) { c.key(k) }
-func (c *checker) AddInt(k string, _ int)         { c.key(k) }
-func (c *checker) AddInt64(k string, _ int64)     { c.key(k) }
-func (c *checker) AddInt32(k string, _ int32)     { c.key(k) }
-func (c *checker) AddInt16(k string, _ int16)     { c.key(k) }
-func (c *checker) AddInt8(k string, _ int8)       { c.key(k) }
-func (c *checker) AddTime(k string, _ time.Time)  { c.key(k) }
-func (c *checker) AddUint(k string, _ uint)       { c.key(k) }
-func (c *checker) AddUint64(k string, _ uint64)   { c.key(k) }
-func (c *checker) AddUint32(k string, _ uint32)   { c.key(k) }
-func (c *checker) AddUint16(k string, _ uint16)   { c.key(k) }
-func (c *checker) AddUint8(k string, _ uint8)     { c.key(k) }
-func (c *checker) AddUintptr(k string, _ uintptr) { c.key(k) }
+func (c *checker) AddFloat64(k string, _ float64) { c.key(k, keyrule.KindNumber) }
+func (c *checker) AddFloat32(k string, _ float32) { c.key(k, keyrule.KindNumber) }
+func (c *checker) AddInt(k string, _ int)         { c.key(k, keyrule.KindNumber) }
+func (c *checker) AddInt64(k string, _ int64)     { c.key(k, keyrule.KindNumber) }
+func (c *checker) AddInt32(k string, _ int32)     { c.key(k, keyrule.KindNumber) }
+func (c *checker) AddInt16(k string, _ int16)     { c.key(k, keyrule.KindNumber) }
+func (c *checker) AddInt8(k string, _ int8)       { c.key(k, keyrule.KindNumber) }
+func (c *checker) AddTime(k string, _ time.Time)  { c.key(k, keyrule.KindNumber) }
+func (c *checker) AddUint(k string, _ uint)       { c.key(k, keyrule.KindNumber) }
+func (c *checker) AddUint64(k string, _ uint64)   { c.key(k, keyrule.KindNumber) }
+func (c *checker) AddUint32(k string, _ uint32)   { c.key(k, keyrule.KindNumber) }
+func (c *checker) AddUint16(k string, _ uint16)   { c.key(k, keyrule.KindNumber) }
+func (c *checker) AddUint8(k string, _ uint8)     { c.key(k, keyrule.KindNumber) }
+func (c *checker) AddUintptr(k string, _ uintptr) { c.key(k, keyrule.KindNumber) }
 func (c *checker) OpenNamespace(string)           {}
 func (c *checker) AppendBool(bool)                {}
 func (c *checker) AppendByteString(v []byte)      { c.bytes(v) }
@@ -207,8 +209,8 @@ type scrubObjectEncoder struct {
 
 var _ zapcore.ObjectEncoder = (*scrubObjectEncoder)(nil)
 
-func (e *scrubObjectEncoder) ruled(k string) bool {
-	if e.s.keys.Match(k) {
+func (e *scrubObjectEncoder) ruled(k string, kind keyrule.Kind) bool {
+	if e.s.keys.Redacts(k, kind) {
 		e.enc.AddString(k, e.s.r.Replacement(k))
 		return true
 	}
@@ -216,7 +218,7 @@ func (e *scrubObjectEncoder) ruled(k string) bool {
 }
 
 func (e *scrubObjectEncoder) AddArray(k string, m zapcore.ArrayMarshaler) error {
-	if e.ruled(k) {
+	if e.ruled(k, keyrule.KindText) {
 		return nil
 	}
 	if e.keysOnly {
@@ -226,7 +228,7 @@ func (e *scrubObjectEncoder) AddArray(k string, m zapcore.ArrayMarshaler) error 
 }
 
 func (e *scrubObjectEncoder) AddObject(k string, m zapcore.ObjectMarshaler) error {
-	if e.ruled(k) {
+	if e.ruled(k, keyrule.KindText) {
 		return nil
 	}
 	if e.keysOnly {
@@ -236,7 +238,7 @@ func (e *scrubObjectEncoder) AddObject(k string, m zapcore.ObjectMarshaler) erro
 }
 
 func (e *scrubObjectEncoder) AddReflected(k string, v any) error {
-	if e.ruled(k) {
+	if e.ruled(k, keyrule.KindText) {
 		return nil
 	}
 	if e.keysOnly {
@@ -250,19 +252,19 @@ func (e *scrubObjectEncoder) AddReflected(k string, v any) error {
 }
 
 func (e *scrubObjectEncoder) AddBinary(k string, v []byte) {
-	if !e.ruled(k) {
+	if !e.ruled(k, keyrule.KindText) {
 		e.enc.AddBinary(k, e.scrubBytes(v))
 	}
 }
 
 func (e *scrubObjectEncoder) AddByteString(k string, v []byte) {
-	if !e.ruled(k) {
+	if !e.ruled(k, keyrule.KindText) {
 		e.enc.AddByteString(k, e.scrubBytes(v))
 	}
 }
 
 func (e *scrubObjectEncoder) AddString(k, v string) {
-	if !e.ruled(k) {
+	if !e.ruled(k, keyrule.KindText) {
 		if !e.keysOnly {
 			v = e.s.r.ScrubString(v)
 		}
@@ -278,109 +280,109 @@ func (e *scrubObjectEncoder) scrubBytes(v []byte) []byte {
 }
 
 func (e *scrubObjectEncoder) AddBool(k string, v bool) {
-	if !e.ruled(k) {
+	if !e.ruled(k, keyrule.KindBool) {
 		e.enc.AddBool(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddComplex128(k string, v complex128) {
-	if !e.ruled(k) {
+	if !e.ruled(k, keyrule.KindNumber) {
 		e.enc.AddComplex128(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddComplex64(k string, v complex64) {
-	if !e.ruled(k) {
+	if !e.ruled(k, keyrule.KindNumber) {
 		e.enc.AddComplex64(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddDuration(k string, v time.Duration) {
-	if !e.ruled(k) {
+	if !e.ruled(k, keyrule.KindNumber) {
 		e.enc.AddDuration(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddFloat64(k string, v float64) {
-	if !e.ruled(k) {
+	if !e.ruled(k, keyrule.KindNumber) {
 		e.enc.AddFloat64(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddFloat32(k string, v float32) {
-	if !e.ruled(k) {
+	if !e.ruled(k, keyrule.KindNumber) {
 		e.enc.AddFloat32(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddInt(k string, v int) {
-	if !e.ruled(k) {
+	if !e.ruled(k, keyrule.KindNumber) {
 		e.enc.AddInt(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddInt64(k string, v int64) {
-	if !e.ruled(k) {
+	if !e.ruled(k, keyrule.KindNumber) {
 		e.enc.AddInt64(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddInt32(k string, v int32) {
-	if !e.ruled(k) {
+	if !e.ruled(k, keyrule.KindNumber) {
 		e.enc.AddInt32(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddInt16(k string, v int16) {
-	if !e.ruled(k) {
+	if !e.ruled(k, keyrule.KindNumber) {
 		e.enc.AddInt16(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddInt8(k string, v int8) {
-	if !e.ruled(k) {
+	if !e.ruled(k, keyrule.KindNumber) {
 		e.enc.AddInt8(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddTime(k string, v time.Time) {
-	if !e.ruled(k) {
+	if !e.ruled(k, keyrule.KindNumber) {
 		e.enc.AddTime(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddUint(k string, v uint) {
-	if !e.ruled(k) {
+	if !e.ruled(k, keyrule.KindNumber) {
 		e.enc.AddUint(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddUint64(k string, v uint64) {
-	if !e.ruled(k) {
+	if !e.ruled(k, keyrule.KindNumber) {
 		e.enc.AddUint64(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddUint32(k string, v uint32) {
-	if !e.ruled(k) {
+	if !e.ruled(k, keyrule.KindNumber) {
 		e.enc.AddUint32(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddUint16(k string, v uint16) {
-	if !e.ruled(k) {
+	if !e.ruled(k, keyrule.KindNumber) {
 		e.enc.AddUint16(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddUint8(k string, v uint8) {
-	if !e.ruled(k) {
+	if !e.ruled(k, keyrule.KindNumber) {
 		e.enc.AddUint8(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddUintptr(k string, v uintptr) {
-	if !e.ruled(k) {
+	if !e.ruled(k, keyrule.KindNumber) {
 		e.enc.AddUintptr(k, v)
 	}
 }
