@@ -16,20 +16,25 @@ import (
 // handled:
 //
 //   - the message;
+//   - attribute keys and group names at any depth (a key may hold a
+//     secret);
 //   - string attributes, and attributes in groups at any depth;
-//   - LogValuer attributes, resolved (a clean record is passed on
-//     unresolved, so the next handler resolves it again);
+//   - LogValuer attributes, resolved once: the resolved value is the one
+//     checked and passed on;
 //   - error values: Error(), and the "%+v" form of an error that
-//     implements fmt.Formatter; a dirty error is replaced by one with
-//     scrubbed text;
+//     implements fmt.Formatter, rendered once; the error is replaced by one
+//     holding the scrubbed renderings;
 //   - []byte values;
 //   - any other value: plain data (structs, maps, slices and pointers of
-//     strings and numbers, read through reflection, unexported fields
-//     included) is checked string by string without allocating; a value
-//     with its own rendering (fmt.Stringer, json.Marshaler,
-//     encoding.TextMarshaler, or holding one) is rendered both as JSON and
-//     with "%+v" and checked. A dirty value is replaced by its scrubbed JSON
-//     (a json.RawMessage), or by its scrubbed "%+v" text.
+//     strings and numbers, read through reflection, unexported fields and
+//     map keys included) is checked string by string without allocating; a
+//     value with its own rendering (fmt.Stringer, json.Marshaler,
+//     encoding.TextMarshaler, or holding one) is rendered once as JSON and
+//     with "%+v" and replaced by a stand-in holding both renderings,
+//     scrubbed, so a value that answers differently the second time cannot
+//     slip through;
+//   - a rendering that panics (String, Error, MarshalText, MarshalJSON) is
+//     written as slog writes one, "!PANIC: <message>", scrubbed.
 //
 // What it cannot cover:
 //
