@@ -26,7 +26,11 @@ type snapshot struct {
 	idx    *fingerprint.Index
 	pats   []patInfo
 	secs   []secInfo
-	maxLen int // longest pattern plus base64 extension
+	maxLen int // longest source span of a match: pattern, base64 extension, escapes
+
+	// decoders are the families whose escapes the scan decodes (see
+	// decode.go) rather than indexes.
+	decoders Encoding
 
 	secrets  int
 	built    time.Time
@@ -262,7 +266,11 @@ func (r *Redactor) build(secrets []Secret) (*snapshot, error) {
 		}
 	}
 
+	snap.decoders = r.opts.encodings & (URL | JSON | HTML)
 	snap.maxLen = snap.idx.MaxLen() + 2
+	if snap.decoders != 0 {
+		snap.maxLen = maxExpansion*snap.idx.MaxLen() + 2
+	}
 	snap.secrets = len(snap.secs) - len(bad)
 	slices.SortFunc(skipped, func(a, b Skipped) int { return strings.Compare(a.Name, b.Name) })
 	snap.skipped = slices.CompactFunc(skipped, func(a, b Skipped) bool { return a == b })

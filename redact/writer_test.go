@@ -85,7 +85,7 @@ func TestWriterHoldsBackOnlyWhatCouldStartASecret(t *testing.T) {
 	// A long line without newline is flushed except for its tail.
 	long := strings.Repeat("x", 10000)
 	w.Write([]byte(long))
-	if held := out.Len() - len("complete line\nand a partial line with [REDACTED:pp] more\n"); held < 10000-200 {
+	if held := out.Len() - len("complete line\nand a partial line with [REDACTED:pp] more\n"); held < 10000-1000 { // the hold-back covers a match under two levels of escapes
 		t.Errorf("a 10000-byte line without newline: only %d bytes passed on", held)
 	}
 	w.Close()
