@@ -77,14 +77,14 @@ var goEncoders = map[string]func(string) string{
 	"go/URL.String-fragment": func(v string) string {
 		return strings.TrimPrefix((&url.URL{Scheme: "https", Host: "h", Fragment: v}).String(), "https://h#")
 	},
-	"go/html.EscapeString":              html.EscapeString,
-	"go/template.HTMLEscapeString":      template.HTMLEscapeString,
-	"go/template.JSEscapeString":        template.JSEscapeString,
-	"go/xml.EscapeText":                 xmlEscape,
-	"go/strconv.Quote":                  func(v string) string { return unquote(strconv.Quote(v)) },
-	"go/strconv.QuoteToASCII":           func(v string) string { return unquote(strconv.QuoteToASCII(v)) },
-	"go/fmt-%+q":                        func(v string) string { return unquote(fmt.Sprintf("%+q", v)) },
-	"go/fmt-%x":                         func(v string) string { return fmt.Sprintf("%x", v) },
+	"go/html.EscapeString":         html.EscapeString,
+	"go/template.HTMLEscapeString": template.HTMLEscapeString,
+	"go/template.JSEscapeString":   template.JSEscapeString,
+	"go/xml.EscapeText":            xmlEscape,
+	"go/strconv.Quote":             func(v string) string { return unquote(strconv.Quote(v)) },
+	"go/strconv.QuoteToASCII":      func(v string) string { return unquote(strconv.QuoteToASCII(v)) },
+	"go/fmt-%+q":                   func(v string) string { return unquote(fmt.Sprintf("%+q", v)) },
+	"go/fmt-%x":                    func(v string) string { return fmt.Sprintf("%x", v) },
 }
 
 func unquote(s string) string { return s[1 : len(s)-1] }
