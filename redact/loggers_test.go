@@ -50,7 +50,7 @@ var loggers = map[string]func(v string) []byte{
 		b, _ := json.Marshal(map[string]string{"v": v})
 		return b
 	},
-	"fmt-%q": func(v string) []byte { return fmt.Appendf(nil, "v=%q\n", v) },
+	"fmt-%q":  func(v string) []byte { return fmt.Appendf(nil, "v=%q\n", v) },
 	"fmt-%+q": func(v string) []byte { return fmt.Appendf(nil, "v=%+q\n", v) },
 }
 
