@@ -382,3 +382,145 @@ func decodeEntities(d, m *decoded, base int, src []byte) {
 		i++
 	}
 }
+
+// Base64 wrapped at a fixed width (PEM bodies at 64 columns, MIME and the
+// base64 command at 76) puts a line break wherever the column count says,
+// so an encoded secret is often cut in two. A run of lines of exactly 64
+// or 76 base64 characters, ended by one no longer, is searched joined;
+// a match that spans lines redacts its part of each line, and the line
+// breaks stay.
+
+// wrapWidths are the line widths of wrapped base64.
+var wrapWidths = [...]int{64, 76}
+
+// wrappedLine reports whether text[start:end] (without its line break) is
+// a line of base64 of at most the given width, and its length.
+func wrappedLine(text []byte, start, end int) int {
+	if end > start && text[end-1] == '\r' {
+		end--
+	}
+	if end-start > wrapWidths[len(wrapWidths)-1] {
+		return -1
+	}
+	for _, c := range text[start:end] {
+		if !isBase64Char(c, false) && c != '=' && !isBase64Char(c, true) {
+			return -1
+		}
+	}
+	return end - start
+}
+
+// wrappedSpans appends the spans of matches across the line breaks of
+// wrapped base64 in text.
+func (s *snapshot) wrappedSpans(dst []span, text []byte) []span {
+	var sc *decodeScratch
+	for pos := 0; pos < len(text); {
+		nl := bytes.IndexByte(text[pos:], '\n')
+		if nl < 0 {
+			break
+		}
+		nl += pos
+		// A run starts with a line that ends in a full-width stretch of
+		// base64 (what precedes it on the line, a log prefix, is not part
+		// of the run).
+		start, width := fullWidthTail(text, pos, nl)
+		if width == 0 {
+			pos = nl + 1
+			continue
+		}
+		pos = start
+		if sc == nil {
+			sc = decodePool.Get().(*decodeScratch)
+		}
+		d := &sc.levels[0]
+		d.reset()
+		lines := 0
+		for pos < len(text) {
+			end := bytes.IndexByte(text[pos:], '\n')
+			if end < 0 {
+				end = len(text)
+			} else {
+				end += pos
+			}
+			// The leading base64 of the line; a full line goes on.
+			m := 0
+			for pos+m < end && m <= width && wrappedLine(text, pos+m, pos+m+1) == 1 {
+				m++
+			}
+			if m == 0 || m > width {
+				break
+			}
+			for i := range m {
+				d.put(nil, pos, i, i+1, text[pos+i])
+			}
+			lines++
+			full := m == width && (pos+m == end || pos+m+1 == end && text[pos+m] == '\r')
+			pos = end + 1
+			if !full {
+				break
+			}
+		}
+		if lines < 2 {
+			continue
+		}
+		sc.matches = s.idx.Find(sc.matches[:0], d.text)
+		for _, m := range sc.matches {
+			p := s.pats[m.ID]
+			a, b := m.Start, m.End
+			if p.extLeft && a > 0 && isBase64Char(d.text[a-1], p.url) {
+				a--
+			}
+			if p.extRight && b < len(d.text) && isBase64Char(d.text[b], p.url) {
+				b++
+			}
+			// One span per line the match touches.
+			for a < b {
+				lineEnd := a
+				for lineEnd < b && d.from[lineEnd] == d.from[a]+int32(lineEnd-a) {
+					lineEnd++
+				}
+				dst = append(dst, span{start: int(d.from[a]), end: int(d.to[lineEnd-1]), sec: p.sec, enc: Base64, length: m.End - m.Start})
+				a = lineEnd
+			}
+		}
+	}
+	if sc != nil {
+		decodePool.Put(sc)
+	}
+	return dst
+}
+
+// fullWidthTail reports whether the line text[start:end] (without its line
+// break) ends in a full-width stretch of base64 that begins the line or
+// follows a character outside base64; it returns where the stretch starts
+// and its width, or width 0.
+func fullWidthTail(text []byte, start, end int) (int, int) {
+	if end > start && text[end-1] == '\r' {
+		end--
+	}
+	for _, w := range wrapWidths {
+		s := end - w
+		if s < start || (s > start && wrappedLine(text, s-1, s) == 1) {
+			continue
+		}
+		if wrappedLine(text, s, end) == w {
+			return s, w
+		}
+	}
+	return 0, 0
+}
+
+// heldWrapped moves cut (just after a line break) back over trailing
+// full-width lines of wrapped base64, at most limit bytes, so that the
+// streaming Writer sees a secret that continues on the next line.
+func heldWrapped(buf []byte, cut, limit int) int {
+	for held := 0; cut > 0 && buf[cut-1] == '\n' && held < limit; {
+		start := bytes.LastIndexByte(buf[:cut-1], '\n') + 1
+		if _, w := fullWidthTail(buf, start, cut-1); w == 0 {
+			break
+		}
+		held += cut - start
+		cut = start
+	}
+	return cut
+}

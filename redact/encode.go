@@ -226,27 +226,55 @@ func appendUpperHex(b []byte, s string) []byte {
 // encoding that depends only on v when v starts at byte offset 0, 1 or 2 of
 // a 3-byte group. Padding never falls inside that part, so padded and
 // unpadded output share it.
+//
+// It adds base64 of base64 as well, standard alphabet at both levels: a
+// Kubernetes secret shows a .dockerconfigjson, whose "auth" field is
+// base64("user:password"), base64-encoded again. The inner encoding's core
+// (at each of its three alignments) is encoded at each of three alignments.
 func (fs *formSet) addBase64(v string) {
 	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
 		for k := 0; k < 3; k++ {
-			fs.tmp = append(fs.tmp[:0], 0, 0)[:k]
-			fs.tmp = append(fs.tmp, v...)
-			first := (8*k + 5) / 6
-			end := 8 * (k + len(v)) / 6
-			if end-first < 1 {
+			start := len(fs.arena)
+			var extLeft, extRight bool
+			fs.arena, extLeft, extRight = fs.appendBase64Core(fs.arena, enc, k, v)
+			if len(fs.arena) == start {
 				continue
 			}
-			start := len(fs.arena)
-			fs.arena = enc.AppendEncode(fs.arena, fs.tmp)
-			fs.arena = append(fs.arena[:start], fs.arena[start+first:start+end]...)
-			fs.commit(start, form{
-				enc:         Base64,
-				extLeft:     (8*k)%6 != 0,
-				extRight:    (8*(k+len(v)))%6 != 0,
-				urlAlphabet: enc == base64.RawURLEncoding,
-			}, v)
+			fs.commit(start, form{enc: Base64, extLeft: extLeft, extRight: extRight, urlAlphabet: enc == base64.RawURLEncoding}, v)
+			if enc != base64.RawStdEncoding || len(fs.forms) == 0 {
+				continue
+			}
+			inner := string(fs.forms[len(fs.forms)-1].b)
+			if inner != string(fs.arena[start:]) {
+				continue // not committed
+			}
+			for j := 0; j < 3; j++ {
+				start := len(fs.arena)
+				fs.arena, extLeft, extRight = fs.appendBase64Core(fs.arena, enc, j, inner)
+				if len(fs.arena) > start {
+					fs.commit(start, form{enc: Base64, extLeft: extLeft, extRight: extRight}, v)
+				}
+			}
 		}
 	}
+}
+
+// appendBase64Core appends the characters of enc's encoding of v, placed
+// at byte offset k of a 3-byte group, that depend on v alone. extLeft
+// (extRight) reports that the character before (after) them holds bits of
+// v too.
+func (fs *formSet) appendBase64Core(b []byte, enc *base64.Encoding, k int, v string) (out []byte, extLeft, extRight bool) {
+	fs.tmp = append(fs.tmp[:0], 0, 0)[:k]
+	fs.tmp = append(fs.tmp, v...)
+	first := (8*k + 5) / 6
+	end := 8 * (k + len(v)) / 6
+	if end-first < 1 {
+		return b, false, false
+	}
+	start := len(b)
+	b = enc.AppendEncode(b, fs.tmp)
+	b = append(b[:start], b[start+first:start+end]...)
+	return b, (8*k)%6 != 0, (8*(k+len(v)))%6 != 0
 }
 
 // appendReplacingInvalid appends s with each byte of invalid UTF-8 (and,

@@ -221,6 +221,9 @@ func (s *snapshot) findSpans(dst []span, text []byte, escaped bool) []span {
 	if s.decoders != 0 {
 		n := len(raw)
 		raw = s.decodedSpans(raw, text)
+		if s.decoders&Base64 != 0 {
+			raw = s.wrappedSpans(raw, text)
+		}
 		if escaped {
 			for i := n; i < len(raw); i++ {
 				if danglingBackslash(text, raw[i].start) {

@@ -63,6 +63,9 @@ func (w *Writer) Write(p []byte) (int, error) {
 	cut := len(w.buf) - s.maxLen + 1
 	if nl := bytes.LastIndexByte(w.buf, '\n'); nl+1 > cut {
 		cut = nl + 1
+		if s.decoders&Base64 != 0 {
+			cut = heldWrapped(w.buf, cut, s.maxLen)
+		}
 	}
 	if cut <= 0 {
 		return len(p), nil
