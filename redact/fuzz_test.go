@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -150,6 +151,83 @@ func FuzzSecretValues(f *testing.F) {
 			// Positions and lengths only: the value may be a secret.
 			t.Fatalf("the raw value (%d bytes) planted at %d..%d of %d bytes is not covered by one reported span",
 				len(v), start, end, len(text))
+		}
+	})
+}
+
+// composedList is composedForms in a fixed order, for the fuzzer.
+func composedList() []func(string) string {
+	names := make([]string, 0, len(composedForms))
+	for n := range composedForms {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	out := make([]func(string) string, len(names))
+	for i, n := range names {
+		out[i] = composedForms[n]
+	}
+	return out
+}
+
+// FuzzComposed injects secrets under composed encodings (base64 in query
+// strings, URL twice, JSON in JSON, base64 of base64, wrapped base64) and
+// under the escapes the scan decodes, into arbitrary bytes, and checks the
+// invariants of FuzzScrub: no injected form survives whole, bytes outside
+// the reported spans are untouched, scrubbing is idempotent, and streaming
+// at arbitrary split points equals one-shot scrubbing.
+func FuzzComposed(f *testing.F) {
+	r := fuzzRedactor(f)
+	forms := composedList()
+	for _, g := range goEncoders {
+		forms = append(forms, g)
+	}
+	f.Add([]byte("plain log line\n"), uint64(1), uint8(2))
+	f.Add([]byte("%41%2 \\u00 &#x4 \\\\x41\n"), uint64(5), uint8(3))
+	f.Add([]byte(strings.Repeat("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2\n", 3)), uint64(9), uint8(1))
+	f.Fuzz(func(t *testing.T, data []byte, seed uint64, inject uint8) {
+		rng := rand.New(rand.NewPCG(seed, uint64(len(data))))
+		text := append([]byte(nil), data...)
+		var injected []string
+		for k := 0; k < int(inject%4); k++ {
+			s := fuzzSecrets[rng.IntN(len(fuzzSecrets))]
+			form := forms[rng.IntN(len(forms))](s.Value)
+			at := rng.IntN(len(text) + 1)
+			text = append(text[:at], append([]byte(form), text[at:]...)...)
+			injected = append(injected, form)
+		}
+		out := r.Scrub(nil, text)
+		for i, form := range injected {
+			if bytes.Contains(out, []byte(form)) {
+				t.Fatalf("injected form %d survived", i)
+			}
+		}
+		var rebuilt []byte
+		prev := 0
+		for _, m := range r.Find(text) {
+			if m.Start < prev || m.End <= m.Start || m.End > len(text) {
+				t.Fatalf("bad span %+v after %d", m, prev)
+			}
+			rebuilt = append(rebuilt, text[prev:m.Start]...)
+			rebuilt = append(rebuilt, r.Replacement(m.Name)...)
+			prev = m.End
+		}
+		rebuilt = append(rebuilt, text[prev:]...)
+		if !bytes.Equal(rebuilt, out) {
+			t.Fatalf("output differs from the input outside the reported spans")
+		}
+		if again := r.Scrub(nil, out); !bytes.Equal(again, out) {
+			t.Fatalf("not idempotent")
+		}
+		var sb bytes.Buffer
+		w := r.NewWriter(&sb)
+		for rest := text; len(rest) > 0; {
+			n := 1 + rng.IntN(len(rest))
+			w.Write(rest[:n])
+			rest = rest[n:]
+		}
+		w.Close()
+		if !bytes.Equal(sb.Bytes(), out) {
+			t.Fatalf("streaming differs from one-shot")
 		}
 	})
 }

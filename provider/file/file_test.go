@@ -2,6 +2,7 @@ package file_test
 
 import (
 	"context"
+	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strings"
@@ -202,7 +203,7 @@ func TestDirDeletedFileStaysThroughGrace(t *testing.T) {
 	}
 	write("db/password", pass1)
 	write("api/token", tok1)
-	write(".hidden", pass2)
+	write("..2026_02_28_00_00_00.1/stale", pass2) // mount machinery
 	d, _ := file.NewDir(dir, file.Options{})
 	r, _ := redact.New()
 	c := &clock{now: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
@@ -213,7 +214,7 @@ func TestDirDeletedFileStaysThroughGrace(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !protected(r, pass1) || !protected(r, tok1) || protected(r, pass2) {
-		t.Fatal("initial set wrong (dot-files must be skipped)")
+		t.Fatal("initial set wrong (mount machinery must be skipped)")
 	}
 	if err := os.Remove(filepath.Join(dir, "db/password")); err != nil {
 		t.Fatal(err)
@@ -426,4 +427,68 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// TestDirDotKeys: a Secret key that starts with one dot (a
+// kubernetes.io/dockerconfigjson Secret's .dockerconfigjson) is a secret;
+// the kubelet's ..data and ..<timestamp> entries are not.
+func TestDirDotKeys(t *testing.T) {
+	vol := &k8sVolume{t: t, dir: t.TempDir()}
+	auth := base64.StdEncoding.EncodeToString([]byte("robot:" + pass1))
+	cfg := `{"auths":{"registry.example.com":{"auth":"` + auth + `"}}}`
+	vol.write(map[string]string{".dockerconfigjson": cfg, "token": tok1})
+	d, err := file.NewDir(vol.dir, file.Options{})
+	require.NoError(t, err)
+	got := list(t, d)
+	require.ElementsMatch(t, []string{".dockerconfigjson", "token"}, keys(got))
+	s, err := d.Get(context.Background(), ".dockerconfigjson")
+	require.NoError(t, err)
+	require.True(t, s.Value == cfg, "Get(.dockerconfigjson) returns the document")
+	_, err = d.Get(context.Background(), "..data/token")
+	require.Equal(t, provider.NotFound, provider.Kind(err))
+
+	// Indexed, the registry credential is protected raw, as the auth
+	// field, and as Kubernetes shows the key (base64 of the document).
+	r, _ := redact.New()
+	ss, err := d.List(context.Background())
+	require.NoError(t, err)
+	require.NoError(t, r.Set(ss))
+	shown := base64.StdEncoding.EncodeToString([]byte(cfg))
+	for name, form := range map[string]string{"auth field": auth, "kubectl get secret -o yaml": shown} {
+		if strings.Contains(r.ScrubString("data: "+form), auth) {
+			t.Errorf("%s: the registry credential survives", name)
+		}
+	}
+}
+
+// TestEnvFileReferences: a value holding $NAME or ${NAME} is protected as
+// godotenv expands it and as written (Node's dotenv does not expand).
+func TestEnvFileReferences(t *testing.T) {
+	p := filepath.Join(t.TempDir(), ".env")
+	content := "DB_USER=svc\nDB_PASS=" + pass1 + "\nDSN=\"postgres://${DB_USER}:${DB_PASS}@db:5432/app\"\nRAW='lit-$DB_PASS-Kq2Lm7'\nPLAIN=" + tok1 + "\n"
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
+	e, err := file.NewEnvFile(p, file.Options{})
+	require.NoError(t, err)
+	ss, err := e.List(context.Background())
+	require.NoError(t, err)
+	values := map[string][]string{}
+	for _, s := range ss {
+		values[s.Name+"@"+s.Version] = append(values[s.Name+"@"+s.Version], s.Value)
+	}
+	require.Equal(t, []string{"postgres://svc:" + pass1 + "@db:5432/app"}, values["DSN@"], "expanded DSN")
+	require.Equal(t, []string{"postgres://${DB_USER}:${DB_PASS}@db:5432/app"}, values["DSN@unexpanded"], "literal DSN")
+	require.Equal(t, []string{"lit-$DB_PASS-Kq2Lm7"}, values["RAW@"], "single quotes do not expand")
+	require.NotContains(t, values, "RAW@unexpanded")
+	require.NotContains(t, values, "PLAIN@unexpanded")
+
+	r, _ := redact.New()
+	require.NoError(t, r.Set(ss))
+	for _, v := range []string{"postgres://svc:" + pass1 + "@db:5432/app", "postgres://${DB_USER}:${DB_PASS}@db:5432/app"} {
+		if out := r.ScrubString("connecting to " + v); strings.Contains(out, "@db:5432") {
+			t.Error("a form of the DSN survives")
+		}
+	}
+	s, err := e.Get(context.Background(), "DSN")
+	require.NoError(t, err)
+	require.Equal(t, "postgres://svc:"+pass1+"@db:5432/app", s.Value)
 }
