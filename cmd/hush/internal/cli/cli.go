@@ -35,11 +35,14 @@ const (
 	ExitFound = 1
 	// ExitUsage: bad flags or arguments, or an invalid configuration file.
 	ExitUsage = 2
-	// ExitSource: a secret source could not be read, or gave no secret.
+	// ExitSource: a secret source could not be read, gave no secret, or
+	// did not answer within the timeout.
 	ExitSource = 3
-	// ExitInput: some input could not be read or written (missing,
-	// unreadable, truncated or corrupt archive, directory loop, NUL bytes or
-	// invalid UTF-8 without --binary); the others were processed.
+	// ExitInput: some input could not be checked, read or written
+	// (missing, unreadable, truncated or corrupt, a directory loop, a
+	// binary file or archive member skipped, a format hush cannot open);
+	// the others were processed. Scan never exits 0 when something was
+	// not checked.
 	ExitInput = 4
 	// ExitInterrupted: the run was interrupted (SIGINT, SIGTERM).
 	ExitInterrupted = 130
@@ -169,7 +172,7 @@ func runFlags(c *cobra.Command, o *runOptions) {
 	f := c.Flags()
 	f.IntVarP(&o.jobs, "jobs", "j", runtime.GOMAXPROCS(0), "worker goroutines")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar, notices or summary (errors are still printed)")
-	f.BoolVar(&o.binary, "binary", false, "process binary files (NUL bytes) and non-UTF-8 text instead of skipping or flagging them")
+	f.BoolVar(&o.binary, "binary", false, "process binary files (NUL bytes) byte for byte instead of skipping them (archives are still opened, never edited as bytes)")
 	f.IntVar(&o.chunkSize, "chunk-size", DefaultChunkSize, "bytes per chunk handed to a worker")
 	f.MarkHidden("chunk-size")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile to `FILE` (for hush's developers)")
