@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -232,7 +233,9 @@ func stdinHint(stdio IO, args []string, con *console) {
 }
 
 // expand walks the arguments into inputs; no argument is standard input.
-func expand(args []string, con *console, exclude ...string) []*input {
+// The files named by exclude (the output) are not read; finding one of
+// them under another name (a hard link) is an error: it is an input.
+func expand(args []string, con *console, exclude ...string) ([]*input, error) {
 	w := newWalker(con.problem, con.notice)
 	for _, x := range exclude {
 		if fi, err := os.Stat(x); err == nil {
@@ -247,7 +250,22 @@ func expand(args []string, con *console, exclude ...string) []*input {
 	for _, a := range args {
 		w.add(a)
 	}
-	return w.inputs
+	for _, p := range w.excluded {
+		for _, x := range exclude {
+			if !samePath(p, x) {
+				return nil, fmt.Errorf("-o %s is the input %s under another name (a hard link): give another file", x, p)
+			}
+		}
+	}
+	return w.inputs, nil
+}
+
+// samePath reports whether a and b name the same path once made absolute
+// and clean (not following links).
+func samePath(a, b string) bool {
+	aa, err1 := filepath.Abs(a)
+	ab, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && aa == ab
 }
 
 // finalCode is the exit code once the inputs are done.
@@ -259,6 +277,32 @@ func finalCode(ctx context.Context, con *console, found bool) error {
 		return errExit(ExitFound)
 	case con.failed() > 0:
 		return errExit(ExitInput)
+	}
+	return nil
+}
+
+// checkOutputNotInput refuses an output (-o) that is one of the inputs
+// (the same file or directory, by any name): writing it would destroy the
+// input, or, as the output is never read back, skip it and report nothing
+// to do.
+func checkOutputNotInput(output string, args []string) error {
+	if output == "" || output == "-" {
+		return nil
+	}
+	ofi, err := os.Stat(output)
+	if err != nil {
+		return nil // does not exist yet: not an input
+	}
+	for _, a := range args {
+		if a == "-" {
+			continue
+		}
+		if afi, err := os.Stat(a); err == nil && os.SameFile(ofi, afi) {
+			if ofi.IsDir() {
+				return fmt.Errorf("-o %s is the input directory %s itself: give another directory (or --in-place, for scrub)", output, a)
+			}
+			return fmt.Errorf("-o %s is the input %s itself: give another file (or --in-place, for scrub)", output, a)
+		}
 	}
 	return nil
 }

@@ -54,7 +54,8 @@ replaced where it stands, inside its JSON string or URL).
 
 Output goes to standard output (one input), to -o FILE, to -o DIR (a directory
 mirroring the inputs: DIR/<input name>/...), or back into the files with
---in-place. In-place edits are crash-safe: each file is written to a temporary
+--in-place. An -o naming an input (by any name) is refused: use --in-place.
+In-place edits are crash-safe: each file is written to a temporary
 file beside it, synced, and renamed over the original, keeping its mode and
 owner; if anything fails, or hush is killed, the original is untouched. A file
 with nothing to redact is left alone. Compressed inputs are written back
@@ -97,6 +98,9 @@ func runScrub(ctx context.Context, cmd *cobra.Command, stdio IO, o *scrubOptions
 	if err := checkScrubArgs(o, args); err != nil {
 		return usageError(err)
 	}
+	if err := checkOutputNotInput(o.output, args); err != nil {
+		return usageError(err)
+	}
 	if err := src.check(cmd); err != nil {
 		return err
 	}
@@ -116,7 +120,10 @@ func runScrub(ctx context.Context, cmd *cobra.Command, stdio IO, o *scrubOptions
 		exclude = append(exclude, o.output)
 	}
 	stdinHint(stdio, args, con)
-	inputs := expand(args, con, exclude...)
+	inputs, err := expand(args, con, exclude...)
+	if err != nil {
+		return usageError(err)
+	}
 	inputs, err = s.plan(args, inputs)
 	if err != nil {
 		return usageError(err)
@@ -173,6 +180,9 @@ func runScan(ctx context.Context, cmd *cobra.Command, stdio IO, o *scanOptions, 
 	default:
 		return usageError(fmt.Errorf("--format %q: want text, json or sarif", o.format))
 	}
+	if err := checkOutputNotInput(o.output, args); err != nil {
+		return usageError(err)
+	}
 	if err := src.check(cmd); err != nil {
 		return err
 	}
@@ -185,6 +195,15 @@ func runScan(ctx context.Context, cmd *cobra.Command, stdio IO, o *scanOptions, 
 	e, err := newEngine(ctx, stdio, src, o.runOptions, con)
 	if err != nil {
 		return err
+	}
+	var exclude []string
+	if o.output != "" && o.output != "-" {
+		exclude = append(exclude, o.output)
+	}
+	stdinHint(stdio, args, con)
+	inputs, err := expand(args, con, exclude...)
+	if err != nil {
+		return usageError(err)
 	}
 	var out io.Writer = stdio.Out
 	if o.output != "" && o.output != "-" {
@@ -200,12 +219,6 @@ func runScan(ctx context.Context, cmd *cobra.Command, stdio IO, o *scanOptions, 
 		return usageError(err)
 	}
 	s := &scanner{e: e, rep: rep}
-	var exclude []string
-	if o.output != "" && o.output != "-" {
-		exclude = append(exclude, o.output)
-	}
-	stdinHint(stdio, args, con)
-	inputs := expand(args, con, exclude...)
 	s.run(ctx, inputs)
 	if err := rep.end(con.all()); err != nil && s.repErr == nil {
 		s.repErr = err

@@ -81,6 +81,8 @@ type walker struct {
 	files   map[fileID]bool
 	dirs    map[fileID]bool
 	exclude map[fileID]bool // never read: the output directory, the report file
+	// excluded lists the paths at which an excluded file was found.
+	excluded []string
 	problem func(path string, err error)
 	notice  func(path, msg string)
 }
@@ -118,7 +120,11 @@ func (w *walker) add(arg string) {
 func (w *walker) file(path, root, rel string, fi os.FileInfo) {
 	id, ok := idOf(fi)
 	if ok {
-		if w.files[id] || w.exclude[id] {
+		if w.exclude[id] {
+			w.excluded = append(w.excluded, path)
+			return
+		}
+		if w.files[id] {
 			return
 		}
 		w.files[id] = true
