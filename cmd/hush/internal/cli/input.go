@@ -83,8 +83,8 @@ type walker struct {
 	exclude map[fileID]bool // never read: the output directory, the report file
 	// excluded lists the paths at which an excluded file was found.
 	excluded []string
-	problem func(path string, err error)
-	notice  func(path, msg string)
+	problem  func(path string, err error)
+	notice   func(path, msg string)
 }
 
 func newWalker(problem func(string, error), notice func(string, string)) *walker {
