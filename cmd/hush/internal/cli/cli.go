@@ -174,6 +174,8 @@ func runFlags(c *cobra.Command, o *runOptions) {
 	f.IntVarP(&o.jobs, "jobs", "j", runtime.GOMAXPROCS(0), "worker goroutines")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar, notices or summary (errors are still printed)")
 	f.BoolVar(&o.binary, "binary", false, "process binary files (NUL bytes) byte for byte instead of skipping them (archives are still opened, never edited as bytes)")
+	f.BoolVar(&o.progressOn, "progress", false, "always draw a progress bar on standard error (default: when it is a terminal and the output is not)")
+	f.BoolVar(&o.progressOff, "no-progress", false, "never draw a progress bar")
 	f.IntVar(&o.chunkSize, "chunk-size", DefaultChunkSize, "bytes per chunk handed to a worker")
 	f.MarkHidden("chunk-size")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile to `FILE` (for hush's developers)")
@@ -201,27 +203,50 @@ func checkRunOptions(o *runOptions) error {
 	if o.jobs < 1 {
 		return usageError(fmt.Errorf("--jobs %d: want at least 1", o.jobs))
 	}
+	switch {
+	case o.progressOn && o.progressOff:
+		return usageError(errors.New("--progress and --no-progress cannot be used together"))
+	case o.progressOn:
+		o.progress = "on"
+	case o.progressOff:
+		o.progress = "off"
+	}
 	if o.chunkSize < 4<<10 {
 		return usageError(fmt.Errorf("--chunk-size %d: want at least 4096", o.chunkSize))
 	}
 	return nil
 }
 
-// newEngine loads the secrets and prepares a run.
-func newEngine(ctx context.Context, stdio IO, src *sourceFlags, o runOptions, con *console) (*engine, error) {
+// newEngine loads the secrets and prepares a run. toStdout says the run
+// writes its output (scrubbed text, findings) to standard output; args are
+// the inputs, to tell whether it reads standard input.
+func newEngine(ctx context.Context, stdio IO, src *sourceFlags, o runOptions, con *console, toStdout bool, args []string) (*engine, error) {
 	r, look, err := src.redactor(ctx, con)
 	if err != nil {
 		return nil, err
 	}
 	e := &engine{r: r, look: look, opts: o, con: con, stdin: stdio.In}
-	// A bar only where it has the line to itself: not when the terminal
-	// also shows the output or takes the input.
-	if stdio.ErrTerminal && !stdio.OutTerminal && !stdio.InTerminal && !o.quiet {
+	if showProgress(stdio, o, toStdout, args) {
 		e.bar = func(total int64) *progress {
 			return newProgress(&con.mu, stdio.Err, stdio.Width, total)
 		}
 	}
 	return e, nil
+}
+
+// showProgress decides whether to draw a progress bar: as asked by
+// --progress or --no-progress; otherwise when standard error is a terminal
+// where the bar has its line to itself — the output does not go to the
+// same terminal, and the input is not typed there.
+func showProgress(stdio IO, o runOptions, toStdout bool, args []string) bool {
+	switch {
+	case o.quiet || o.progress == "off":
+		return false
+	case o.progress == "on":
+		return true
+	}
+	readsStdin := len(args) == 0 || slices.Contains(args, "-")
+	return stdio.ErrTerminal && !(toStdout && stdio.OutTerminal) && !(readsStdin && stdio.InTerminal)
 }
 
 // stdinHint tells someone who ran hush without inputs at a terminal why

@@ -110,7 +110,7 @@ func runScrub(ctx context.Context, cmd *cobra.Command, stdio IO, o *scrubOptions
 	}
 	defer stop()
 	con := &console{w: stdio.Err, quiet: o.quiet}
-	e, err := newEngine(ctx, stdio, src, o.runOptions, con)
+	e, err := newEngine(ctx, stdio, src, o.runOptions, con, !o.inPlace && (o.output == "" || o.output == "-"), args)
 	if err != nil {
 		return err
 	}
@@ -192,7 +192,7 @@ func runScan(ctx context.Context, cmd *cobra.Command, stdio IO, o *scanOptions, 
 	}
 	defer stop()
 	con := &console{w: stdio.Err, quiet: o.quiet}
-	e, err := newEngine(ctx, stdio, src, o.runOptions, con)
+	e, err := newEngine(ctx, stdio, src, o.runOptions, con, o.output == "" || o.output == "-", args)
 	if err != nil {
 		return err
 	}
