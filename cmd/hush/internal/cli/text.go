@@ -248,7 +248,9 @@ func (e *utf16Encoder) encode(p []byte, final bool) error {
 		case len(b) >= 3 && b[0] == 0xED && b[1] >= 0xA0 && b[1] <= 0xBF && b[2]&0xC0 == 0x80:
 			e.put(uint16(b[0]&0x0F)<<12 | uint16(b[1]&0x3F)<<6 | uint16(b[2]&0x3F))
 			size = 3
-		case !final && !utf8.FullRune(b):
+		case !final && (!utf8.FullRune(b) || len(b) < 3 && b[0] == 0xED && (len(b) == 1 || b[1] >= 0xA0 && b[1] <= 0xBF)):
+			// The rest of a rune, or of a surrogate, comes with the next
+			// write.
 			e.pending = append([]byte(nil), b...)
 			b = nil
 			continue
