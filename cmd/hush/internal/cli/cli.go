@@ -20,11 +20,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/pprof"
 	"slices"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 )
 
@@ -163,7 +165,7 @@ secrets' names.`,
 	root.SetOut(stdio.Out)
 	root.SetErr(stdio.Err)
 	root.SetVersionTemplate("hush {{.Version}}\n")
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError(err) })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError(suggestFlag(c, err)) })
 	root.AddCommand(newScrubCommand(stdio), newScanCommand(stdio), newVersionCommand(stdio))
 	return root
 }
@@ -330,4 +332,25 @@ func checkOutputNotInput(output string, args []string) error {
 		}
 	}
 	return nil
+}
+
+var unknownFlag = regexp.MustCompile(`^unknown flag: --([^ =]+)`)
+
+// suggestFlag adds "did you mean --NAME?" to an unknown flag error when a
+// flag of the command is close to it.
+func suggestFlag(c *cobra.Command, err error) error {
+	m := unknownFlag.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err
+	}
+	var names []string
+	c.Flags().VisitAll(func(f *pflag.Flag) {
+		if !f.Hidden {
+			names = append(names, f.Name)
+		}
+	})
+	if s := suggest(m[1], names); s != "" {
+		return fmt.Errorf("%w (did you mean --%s?)", err, s)
+	}
+	return err
 }

@@ -4,15 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	"go.opentelemetry.io/collector/confmap"
-	"go.opentelemetry.io/collector/confmap/provider/envprovider"
-	"go.opentelemetry.io/collector/confmap/provider/fileprovider"
-	"go.uber.org/zap"
 
 	"github.com/hushlog/hush/config"
 	"github.com/hushlog/hush/redact"
@@ -35,8 +30,12 @@ const sourcesHelp = `Secret sources (any combination; at least one):
                          [{"name":...,"value":...},...] on standard output
   --config FILE          a YAML file in the schema of the Collector
                          processor (aws, files, env_files, env, exec,
-                         static, min_length, encodings, replacement, json);
-                         ${env:VAR} is expanded. Flags add to it.
+                         static, min_length, encodings, replacement, json):
+                         the hush block alone, copied with its "hush:" key,
+                         or a whole Collector configuration. Keys for the
+                         processor only (when_not_ready, blocked_values,
+                         ...) are ignored with a notice. ${env:VAR} is
+                         expanded. Flags add to it.
 Each source must answer within --timeout (default 30s), or hush stops with
 exit code 3 and says which one did not.`
 
@@ -133,10 +132,10 @@ func parseAWS(s string) (awsSelector, error) {
 }
 
 // config returns the configuration file (if any) with the flags added.
-func (s *sourceFlags) config(ctx context.Context) (*config.Config, error) {
+func (s *sourceFlags) config(ctx context.Context, con *console) (*config.Config, error) {
 	cfg := config.Default()
 	if s.configFile != "" {
-		c, err := loadConfig(ctx, s.configFile)
+		c, err := loadConfig(ctx, s.configFile, func(msg string) { con.notice("", msg) })
 		if err != nil {
 			return nil, usageError(err)
 		}
@@ -186,37 +185,10 @@ func (s *sourceFlags) config(ctx context.Context) (*config.Config, error) {
 	return cfg, nil
 }
 
-// loadConfig reads a configuration file the way the Collector reads its
-// own: YAML, ${env:VAR} and ${VAR} expanded, unmarshalled with mapstructure
-// over the defaults; unknown keys are errors.
-func loadConfig(ctx context.Context, path string) (*config.Config, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("--config: %w", err)
-	}
-	res, err := confmap.NewResolver(confmap.ResolverSettings{
-		URIs:              []string{"file:" + path},
-		ProviderFactories: []confmap.ProviderFactory{fileprovider.NewFactory(), envprovider.NewFactory()},
-		DefaultScheme:     "env",
-		ProviderSettings:  confmap.ProviderSettings{Logger: zap.NewNop()},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("--config %s: %w", path, err)
-	}
-	conf, err := res.Resolve(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("--config %s: %w", path, err)
-	}
-	cfg := config.Default()
-	if err := conf.Unmarshal(cfg); err != nil {
-		return nil, fmt.Errorf("--config %s: %w", path, err)
-	}
-	return cfg, nil
-}
-
 // redactor loads every secret and builds the Redactor. It also returns the
 // longest match that can cross a chunk cut.
 func (s *sourceFlags) redactor(ctx context.Context, con *console) (*redact.Redactor, int, error) {
-	cfg, err := s.config(ctx)
+	cfg, err := s.config(ctx, con)
 	if err != nil {
 		return nil, 0, err
 	}
