@@ -148,6 +148,8 @@ base64, hex, HTML, shell), in log files, archives and streams.
 
   hush scrub   write a copy of the inputs with every secret replaced
   hush scan    report where secrets appear, for people or for CI (text, JSON, SARIF)
+  hush sources list the secret names each source gives (never a value), to
+               check a setup before a long run
 
 Secret values never appear in hush's output, messages or reports: only the
 secrets' names.`,
@@ -166,7 +168,7 @@ secrets' names.`,
 	root.SetErr(stdio.Err)
 	root.SetVersionTemplate("hush {{.Version}}\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError(suggestFlag(c, err)) })
-	root.AddCommand(newScrubCommand(stdio), newScanCommand(stdio), newVersionCommand(stdio))
+	root.AddCommand(newScrubCommand(stdio), newScanCommand(stdio), newSourcesCommand(stdio), newVersionCommand(stdio))
 	return root
 }
 
