@@ -58,4 +58,3 @@ func TestSourcesCommand(t *testing.T) {
 	code, _, _ = runHushEnv(t, env, "sources", "--secrets-dir", sdir, "extra-arg")
 	assert.Equal(t, exitUsage, code)
 }
-
