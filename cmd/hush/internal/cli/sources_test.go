@@ -1,12 +1,18 @@
 package cli
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/hushlog/hush/internal/smfake"
+	"github.com/hushlog/hush/provider"
+	"github.com/hushlog/hush/provider/file"
 )
 
 // logWith returns a log file holding each value on a line of its own.
@@ -179,4 +185,17 @@ func TestSourceAWS(t *testing.T) {
 			t.Errorf("a secret value leaked into stderr")
 		}
 	}
+}
+
+// TestAdviceFitsTheSource: the AWS advice is given for the AWS source
+// only; a file source denied access gets none.
+func TestAdviceFitsTheSource(t *testing.T) {
+	d, err := file.NewDir(t.TempDir(), file.Options{})
+	require.NoError(t, err)
+	denied := provider.NewError(d.Name(), "db", provider.AccessDenied, errors.New("open db: permission denied"))
+	msg := describeListError(d, denied).Error()
+	assert.Contains(t, msg, "permission denied")
+	assert.NotContains(t, msg, "AWS")
+	transient := provider.NewError(d.Name(), "db", provider.Transient, errors.New("read db: input/output error"))
+	assert.NotContains(t, describeListError(d, transient).Error(), "try again")
 }
