@@ -55,11 +55,11 @@ type entry struct {
 }
 
 type version struct {
-	data     map[string]any
-	created  time.Time
-	deleted  time.Time // zero unless deleted
-	destroy  bool
-	number   int
+	data    map[string]any
+	created time.Time
+	deleted time.Time // zero unless deleted
+	destroy bool
+	number  int
 }
 
 type token struct {
