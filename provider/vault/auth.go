@@ -61,10 +61,16 @@ func (a *authenticator) ensure(ctx context.Context) error {
 			a.ready = false
 		}
 	}
-	if a.ready && (a.expires.IsZero() || time.Until(a.expires) > minRemaining) {
-		return nil
+	var err error
+	switch left := time.Until(a.expires); {
+	case a.ready && (a.expires.IsZero() || left > min(minRemaining, a.lease/4)):
+		return nil // valid, and renewed in the background
+	case a.ready && left > 0:
+		err = a.renew(ctx) // about to expire: the renewal is late
+	default:
+		err = a.refresh(ctx)
 	}
-	if err := a.refresh(ctx); err != nil {
+	if err != nil {
 		return err
 	}
 	if !a.expires.IsZero() && !a.running && !a.closed {
@@ -88,10 +94,10 @@ func (a *authenticator) refresh(ctx context.Context) error {
 		if s == nil || err1 != nil || err2 != nil {
 			return wrap("token lookup-self", "", errMalformed)
 		}
+		a.set(ttl, renewable)
 		if ttl > 0 && ttl <= minRemaining && renewable {
 			return a.renew(ctx)
 		}
-		a.set(ttl, renewable)
 		return nil
 	}
 	return a.login(ctx)
