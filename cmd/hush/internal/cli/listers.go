@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hushlog/hush/config"
 	"github.com/hushlog/hush/provider"
@@ -46,11 +47,18 @@ func listSecrets(ctx context.Context, cfg *config.Config) ([]redact.Secret, erro
 // what to do. Provider errors never hold a value.
 func describeListError(l provider.Lister, err error) error {
 	var hint string
+	vault := strings.HasPrefix(l.Name(), "vault:")
 	switch provider.Kind(err) {
 	case provider.AccessDenied:
 		hint = " (check the credentials the AWS SDK found and the policy on the secret and its KMS key)"
+		if vault {
+			hint = " (check VAULT_TOKEN or the login, and that the policy grants list on MOUNT/metadata/* and read on MOUNT/data/* and MOUNT/metadata/*)"
+		}
 	case provider.NotFound:
 		hint = " (check the name, the region and the account)"
+		if vault {
+			hint = " (check the mount, VAULT_ADDR and VAULT_NAMESPACE)"
+		}
 	case provider.Transient:
 		hint = " (a network problem or throttling; try again)"
 	}
