@@ -182,6 +182,7 @@ func (c *Config) vaultProvider() (*vault.Provider, error) {
 		Prefix:      v.Prefix,
 		KVVersion:   v.KVVersion,
 		GracePeriod: grace,
+		RateLimit:   v.RateLimit,
 		Auth: vault.Auth{
 			Method:                  v.Auth.Method,
 			MountPath:               v.Auth.MountPath,

@@ -178,6 +178,9 @@ type VaultConfig struct {
 	// protected after a newer one replaced it. 0 means the top-level
 	// grace_period.
 	GracePeriod time.Duration `mapstructure:"grace_period"`
+	// RateLimit caps the requests per second of this process to Vault,
+	// spreading each listing out; 0 means VAULT_RATE_LIMIT, else no cap.
+	RateLimit float64 `mapstructure:"rate_limit"`
 }
 
 // VaultAuthConfig is the login of VaultConfig.
@@ -223,6 +226,9 @@ func (c VaultConfig) validate() []error {
 	}
 	if c.GracePeriod < 0 {
 		errs = append(errs, fmt.Errorf("vault.grace_period: %v is negative", c.GracePeriod))
+	}
+	if c.RateLimit < 0 {
+		errs = append(errs, fmt.Errorf("vault.rate_limit: %v is negative", c.RateLimit))
 	}
 	a := c.Auth
 	switch a.Method {

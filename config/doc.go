@@ -43,6 +43,7 @@
 //	  prefix: prod/                # every secret under it, listed recursively (default: the whole mount)
 //	  kv_version: 0                # 1 or 2; 0 detects it (default)
 //	  grace_period: 0s             # earlier versions replaced less than this ago are protected (default: grace_period)
+//	  rate_limit: 0                # requests per second to Vault, per process (default: VAULT_RATE_LIMIT, else none)
 //	  auth:
 //	    method: kubernetes         # token (default: VAULT_TOKEN / ~/.vault-token / token_file), kubernetes, approle
 //	    role: hush                 # kubernetes: the role; service_account_token_path defaults to the pod's token

@@ -69,6 +69,7 @@ func TestVaultValidation(t *testing.T) {
 		"kv version":           {VaultConfig{Mount: "secret", KVVersion: 3}, "vault.kv_version"},
 		"address":              {VaultConfig{Mount: "secret", Address: "vault:8200"}, "vault.address"},
 		"grace":                {VaultConfig{Mount: "secret", GracePeriod: -time.Second}, "vault.grace_period"},
+		"rate":                 {VaultConfig{Mount: "secret", RateLimit: -1}, "vault.rate_limit"},
 		"method":               {VaultConfig{Mount: "secret", Auth: VaultAuthConfig{Method: "ldap"}}, "vault.auth.method"},
 		"k8s role":             {VaultConfig{Mount: "secret", Auth: VaultAuthConfig{Method: "kubernetes"}}, "vault.auth.role"},
 		"approle secret id":    {VaultConfig{Mount: "secret", Auth: VaultAuthConfig{Method: "approle", RoleID: "r"}}, "secret_id_file"},

@@ -99,6 +99,12 @@ type Config struct {
 	// MaxRetries is how many times the client retries a request; 0 keeps
 	// the client's (2, or VAULT_MAX_RETRIES), negative means none.
 	MaxRetries int
+	// RateLimit caps this provider's requests per second (token bucket,
+	// burst Concurrency), so that a fleet stays inside a Vault rate-limit
+	// quota (applied per client IP and node) and a listing is spread over
+	// time instead of arriving in a burst; 0 keeps the client's
+	// (VAULT_RATE_LIMIT, else none).
+	RateLimit float64
 	// Now is the clock of the grace period; default time.Now.
 	Now func() time.Time
 	// Logger receives token renewals and logins (never a token or a
@@ -151,6 +157,9 @@ func New(cfg Config) (*Provider, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = zap.NewNop()
 	}
+	if cfg.RateLimit < 0 {
+		return nil, fmt.Errorf("%s: negative rate limit", providerName)
+	}
 	if cfg.Auth.Method == "" {
 		cfg.Auth.Method = AuthToken
 	}
@@ -187,6 +196,9 @@ func New(cfg Config) (*Provider, error) {
 	}
 	if cfg.Namespace != "" {
 		client.SetNamespace(cfg.Namespace)
+	}
+	if cfg.RateLimit > 0 {
+		client.SetLimiter(cfg.RateLimit, cfg.Concurrency)
 	}
 	p.client = client
 	p.auth = &authenticator{p: p, cfg: cfg.Auth}
