@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
@@ -154,12 +155,22 @@ func awsPreflight(ctx context.Context, region string) error {
 // never hold a value.
 func describeListError(l provider.Lister, err error) error {
 	var hint string
-	if l.Name() == "aws" {
+	switch {
+	case l.Name() == "aws":
 		switch provider.Kind(err) {
 		case provider.AccessDenied:
 			hint = " (check the credentials the AWS SDK found and the policy on the secret and its KMS key)"
 		case provider.NotFound:
 			hint = " (check the name, the region (--region) and the account)"
+		case provider.Transient:
+			hint = " (a network problem or throttling; try again)"
+		}
+	case strings.HasPrefix(l.Name(), "vault:"):
+		switch provider.Kind(err) {
+		case provider.AccessDenied:
+			hint = " (check VAULT_TOKEN or the login, and that the policy grants list on MOUNT/metadata/* and read on MOUNT/data/* and MOUNT/metadata/*)"
+		case provider.NotFound:
+			hint = " (check the mount, VAULT_ADDR and VAULT_NAMESPACE)"
 		case provider.Transient:
 			hint = " (a network problem or throttling; try again)"
 		}

@@ -26,10 +26,20 @@ const sourcesHelp = `Secret sources (any combination; at least one):
                          AWSCURRENT, AWSPENDING and AWSPREVIOUS versions.
                          Names are taken as given; prefix: and tag: filters
                          select secrets matching all of them. Repeatable.
+  --vault MOUNT/PREFIX   every secret under PREFIX of the KV mount MOUNT of
+                         HashiCorp Vault or OpenBao (e.g. secret/prod/),
+                         listed recursively; KV v1 or v2 detected; the
+                         current versions and those replaced within the
+                         last 24 hours. VAULT_ADDR, VAULT_TOKEN (else
+                         ~/.vault-token) and VAULT_NAMESPACE as for the
+                         Vault CLI; other logins through --config (vault:).
+                         A KV entry with one field is protected whatever
+                         the field is called (PATH#FIELD); with several,
+                         its credential-like fields (PATH#password, ...).
   --exec CMD             run CMD with sh -c; it prints {"name":"value",...} or
                          [{"name":...,"value":...},...] on standard output
   --config FILE          a YAML file in the schema of the Collector
-                         processor (aws, files, env_files, env, exec,
+                         processor (aws, vault, files, env_files, env, exec,
                          static, min_length, encodings, replacement, json):
                          the hush block alone, copied with its "hush:" key,
                          or a whole Collector configuration. Keys for the
@@ -46,6 +56,7 @@ type sourceFlags struct {
 	envFiles    []string
 	fromEnv     []string
 	aws         []string
+	vault       string
 	exec        string
 	configFile  string
 	encodings   string
@@ -64,6 +75,7 @@ func (s *sourceFlags) register(c *cobra.Command, scrub bool) {
 	f.StringArrayVar(&s.envFiles, "env-file", nil, "read secrets from a .env `FILE` (repeatable)")
 	f.StringArrayVar(&s.fromEnv, "from-env", nil, "protect environment variables whose names match `GLOB` (repeatable)")
 	f.StringArrayVar(&s.aws, "aws", nil, "AWS Secrets Manager: `NAME`, prefix:P or tag:K[=V] (repeatable)")
+	f.StringVar(&s.vault, "vault", "", "HashiCorp Vault / OpenBao: every secret under `MOUNT/PREFIX` of a KV mount (VAULT_ADDR, VAULT_TOKEN, VAULT_NAMESPACE)")
 	f.StringVar(&s.exec, "exec", "", "run `CMD` (with sh -c) that prints secrets as JSON")
 	f.DurationVar(&s.timeout, "timeout", DefaultTimeout, "give up on a secret source that has not answered after `DURATION` (exit 3)")
 	f.StringVar(&s.region, "region", "", "AWS `REGION` for --aws (default: the SDK's chain: AWS_REGION, the profile)")
@@ -78,8 +90,13 @@ func (s *sourceFlags) register(c *cobra.Command, scrub bool) {
 
 // check validates the flags that need no I/O.
 func (s *sourceFlags) check(cmd *cobra.Command) error {
-	if len(s.dirs)+len(s.envFiles)+len(s.fromEnv)+len(s.aws) == 0 && s.exec == "" && s.configFile == "" {
-		return usageError(errors.New("no secret source: give --secrets-dir, --env-file, --from-env, --aws, --exec or --config"))
+	if len(s.dirs)+len(s.envFiles)+len(s.fromEnv)+len(s.aws) == 0 && s.vault == "" && s.exec == "" && s.configFile == "" {
+		return usageError(errors.New("no secret source: give --secrets-dir, --env-file, --from-env, --aws, --vault, --exec or --config"))
+	}
+	if cmd.Flags().Changed("vault") {
+		if _, _, err := parseVault(s.vault); err != nil {
+			return usageError(err)
+		}
 	}
 	if s.timeout <= 0 {
 		return usageError(fmt.Errorf("--timeout %s: want a positive duration, such as 30s or 2m", s.timeout))
@@ -131,6 +148,17 @@ func parseAWS(s string) (awsSelector, error) {
 	return awsSelector{name: s}, nil
 }
 
+// parseVault splits a --vault MOUNT/PREFIX at its first slash. A mount
+// whose path has more segments ("kv/team-a") is found by the provider's
+// mount discovery, so "kv/team-a/app/" works too.
+func parseVault(s string) (mount, prefix string, err error) {
+	mount, prefix, _ = strings.Cut(strings.TrimPrefix(strings.TrimSpace(s), "/"), "/")
+	if mount == "" {
+		return "", "", errors.New("--vault: needs MOUNT/PREFIX (secret/prod/, or secret/ for the whole mount)")
+	}
+	return mount, prefix, nil
+}
+
 // config returns the configuration file (if any) with the flags added.
 func (s *sourceFlags) config(ctx context.Context, con *console) (*config.Config, error) {
 	cfg := config.Default()
@@ -163,6 +191,12 @@ func (s *sourceFlags) config(ctx context.Context, con *console) (*config.Config,
 	}
 	if s.region != "" {
 		cfg.AWS.Region = s.region
+	}
+	if s.vault != "" {
+		if cfg.Vault.Mount != "" {
+			return nil, usageError(errors.New("--vault: the configuration file has a vault mount already"))
+		}
+		cfg.Vault.Mount, cfg.Vault.Prefix, _ = parseVault(s.vault)
 	}
 	if s.exec != "" {
 		if cfg.Exec.Command != "" {
