@@ -6,9 +6,11 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/hushlog/hush/internal/buildinfo"
 )
 
 const exitCodesHelp = `
@@ -230,27 +232,24 @@ func runScan(ctx context.Context, cmd *cobra.Command, stdio IO, o *scanOptions, 
 	return finalCode(ctx, con, len(s.counts) > 0)
 }
 
-// Version is the hush version; release builds set it with
+// Version overrides the version hush reports; a release built from a
+// checkout may set it with
 // -ldflags "-X github.com/hushlog/hush/cmd/hush/internal/cli.Version=v1.2.3".
+// Empty (the default): the version of the module github.com/hushlog/hush/cmd/hush
+// from the binary's build information (the tag for go install ...@v1.2.3,
+// buildinfo.Dev for a build from a checkout).
 var Version = ""
 
 func version() string {
 	if Version != "" {
 		return Version
 	}
-	v := "(devel)"
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		if bi.Main.Version != "" {
-			v = bi.Main.Version
-		}
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				v += " " + s.Value[:12]
-			}
-		}
-	}
-	return v
+	return buildinfo.Main()
 }
+
+// hushModule is the root of hush's module paths; `hush version` lists every
+// hush module linked in with its version.
+const hushModule = "github.com/hushlog/hush"
 
 func newVersionCommand(stdio IO) *cobra.Command {
 	return &cobra.Command{
@@ -258,7 +257,12 @@ func newVersionCommand(stdio IO) *cobra.Command {
 		Short: "Print the version of hush",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, err := fmt.Fprintf(stdio.Out, "hush %s (%s, %s/%s)\n", version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			var b strings.Builder
+			fmt.Fprintf(&b, "hush %s (%s, %s/%s)\n", version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			for _, d := range buildinfo.Deps(hushModule) {
+				fmt.Fprintf(&b, "  %s %s\n", d.Path, d.Version)
+			}
+			_, err := io.WriteString(stdio.Out, b.String())
 			return err
 		},
 	}
