@@ -42,14 +42,17 @@ const maxDecodeDepth = 2
 const maxExpansion = 7
 
 // decoded is a decoded line: text[i] came from the source bytes
-// [from[i], to[i]).
+// [from[i], to[i]), and from the bytes [pfrom[i], pto[i]) of the level it
+// was decoded from (the source line itself for the first level).
 type decoded struct {
-	text     []byte
-	from, to []int32
+	text       []byte
+	from, to   []int32
+	pfrom, pto []int32
 }
 
 func (d *decoded) reset() {
 	d.text, d.from, d.to = d.text[:0], d.from[:0], d.to[:0]
+	d.pfrom, d.pto = d.pfrom[:0], d.pto[:0]
 }
 
 // put appends the bytes b decoded from the escape src[s:e] of a level
@@ -63,6 +66,8 @@ func (d *decoded) put(m *decoded, base, s, e int, b ...byte) {
 		d.text = append(d.text, c)
 		d.from = append(d.from, from)
 		d.to = append(d.to, to)
+		d.pfrom = append(d.pfrom, int32(s))
+		d.pto = append(d.pto, int32(e))
 	}
 }
 
@@ -167,7 +172,17 @@ func (s *snapshot) scanDecoded(dst []span, sc *decodeScratch, text []byte, lvl i
 		if p.extRight && b < len(d.text) && isBase64Char(d.text[b], p.url) {
 			b++
 		}
-		dst = append(dst, span{start: int(d.from[a]), end: int(d.to[b-1]), sec: p.sec, enc: enc, length: m.End - m.Start})
+		if int(d.pto[b-1]-d.pfrom[a]) == b-a {
+			// Every escape shortens what it stands for, so a match as
+			// long as the bytes it was decoded from at this level holds
+			// no escape of this level: the same bytes are in the level
+			// below (or the text), where they are found under their own
+			// encoding. Naming them here would make the name depend on
+			// what else is on the line.
+			continue
+		}
+		start, end := int(d.from[a]), int(d.to[b-1])
+		dst = append(dst, span{start: start, end: end, sec: p.sec, enc: enc, length: m.End - m.Start})
 	}
 	if lvl+1 >= maxDecodeDepth {
 		return dst
@@ -184,7 +199,10 @@ func (s *snapshot) scanDecoded(dst []span, sc *decodeScratch, text []byte, lvl i
 		next := &sc.levels[lvl+1]
 		next.reset()
 		dec.decode(next, d, 0, d.text)
-		dst = s.scanDecoded(dst, sc, text, lvl+1, enc)
+		// A match found a level down is named for the innermost escaping
+		// (the one its own bytes are in): whether the outer decoder ran
+		// depends on what else is on the line, and the name must not.
+		dst = s.scanDecoded(dst, sc, text, lvl+1, dec.enc)
 	}
 	return dst
 }

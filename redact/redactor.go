@@ -252,7 +252,7 @@ func (s *snapshot) findSpans(dst []span, text []byte, escaped bool) []span {
 		cur := &out[len(out)-1]
 		if sp.start <= cur.end {
 			cur.end = max(cur.end, sp.end)
-			if sp.length > cur.length {
+			if sp.length > cur.length || sp.length == cur.length && sp.start == cur.start && namesBefore(sp, *cur) {
 				cur.sec, cur.enc, cur.length = sp.sec, sp.enc, sp.length
 			}
 			continue
@@ -282,11 +282,28 @@ func compareSpans(a, b span) int {
 	return 0
 }
 
+// less orders spans by start, the longest match first; equal ones by
+// namesBefore, so that the name and encoding a span is reported under do not
+// depend on the order in which the index and the decoders found its matches
+// (a chunk of a file and the whole file must report the same).
 func less(a, b span) bool {
 	if a.start != b.start {
 		return a.start < b.start
 	}
-	return a.length > b.length
+	if a.length != b.length {
+		return a.length > b.length
+	}
+	return namesBefore(a, b)
+}
+
+// namesBefore is the tie-break between two matches of the same length at
+// the same place: the lower encoding bit (raw before JSON before URL ...),
+// then the secret registered first.
+func namesBefore(a, b span) bool {
+	if a.enc != b.enc {
+		return a.enc < b.enc
+	}
+	return a.sec < b.sec
 }
 
 // replace writes src to dst with spans replaced, and counts them.

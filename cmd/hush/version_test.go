@@ -35,5 +35,6 @@ func TestVersionListsModules(t *testing.T) {
 		"github.com/hushlog/hush",
 		"github.com/hushlog/hush/config",
 		"github.com/hushlog/hush/provider/awssm",
+		"github.com/hushlog/hush/provider/vault",
 	}, paths)
 }
