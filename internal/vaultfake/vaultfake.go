@@ -309,6 +309,13 @@ func (s *Server) issue() (string, *token) {
 	return tok, t
 }
 
+// TokenValid reports whether tok is a live token.
+func (s *Server) TokenValid(tok string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.authorized(tok)
+}
+
 // Tokens returns how many tokens logins have issued and are still valid.
 func (s *Server) Tokens() int {
 	s.mu.Lock()

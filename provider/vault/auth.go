@@ -37,6 +37,7 @@ type authenticator struct {
 	renewable bool
 	lease     time.Duration // the lifetime the last login or lookup gave
 	fileToken string        // the token last read from cfg.TokenFile
+	capped    bool          // the token method's token reached its maximum TTL: renewing is pointless
 
 	ctx     context.Context // ended by close: stops the renewal
 	cancel  context.CancelFunc
@@ -58,7 +59,7 @@ func (a *authenticator) ensure(ctx context.Context) error {
 		if tok := strings.TrimSpace(string(b)); tok != a.fileToken {
 			a.fileToken = tok
 			a.p.client.SetToken(tok)
-			a.ready = false
+			a.ready, a.capped = false, false
 		}
 	}
 	var err error
@@ -73,7 +74,7 @@ func (a *authenticator) ensure(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if !a.expires.IsZero() && !a.running && !a.closed {
+	if !a.expires.IsZero() && !a.running && !a.closed && !a.capped {
 		a.running = true
 		a.wg.Add(1)
 		go a.loop()
@@ -198,11 +199,18 @@ func (a *authenticator) renew(ctx context.Context) error {
 	}
 	ttl := time.Duration(s.Auth.LeaseDuration) * time.Second
 	lease := a.lease
-	a.set(ttl, s.Auth.Renewable)
-	a.lease = lease
+	if ttl > 0 {
+		a.set(ttl, s.Auth.Renewable)
+		a.lease = lease
+	} // else: less than a second left at the maximum TTL; the expiry stands
 	a.p.cfg.Logger.Debug("vault token renewed", zap.Duration("ttl", ttl))
-	if a.cfg.Method != AuthToken && ttl < lease/2 {
-		return a.login(ctx)
+	if ttl < lease/2 {
+		if a.cfg.Method != AuthToken {
+			return a.login(ctx)
+		}
+		// A given token near its maximum TTL: renewing again would only
+		// ask more often for less. It is used until it expires.
+		a.capped = true
 	}
 	return nil
 }
@@ -214,9 +222,9 @@ func (a *authenticator) loop() {
 	ctx := a.ctx
 	for {
 		a.mu.Lock()
-		exp := a.expires
+		exp, capped := a.expires, a.capped
 		a.mu.Unlock()
-		if exp.IsZero() {
+		if exp.IsZero() || capped {
 			a.mu.Lock()
 			a.running = false
 			a.mu.Unlock()

@@ -119,6 +119,24 @@ func TestTokenMethodRenewal(t *testing.T) {
 	_, err = p.List(context.Background())
 	require.NoError(t, err)
 
+	// Near its maximum TTL the token is no longer renewed: it is used
+	// until it expires, then the listing reports access denied.
+	require.NoError(t, p.Close()) // its renewals must not count below
+	vf.SetTokenTTL(3*time.Second, 4*time.Second)
+	vf.AddToken("hvs.user-token-capped", 3*time.Second, true)
+	t.Setenv("VAULT_TOKEN", "hvs.user-token-capped")
+	capped := open(t, vault.Config{Prefix: "prod/"})
+	_, err = capped.List(context.Background())
+	require.NoError(t, err)
+	vf.ResetRequests()
+	waitFor(t, "the capped token to expire", func() bool { return !vf.TokenValid("hvs.user-token-capped") })
+	renewals := vf.Requests(vaultfake.OpRenewSelf)
+	// One at the lookup (less than 5 s left), one at two thirds of the
+	// lifetime, one that finds the maximum TTL reached.
+	assert.LessOrEqual(t, renewals, 3, "a token at its maximum TTL is renewed again and again")
+	_, err = capped.List(context.Background())
+	assert.Equal(t, provider.AccessDenied, provider.Kind(err))
+
 	// A token from a file (a Vault Agent sink), read at every listing.
 	vf.AddToken("hvs.agent-sink-token", 0, false)
 	f := writeFile(t, "sink", "hvs.agent-sink-token")
