@@ -202,6 +202,16 @@ func (s *Server) DeleteVersion(path string, n int) {
 	s.editVersion(path, n, func(v *version, now time.Time) { v.deleted = now })
 }
 
+// UndeleteVersion restores a soft-deleted version (`vault kv undelete`).
+// Version 0 means the current one.
+func (s *Server) UndeleteVersion(path string, n int) {
+	s.editVersion(path, n, func(v *version, _ time.Time) {
+		if !v.destroy {
+			v.deleted = time.Time{}
+		}
+	})
+}
+
 // DestroyVersion destroys one version of a KV v2 secret for good, as `vault
 // kv destroy -versions=N` does. Version 0 means the current one.
 func (s *Server) DestroyVersion(path string, n int) {

@@ -453,6 +453,11 @@ func (l *listing) secret(rel string) {
 				l.fail("read data", name, err)
 				return
 			}
+			if data == nil {
+				// Deleted or destroyed since the metadata read. Not
+				// cached: an undeleted version must be read again.
+				continue
+			}
 			cached = entrySecrets(name, strconv.Itoa(v.n), data)
 			if cached == nil {
 				cached = []redact.Secret{} // remembered: nothing to protect

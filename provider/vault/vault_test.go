@@ -176,6 +176,29 @@ func TestDeletionWithRefresher(t *testing.T) {
 	assert.Equal(t, 0, f.Status().InGrace)
 }
 
+// TestDeleteAndUndelete: a soft-deleted current version is not read (Vault
+// has no data for it) and, once undeleted, is read again.
+func TestDeleteAndUndelete(t *testing.T) {
+	vf := standin(t)
+	seed(vf)
+	p := open(t, vault.Config{Prefix: "prod/"})
+	ctx := context.Background()
+	_, err := p.List(ctx)
+	require.NoError(t, err)
+	vf.DeleteVersion("secret/prod/api", 0)
+	ss, err := p.List(ctx)
+	require.NoError(t, err)
+	assert.NotContains(t, names(ss), "secret/prod/api#value@1")
+	vf.UndeleteVersion("secret/prod/api", 0)
+	vf.ResetRequests()
+	ss, err = p.List(ctx)
+	require.NoError(t, err)
+	if !hasValue(ss, "secret/prod/api#value", apiToken) {
+		t.Error("the undeleted version of secret/prod/api is not listed")
+	}
+	assert.Equal(t, 1, vf.Requests(vaultfake.OpData), "the undeleted version is read again")
+}
+
 func TestAccessDeniedOnOneSecret(t *testing.T) {
 	vf := standin(t)
 	seed(vf)
