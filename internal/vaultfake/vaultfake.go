@@ -39,6 +39,7 @@ type Server struct {
 	total      int
 	namespaces map[string]int // X-Vault-Namespace values seen
 	noUIMounts bool
+	log        []Entry
 	retryAfter int // seconds
 }
 

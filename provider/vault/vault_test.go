@@ -3,6 +3,7 @@ package vault_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -277,6 +278,36 @@ func TestThrottlingStorm(t *testing.T) {
 	ss, err = p.List(ctx)
 	require.NoError(t, err)
 	assert.Len(t, ss, 40)
+}
+
+// TestRetryAfterHonoured: after a 429 with Retry-After: 1, no request of
+// the provider reaches Vault before that second is over (one request in
+// flight, so that none was already on its way). This is a lower bound the
+// client cannot beat however loaded the machine, not a timing measurement.
+func TestRetryAfterHonoured(t *testing.T) {
+	vf := standin(t)
+	seed(vf)
+	vf.SetRetryAfter(1)
+	p := open(t, vault.Config{Prefix: "prod/", Concurrency: 1})
+	ctx := context.Background()
+	_, err := p.List(ctx)
+	require.NoError(t, err)
+	vf.ResetRequests()
+	vf.Fail(vaultfake.OpMetadata, "", vaultfake.Throttle, 1)
+	_, err = p.List(ctx)
+	require.NoError(t, err)
+	log := vf.Log()
+	throttled := -1
+	for i, e := range log {
+		if e.Status == http.StatusTooManyRequests {
+			throttled = i
+			break
+		}
+	}
+	require.GreaterOrEqual(t, throttled, 0, "no 429 answered")
+	require.Greater(t, len(log), throttled+1, "nothing asked after the 429")
+	gap := log[throttled+1].Time.Sub(log[throttled].Time)
+	assert.GreaterOrEqual(t, gap, time.Second, "the next request came before Retry-After")
 }
 
 func TestServerErrorsAndMalformedAnswers(t *testing.T) {
