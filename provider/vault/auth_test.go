@@ -149,3 +149,28 @@ func TestTokenMethodRenewal(t *testing.T) {
 	_, err = p2.List(context.Background())
 	require.NoError(t, err)
 }
+
+// TestHangingRenewalDoesNotHoldListings: a renewal that Vault never answers
+// holds the token lock, but a listing waits for it only as long as its own
+// context allows, and Close ends the renewal.
+func TestHangingRenewalDoesNotHoldListings(t *testing.T) {
+	vf := standin(t)
+	seed(vf)
+	t.Setenv("VAULT_TOKEN", "")
+	vf.AddAppRole("approle", "role-hush", "secret-id-0123456789")
+	vf.SetTokenTTL(3*time.Second, time.Hour)
+	p := open(t, vault.Config{Prefix: "prod/", Auth: vault.Auth{
+		Method: vault.AuthAppRole, RoleID: "role-hush", SecretIDFile: writeFile(t, "sid", "secret-id-0123456789"),
+	}})
+	_, err := p.List(context.Background())
+	require.NoError(t, err)
+	vf.Fail(vaultfake.OpRenewSelf, "", vaultfake.Hang, 0)
+	waitFor(t, "a renewal in progress", func() bool { return vf.Requests(vaultfake.OpRenewSelf) >= 1 })
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, err = p.List(ctx)
+	require.Error(t, err)
+	assert.Equal(t, provider.Transient, provider.Kind(err))
+	assert.Contains(t, err.Error(), "waiting for the token renewal")
+	require.NoError(t, p.Close()) // ends the hanging renewal (goleak checks)
+}

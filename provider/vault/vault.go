@@ -201,7 +201,7 @@ func New(cfg Config) (*Provider, error) {
 		client.SetLimiter(cfg.RateLimit, cfg.Concurrency)
 	}
 	p.client = client
-	p.auth = &authenticator{p: p, cfg: cfg.Auth}
+	p.auth = &authenticator{p: p, cfg: cfg.Auth, sem: make(chan struct{}, 1)}
 	p.auth.ctx, p.auth.cancel = context.WithCancel(context.Background())
 	if cfg.Auth.Method == AuthToken && cfg.Auth.TokenFile == "" && client.Token() == "" {
 		if tok := homeToken(); tok != "" {
