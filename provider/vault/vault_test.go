@@ -490,3 +490,14 @@ func TestExplicitKVVersionSkipsDiscovery(t *testing.T) {
 	var pe *provider.Error
 	assert.False(t, errors.As(err, &pe))
 }
+
+func TestUnknownMount(t *testing.T) {
+	standin(t)
+	p := open(t, vault.Config{Mount: "nope", Prefix: "prod/"})
+	_, err := p.List(context.Background())
+	require.Error(t, err)
+	assert.Equal(t, provider.Permanent, provider.Kind(err))
+	assert.Contains(t, err.Error(), "set kv_version")
+	_, perSecret := provider.FailedSecrets(err)
+	assert.False(t, perSecret)
+}
