@@ -3,6 +3,7 @@ package vault_test
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -500,4 +501,28 @@ func TestUnknownMount(t *testing.T) {
 	assert.Contains(t, err.Error(), "set kv_version")
 	_, perSecret := provider.FailedSecrets(err)
 	assert.False(t, perSecret)
+}
+
+// TestConnectionCutIsTransient: a server that drops the connection without
+// answering is a transient failure, not a malformed answer.
+func TestConnectionCutIsTransient(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			_ = c.Close() // every connection cut at once: the client reads EOF
+		}
+	}()
+	defer func() { _ = ln.Close(); <-done }()
+	standin(t)
+	p := open(t, vault.Config{Address: "http://" + ln.Addr().String(), KVVersion: 2, MaxRetries: -1})
+	_, err = p.List(context.Background())
+	require.Error(t, err)
+	assert.Equal(t, provider.Transient, provider.Kind(err))
 }
