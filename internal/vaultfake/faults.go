@@ -1,6 +1,9 @@
 package vaultfake
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // FaultKind is a failure the stand-in can inject.
 type FaultKind int
@@ -116,10 +119,26 @@ func (s *Server) Counts() map[string]int {
 	return out
 }
 
-// ResetRequests sets the request counters to zero.
+// Entry is one answered request: when the answer was written (real time),
+// the operation and the status.
+type Entry struct {
+	Time   time.Time
+	Op     string
+	Status int
+}
+
+// Log returns the answered requests in order (a Hang is not answered).
+func (s *Server) Log() []Entry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Entry(nil), s.log...)
+}
+
+// ResetRequests sets the request counters to zero and empties the log.
 func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.log = nil
 	s.counts = map[string]int{}
 	s.total = 0
 	s.namespaces = map[string]int{}

@@ -150,6 +150,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case WrongShape:
 		a = answer{http.StatusOK, map[string]any{"data": "not an object", "auth": "not an object"}}
 	}
+	s.mu.Lock()
+	s.log = append(s.log, Entry{Time: time.Now(), Op: op, Status: a.status})
+	s.mu.Unlock()
 	b, _ := json.Marshal(a.body)
 	if kind == Malformed {
 		b = b[:len(b)/2]

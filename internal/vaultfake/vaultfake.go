@@ -39,6 +39,7 @@ type Server struct {
 	total      int
 	namespaces map[string]int // X-Vault-Namespace values seen
 	noUIMounts bool
+	log        []Entry
 	retryAfter int // seconds
 }
 
@@ -202,6 +203,16 @@ func (s *Server) DeleteVersion(path string, n int) {
 	s.editVersion(path, n, func(v *version, now time.Time) { v.deleted = now })
 }
 
+// UndeleteVersion restores a soft-deleted version (`vault kv undelete`).
+// Version 0 means the current one.
+func (s *Server) UndeleteVersion(path string, n int) {
+	s.editVersion(path, n, func(v *version, _ time.Time) {
+		if !v.destroy {
+			v.deleted = time.Time{}
+		}
+	})
+}
+
 // DestroyVersion destroys one version of a KV v2 secret for good, as `vault
 // kv destroy -versions=N` does. Version 0 means the current one.
 func (s *Server) DestroyVersion(path string, n int) {
@@ -307,6 +318,13 @@ func (s *Server) issue() (string, *token) {
 	t := &token{expires: now.Add(s.tokenTTL), renewable: true, maxUntil: now.Add(s.tokenMax), ttl: s.tokenTTL, policies: []string{"default", "hush"}}
 	s.tokens[tok] = t
 	return tok, t
+}
+
+// TokenValid reports whether tok is a live token.
+func (s *Server) TokenValid(tok string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.authorized(tok)
 }
 
 // Tokens returns how many tokens logins have issued and are still valid.

@@ -22,6 +22,9 @@ import (
 // without renewing or logging in first.
 const minRemaining = 5 * time.Second
 
+// renewTimeout bounds one background renewal (or login).
+const renewTimeout = 30 * time.Second
+
 // authenticator keeps the client's token valid: it looks the token up (or
 // logs in) on first use, and a single goroutine renews it at two thirds of
 // its remaining lifetime, logging in again when a login method's token
@@ -31,12 +34,16 @@ type authenticator struct {
 	p   *Provider
 	cfg Auth
 
-	mu        sync.Mutex // serializes lookups, logins and renewals
-	ready     bool       // the client holds a token known to be valid
-	expires   time.Time  // zero: the token does not expire
+	// sem (capacity 1) is the lock of everything below and serializes
+	// lookups, logins and renewals. It is a channel so that a caller
+	// waiting behind a slow renewal gives up with its own context.
+	sem       chan struct{}
+	ready     bool      // the client holds a token known to be valid
+	expires   time.Time // zero: the token does not expire
 	renewable bool
 	lease     time.Duration // the lifetime the last login or lookup gave
 	fileToken string        // the token last read from cfg.TokenFile
+	capped    bool          // the token method's token reached its maximum TTL: renewing is pointless
 
 	ctx     context.Context // ended by close: stops the renewal
 	cancel  context.CancelFunc
@@ -48,8 +55,10 @@ type authenticator struct {
 // ensure makes sure the client holds a valid token, starting the renewal
 // the first time one is known to expire.
 func (a *authenticator) ensure(ctx context.Context) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.lock(ctx); err != nil {
+		return provider.NewError(providerName, "", provider.Transient, fmt.Errorf("waiting for the token renewal: %w", err))
+	}
+	defer a.unlock()
 	if a.cfg.Method == AuthToken && a.cfg.TokenFile != "" {
 		b, err := os.ReadFile(a.cfg.TokenFile)
 		if err != nil {
@@ -58,7 +67,7 @@ func (a *authenticator) ensure(ctx context.Context) error {
 		if tok := strings.TrimSpace(string(b)); tok != a.fileToken {
 			a.fileToken = tok
 			a.p.client.SetToken(tok)
-			a.ready = false
+			a.ready, a.capped = false, false
 		}
 	}
 	var err error
@@ -73,7 +82,7 @@ func (a *authenticator) ensure(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if !a.expires.IsZero() && !a.running && !a.closed {
+	if !a.expires.IsZero() && !a.running && !a.closed && !a.capped {
 		a.running = true
 		a.wg.Add(1)
 		go a.loop()
@@ -198,11 +207,18 @@ func (a *authenticator) renew(ctx context.Context) error {
 	}
 	ttl := time.Duration(s.Auth.LeaseDuration) * time.Second
 	lease := a.lease
-	a.set(ttl, s.Auth.Renewable)
-	a.lease = lease
+	if ttl > 0 {
+		a.set(ttl, s.Auth.Renewable)
+		a.lease = lease
+	} // else: less than a second left at the maximum TTL; the expiry stands
 	a.p.cfg.Logger.Debug("vault token renewed", zap.Duration("ttl", ttl))
-	if a.cfg.Method != AuthToken && ttl < lease/2 {
-		return a.login(ctx)
+	if ttl < lease/2 {
+		if a.cfg.Method != AuthToken {
+			return a.login(ctx)
+		}
+		// A given token near its maximum TTL: renewing again would only
+		// ask more often for less. It is used until it expires.
+		a.capped = true
 	}
 	return nil
 }
@@ -213,15 +229,16 @@ func (a *authenticator) loop() {
 	defer a.wg.Done()
 	ctx := a.ctx
 	for {
-		a.mu.Lock()
-		exp := a.expires
-		a.mu.Unlock()
-		if exp.IsZero() {
-			a.mu.Lock()
+		if a.lock(ctx) != nil {
+			return // closed
+		}
+		exp, capped := a.expires, a.capped
+		if exp.IsZero() || capped {
 			a.running = false
-			a.mu.Unlock()
+			a.unlock()
 			return
 		}
+		a.unlock()
 		wait := time.Until(exp) * 2 / 3
 		if wait < 100*time.Millisecond {
 			wait = 100 * time.Millisecond
@@ -233,35 +250,50 @@ func (a *authenticator) loop() {
 			return
 		case <-t.C:
 		}
-		rctx, rcancel := context.WithTimeout(ctx, max(time.Until(exp), 10*time.Second))
-		a.mu.Lock()
+		if a.lock(ctx) != nil {
+			return // closed
+		}
+		// Bounded, so that listings waiting behind it are not held long.
+		rctx, rcancel := context.WithTimeout(ctx, min(max(time.Until(exp)/3, time.Second), renewTimeout))
 		err := a.renew(rctx)
 		if err != nil && a.cfg.Method != AuthToken && time.Until(a.expires) <= minRemaining {
 			err = a.login(rctx)
 		}
-		a.mu.Unlock()
 		rcancel()
+		a.unlock()
 		if err != nil {
 			a.p.cfg.Logger.Warn("vault token renewal failed", zap.String("method", a.cfg.Method), zap.Error(err))
 			if time.Until(exp) <= 0 {
 				// The token is gone; the next listing logs in (or
 				// reports access denied) and restarts the renewal.
-				a.mu.Lock()
-				a.ready, a.running = false, false
-				a.mu.Unlock()
+				if a.lock(context.Background()) == nil {
+					a.ready, a.running = false, false
+					a.unlock()
+				}
 				return
 			}
 		}
 	}
 }
 
-// close stops the renewal goroutine and waits for it.
+// close stops the renewal goroutine and waits for it. The cancellation
+// comes first: it ends a renewal in progress, which holds the lock.
 func (a *authenticator) close() {
-	a.mu.Lock()
-	if !a.closed {
-		a.closed = true
-		a.cancel()
-	}
-	a.mu.Unlock()
+	a.cancel()
+	_ = a.lock(context.Background())
+	a.closed = true
+	a.unlock()
 	a.wg.Wait()
 }
+
+// lock takes the authenticator's lock, or gives up when ctx is done.
+func (a *authenticator) lock(ctx context.Context) error {
+	select {
+	case a.sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (a *authenticator) unlock() { <-a.sem }

@@ -119,6 +119,24 @@ func TestTokenMethodRenewal(t *testing.T) {
 	_, err = p.List(context.Background())
 	require.NoError(t, err)
 
+	// Near its maximum TTL the token is no longer renewed: it is used
+	// until it expires, then the listing reports access denied.
+	require.NoError(t, p.Close()) // its renewals must not count below
+	vf.SetTokenTTL(3*time.Second, 4*time.Second)
+	vf.AddToken("hvs.user-token-capped", 3*time.Second, true)
+	t.Setenv("VAULT_TOKEN", "hvs.user-token-capped")
+	capped := open(t, vault.Config{Prefix: "prod/"})
+	_, err = capped.List(context.Background())
+	require.NoError(t, err)
+	vf.ResetRequests()
+	waitFor(t, "the capped token to expire", func() bool { return !vf.TokenValid("hvs.user-token-capped") })
+	renewals := vf.Requests(vaultfake.OpRenewSelf)
+	// One at the lookup (less than 5 s left), one at two thirds of the
+	// lifetime, one that finds the maximum TTL reached.
+	assert.LessOrEqual(t, renewals, 3, "a token at its maximum TTL is renewed again and again")
+	_, err = capped.List(context.Background())
+	assert.Equal(t, provider.AccessDenied, provider.Kind(err))
+
 	// A token from a file (a Vault Agent sink), read at every listing.
 	vf.AddToken("hvs.agent-sink-token", 0, false)
 	f := writeFile(t, "sink", "hvs.agent-sink-token")
@@ -130,4 +148,29 @@ func TestTokenMethodRenewal(t *testing.T) {
 	require.NoError(t, os.WriteFile(f, []byte("hvs.agent-sink-token-2"), 0o600))
 	_, err = p2.List(context.Background())
 	require.NoError(t, err)
+}
+
+// TestHangingRenewalDoesNotHoldListings: a renewal that Vault never answers
+// holds the token lock, but a listing waits for it only as long as its own
+// context allows, and Close ends the renewal.
+func TestHangingRenewalDoesNotHoldListings(t *testing.T) {
+	vf := standin(t)
+	seed(vf)
+	t.Setenv("VAULT_TOKEN", "")
+	vf.AddAppRole("approle", "role-hush", "secret-id-0123456789")
+	vf.SetTokenTTL(3*time.Second, time.Hour)
+	p := open(t, vault.Config{Prefix: "prod/", Auth: vault.Auth{
+		Method: vault.AuthAppRole, RoleID: "role-hush", SecretIDFile: writeFile(t, "sid", "secret-id-0123456789"),
+	}})
+	_, err := p.List(context.Background())
+	require.NoError(t, err)
+	vf.Fail(vaultfake.OpRenewSelf, "", vaultfake.Hang, 0)
+	waitFor(t, "a renewal in progress", func() bool { return vf.Requests(vaultfake.OpRenewSelf) >= 1 })
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, err = p.List(ctx)
+	require.Error(t, err)
+	assert.Equal(t, provider.Transient, provider.Kind(err))
+	assert.Contains(t, err.Error(), "waiting for the token renewal")
+	require.NoError(t, p.Close()) // ends the hanging renewal (goleak checks)
 }

@@ -34,6 +34,12 @@ func classify(err error) provider.ErrorKind {
 			return provider.Permanent
 		}
 	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		// The request itself failed: refused, reset, cut short (an EOF
+		// here is the connection's, not the body's), timed out.
+		return provider.Transient
+	}
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	if errors.Is(err, errMalformed) || errors.As(err, &se) || errors.As(err, &te) ||
@@ -42,10 +48,6 @@ func classify(err error) provider.ErrorKind {
 	}
 	if k := provider.Kind(err); k == provider.Transient {
 		return k
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return provider.Transient // connection-level failure
 	}
 	return provider.Permanent
 }

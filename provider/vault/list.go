@@ -31,35 +31,52 @@ type versionKey struct {
 // detect finds the mount (its real path, which may have more segments than
 // configured) and its KV version, once: from sys/internal/ui/mounts (what
 // the Vault CLI asks; any token with a capability under the path may), else
-// from sys/mounts. A failure is retried by the next call.
+// from sys/mounts. A failure is retried by the next call. No lock is held
+// during the requests (concurrent first calls may both ask), so that no
+// caller waits beyond its own context.
 func (p *Provider) detect(ctx context.Context) error {
 	p.mountMu.Lock()
-	defer p.mountMu.Unlock()
-	if p.detected {
-		return nil
-	}
-	if p.cfg.KVVersion != 0 {
-		p.version, p.detected = p.cfg.KVVersion, true
+	if p.detected || p.cfg.KVVersion != 0 {
+		if !p.detected {
+			p.version, p.detected = p.cfg.KVVersion, true
+		}
+		p.mountMu.Unlock()
 		return nil
 	}
 	full := p.mount + "/" + p.prefix
+	p.mountMu.Unlock()
+
+	mount, version, err := discover(ctx, p, full)
+	if err != nil {
+		return err
+	}
+	p.mountMu.Lock()
+	defer p.mountMu.Unlock()
+	if !p.detected {
+		p.mount, p.prefix = strings.TrimSuffix(mount, "/"), strings.TrimPrefix(full, mount)
+		p.version, p.detected = version, true
+	}
+	return nil
+}
+
+// discover asks Vault which mount holds full ("secret/prod/") and its KV
+// version; mount is returned with its trailing slash.
+func discover(ctx context.Context, p *Provider, full string) (mount string, version int, err error) {
 	s, err := p.read(ctx, "sys/internal/ui/mounts/"+escapePath(full), nil)
 	if err == nil && s != nil {
 		mp, _ := s.Data["path"].(string)
 		typ, _ := s.Data["type"].(string)
 		if mp != "" && strings.HasPrefix(full, mp) {
 			if typ != "kv" && typ != "generic" {
-				return provider.NewError(providerName, "", provider.Permanent, fmt.Errorf("%s is a %q mount, not kv", mp, typ))
+				return "", 0, provider.NewError(providerName, "", provider.Permanent, fmt.Errorf("%s is a %q mount, not kv", mp, typ))
 			}
-			p.mount, p.prefix = strings.TrimSuffix(mp, "/"), strings.TrimPrefix(full, mp)
-			p.version, p.detected = kvVersion(s.Data["options"]), true
-			return nil
+			return mp, kvVersion(s.Data["options"]), nil
 		}
 		err = errMalformed
 	}
 	first := wrap("mount discovery (sys/internal/ui/mounts)", "", err)
 	if first.Kind == provider.Transient {
-		return first
+		return "", 0, first
 	}
 	mounts, err := p.read(ctx, "sys/mounts", nil)
 	if err == nil && mounts != nil {
@@ -73,17 +90,15 @@ func (p *Provider) detect(ctx context.Context) error {
 		}
 		if m, ok := info.(map[string]any); ok {
 			if typ, _ := m["type"].(string); typ != "kv" && typ != "generic" {
-				return provider.NewError(providerName, "", provider.Permanent, fmt.Errorf("%s is a %q mount, not kv", best, typ))
+				return "", 0, provider.NewError(providerName, "", provider.Permanent, fmt.Errorf("%s is a %q mount, not kv", best, typ))
 			}
-			p.mount, p.prefix = strings.TrimSuffix(best, "/"), strings.TrimPrefix(full, best)
-			p.version, p.detected = kvVersion(m["options"]), true
-			return nil
+			return best, kvVersion(m["options"]), nil
 		}
-		err = fmt.Errorf("no mount at %q", p.mount)
+		err = fmt.Errorf("no mount holds %q", full)
 	}
 	e := wrap("mount discovery (sys/mounts)", "", err)
 	e.Err = fmt.Errorf("%w (and %v); set kv_version to skip the discovery", e.Err, first.Err)
-	return e
+	return "", 0, e
 }
 
 // kvVersion reads a mount's options.version: "2" for KV v2, anything else
@@ -452,6 +467,11 @@ func (l *listing) secret(rel string) {
 			if err != nil {
 				l.fail("read data", name, err)
 				return
+			}
+			if data == nil {
+				// Deleted or destroyed since the metadata read. Not
+				// cached: an undeleted version must be read again.
+				continue
 			}
 			cached = entrySecrets(name, strconv.Itoa(v.n), data)
 			if cached == nil {

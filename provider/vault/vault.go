@@ -201,7 +201,7 @@ func New(cfg Config) (*Provider, error) {
 		client.SetLimiter(cfg.RateLimit, cfg.Concurrency)
 	}
 	p.client = client
-	p.auth = &authenticator{p: p, cfg: cfg.Auth}
+	p.auth = &authenticator{p: p, cfg: cfg.Auth, sem: make(chan struct{}, 1)}
 	p.auth.ctx, p.auth.cancel = context.WithCancel(context.Background())
 	if cfg.Auth.Method == AuthToken && cfg.Auth.TokenFile == "" && client.Token() == "" {
 		if tok := homeToken(); tok != "" {
@@ -302,10 +302,7 @@ func (p *Provider) Get(ctx context.Context, name string) (redact.Secret, error) 
 	if len(ss) == 0 {
 		return redact.Secret{}, provider.NewError(providerName, name, provider.NotFound, errors.New("entry without fields"))
 	}
-	if len(data) == 1 {
-		ss[0].Name = name
-		return ss[0], nil
-	}
+	ss[0].Name = name // as asked: "PATH", not the "PATH#FIELD" of a single field
 	return ss[0], nil
 }
 

@@ -3,6 +3,8 @@ package vault_test
 import (
 	"context"
 	"errors"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -176,6 +178,29 @@ func TestDeletionWithRefresher(t *testing.T) {
 	assert.Equal(t, 0, f.Status().InGrace)
 }
 
+// TestDeleteAndUndelete: a soft-deleted current version is not read (Vault
+// has no data for it) and, once undeleted, is read again.
+func TestDeleteAndUndelete(t *testing.T) {
+	vf := standin(t)
+	seed(vf)
+	p := open(t, vault.Config{Prefix: "prod/"})
+	ctx := context.Background()
+	_, err := p.List(ctx)
+	require.NoError(t, err)
+	vf.DeleteVersion("secret/prod/api", 0)
+	ss, err := p.List(ctx)
+	require.NoError(t, err)
+	assert.NotContains(t, names(ss), "secret/prod/api#value@1")
+	vf.UndeleteVersion("secret/prod/api", 0)
+	vf.ResetRequests()
+	ss, err = p.List(ctx)
+	require.NoError(t, err)
+	if !hasValue(ss, "secret/prod/api#value", apiToken) {
+		t.Error("the undeleted version of secret/prod/api is not listed")
+	}
+	assert.Equal(t, 1, vf.Requests(vaultfake.OpData), "the undeleted version is read again")
+}
+
 func TestAccessDeniedOnOneSecret(t *testing.T) {
 	vf := standin(t)
 	seed(vf)
@@ -254,6 +279,36 @@ func TestThrottlingStorm(t *testing.T) {
 	ss, err = p.List(ctx)
 	require.NoError(t, err)
 	assert.Len(t, ss, 40)
+}
+
+// TestRetryAfterHonoured: after a 429 with Retry-After: 1, no request of
+// the provider reaches Vault before that second is over (one request in
+// flight, so that none was already on its way). This is a lower bound the
+// client cannot beat however loaded the machine, not a timing measurement.
+func TestRetryAfterHonoured(t *testing.T) {
+	vf := standin(t)
+	seed(vf)
+	vf.SetRetryAfter(1)
+	p := open(t, vault.Config{Prefix: "prod/", Concurrency: 1})
+	ctx := context.Background()
+	_, err := p.List(ctx)
+	require.NoError(t, err)
+	vf.ResetRequests()
+	vf.Fail(vaultfake.OpMetadata, "", vaultfake.Throttle, 1)
+	_, err = p.List(ctx)
+	require.NoError(t, err)
+	log := vf.Log()
+	throttled := -1
+	for i, e := range log {
+		if e.Status == http.StatusTooManyRequests {
+			throttled = i
+			break
+		}
+	}
+	require.GreaterOrEqual(t, throttled, 0, "no 429 answered")
+	require.Greater(t, len(log), throttled+1, "nothing asked after the 429")
+	gap := log[throttled+1].Time.Sub(log[throttled].Time)
+	assert.GreaterOrEqual(t, gap, time.Second, "the next request came before Retry-After")
 }
 
 func TestServerErrorsAndMalformedAnswers(t *testing.T) {
@@ -435,4 +490,39 @@ func TestExplicitKVVersionSkipsDiscovery(t *testing.T) {
 	assert.Zero(t, vf.Requests(vaultfake.OpUIMounts)+vf.Requests(vaultfake.OpSysMounts))
 	var pe *provider.Error
 	assert.False(t, errors.As(err, &pe))
+}
+
+func TestUnknownMount(t *testing.T) {
+	standin(t)
+	p := open(t, vault.Config{Mount: "nope", Prefix: "prod/"})
+	_, err := p.List(context.Background())
+	require.Error(t, err)
+	assert.Equal(t, provider.Permanent, provider.Kind(err))
+	assert.Contains(t, err.Error(), "set kv_version")
+	_, perSecret := provider.FailedSecrets(err)
+	assert.False(t, perSecret)
+}
+
+// TestConnectionCutIsTransient: a server that drops the connection without
+// answering is a transient failure, not a malformed answer.
+func TestConnectionCutIsTransient(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			_ = c.Close() // every connection cut at once: the client reads EOF
+		}
+	}()
+	defer func() { _ = ln.Close(); <-done }()
+	standin(t)
+	p := open(t, vault.Config{Address: "http://" + ln.Addr().String(), KVVersion: 2, MaxRetries: -1})
+	_, err = p.List(context.Background())
+	require.Error(t, err)
+	assert.Equal(t, provider.Transient, provider.Kind(err))
 }
