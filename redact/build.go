@@ -221,7 +221,7 @@ func parseConfig(v string) (kvs [][2]string, ok bool) {
 // character (API keys, tokens and generated passwords; not hostnames,
 // regions, paths or words).
 func looksRandom(v string) bool {
-	if len(v) < 16 || strings.ContainsAny(v, " \t") {
+	if len(v) < 16 || strings.ContainsAny(v, " \t") || hostnameLike(v) {
 		return false
 	}
 	var letters, digits bool
@@ -247,6 +247,28 @@ func looksRandom(v string) bool {
 		}
 	}
 	return h >= 3.5
+}
+
+// hostnameLike reports whether v has the shape of a lower-case DNS name
+// (db7.internal.example, ip-10-0-3-17.ec2.internal): dot-separated labels of
+// lower-case letters, digits and hyphens. Generated tokens mix cases or use
+// other characters; JWTs, which have dots, do both.
+func hostnameLike(v string) bool {
+	if !strings.Contains(v, ".") {
+		return false
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(v, "."), ".") {
+		if label == "" || len(label) > 63 {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // credentialKey reports whether a key names a credential under the JSON

@@ -31,6 +31,10 @@ func TestJSONSecretShapes(t *testing.T) {
 			[]string{"postgres://app:Wq8Er5Ty2Ui@db.internal:5432/prod", "Wq8Er5Ty2Ui"}, []string{"db.internal"}},
 		{"random value under a plain key", `{"id":"service-a","value":"sk9Qm2Xv7Lp4Rt8WzB3c"}`,
 			[]string{"sk9Qm2Xv7Lp4Rt8WzB3c"}, []string{"service-a"}},
+		{"host names under plain keys are not random", `{"engine":"postgres","host":"db7.internal.example","replica":"ip-10-0-3-17.ec2.internal","password":"hQ3!mZ8@pL5#vR2s"}`,
+			[]string{"hQ3!mZ8@pL5#vR2s"}, []string{"db7.internal.example", "ip-10-0-3-17.ec2.internal"}},
+		{"a JWT under a plain key is random", `{"id":"svc","bearer_for_tests":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.Xk9mQ2vL7pR4sT6u"}`,
+			[]string{"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.Xk9mQ2vL7pR4sT6u"}, []string{"svc"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -45,11 +45,11 @@ func TestFleetEconomics(t *testing.T) {
 		return def
 	}
 	replicas := env("HUSH_FLEET_REPLICAS", 2)
-	secrets := env("HUSH_FLEET_SECRETS", 1000)
-	folders := max(1, secrets/100)
-	rotate := max(1, secrets/100)
+	total := env("HUSH_FLEET_SECRETS", 1000)
+	folders := max(1, total/100)
+	rotate := max(1, total/100)
 	vf := standin(t)
-	for i := range secrets {
+	for i := range total {
 		vf.Put(fmt.Sprintf("secret/prod/f%03d/s%05d", i%folders, i), map[string]any{"password": fmt.Sprintf("fleet-value-%05d-Zq8v4Lw2", i)})
 	}
 	ctx := context.Background()
@@ -72,25 +72,25 @@ func TestFleetEconomics(t *testing.T) {
 	var first, unchanged, rotated []phase
 	for i := range ps {
 		ps[i] = open(t, vault.Config{Prefix: "prod/"})
-		first = append(first, measure(ps[i], "first listing", secrets))
-		unchanged = append(unchanged, measure(ps[i], "unchanged refresh", secrets))
+		first = append(first, measure(ps[i], "first listing", total))
+		unchanged = append(unchanged, measure(ps[i], "unchanged refresh", total))
 	}
 	for i := range rotate {
 		vf.Put(fmt.Sprintf("secret/prod/f%03d/s%05d", i%folders, i), map[string]any{"password": fmt.Sprintf("fleet-rotated-%05d-Lw2Zq8v4", i)})
 	}
 	for _, p := range ps {
 		// The rotated secrets now have two versions in the grace period.
-		rotated = append(rotated, measure(p, "refresh after 1% rotated", secrets+rotate))
+		rotated = append(rotated, measure(p, "refresh after 1% rotated", total+rotate))
 	}
 
 	lists := folders + 1 // prod/ and its folders
 	want := map[string]map[string]int{
-		"first listing":            {vaultfake.OpLookupSelf: 1, vaultfake.OpUIMounts: 1, vaultfake.OpList: lists, vaultfake.OpMetadata: secrets, vaultfake.OpData: secrets},
-		"unchanged refresh":        {vaultfake.OpList: lists, vaultfake.OpMetadata: secrets},
-		"refresh after 1% rotated": {vaultfake.OpList: lists, vaultfake.OpMetadata: secrets, vaultfake.OpData: rotate},
+		"first listing":            {vaultfake.OpLookupSelf: 1, vaultfake.OpUIMounts: 1, vaultfake.OpList: lists, vaultfake.OpMetadata: total, vaultfake.OpData: total},
+		"unchanged refresh":        {vaultfake.OpList: lists, vaultfake.OpMetadata: total},
+		"refresh after 1% rotated": {vaultfake.OpList: lists, vaultfake.OpMetadata: total, vaultfake.OpData: rotate},
 	}
 	t.Logf("%d secrets in %d folders, %d replicas simulated in full, %d extrapolated, refresh interval %v",
-		secrets, folders, replicas, fleet, interval)
+		total, folders, replicas, fleet, interval)
 	t.Logf("| phase | LIST | metadata | data | other | requests per replica | fleet-wide requests per second | loopback time per listing (min-max) |")
 	for _, rows := range [][]phase{first, unchanged, rotated} {
 		var lo, hi time.Duration

@@ -174,7 +174,10 @@ func TestDeletionWithRefresher(t *testing.T) {
 
 	clk.Advance(2 * time.Hour)
 	require.NoError(t, f.Refresh(ctx))
-	assert.Equal(t, line, red.ScrubString(line), "deleted secrets are still redacted after the grace period")
+	if red.ScrubString(line) != line {
+		// The line holds the values: say what went wrong, not what it says.
+		t.Error("deleted secrets are still redacted after the grace period")
+	}
 	assert.Equal(t, 0, f.Status().InGrace)
 }
 
