@@ -230,6 +230,11 @@ type injection struct {
 // interval-th line carries one of secrets, in a random form from encoders,
 // inserted after a random space (or at the start of the line).
 func inject(lines [][]byte, secrets []redact.Secret, interval int, seed uint64) ([]byte, []injection) {
+	return injectForms(lines, secrets, interval, seed, encoders)
+}
+
+// injectForms is inject with the forms drawn from encs.
+func injectForms(lines [][]byte, secrets []redact.Secret, interval int, seed uint64, encs []encoder) ([]byte, []injection) {
 	rng := rand.New(rand.NewPCG(seed, 3))
 	var out []byte
 	var inj []injection
@@ -239,7 +244,7 @@ func inject(lines [][]byte, secrets []redact.Secret, interval int, seed uint64) 
 			continue
 		}
 		si := rng.IntN(len(secrets))
-		e := encoders[rng.IntN(len(encoders))]
+		e := encs[rng.IntN(len(encs))]
 		form := e.f(secrets[si].Value)
 		cut := 0
 		if sp := spaces(line); len(sp) > 0 {

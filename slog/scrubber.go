@@ -5,12 +5,12 @@ import (
 	"encoding"
 	"encoding/json"
 	"fmt"
-	"github.com/hushlog/hush/internal/keyrule"
 	"log/slog"
 	"reflect"
 	"sync"
 	"unsafe"
 
+	"github.com/hushlog/hush/internal/keyrule"
 	"github.com/hushlog/hush/redact"
 )
 
@@ -66,7 +66,9 @@ func (s *scrubber) recordDirty(rec *slog.Record) bool {
 // rewrite and what was checked is what next writes, so a value that answers
 // differently the second time, or panics, cannot slip a secret through.
 func (s *scrubber) attrDirty(a slog.Attr) bool {
-	if s.keys.Match(a.Key) {
+	// A LogValuer's kind is unknown until it is resolved; it is rewritten
+	// (resolved once) below whatever its key.
+	if keyRuled(s.keys, a.Key, a.Value) {
 		return true
 	}
 	if s.keysOnly {
@@ -141,7 +143,8 @@ func (s *scrubber) attrs(attrs []slog.Attr) []slog.Attr {
 }
 
 func (s *scrubber) attr(a slog.Attr) slog.Attr {
-	if s.keys.Match(a.Key) {
+	v := a.Value.Resolve()
+	if keyRuled(s.keys, a.Key, v) {
 		// The key may hold a secret itself: the replacement must not
 		// echo it.
 		key := s.scrub(a.Key)
@@ -151,7 +154,6 @@ func (s *scrubber) attr(a slog.Attr) slog.Attr {
 	if !s.keysOnly {
 		key = s.scrub(key)
 	}
-	v := a.Value.Resolve()
 	switch v.Kind() {
 	case slog.KindGroup:
 		g := v.Group()
@@ -170,6 +172,24 @@ func (s *scrubber) attr(a slog.Attr) slog.Attr {
 		}
 	}
 	return slog.Attr{Key: key, Value: v}
+}
+
+// keyRuled reports whether the key rules redact the value v under key:
+// whether the key names a credential, and v is of a kind redacted under it
+// (a group or an Any value is redacted whole).
+func keyRuled(m *keyrule.Matcher, key string, v slog.Value) bool {
+	return m.Redacts(key, valueKind(v))
+}
+
+// valueKind is the kind of a value for the key rules' type policy.
+func valueKind(v slog.Value) keyrule.Kind {
+	switch v.Kind() {
+	case slog.KindBool:
+		return keyrule.KindBool
+	case slog.KindInt64, slog.KindUint64, slog.KindFloat64, slog.KindDuration, slog.KindTime:
+		return keyrule.KindNumber
+	}
+	return keyrule.KindText
 }
 
 // anyValue returns the value to write for an Any value: itself when it

@@ -268,13 +268,28 @@ func isJSONObject(b []byte) bool {
 	return false
 }
 
-// keyRuled reports whether f carries a value whose key the rules redact.
+// keyRuled reports whether the key rules redact f's value: whether its key
+// names a credential, and the value is of a kind redacted under it.
 func keyRuled(m *keyrule.Matcher, f *zapcore.Field) bool {
 	switch f.Type {
 	case zapcore.NamespaceType, zapcore.SkipType:
 		return false
 	}
-	return m.Match(f.Key)
+	return m.Redacts(f.Key, fieldKind(f.Type))
+}
+
+// fieldKind is the kind of a field's value for the key rules' type policy.
+func fieldKind(t zapcore.FieldType) keyrule.Kind {
+	switch t {
+	case zapcore.BoolType:
+		return keyrule.KindBool
+	case zapcore.Int64Type, zapcore.Int32Type, zapcore.Int16Type, zapcore.Int8Type,
+		zapcore.Uint64Type, zapcore.Uint32Type, zapcore.Uint16Type, zapcore.Uint8Type, zapcore.UintptrType,
+		zapcore.Float64Type, zapcore.Float32Type, zapcore.Complex128Type, zapcore.Complex64Type,
+		zapcore.DurationType, zapcore.TimeType, zapcore.TimeFullType:
+		return keyrule.KindNumber
+	}
+	return keyrule.KindText
 }
 
 // redactedField is the field written for a key-ruled one: the replacement
@@ -288,8 +303,8 @@ func redactedField(r *redact.Redactor, key string) zapcore.Field {
 // The keyed ObjectEncoder methods below carry With context (and fields of
 // zap.Inline marshalers) to the wrapped encoder; each applies the key rules.
 
-func (e *encoder) ruled(key string) bool {
-	if e.keys.Match(key) {
+func (e *encoder) ruled(key string, k keyrule.Kind) bool {
+	if e.keys.Redacts(key, k) {
 		e.Encoder.AddString(key, e.r.Replacement(key))
 		return true
 	}
@@ -297,148 +312,148 @@ func (e *encoder) ruled(key string) bool {
 }
 
 func (e *encoder) AddArray(key string, v zapcore.ArrayMarshaler) error {
-	if e.ruled(key) {
+	if e.ruled(key, keyrule.KindText) {
 		return nil
 	}
 	return e.Encoder.AddArray(key, v)
 }
 
 func (e *encoder) AddObject(key string, v zapcore.ObjectMarshaler) error {
-	if e.ruled(key) {
+	if e.ruled(key, keyrule.KindText) {
 		return nil
 	}
 	return e.Encoder.AddObject(key, v)
 }
 
 func (e *encoder) AddReflected(key string, v any) error {
-	if e.ruled(key) {
+	if e.ruled(key, keyrule.KindText) {
 		return nil
 	}
 	return e.Encoder.AddReflected(key, v)
 }
 
 func (e *encoder) AddBinary(key string, v []byte) {
-	if !e.ruled(key) {
+	if !e.ruled(key, keyrule.KindText) {
 		e.Encoder.AddBinary(key, v)
 	}
 }
 
 func (e *encoder) AddByteString(key string, v []byte) {
-	if !e.ruled(key) {
+	if !e.ruled(key, keyrule.KindText) {
 		e.Encoder.AddByteString(key, v)
 	}
 }
 
 func (e *encoder) AddBool(key string, v bool) {
-	if !e.ruled(key) {
+	if !e.ruled(key, keyrule.KindBool) {
 		e.Encoder.AddBool(key, v)
 	}
 }
 
 func (e *encoder) AddComplex128(key string, v complex128) {
-	if !e.ruled(key) {
+	if !e.ruled(key, keyrule.KindNumber) {
 		e.Encoder.AddComplex128(key, v)
 	}
 }
 
 func (e *encoder) AddComplex64(key string, v complex64) {
-	if !e.ruled(key) {
+	if !e.ruled(key, keyrule.KindNumber) {
 		e.Encoder.AddComplex64(key, v)
 	}
 }
 
 func (e *encoder) AddDuration(key string, v time.Duration) {
-	if !e.ruled(key) {
+	if !e.ruled(key, keyrule.KindNumber) {
 		e.Encoder.AddDuration(key, v)
 	}
 }
 
 func (e *encoder) AddFloat64(key string, v float64) {
-	if !e.ruled(key) {
+	if !e.ruled(key, keyrule.KindNumber) {
 		e.Encoder.AddFloat64(key, v)
 	}
 }
 
 func (e *encoder) AddFloat32(key string, v float32) {
-	if !e.ruled(key) {
+	if !e.ruled(key, keyrule.KindNumber) {
 		e.Encoder.AddFloat32(key, v)
 	}
 }
 
 func (e *encoder) AddInt(key string, v int) {
-	if !e.ruled(key) {
+	if !e.ruled(key, keyrule.KindNumber) {
 		e.Encoder.AddInt(key, v)
 	}
 }
 
 func (e *encoder) AddInt64(key string, v int64) {
-	if !e.ruled(key) {
+	if !e.ruled(key, keyrule.KindNumber) {
 		e.Encoder.AddInt64(key, v)
 	}
 }
 
 func (e *encoder) AddInt32(key string, v int32) {
-	if !e.ruled(key) {
+	if !e.ruled(key, keyrule.KindNumber) {
 		e.Encoder.AddInt32(key, v)
 	}
 }
 
 func (e *encoder) AddInt16(key string, v int16) {
-	if !e.ruled(key) {
+	if !e.ruled(key, keyrule.KindNumber) {
 		e.Encoder.AddInt16(key, v)
 	}
 }
 
 func (e *encoder) AddInt8(key string, v int8) {
-	if !e.ruled(key) {
+	if !e.ruled(key, keyrule.KindNumber) {
 		e.Encoder.AddInt8(key, v)
 	}
 }
 
 func (e *encoder) AddString(key, v string) {
-	if !e.ruled(key) {
+	if !e.ruled(key, keyrule.KindText) {
 		e.Encoder.AddString(key, v)
 	}
 }
 
 func (e *encoder) AddTime(key string, v time.Time) {
-	if !e.ruled(key) {
+	if !e.ruled(key, keyrule.KindNumber) {
 		e.Encoder.AddTime(key, v)
 	}
 }
 
 func (e *encoder) AddUint(key string, v uint) {
-	if !e.ruled(key) {
+	if !e.ruled(key, keyrule.KindNumber) {
 		e.Encoder.AddUint(key, v)
 	}
 }
 
 func (e *encoder) AddUint64(key string, v uint64) {
-	if !e.ruled(key) {
+	if !e.ruled(key, keyrule.KindNumber) {
 		e.Encoder.AddUint64(key, v)
 	}
 }
 
 func (e *encoder) AddUint32(key string, v uint32) {
-	if !e.ruled(key) {
+	if !e.ruled(key, keyrule.KindNumber) {
 		e.Encoder.AddUint32(key, v)
 	}
 }
 
 func (e *encoder) AddUint16(key string, v uint16) {
-	if !e.ruled(key) {
+	if !e.ruled(key, keyrule.KindNumber) {
 		e.Encoder.AddUint16(key, v)
 	}
 }
 
 func (e *encoder) AddUint8(key string, v uint8) {
-	if !e.ruled(key) {
+	if !e.ruled(key, keyrule.KindNumber) {
 		e.Encoder.AddUint8(key, v)
 	}
 }
 
 func (e *encoder) AddUintptr(key string, v uintptr) {
-	if !e.ruled(key) {
+	if !e.ruled(key, keyrule.KindNumber) {
 		e.Encoder.AddUintptr(key, v)
 	}
 }

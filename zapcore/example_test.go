@@ -72,7 +72,7 @@ func ExampleNewEncoder() {
 	}
 
 	// zap prints []byte as base64; the encoded password is caught too.
-	logger.Warn("retrying", zap.Binary("auth", []byte("app:Zq8rT2vLx9-s3cr3t")))
+	logger.Warn("retrying", zap.Binary("payload", []byte("app:Zq8rT2vLx9-s3cr3t")))
 	// Output:
-	// {"level":"warn","msg":"retrying","auth":"YXBwO[REDACTED:prod/db/password]"}
+	// {"level":"warn","msg":"retrying","payload":"YXBwO[REDACTED:prod/db/password]"}
 }

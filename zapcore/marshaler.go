@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hushlog/hush/internal/keyrule"
+
 	"go.uber.org/zap/zapcore"
 )
 
@@ -114,8 +116,8 @@ var _ zapcore.ObjectEncoder = (*scrubObjectEncoder)(nil)
 // key applies the key rules to k: when they redact its value it writes the
 // replacement and reports false. Otherwise it returns k, scrubbed (unless
 // keysOnly: the bytes are scrubbed later).
-func (e *scrubObjectEncoder) key(k string) (string, bool) {
-	if e.s.keys.Match(k) {
+func (e *scrubObjectEncoder) key(k string, kind keyrule.Kind) (string, bool) {
+	if e.s.keys.Redacts(k, kind) {
 		f := redactedField(e.s.r, k)
 		e.enc.AddString(f.Key, f.String)
 		return "", false
@@ -127,7 +129,7 @@ func (e *scrubObjectEncoder) key(k string) (string, bool) {
 }
 
 func (e *scrubObjectEncoder) AddArray(k string, m zapcore.ArrayMarshaler) error {
-	k, ok := e.key(k)
+	k, ok := e.key(k, keyrule.KindText)
 	if !ok {
 		return nil
 	}
@@ -141,7 +143,7 @@ func (e *scrubObjectEncoder) AddArray(k string, m zapcore.ArrayMarshaler) error 
 }
 
 func (e *scrubObjectEncoder) AddObject(k string, m zapcore.ObjectMarshaler) error {
-	k, ok := e.key(k)
+	k, ok := e.key(k, keyrule.KindText)
 	if !ok {
 		return nil
 	}
@@ -155,7 +157,7 @@ func (e *scrubObjectEncoder) AddObject(k string, m zapcore.ObjectMarshaler) erro
 }
 
 func (e *scrubObjectEncoder) AddReflected(k string, v any) error {
-	k, ok := e.key(k)
+	k, ok := e.key(k, keyrule.KindText)
 	if !ok {
 		return nil
 	}
@@ -167,19 +169,19 @@ func (e *scrubObjectEncoder) AddReflected(k string, v any) error {
 }
 
 func (e *scrubObjectEncoder) AddBinary(k string, v []byte) {
-	if k, ok := e.key(k); ok {
+	if k, ok := e.key(k, keyrule.KindText); ok {
 		e.enc.AddBinary(k, e.scrubBytes(v))
 	}
 }
 
 func (e *scrubObjectEncoder) AddByteString(k string, v []byte) {
-	if k, ok := e.key(k); ok {
+	if k, ok := e.key(k, keyrule.KindText); ok {
 		e.enc.AddByteString(k, e.scrubBytes(v))
 	}
 }
 
 func (e *scrubObjectEncoder) AddString(k, v string) {
-	if k, ok := e.key(k); ok {
+	if k, ok := e.key(k, keyrule.KindText); ok {
 		if !e.keysOnly {
 			v = e.s.scrub(v)
 		}
@@ -195,109 +197,109 @@ func (e *scrubObjectEncoder) scrubBytes(v []byte) []byte {
 }
 
 func (e *scrubObjectEncoder) AddBool(k string, v bool) {
-	if k, ok := e.key(k); ok {
+	if k, ok := e.key(k, keyrule.KindBool); ok {
 		e.enc.AddBool(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddComplex128(k string, v complex128) {
-	if k, ok := e.key(k); ok {
+	if k, ok := e.key(k, keyrule.KindNumber); ok {
 		e.enc.AddComplex128(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddComplex64(k string, v complex64) {
-	if k, ok := e.key(k); ok {
+	if k, ok := e.key(k, keyrule.KindNumber); ok {
 		e.enc.AddComplex64(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddDuration(k string, v time.Duration) {
-	if k, ok := e.key(k); ok {
+	if k, ok := e.key(k, keyrule.KindNumber); ok {
 		e.enc.AddDuration(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddFloat64(k string, v float64) {
-	if k, ok := e.key(k); ok {
+	if k, ok := e.key(k, keyrule.KindNumber); ok {
 		e.enc.AddFloat64(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddFloat32(k string, v float32) {
-	if k, ok := e.key(k); ok {
+	if k, ok := e.key(k, keyrule.KindNumber); ok {
 		e.enc.AddFloat32(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddInt(k string, v int) {
-	if k, ok := e.key(k); ok {
+	if k, ok := e.key(k, keyrule.KindNumber); ok {
 		e.enc.AddInt(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddInt64(k string, v int64) {
-	if k, ok := e.key(k); ok {
+	if k, ok := e.key(k, keyrule.KindNumber); ok {
 		e.enc.AddInt64(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddInt32(k string, v int32) {
-	if k, ok := e.key(k); ok {
+	if k, ok := e.key(k, keyrule.KindNumber); ok {
 		e.enc.AddInt32(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddInt16(k string, v int16) {
-	if k, ok := e.key(k); ok {
+	if k, ok := e.key(k, keyrule.KindNumber); ok {
 		e.enc.AddInt16(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddInt8(k string, v int8) {
-	if k, ok := e.key(k); ok {
+	if k, ok := e.key(k, keyrule.KindNumber); ok {
 		e.enc.AddInt8(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddTime(k string, v time.Time) {
-	if k, ok := e.key(k); ok {
+	if k, ok := e.key(k, keyrule.KindNumber); ok {
 		e.enc.AddTime(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddUint(k string, v uint) {
-	if k, ok := e.key(k); ok {
+	if k, ok := e.key(k, keyrule.KindNumber); ok {
 		e.enc.AddUint(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddUint64(k string, v uint64) {
-	if k, ok := e.key(k); ok {
+	if k, ok := e.key(k, keyrule.KindNumber); ok {
 		e.enc.AddUint64(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddUint32(k string, v uint32) {
-	if k, ok := e.key(k); ok {
+	if k, ok := e.key(k, keyrule.KindNumber); ok {
 		e.enc.AddUint32(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddUint16(k string, v uint16) {
-	if k, ok := e.key(k); ok {
+	if k, ok := e.key(k, keyrule.KindNumber); ok {
 		e.enc.AddUint16(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddUint8(k string, v uint8) {
-	if k, ok := e.key(k); ok {
+	if k, ok := e.key(k, keyrule.KindNumber); ok {
 		e.enc.AddUint8(k, v)
 	}
 }
 
 func (e *scrubObjectEncoder) AddUintptr(k string, v uintptr) {
-	if k, ok := e.key(k); ok {
+	if k, ok := e.key(k, keyrule.KindNumber); ok {
 		e.enc.AddUintptr(k, v)
 	}
 }

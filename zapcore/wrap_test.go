@@ -86,7 +86,9 @@ func TestWrapKeyRules(t *testing.T) {
 	l := zap.New(zapcore.NewCore(jsonEncoder(), buf, zap.DebugLevel), hushzap.Wrap(r))
 	l.With(zap.String("X-Api-Key", "k1")).Info("m",
 		zap.String("password", "hunter2"),
-		zap.Int("token", 987654321),
+		zap.Int("pin", 987654321),  // a number under a password-like key: redacted
+		zap.Int("token", 4096),     // a number under a token key: a count, kept
+		zap.Bool("password", true), // a boolean: kept
 		zap.Dict("req", zap.String("Authorization", "Bearer abc"), zap.String("path", "/x")),
 	)
 	out := buf.String()
@@ -97,6 +99,9 @@ func TestWrapKeyRules(t *testing.T) {
 	}
 	if !strings.Contains(out, `"path":"/x"`) || !strings.Contains(out, `"Authorization":"[REDACTED:Authorization]"`) {
 		t.Errorf("nested key rule wrong: %s", out)
+	}
+	if !strings.Contains(out, `"token":4096`) || !strings.Contains(out, `"password":true`) {
+		t.Errorf("type policy not applied: %s", out)
 	}
 }
 

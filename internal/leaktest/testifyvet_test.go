@@ -47,7 +47,7 @@ import (
 
 var (
 	secretNameRE = regexp.MustCompile(`(?i)(secret|passw|pwd|token|apikey|api_key|credential|^pw$|^pws$)`)
-	notValueRE   = regexp.MustCompile(`(?i)(name|repl|count|len|dir|path|file|pattern|rule|kind|skip|stat|num|provider|source|spec|ref|opts?$|cfg|config|err|type|want.*name)`)
+	notValueRE   = regexp.MustCompile(`(?i)(^per[A-Z_]|name|repl|count|len|dir|path|file|pattern|rule|kind|skip|stat|num|provider|source|spec|ref|opts?$|cfg|config|err|type|want.*name)`)
 	secretFields = map[string]bool{"Password": true, "Secret": true, "SecretString": true, "Token": true, "APIKey": true}
 	// valueCarrying are calls whose result is text made from their
 	// arguments (or receiver).

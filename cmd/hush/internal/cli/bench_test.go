@@ -85,7 +85,7 @@ func BenchmarkPipeline(b *testing.B) {
 					b.ReportAllocs()
 					for b.Loop() {
 						e := &engine{r: r, look: look, opts: runOptions{jobs: jobs, chunkSize: DefaultChunkSize}, con: con}
-						inputs := expand([]string{path}, con)
+						inputs := mustExpand(b, []string{path}, con)
 						if mode == "scrub" {
 							s := &scrubber{e: e, stdout: io.Discard, auto: true, targets: map[*input]string{}}
 							s.run(context.Background(), inputs)

@@ -94,7 +94,7 @@ func pipelineScrub(t testing.TB, r *redact.Redactor, look int, data []byte, chun
 	con := &console{w: io.Discard}
 	e := &engine{r: r, look: look, opts: runOptions{jobs: jobs, chunkSize: chunkSize, binary: true}, con: con}
 	s := &scrubber{e: e, stdout: &out, auto: true}
-	inputs, err := s.plan([]string{path}, expand([]string{path}, con))
+	inputs, err := s.plan([]string{path}, mustExpand(t, []string{path}, con))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func pipelineScan(t testing.TB, r *redact.Redactor, look int, data []byte, chunk
 	e := &engine{r: r, look: look, opts: runOptions{jobs: jobs, chunkSize: chunkSize, binary: true}, con: con}
 	rep := &collectReporter{}
 	s := &scanner{e: e, rep: rep}
-	s.run(context.Background(), expand([]string{path}, con))
+	s.run(context.Background(), mustExpand(t, []string{path}, con))
 	if n := con.failed(); n > 0 {
 		t.Fatalf("%d problems: %v", n, con.all())
 	}
@@ -147,4 +147,14 @@ func referenceFindings(r *redact.Redactor, data []byte) []Finding {
 			Length: m.End - m.Start, Secret: m.Name, Encoding: m.Encoding.String()})
 	}
 	return out
+}
+
+// mustExpand expands the arguments into inputs.
+func mustExpand(t testing.TB, args []string, con *console) []*input {
+	t.Helper()
+	inputs, err := expand(args, con)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inputs
 }

@@ -21,6 +21,13 @@ type input struct {
 	info os.FileInfo
 	id   fileID
 
+	// parent is the archive an archive member belongs to, and member the
+	// entry as read; arch is set on an input found to be an archive.
+	parent *input
+	member *member
+	arch   archiveKind
+	comp   compression // of an archive: how the whole is compressed
+
 	// badAt is the smallest offset at which a worker found a NUL byte or
 	// invalid UTF-8 so far; chunks past it need not look again.
 	badAt atomic.Int64
@@ -28,6 +35,9 @@ type input struct {
 
 // name is how messages and findings refer to the input.
 func (in *input) name() string {
+	if in.parent != nil {
+		return in.path
+	}
 	if in.path == "-" {
 		return "<stdin>"
 	}
@@ -71,8 +81,10 @@ type walker struct {
 	files   map[fileID]bool
 	dirs    map[fileID]bool
 	exclude map[fileID]bool // never read: the output directory, the report file
-	problem func(path string, err error)
-	notice  func(path, msg string)
+	// excluded lists the paths at which an excluded file was found.
+	excluded []string
+	problem  func(path string, err error)
+	notice   func(path, msg string)
 }
 
 func newWalker(problem func(string, error), notice func(string, string)) *walker {
@@ -108,7 +120,11 @@ func (w *walker) add(arg string) {
 func (w *walker) file(path, root, rel string, fi os.FileInfo) {
 	id, ok := idOf(fi)
 	if ok {
-		if w.files[id] || w.exclude[id] {
+		if w.exclude[id] {
+			w.excluded = append(w.excluded, path)
+			return
+		}
+		if w.files[id] {
 			return
 		}
 		w.files[id] = true
@@ -177,6 +193,14 @@ func unwrapPath(err error) error {
 
 func newInput(path, root, rel string, fi os.FileInfo, id fileID) *input {
 	in := &input{path: path, root: root, rel: rel, info: fi, id: id}
+	in.badAt.Store(-1)
+	return in
+}
+
+// newMember returns the input for one member of the archive parent,
+// named ARCHIVE!MEMBER in messages and findings.
+func newMember(parent *input, name string, m *member) *input {
+	in := &input{path: parent.name() + "!" + name, root: parent.root, rel: parent.rel, parent: parent, member: m}
 	in.badAt.Store(-1)
 	return in
 }

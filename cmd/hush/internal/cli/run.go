@@ -20,6 +20,10 @@ type runOptions struct {
 	chunkSize int  // bytes per chunk
 	binary    bool // process binary files instead of skipping them
 	quiet     bool // no progress bar, notices or summary
+	// progress is "on" or "off" when --progress or --no-progress forces
+	// the bar, "" to decide from the terminals.
+	progress                string
+	progressOn, progressOff bool
 
 	cpuProfile string // hidden: write a CPU profile here
 }
