@@ -208,8 +208,9 @@ type node struct {
 	hash uint32 // hashWord(word)
 	// kids are the exact-word children, sorted by hash; star is the "*"
 	// child (0: none, the root is never a child).
-	kids []int32
-	star int32
+	kids     []int32
+	kidsHash []uint32 // the kids' hashes, for the search
+	star     int32
 	// suffixKids are the children that also match a longer key word ending
 	// with their word (a phrase's first word, long enough; see the package
 	// doc), in the order of their words' last bytes.
@@ -231,6 +232,9 @@ type Matcher struct {
 	// further.
 	whole, suffix bloom
 	suffixLens    uint64
+	// heads finds the phrases' last words anywhere in a key, ignoring case:
+	// a key without one is Clear, and most keys have none.
+	heads substrings
 }
 
 // New compiles patterns, or returns nil (which judges every key Clear) when
@@ -276,6 +280,9 @@ func New(patterns []string) *Matcher {
 		n := &m.nodes[i]
 		slices.SortFunc(n.kids, func(a, b int32) int { return cmp.Compare(m.nodes[a].hash, m.nodes[b].hash) })
 		for _, k := range n.kids {
+			n.kidsHash = append(n.kidsHash, m.nodes[k].hash)
+		}
+		for _, k := range n.kids {
 			kn := &m.nodes[k]
 			least := minCompoundFirst
 			if i == 0 {
@@ -300,6 +307,15 @@ func New(patterns []string) *Matcher {
 		m.suffix.add(m.nodes[k].hash)
 		m.suffixLens |= 1 << min(len(m.nodes[k].word), 63)
 	}
+	// A key can only match if it holds, as a substring, the last word of a
+	// phrase that is not an exception.
+	var last []string
+	for _, ph := range phrases {
+		if !ph.exception {
+			last = append(last, ph.words[len(ph.words)-1])
+		}
+	}
+	m.heads = newSubstrings(last)
 	return m
 }
 
@@ -351,7 +367,7 @@ func (m *Matcher) Judge(key string) Verdict {
 	if m == nil {
 		return Clear
 	}
-	if !m.mayMatch(key) {
+	if !m.heads.in(key) || !m.mayMatch(key) {
 		return Clear
 	}
 	return m.judge(key)
@@ -488,16 +504,17 @@ func (m *Matcher) walk(ws *words, n int32, p, d int, best *match) {
 	}
 	w, h := ws.word(p+d), ws.span[p+d].hash
 	// The exact child, by binary search on the hashes.
-	lo, hi := 0, len(nd.kids)
+	hs := nd.kidsHash
+	lo, hi := 0, len(hs)
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
-		if m.nodes[nd.kids[mid]].hash < h {
+		if hs[mid] < h {
 			lo = mid + 1
 		} else {
 			hi = mid
 		}
 	}
-	for ; lo < len(nd.kids) && m.nodes[nd.kids[lo]].hash == h; lo++ {
+	for ; lo < len(hs) && hs[lo] == h; lo++ {
 		if k := nd.kids[lo]; equalFold(w, m.nodes[k].word) {
 			m.walk(ws, k, p, d+1, best)
 		}
@@ -653,6 +670,72 @@ func normalize(p string) string {
 		return "!" + strings.Join(parts, " ")
 	}
 	return strings.Join(parts, " ")
+}
+
+// substrings finds any of a set of lower-case words in a string, ignoring
+// ASCII case, without lowering it: it looks for the first byte of a word
+// and compares only there.
+type substrings struct {
+	minLen int
+	// first maps a byte (either case) to 1 + the index in groups of the
+	// words that start with it; 0 means none does.
+	first [256]uint16
+	// second holds, per group, the set of second bytes of its words (all
+	// bytes for a one-byte word): most first-byte hits end there.
+	second [][4]uint64
+	groups [][]string
+}
+
+func newSubstrings(words []string) substrings {
+	var s substrings
+	for _, w := range slices.Compact(slices.Sorted(slices.Values(words))) {
+		if s.minLen == 0 || len(w) < s.minLen {
+			s.minLen = len(w)
+		}
+		c := w[0]
+		g := s.first[c]
+		if g == 0 {
+			s.groups = append(s.groups, nil)
+			s.second = append(s.second, [4]uint64{})
+			g = uint16(len(s.groups))
+			s.first[c] = g
+			if 'a' <= c && c <= 'z' {
+				s.first[c-('a'-'A')] = g
+			}
+		}
+		s.groups[g-1] = append(s.groups[g-1], w)
+		if len(w) == 1 {
+			s.second[g-1] = [4]uint64{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
+		} else {
+			s.second[g-1][w[1]>>6] |= 1 << (w[1] & 63)
+		}
+	}
+	return s
+}
+
+// in reports whether key holds one of the words.
+func (s *substrings) in(key string) bool {
+	if len(s.groups) == 0 || len(key) < s.minLen {
+		return false
+	}
+	for i := 0; i <= len(key)-s.minLen; i++ {
+		g := s.first[key[i]]
+		if g == 0 {
+			continue
+		}
+		if i+1 < len(key) {
+			c := lower(key[i+1])
+			if s.second[g-1][c>>6]&(1<<(c&63)) == 0 {
+				continue
+			}
+		}
+		for _, w := range s.groups[g-1] {
+			if len(key)-i >= len(w) && equalFold(key[i:i+len(w)], w) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // vocab is a set of distinct lower-case words, found without allocating:
