@@ -40,6 +40,7 @@ package keyrule
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -182,6 +183,14 @@ var transparent = newVocab([]string{
 	"old", "new", "current", "prev", "previous", "tmp", "temp",
 })
 
+// transparentHashes holds the hashes of the transparent words.
+var transparentHashes = func() (b bloom) {
+	for _, w := range transparent.words {
+		b.add(hashWord(w))
+	}
+	return b
+}()
+
 // flagVerbs, one or two words before a credential phrase, make the key a
 // setting about the credential: "require_password", "has_api_key".
 var flagVerbs = newVocab([]string{
@@ -225,16 +234,15 @@ type node struct {
 // nil, judges every key Clear.
 type Matcher struct {
 	nodes []node // nodes[0] is the root
-	// whole and suffix are Bloom filters over the hashes of the words a
-	// key's last word may be (phrases' last words and qualifiers) and of
-	// the words it may end with (compounds, whose lengths are in
-	// suffixLens). Most keys' last words are none of these: Judge looks no
+	// heads and suffix are Bloom filters over the hashes of the words a
+	// key's last word may be (phrases' last words) and of the words it may
+	// end with (compounds, whose lengths are in suffixLens). Most keys' last words are none of these: Judge looks no
 	// further.
-	whole, suffix bloom
+	heads, suffix bloom
 	suffixLens    uint64
-	// heads finds the phrases' last words anywhere in a key, ignoring case:
-	// a key without one is Clear, and most keys have none.
-	heads substrings
+	// lastByte[c] has bit n (at most 15) set when a word of n letters ending
+	// in the lower-case byte c may pass mayMatch.
+	lastByte [256]uint16
 }
 
 // New compiles patterns, or returns nil (which judges every key Clear) when
@@ -297,25 +305,25 @@ func New(patterns []string) *Matcher {
 			return cmp.Compare(wa[len(wa)-1], wb[len(wb)-1])
 		})
 	}
-	for _, w := range transparent.words {
-		m.whole.add(hashWord(w))
-	}
 	for _, k := range m.nodes[0].kids {
-		m.whole.add(m.nodes[k].hash)
+		m.heads.add(m.nodes[k].hash)
 	}
 	for _, k := range m.nodes[0].suffixKids {
+		w := m.nodes[k].word
 		m.suffix.add(m.nodes[k].hash)
-		m.suffixLens |= 1 << min(len(m.nodes[k].word), 63)
-	}
-	// A key can only match if it holds, as a substring, the last word of a
-	// phrase that is not an exception.
-	var last []string
-	for _, ph := range phrases {
-		if !ph.exception {
-			last = append(last, ph.words[len(ph.words)-1])
+		m.suffixLens |= 1 << min(len(w), 63)
+		for n := len(w) + 1; n <= 15; n++ {
+			m.lastByte[w[len(w)-1]] |= 1 << n
 		}
+		m.lastByte[w[len(w)-1]] |= 1 << 15
 	}
-	m.heads = newSubstrings(last)
+	for _, k := range m.nodes[0].kids {
+		w := m.nodes[k].word
+		m.lastByte[w[len(w)-1]] |= 1 << min(len(w), 15)
+	}
+	for _, w := range transparent.words {
+		m.lastByte[w[len(w)-1]] |= 1 << min(len(w), 15)
+	}
 	return m
 }
 
@@ -367,15 +375,16 @@ func (m *Matcher) Judge(key string) Verdict {
 	if m == nil {
 		return Clear
 	}
-	if !m.heads.in(key) || !m.mayMatch(key) {
+	if !m.mayMatch(key) {
 		return Clear
 	}
 	return m.judge(key)
 }
 
 // mayMatch reports whether the last word of key (as words.next splits it)
-// may be a phrase's last word or a qualifier, or end with a compound. It
-// hashes the word from its end, so the hash of every suffix passes by.
+// may be a phrase's last word, end with a compound, or be a qualifier after
+// other words. It hashes the word from its end, so the hash of every suffix
+// passes by; most keys end here.
 func (m *Matcher) mayMatch(key string) bool {
 	i := len(key)
 	for i > 0 && class[key[i-1]]&(cLower|cUpper) == 0 {
@@ -386,23 +395,39 @@ func (m *Matcher) mayMatch(key string) bool {
 	}
 	// The word is a run of capitals ("KEY" in "API_KEY"), or a run of
 	// lower-case letters and the capital starting it ("Token").
-	run := class[key[i-1]]
-	hi, h, maybe := i, uint32(hashSeed), false
-	for i > 0 {
-		c := class[key[i-1]]
+	hi, lo := i, i
+	for run := class[key[i-1]]; lo > 0; lo-- {
+		c := class[key[lo-1]]
 		if c != run {
 			if run != cLower || c != cUpper {
 				break
 			}
 			run = cUpper | cLower // take the capital, then stop at anything
 		}
-		i--
-		h = (h ^ uint32(lower(key[i]))) * hashPrime
-		if n := uint(hi - i); m.suffixLens&(1<<min(n, 63)) != 0 && m.suffix.has(h) {
-			maybe = true
+	}
+	n := hi - lo
+	// First by its length and last byte alone.
+	if m.lastByte[lowerTab[key[hi-1]]]&(1<<min(n, 15)) == 0 {
+		return false
+	}
+	var suffixes [16]uint32 // suffixes[n]: the hash of the last n letters
+	h := uint32(hashSeed)
+	for i = hi - 1; i >= lo; i-- {
+		h = (h ^ uint32(lowerTab[key[i]])) * hashPrime
+		suffixes[(hi-i)&15] = h
+	}
+	i = lo
+	if m.heads.has(h) || i > 0 && transparentHashes.has(h) {
+		return true
+	}
+	// A compound: the word ends with a long enough single-word phrase.
+	for lens := m.suffixLens & (1<<min(n, 64) - 1); lens != 0; lens &= lens - 1 {
+		l := bits.TrailingZeros64(lens)
+		if l >= 16 || n > 15 || m.suffix.has(suffixes[l]) {
+			return true // a long compound or word: let judge decide
 		}
 	}
-	return maybe || m.whole.has(h)
+	return false
 }
 
 // hashWord hashes w as mayMatch does, from its last byte to its first.
@@ -672,72 +697,6 @@ func normalize(p string) string {
 	return strings.Join(parts, " ")
 }
 
-// substrings finds any of a set of lower-case words in a string, ignoring
-// ASCII case, without lowering it: it looks for the first byte of a word
-// and compares only there.
-type substrings struct {
-	minLen int
-	// first maps a byte (either case) to 1 + the index in groups of the
-	// words that start with it; 0 means none does.
-	first [256]uint16
-	// second holds, per group, the set of second bytes of its words (all
-	// bytes for a one-byte word): most first-byte hits end there.
-	second [][4]uint64
-	groups [][]string
-}
-
-func newSubstrings(words []string) substrings {
-	var s substrings
-	for _, w := range slices.Compact(slices.Sorted(slices.Values(words))) {
-		if s.minLen == 0 || len(w) < s.minLen {
-			s.minLen = len(w)
-		}
-		c := w[0]
-		g := s.first[c]
-		if g == 0 {
-			s.groups = append(s.groups, nil)
-			s.second = append(s.second, [4]uint64{})
-			g = uint16(len(s.groups))
-			s.first[c] = g
-			if 'a' <= c && c <= 'z' {
-				s.first[c-('a'-'A')] = g
-			}
-		}
-		s.groups[g-1] = append(s.groups[g-1], w)
-		if len(w) == 1 {
-			s.second[g-1] = [4]uint64{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
-		} else {
-			s.second[g-1][w[1]>>6] |= 1 << (w[1] & 63)
-		}
-	}
-	return s
-}
-
-// in reports whether key holds one of the words.
-func (s *substrings) in(key string) bool {
-	if len(s.groups) == 0 || len(key) < s.minLen {
-		return false
-	}
-	for i := 0; i <= len(key)-s.minLen; i++ {
-		g := s.first[key[i]]
-		if g == 0 {
-			continue
-		}
-		if i+1 < len(key) {
-			c := lower(key[i+1])
-			if s.second[g-1][c>>6]&(1<<(c&63)) == 0 {
-				continue
-			}
-		}
-		for _, w := range s.groups[g-1] {
-			if len(key)-i >= len(w) && equalFold(key[i:i+len(w)], w) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // vocab is a set of distinct lower-case words, found without allocating:
 // by the last byte, then the length, then the bytes.
 type vocab struct {
@@ -793,6 +752,14 @@ func asciiLower(s string) string {
 	}
 	return string(b)
 }
+
+// lowerTab maps each byte to its ASCII lower case.
+var lowerTab = func() (t [256]byte) {
+	for c := range 256 {
+		t[c] = lower(byte(c))
+	}
+	return t
+}()
 
 func lower(c byte) byte {
 	if 'A' <= c && c <= 'Z' {
