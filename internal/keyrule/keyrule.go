@@ -34,8 +34,14 @@
 // credential that may be written as digits (a password, a PIN, an API key),
 // never under a token or an auth level; booleans never.
 //
-// A Matcher keeps no state between calls and allocates nothing: it runs for
-// every field of every entry.
+// A Matcher keeps no state between calls, caches nothing and allocates
+// nothing: it runs for every field of every entry. Judge first reads only a
+// key's last word: its length and last byte, then Bloom filters over its
+// hash and its suffixes' hashes. A key whose last word is not a phrase's
+// last word, does not end with a compound and is not a qualifier after
+// other words is Clear after that one short scan, and that is most keys.
+// The others are split from the end, lazily, and walked through a trie of
+// the phrases read backwards.
 package keyrule
 
 import (
