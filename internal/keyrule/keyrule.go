@@ -411,19 +411,23 @@ func (m *Matcher) mayMatch(key string) bool {
 			run = cUpper | cLower // take the capital, then stop at anything
 		}
 	}
-	n := hi - lo
 	// First by its length and last byte alone.
-	if m.lastByte[lowerTab[key[hi-1]]]&(1<<min(n, 15)) == 0 {
+	if m.lastByte[lowerTab[key[hi-1]]]&(1<<min(hi-lo, 15)) == 0 {
 		return false
 	}
+	return m.mayMatchWord(key, lo, hi)
+}
+
+// mayMatchWord is mayMatch for the last word key[lo:hi], by its hashes.
+func (m *Matcher) mayMatchWord(key string, lo, hi int) bool {
+	n := hi - lo
 	var suffixes [16]uint32 // suffixes[n]: the hash of the last n letters
 	h := uint32(hashSeed)
-	for i = hi - 1; i >= lo; i-- {
+	for i := hi - 1; i >= lo; i-- {
 		h = (h ^ uint32(lowerTab[key[i]])) * hashPrime
 		suffixes[(hi-i)&15] = h
 	}
-	i = lo
-	if m.heads.has(h) || i > 0 && transparentHashes.has(h) {
+	if m.heads.has(h) || lo > 0 && transparentHashes.has(h) {
 		return true
 	}
 	// A compound: the word ends with a long enough single-word phrase.
@@ -479,10 +483,10 @@ func (m *Matcher) judge(key string) Verdict {
 
 // Redacts reports whether a value of kind k under key is redacted.
 func (m *Matcher) Redacts(key string, k Kind) bool {
-	if m == nil || k == KindBool {
+	if m == nil || k == KindBool || !m.mayMatch(key) {
 		return false
 	}
-	return m.Judge(key).Redacts(k)
+	return m.judge(key).Redacts(k)
 }
 
 // match is the best phrase found so far ending at a word of the key: the
