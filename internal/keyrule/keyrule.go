@@ -246,9 +246,12 @@ type Matcher struct {
 	// further.
 	heads, suffix bloom
 	suffixLens    uint64
-	// lastByte[c] has bit n (at most 15) set when a word of n letters ending
-	// in the lower-case byte c may pass mayMatch.
-	lastByte [256]uint16
+	// For a key's last word of n letters (n capped at 15), bit n of
+	// exactLast[c] and exactFirst[c] is set when a phrase's last word or a
+	// qualifier of n letters ends, or starts, with the lower-case byte c;
+	// bit n of compound[c] when a compound can end a word of n letters
+	// ending with c. A word that fits none is Clear without hashing.
+	exactLast, exactFirst, compound [256]uint16
 }
 
 // New compiles patterns, or returns nil (which judges every key Clear) when
@@ -319,16 +322,17 @@ func New(patterns []string) *Matcher {
 		m.suffix.add(m.nodes[k].hash)
 		m.suffixLens |= 1 << min(len(w), 63)
 		for n := len(w) + 1; n <= 15; n++ {
-			m.lastByte[w[len(w)-1]] |= 1 << n
+			m.compound[w[len(w)-1]] |= 1 << n
 		}
-		m.lastByte[w[len(w)-1]] |= 1 << 15
+		m.compound[w[len(w)-1]] |= 1 << 15
 	}
+	exact := slices.Clone(transparent.words)
 	for _, k := range m.nodes[0].kids {
-		w := m.nodes[k].word
-		m.lastByte[w[len(w)-1]] |= 1 << min(len(w), 15)
+		exact = append(exact, m.nodes[k].word)
 	}
-	for _, w := range transparent.words {
-		m.lastByte[w[len(w)-1]] |= 1 << min(len(w), 15)
+	for _, w := range exact {
+		m.exactLast[w[len(w)-1]] |= 1 << min(len(w), 15)
+		m.exactFirst[w[0]] |= 1 << min(len(w), 15)
 	}
 	return m
 }
@@ -411,8 +415,9 @@ func (m *Matcher) mayMatch(key string) bool {
 			run = cUpper | cLower // take the capital, then stop at anything
 		}
 	}
-	// First by its length and last byte alone.
-	if m.lastByte[lowerTab[key[hi-1]]]&(1<<min(hi-lo, 15)) == 0 {
+	// First by its length and its first and last bytes alone.
+	n, last := uint16(1)<<min(hi-lo, 15), lowerTab[key[hi-1]]
+	if (m.exactLast[last]&m.exactFirst[lowerTab[key[lo]]]|m.compound[last])&n == 0 {
 		return false
 	}
 	return m.mayMatchWord(key, lo, hi)
