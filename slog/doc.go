@@ -19,10 +19,15 @@
 //     attribute values before the next handler sees them. See NewHandler
 //     for exactly what it covers.
 //
-// Both apply key rules: the value of an attribute whose key contains one of
-// the configured patterns (DefaultKeyPatterns: password, secret, token,
-// authorization, cookie, api_key, ...; ASCII case-insensitive) is replaced
-// whole, whatever its kind, at any group depth.
+// Both apply key rules, at any group depth: the value of an attribute whose
+// key names a credential (judged word by word: "db_password",
+// "accessToken", "AWS_SECRET_ACCESS_KEY" and "Set-Cookie" do; "token_count",
+// "max_tokens" and "cookie_policy" do not; see DefaultKeyPatterns) is
+// replaced whole, even when it is not a known secret. Strings, []byte,
+// groups and Any values are always replaced; a number (or duration or
+// time) only under a key naming a secret that can be all digits (a
+// password, a PIN, an API key), so "token": 4096 stays a number; a boolean
+// never. A LogValuer is judged by what it resolves to.
 //
 // On a record without secrets NewJSONHandler and NewTextHandler allocate
 // nothing beyond what slog does. Neither does NewHandler for strings, groups,

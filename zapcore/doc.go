@@ -20,10 +20,14 @@
 //     entry and the fields before the wrapped core encodes them; see WrapCore
 //     for exactly what that covers.
 //
-// All of them also apply key rules: the value of a field whose key contains
-// one of the configured patterns (DefaultKeyPatterns: password, secret,
-// token, authorization, cookie, api_key, ...; ASCII case-insensitive) is
-// replaced whole, whatever its type, even when it is not a known secret.
+// All of them also apply key rules: the value of a field whose key names a
+// credential (judged word by word: "db_password", "accessToken",
+// "AWS_SECRET_ACCESS_KEY" and "Set-Cookie" do; "token_count", "max_tokens"
+// and "cookie_policy" do not; see DefaultKeyPatterns) is replaced whole,
+// even when it is not a known secret. Strings, bytes, errors and structured
+// values are always replaced; a number only under a key naming a secret
+// that can be all digits (a password, a PIN, an API key), so "token": 4096
+// stays a number; a boolean never.
 //
 // On an entry that holds no secret, NewCore, NewEncoder and NewWriteSyncer
 // allocate nothing beyond what zap itself allocates: the encoded bytes are

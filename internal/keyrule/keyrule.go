@@ -34,11 +34,19 @@
 // credential that may be written as digits (a password, a PIN, an API key),
 // never under a token or an auth level; booleans never.
 //
-// A Matcher keeps no state between calls and allocates nothing: it runs for
-// every field of every entry.
+// A Matcher keeps no state between calls, caches nothing and allocates
+// nothing: it runs for every field of every entry. Judge first reads only a
+// key's last word: its length and last byte, then Bloom filters over its
+// hash and its suffixes' hashes. A key whose last word is not a phrase's
+// last word, does not end with a compound and is not a qualifier after
+// other words is Clear after that one short scan, and that is most keys.
+// The others are split from the end, lazily, and walked through a trie of
+// the phrases read backwards.
 package keyrule
 
 import (
+	"cmp"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -172,29 +180,58 @@ var builtin = func() map[string]Verdict {
 // how a credential is stored or which copy it is, not that it is something
 // else. "password_hash" is still a password (a crackable one), "b64" and
 // "base64" leave "b" and "base" once digits are dropped.
-var transparent = newWordSet(
+var transparent = newVocab([]string{
 	"value", "val", "string", "str", "text", "binary", "data", "raw", "plain", "plaintext",
 	"cleartext", "encoded", "encrypted", "enc", "b", "base", "hex", "pem", "json",
 	"hash", "hashed", "digest", "sha", "md",
 	"header", "hdr", "hint",
 	"confirmation", "confirm", "repeat", "again",
 	"old", "new", "current", "prev", "previous", "tmp", "temp",
-)
+})
+
+// transparentHashes holds the hashes of the transparent words.
+var transparentHashes = func() (b bloom) {
+	for _, w := range transparent.words {
+		b.add(hashWord(w))
+	}
+	return b
+}()
 
 // flagVerbs, one or two words before a credential phrase, make the key a
 // setting about the credential: "require_password", "has_api_key".
-var flagVerbs = newWordSet(
+var flagVerbs = newVocab([]string{
 	"is", "has", "use", "enable", "disable", "require", "skip", "no", "without",
 	"always", "allow", "show", "hide", "mask", "should", "needs",
-)
+})
 
 // maxWords is how many words from the end of a key are looked at: enough
 // for the longest phrase after the most qualifiers and a flag verb.
 const maxWords = 12
 
-// phrase is a compiled pattern.
+// phrase is a parsed pattern.
 type phrase struct {
 	words     []string // lower-case; "*" matches any one word
+	exception bool
+	verdict   Verdict
+}
+
+// node is a node of the trie of the phrases read backwards: the root's
+// children are phrases' last words, their children the words before, and
+// so on. A key is walked from its last word.
+type node struct {
+	word string // lower-case
+	hash uint32 // hashWord(word)
+	// kids are the exact-word children, sorted by hash; star is the "*"
+	// child (0: none, the root is never a child).
+	kids     []int32
+	kidsHash []uint32 // the kids' hashes, for the search
+	star     int32
+	// suffixKids are the children that also match a longer key word ending
+	// with their word (a phrase's first word, long enough; see the package
+	// doc), in the order of their words' last bytes.
+	suffixKids []int32
+	// end: a phrase ends here (its first word is this node's word).
+	end       bool
 	exception bool
 	verdict   Verdict
 }
@@ -202,12 +239,19 @@ type phrase struct {
 // Matcher judges keys against a set of patterns. The zero of a *Matcher,
 // nil, judges every key Clear.
 type Matcher struct {
-	phrases []phrase
-	// byLast[c] is the range of order holding the phrases whose last word
-	// ends in the lower-case byte c (what a key's last word must end in,
-	// whole or compounded).
-	byLast [256]struct{ lo, hi uint16 }
-	order  []uint16
+	nodes []node // nodes[0] is the root
+	// heads and suffix are Bloom filters over the hashes of the words a
+	// key's last word may be (phrases' last words) and of the words it may
+	// end with (compounds, whose lengths are in suffixLens). Most keys' last words are none of these: Judge looks no
+	// further.
+	heads, suffix bloom
+	suffixLens    uint64
+	// For a key's last word of n letters (n capped at 15), bit n of
+	// exactLast[c] and exactFirst[c] is set when a phrase's last word or a
+	// qualifier of n letters ends, or starts, with the lower-case byte c;
+	// bit n of compound[c] when a compound can end a word of n letters
+	// ending with c. A word that fits none is Clear without hashing.
+	exactLast, exactFirst, compound [256]uint16
 }
 
 // New compiles patterns, or returns nil (which judges every key Clear) when
@@ -218,11 +262,11 @@ type Matcher struct {
 // its built-in verdict; any other is Numeric, because it was named on
 // purpose: every value under it but a boolean is redacted.
 func New(patterns []string) *Matcher {
-	m := &Matcher{}
+	var phrases []phrase
 	seen := make(map[string]bool, len(patterns))
 	for _, p := range patterns {
 		norm := normalize(p)
-		if norm == "" || norm == "!" || seen[norm] {
+		if norm == "" || seen[norm] {
 			continue
 		}
 		seen[norm] = true
@@ -237,51 +281,205 @@ func New(patterns []string) *Matcher {
 		if len(ph.words) > maxWords-2 {
 			continue // longer than any key judged
 		}
-		m.phrases = append(m.phrases, ph)
-	}
-	// An exception named as a pattern too is not an exception.
-	kept := m.phrases[:0]
-	for _, ph := range m.phrases {
-		if ph.exception && seen[strings.Join(ph.words, " ")] {
-			continue
+		// An exception named as a pattern too is not an exception.
+		if !ph.exception || !seen[strings.Join(ph.words, " ")] {
+			phrases = append(phrases, ph)
 		}
-		kept = append(kept, ph)
 	}
-	m.phrases = kept
-	if len(m.phrases) == 0 {
+	if len(phrases) == 0 {
 		return nil
 	}
-	m.phrases = m.phrases[:min(len(m.phrases), 1<<16-1)] // indexed by uint16
-	m.order = make([]uint16, len(m.phrases))
-	for i := range m.order {
-		m.order[i] = uint16(i)
+	m := &Matcher{nodes: []node{{}}}
+	for _, ph := range phrases {
+		m.insert(ph)
 	}
-	lastByte := func(i uint16) byte {
-		w := m.phrases[i].words[len(m.phrases[i].words)-1]
-		return w[len(w)-1]
-	}
-	sort.SliceStable(m.order, func(a, b int) bool { return lastByte(m.order[a]) < lastByte(m.order[b]) })
-	for i, idx := range m.order {
-		c := lastByte(idx)
-		if m.byLast[c].hi == 0 {
-			m.byLast[c].lo = uint16(i)
+	for i := range m.nodes {
+		n := &m.nodes[i]
+		slices.SortFunc(n.kids, func(a, b int32) int { return cmp.Compare(m.nodes[a].hash, m.nodes[b].hash) })
+		for _, k := range n.kids {
+			n.kidsHash = append(n.kidsHash, m.nodes[k].hash)
 		}
-		m.byLast[c].hi = uint16(i + 1)
+		for _, k := range n.kids {
+			kn := &m.nodes[k]
+			least := minCompoundFirst
+			if i == 0 {
+				least = minCompoundSingle
+			}
+			if kn.end && len(kn.word) >= least {
+				n.suffixKids = append(n.suffixKids, k)
+			}
+		}
+		slices.SortFunc(n.suffixKids, func(a, b int32) int {
+			wa, wb := m.nodes[a].word, m.nodes[b].word
+			return cmp.Compare(wa[len(wa)-1], wb[len(wb)-1])
+		})
+	}
+	for _, k := range m.nodes[0].kids {
+		m.heads.add(m.nodes[k].hash)
+	}
+	for _, k := range m.nodes[0].suffixKids {
+		w := m.nodes[k].word
+		m.suffix.add(m.nodes[k].hash)
+		m.suffixLens |= 1 << min(len(w), 63)
+		for n := len(w) + 1; n <= 15; n++ {
+			m.compound[w[len(w)-1]] |= 1 << n
+		}
+		m.compound[w[len(w)-1]] |= 1 << 15
+	}
+	exact := slices.Clone(transparent.words)
+	for _, k := range m.nodes[0].kids {
+		exact = append(exact, m.nodes[k].word)
+	}
+	for _, w := range exact {
+		m.exactLast[w[len(w)-1]] |= 1 << min(len(w), 15)
+		m.exactFirst[w[0]] |= 1 << min(len(w), 15)
 	}
 	return m
 }
+
+// insert adds a phrase to the trie, last word first. Where two patterns
+// end at the same node (a plain one and its exception), the exception is
+// dropped above; otherwise the stricter verdict stays.
+func (m *Matcher) insert(ph phrase) {
+	cur := int32(0)
+	for i := len(ph.words) - 1; i >= 0; i-- {
+		w := ph.words[i]
+		next := int32(-1)
+		if w == "*" {
+			if m.nodes[cur].star != 0 {
+				next = m.nodes[cur].star
+			}
+		} else {
+			for _, k := range m.nodes[cur].kids {
+				if m.nodes[k].word == w {
+					next = k
+				}
+			}
+		}
+		if next < 0 {
+			m.nodes = append(m.nodes, node{word: w, hash: hashWord(w)})
+			next = int32(len(m.nodes) - 1)
+			if w == "*" {
+				m.nodes[cur].star = next
+			} else {
+				m.nodes[cur].kids = append(m.nodes[cur].kids, next)
+			}
+		}
+		cur = next
+	}
+	n := &m.nodes[cur]
+	if !n.end || ph.exception || ph.verdict > n.verdict {
+		n.end, n.exception, n.verdict = true, ph.exception, ph.verdict
+	}
+}
+
+// A pattern's first word matches the end of a longer word of a key when it
+// is at least this long: on its own, or as the first of several words.
+const (
+	minCompoundSingle = 5
+	minCompoundFirst  = 3
+)
 
 // Judge reports what key names.
 func (m *Matcher) Judge(key string) Verdict {
 	if m == nil {
 		return Clear
 	}
+	if !m.mayMatch(key) {
+		return Clear
+	}
+	return m.judge(key)
+}
+
+// mayMatch reports whether the last word of key (as words.next splits it)
+// may be a phrase's last word, end with a compound, or be a qualifier after
+// other words. It hashes the word from its end, so the hash of every suffix
+// passes by; most keys end here.
+func (m *Matcher) mayMatch(key string) bool {
+	i := len(key)
+	for i > 0 && class[key[i-1]]&(cLower|cUpper) == 0 {
+		i-- // separators and digits
+	}
+	if i == 0 {
+		return false
+	}
+	// The word is a run of capitals ("KEY" in "API_KEY"), or a run of
+	// lower-case letters and the capital starting it ("Token").
+	hi, lo := i, i
+	for run := class[key[i-1]]; lo > 0; lo-- {
+		c := class[key[lo-1]]
+		if c != run {
+			if run != cLower || c != cUpper {
+				break
+			}
+			run = cUpper | cLower // take the capital, then stop at anything
+		}
+	}
+	// First by its length and its first and last bytes alone.
+	n, last := uint16(1)<<min(hi-lo, 15), lowerTab[key[hi-1]]
+	if (m.exactLast[last]&m.exactFirst[lowerTab[key[lo]]]|m.compound[last])&n == 0 {
+		return false
+	}
+	return m.mayMatchWord(key, lo, hi)
+}
+
+// mayMatchWord is mayMatch for the last word key[lo:hi], by its hashes.
+func (m *Matcher) mayMatchWord(key string, lo, hi int) bool {
+	n := hi - lo
+	var suffixes [16]uint32 // suffixes[n]: the hash of the last n letters
+	h := uint32(hashSeed)
+	for i := hi - 1; i >= lo; i-- {
+		h = (h ^ uint32(lowerTab[key[i]])) * hashPrime
+		suffixes[(hi-i)&15] = h
+	}
+	if m.heads.has(h) || lo > 0 && transparentHashes.has(h) {
+		return true
+	}
+	// A compound: the word ends with a long enough single-word phrase.
+	for lens := m.suffixLens & (1<<min(n, 64) - 1); lens != 0; lens &= lens - 1 {
+		l := bits.TrailingZeros64(lens)
+		if l >= 16 || n > 15 || m.suffix.has(suffixes[l]) {
+			return true // a long compound or word: let judge decide
+		}
+	}
+	return false
+}
+
+// hashWord hashes w as mayMatch does, from its last byte to its first.
+func hashWord(w string) uint32 {
+	h := uint32(hashSeed)
+	for i := len(w) - 1; i >= 0; i-- {
+		h = (h ^ uint32(lower(w[i]))) * hashPrime
+	}
+	return h
+}
+
+// FNV-1a.
+const (
+	hashSeed  = 2166136261
+	hashPrime = 16777619
+)
+
+// bloom is a 1024-bit Bloom filter with two probes per hash.
+type bloom [16]uint64
+
+func (b *bloom) add(h uint32) {
+	b[h&15] |= 1 << (h >> 4 & 63)
+	b[h>>10&15] |= 1 << (h >> 14 & 63)
+}
+
+func (b *bloom) has(h uint32) bool {
+	return b[h&15]&(1<<(h>>4&63)) != 0 && b[h>>10&15]&(1<<(h>>14&63)) != 0
+}
+
+// judge is Judge without the shortcut.
+func (m *Matcher) judge(key string) Verdict {
 	ws := words{key: key, pos: len(key)}
 	for p := 0; ws.has(p); p++ {
 		if v, ok := m.phraseAt(&ws, p); ok {
 			return v
 		}
-		if !transparent.has(ws.word(p)) {
+		if transparent.find(ws.word(p)) < 0 {
 			return Clear
 		}
 	}
@@ -290,75 +488,90 @@ func (m *Matcher) Judge(key string) Verdict {
 
 // Redacts reports whether a value of kind k under key is redacted.
 func (m *Matcher) Redacts(key string, k Kind) bool {
-	if m == nil || k == KindBool {
+	if m == nil || k == KindBool || !m.mayMatch(key) {
 		return false
 	}
-	return m.Judge(key).Redacts(k)
+	return m.judge(key).Redacts(k)
+}
+
+// match is the best phrase found so far ending at a word of the key: the
+// longest, an exception winning a tie, then the stricter verdict.
+type match struct {
+	n    *node
+	size int // words of the key it covers
+}
+
+func (b *match) offer(n *node, size int) {
+	switch {
+	case b.n == nil, size > b.size:
+	case size < b.size, b.n.exception:
+		return
+	case !n.exception && n.verdict <= b.n.verdict:
+		return
+	}
+	b.n, b.size = n, size
 }
 
 // phraseAt judges a key whose last p words are transparent: it looks for
-// the longest pattern ending at word p (an exception winning a tie, then
-// the stricter verdict) and reports false when none does.
+// the best phrase ending at word p and reports false when none does.
 func (m *Matcher) phraseAt(ws *words, p int) (Verdict, bool) {
-	head := ws.word(p)
-	r := m.byLast[lower(head[len(head)-1])]
-	var best *phrase
-	for _, idx := range m.order[r.lo:r.hi] {
-		ph := &m.phrases[idx]
-		if best != nil && len(ph.words) < len(best.words) {
-			continue
-		}
-		if !ph.matchAt(ws, p) {
-			continue
-		}
-		switch {
-		case best == nil, len(ph.words) > len(best.words):
-			best = ph
-		case best.exception:
-		case ph.exception, ph.verdict > best.verdict:
-			best = ph
-		}
-	}
-	if best == nil {
+	var best match
+	m.walk(ws, 0, p, 0, &best)
+	if best.n == nil {
 		return Clear, false
 	}
-	if best.exception {
+	if best.n.exception {
 		return Clear, true
 	}
-	for j := p + len(best.words); j < p+len(best.words)+2 && ws.has(j); j++ {
-		if flagVerbs.has(ws.word(j)) {
+	for j := p + best.size; j < p+best.size+2 && ws.has(j); j++ {
+		if flagVerbs.find(ws.word(j)) >= 0 {
 			return Clear, true
 		}
 	}
-	return best.verdict, true
+	return best.n.verdict, true
 }
 
-// matchAt reports whether the phrase ends at word p of the key. Its first
-// word may end a longer word of the key (see the package doc).
-func (ph *phrase) matchAt(ws *words, p int) bool {
-	k := len(ph.words)
-	for j := 0; j < k; j++ {
-		if !ws.has(p + j) {
-			return false
-		}
-		pw := ph.words[k-1-j]
-		if pw == "*" {
-			continue
-		}
-		w := ws.word(p + j)
-		if equalFold(w, pw) {
-			continue
-		}
-		minCompound := 3
-		if k == 1 {
-			minCompound = 5
-		}
-		if j == k-1 && len(pw) >= minCompound && len(w) > len(pw) && equalFold(w[len(w)-len(pw):], pw) {
-			continue
-		}
-		return false
+// walk follows the trie from node n, which matched the d words of the key
+// before word p+d (counting back from word p), offering every phrase end
+// it passes to best.
+func (m *Matcher) walk(ws *words, n int32, p, d int, best *match) {
+	nd := &m.nodes[n]
+	if nd.end {
+		best.offer(nd, d)
 	}
-	return true
+	if !ws.has(p + d) {
+		return
+	}
+	w, h := ws.word(p+d), ws.span[p+d].hash
+	// The exact child, by binary search on the hashes.
+	hs := nd.kidsHash
+	lo, hi := 0, len(hs)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if hs[mid] < h {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	for ; lo < len(hs) && hs[lo] == h; lo++ {
+		if k := nd.kids[lo]; equalFold(w, m.nodes[k].word) {
+			m.walk(ws, k, p, d+1, best)
+		}
+	}
+	// Children that end a longer word: "XAPI" ends with "api".
+	last := lower(w[len(w)-1])
+	for _, k := range nd.suffixKids {
+		kw := m.nodes[k].word
+		if c := kw[len(kw)-1]; c > last {
+			break
+		} else if c == last && len(w) > len(kw) && equalFold(w[len(w)-len(kw):], kw) {
+			best.offer(&m.nodes[k], d+1)
+		}
+	}
+	if nd.star != 0 {
+		m.walk(ws, nd.star, p, d+1, best)
+	}
 }
 
 // words splits a key into words from its end, lazily: most keys are judged
@@ -367,7 +580,13 @@ type words struct {
 	key  string
 	pos  int // the key before pos is not split yet
 	n    int
-	span [maxWords]struct{ lo, hi int }
+	span [maxWords]wordSpan
+}
+
+// wordSpan is a word of a key: key[lo:hi], and its hashWord.
+type wordSpan struct {
+	lo, hi int
+	hash   uint32
 }
 
 // has reports whether the key has a word i from the end (0 is the last),
@@ -400,11 +619,13 @@ func (ws *words) next() bool {
 		}
 		hi := i
 		i--
+		h := (uint32(hashSeed) ^ uint32(lower(key[i]))) * hashPrime
 		for i > 0 && class[key[i-1]] != cSep && !boundary(key, i) {
 			i--
+			h = (h ^ uint32(lower(key[i]))) * hashPrime
 		}
 		if class[key[i]] != cDigit {
-			ws.span[ws.n] = struct{ lo, hi int }{i, hi}
+			ws.span[ws.n] = wordSpan{i, hi, h}
 			ws.n++
 			ws.pos = i
 			return true
@@ -415,8 +636,8 @@ func (ws *words) next() bool {
 // Byte classes for splitting. Bytes of UTF-8 sequences count as lower-case
 // letters: they join words and never start one.
 const (
-	cSep = iota
-	cLower
+	cSep   = 0
+	cLower = 1 << iota
 	cUpper
 	cDigit
 )
@@ -491,30 +712,38 @@ func normalize(p string) string {
 	return strings.Join(parts, " ")
 }
 
-// wordSet is a small fixed set of lower-case words, looked up without
-// allocating.
-type wordSet struct {
-	byLen [16][]string
+// vocab is a set of distinct lower-case words, found without allocating:
+// by the last byte, then the length, then the bytes.
+type vocab struct {
+	words  []string // sorted by last byte
+	byLast [256]struct{ lo, hi uint16 }
 }
 
-func newWordSet(ws ...string) *wordSet {
-	s := &wordSet{}
-	for _, w := range ws {
-		s.byLen[len(w)] = append(s.byLen[len(w)], w)
+func newVocab(ws []string) vocab {
+	ws = slices.Clone(ws)
+	slices.Sort(ws)
+	ws = slices.Compact(ws)
+	sort.SliceStable(ws, func(a, b int) bool { return ws[a][len(ws[a])-1] < ws[b][len(ws[b])-1] })
+	v := vocab{words: ws}
+	for i, w := range ws {
+		c := w[len(w)-1]
+		if v.byLast[c].hi == 0 {
+			v.byLast[c].lo = uint16(i)
+		}
+		v.byLast[c].hi = uint16(i + 1)
 	}
-	return s
+	return v
 }
 
-func (s *wordSet) has(w string) bool {
-	if len(w) >= len(s.byLen) {
-		return false
-	}
-	for _, c := range s.byLen[len(w)] {
-		if equalFold(w, c) {
-			return true
+// find returns the index of w (in any ASCII case), or -1.
+func (v *vocab) find(w string) int {
+	r := v.byLast[lower(w[len(w)-1])]
+	for i := int(r.lo); i < int(r.hi); i++ {
+		if len(v.words[i]) == len(w) && equalFold(w, v.words[i]) {
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 // equalFold reports whether s equals the lower-case p, ignoring ASCII case
@@ -538,6 +767,14 @@ func asciiLower(s string) string {
 	}
 	return string(b)
 }
+
+// lowerTab maps each byte to its ASCII lower case.
+var lowerTab = func() (t [256]byte) {
+	for c := range 256 {
+		t[c] = lower(byte(c))
+	}
+	return t
+}()
 
 func lower(c byte) byte {
 	if 'A' <= c && c <= 'Z' {

@@ -69,3 +69,16 @@ func TestNormalize(t *testing.T) {
 		assert.Equal(t, want, normalize(p), "pattern %q", p)
 	}
 }
+
+// FuzzShortcut: the last-word shortcut of Judge never changes a verdict.
+func FuzzShortcut(f *testing.F) {
+	for _, k := range []string{"int", "user1", "a1b", "x-Hub-Signature-256", "csrfmiddlewaretoken", "ÄPI_key", "__", "9", "Api-Key", "XAPIKey", "a.Token"} {
+		f.Add(k)
+	}
+	m := New(append(DefaultPatterns, "пароль", "ssn"))
+	f.Fuzz(func(t *testing.T, key string) {
+		if m.Judge(key) != m.judge(key) {
+			t.Fatalf("shortcut changed the verdict of %q", key)
+		}
+	})
+}
