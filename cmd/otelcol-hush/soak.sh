@@ -15,11 +15,12 @@ results=cmd/otelcol-hush/results/soak.txt
 mkdir -p "$(dirname "$results")"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 status=0
 HUSH_SOAK="${1:-60s}" go test -run '^TestSoak$' -count=1 -v -timeout 15m ./cmd/otelcol-hush | tee "$log" || status=$?
 {
-	echo "# $(date -u +%Y-%m-%dT%H:%MZ) commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)," \
+	echo "# $(date -u +%Y-%m-%dT%H:%MZ) commit $commit," \
 		"HUSH_SOAK=${1:-60s} HUSH_SOAK_RATE=${HUSH_SOAK_RATE:-5000}, $(nproc) CPUs," \
 		"load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)," \
 		"exit $status"
