@@ -87,6 +87,31 @@ func TestPublishedNumbers(t *testing.T) {
 	}
 }
 
+// TestPublishedSoakReports checks that every soak report a README quotes is
+// one cmd/otelcol-hush/soak.sh recorded in its results file.
+func TestPublishedSoakReports(t *testing.T) {
+	root, err := filepath.Abs("..")
+	require.NoError(t, err)
+	recorded, err := os.ReadFile(filepath.Join(root, "cmd/otelcol-hush/results/soak.txt"))
+	require.NoError(t, err)
+	have := map[string]bool{}
+	for _, line := range strings.Split(string(recorded), "\n") {
+		have[line] = true
+	}
+	quoted := 0
+	for _, name := range readmes {
+		doc, err := os.ReadFile(filepath.Join(root, name))
+		require.NoError(t, err)
+		for _, line := range strings.Split(string(doc), "\n") {
+			if strings.HasPrefix(line, "soak: ") {
+				quoted++
+				assert.True(t, have[line], "%s quotes a soak report that results/soak.txt does not hold: %s", name, line)
+			}
+		}
+	}
+	assert.Positive(t, quoted, "no README quotes a soak report")
+}
+
 // benchLine is one result line of `go test -bench` output.
 type benchLine struct {
 	name    string // without the -GOMAXPROCS suffix
