@@ -135,8 +135,13 @@ func (o *options) lines(out []unit, f unit) []unit {
 // name#key (name#outer.inner for nested objects). ok is false when no field
 // qualified.
 func (o *options) jsonFields(name, v string) ([]unit, bool) {
+	// Numbers keep their literal text (json.Number): decoded as float64, a
+	// numeric credential of 1,000,000 or more would be indexed as "1e+06",
+	// a form no log holds, and pass through unprotected.
 	var doc map[string]any
-	if err := json.Unmarshal([]byte(v), &doc); err != nil {
+	dec := json.NewDecoder(strings.NewReader(v))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
 		return nil, false
 	}
 	keys := o.json.CredentialKeys
@@ -174,9 +179,9 @@ func (o *options) jsonFields(name, v string) ([]unit, bool) {
 				if cred {
 					out = append(out, unit{name: name + "#" + p, value: strings.TrimSpace(x)})
 				}
-			case float64, json.Number:
+			case json.Number:
 				if cred {
-					out = append(out, unit{name: name + "#" + p, value: fmt.Sprint(x)})
+					out = append(out, unit{name: name + "#" + p, value: x.String()})
 				}
 			case map[string]any:
 				walk(p, x, cred)
