@@ -150,7 +150,8 @@ Formats (--format):
   sarif  a SARIF 2.1.0 log, for GitHub code scanning and other CI tools
 
 Lines and columns count from 1; columns count Unicode code points. In a
-compressed file they refer to the decompressed text.
+compressed file they refer to the decompressed text, in UTF-16 text to the
+decoded text; in an archive, to the member (named ARCHIVE!MEMBER).
 ` + inputsHelp + "\n\n" + sourcesHelp + exitCodesHelp,
 		Example: `  # Is any live production secret in these logs?
   hush scan --aws prefix:prod/ /var/log/app/
