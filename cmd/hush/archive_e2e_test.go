@@ -475,3 +475,21 @@ func TestTarLinksAndStdin(t *testing.T) {
 	}
 	assert.Equal(t, []string{"a.log 0 ", "current.log 2 a.log", "hard.log 1 a.log"}, names)
 }
+
+// TestSparseTarMember: a sparse member (10 GB of holes in 10 kB, made by
+// GNU tar -S in both its formats) is refused with a clear error, not
+// expanded: exit 4, nothing written.
+func TestSparseTarMember(t *testing.T) {
+	sdir := secretsDir(t)
+	for _, name := range []string{"gnu-sparse.tar", "pax-sparse.tar"} {
+		p := filepath.Join("testdata", name)
+		code, _, errs := runHush(t, nil, "scan", "--secrets-dir", sdir, p)
+		assert.Equal(t, exitInput, code, name)
+		assert.Contains(t, errs, "big.log: a sparse file (10.7 GB, mostly holes): hush does not open sparse archive members", name)
+		out := filepath.Join(t.TempDir(), "out.tar")
+		code, _, _ = runHush(t, nil, "scrub", "--secrets-dir", sdir, "-o", out, p)
+		assert.Equal(t, exitInput, code, name)
+		_, err := os.Stat(out)
+		assert.True(t, os.IsNotExist(err), "%s: something was written", name)
+	}
+}
