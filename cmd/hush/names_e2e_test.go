@@ -54,3 +54,22 @@ func TestSeveralInputsToStdout(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errs, "is a directory")
 }
+
+// TestSecretInFileName: a file named after a secret is printed with the
+// secret replaced, in findings, messages and reports.
+func TestSecretInFileName(t *testing.T) {
+	sdir := secretsDir(t)
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "dump-"+token+".log"), []byte("t="+token+"\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "core-"+dbpw+".bin"), []byte("\x7fELF\x02\x01\x01\x00\x00\x00\x00"), 0o644))
+	for _, format := range []string{"text", "json", "sarif"} {
+		code, out, errs := runHush(t, nil, "scan", "--format", format, "--secrets-dir", sdir, dir)
+		assert.Equal(t, exitFound, code, format)
+		noLeak(t, format+" report", []byte(out))
+		noLeak(t, format+" stderr", []byte(errs))
+		assert.Contains(t, errs, "core-[REDACTED:prod/db/password].bin: not checked", format)
+		if format == "text" {
+			assert.Contains(t, out, "dump-[REDACTED:api/token].log:1:3: secret api/token (raw)")
+		}
+	}
+}
