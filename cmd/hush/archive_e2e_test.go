@@ -381,3 +381,115 @@ func TestUTF16(t *testing.T) {
 		assert.True(t, bytes.Equal([]byte(out), want), "scrubbed UTF-16 (big endian %v) is not the input with the token replaced", be)
 	}
 }
+
+// TestZipEntriesHushCannotRead: an encrypted zip entry and one compressed
+// with a method Go does not read are copied as stored, named as not
+// checked (exit 4), and the zip written is valid; a tar's links are kept.
+func TestZipEntriesHushCannotRead(t *testing.T) {
+	sdir := secretsDir(t)
+	dir := t.TempDir()
+	p := filepath.Join(dir, "b.zip")
+	f, err := os.Create(p)
+	require.NoError(t, err)
+	zw := zip.NewWriter(f)
+	w, err := zw.Create("a.log")
+	require.NoError(t, err)
+	io.WriteString(w, "t="+token+"\n")
+	enc := []byte("\x9a\x11 opaque encrypted bytes \x02\x7f")
+	w, err = zw.CreateRaw(&zip.FileHeader{Name: "secret.enc", Method: zip.Store, Flags: 0x1, CRC32: 0, CompressedSize64: uint64(len(enc)), UncompressedSize64: uint64(len(enc))})
+	require.NoError(t, err)
+	w.Write(enc)
+	lz := []byte("\x5d\x00\x00 pretend lzma stream")
+	w, err = zw.CreateRaw(&zip.FileHeader{Name: "old.lzma", Method: 14, CompressedSize64: uint64(len(lz)), UncompressedSize64: 100})
+	require.NoError(t, err)
+	w.Write(lz)
+	require.NoError(t, zw.Close())
+	f.Close()
+
+	code, out, errs := runHush(t, nil, "scan", "--secrets-dir", sdir, p)
+	assert.Equal(t, exitFound, code)
+	assert.Contains(t, out, p+"!a.log:1:3: secret api/token")
+	assert.Contains(t, errs, p+"!secret.enc: not checked: encrypted")
+	assert.Contains(t, errs, p+"!old.lzma: not checked: compressed with method 14")
+
+	outp := filepath.Join(dir, "out.zip")
+	code, _, errs = runHush(t, nil, "scrub", "--secrets-dir", sdir, "-o", outp, p)
+	assert.Equal(t, exitInput, code, "stderr: %s", errs)
+	zr, err := zip.OpenReader(outp)
+	require.NoError(t, err, "the zip written is not valid")
+	defer zr.Close()
+	require.Len(t, zr.File, 3)
+	for _, zf := range zr.File {
+		raw, err := zf.OpenRaw()
+		require.NoError(t, err)
+		b, _ := io.ReadAll(raw)
+		switch zf.Name {
+		case "secret.enc":
+			assert.Equal(t, enc, b, "encrypted entry copied as stored")
+			assert.EqualValues(t, 1, zf.Flags&1, "still marked encrypted")
+		case "old.lzma":
+			assert.Equal(t, lz, b, "entry copied as stored")
+			assert.EqualValues(t, 14, zf.Method)
+		case "a.log":
+			rc, err := zf.Open()
+			require.NoError(t, err)
+			b, err := io.ReadAll(rc)
+			require.NoError(t, err)
+			assert.Equal(t, "t=[REDACTED:api/token]\n", string(b))
+		}
+	}
+}
+
+// TestTarLinksAndStdin: symbolic and hard link entries are copied as they
+// are; a tar read from standard input is written to standard output.
+func TestTarLinksAndStdin(t *testing.T) {
+	sdir := secretsDir(t)
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
+	body := "t=" + token + "\n"
+	require.NoError(t, tw.WriteHeader(&tar.Header{Name: "a.log", Mode: 0o600, Size: int64(len(body)), Typeflag: tar.TypeReg, Uname: "app", ModTime: time.Unix(1700000000, 0)}))
+	io.WriteString(tw, body)
+	require.NoError(t, tw.WriteHeader(&tar.Header{Name: "current.log", Linkname: "a.log", Typeflag: tar.TypeSymlink, ModTime: time.Unix(1700000000, 0)}))
+	require.NoError(t, tw.WriteHeader(&tar.Header{Name: "hard.log", Linkname: "a.log", Typeflag: tar.TypeLink, ModTime: time.Unix(1700000000, 0)}))
+	require.NoError(t, tw.Close())
+
+	code, out, errs := runHush(t, bytes.NewReader(b.Bytes()), "scrub", "--secrets-dir", sdir)
+	require.Equal(t, exitOK, code, "stderr: %s", errs)
+	noLeak(t, "tar on stdout", []byte(out))
+	tr := tar.NewReader(strings.NewReader(out))
+	var names []string
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err, "the tar written is not valid")
+		names = append(names, h.Name+" "+string(h.Typeflag)+" "+h.Linkname)
+		if h.Name == "a.log" {
+			got, _ := io.ReadAll(tr)
+			assert.Equal(t, "t=[REDACTED:api/token]\n", string(got))
+			assert.EqualValues(t, 0o600, h.Mode)
+			assert.Equal(t, "app", h.Uname)
+			assert.True(t, h.ModTime.Equal(time.Unix(1700000000, 0)), "modification time kept")
+		}
+	}
+	assert.Equal(t, []string{"a.log 0 ", "current.log 2 a.log", "hard.log 1 a.log"}, names)
+}
+
+// TestSparseTarMember: a sparse member (10 GB of holes in 10 kB, made by
+// GNU tar -S in both its formats) is refused with a clear error, not
+// expanded: exit 4, nothing written.
+func TestSparseTarMember(t *testing.T) {
+	sdir := secretsDir(t)
+	for _, name := range []string{"gnu-sparse.tar", "pax-sparse.tar"} {
+		p := filepath.Join("testdata", name)
+		code, _, errs := runHush(t, nil, "scan", "--secrets-dir", sdir, p)
+		assert.Equal(t, exitInput, code, name)
+		assert.Contains(t, errs, "big.log: a sparse file (10.7 GB, mostly holes): hush does not open sparse archive members", name)
+		out := filepath.Join(t.TempDir(), "out.tar")
+		code, _, _ = runHush(t, nil, "scrub", "--secrets-dir", sdir, "-o", out, p)
+		assert.Equal(t, exitInput, code, name)
+		_, err := os.Stat(out)
+		assert.True(t, os.IsNotExist(err), "%s: something was written", name)
+	}
+}

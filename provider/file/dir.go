@@ -1,6 +1,7 @@
 package file
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -32,6 +33,14 @@ type Options struct {
 	// MaxFileSize skips (with a per-secret error) files larger than this.
 	// Default 1 MiB.
 	MaxFileSize int64
+	// TrimNewline drops one line break (LF or CRLF) at the end of each
+	// value. A value is otherwise the file's bytes as they are, and files
+	// written by `echo`, most editors and many secret stores end with a
+	// line break, which then ends up in a password or a DSN built from it.
+	// (Redaction is not affected either way: the Redactor protects the
+	// value trimmed of surrounding whitespace.) .env files are parsed and
+	// need no trimming.
+	TrimNewline bool
 }
 
 func (o Options) withDefaults() Options {
@@ -153,6 +162,9 @@ func (d *Dir) read(full, name string, fi fs.FileInfo) (redact.Secret, error) {
 	}
 	if int64(len(b)) > d.opts.MaxFileSize {
 		return redact.Secret{}, d.errorf(name, provider.Permanent, fmt.Errorf("more than the %d bytes allowed", d.opts.MaxFileSize))
+	}
+	if d.opts.TrimNewline && bytes.HasSuffix(b, []byte("\n")) {
+		b = bytes.TrimSuffix(b[:len(b)-1], []byte("\r"))
 	}
 	return redact.Secret{Name: name, Version: fi.ModTime().UTC().Format(time.RFC3339Nano), Value: string(b)}, nil
 }

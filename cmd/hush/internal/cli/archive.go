@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // Archives.
@@ -198,6 +199,20 @@ func tarHeader(in *tar.Header) *tar.Header {
 		}
 	}
 	return &h
+}
+
+// tarSparse reports whether a tar entry is a sparse file, in the old GNU
+// format or the PAX one.
+func tarSparse(h *tar.Header) bool {
+	if h.Typeflag == tar.TypeGNUSparse {
+		return true
+	}
+	for k := range h.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return true
+		}
+	}
+	return false
 }
 
 // tarHasContent reports whether a tar entry carries file content.

@@ -230,6 +230,7 @@ func newEngine(ctx context.Context, stdio IO, src *sourceFlags, o runOptions, co
 		return nil, err
 	}
 	e := &engine{r: r, look: look, opts: o, con: con, stdin: stdio.In}
+	con.setScrub(r.ScrubString)
 	if showProgress(stdio, o, toStdout, args) {
 		e.bar = func(total int64) *progress {
 			return newProgress(&con.mu, stdio.Err, stdio.Width, total)

@@ -54,13 +54,14 @@ breaks, whitespace, invalid UTF-8 and every byte outside a secret stay as they
 were, so plain text, JSON lines and OTLP-JSON stay valid (an encoded form is
 replaced where it stands, inside its JSON string or URL).
 
-Output goes to standard output (one input), to -o FILE, to -o DIR (a directory
-mirroring the inputs: DIR/<input name>/...), or back into the files with
---in-place. An -o naming an input (by any name) is refused: use --in-place.
-In-place edits are crash-safe: each file is written to a temporary
-file beside it, synced, and renamed over the original, keeping its mode and
-owner; if anything fails, or hush is killed, the original is untouched. A file
-with nothing to redact is left alone. Compressed inputs are written back
+Output goes to standard output (several inputs are concatenated, as cat
+does), to -o FILE, to -o DIR (a directory mirroring the inputs: DIR/<input
+name>/...; a file with several names, hard links, appears under each), or
+back into the files with --in-place. An -o naming an input (by any name) is
+refused: use --in-place. In-place edits are crash-safe: each file is written
+to a temporary file beside it, synced, and renamed over the original,
+keeping its mode and owner; if anything fails, or hush is killed, the
+original is untouched. A file with nothing to redact is left alone. Compressed inputs are written back
 compressed the same way (see --compress), and archives as archives of
 the same kind, member by member, with the new sizes and checksums; a
 member hush cannot check is copied unchanged and reported.
@@ -151,7 +152,8 @@ Formats (--format):
   sarif  a SARIF 2.1.0 log, for GitHub code scanning and other CI tools
 
 Lines and columns count from 1; columns count Unicode code points. In a
-compressed file they refer to the decompressed text.
+compressed file they refer to the decompressed text, in UTF-16 text to the
+decoded text; in an archive, to the member (named ARCHIVE!MEMBER).
 ` + inputsHelp + "\n\n" + sourcesHelp + exitCodesHelp,
 		Example: `  # Is any live production secret in these logs?
   hush scan --aws prefix:prod/ /var/log/app/

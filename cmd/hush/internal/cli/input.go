@@ -21,6 +21,10 @@ type input struct {
 	info os.FileInfo
 	id   fileID
 
+	// aliases are the other names under which the walk found the same
+	// file (hard links, symbolic links).
+	aliases []alias
+
 	// parent is the archive an archive member belongs to, and member the
 	// entry as read; arch is set on an input found to be an archive.
 	parent *input
@@ -32,6 +36,9 @@ type input struct {
 	// invalid UTF-8 so far; chunks past it need not look again.
 	badAt atomic.Int64
 }
+
+// alias is another name of an input's file.
+type alias struct{ path, root, rel string }
 
 // name is how messages and findings refer to the input.
 func (in *input) name() string {
@@ -78,7 +85,7 @@ func describeOpenError(err error) error {
 // reported instead of followed.
 type walker struct {
 	inputs  []*input
-	files   map[fileID]bool
+	files   map[fileID]*input
 	dirs    map[fileID]bool
 	exclude map[fileID]bool // never read: the output directory, the report file
 	// excluded lists the paths at which an excluded file was found.
@@ -89,7 +96,7 @@ type walker struct {
 
 func newWalker(problem func(string, error), notice func(string, string)) *walker {
 	return &walker{
-		files:   map[fileID]bool{},
+		files:   map[fileID]*input{},
 		dirs:    map[fileID]bool{},
 		exclude: map[fileID]bool{},
 		problem: problem,
@@ -124,10 +131,14 @@ func (w *walker) file(path, root, rel string, fi os.FileInfo) {
 			w.excluded = append(w.excluded, path)
 			return
 		}
-		if w.files[id] {
+		if first := w.files[id]; first != nil {
+			first.aliases = append(first.aliases, alias{path: path, root: root, rel: rel})
 			return
 		}
-		w.files[id] = true
+		in := newInput(path, root, rel, fi, id)
+		w.files[id] = in
+		w.inputs = append(w.inputs, in)
+		return
 	}
 	w.inputs = append(w.inputs, newInput(path, root, rel, fi, id))
 }

@@ -241,6 +241,11 @@ func (rd *reader) archive(ctx context.Context, in *input, kind archiveKind, src 
 			if err != nil {
 				return end(archiveError(in, err))
 			}
+			if tarSparse(h) {
+				// Its holes would be read as zeros, and written back in
+				// full: gigabytes for a file of a few blocks.
+				return end(fmt.Errorf("%s: a sparse file (%s, mostly holes): hush does not open sparse archive members, so the archive was not checked", h.Name, humanBytes(h.Size)))
+			}
 			m := newMember(in, h.Name, &member{tar: h})
 			if !tarHasContent(h) {
 				if !emit(&chunk{in: m, first: true, last: true, control: true, member: m.member}) {

@@ -78,7 +78,7 @@ func (e *engine) run(ctx context.Context, inputs []*input, process func(*pipelin
 	p.run(ctx, func(emit func(*chunk) bool) {
 		for _, in := range inputs {
 			if bar != nil {
-				bar.setFile(in.name())
+				bar.setFile(e.r.ScrubString(in.name()))
 			}
 			if !rd.read(ctx, in, emit) {
 				return

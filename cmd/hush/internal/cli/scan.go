@@ -74,7 +74,7 @@ func (s *scanner) consume(c *chunk) {
 	for i, m := range c.matches {
 		p := c.pos[i]
 		f := Finding{
-			Path:      in.name(),
+			Path:      s.e.r.ScrubString(in.name()),
 			Line:      s.line + int64(p.line) + 1,
 			Column:    int64(p.col) + 1,
 			EndLine:   s.line + int64(p.endLine) + 1,

@@ -29,6 +29,9 @@ type scrubber struct {
 	stdout   io.Writer
 	stdoutTT bool // standard output is a terminal
 	targets  map[*input]string
+	// aliasTargets are where the other names of a file with several (hard
+	// links, symbolic links within the inputs) go under -o DIR.
+	aliasTargets map[*input][]string
 
 	counts  map[string]uint64
 	files   int
@@ -66,9 +69,7 @@ func checkScrubArgs(o *scrubOptions, args []string) error {
 			return fmt.Errorf("%s is a directory: give -o DIR (a directory mirroring it) or --in-place", a)
 		}
 	}
-	if len(args) > 1 {
-		return errors.New("several inputs need -o DIR (a directory mirroring them) or --in-place")
-	}
+	// Several files to standard output are concatenated, as cat does.
 	return nil
 }
 
@@ -76,6 +77,7 @@ func checkScrubArgs(o *scrubOptions, args []string) error {
 // error. It drops (and reports) inputs that cannot be scrubbed in place.
 func (s *scrubber) plan(args []string, inputs []*input) ([]*input, error) {
 	s.targets = map[*input]string{}
+	s.aliasTargets = map[*input][]string{}
 	switch {
 	case s.opts.inPlace:
 		if s.opts.output != "" {
@@ -134,6 +136,19 @@ func (s *scrubber) plan(args []string, inputs []*input) ([]*input, error) {
 		}
 		s.targets[in] = target
 		keep = append(keep, in)
+		if toDir {
+			for _, a := range in.aliases {
+				t := filepath.Join(out, rootBase(a.root), a.rel)
+				if t == target {
+					continue // the same name given twice
+				}
+				if prev, dup := seen[t]; dup {
+					return nil, fmt.Errorf("%s and %s would both be written to %s", prev.name(), a.path, t)
+				}
+				seen[t] = in
+				s.aliasTargets[in] = append(s.aliasTargets[in], t)
+			}
+		}
 	}
 	return keep, nil
 }
@@ -351,8 +366,45 @@ func (s *scrubber) endInput(in *input, err error) {
 	case sk != nil:
 		if err := sk.commit(s.changed); err != nil {
 			s.e.con.problem(in.name(), s.abortMessage(in, err))
+			return
+		}
+		for _, t := range s.aliasTargets[in] {
+			if err := linkOrCopy(s.targets[in], t); err != nil {
+				s.e.con.problem(in.name(), fmt.Errorf("write its other name %s: %w", t, err))
+			}
 		}
 	}
+}
+
+// linkOrCopy makes dst a hard link to src, as the inputs were, or a copy
+// where a link cannot be made.
+func linkOrCopy(src, dst string) error {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return unwrapPath(err)
+	}
+	os.Remove(dst)
+	if os.Link(src, dst) == nil {
+		return nil
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return unwrapPath(err)
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return unwrapPath(err)
+	}
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fi.Mode().Perm())
+	if err != nil {
+		return unwrapPath(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		os.Remove(dst)
+		return err
+	}
+	return out.Close()
 }
 
 // notWritten says what became of a skipped input's output.

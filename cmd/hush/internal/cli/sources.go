@@ -46,6 +46,7 @@ const sourcesHelp = `Secret sources (any combination; at least one):
                          processor only (when_not_ready, blocked_values,
                          ...) are ignored with a notice. ${env:VAR} is
                          expanded. Flags add to it.
+
 Each source must answer within --timeout (default 30s), or hush stops with
 exit code 3 and says which one did not.`
 
