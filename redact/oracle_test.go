@@ -125,18 +125,6 @@ func newRedactor(t testing.TB, secrets []redact.Secret, opts ...redact.Option) *
 	return r
 }
 
-// leaked reports which of values occur in out. It returns names, never
-// values, so a failing test does not print a secret.
-func leaked(out []byte, values map[string]string) []string {
-	var names []string
-	for name, v := range values {
-		if v != "" && bytes.Contains(out, []byte(v)) {
-			names = append(names, name)
-		}
-	}
-	return names
-}
-
 // hide replaces every value of secrets in s, so that a failure message can
 // show the output without printing a secret.
 func hide(s string, secrets ...redact.Secret) string {
