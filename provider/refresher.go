@@ -62,6 +62,12 @@ type RefresherOptions struct {
 	// Logger receives failures (names and kinds, never values) and set
 	// changes; default none.
 	Logger *zap.Logger
+	// OnRound, when set, is called after each round (a listing of one
+	// lister or of all), with no lock held, so that a host can report the
+	// new Status (component status, health). Rounds run concurrently, so
+	// calls may overlap: read Status for the latest state. It must not
+	// block.
+	OnRound func()
 }
 
 // Refresher keeps a Redactor's set current from one or more Listers.
@@ -412,7 +418,16 @@ func (f *Refresher) round(ctx context.Context, which []*listerState) error {
 		}()
 	}
 	wg.Wait()
+	err := f.fold(ctx, which, results)
+	if f.opts.OnRound != nil {
+		f.opts.OnRound()
+	}
+	return err
+}
 
+// fold merges the results of a round into the set, rebuilds the Redactor
+// if the set changed and publishes the status.
+func (f *Refresher) fold(ctx context.Context, which []*listerState, results []listing) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := f.now()
