@@ -43,11 +43,11 @@ func newProcessor(set processor.Settings, cfg component.Config, signal string) (
 	if !ok {
 		return nil, nil, errors.New("hush processor: configuration is not a *hushprocessor.Config")
 	}
-	tel, err := newProcessorTelemetry(set.MeterProvider)
+	tel, err := newProcessorTelemetry(set.TelemetrySettings, set.ID)
 	if err != nil {
 		return nil, nil, err
 	}
-	idx, err := acquireIndex(pCfg, set.TelemetrySettings)
+	idx, err := acquireIndex(pCfg, set.TelemetrySettings, set.ID)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -55,14 +55,14 @@ var indexes = struct {
 // acquireIndex returns the index of cfg, creating it on first use. Each
 // call must be matched by a release (through the processor's Start and
 // Shutdown, or directly when creation fails).
-func acquireIndex(cfg *Config, set component.TelemetrySettings) (*sharedIndex, error) {
+func acquireIndex(cfg *Config, set component.TelemetrySettings, id component.ID) (*sharedIndex, error) {
 	indexes.Lock()
 	defer indexes.Unlock()
 	if idx, ok := indexes.m[cfg]; ok {
 		idx.refs++
 		return idx, nil
 	}
-	idx, err := newSharedIndex(cfg, set)
+	idx, err := newSharedIndex(cfg, set, id)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ func acquireIndex(cfg *Config, set component.TelemetrySettings) (*sharedIndex, e
 	return idx, nil
 }
 
-func newSharedIndex(cfg *Config, set component.TelemetrySettings) (*sharedIndex, error) {
+func newSharedIndex(cfg *Config, set component.TelemetrySettings, id component.ID) (*sharedIndex, error) {
 	opts, err := cfg.RedactOptions()
 	if err != nil {
 		return nil, err
@@ -84,7 +84,7 @@ func newSharedIndex(cfg *Config, set component.TelemetrySettings) (*sharedIndex,
 	if err != nil {
 		return nil, fmt.Errorf("hush processor: providers: %w", err)
 	}
-	pm, err := otelmetric.New(set.MeterProvider)
+	pm, err := otelmetric.New(set.MeterProvider, providerMetricOptions(id)...)
 	if err != nil {
 		for _, l := range listers {
 			closeLister(l)
@@ -106,7 +106,7 @@ func newSharedIndex(cfg *Config, set component.TelemetrySettings) (*sharedIndex,
 		_ = ref.Close()
 		return nil, fmt.Errorf("hush processor: %w", err)
 	}
-	if idx.tel, err = newIndexTelemetry(set.MeterProvider, idx); err != nil {
+	if idx.tel, err = newIndexTelemetry(set, id, idx); err != nil {
 		_ = ref.Close()
 		_ = pm.Close()
 		return nil, err

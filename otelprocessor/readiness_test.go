@@ -20,6 +20,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/hushlog/hush/internal/smfake"
+	"github.com/hushlog/hush/otelprocessor/internal/metadata"
 )
 
 // awsConfig points the processor at the stand-in through the SDK's default
@@ -101,7 +102,7 @@ func TestNotReadyActions(t *testing.T) {
 		if sink.LogRecordCount() != 0 {
 			t.Error("data forwarded before the first index")
 		}
-		assertCounter(t, tel, metricNotReadyItems, 1, attribute.String("signal", "logs"), attribute.String("action", "refuse"))
+		assertCounter(t, tel, metadata.MetricNotReadyItems, 1, attribute.String("processor", "hush"), attribute.String("otel.signal", "logs"), attribute.String("action", "refuse"))
 	})
 	t.Run("drop", func(t *testing.T) {
 		p, sink := createStarted(t, awsConfig(func(c *Config) { c.WhenNotReady = NotReadyDrop }), settings())
@@ -231,17 +232,17 @@ func TestTelemetry(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	assertCounter(t, tel, metricRedactions, 6, attribute.String("signal", "logs"), attribute.String("secret", dbName))
-	assertGauge(t, tel, metricIndexReady, 1)
-	assertGauge(t, tel, metricIndexSecrets, 2)
-	assertGauge(t, tel, metricRefreshFailed, 0)
-	if v := gaugeValue(t, tel, metricIndexPatterns); v < 2 {
-		t.Errorf("%s = %d", metricIndexPatterns, v)
+	assertCounter(t, tel, metadata.MetricRedactions, 6, attribute.String("processor", "hush"), attribute.String("otel.signal", "logs"), attribute.String("secret", dbName))
+	assertGauge(t, tel, metadata.MetricIndexReady, 1)
+	assertGauge(t, tel, metadata.MetricIndexSecrets, 2)
+	assertGauge(t, tel, metadata.MetricRefreshFailing, 0)
+	if v := gaugeValue(t, tel, metadata.MetricIndexPatterns); v < 2 {
+		t.Errorf("%s = %d", metadata.MetricIndexPatterns, v)
 	}
-	if v := gaugeValue(t, tel, metricIndexBytes); v <= 0 {
-		t.Errorf("%s = %d", metricIndexBytes, v)
+	if v := gaugeValue(t, tel, metadata.MetricIndexBytes); v <= 0 {
+		t.Errorf("%s = %d", metadata.MetricIndexBytes, v)
 	}
-	if _, err := tel.GetMetric(metricStaleness); err != nil {
+	if _, err := tel.GetMetric(metadata.MetricIndexStaleness); err != nil {
 		t.Error(err)
 	}
 
@@ -249,8 +250,8 @@ func TestTelemetry(t *testing.T) {
 	// refresher's error counter, both through the component's meter.
 	sm.Fail("", smfake.Denied, 0)
 	_ = indexOf(t, cfg).refresher.Refresh(context.Background())
-	assertGauge(t, tel, metricRefreshFailed, 1)
-	if _, err := tel.GetMetric("hush.provider.refresh.errors"); err != nil {
+	assertGauge(t, tel, metadata.MetricRefreshFailing, 1)
+	if _, err := tel.GetMetric("otelcol_processor_hush_provider_refresh_errors"); err != nil {
 		t.Errorf("refresher metrics not on the component's meter: %v", err)
 	}
 }
