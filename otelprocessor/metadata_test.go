@@ -2,6 +2,7 @@ package hushprocessor
 
 import (
 	"context"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -270,9 +271,15 @@ func TestTelemetryMatchesMetadata(t *testing.T) {
 			assert.Equal(t, want.Histogram.BucketBoundaries, got.buckets, "%s: buckets", name)
 		}
 	}
-	for key := range md.Telemetry.Metrics {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	for key, m := range md.Telemetry.Metrics {
 		_, ok := insts["otelcol_"+key]
 		assert.True(t, ok, "metadata.yaml lists %s, which the processor does not register", key)
+		// The README's telemetry table follows metadata.yaml.
+		assert.Contains(t, string(readme), "| `otelcol_"+key+"` |", "README.md: no row for %s", key)
+		assert.Contains(t, string(readme), "| `"+m.Unit+"` |", "README.md: unit of %s", key)
+		assert.Contains(t, string(readme), " | "+m.Description+" |", "README.md: description of %s", key)
 	}
 
 	// The attributes recorded are the declared ones, and every point

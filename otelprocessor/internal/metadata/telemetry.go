@@ -84,7 +84,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings) (*TelemetryBuilde
 	errs = errors.Join(errs, err)
 	b.ProcessorHushIndexReady, err = b.meter.Int64ObservableGauge(MetricIndexReady,
 		metric.WithDescription("1 once the first secret index has been built, 0 before."),
-		metric.WithUnit("1"))
+		metric.WithUnit("{status}"))
 	errs = errors.Join(errs, err)
 	b.ProcessorHushIndexSecrets, err = b.meter.Int64ObservableGauge(MetricIndexSecrets,
 		metric.WithDescription("Secret names in the index (fields of JSON secrets count apart)."),
@@ -104,7 +104,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings) (*TelemetryBuilde
 	errs = errors.Join(errs, err)
 	b.ProcessorHushRefreshFailing, err = b.meter.Int64ObservableGauge(MetricRefreshFailing,
 		metric.WithDescription("1 while the last refresh round of any provider had an error (the last good index is kept)."),
-		metric.WithUnit("1"))
+		metric.WithUnit("{status}"))
 	errs = errors.Join(errs, err)
 	return &b, errs
 }
