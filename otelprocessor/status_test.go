@@ -2,6 +2,7 @@ package hushprocessor
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,11 @@ import (
 	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/hushlog/hush/internal/smfake"
 )
 
 // statusHost is a Collector host that records the status events its
@@ -133,4 +139,34 @@ func TestStatusReportsUnreadableSecretWhenReady(t *testing.T) {
 	assert.Contains(t, ev.Err().Error(), "secrets never read, not protected: ")
 	assert.Contains(t, ev.Err().Error(), "prod/new/token")
 	assert.True(t, idx.isReady(), "an unreadable new secret does not stop a built index")
+}
+
+// A source that keeps the processor refusing data is logged at error level
+// through the Collector's logger, with the secrets left unprotected and what
+// to do; never a value.
+func TestNotReadyFailureLoggedAsError(t *testing.T) {
+	sm := newStandIn(t)
+	sm.Fail(smfake.OpBatchGetSecretValue, smfake.Denied, 0)
+	core, logs := observer.New(zapcore.InfoLevel)
+	set := settings()
+	set.Logger = zap.New(core)
+	cfg := awsConfig(func(c *Config) { c.RefreshInterval = time.Hour })
+	createStarted(t, cfg, set)
+	require.Error(t, indexOf(t, cfg).refresher.Refresh(context.Background()))
+
+	errs := logs.FilterLevelExact(zapcore.ErrorLevel).FilterMessageSnippet("not ready").All()
+	require.NotEmpty(t, errs)
+	f := errs[len(errs)-1].ContextMap()
+	assert.Equal(t, "access_denied", f["kind"])
+	assert.ElementsMatch(t, []any{dbName, apiName}, f["unprotected_secrets"])
+	assert.Contains(t, f["advice"], "grant it read access")
+	for _, e := range logs.All() {
+		line := e.Message
+		for k, v := range e.ContextMap() {
+			line += " " + k + "=" + fmt.Sprint(v)
+		}
+		if strings.Contains(line, dbSecret) || strings.Contains(line, apiSecret) {
+			t.Error("a log entry holds a secret value")
+		}
+	}
 }
