@@ -2,12 +2,14 @@ package main
 
 import (
 	"github.com/open-telemetry/opentelemetry-collector-contrib/exporter/fileexporter"
+	"github.com/open-telemetry/opentelemetry-collector-contrib/extension/healthcheckv2extension"
 	"github.com/open-telemetry/opentelemetry-collector-contrib/receiver/filelogreceiver"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/exporter"
 	"go.opentelemetry.io/collector/exporter/debugexporter"
 	"go.opentelemetry.io/collector/exporter/otlpexporter"
 	"go.opentelemetry.io/collector/exporter/otlphttpexporter"
+	"go.opentelemetry.io/collector/extension"
 	"go.opentelemetry.io/collector/otelcol"
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/batchprocessor"
@@ -44,6 +46,14 @@ func components() (otelcol.Factories, error) {
 		fileexporter.NewFactory(),
 	); err != nil {
 		return otelcol.Factories{}, err
+	}
+	if f.Extensions, err = otelcol.MakeFactoryMap[extension.Factory](
+		healthcheckv2extension.NewFactory(),
+	); err != nil {
+		return otelcol.Factories{}, err
+	}
+	f.ExtensionModules = map[component.Type]string{
+		healthcheckv2extension.NewFactory().Type(): "github.com/open-telemetry/opentelemetry-collector-contrib/extension/healthcheckv2extension v0.165.1",
 	}
 	f.ReceiverModules = map[component.Type]string{
 		otlpreceiver.NewFactory().Type():    "go.opentelemetry.io/collector/receiver/otlpreceiver v0.165.0",

@@ -32,6 +32,9 @@ func TestComponents(t *testing.T) {
 			t.Errorf("exporter %s missing", typ)
 		}
 	}
+	if _, ok := f.Extensions[component.MustNewType("healthcheckv2")]; !ok {
+		t.Error("extension healthcheckv2 missing")
+	}
 	if f.Telemetry == nil {
 		t.Error("no telemetry factory")
 	}
