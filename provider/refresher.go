@@ -533,6 +533,16 @@ func (f *Refresher) unread(ls *listerState, err error) []string {
 // already read keep everything protected.
 func (f *Refresher) logFailure(ls *listerState, err error) {
 	kind := Kind(err)
+	if len(ls.pending) > 0 {
+		// The kind that matters is that of a secret left unprotected.
+		for _, fe := range Failures(err) {
+			var pe *Error
+			if errors.As(fe, &pe) && slices.Contains(ls.pending, pe.Name) {
+				kind = pe.Kind
+				break
+			}
+		}
+	}
 	fields := []zap.Field{
 		zap.String("lister", ls.name), zap.Stringer("kind", kind), zap.Int("failures_in_a_row", ls.failures),
 	}
