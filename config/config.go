@@ -48,8 +48,10 @@ var DefaultStages = awssm.DefaultStages
 var DefaultEnvPatterns = env.DefaultPatterns
 
 // Config is the provider and redaction configuration shared by the
-// Collector processor and the hush CLI. The zero value is valid and selects
-// no provider; Default returns the zero value with defaults filled in.
+// Collector processor and the hush CLI. Start from Default, which spells out
+// every default and selects no provider: its zero durations are refused by
+// Validate (a zero written in a document would otherwise silently mean the
+// default).
 type Config struct {
 	// MinLength is the shortest value (bytes, after trimming whitespace)
 	// that is protected. 0 means redact.DefaultMinLength (8); values below
@@ -69,11 +71,12 @@ type Config struct {
 	JSON JSONConfig `mapstructure:"json"`
 
 	// RefreshInterval is how often every provider is listed again (with
-	// jitter). 0 means DefaultRefreshInterval; at least one second.
+	// jitter). Default DefaultRefreshInterval; at least one second (0 is
+	// refused).
 	RefreshInterval time.Duration `mapstructure:"refresh_interval"`
 	// GracePeriod is how long a value stays protected after it disappeared
-	// or was rotated out. 0 means DefaultGracePeriod; a negative value is
-	// refused.
+	// or was rotated out. Default DefaultGracePeriod; 0 and negative
+	// values are refused.
 	GracePeriod time.Duration `mapstructure:"grace_period"`
 
 	// AWS selects secrets from AWS Secrets Manager. It is used when at
@@ -257,7 +260,7 @@ type FilesConfig struct {
 	// Dirs are the directories to read.
 	Dirs []string `mapstructure:"dirs"`
 	// PollInterval is the backstop poll of the directories besides the
-	// file-system watch. 0 means DefaultPollInterval.
+	// file-system watch. Default DefaultPollInterval; must be positive.
 	PollInterval time.Duration `mapstructure:"poll_interval"`
 }
 
@@ -279,7 +282,8 @@ type ExecConfig struct {
 	Command string `mapstructure:"command"`
 	// Args are the program's arguments.
 	Args []string `mapstructure:"args"`
-	// Timeout bounds one run. 0 means DefaultExecTimeout.
+	// Timeout bounds one run. Default DefaultExecTimeout; must be
+	// positive.
 	Timeout time.Duration `mapstructure:"timeout"`
 }
 
@@ -307,7 +311,12 @@ func Default() *Config {
 	}
 }
 
-// Validate reports every problem of the configuration at once.
+// Validate reports every problem of the configuration at once, from the
+// document alone: values out of range, zero durations, unknown encodings
+// and replacement placeholders, malformed AWS selectors. ValidateSources
+// checks what needs this machine (directories, files, the exec command);
+// CheckDurations, called before decoding, rejects durations without a
+// unit. Errors name keys and paths, never a secret value.
 func (c *Config) Validate() error {
 	var errs []error
 	if c.MinLength != 0 && c.MinLength < 4 {
@@ -316,10 +325,19 @@ func (c *Config) Validate() error {
 	if _, err := c.encodings(); err != nil {
 		errs = append(errs, fmt.Errorf("encodings: %w", err))
 	}
-	if c.RefreshInterval != 0 && c.RefreshInterval < time.Second {
+	if err := validateReplacement(c.Replacement); err != nil {
+		errs = append(errs, err)
+	}
+	switch {
+	case c.RefreshInterval == 0:
+		errs = append(errs, fmt.Errorf("refresh_interval: 0 would never refresh; omit the key for the default (%v) or give at least 1s", DefaultRefreshInterval))
+	case c.RefreshInterval < time.Second:
 		errs = append(errs, fmt.Errorf("refresh_interval: %v is below 1s", c.RefreshInterval))
 	}
-	if c.GracePeriod < 0 {
+	switch {
+	case c.GracePeriod == 0:
+		errs = append(errs, fmt.Errorf("grace_period: 0 is not allowed (a rotated-out value would be unprotected at once); omit the key for the default (%v)", DefaultGracePeriod))
+	case c.GracePeriod < 0:
 		errs = append(errs, fmt.Errorf("grace_period: %v is negative", c.GracePeriod))
 	}
 	errs = append(errs, c.AWS.validate()...)
@@ -329,8 +347,8 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("files.dirs[%d]: empty path", i))
 		}
 	}
-	if c.Files.PollInterval < 0 {
-		errs = append(errs, fmt.Errorf("files.poll_interval: %v is negative", c.Files.PollInterval))
+	if c.Files.PollInterval <= 0 {
+		errs = append(errs, fmt.Errorf("files.poll_interval: %v is not positive; omit the key for the default (%v)", c.Files.PollInterval, DefaultPollInterval))
 	}
 	for i, f := range c.EnvFiles {
 		if strings.TrimSpace(f) == "" {
@@ -345,8 +363,8 @@ func (c *Config) Validate() error {
 	if c.Exec.Command == "" && len(c.Exec.Args) > 0 {
 		errs = append(errs, errors.New("exec.args: set without exec.command"))
 	}
-	if c.Exec.Timeout < 0 {
-		errs = append(errs, fmt.Errorf("exec.timeout: %v is negative", c.Exec.Timeout))
+	if c.Exec.Timeout <= 0 {
+		errs = append(errs, fmt.Errorf("exec.timeout: %v is not positive; omit the key for the default (%v)", c.Exec.Timeout, DefaultExecTimeout))
 	}
 	seen := map[string]bool{}
 	for i, s := range c.Static {

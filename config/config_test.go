@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
 )
@@ -72,8 +74,12 @@ func TestDefaultIsValid(t *testing.T) {
 	if cfg.AWS.Enabled() {
 		t.Error("default config selects AWS")
 	}
-	if err := (&Config{}).Validate(); err != nil {
-		t.Errorf("zero config: %v", err)
+	// The zero value's zero durations are refused: written in a document
+	// they would silently have meant the defaults.
+	err := (&Config{}).Validate()
+	require.Error(t, err)
+	for _, key := range []string{"refresh_interval", "grace_period", "files.poll_interval", "exec.timeout"} {
+		assert.ErrorContains(t, err, key)
 	}
 	// An empty document leaves the defaults alone.
 	got := Default()

@@ -28,6 +28,8 @@
 //	# refresh
 //	refresh_interval: 5m           # how often providers are listed, with jitter (default 5m, at least 1s)
 //	grace_period: 24h              # how long a vanished or rotated-out value stays protected (default 24h)
+//	                               # every duration needs a unit ("10" would be 10 ns: refused, see
+//	                               # CheckDurations); 0 is refused (omit the key for the default)
 //
 //	# providers (any combination; each is off until configured)
 //	aws:                           # AWS Secrets Manager; credentials from the SDK's default chain
@@ -65,6 +67,9 @@
 //	static:
 //	  - name: legacy/api-key
 //	    value: ${env:LEGACY_API_KEY}
+//
+// Validate checks the document; ValidateSources checks the sources on this
+// machine (directories and env files exist, the exec command can be found).
 //
 // The Collector processor embeds Config in its own configuration with
 // `mapstructure:",squash"`, so these keys sit directly under the processor's

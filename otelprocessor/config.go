@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/collector/config/configopaque"
+	"go.opentelemetry.io/collector/confmap"
 
 	"github.com/hushlog/hush/config"
 )
@@ -40,6 +41,12 @@ type Config struct {
 	WhenNotReady NotReadyAction `mapstructure:"when_not_ready"`
 	// WaitTimeout bounds how long "wait" holds a batch. Default 5s.
 	WaitTimeout time.Duration `mapstructure:"wait_timeout"`
+	// AllowNoSources accepts a configuration without any secret source
+	// (aws, files, env_files, env, exec, static), for a processor that only
+	// applies the key and value rules below. Without it such a
+	// configuration is refused: a hush processor with nothing to protect is
+	// nearly always a mistake (a missing or misspelled provider block).
+	AllowNoSources bool `mapstructure:"allow_no_sources"`
 
 	// AllowAllKeys disables the AllowedKeys list.
 	AllowAllKeys bool `mapstructure:"allow_all_keys"`
@@ -191,12 +198,35 @@ func (a *NotReadyAction) UnmarshalText(text []byte) error {
 	return nil
 }
 
-// Validate reports every problem of the processor's own fields at once. The
-// embedded shared configuration has its own Validate, which the Collector
-// (confmap.Validate) calls as it walks the struct; call confmap.Validate to
-// check everything. Errors never quote a secret value.
+var _ confmap.Unmarshaler = (*Config)(nil)
+
+// Unmarshal decodes the processor's configuration, refusing durations
+// written without a unit first (see config.CheckDurations): the Collector's
+// decoder would read "grace_period: 10" as 10 nanoseconds.
+func (cfg *Config) Unmarshal(conf *confmap.Conf) error {
+	if err := config.CheckDurations(conf.ToStringMap(), cfg); err != nil {
+		return err
+	}
+	return conf.Unmarshal(cfg)
+}
+
+// Validate reports every problem of the processor's own fields at once, and
+// of the sources on this machine (config.Config.ValidateSources: secrets
+// directories and env files exist, the exec command can be found), and
+// refuses a configuration without any source unless AllowNoSources is set.
+// The embedded shared configuration has its own Validate, which the
+// Collector (confmap.Validate) calls as it walks the struct; call
+// confmap.Validate to check everything, as `otelcol-hush validate` does.
+// Errors never quote a secret value.
 func (cfg *Config) Validate() error {
 	var errs []error
+	if !cfg.HasSources() && !cfg.AllowNoSources {
+		errs = append(errs, errors.New("no secret source configured: add aws, files, env_files, env, exec or static "+
+			"(or set allow_no_sources: true to apply only the key and value rules)"))
+	}
+	if err := cfg.ValidateSources(); err != nil {
+		errs = append(errs, err)
+	}
 	switch cfg.WhenNotReady {
 	case "", NotReadyRefuse, NotReadyWait, NotReadyPass, NotReadyDrop:
 	default:
@@ -210,8 +240,8 @@ func (cfg *Config) Validate() error {
 	if cfg.HashFunction != HashNone && !slices.Contains(hashFunctions, cfg.HashFunction) {
 		errs = append(errs, fmt.Errorf("hash_function: %q is not supported", string(cfg.HashFunction)))
 	}
-	if cfg.WaitTimeout < 0 {
-		errs = append(errs, fmt.Errorf("wait_timeout: %v is negative", cfg.WaitTimeout))
+	if cfg.WaitTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("wait_timeout: %v is not positive; omit the key for the default (%v)", cfg.WaitTimeout, DefaultWaitTimeout))
 	}
 	for _, l := range []struct {
 		name     string

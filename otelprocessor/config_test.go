@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/confmap"
@@ -124,17 +126,32 @@ func TestLoadMaskingConfig(t *testing.T) {
 }
 
 func TestInvalidConfigs(t *testing.T) {
-	for name, want := range map[string]string{
-		"bad_regex":     "blocked_values[0]",
-		"short_hmac":    "hmac_key",
-		"mask_and_hash": "masking_string",
-		"negative_wait": "wait_timeout",
-		"bad_provider":  "min_length",
+	for _, tc := range []struct {
+		name string
+		want []string
+	}{
+		{"bad_regex", []string{"blocked_values[0]"}},
+		{"short_hmac", []string{"hmac_key"}},
+		{"mask_and_hash", []string{"masking_string"}},
+		{"negative_wait", []string{"wait_timeout"}},
+		{"bad_provider", []string{"min_length"}},
+		{"no_sources", []string{"no secret source configured", "allow_no_sources: true"}},
+		{"bare_duration", []string{"grace_period: 10 has no unit", "wait_timeout: 5 has no unit"}},
+		{"zero_refresh", []string{"refresh_interval: 0 would never refresh"}},
+		{"unknown_placeholder", []string{"replacement: unknown placeholder {secret_name}"}},
+		{"missing_sources", []string{
+			`files.dirs[0]: directory "/nonexistent/hush-test/secrets" does not exist`,
+			`exec.command: "hush-no-such-fetcher" cannot be run: not found in PATH`,
+		}},
 	} {
-		t.Run(name, func(t *testing.T) {
-			_, err := loadConfig(t, name)
-			if err == nil || !strings.Contains(err.Error(), want) {
-				t.Errorf("error %v does not mention %s", err, want)
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := loadConfig(t, tc.name)
+			require.Error(t, err)
+			for _, w := range tc.want {
+				assert.ErrorContains(t, err, w)
+			}
+			if strings.Contains(err.Error(), "Zq8v") {
+				t.Error("the error holds the static secret's value") // never print it
 			}
 		})
 	}

@@ -43,11 +43,11 @@ func newProcessor(set processor.Settings, cfg component.Config, signal string) (
 	if !ok {
 		return nil, nil, errors.New("hush processor: configuration is not a *hushprocessor.Config")
 	}
-	tel, err := newProcessorTelemetry(set.MeterProvider)
+	tel, err := newProcessorTelemetry(set.TelemetrySettings, set.ID)
 	if err != nil {
 		return nil, nil, err
 	}
-	idx, err := acquireIndex(pCfg, set.TelemetrySettings)
+	idx, err := acquireIndex(pCfg, set.TelemetrySettings, set.ID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -56,10 +56,19 @@ func newProcessor(set processor.Settings, cfg component.Config, signal string) (
 		_ = idx.release()
 		return nil, nil, err
 	}
+	var host component.Host // this processor's, for status reports
 	opts := []processorhelper.Option{
 		processorhelper.WithCapabilities(processorCapabilities),
-		processorhelper.WithStart(func(context.Context, component.Host) error { return idx.start() }),
-		processorhelper.WithShutdown(func(context.Context) error { return idx.release() }),
+		processorhelper.WithStart(func(_ context.Context, h component.Host) error {
+			host = h
+			return idx.start(h)
+		}),
+		processorhelper.WithShutdown(func(context.Context) error {
+			if host != nil {
+				idx.status.remove(host)
+			}
+			return idx.release()
+		}),
 	}
 	return p, opts, nil
 }

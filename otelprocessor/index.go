@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.uber.org/zap"
 
 	"github.com/hushlog/hush/config"
@@ -34,6 +35,8 @@ type sharedIndex struct {
 	listers         int
 	logger          *zap.Logger
 	tel             *indexTelemetry
+	// status reports the index's health to the processors' hosts.
+	status statusReporter
 
 	ready atomic.Bool
 
@@ -52,14 +55,14 @@ var indexes = struct {
 // acquireIndex returns the index of cfg, creating it on first use. Each
 // call must be matched by a release (through the processor's Start and
 // Shutdown, or directly when creation fails).
-func acquireIndex(cfg *Config, set component.TelemetrySettings) (*sharedIndex, error) {
+func acquireIndex(cfg *Config, set component.TelemetrySettings, id component.ID) (*sharedIndex, error) {
 	indexes.Lock()
 	defer indexes.Unlock()
 	if idx, ok := indexes.m[cfg]; ok {
 		idx.refs++
 		return idx, nil
 	}
-	idx, err := newSharedIndex(cfg, set)
+	idx, err := newSharedIndex(cfg, set, id)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +71,7 @@ func acquireIndex(cfg *Config, set component.TelemetrySettings) (*sharedIndex, e
 	return idx, nil
 }
 
-func newSharedIndex(cfg *Config, set component.TelemetrySettings) (*sharedIndex, error) {
+func newSharedIndex(cfg *Config, set component.TelemetrySettings, id component.ID) (*sharedIndex, error) {
 	opts, err := cfg.RedactOptions()
 	if err != nil {
 		return nil, err
@@ -81,26 +84,29 @@ func newSharedIndex(cfg *Config, set component.TelemetrySettings) (*sharedIndex,
 	if err != nil {
 		return nil, fmt.Errorf("hush processor: providers: %w", err)
 	}
-	pm, err := otelmetric.New(set.MeterProvider)
+	pm, err := otelmetric.New(set.MeterProvider, providerMetricOptions(id)...)
 	if err != nil {
 		for _, l := range listers {
 			closeLister(l)
 		}
 		return nil, fmt.Errorf("hush processor: %w", err)
 	}
-	ref, err := cfg.NewRefresher(r, listers, config.Settings{Observer: pm, Logger: set.Logger})
+	idx := &sharedIndex{cfg: cfg, redactor: r, providerMetrics: pm, listers: len(listers), logger: set.Logger}
+	ropts := cfg.RefresherOptions(config.Settings{Observer: pm, Logger: set.Logger})
+	ropts.OnRound = idx.reportStatus
+	ref, err := provider.NewRefresher(r, listers, ropts)
 	if err != nil {
 		for _, l := range listers {
 			closeLister(l)
 		}
 		return nil, fmt.Errorf("hush processor: %w", err)
 	}
+	idx.refresher = ref
 	if err := pm.ObserveRefresher(ref, nil); err != nil {
 		_ = ref.Close()
 		return nil, fmt.Errorf("hush processor: %w", err)
 	}
-	idx := &sharedIndex{cfg: cfg, redactor: r, refresher: ref, providerMetrics: pm, listers: len(listers), logger: set.Logger}
-	if idx.tel, err = newIndexTelemetry(set.MeterProvider, idx); err != nil {
+	if idx.tel, err = newIndexTelemetry(set, id, idx); err != nil {
 		_ = ref.Close()
 		_ = pm.Close()
 		return nil, err
@@ -108,10 +114,14 @@ func newSharedIndex(cfg *Config, set component.TelemetrySettings) (*sharedIndex,
 	return idx, nil
 }
 
-// start begins refreshing on the first call; later calls only count.
-func (idx *sharedIndex) start() error {
+// start registers the host of one processor for status reports and begins
+// refreshing on the first call.
+func (idx *sharedIndex) start(host component.Host) error {
 	idx.mu.Lock()
 	defer idx.mu.Unlock()
+	if host != nil {
+		idx.status.add(host, idx.statusEvent())
+	}
 	if idx.started {
 		return nil
 	}
@@ -144,6 +154,7 @@ func (idx *sharedIndex) watchReady(ctx context.Context) {
 	select {
 	case <-idx.refresher.Ready():
 		idx.ready.Store(true)
+		idx.reportStatus()
 		st := idx.redactor.Stats()
 		idx.logger.Info("hush processor: secret index ready",
 			zap.Int("secrets", st.Secrets), zap.Int("patterns", st.Patterns), zap.Int("index_bytes", st.IndexBytes))
@@ -155,6 +166,15 @@ func (idx *sharedIndex) watchReady(ctx context.Context) {
 }
 
 func (idx *sharedIndex) isReady() bool { return idx.ready.Load() }
+
+// statusEvent is the component status of the index now.
+func (idx *sharedIndex) statusEvent() *componentstatus.Event {
+	return statusEvent(idx.refresher.Status(), idx.isReady())
+}
+
+// reportStatus reports the current status to the processors' hosts; the
+// refresher calls it after each round.
+func (idx *sharedIndex) reportStatus() { idx.status.report(idx.statusEvent()) }
 
 func (idx *sharedIndex) readyCh() <-chan struct{} { return idx.refresher.Ready() }
 

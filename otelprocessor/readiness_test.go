@@ -3,10 +3,14 @@ package hushprocessor
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/consumer/consumertest"
@@ -16,6 +20,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/hushlog/hush/internal/smfake"
+	"github.com/hushlog/hush/otelprocessor/internal/metadata"
 )
 
 // awsConfig points the processor at the stand-in through the SDK's default
@@ -97,7 +102,7 @@ func TestNotReadyActions(t *testing.T) {
 		if sink.LogRecordCount() != 0 {
 			t.Error("data forwarded before the first index")
 		}
-		assertCounter(t, tel, metricNotReadyItems, 1, attribute.String("signal", "logs"), attribute.String("action", "refuse"))
+		assertCounter(t, tel, metadata.MetricNotReadyItems, 1, attribute.String("processor", "hush"), attribute.String("otel.signal", "logs"), attribute.String("action", "refuse"))
 	})
 	t.Run("drop", func(t *testing.T) {
 		p, sink := createStarted(t, awsConfig(func(c *Config) { c.WhenNotReady = NotReadyDrop }), settings())
@@ -227,17 +232,17 @@ func TestTelemetry(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	assertCounter(t, tel, metricRedactions, 6, attribute.String("signal", "logs"), attribute.String("secret", dbName))
-	assertGauge(t, tel, metricIndexReady, 1)
-	assertGauge(t, tel, metricIndexSecrets, 2)
-	assertGauge(t, tel, metricRefreshFailed, 0)
-	if v := gaugeValue(t, tel, metricIndexPatterns); v < 2 {
-		t.Errorf("%s = %d", metricIndexPatterns, v)
+	assertCounter(t, tel, metadata.MetricRedactions, 6, attribute.String("processor", "hush"), attribute.String("otel.signal", "logs"), attribute.String("secret", dbName))
+	assertGauge(t, tel, metadata.MetricIndexReady, 1)
+	assertGauge(t, tel, metadata.MetricIndexSecrets, 2)
+	assertGauge(t, tel, metadata.MetricRefreshFailing, 0)
+	if v := gaugeValue(t, tel, metadata.MetricIndexPatterns); v < 2 {
+		t.Errorf("%s = %d", metadata.MetricIndexPatterns, v)
 	}
-	if v := gaugeValue(t, tel, metricIndexBytes); v <= 0 {
-		t.Errorf("%s = %d", metricIndexBytes, v)
+	if v := gaugeValue(t, tel, metadata.MetricIndexBytes); v <= 0 {
+		t.Errorf("%s = %d", metadata.MetricIndexBytes, v)
 	}
-	if _, err := tel.GetMetric(metricStaleness); err != nil {
+	if _, err := tel.GetMetric(metadata.MetricIndexStaleness); err != nil {
 		t.Error(err)
 	}
 
@@ -245,8 +250,8 @@ func TestTelemetry(t *testing.T) {
 	// refresher's error counter, both through the component's meter.
 	sm.Fail("", smfake.Denied, 0)
 	_ = indexOf(t, cfg).refresher.Refresh(context.Background())
-	assertGauge(t, tel, metricRefreshFailed, 1)
-	if _, err := tel.GetMetric("hush.provider.refresh.errors"); err != nil {
+	assertGauge(t, tel, metadata.MetricRefreshFailing, 1)
+	if _, err := tel.GetMetric("otelcol_processor_hush_provider_refresh_errors"); err != nil {
 		t.Errorf("refresher metrics not on the component's meter: %v", err)
 	}
 }
@@ -290,5 +295,78 @@ func assertGauge(t *testing.T, tel *componenttest.Telemetry, name string, want i
 	t.Helper()
 	if got := gaugeValue(t, tel, name); got != want {
 		t.Errorf("%s = %d, want %d", name, got, want)
+	}
+}
+
+// The review's readiness bug: discovery (ListSecrets) works, then every
+// secret fails on its own. The source must not count as listed: the
+// processor keeps refusing data instead of scrubbing with an empty set,
+// until the secrets can be read.
+func TestReadinessFailsClosedWhenEverySecretFails(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fault func(*smfake.Server)
+	}{
+		{"every secret denied", func(sm *smfake.Server) { sm.DenyAccess(dbName); sm.DenyAccess(apiName) }},
+		{"every secret undecryptable", func(sm *smfake.Server) { sm.FailDecryption(dbName); sm.FailDecryption(apiName) }},
+		{"BatchGetSecretValue denied", func(sm *smfake.Server) { sm.Fail(smfake.OpBatchGetSecretValue, smfake.Denied, 0) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sm := newStandIn(t)
+			tc.fault(sm)
+			cfg := awsConfig(func(c *Config) { c.RefreshInterval = time.Hour })
+			p, sink := createStarted(t, cfg, settings())
+			idx := indexOf(t, cfg)
+			require.Error(t, idx.refresher.Refresh(context.Background()))
+
+			err := p.ConsumeLogs(context.Background(), secretLog(dbSecret))
+			require.ErrorIs(t, err, errNotReady)
+			assert.False(t, consumererror.IsPermanent(err))
+			assert.Zero(t, sink.LogRecordCount(), "data forwarded with an empty secret set")
+			st := idx.refresher.Status()
+			assert.False(t, st.Ready)
+			var pending []string
+			for _, names := range st.Pending {
+				pending = append(pending, names...)
+			}
+			assert.ElementsMatch(t, []string{dbName, apiName}, pending)
+
+			sm.Heal()
+			sm.Put(dbName, dbSecret) // a fresh version, readable
+			sm.Put(apiName, apiSecret)
+			require.NoError(t, idx.refresher.Refresh(context.Background()))
+			require.Eventually(t, idx.isReady, testWait, 10*time.Millisecond)
+			require.NoError(t, p.ConsumeLogs(context.Background(), secretLog(dbSecret)))
+			if got := bodyOf(sink.AllLogs()[0]); got != "value="+dbRepl {
+				t.Errorf("secret %s not scrubbed once readable", dbName)
+			}
+		})
+	}
+}
+
+// The same with a file source: the directory is listed, every file in it
+// fails to be read.
+func TestReadinessFailsClosedFileSource(t *testing.T) {
+	dir := t.TempDir()
+	// A link to itself: listed, unreadable (ELOOP) whoever runs the test.
+	require.NoError(t, os.Symlink("token", filepath.Join(dir, "token")))
+	cfg := NewFactory().CreateDefaultConfig().(*Config)
+	cfg.Files.Dirs = []string{dir}
+	cfg.RefreshInterval = time.Hour
+	p, sink := createStarted(t, cfg, settings())
+	idx := indexOf(t, cfg)
+	require.Error(t, idx.refresher.Refresh(context.Background()))
+	require.ErrorIs(t, p.ConsumeLogs(context.Background(), secretLog(dbSecret)), errNotReady)
+	assert.Zero(t, sink.LogRecordCount())
+	assert.Equal(t, map[string][]string{"file:" + dir: {"token"}}, idx.refresher.Status().Pending)
+
+	// The file becomes readable: ready, and its value is scrubbed.
+	require.NoError(t, os.Remove(filepath.Join(dir, "token")))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "token"), []byte(dbSecret), 0o600))
+	require.NoError(t, idx.refresher.Refresh(context.Background()))
+	require.Eventually(t, idx.isReady, testWait, 10*time.Millisecond)
+	require.NoError(t, p.ConsumeLogs(context.Background(), secretLog(dbSecret)))
+	if got := bodyOf(sink.AllLogs()[0]); got != "value=[REDACTED:token]" {
+		t.Error("the file's secret was not scrubbed once readable")
 	}
 }

@@ -5,60 +5,35 @@ import (
 	"fmt"
 	"time"
 
+	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/hushlog/hush/otelprocessor/internal/metadata"
+	"github.com/hushlog/hush/provider/otelmetric"
 )
 
-// The processor's own metrics, recorded through the component's meter
-// (so they appear in the Collector's own telemetry, e.g. its Prometheus
-// endpoint, with the processor's component attributes):
-//
-//	otelcol_processor_hush_redactions          counter  secret values replaced, by signal and secret name
-//	otelcol_processor_hush_not_ready_items     counter  items that arrived before the first index, by signal and action taken
-//	otelcol_processor_hush_index_ready         gauge    1 once the first index is built
-//	otelcol_processor_hush_index_secrets       gauge    secret names indexed (JSON fields count apart)
-//	otelcol_processor_hush_index_patterns      gauge    byte patterns indexed (every encoded form)
-//	otelcol_processor_hush_index_bytes         gauge    memory held by the index
-//	otelcol_processor_hush_index_staleness     gauge    seconds since the last refresh round without error
-//	otelcol_processor_hush_refresh_failing     gauge    1 while the last refresh round had an error
-//
-// The refresher adds, through the same meter provider, hush.provider.*:
-// listing duration, refresh errors by provider and kind, staleness and
-// secrets by provider, rebuilds.
-const (
-	metricRedactions    = "otelcol_processor_hush_redactions"
-	metricNotReadyItems = "otelcol_processor_hush_not_ready_items"
-	metricIndexReady    = "otelcol_processor_hush_index_ready"
-	metricIndexSecrets  = "otelcol_processor_hush_index_secrets"
-	metricIndexPatterns = "otelcol_processor_hush_index_patterns"
-	metricIndexBytes    = "otelcol_processor_hush_index_bytes"
-	metricStaleness     = "otelcol_processor_hush_index_staleness"
-	metricRefreshFailed = "otelcol_processor_hush_refresh_failing"
-)
+// The processor's own metrics are listed in metadata.yaml and made by
+// internal/metadata (the shape mdatagen generates). Every measurement
+// carries the "processor" attribute with the component ID, as the
+// Collector's processorhelper does, so that two hush processors ("hush",
+// "hush/b") in one Collector never collide. The providers' metrics
+// (package otelmetric) are named in the same scheme,
+// otelcol_processor_hush_provider_*, come from the same scope and carry the
+// same attribute; see the README's telemetry table.
 
 // processorTelemetry holds the counters of one processor.
 type processorTelemetry struct {
-	redactions    metric.Int64Counter
-	notReadyItems metric.Int64Counter
+	tb        *metadata.TelemetryBuilder
+	component attribute.KeyValue
 }
 
-func newProcessorTelemetry(mp metric.MeterProvider) (*processorTelemetry, error) {
-	meter := mp.Meter(metadata.ScopeName)
-	t := &processorTelemetry{}
-	var err error
-	if t.redactions, err = meter.Int64Counter(metricRedactions,
-		metric.WithDescription("Secret values replaced, by signal and secret name."),
-		metric.WithUnit("{redaction}")); err != nil {
+func newProcessorTelemetry(set component.TelemetrySettings, id component.ID) (*processorTelemetry, error) {
+	tb, err := metadata.NewTelemetryBuilder(set)
+	if err != nil {
 		return nil, fmt.Errorf("hush processor: telemetry: %w", err)
 	}
-	if t.notReadyItems, err = meter.Int64Counter(metricNotReadyItems,
-		metric.WithDescription("Items (log records, spans, data points) that arrived before the first index was built, by signal and the action taken: refuse, pass or drop."),
-		metric.WithUnit("{item}")); err != nil {
-		return nil, fmt.Errorf("hush processor: telemetry: %w", err)
-	}
-	return t, nil
+	return &processorTelemetry{tb: tb, component: attribute.String(metadata.AttributeProcessor, id.String())}, nil
 }
 
 // redacted records a batch's redactions. Names are secret names, never
@@ -67,87 +42,70 @@ func (t *processorTelemetry) redacted(ctx context.Context, signal string, hits m
 	if len(hits) == 0 {
 		return
 	}
-	sig := attribute.String("signal", signal)
+	sig := attribute.String(metadata.AttributeSignal, signal)
 	for name, n := range hits {
-		t.redactions.Add(ctx, n, metric.WithAttributes(sig, attribute.String("secret", name)))
+		t.tb.ProcessorHushRedactions.Add(ctx, n, metric.WithAttributes(t.component, sig, attribute.String(metadata.AttributeSecret, name)))
 	}
 }
 
 func (t *processorTelemetry) notReady(ctx context.Context, signal string, action NotReadyAction, items int) {
-	t.notReadyItems.Add(ctx, int64(items), metric.WithAttributes(
-		attribute.String("signal", signal), attribute.String("action", string(action))))
+	t.tb.ProcessorHushNotReadyItems.Add(ctx, int64(items), metric.WithAttributes(t.component,
+		attribute.String(metadata.AttributeSignal, signal), attribute.String(metadata.AttributeAction, string(action))))
+}
+
+// providerMetricOptions name the providers' metrics in the processor's
+// scheme and scope, with the component attribute.
+func providerMetricOptions(id component.ID) []otelmetric.Option {
+	return []otelmetric.Option{
+		otelmetric.WithScopeName(metadata.ScopeName),
+		otelmetric.WithNaming(metadata.ProviderMetricPrefix, metadata.ProviderMetricSeparator),
+		otelmetric.WithAttributes(attribute.String(metadata.AttributeProcessor, id.String())),
+	}
 }
 
 // indexTelemetry holds the observable gauges of one shared index.
 type indexTelemetry struct {
-	reg metric.Registration
+	tb *metadata.TelemetryBuilder
 }
 
-func newIndexTelemetry(mp metric.MeterProvider, idx *sharedIndex) (*indexTelemetry, error) {
-	meter := mp.Meter(metadata.ScopeName)
-	wrap := func(err error) error { return fmt.Errorf("hush processor: telemetry: %w", err) }
-	ready, err := meter.Int64ObservableGauge(metricIndexReady,
-		metric.WithDescription("1 once the first secret index has been built, 0 before."))
+func newIndexTelemetry(set component.TelemetrySettings, id component.ID, idx *sharedIndex) (*indexTelemetry, error) {
+	tb, err := metadata.NewTelemetryBuilder(set)
 	if err != nil {
-		return nil, wrap(err)
+		return nil, fmt.Errorf("hush processor: telemetry: %w", err)
 	}
-	secrets, err := meter.Int64ObservableGauge(metricIndexSecrets,
-		metric.WithDescription("Secret names in the index (fields of JSON secrets count apart)."), metric.WithUnit("{secret}"))
-	if err != nil {
-		return nil, wrap(err)
-	}
-	patterns, err := meter.Int64ObservableGauge(metricIndexPatterns,
-		metric.WithDescription("Byte patterns in the index (every protected encoded form)."), metric.WithUnit("{pattern}"))
-	if err != nil {
-		return nil, wrap(err)
-	}
-	size, err := meter.Int64ObservableGauge(metricIndexBytes,
-		metric.WithDescription("Memory held by the index."), metric.WithUnit("By"))
-	if err != nil {
-		return nil, wrap(err)
-	}
-	stale, err := meter.Float64ObservableGauge(metricStaleness,
-		metric.WithDescription("Seconds since the last refresh round without error (since start before the first)."), metric.WithUnit("s"))
-	if err != nil {
-		return nil, wrap(err)
-	}
-	failing, err := meter.Int64ObservableGauge(metricRefreshFailed,
-		metric.WithDescription("1 while the last refresh round of any provider had an error (the last good index is kept)."))
-	if err != nil {
-		return nil, wrap(err)
-	}
+	attrs := metric.WithAttributes(attribute.String(metadata.AttributeProcessor, id.String()))
 	started := time.Now()
-	reg, err := meter.RegisterCallback(func(_ context.Context, o metric.Observer) error {
+	err = tb.RegisterIndexCallback(func(_ context.Context, o metric.Observer) error {
 		var r int64
 		if idx.isReady() {
 			r = 1
 		}
-		o.ObserveInt64(ready, r)
+		o.ObserveInt64(tb.ProcessorHushIndexReady, r, attrs)
 		st := idx.redactor.Stats()
-		o.ObserveInt64(secrets, int64(st.Secrets))
-		o.ObserveInt64(patterns, int64(st.Patterns))
-		o.ObserveInt64(size, int64(st.IndexBytes))
+		o.ObserveInt64(tb.ProcessorHushIndexSecrets, int64(st.Secrets), attrs)
+		o.ObserveInt64(tb.ProcessorHushIndexPatterns, int64(st.Patterns), attrs)
+		o.ObserveInt64(tb.ProcessorHushIndexBytes, int64(st.IndexBytes), attrs)
 		rs := idx.refresher.Status()
 		since := rs.LastSuccess
 		if since.IsZero() {
 			since = started
 		}
-		o.ObserveFloat64(stale, time.Since(since).Seconds())
+		o.ObserveFloat64(tb.ProcessorHushIndexStaleness, time.Since(since).Seconds(), attrs)
 		var f int64
 		if rs.LastError != nil {
 			f = 1
 		}
-		o.ObserveInt64(failing, f)
+		o.ObserveInt64(tb.ProcessorHushRefreshFailing, f, attrs)
 		return nil
-	}, ready, secrets, patterns, size, stale, failing)
+	})
 	if err != nil {
-		return nil, wrap(err)
+		return nil, fmt.Errorf("hush processor: telemetry: %w", err)
 	}
-	return &indexTelemetry{reg: reg}, nil
+	return &indexTelemetry{tb: tb}, nil
 }
 
 func (t *indexTelemetry) close() {
-	if t != nil && t.reg != nil {
-		_ = t.reg.Unregister()
+	if t != nil {
+		t.tb.Shutdown()
 	}
 }

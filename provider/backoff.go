@@ -37,9 +37,13 @@ func capped(base, max time.Duration, attempt int) time.Duration {
 
 // jittered returns d scaled by a random factor in [1-frac, 1+frac].
 func jittered(d time.Duration, frac float64) time.Duration {
+	return jitteredWith(d, frac, rand.Float64())
+}
+
+// jitteredWith is jittered with r, uniform in [0, 1), as the random draw.
+func jitteredWith(d time.Duration, frac, r float64) time.Duration {
 	if frac <= 0 || d <= 0 {
 		return d
 	}
-	f := 1 - frac + 2*frac*rand.Float64()
-	return time.Duration(float64(d) * f)
+	return time.Duration(float64(d) * (1 - frac + 2*frac*r))
 }

@@ -65,12 +65,14 @@ type CacheOptions struct {
 // A Cache is safe for concurrent use. It starts no goroutine.
 type Cache struct {
 	getter   Getter
-	red      *redact.Redactor
 	opts     CacheOptions
 	now      func() time.Time
 	timers   bool     // real clock: freshness ends by timer, Get reads no clock
 	entries  sync.Map // string -> *cacheEntry
 	counters cacheCounters
+	// protect adds a value to the Redactor (Redactor.Add); the tests replace
+	// it to make it fail.
+	protect func(...redact.Secret) error
 }
 
 var _ Getter = (*Cache)(nil)
@@ -126,7 +128,10 @@ func NewCache(g Getter, r *redact.Redactor, opts CacheOptions) (*Cache, error) {
 	if opts.Logger == nil {
 		opts.Logger = zap.NewNop()
 	}
-	c := &Cache{getter: g, red: r, opts: opts, now: opts.Now}
+	c := &Cache{getter: g, opts: opts, now: opts.Now}
+	if r != nil {
+		c.protect = r.Add
+	}
 	if c.now == nil {
 		// Reading the clock costs more than the rest of a hit on some
 		// virtual machines; with the real clock, timers end freshness.
@@ -150,7 +155,10 @@ func NewCache(g Getter, r *redact.Redactor, opts CacheOptions) (*Cache, error) {
 // exist, the name is asked for as it is (a secret whose own name holds a
 // "#").
 //
-// The returned value has been added to the Cache's Redactor.
+// The returned value has been added to the Cache's Redactor. A value that
+// could not be added is never returned: Get returns a Permanent error
+// instead (or, like any failed fetch, the last value read, which was
+// protected).
 //
 // Use s.Value, or Cache.Value: a Secret formats as "name@version".
 func (c *Cache) Get(ctx context.Context, name string) (redact.Secret, error) {
@@ -271,12 +279,15 @@ func (c *Cache) load(ctx context.Context, e *cacheEntry, name string) (redact.Se
 		if s.Name == "" {
 			s.Name = name
 		}
-		// Protect before anyone can see the value.
-		if c.red != nil && (!prev.has || prev.secret.Value != s.Value) {
-			if aerr := c.red.Add(s); aerr != nil {
-				c.opts.Logger.Warn("cache: adding secret to the redactor failed", zap.String("secret", name), zap.Error(aerr))
+		// Protect before anyone can see the value; a value that could
+		// not be protected is not handed out (fail closed).
+		if c.protect != nil && (!prev.has || prev.secret.Value != s.Value) {
+			if aerr := c.protect(s); aerr != nil {
+				err = NewError("cache", name, Permanent, fmt.Errorf("the value could not be added to the redactor, so it is not returned: %w", aerr))
 			}
 		}
+	}
+	if err == nil {
 		ttl := jittered(c.opts.TTL, c.opts.TTLJitter)
 		c.publish(e, &cacheState{secret: s, has: true, fresh: now.Add(ttl).UnixNano()}, ttl)
 		return s, nil

@@ -29,9 +29,14 @@ const (
 	// Permanent is any other failure that will not heal by retrying:
 	// invalid parameters, a misconfigured source.
 	Permanent
+	// Skipped means the source did not return a secret for a documented
+	// reason that reading it again would not change, and that leaves no
+	// value to protect: a file larger than the size limit (no index could
+	// hold it). It does not keep a Refresher from being ready.
+	Skipped
 )
 
-var kindNames = [...]string{"none", "transient", "access_denied", "not_found", "decryption", "malformed", "permanent"}
+var kindNames = [...]string{"none", "transient", "access_denied", "not_found", "decryption", "malformed", "permanent", "skipped"}
 
 // String returns the kind's snake_case name, as used in metric attributes.
 func (k ErrorKind) String() string {
@@ -39,6 +44,29 @@ func (k ErrorKind) String() string {
 		return kindNames[k]
 	}
 	return "unknown"
+}
+
+// Advice says what an operator can do about a failure of this kind, for
+// logs and status reports. It names no secret.
+func Advice(k ErrorKind) string {
+	switch k {
+	case Transient:
+		return "the source is unreachable, slow or throttling: check network access to it, its endpoint and its health"
+	case AccessDenied:
+		return "this process's identity may not read the secret: grant it read access (for AWS: secretsmanager:ListSecrets, " +
+			"GetSecretValue and BatchGetSecretValue, and kms:Decrypt on the key), or remove the secret from the selection"
+	case NotFound:
+		return "the secret or the source does not exist: fix the name, prefix, path or command in the configuration"
+	case Decryption:
+		return "the key that encrypts the secret is disabled or not usable by this identity: enable it or grant kms:Decrypt"
+	case Malformed:
+		return "the source answered something that cannot be read: check the file, the command's output format or the endpoint"
+	case Permanent:
+		return "the source refuses this request as configured: check the source's configuration and the error"
+	case Skipped:
+		return "the secret was skipped for the reason given: nothing protects it; remove it from the source if it is not a secret"
+	}
+	return ""
 }
 
 // Error is a provider failure. Provider and Name are never secret; Err is the

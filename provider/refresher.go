@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -36,12 +38,15 @@ type RefresherOptions struct {
 	// Jitter spreads listings of a fleet started together. Default 0.1;
 	// negative disables jitter.
 	Jitter float64
-	// RetryMin is the shortest wait after a failed listing. After the n-th
-	// failure in a row of a lister, it is listed again after
-	// RetryMin + a random duration in [0, min(Interval, RetryMin·2^(n-1))]
-	// (exponential backoff with full jitter), so a failure is retried sooner
-	// than the interval without hammering a struggling service. Default 1s.
-	RetryMin time.Duration
+	// RetryMin and RetryMax bound the retries of a failed listing
+	// (exponential backoff, capped, with "equal jitter"): after the n-th
+	// failure in a row of a lister, it is listed again after a random
+	// duration in [d/2, d], d = min(RetryMax, RetryMin·2^(n-1)). A failure
+	// is retried soon, a lasting one ever more rarely (a permanent failure
+	// does not heal by hammering the service), and a fleet that failed
+	// together spreads out. Defaults 1 second and Interval; RetryMax is at
+	// least RetryMin.
+	RetryMin, RetryMax time.Duration
 	// GracePeriod is how long a value stays protected after a complete
 	// listing no longer returned it (deleted, or rotated out of the
 	// selected stages), measured on Now. Default 24 hours.
@@ -57,6 +62,12 @@ type RefresherOptions struct {
 	// Logger receives failures (names and kinds, never values) and set
 	// changes; default none.
 	Logger *zap.Logger
+	// OnRound, when set, is called after each round (a listing of one
+	// lister or of all), with no lock held, so that a host can report the
+	// new Status (component status, health). Rounds run concurrently, so
+	// calls may overlap: read Status for the latest state. It must not
+	// block.
+	OnRound func()
 }
 
 // Refresher keeps a Redactor's set current from one or more Listers.
@@ -97,6 +108,11 @@ type Refresher struct {
 	wg      sync.WaitGroup
 
 	rebuilds atomic.Uint64
+
+	// after and random are time.After and rand.Float64, replaced by the
+	// tests of the retry schedule.
+	after  func(time.Duration) <-chan time.Time
+	random func() float64
 }
 
 type listerState struct {
@@ -107,7 +123,13 @@ type listerState struct {
 
 	count       atomic.Int64 // entries held (current and in grace)
 	lastSuccess atomic.Int64 // unix nanos on Now
-	listedOnce  atomic.Bool
+	// listedOnce is set by the first listing that makes the lister ready
+	// (see Refresher.Ready): a complete one, or one whose only failures
+	// are secrets that do not exist or whose value is already held.
+	listedOnce atomic.Bool
+	// pending are the secrets the last listing named and that could not
+	// be read, never having been read before (guarded by Refresher.mu).
+	pending []string
 }
 
 type entryKey struct {
@@ -122,9 +144,19 @@ type entry struct {
 
 // Status is a snapshot of a Refresher.
 type Status struct {
-	// Ready is true once every lister has been listed (possibly with
-	// per-secret errors) and the Redactor holds the result.
+	// Ready is true once every lister has been listed and the Redactor
+	// holds the result (see Refresher.Ready for the rule).
 	Ready bool
+	// Pending is, by lister name, the secrets its last listing named but
+	// could not read and whose value was never read: they are not
+	// protected, and keep a lister that is not ready yet from being ready.
+	Pending map[string][]string
+	// NotListed are the listers not ready yet (see Refresher.Ready), in
+	// the order they were given.
+	NotListed []string
+	// Failures counts, by lister name, its failed listings in a row
+	// (a listing with any error counts).
+	Failures map[string]int
 	// LastRound is when the last round ended, on Now.
 	LastRound time.Time
 	// LastSuccess is when the last round without any error ended.
@@ -166,6 +198,12 @@ func NewRefresher(r *redact.Redactor, listers []Lister, opts RefresherOptions) (
 	if opts.RetryMin <= 0 {
 		opts.RetryMin = DefaultRetryMin
 	}
+	if opts.RetryMax <= 0 {
+		opts.RetryMax = opts.Interval
+	}
+	if opts.RetryMax < opts.RetryMin {
+		opts.RetryMax = opts.RetryMin
+	}
 	if opts.GracePeriod <= 0 {
 		opts.GracePeriod = DefaultGracePeriod
 	}
@@ -184,6 +222,8 @@ func NewRefresher(r *redact.Redactor, listers []Lister, opts RefresherOptions) (
 		now:     opts.Now,
 		entries: map[entryKey]*entry{},
 		ready:   make(chan struct{}),
+		after:   time.After,
+		random:  rand.Float64,
 	}
 	if f.now == nil {
 		f.now = time.Now
@@ -212,8 +252,22 @@ func (f *Refresher) Refresh(ctx context.Context) error {
 	return f.round(ctx, f.listers)
 }
 
-// Ready returns a channel closed once every lister has been listed
-// (possibly with per-secret errors) and the Redactor holds the result.
+// Ready returns a channel closed once every lister is ready and the
+// Redactor holds the result. It fails closed: a lister is ready after its
+// first listing that
+//   - succeeded, or
+//   - failed only for some of the secrets it named (per-secret errors),
+//     each of which does not exist (NotFound: there is no value to
+//     protect), was skipped for a documented reason (Skipped: a file over
+//     the size limit, which no index could hold), or has a value read by an
+//     earlier listing (still held).
+//
+// A listing that failed as a whole, or that could not read a secret it
+// named for any other reason (access denied, decryption, throttling, a
+// malformed answer, a file too large) while that secret's value was never
+// read, leaves the lister not ready: its value could be in the data, and
+// nothing would remove it. Status.Pending names such secrets. Once closed,
+// Ready stays closed; later failures keep the values already held.
 func (f *Refresher) Ready() <-chan struct{} { return f.ready }
 
 // Status returns a snapshot of the Refresher's state.
@@ -277,13 +331,12 @@ func (ls *listerState) notify() {
 // loop lists one lister on its own schedule, so that a slow or failing
 // source neither delays nor multiplies the listings of the others.
 func (f *Refresher) loop(ctx context.Context, ls *listerState) {
-	timer := time.NewTimer(0)
-	defer timer.Stop()
+	wake := f.after(0)
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-timer.C:
+		case <-wake:
 		case <-ls.changed:
 			// Let the burst of events of one change settle.
 			select {
@@ -305,21 +358,20 @@ func (f *Refresher) loop(ctx context.Context, ls *listerState) {
 			f.mu.Lock()
 			n := ls.failures
 			f.mu.Unlock()
-			wait = f.opts.RetryMin + fullJitter(f.opts.RetryMin, f.opts.Interval, n)
-			if wait > f.opts.Interval {
-				wait = jittered(f.opts.Interval, f.opts.Jitter)
-			}
+			wait = f.retryDelay(n)
 		} else {
-			wait = jittered(f.opts.Interval, f.opts.Jitter)
+			wait = jitteredWith(f.opts.Interval, f.opts.Jitter, f.random())
 		}
-		if !timer.Stop() {
-			select {
-			case <-timer.C:
-			default:
-			}
-		}
-		timer.Reset(wait)
+		wake = f.after(wait)
 	}
+}
+
+// retryDelay is the wait after the n-th failed listing in a row of one
+// lister: a random duration in [d/2, d], d = min(RetryMax, RetryMin·2^(n-1))
+// (see RefresherOptions.RetryMin).
+func (f *Refresher) retryDelay(n int) time.Duration {
+	d := capped(f.opts.RetryMin, f.opts.RetryMax, n)
+	return d/2 + time.Duration(f.random()*float64(d-d/2))
 }
 
 // Close stops the background rounds, waits for them to end (a round in
@@ -369,7 +421,16 @@ func (f *Refresher) round(ctx context.Context, which []*listerState) error {
 		}()
 	}
 	wg.Wait()
+	err := f.fold(ctx, which, results)
+	if f.opts.OnRound != nil {
+		f.opts.OnRound()
+	}
+	return err
+}
 
+// fold merges the results of a round into the set, rebuilds the Redactor
+// if the set changed and publishes the status.
+func (f *Refresher) fold(ctx context.Context, which []*listerState, results []listing) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := f.now()
@@ -380,11 +441,13 @@ func (f *Refresher) round(ctx context.Context, which []*listerState) error {
 		if res.err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", ls.name, res.err))
 			ls.failures++
-			f.opts.Logger.Warn("listing secrets failed", zap.String("lister", ls.name), zap.Stringer("kind", Kind(res.err)), zap.Error(res.err))
 		} else {
 			ls.failures = 0
 		}
 		f.merge(ls, res, now)
+		if res.err != nil {
+			f.logFailure(ls, res.err)
+		}
 	}
 	f.expire(now)
 	roundErr := errors.Join(errs...)
@@ -415,12 +478,17 @@ func (f *Refresher) merge(ls *listerState, res listing, now time.Time) {
 			f.entries[k] = &entry{secret: s}
 		}
 	}
-	ls.listedOnce.Store(true)
 	if res.err == nil || perSecret {
 		ls.lastSuccess.Store(now.UnixNano())
 	}
 	if res.err != nil && !perSecret {
-		return // partial listing of unknown extent: mark nothing gone
+		// Partial listing of unknown extent: mark nothing gone, and do
+		// not count it as a listing (see Ready).
+		return
+	}
+	ls.pending = f.unread(ls, res.err)
+	if len(ls.pending) == 0 {
+		ls.listedOnce.Store(true)
 	}
 	keep := make(map[string]bool, len(failed))
 	for _, n := range failed {
@@ -455,6 +523,76 @@ func coveredBy(name string, failed map[string]bool) bool {
 		}
 	}
 	return false
+}
+
+// unread returns the secrets that the per-secret failures in err name, that
+// exist and were not skipped (the failure is neither NotFound nor Skipped)
+// and of which the lister holds no value: their value was never read, so
+// nothing protects it.
+func (f *Refresher) unread(ls *listerState, err error) []string {
+	if err == nil {
+		return nil
+	}
+	held := map[string]bool{}
+	for k := range f.entries {
+		if k.lister == ls.name {
+			held[k.name] = true
+			held[baseName(k.name)] = true
+		}
+	}
+	var out []string
+	for _, fe := range Failures(err) {
+		var pe *Error
+		if errors.As(fe, &pe) && pe.Name != "" && pe.Kind != NotFound && pe.Kind != Skipped && !held[pe.Name] {
+			out = append(out, pe.Name)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// logFailure logs a failed listing: at error level, with what to do, while
+// the failure leaves secrets unprotected (the lister is not ready, or a
+// secret it named was never read); at warning level while the values
+// already read keep everything protected.
+func (f *Refresher) logFailure(ls *listerState, err error) {
+	kind := Kind(err)
+	if len(ls.pending) > 0 {
+		// The kind that matters is that of a secret left unprotected.
+		for _, fe := range Failures(err) {
+			var pe *Error
+			if errors.As(fe, &pe) && slices.Contains(ls.pending, pe.Name) {
+				kind = pe.Kind
+				break
+			}
+		}
+	}
+	fields := []zap.Field{
+		zap.String("lister", ls.name), zap.Stringer("kind", kind), zap.Int("failures_in_a_row", ls.failures),
+	}
+	if len(ls.pending) > 0 {
+		fields = append(fields, zap.Strings("unprotected_secrets", ls.pending))
+	}
+	fields = append(fields, zap.String("advice", Advice(kind)), zap.Error(err))
+	switch {
+	case !ls.listedOnce.Load():
+		f.opts.Logger.Error("secret source failing and not listed yet: not ready until it is (retried with backoff)", fields...)
+	case len(ls.pending) > 0:
+		f.opts.Logger.Error("secrets could not be read and were never read before: their values are not protected (retried with backoff)", fields...)
+	default:
+		f.opts.Logger.Warn("listing secrets failed; the values already read stay protected (retried with backoff)", fields...)
+	}
+}
+
+// baseName strips a JSON field suffix ("db#password" -> "db") so that a
+// failure of a secret keeps its fields too.
+func baseName(n string) string {
+	for i := len(n) - 1; i >= 0; i-- {
+		if n[i] == '#' {
+			return n[:i]
+		}
+	}
+	return n
 }
 
 // expire drops the entries whose grace period is over.
@@ -527,6 +665,8 @@ func (f *Refresher) publish(now time.Time, err error) {
 		LastError:   err,
 		ByLister:    make(map[string]int, len(f.listers)),
 		ListedAt:    make(map[string]time.Time, len(f.listers)),
+		Pending:     map[string][]string{},
+		Failures:    make(map[string]int, len(f.listers)),
 		Started:     prev.Started,
 		Rebuilds:    f.rebuilds.Load(),
 	}
@@ -546,6 +686,13 @@ func (f *Refresher) publish(now time.Time, err error) {
 			st.ListedAt[ls.name] = time.Unix(0, t)
 		}
 		st.Secrets += n
+		st.Failures[ls.name] = ls.failures
+		if len(ls.pending) > 0 {
+			st.Pending[ls.name] = slices.Clone(ls.pending)
+		}
+		if !ls.listedOnce.Load() {
+			st.NotListed = append(st.NotListed, ls.name)
+		}
 		all = all && ls.listedOnce.Load()
 	}
 	f.status.Store(st)

@@ -246,30 +246,6 @@ func TestRefresherStopsWithContext(t *testing.T) {
 	}
 }
 
-func TestRefresherRetryBackoff(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	src := newSource("src", "a", valA)
-	src.fail(NewError("src", "", Transient, errors.New("throttled")))
-	f, err := NewRefresher(newRedactor(t), []Lister{src}, RefresherOptions{Interval: time.Hour, RetryMin: 10 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = f.Start(context.Background())
-	time.Sleep(600 * time.Millisecond)
-	failing := src.calls.Load()
-	// Exponential backoff from 10 ms: about 6-9 attempts in 600 ms; a
-	// constant 10 ms retry would make 60, waiting for the interval 1.
-	if failing < 3 || failing > 25 {
-		t.Errorf("%d listings in 600 ms of failures; want backoff between retries", failing)
-	}
-	if isReady(f) {
-		t.Error("ready without a successful listing")
-	}
-	src.fail(nil)
-	waitFor(t, func() bool { return isReady(f) })
-	_ = f.Close()
-}
-
 // watched is a Lister that is also a Watcher.
 type watched struct {
 	*source

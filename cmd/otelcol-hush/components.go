@@ -2,12 +2,14 @@ package main
 
 import (
 	"github.com/open-telemetry/opentelemetry-collector-contrib/exporter/fileexporter"
+	"github.com/open-telemetry/opentelemetry-collector-contrib/extension/healthcheckv2extension"
 	"github.com/open-telemetry/opentelemetry-collector-contrib/receiver/filelogreceiver"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/exporter"
 	"go.opentelemetry.io/collector/exporter/debugexporter"
 	"go.opentelemetry.io/collector/exporter/otlpexporter"
 	"go.opentelemetry.io/collector/exporter/otlphttpexporter"
+	"go.opentelemetry.io/collector/extension"
 	"go.opentelemetry.io/collector/otelcol"
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/batchprocessor"
@@ -23,6 +25,12 @@ import (
 // The components of the distribution, each with the Go module it comes from.
 // builder-config.yaml lists the same ones for the OpenTelemetry Collector
 // Builder; TestBuilderManifestMatchesComponents keeps the two in step.
+
+func extensions() []moduleFactory[extension.Factory] {
+	return []moduleFactory[extension.Factory]{
+		{healthcheckv2extension.NewFactory(), "github.com/open-telemetry/opentelemetry-collector-contrib/extension/healthcheckv2extension"},
+	}
+}
 
 func receivers() []moduleFactory[receiver.Factory] {
 	return []moduleFactory[receiver.Factory]{
@@ -61,6 +69,9 @@ func components() (otelcol.Factories, error) {
 		return otelcol.Factories{}, err
 	}
 	if f.Exporters, f.ExporterModules, err = factoryMap(exporters()); err != nil {
+		return otelcol.Factories{}, err
+	}
+	if f.Extensions, f.ExtensionModules, err = factoryMap(extensions()); err != nil {
 		return otelcol.Factories{}, err
 	}
 	return f, nil

@@ -1,8 +1,13 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/confmap"
 )
@@ -27,21 +32,30 @@ func TestComponents(t *testing.T) {
 			t.Errorf("exporter %s missing", typ)
 		}
 	}
+	if _, ok := f.Extensions[component.MustNewType("healthcheckv2")]; !ok {
+		t.Error("extension healthcheckv2 missing")
+	}
 	if f.Telemetry == nil {
 		t.Error("no telemetry factory")
 	}
-	// The hush processor's default configuration is valid.
+	// The hush processor's default configuration names no secret source,
+	// which is refused unless allowed explicitly.
 	cfg := f.Processors[component.MustNewType("hush")].CreateDefaultConfig()
-	if err := confmap.Validate(cfg); err != nil {
-		t.Error(err)
-	}
+	require.ErrorContains(t, confmap.Validate(cfg), "no secret source configured")
+	require.NoError(t, confmap.NewFromStringMap(map[string]any{"allow_no_sources": true}).Unmarshal(cfg))
+	assert.NoError(t, confmap.Validate(cfg))
 }
 
-// The example configuration of the README is valid for this distribution.
+// The example configuration of the README is valid for this distribution,
+// on a machine where its secrets directory exists.
 func TestExampleConfigValidates(t *testing.T) {
 	t.Setenv("AWS_REGION", "us-east-1")
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	if err := run([]string{"validate", "--config", "config.example.yaml"}); err != nil {
-		t.Fatal(err)
-	}
+	example, err := os.ReadFile("config.example.yaml")
+	require.NoError(t, err)
+	const mounted = "/var/run/secrets/app"
+	require.Contains(t, string(example), mounted)
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(strings.ReplaceAll(string(example), mounted, t.TempDir())), 0o600))
+	require.NoError(t, run([]string{"validate", "--config", path}))
 }

@@ -9,6 +9,7 @@
 //	receivers:  otlp, filelog
 //	processors: hush, batch, memory_limiter
 //	exporters:  otlp, otlphttp, debug, file
+//	extensions: healthcheckv2 (sees the hush processor's component status)
 //
 // Build and run:
 //

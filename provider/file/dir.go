@@ -30,8 +30,9 @@ type Options struct {
 	// PollInterval is the backstop of Watch: a change is reported at least
 	// this often even if the file-system watch misses it. Default 45s.
 	PollInterval time.Duration
-	// MaxFileSize skips (with a per-secret error) files larger than this.
-	// Default 1 MiB.
+	// MaxFileSize skips files larger than this, with a per-secret error of
+	// kind provider.Skipped (no index could hold such a value; it does not
+	// keep a Refresher from being ready). Default 1 MiB.
 	MaxFileSize int64
 	// TrimNewline drops one line break (LF or CRLF) at the end of each
 	// value. A value is otherwise the file's bytes as they are, and files
@@ -149,7 +150,7 @@ func (d *Dir) List(ctx context.Context) ([]redact.Secret, error) {
 
 func (d *Dir) read(full, name string, fi fs.FileInfo) (redact.Secret, error) {
 	if fi.Size() > d.opts.MaxFileSize {
-		return redact.Secret{}, d.errorf(name, provider.Permanent, fmt.Errorf("%d bytes, more than the %d allowed", fi.Size(), d.opts.MaxFileSize))
+		return redact.Secret{}, d.errorf(name, provider.Skipped, fmt.Errorf("%d bytes, more than the %d allowed", fi.Size(), d.opts.MaxFileSize))
 	}
 	f, err := openFile(full)
 	if err != nil {
@@ -161,7 +162,7 @@ func (d *Dir) read(full, name string, fi fs.FileInfo) (redact.Secret, error) {
 		return redact.Secret{}, d.errorf(name, kindOf(err), err)
 	}
 	if int64(len(b)) > d.opts.MaxFileSize {
-		return redact.Secret{}, d.errorf(name, provider.Permanent, fmt.Errorf("more than the %d bytes allowed", d.opts.MaxFileSize))
+		return redact.Secret{}, d.errorf(name, provider.Skipped, fmt.Errorf("more than the %d bytes allowed", d.opts.MaxFileSize))
 	}
 	if d.opts.TrimNewline && bytes.HasSuffix(b, []byte("\n")) {
 		b = bytes.TrimSuffix(b[:len(b)-1], []byte("\r"))

@@ -17,6 +17,17 @@
 //	hush.provider.cache.fetches         counter         fetches from the Cache's Getter
 //	hush.provider.cache.stale           counter         Gets answered with a stale value
 //
+// The duration histogram has explicit second-scale buckets (DurationBuckets,
+// 1 ms to 2 min). The cache instruments are registered only by a user of a
+// Cache (ObserveCache, or the first FetchFailed).
+//
+// Options adapt the instruments to a host's conventions: WithNaming changes
+// the names' prefix and separator (the Collector processor's are
+// otelcol_processor_hush_provider_refresh_duration, ...), WithScopeName the
+// instrumentation scope, and WithAttributes adds attributes to every
+// measurement (the processor's "processor" attribute, its component ID, so
+// that two instances sharing a MeterProvider do not collide).
+//
 // In the flow described in the repository's DESIGN.md ("The flow",
 // "Refresh, rotation and failure") it sits beside the providers, reading
 // their snapshots (Refresher.Status, Cache.Stats) and their events.
