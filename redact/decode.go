@@ -42,14 +42,17 @@ const maxDecodeDepth = 2
 const maxExpansion = 7
 
 // decoded is a decoded line: text[i] came from the source bytes
-// [from[i], to[i]).
+// [from[i], to[i]), and from the bytes [pfrom[i], pto[i]) of the level it
+// was decoded from.
 type decoded struct {
-	text     []byte
-	from, to []int32
+	text       []byte
+	from, to   []int32
+	pfrom, pto []int32
 }
 
 func (d *decoded) reset() {
 	d.text, d.from, d.to = d.text[:0], d.from[:0], d.to[:0]
+	d.pfrom, d.pto = d.pfrom[:0], d.pto[:0]
 }
 
 // put appends the bytes b decoded from the escape src[s:e] of a level
@@ -63,6 +66,8 @@ func (d *decoded) put(m *decoded, base, s, e int, b ...byte) {
 		d.text = append(d.text, c)
 		d.from = append(d.from, from)
 		d.to = append(d.to, to)
+		d.pfrom = append(d.pfrom, int32(s))
+		d.pto = append(d.pto, int32(e))
 	}
 }
 
@@ -167,7 +172,16 @@ func (s *snapshot) scanDecoded(dst []span, sc *decodeScratch, text []byte, lvl i
 		if p.extRight && b < len(d.text) && isBase64Char(d.text[b], p.url) {
 			b++
 		}
-		dst = append(dst, span{start: int(d.from[a]), end: int(d.to[b-1]), sec: p.sec, enc: enc, length: m.End - m.Start})
+		// A match must take in an escape of this level, and of the level
+		// below: else the scan of that level found it already (and a
+		// second find under another family would make the name depend on
+		// how the text was cut).
+		start, end := int(d.from[a]), int(d.to[b-1])
+		below := int(d.pto[b-1] - d.pfrom[a])
+		if below == b-a || end-start == below && lvl > 0 {
+			continue
+		}
+		dst = append(dst, span{start: start, end: end, sec: p.sec, enc: enc, length: m.End - m.Start})
 	}
 	if lvl+1 >= maxDecodeDepth {
 		return dst
@@ -472,6 +486,9 @@ func (s *snapshot) wrappedSpans(dst []span, text []byte) []span {
 			}
 			if p.extRight && b < len(d.text) && isBase64Char(d.text[b], p.url) {
 				b++
+			}
+			if d.to[b-1]-d.from[a] == int32(b-a) {
+				continue // within one line: the scan of the text has it
 			}
 			// One span per line the match touches.
 			for a < b {

@@ -282,11 +282,21 @@ func compareSpans(a, b span) int {
 	return 0
 }
 
+// less orders spans by start, the longest match first; the rest of the
+// order only makes ties deterministic (the same text gives the same name
+// and encoding however it was cut into pieces).
 func less(a, b span) bool {
-	if a.start != b.start {
+	switch {
+	case a.start != b.start:
 		return a.start < b.start
+	case a.length != b.length:
+		return a.length > b.length
+	case a.end != b.end:
+		return a.end > b.end
+	case a.enc != b.enc:
+		return a.enc < b.enc
 	}
-	return a.length > b.length
+	return a.sec < b.sec
 }
 
 // replace writes src to dst with spans replaced, and counts them.

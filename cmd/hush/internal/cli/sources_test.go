@@ -32,7 +32,9 @@ func TestSourceSecretsDir(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, "prod", "db"), 0o755)
 	os.WriteFile(filepath.Join(dir, "prod", "db", "password"), []byte(testSecrets[0].Value+"\n"), 0o600)
 	os.WriteFile(filepath.Join(dir, "api-token"), []byte(testSecrets[1].Value), 0o600)
-	os.WriteFile(filepath.Join(dir, ".hidden"), []byte(testSecrets[2].Value), 0o600)
+	// The kubelet's mount machinery (..<timestamp>/, ..data) is skipped.
+	os.MkdirAll(filepath.Join(dir, "..2026_01_01_00_00_00.1"), 0o755)
+	os.WriteFile(filepath.Join(dir, "..2026_01_01_00_00_00.1", "stale"), []byte(testSecrets[2].Value), 0o600)
 	log := logWith(t, testSecrets[0].Value, testSecrets[1].Value, testSecrets[2].Value)
 	code, out, errs := runMain(t, nil, "scrub", "-q", "--secrets-dir", dir, log)
 	if code != ExitOK {
@@ -40,7 +42,7 @@ func TestSourceSecretsDir(t *testing.T) {
 	}
 	want := "line a value=[REDACTED:prod/db/password]\nline b value=[REDACTED:api-token]\nline c value=" + testSecrets[2].Value + "\n"
 	if out != want {
-		t.Errorf("got:\n%s", strings.ReplaceAll(out, testSecrets[2].Value, "<dot-file value, expected>"))
+		t.Errorf("got:\n%s", strings.ReplaceAll(out, testSecrets[2].Value, "<mount machinery value, expected>"))
 	}
 
 	code, _, errs = runMain(t, nil, "scan", "--secrets-dir", filepath.Join(dir, "missing"), log)
