@@ -527,6 +527,18 @@ func fullWidthTail(text []byte, start, end int) (int, int) {
 	return 0, 0
 }
 
+// LineCut returns where to cut b, a stream's buffered bytes, at or before
+// cut, a position just after a line break, so that scrubbing the two parts
+// apart gives the same bytes as scrubbing them together. Matches never
+// cross a line break, except in base64 wrapped at a fixed width: there
+// LineCut moves the cut back before the trailing full-width lines (at most
+// limit bytes, the longest match's reach) so that they are scrubbed with
+// the line that continues them. Chunking scanners (the hush command) use
+// it; Writer does the same.
+func LineCut(b []byte, cut, limit int) int {
+	return heldWrapped(b, cut, limit)
+}
+
 // heldWrapped moves cut (just after a line break) back over trailing
 // full-width lines of wrapped base64, at most limit bytes, so that the
 // streaming Writer sees a secret that continues on the next line.

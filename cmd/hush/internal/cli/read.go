@@ -101,7 +101,7 @@ func (rd *reader) read(ctx context.Context, in *input, emit func(*chunk) bool) b
 		}
 		k := 0
 		if paused {
-			if k = cutIdle(buf[:n]); k == 0 {
+			if k = cutIdle(buf[:n], rd.cut.look); k == 0 {
 				continue // no complete line yet: keep reading
 			}
 		} else {
