@@ -90,9 +90,12 @@ type decoder struct {
 var decoders = []decoder{
 	{URL, '%', percentAt, decodePercent},
 	{JSON, '\\', backslashAt, func(d, m *decoded, base int, src []byte) { decodeBackslash(d, m, base, src, false) }},
-	{JSON, '\\', highByteAt, func(d, m *decoded, base int, src []byte) { decodeBackslash(d, m, base, src, true) }},
 	{HTML, '&', entityAt, decodeEntities},
 }
+
+// pythonBytes is the variant of the backslash decoder for lines with a
+// \xHH escape above 7F: tried on the lines the backslash decoder found.
+var pythonBytes = decoder{JSON, '\\', highByteAt, func(d, m *decoded, base int, src []byte) { decodeBackslash(d, m, base, src, true) }}
 
 // decodePool holds the scratch of the decoding scan, so that scanning
 // clean text stays free of allocations.
@@ -134,6 +137,11 @@ func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
 			d.reset()
 			dec.decode(d, nil, start, text[start:end])
 			dst = s.scanDecoded(dst, sc, text, 0, dec.enc)
+			if dec.marker == '\\' && hasEscape(&pythonBytes, text[:end], i) {
+				d.reset()
+				pythonBytes.decode(d, nil, start, text[start:end])
+				dst = s.scanDecoded(dst, sc, text, 0, dec.enc)
+			}
 			pos = end + 1
 		}
 	}
@@ -417,12 +425,20 @@ func wrappedLine(text []byte, start, end int) int {
 		return -1
 	}
 	for _, c := range text[start:end] {
-		if !isBase64Char(c, false) && c != '=' && !isBase64Char(c, true) {
+		if !base64Chars[c] {
 			return -1
 		}
 	}
 	return end - start
 }
+
+// base64Chars holds the characters of either base64 alphabet and '='.
+var base64Chars = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = isBase64Char(byte(c), false) || isBase64Char(byte(c), true) || c == '='
+	}
+	return t
+}()
 
 // wrappedSpans appends the spans of matches across the line breaks of
 // wrapped base64 in text.
@@ -515,13 +531,18 @@ func fullWidthTail(text []byte, start, end int) (int, int) {
 	if end > start && text[end-1] == '\r' {
 		end--
 	}
+	if end-start < wrapWidths[0] {
+		return 0, 0
+	}
+	// The run of base64 that ends the line, read backwards (a log line
+	// fails within a word or two).
+	n := 0
+	for n <= wrapWidths[len(wrapWidths)-1] && end-n > start && base64Chars[text[end-n-1]] {
+		n++
+	}
 	for _, w := range wrapWidths {
-		s := end - w
-		if s < start || (s > start && wrappedLine(text, s-1, s) == 1) {
-			continue
-		}
-		if wrappedLine(text, s, end) == w {
-			return s, w
+		if n == w {
+			return end - w, w
 		}
 	}
 	return 0, 0
