@@ -395,7 +395,7 @@ func (r *Redactor) build(secrets []Secret) (*snapshot, error) {
 		}
 	}
 
-	snap.decoders = r.opts.encodings & (URL | JSON | HTML | Base64)
+	snap.decoders = r.opts.encodings & (URL | JSON | Base64)
 	snap.maxLen = snap.idx.MaxLen() + 2
 	if snap.decoders != 0 {
 		snap.maxLen = maxExpansion*snap.idx.MaxLen() + 2

@@ -82,15 +82,15 @@ func (fs *formSet) add(v string, encs Encoding) {
 		// Encoders write each invalid byte as U+FFFD (encoding/json, zap,
 		// slog, Python, JavaScript): decoded \ufffd escapes meet this form.
 		start := len(fs.arena)
-		fs.arena = appendReplacingInvalid(fs.arena, v, false)
+		fs.arena = appendReplacingInvalid(fs.arena, v)
 		fs.commit(start, form{enc: JSON}, v)
 	}
-	if encs&HTML != 0 && hasXMLInvalid(v) {
-		// encoding/xml writes characters XML cannot carry (C0 controls
-		// other than tab, LF and CR) as U+FFFD.
-		start := len(fs.arena)
-		fs.arena = appendReplacingInvalid(fs.arena, v, true)
-		fs.commit(start, form{enc: HTML}, v)
+	if encs&HTML != 0 && (strings.ContainsAny(v, "<>&'\"\t\r\n") || hasXMLInvalid(v)) {
+		for _, st := range htmlStyles {
+			start := len(fs.arena)
+			fs.arena = appendHTML(fs.arena, v, st.quot, st.apos, st.xml)
+			fs.commit(start, form{enc: HTML}, v)
+		}
 	}
 	if encs&Base64 != 0 {
 		fs.addBase64(v)
@@ -181,17 +181,58 @@ func (fs *formSet) appendBase64Core(b []byte, enc *base64.Encoding, k int, v str
 	return b, (8*k)%6 != 0, (8*(k+len(v)))%6 != 0
 }
 
-// appendReplacingInvalid appends s with each byte of invalid UTF-8 (and,
-// with xml set, each C0 control but tab, LF and CR) replaced by U+FFFD.
-func appendReplacingInvalid(b []byte, s string, xml bool) []byte {
+// htmlStyles are the entity escapers of the survey (testdata/encoders):
+// they all write &lt; &gt; &amp; and differ in quotes.
+var htmlStyles = []struct {
+	quot, apos string
+	xml        bool // also &#x9; &#xA; &#xD;, and U+FFFD for other controls
+}{
+	{"&#34;", "&#39;", false},  // Go html.EscapeString, text/template
+	{"&#34;", "&#39;", true},   // Go encoding/xml EscapeText
+	{"&quot;", "&#39;", false}, // Ruby ERB::Util, CGI.escapeHTML
+	{"&quot;", "&apos;", false},
+	{"&quot;", "&#x27;", false}, // Python html.escape
+	{"&quot;", "&#039;", false}, // PHP htmlspecialchars
+	{`"`, `'`, false},           // Python html.escape(quote=False)
+}
+
+func appendHTML(b []byte, v, quot, apos string, xml bool) []byte {
+	for i := 0; i < len(v); {
+		c := v[i]
+		switch {
+		case c == '<':
+			b = append(b, "&lt;"...)
+		case c == '>':
+			b = append(b, "&gt;"...)
+		case c == '&':
+			b = append(b, "&amp;"...)
+		case c == '"':
+			b = append(b, quot...)
+		case c == '\'':
+			b = append(b, apos...)
+		case xml && (c == '\t' || c == '\n' || c == '\r'):
+			b = append(b, '&', '#', 'x', "0123456789ABCDEF"[c], ';')
+		case xml && c < 0x20:
+			b = utf8.AppendRune(b, utf8.RuneError)
+		case xml && c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(v[i:])
+			b = utf8.AppendRune(b, r) // invalid UTF-8 becomes U+FFFD
+			i += size
+			continue
+		default:
+			b = append(b, c)
+		}
+		i++
+	}
+	return b
+}
+
+// appendReplacingInvalid appends s with each byte of invalid UTF-8
+// replaced by U+FFFD.
+func appendReplacingInvalid(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1, xml && r < 0x20 && r != '\t' && r != '\n' && r != '\r':
-			b = utf8.AppendRune(b, utf8.RuneError)
-		default:
-			b = append(b, s[i:i+size]...)
-		}
+		b = utf8.AppendRune(b, r) // RuneError for an invalid byte
 		i += size
 	}
 	return b
