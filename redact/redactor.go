@@ -198,11 +198,19 @@ func (s *snapshot) spans(dst []span, text []byte) []span {
 // findSpans is spans; with escaped set, a match that begins right after the
 // backslash of an escape sequence takes the backslash with it.
 func (s *snapshot) findSpans(dst []span, text []byte, escaped bool) []span {
-	if s.idx == nil {
-		return dst
-	}
 	var mb [8]fingerprint.Match
+	dst, _ = s.findSpansBuf(dst, mb[:0], text, escaped)
+	return dst
+}
+
+// findSpansBuf is findSpans with the caller's scratch for the index's
+// matches (a Writer keeps it across writes); it returns the scratch grown.
+func (s *snapshot) findSpansBuf(dst []span, mb []fingerprint.Match, text []byte, escaped bool) ([]span, []fingerprint.Match) {
+	if s.idx == nil {
+		return dst, mb
+	}
 	ms := s.idx.Find(mb[:0], text)
+	mb = ms[:0]
 	raw := dst
 	for _, m := range ms {
 		p := s.pats[m.ID]
@@ -233,7 +241,7 @@ func (s *snapshot) findSpans(dst []span, text []byte, escaped bool) []span {
 		}
 	}
 	if len(raw) == 0 {
-		return dst
+		return dst, mb
 	}
 	// Matches come out of the scan nearly in order. Insertion sort is the
 	// fastest for the usual handful; text crafted to hold thousands of
@@ -259,7 +267,7 @@ func (s *snapshot) findSpans(dst []span, text []byte, escaped bool) []span {
 		}
 		out = append(out, sp)
 	}
-	return out
+	return out, mb
 }
 
 // danglingBackslash reports whether text[i] is preceded by an odd run of
