@@ -2,7 +2,6 @@ package redact
 
 import (
 	"bytes"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/hushlog/hush/fingerprint"
@@ -95,9 +94,30 @@ var decoders = []decoder{
 // \xHH escape above 7F: tried on the lines the backslash decoder found.
 var pythonBytes = decoder{JSON, '\\', highByteAt, func(d, m *decoded, base int, src []byte) { decodeBackslash(d, m, base, src, true) }}
 
-// decodePool holds the scratch of the decoding scan, so that scanning
-// clean text stays free of allocations.
-var decodePool = sync.Pool{New: func() any { return new(decodeScratch) }}
+// decodeFree holds the scratch of the decoding scan, so that scanning text
+// stays free of allocations in the steady state. It is a bounded free list
+// rather than a sync.Pool: a pool is emptied by every garbage collection,
+// and refilling it would allocate on the hot path again.
+var decodeFree = make(chan *decodeScratch, 64)
+
+func getScratch() *decodeScratch {
+	select {
+	case sc := <-decodeFree:
+		return sc
+	default:
+		return new(decodeScratch)
+	}
+}
+
+func putScratch(sc *decodeScratch) {
+	for i := range sc.levels {
+		clear(sc.levels[i].text) // decoded text may hold a secret
+	}
+	select {
+	case decodeFree <- sc:
+	default:
+	}
+}
 
 type decodeScratch struct {
 	levels  [maxDecodeDepth]decoded
@@ -129,7 +149,7 @@ func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
 			}
 			start := bytes.LastIndexByte(text[:i], '\n') + 1
 			if sc == nil {
-				sc = decodePool.Get().(*decodeScratch)
+				sc = getScratch()
 			}
 			d := &sc.levels[0]
 			d.reset()
@@ -144,7 +164,7 @@ func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
 		}
 	}
 	if sc != nil {
-		decodePool.Put(sc)
+		putScratch(sc)
 	}
 	return dst
 }
@@ -401,7 +421,7 @@ func (s *snapshot) wrappedSpans(dst []span, text []byte) []span {
 		}
 		pos = start
 		if sc == nil {
-			sc = decodePool.Get().(*decodeScratch)
+			sc = getScratch()
 		}
 		d := &sc.levels[0]
 		d.reset()
@@ -459,7 +479,7 @@ func (s *snapshot) wrappedSpans(dst []span, text []byte) []span {
 		}
 	}
 	if sc != nil {
-		decodePool.Put(sc)
+		putScratch(sc)
 	}
 	return dst
 }
