@@ -128,6 +128,7 @@ type decodeScratch struct {
 // text.
 func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
 	var sc *decodeScratch
+	reach, seg := s.maxLen, s.segment()
 	for k := range decoders {
 		dec := &decoders[k]
 		if s.decoders&dec.enc == 0 {
@@ -139,15 +140,25 @@ func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
 				break
 			}
 			i += pos
-			end := len(text)
+			lineEnd := len(text)
 			if nl := bytes.IndexByte(text[i:], '\n'); nl >= 0 {
-				end = i + nl
+				lineEnd = i + nl
 			}
-			if !hasEscape(dec, text[:end], i) {
-				pos = end + 1
+			j := firstEscape(dec, text[:lineEnd], i)
+			if j < 0 {
+				pos = lineEnd + 1
 				continue
 			}
-			start := bytes.LastIndexByte(text[:i], '\n') + 1
+			// Decode a window of the line: from reach before the first
+			// escape (no match that takes it in starts earlier) to at
+			// most seg bytes on, so that a line of a gigabyte costs
+			// bounded scratch. The next window starts reach before this
+			// one ends.
+			start := max(0, j-reach)
+			if nl := bytes.LastIndexByte(text[start:j], '\n'); nl >= 0 {
+				start += nl + 1
+			}
+			end := min(lineEnd, start+seg)
 			if sc == nil {
 				sc = getScratch()
 			}
@@ -155,12 +166,16 @@ func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
 			d.reset()
 			dec.decode(d, nil, start, text[start:end])
 			dst = s.scanDecoded(dst, sc, text, 0, dec.enc)
-			if dec.marker == '\\' && hasEscape(&pythonBytes, text[:end], i) {
+			if dec.marker == '\\' && firstEscape(&pythonBytes, text[:end], j) >= 0 {
 				d.reset()
 				pythonBytes.decode(d, nil, start, text[start:end])
 				dst = s.scanDecoded(dst, sc, text, 0, dec.enc)
 			}
-			pos = end + 1
+			if end < lineEnd {
+				pos = end - reach
+			} else {
+				pos = lineEnd + 1
+			}
 		}
 	}
 	if sc != nil {
@@ -169,19 +184,26 @@ func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
 	return dst
 }
 
-// hasEscape reports whether line[i:] holds an escape of dec.
-func hasEscape(dec *decoder, line []byte, i int) bool {
+// segment is the most text one decoded window holds: well over the reach
+// of a match, so that windows overlapping by reach make progress.
+func (s *snapshot) segment() int {
+	return max(1<<16, 4*s.maxLen)
+}
+
+// firstEscape returns where the first escape of dec in line[i:] starts
+// (i is a marker), or -1.
+func firstEscape(dec *decoder, line []byte, i int) int {
 	for i >= 0 {
 		if dec.at(line, i) {
-			return true
+			return i
 		}
 		j := bytes.IndexByte(line[i+1:], dec.marker)
 		if j < 0 {
-			return false
+			return -1
 		}
 		i += 1 + j
 	}
-	return false
+	return -1
 }
 
 // scanDecoded searches level lvl of sc, maps its matches back to text, and
@@ -218,7 +240,7 @@ func (s *snapshot) scanDecoded(dst []span, sc *decodeScratch, text []byte, lvl i
 			continue
 		}
 		i := bytes.IndexByte(d.text, dec.marker)
-		if i < 0 || !hasEscape(dec, d.text, i) {
+		if i < 0 || firstEscape(dec, d.text, i) < 0 {
 			continue
 		}
 		next := &sc.levels[lvl+1]
@@ -405,6 +427,7 @@ var base64Chars = func() (t [256]bool) {
 // wrapped base64 in text.
 func (s *snapshot) wrappedSpans(dst []span, text []byte) []span {
 	var sc *decodeScratch
+	reach, seg := s.maxLen, s.segment()
 	for pos := 0; pos < len(text); {
 		nl := bytes.IndexByte(text[pos:], '\n')
 		if nl < 0 {
@@ -426,6 +449,7 @@ func (s *snapshot) wrappedSpans(dst []span, text []byte) []span {
 		d := &sc.levels[0]
 		d.reset()
 		lines := 0
+		more := false // the run goes on past the segment
 		for pos < len(text) {
 			end := bytes.IndexByte(text[pos:], '\n')
 			if end < 0 {
@@ -450,9 +474,22 @@ func (s *snapshot) wrappedSpans(dst []span, text []byte) []span {
 			if !full {
 				break
 			}
+			if len(d.text) >= seg {
+				// A long blob is searched in segments that overlap by
+				// reach, so that its scratch stays bounded.
+				more = true
+				break
+			}
 		}
 		if lines < 2 {
 			continue
+		}
+		if more {
+			next := pos
+			for pos-next < reach && next > start {
+				next = bytes.LastIndexByte(text[:next-1], '\n') + 1
+			}
+			pos = next
 		}
 		sc.matches = s.idx.Find(sc.matches[:0], d.text)
 		for _, m := range sc.matches {
