@@ -6,7 +6,8 @@
 # Usage: ./ab.sh BASE [PATTERN]
 #   BASE     a commit to compare against (e.g. main)
 #   PATTERN  benchmark pattern (default: the hush methods at 10,000 secrets)
-# Environment: COUNT (default 6), BENCHTIME (default 500ms), HUSH_CORPUS.
+# Environment: COUNT (default 6), BENCHTIME (default 500ms), HUSH_CORPUS, OUT
+# (a directory to keep the raw old.txt and new.txt in).
 set -euo pipefail
 cd "$(dirname "$0")"
 base=$1
@@ -29,5 +30,8 @@ for ((i = 1; i <= COUNT; i++)); do
 	done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-cp "$tmp/old.txt" "$tmp/new.txt" "${OUT:-/dev/null}" 2>/dev/null || true
+if [[ -n ${OUT:-} ]]; then
+	mkdir -p "$OUT"
+	cp "$tmp/old.txt" "$tmp/new.txt" "$OUT/"
+fi
 go run "$BENCHSTAT" "old=$tmp/old.txt" "new=$tmp/new.txt"

@@ -217,26 +217,28 @@ func parseConfig(v string) (kvs [][2]string, ok bool) {
 
 // looksRandom reports whether a value of a key that does not say it is a
 // credential looks like one anyway: at least 16 characters without spaces,
-// letters and digits mixed, and at least 3.5 bits of entropy per
-// character (API keys, tokens and generated passwords; not hostnames,
-// regions, paths or words).
+// upper and lower case letters and digits mixed, and at least 3.5 bits of
+// entropy per character (API keys, tokens and generated passwords; not
+// hostnames, regions, ARNs, paths or words, which are lower case).
 func looksRandom(v string) bool {
 	if len(v) < 16 || strings.ContainsAny(v, " \t") || hostnameLike(v) {
 		return false
 	}
-	var letters, digits bool
+	var lower, upper, digits bool
 	var counts [256]int
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		counts[c]++
 		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
-			letters = true
+		case 'a' <= c && c <= 'z':
+			lower = true
+		case 'A' <= c && c <= 'Z':
+			upper = true
 		case '0' <= c && c <= '9':
 			digits = true
 		}
 	}
-	if !letters || !digits {
+	if !lower || !upper || !digits {
 		return false
 	}
 	h := 0.0
@@ -415,7 +417,7 @@ func (r *Redactor) build(secrets []Secret) (*snapshot, error) {
 		}
 	}
 
-	snap.decoders = r.opts.encodings & (URL | JSON | HTML | Base64)
+	snap.decoders = r.opts.encodings & (URL | JSON | Base64)
 	snap.maxLen = snap.idx.MaxLen() + 2
 	if snap.decoders != 0 {
 		snap.maxLen = maxExpansion*snap.idx.MaxLen() + 2

@@ -171,3 +171,43 @@ func TestWrappedKeepsLineBreaks(t *testing.T) {
 		}
 	}
 }
+
+// TestLongLinesDecodeInWindows: a line of hundreds of kilobytes is decoded
+// in bounded windows; an escaped secret is found wherever it sits,
+// including across a window's edge.
+func TestLongLinesDecodeInWindows(t *testing.T) {
+	r := newRedactor(t, composedSecrets)
+	s := composedSecrets[1] // has characters to percent-escape
+	form := url.QueryEscape(s.Value)
+	for _, at := range []int{0, 1000, 65536 - 20, 65536 + 5, 131072 - 7, 250000} {
+		line := []byte(strings.Repeat("a%zz ", 60000)) // markers that are no escape
+		line = append(line[:at:at], append([]byte(form), line[at:]...)...)
+		out := r.Scrub(nil, line)
+		if strings.Contains(string(out), form) || !strings.Contains(string(out), r.Replacement(s.Name)) {
+			t.Errorf("secret at %d in a %d-byte line not redacted", at, len(line))
+		}
+	}
+}
+
+// TestLongWrappedBlob: base64 of hundreds of kilobytes wrapped at 76
+// columns is searched in overlapping segments; every copy of the secret
+// is redacted.
+func TestLongWrappedBlob(t *testing.T) {
+	r := newRedactor(t, composedSecrets)
+	s := composedSecrets[0]
+	var raw strings.Builder
+	copies := 0
+	for raw.Len() < 300000 {
+		raw.WriteString(strings.Repeat("z", 997+copies%3))
+		raw.WriteString(s.Value)
+		copies++
+	}
+	text := wrap(std([]byte(raw.String())), 76, "\n")
+	out := r.ScrubString(text)
+	if n := strings.Count(out, r.Replacement(s.Name)); n < copies {
+		t.Errorf("%d of %d copies redacted", n, copies)
+	}
+	if strings.Count(out, "\n") != strings.Count(text, "\n") {
+		t.Error("line breaks changed")
+	}
+}

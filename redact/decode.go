@@ -2,7 +2,6 @@ package redact
 
 import (
 	"bytes"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/hushlog/hush/fingerprint"
@@ -27,11 +26,10 @@ import (
 //	   and C#: \" \\ \/ \' \n \r \t \b \f \v \a \0 \xHH \uXXXX (surrogate
 //	   pairs joined) \UXXXXXXXX. \xHH above 7F is a byte in Go's quoting
 //	   and a code point in Python's: both are tried.
-//	&  HTML and XML character references: &lt; &gt; &amp; &quot; &apos;
-//	   &nbsp; &#NN; &#xHH;.
 //
 // A line without the marker costs one bytes.IndexByte pass, so clean text
-// pays three memchr-speed passes.
+// pays two memchr-speed passes. (HTML entities are few enough in their
+// variants to be indexed: a third pass would cost more than the forms.)
 
 // maxDecodeDepth is how many escapings on top of each other are undone.
 const maxDecodeDepth = 2
@@ -43,7 +41,7 @@ const maxExpansion = 7
 
 // decoded is a decoded line: text[i] came from the source bytes
 // [from[i], to[i]), and from the bytes [pfrom[i], pto[i]) of the level it
-// was decoded from (the source line itself for the first level).
+// was decoded from.
 type decoded struct {
 	text       []byte
 	from, to   []int32
@@ -90,13 +88,36 @@ type decoder struct {
 var decoders = []decoder{
 	{URL, '%', percentAt, decodePercent},
 	{JSON, '\\', backslashAt, func(d, m *decoded, base int, src []byte) { decodeBackslash(d, m, base, src, false) }},
-	{JSON, '\\', highByteAt, func(d, m *decoded, base int, src []byte) { decodeBackslash(d, m, base, src, true) }},
-	{HTML, '&', entityAt, decodeEntities},
 }
 
-// decodePool holds the scratch of the decoding scan, so that scanning
-// clean text stays free of allocations.
-var decodePool = sync.Pool{New: func() any { return new(decodeScratch) }}
+// pythonBytes is the variant of the backslash decoder for lines with a
+// \xHH escape above 7F: tried on the lines the backslash decoder found.
+var pythonBytes = decoder{JSON, '\\', highByteAt, func(d, m *decoded, base int, src []byte) { decodeBackslash(d, m, base, src, true) }}
+
+// decodeFree holds the scratch of the decoding scan, so that scanning text
+// stays free of allocations in the steady state. It is a bounded free list
+// rather than a sync.Pool: a pool is emptied by every garbage collection,
+// and refilling it would allocate on the hot path again.
+var decodeFree = make(chan *decodeScratch, 64)
+
+func getScratch() *decodeScratch {
+	select {
+	case sc := <-decodeFree:
+		return sc
+	default:
+		return new(decodeScratch)
+	}
+}
+
+func putScratch(sc *decodeScratch) {
+	for i := range sc.levels {
+		clear(sc.levels[i].text) // decoded text may hold a secret
+	}
+	select {
+	case decodeFree <- sc:
+	default:
+	}
+}
 
 type decodeScratch struct {
 	levels  [maxDecodeDepth]decoded
@@ -107,6 +128,7 @@ type decodeScratch struct {
 // text.
 func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
 	var sc *decodeScratch
+	reach, seg := s.maxLen, s.segment()
 	for k := range decoders {
 		dec := &decoders[k]
 		if s.decoders&dec.enc == 0 {
@@ -118,44 +140,70 @@ func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
 				break
 			}
 			i += pos
-			end := len(text)
+			lineEnd := len(text)
 			if nl := bytes.IndexByte(text[i:], '\n'); nl >= 0 {
-				end = i + nl
+				lineEnd = i + nl
 			}
-			if !hasEscape(dec, text[:end], i) {
-				pos = end + 1
+			j := firstEscape(dec, text[:lineEnd], i)
+			if j < 0 {
+				pos = lineEnd + 1
 				continue
 			}
-			start := bytes.LastIndexByte(text[:i], '\n') + 1
+			// Decode a window of the line: from reach before the first
+			// escape (no match that takes it in starts earlier) to at
+			// most seg bytes on, so that a line of a gigabyte costs
+			// bounded scratch. The next window starts reach before this
+			// one ends.
+			start := max(0, j-reach)
+			if nl := bytes.LastIndexByte(text[start:j], '\n'); nl >= 0 {
+				start += nl + 1
+			}
+			end := min(lineEnd, start+seg)
 			if sc == nil {
-				sc = decodePool.Get().(*decodeScratch)
+				sc = getScratch()
 			}
 			d := &sc.levels[0]
 			d.reset()
 			dec.decode(d, nil, start, text[start:end])
 			dst = s.scanDecoded(dst, sc, text, 0, dec.enc)
-			pos = end + 1
+			if dec.marker == '\\' && firstEscape(&pythonBytes, text[:end], j) >= 0 {
+				d.reset()
+				pythonBytes.decode(d, nil, start, text[start:end])
+				dst = s.scanDecoded(dst, sc, text, 0, dec.enc)
+			}
+			if end < lineEnd {
+				pos = end - reach
+			} else {
+				pos = lineEnd + 1
+			}
 		}
 	}
 	if sc != nil {
-		decodePool.Put(sc)
+		putScratch(sc)
 	}
 	return dst
 }
 
-// hasEscape reports whether line[i:] holds an escape of dec.
-func hasEscape(dec *decoder, line []byte, i int) bool {
+// segment is the most text one decoded window holds: well over the reach
+// of a match, so that windows overlapping by reach make progress.
+func (s *snapshot) segment() int {
+	return max(1<<16, 4*s.maxLen)
+}
+
+// firstEscape returns where the first escape of dec in line[i:] starts
+// (i is a marker), or -1.
+func firstEscape(dec *decoder, line []byte, i int) int {
 	for i >= 0 {
 		if dec.at(line, i) {
-			return true
+			return i
 		}
 		j := bytes.IndexByte(line[i+1:], dec.marker)
 		if j < 0 {
-			return false
+			return -1
 		}
 		i += 1 + j
 	}
-	return false
+	return -1
 }
 
 // scanDecoded searches level lvl of sc, maps its matches back to text, and
@@ -172,16 +220,15 @@ func (s *snapshot) scanDecoded(dst []span, sc *decodeScratch, text []byte, lvl i
 		if p.extRight && b < len(d.text) && isBase64Char(d.text[b], p.url) {
 			b++
 		}
-		if int(d.pto[b-1]-d.pfrom[a]) == b-a {
-			// Every escape shortens what it stands for, so a match as
-			// long as the bytes it was decoded from at this level holds
-			// no escape of this level: the same bytes are in the level
-			// below (or the text), where they are found under their own
-			// encoding. Naming them here would make the name depend on
-			// what else is on the line.
+		// A match must take in an escape of this level, and of the level
+		// below: else the scan of that level found it already (and a
+		// second find under another family would make the name depend on
+		// how the text was cut).
+		start, end := int(d.from[a]), int(d.to[b-1])
+		below := int(d.pto[b-1] - d.pfrom[a])
+		if below == b-a || end-start == below && lvl > 0 {
 			continue
 		}
-		start, end := int(d.from[a]), int(d.to[b-1])
 		dst = append(dst, span{start: start, end: end, sec: p.sec, enc: enc, length: m.End - m.Start})
 	}
 	if lvl+1 >= maxDecodeDepth {
@@ -193,7 +240,7 @@ func (s *snapshot) scanDecoded(dst []span, sc *decodeScratch, text []byte, lvl i
 			continue
 		}
 		i := bytes.IndexByte(d.text, dec.marker)
-		if i < 0 || !hasEscape(dec, d.text, i) {
+		if i < 0 || firstEscape(dec, d.text, i) < 0 {
 			continue
 		}
 		next := &sc.levels[lvl+1]
@@ -344,63 +391,6 @@ func decodeBackslash(d, m *decoded, base int, src []byte, xRune bool) {
 	}
 }
 
-var namedEntities = map[string]rune{"lt": '<', "gt": '>', "amp": '&', "quot": '"', "apos": '\'', "nbsp": '\u00a0'}
-
-// entity parses the character reference at src[i] ('&'); n is its length.
-func entity(src []byte, i int) (r rune, n int) {
-	end := bytes.IndexByte(src[i+1:min(len(src), i+12)], ';')
-	if end < 1 {
-		return 0, 0
-	}
-	name := src[i+1 : i+1+end]
-	n = end + 2
-	if name[0] != '#' {
-		r, ok := namedEntities[string(name)]
-		if !ok {
-			return 0, 0
-		}
-		return r, n
-	}
-	digits, hexa := name[1:], false
-	if len(digits) > 0 && (digits[0] == 'x' || digits[0] == 'X') {
-		digits, hexa = digits[1:], true
-	}
-	if len(digits) == 0 || len(digits) > 7 {
-		return 0, 0
-	}
-	for _, c := range digits {
-		v, ok := unhex(c)
-		if !ok || (!hexa && v > 9) {
-			return 0, 0
-		}
-		if hexa {
-			r = r<<4 | rune(v)
-		} else {
-			r = r*10 + rune(v)
-		}
-	}
-	return r, n
-}
-
-func entityAt(src []byte, i int) bool {
-	_, n := entity(src, i)
-	return n > 0
-}
-
-func decodeEntities(d, m *decoded, base int, src []byte) {
-	for i := 0; i < len(src); {
-		if src[i] == '&' {
-			if r, n := entity(src, i); n > 0 {
-				d.putRune(m, base, i, i+n, r)
-				i += n
-				continue
-			}
-		}
-		d.put(m, base, i, i+1, src[i])
-		i++
-	}
-}
-
 // Base64 wrapped at a fixed width (PEM bodies at 64 columns, MIME and the
 // base64 command at 76) puts a line break wherever the column count says,
 // so an encoded secret is often cut in two. A run of lines of exactly 64
@@ -421,17 +411,26 @@ func wrappedLine(text []byte, start, end int) int {
 		return -1
 	}
 	for _, c := range text[start:end] {
-		if !isBase64Char(c, false) && c != '=' && !isBase64Char(c, true) {
+		if !base64Chars[c] {
 			return -1
 		}
 	}
 	return end - start
 }
 
+// base64Chars holds the characters of either base64 alphabet and '='.
+var base64Chars = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = isBase64Char(byte(c), false) || isBase64Char(byte(c), true) || c == '='
+	}
+	return t
+}()
+
 // wrappedSpans appends the spans of matches across the line breaks of
 // wrapped base64 in text.
 func (s *snapshot) wrappedSpans(dst []span, text []byte) []span {
 	var sc *decodeScratch
+	reach, seg := s.maxLen, s.segment()
 	for pos := 0; pos < len(text); {
 		nl := bytes.IndexByte(text[pos:], '\n')
 		if nl < 0 {
@@ -448,11 +447,12 @@ func (s *snapshot) wrappedSpans(dst []span, text []byte) []span {
 		}
 		pos = start
 		if sc == nil {
-			sc = decodePool.Get().(*decodeScratch)
+			sc = getScratch()
 		}
 		d := &sc.levels[0]
 		d.reset()
 		lines := 0
+		more := false // the run goes on past the segment
 		for pos < len(text) {
 			end := bytes.IndexByte(text[pos:], '\n')
 			if end < 0 {
@@ -477,9 +477,22 @@ func (s *snapshot) wrappedSpans(dst []span, text []byte) []span {
 			if !full {
 				break
 			}
+			if len(d.text) >= seg {
+				// A long blob is searched in segments that overlap by
+				// reach, so that its scratch stays bounded.
+				more = true
+				break
+			}
 		}
 		if lines < 2 {
 			continue
+		}
+		if more {
+			next := pos
+			for pos-next < reach && next > start {
+				next = bytes.LastIndexByte(text[:next-1], '\n') + 1
+			}
+			pos = next
 		}
 		sc.matches = s.idx.Find(sc.matches[:0], d.text)
 		for _, m := range sc.matches {
@@ -490,6 +503,9 @@ func (s *snapshot) wrappedSpans(dst []span, text []byte) []span {
 			}
 			if p.extRight && b < len(d.text) && isBase64Char(d.text[b], p.url) {
 				b++
+			}
+			if d.to[b-1]-d.from[a] == int32(b-a) {
+				continue // within one line: the scan of the text has it
 			}
 			// One span per line the match touches.
 			for a < b {
@@ -503,7 +519,7 @@ func (s *snapshot) wrappedSpans(dst []span, text []byte) []span {
 		}
 	}
 	if sc != nil {
-		decodePool.Put(sc)
+		putScratch(sc)
 	}
 	return dst
 }
@@ -516,16 +532,36 @@ func fullWidthTail(text []byte, start, end int) (int, int) {
 	if end > start && text[end-1] == '\r' {
 		end--
 	}
+	// Every width's stretch takes in these three bytes: most log lines
+	// fail here without a loop.
+	w0 := wrapWidths[0]
+	if end-start < w0 || !base64Chars[text[end-1]] || !base64Chars[text[end-w0]] || !base64Chars[text[end-w0/2]] {
+		return 0, 0
+	}
+	// The run of base64 that ends the line, read backwards (a log line
+	// fails within a word or two).
+	n := 0
+	for n <= wrapWidths[len(wrapWidths)-1] && end-n > start && base64Chars[text[end-n-1]] {
+		n++
+	}
 	for _, w := range wrapWidths {
-		s := end - w
-		if s < start || (s > start && wrappedLine(text, s-1, s) == 1) {
-			continue
-		}
-		if wrappedLine(text, s, end) == w {
-			return s, w
+		if n == w {
+			return end - w, w
 		}
 	}
 	return 0, 0
+}
+
+// LineCut returns where to cut b, a stream's buffered bytes, at or before
+// cut, a position just after a line break, so that scrubbing the two parts
+// apart gives the same bytes as scrubbing them together. Matches never
+// cross a line break, except in base64 wrapped at a fixed width: there
+// LineCut moves the cut back before the trailing full-width lines (at most
+// limit bytes, the longest match's reach) so that they are scrubbed with
+// the line that continues them. Chunking scanners (the hush command) use
+// it; Writer does the same.
+func LineCut(b []byte, cut, limit int) int {
+	return heldWrapped(b, cut, limit)
 }
 
 // heldWrapped moves cut (just after a line break) back over trailing

@@ -17,18 +17,19 @@
 //     hush writes.
 //   - Protected forms, indexed: the value trimmed of surrounding
 //     whitespace; each line of a multi-line value (PEM armour lines
-//     excepted); JSON string escaping (plain, \uXXXX, HTML-safe, \/, and
-//     doubly escaped); each invalid UTF-8 byte as U+FFFD; space as + (form
+//     excepted); each invalid UTF-8 byte as U+FFFD; space as + (form
 //     encoding); base64 std and URL, padded or not, at all three byte
-//     alignments, and base64 of base64; hex in both cases; shell
+//     alignments, and base64 of base64; hex in both cases; XML/HTML
+//     entities (&lt; &#34; &quot; &#39; &#x27; &#039; &apos;); shell
 //     single-quote escaping.
 //   - Protected forms, decoded by the scan (decode.go): a line holding a
-//     percent-escape (%XX), a backslash escape (\" \n \xHH \uXXXX
+//     percent-escape (%XX) or a backslash escape (\" \n \xHH \uXXXX
 //     \UXXXXXXXX ..., as JSON, Go, Python, JavaScript, Ruby, PHP, Java and
-//     C# write them) or an HTML/XML character reference is decoded, up to
-//     two escapings deep, and the index searched in the decoded text; a
-//     match redacts the escape sequences it came from. That covers every
-//     language's choice of literal characters and hex case, and
+//     C# write them) is decoded, up to two escapings deep, and the index searched in the decoded text; a
+//     match redacts the escape sequences it came from. That covers JSON
+//     string escaping in every variant (\uXXXX in either case, HTML-safe
+//     \u003c, \/, JSON inside JSON), every language's choice of literal
+//     characters and hex case in percent-encoding, and
 //     compositions (base64 in a query string, URL-escaped twice, JSON in
 //     JSON). Base64 wrapped at 64 or 76 columns (PEM, MIME, the base64
 //     command) is searched with its line breaks removed; a match redacts

@@ -60,34 +60,10 @@ func (fs *formSet) add(v string, encs Encoding) {
 	fs.arena = append(fs.arena, v...)
 	fs.commit(start, form{enc: Raw}, v)
 
-	if encs&JSON != 0 && needsJSON(v) {
-		for _, html := range []bool{false, true} {
-			for _, slash := range []bool{false, true} {
-				for _, ascii := range []bool{false, true} {
-					for _, upper := range []bool{false, true} {
-						if upper && !ascii && !html {
-							continue // upper case only differs in \u escapes
-						}
-						start := len(fs.arena)
-						fs.arena = appendJSON(fs.arena, v, html, slash, ascii, upper)
-						fs.commit(start, form{enc: JSON}, v)
-					}
-				}
-			}
-		}
-		// JSON inside a JSON string (a JSON log line carried as an OTLP
-		// string body and exported as JSON again).
-		// Either level may come from an HTML-escaping encoder (Go's
-		// encoding/json, slog) or not (zap, Python, JavaScript, Jackson).
-		for _, inner := range []bool{false, true} {
-			for _, outer := range []bool{false, true} {
-				fs.tmp = appendJSON(fs.tmp[:0], v, inner, false, false, false)
-				start := len(fs.arena)
-				fs.arena = appendJSON(fs.arena, string(fs.tmp), outer, false, false, false)
-				fs.commit(start, form{enc: JSON}, v)
-			}
-		}
-	}
+	// JSON string escaping, in every variant (\u in either case, HTML-safe
+	// \u003c, \/, JSON inside JSON), is decoded by the scan (decode.go):
+	// every line with a backslash escape is decoded anyway, so an indexed
+	// JSON form would find nothing more.
 	if encs&URL != 0 && strings.Contains(v, " ") {
 		// Percent-escapes are decoded by the scan (decode.go) in all
 		// their variants; form encoding writes space as +, which
@@ -106,15 +82,15 @@ func (fs *formSet) add(v string, encs Encoding) {
 		// Encoders write each invalid byte as U+FFFD (encoding/json, zap,
 		// slog, Python, JavaScript): decoded \ufffd escapes meet this form.
 		start := len(fs.arena)
-		fs.arena = appendReplacingInvalid(fs.arena, v, false)
+		fs.arena = appendReplacingInvalid(fs.arena, v)
 		fs.commit(start, form{enc: JSON}, v)
 	}
-	if encs&HTML != 0 && hasXMLInvalid(v) {
-		// encoding/xml writes characters XML cannot carry (C0 controls
-		// other than tab, LF and CR) as U+FFFD.
-		start := len(fs.arena)
-		fs.arena = appendReplacingInvalid(fs.arena, v, true)
-		fs.commit(start, form{enc: HTML}, v)
+	if encs&HTML != 0 && (strings.ContainsAny(v, "<>&'\"\t\r\n") || hasXMLInvalid(v)) {
+		for _, st := range htmlStyles {
+			start := len(fs.arena)
+			fs.arena = appendHTML(fs.arena, v, st.quot, st.apos, st.xml)
+			fs.commit(start, form{enc: HTML}, v)
+		}
 	}
 	if encs&Base64 != 0 {
 		fs.addBase64(v)
@@ -140,78 +116,6 @@ func (fs *formSet) add(v string, encs Encoding) {
 			fs.commit(start, form{enc: Shell}, v)
 		}
 	}
-}
-
-func needsJSON(v string) bool {
-	for i := 0; i < len(v); i++ {
-		switch c := v[i]; {
-		case c < 0x20, c >= utf8.RuneSelf, c == '"', c == '\\', c == '<', c == '>', c == '&', c == '/':
-			return true
-		}
-	}
-	return false
-}
-
-// appendJSON escapes s as the inside of a JSON string the way encoders
-// really do it. html escapes < > & as \u003c \u003e \u0026 (Go's default);
-// slash escapes / as \/ (PHP, some Java encoders); ascii escapes every
-// non-ASCII rune as \uXXXX (Python's default), with upper-case hex if upper.
-func appendJSON(b []byte, s string, html, slash, ascii, upper bool) []byte {
-	hx := "0123456789abcdef"
-	if upper {
-		hx = "0123456789ABCDEF"
-	}
-	u4 := func(r rune) {
-		b = append(b, '\\', 'u', hx[r>>12&0xF], hx[r>>8&0xF], hx[r>>4&0xF], hx[r&0xF])
-	}
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"':
-				b = append(b, '\\', '"')
-			case c == '\\':
-				b = append(b, '\\', '\\')
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c == '\b':
-				b = append(b, '\\', 'b')
-			case c == '\f':
-				b = append(b, '\\', 'f')
-			case c < 0x20:
-				u4(rune(c))
-			case html && (c == '<' || c == '>' || c == '&'):
-				u4(rune(c))
-			case slash && c == '/':
-				b = append(b, '\\', '/')
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			// Encoders replace invalid UTF-8 with U+FFFD; the raw byte is
-			// what a byte-level log shows, so keep it.
-			b = append(b, c)
-		case ascii && r > 0xFFFF:
-			r -= 0x10000
-			u4(0xD800 + (r>>10)&0x3FF)
-			u4(0xDC00 + r&0x3FF)
-		case ascii || r == '\u2028' || r == '\u2029':
-			u4(r)
-		default:
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return b
 }
 
 func appendUpperHex(b []byte, s string) []byte {
@@ -277,17 +181,58 @@ func (fs *formSet) appendBase64Core(b []byte, enc *base64.Encoding, k int, v str
 	return b, (8*k)%6 != 0, (8*(k+len(v)))%6 != 0
 }
 
-// appendReplacingInvalid appends s with each byte of invalid UTF-8 (and,
-// with xml set, each C0 control but tab, LF and CR) replaced by U+FFFD.
-func appendReplacingInvalid(b []byte, s string, xml bool) []byte {
+// htmlStyles are the entity escapers of the survey (testdata/encoders):
+// they all write &lt; &gt; &amp; and differ in quotes.
+var htmlStyles = []struct {
+	quot, apos string
+	xml        bool // also &#x9; &#xA; &#xD;, and U+FFFD for other controls
+}{
+	{"&#34;", "&#39;", false},  // Go html.EscapeString, text/template
+	{"&#34;", "&#39;", true},   // Go encoding/xml EscapeText
+	{"&quot;", "&#39;", false}, // Ruby ERB::Util, CGI.escapeHTML
+	{"&quot;", "&apos;", false},
+	{"&quot;", "&#x27;", false}, // Python html.escape
+	{"&quot;", "&#039;", false}, // PHP htmlspecialchars
+	{`"`, `'`, false},           // Python html.escape(quote=False)
+}
+
+func appendHTML(b []byte, v, quot, apos string, xml bool) []byte {
+	for i := 0; i < len(v); {
+		c := v[i]
+		switch {
+		case c == '<':
+			b = append(b, "&lt;"...)
+		case c == '>':
+			b = append(b, "&gt;"...)
+		case c == '&':
+			b = append(b, "&amp;"...)
+		case c == '"':
+			b = append(b, quot...)
+		case c == '\'':
+			b = append(b, apos...)
+		case xml && (c == '\t' || c == '\n' || c == '\r'):
+			b = append(b, '&', '#', 'x', "0123456789ABCDEF"[c], ';')
+		case xml && c < 0x20:
+			b = utf8.AppendRune(b, utf8.RuneError)
+		case xml && c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(v[i:])
+			b = utf8.AppendRune(b, r) // invalid UTF-8 becomes U+FFFD
+			i += size
+			continue
+		default:
+			b = append(b, c)
+		}
+		i++
+	}
+	return b
+}
+
+// appendReplacingInvalid appends s with each byte of invalid UTF-8
+// replaced by U+FFFD.
+func appendReplacingInvalid(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1, xml && r < 0x20 && r != '\t' && r != '\n' && r != '\r':
-			b = utf8.AppendRune(b, utf8.RuneError)
-		default:
-			b = append(b, s[i:i+size]...)
-		}
+		b = utf8.AppendRune(b, r) // RuneError for an invalid byte
 		i += size
 	}
 	return b

@@ -113,3 +113,21 @@ func replaceInvalid(s string) string {
 	}
 	return b.String()
 }
+
+// TestEscapedOutputStaysJSON: ScrubEscaped of a JSON log line whose secret
+// was escaped by the logger (a decoded match) leaves valid JSON, and
+// Contains sees the escaped secret.
+func TestEscapedOutputStaysJSON(t *testing.T) {
+	r := newRedactor(t, escapeSecrets)
+	for _, name := range []string{"zap-json", "slog-json", "encoding/json"} {
+		for _, s := range escapeSecrets {
+			line := bytes.TrimSpace(loggers[name](s.Value))
+			if !r.Contains(line) {
+				t.Errorf("%s: Contains misses secret %s", name, s.Name)
+			}
+			if out := r.ScrubEscaped(nil, line); !json.Valid(out) {
+				t.Errorf("%s: secret %s: scrubbed line is not valid JSON", name, s.Name)
+			}
+		}
+	}
+}

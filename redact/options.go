@@ -15,11 +15,10 @@ type Encoding uint16
 const (
 	// Raw is the value itself (and, for multi-line values, each line).
 	Raw Encoding = 1 << iota
-	// JSON is JSON string escaping: plain, \uXXXX for non-ASCII, Go's
-	// HTML-safe \u003c \u003e \u0026, escaped \/, and a second level of
-	// escaping (JSON inside a JSON string), indexed; and every other
-	// backslash escaping (any language's choice of \u, \x, case), decoded
-	// by the scan.
+	// JSON is backslash escaping, decoded by the scan: JSON strings in
+	// every variant (\uXXXX in either case, HTML-safe \u003c, \/, JSON
+	// inside JSON) and the quoting of Go, Python, JavaScript, Ruby, PHP,
+	// Java and C# (\xHH, \UXXXXXXXX, \'); and invalid UTF-8 as U+FFFD.
 	JSON
 	// URL is percent-encoding, decoded by the scan (any set of literal
 	// characters, either hex case, up to two levels), and form encoding's
@@ -31,8 +30,8 @@ const (
 	Base64
 	// Hex is lower and upper case hex.
 	Hex
-	// HTML is XML/HTML character references (&lt; &#34; &quot; &#x27;
-	// &#039; &nbsp; ...), decoded by the scan.
+	// HTML is XML/HTML entity escaping, as Go, Python, PHP and Ruby write
+	// it (&lt; &#34; &quot; &#39; &#x27; &#039; &apos;, XML's &#xA;).
 	HTML
 	// Shell is shell single-quote escaping ('\'' and '"'"').
 	Shell

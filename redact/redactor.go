@@ -198,11 +198,19 @@ func (s *snapshot) spans(dst []span, text []byte) []span {
 // findSpans is spans; with escaped set, a match that begins right after the
 // backslash of an escape sequence takes the backslash with it.
 func (s *snapshot) findSpans(dst []span, text []byte, escaped bool) []span {
-	if s.idx == nil {
-		return dst
-	}
 	var mb [8]fingerprint.Match
+	dst, _ = s.findSpansBuf(dst, mb[:0], text, escaped)
+	return dst
+}
+
+// findSpansBuf is findSpans with the caller's scratch for the index's
+// matches (a Writer keeps it across writes); it returns the scratch grown.
+func (s *snapshot) findSpansBuf(dst []span, mb []fingerprint.Match, text []byte, escaped bool) ([]span, []fingerprint.Match) {
+	if s.idx == nil {
+		return dst, mb
+	}
 	ms := s.idx.Find(mb[:0], text)
+	mb = ms[:0]
 	raw := dst
 	for _, m := range ms {
 		p := s.pats[m.ID]
@@ -233,7 +241,7 @@ func (s *snapshot) findSpans(dst []span, text []byte, escaped bool) []span {
 		}
 	}
 	if len(raw) == 0 {
-		return dst
+		return dst, mb
 	}
 	// Matches come out of the scan nearly in order. Insertion sort is the
 	// fastest for the usual handful; text crafted to hold thousands of
@@ -252,14 +260,14 @@ func (s *snapshot) findSpans(dst []span, text []byte, escaped bool) []span {
 		cur := &out[len(out)-1]
 		if sp.start <= cur.end {
 			cur.end = max(cur.end, sp.end)
-			if sp.length > cur.length || sp.length == cur.length && sp.start == cur.start && namesBefore(sp, *cur) {
+			if sp.length > cur.length {
 				cur.sec, cur.enc, cur.length = sp.sec, sp.enc, sp.length
 			}
 			continue
 		}
 		out = append(out, sp)
 	}
-	return out
+	return out, mb
 }
 
 // danglingBackslash reports whether text[i] is preceded by an odd run of
@@ -282,25 +290,18 @@ func compareSpans(a, b span) int {
 	return 0
 }
 
-// less orders spans by start, the longest match first; equal ones by
-// namesBefore, so that the name and encoding a span is reported under do not
-// depend on the order in which the index and the decoders found its matches
-// (a chunk of a file and the whole file must report the same).
+// less orders spans by start, the longest match first; the rest of the
+// order only makes ties deterministic (the same text gives the same name
+// and encoding however it was cut into pieces).
 func less(a, b span) bool {
-	if a.start != b.start {
+	switch {
+	case a.start != b.start:
 		return a.start < b.start
-	}
-	if a.length != b.length {
+	case a.length != b.length:
 		return a.length > b.length
-	}
-	return namesBefore(a, b)
-}
-
-// namesBefore is the tie-break between two matches of the same length at
-// the same place: the lower encoding bit (raw before JSON before URL ...),
-// then the secret registered first.
-func namesBefore(a, b span) bool {
-	if a.enc != b.enc {
+	case a.end != b.end:
+		return a.end > b.end
+	case a.enc != b.enc:
 		return a.enc < b.enc
 	}
 	return a.sec < b.sec

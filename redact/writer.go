@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"io"
+
+	"github.com/hushlog/hush/fingerprint"
 )
 
 // Writer scrubs a byte stream on its way to an underlying writer. A secret
@@ -35,6 +37,11 @@ type Writer struct {
 	open     span
 	hasOpen  bool
 	openSnap *snapshot // the index open.sec refers to
+
+	// Scratch kept across writes, so that text dense with matches does
+	// not allocate on every write.
+	spans   []span
+	matches []fingerprint.Match
 }
 
 // NewWriter returns a Writer that scrubs into w with r's current secrets.
@@ -55,8 +62,10 @@ func (w *Writer) Write(p []byte) (int, error) {
 	if err := w.closeStale(s); err != nil {
 		return 0, err
 	}
-	var sb [8]span
-	spans := w.join(s.spans(sb[:0], w.buf))
+	var spans []span
+	spans, w.matches = s.findSpansBuf(w.spans[:0], w.matches, w.buf, false)
+	w.spans = spans[:0]
+	spans = w.join(spans)
 
 	// Anything that starts before cut is complete: a later byte can't
 	// extend a match that far back, and no match crosses a line break.
@@ -118,7 +127,10 @@ func (w *Writer) join(spans []span) []span {
 		spans[k-1] = o
 		return spans[k-1:]
 	}
-	return append([]span{o}, spans...)
+	spans = append(spans, span{})
+	copy(spans[1:], spans)
+	spans[0] = o
+	return spans
 }
 
 // closeStale ends the open span when the index changed since it was

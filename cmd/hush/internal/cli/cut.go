@@ -11,8 +11,9 @@ import (
 // so that scrubbing the chunks one by one gives the same bytes as scrubbing
 // the whole stream.
 //
-// No indexed pattern holds a line break, so a cut just after a newline is
-// always safe. A line longer than a chunk must be cut inside: there the
+// No match crosses a line break, except in wrapped base64, so a cut just
+// after a newline is safe once redact.LineCut has moved it before any
+// trailing full-width base64 lines. A line longer than a chunk must be cut inside: there the
 // cutter looks at the bytes around the cut with Find and moves the cut past
 // any match that crosses it (a secret straddling the cut, or one of the
 // base64 forms that absorb a neighbouring character). look bounds the
@@ -33,18 +34,21 @@ const maxMoves = 4
 // and not the end of the stream: the end of the chunk to emit now, the rest
 // being carried over into the next chunk.
 func (c *cutter) cut(b []byte) int {
-	// A line break anywhere from half a chunk on is a safe cut.
+	// A line break anywhere from half a chunk on is a safe cut, unless it
+	// ends a line of wrapped base64 (redact.LineCut moves it back then).
 	if i := bytes.LastIndexByte(b[c.size/2:], '\n'); i >= 0 {
-		return c.size/2 + i + 1
+		if p := redact.LineCut(b, c.size/2+i+1, c.look); p > 0 {
+			return p
+		}
 	}
 	return c.inside(b, c.size)
 }
 
 // cutIdle returns where to cut b when the input has paused (a pipe with
-// nothing more to read yet): after the last complete line, or 0 to wait for
-// more.
-func cutIdle(b []byte) int {
-	return bytes.LastIndexByte(b, '\n') + 1
+// nothing more to read yet): after the last complete line (before trailing
+// lines of wrapped base64, see redact.LineCut), or 0 to wait for more.
+func cutIdle(b []byte, look int) int {
+	return redact.LineCut(b, bytes.LastIndexByte(b, '\n')+1, look)
 }
 
 // inside moves a cut at p inside a line until no match crosses it, and

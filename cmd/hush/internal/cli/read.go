@@ -165,7 +165,7 @@ func (rd *reader) content(ctx context.Context, in *input, src io.Reader, idle fu
 		}
 		k := 0
 		if paused {
-			if k = cutIdle(buf[:n]); k == 0 {
+			if k = cutIdle(buf[:n], rd.cut.look); k == 0 {
 				// No complete line yet: keep reading.
 				n, paused, rerr = fill(src, buf, n, idle)
 				continue
