@@ -19,15 +19,12 @@ import (
 	"github.com/hushlog/hush/redact"
 )
 
-// corpusEnv names a directory of log files to benchmark on instead of the
-// shared loghub corpus.
+// corpusEnv names a directory of log files (*.log) to benchmark on: the
+// loghub sample logs in the published results. Unset, the benchmarks and
+// the checks of this package run on generated log text.
 const corpusEnv = "HUSH_CORPUS"
 
-// corpusRel is where the loghub sample lives relative to some ancestor of the
-// working directory (the repository's parent holds shared/).
-const corpusRel = "shared/corpus/loghub"
-
-// generatedSize is how much log text to generate when no corpus is found.
+// generatedSize is how much log text to generate without a corpus.
 const generatedSize = 4 << 20
 
 // corpus is the clean text every method scans, and where it came from.
@@ -40,46 +37,36 @@ type corpus struct {
 var (
 	corpusOnce sync.Once
 	theCorpus  corpus
+	corpusErr  error
 )
 
-// loadCorpus returns the benchmark text: the concatenated *.log files of
-// $HUSH_CORPUS or of the first shared/corpus/loghub found walking up from
-// the working directory, or generated log text when neither exists.
+// loadCorpus returns the benchmark text: the concatenated *.log files of the
+// directory $HUSH_CORPUS names, or generated log text in the same shapes
+// when it is unset. A set $HUSH_CORPUS without readable *.log files fails
+// the test or benchmark rather than quietly measuring something else.
 func loadCorpus(tb testing.TB) corpus {
 	tb.Helper()
 	corpusOnce.Do(func() {
-		dir := findCorpusDir()
-		if dir != "" {
+		dir := os.Getenv(corpusEnv)
+		if dir == "" {
+			theCorpus = corpus{text: generateLogs(generatedSize), source: "generated log text (" + corpusEnv + " not set)"}
+		} else {
 			text, n, err := readLogs(dir)
-			if err == nil && len(text) > 0 {
-				theCorpus = corpus{text: text, source: fmt.Sprintf("%d loghub files from %s", n, dir)}
+			switch {
+			case err != nil:
+				corpusErr = fmt.Errorf("%s=%s: %w", corpusEnv, dir, err)
+			case len(text) == 0:
+				corpusErr = fmt.Errorf("%s=%s: no *.log file with any text", corpusEnv, dir)
+			default:
+				theCorpus = corpus{text: text, source: fmt.Sprintf("%d log files from $%s", n, corpusEnv)}
 			}
-		}
-		if theCorpus.text == nil {
-			theCorpus = corpus{text: generateLogs(generatedSize), source: "generated log text (no corpus found)"}
 		}
 		theCorpus.lines = splitLines(theCorpus.text)
 	})
+	if corpusErr != nil {
+		tb.Fatal(corpusErr)
+	}
 	return theCorpus
-}
-
-func findCorpusDir() string {
-	if d := os.Getenv(corpusEnv); d != "" {
-		return d
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		cand := filepath.Join(d, corpusRel)
-		if fi, err := os.Stat(cand); err == nil && fi.IsDir() {
-			return cand
-		}
-		if filepath.Dir(d) == d {
-			return ""
-		}
-	}
 }
 
 // readLogs concatenates the *.log files of dir in name order, each ending in
@@ -230,6 +217,11 @@ type injection struct {
 // interval-th line carries one of secrets, in a random form from encoders,
 // inserted after a random space (or at the start of the line).
 func inject(lines [][]byte, secrets []redact.Secret, interval int, seed uint64) ([]byte, []injection) {
+	return injectForms(lines, secrets, interval, seed, encoders)
+}
+
+// injectForms is inject with the forms drawn from encs.
+func injectForms(lines [][]byte, secrets []redact.Secret, interval int, seed uint64, encs []encoder) ([]byte, []injection) {
 	rng := rand.New(rand.NewPCG(seed, 3))
 	var out []byte
 	var inj []injection
@@ -239,7 +231,7 @@ func inject(lines [][]byte, secrets []redact.Secret, interval int, seed uint64) 
 			continue
 		}
 		si := rng.IntN(len(secrets))
-		e := encoders[rng.IntN(len(encoders))]
+		e := encs[rng.IntN(len(encs))]
 		form := e.f(secrets[si].Value)
 		cut := 0
 		if sp := spaces(line); len(sp) > 0 {

@@ -12,8 +12,8 @@
 #                            replace their lines in engine.txt
 #
 # Environment: COUNT (default 6), BENCHTIME for the fast methods (default
-# 500ms), HUSH_CORPUS (a directory of *.log files instead of
-# ../shared/corpus/loghub).
+# 500ms), HUSH_CORPUS (a directory of *.log files, such as the loghub sample
+# logs of the published results; unset: generated log text).
 set -euo pipefail
 cd "$(dirname "$0")"
 

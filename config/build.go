@@ -13,6 +13,7 @@ import (
 	"github.com/hushlog/hush/provider/exec"
 	"github.com/hushlog/hush/provider/file"
 	"github.com/hushlog/hush/provider/static"
+	"github.com/hushlog/hush/provider/vault"
 	"github.com/hushlog/hush/redact"
 )
 
@@ -29,10 +30,11 @@ type Settings struct {
 }
 
 // Listers builds one provider.Lister per configured source, in a fixed
-// order: aws, files (one per directory), env_files (one per file), env,
+// order: aws, vault, files (one per directory), env_files (one per file), env,
 // exec, static. It validates the configuration first. The AWS provider
-// loads the SDK's default configuration here (no network call is made until
-// the first listing). Listers that hold resources implement io.Closer; a
+// loads the SDK's default configuration here and the Vault provider reads
+// the VAULT_* environment (no network call is made until the first
+// listing). Listers that hold resources implement io.Closer; a
 // Refresher made from them closes them.
 func (c *Config) Listers(ctx context.Context) ([]provider.Lister, error) {
 	if err := c.Validate(); err != nil {
@@ -54,6 +56,13 @@ func (c *Config) Listers(ctx context.Context) ([]provider.Lister, error) {
 		})
 		if err != nil {
 			return nil, err
+		}
+		out = append(out, p)
+	}
+	if c.Vault.Enabled() {
+		p, err := c.vaultProvider()
+		if err != nil {
+			return nil, closeAll(out, err)
 		}
 		out = append(out, p)
 	}
@@ -102,7 +111,7 @@ func (c *Config) Listers(ctx context.Context) ([]provider.Lister, error) {
 
 // HasSources reports whether any secret source is configured.
 func (c *Config) HasSources() bool {
-	return c.AWS.Enabled() || len(c.Files.Dirs) > 0 || len(c.EnvFiles) > 0 || c.Env.Enabled ||
+	return c.AWS.Enabled() || c.Vault.Enabled() || len(c.Files.Dirs) > 0 || len(c.EnvFiles) > 0 || c.Env.Enabled ||
 		c.Exec.Command != "" || len(c.Static) > 0
 }
 
@@ -156,4 +165,33 @@ func (c *Config) Build(ctx context.Context, s Settings) (*redact.Redactor, *prov
 		return nil, nil, closeAll(listers, err)
 	}
 	return r, f, nil
+}
+
+// vaultProvider builds the Vault provider; its earlier versions are kept for
+// the configuration's grace period unless vault.grace_period says otherwise.
+func (c *Config) vaultProvider() (*vault.Provider, error) {
+	v := c.Vault
+	grace := v.GracePeriod
+	if grace == 0 {
+		grace = c.gracePeriod()
+	}
+	return vault.New(vault.Config{
+		Address:     v.Address,
+		Namespace:   v.Namespace,
+		Mount:       v.Mount,
+		Prefix:      v.Prefix,
+		KVVersion:   v.KVVersion,
+		GracePeriod: grace,
+		RateLimit:   v.RateLimit,
+		Auth: vault.Auth{
+			Method:                  v.Auth.Method,
+			MountPath:               v.Auth.MountPath,
+			Role:                    v.Auth.Role,
+			ServiceAccountTokenPath: v.Auth.ServiceAccountTokenPath,
+			RoleID:                  v.Auth.RoleID,
+			SecretIDFile:            v.Auth.SecretIDFile,
+			SecretIDEnv:             v.Auth.SecretIDEnv,
+			TokenFile:               v.Auth.TokenFile,
+		},
+	})
 }

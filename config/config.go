@@ -12,6 +12,7 @@ import (
 	"github.com/hushlog/hush/provider/env"
 	"github.com/hushlog/hush/provider/exec"
 	"github.com/hushlog/hush/provider/file"
+	"github.com/hushlog/hush/provider/vault"
 	"github.com/hushlog/hush/redact"
 )
 
@@ -78,6 +79,9 @@ type Config struct {
 	// AWS selects secrets from AWS Secrets Manager. It is used when at
 	// least one of Names, Prefixes or Tags is given.
 	AWS AWSConfig `mapstructure:"aws"`
+	// Vault selects the secrets of a HashiCorp Vault or OpenBao KV mount.
+	// It is used when Mount is set.
+	Vault VaultConfig `mapstructure:"vault"`
 	// Files reads directories holding one file per secret (Kubernetes
 	// mounted secrets).
 	Files FilesConfig `mapstructure:"files"`
@@ -148,6 +152,102 @@ type TagConfig struct {
 // Enabled reports whether the AWS provider is configured.
 func (c AWSConfig) Enabled() bool {
 	return len(c.Names) > 0 || len(c.Prefixes) > 0 || len(c.Tags) > 0
+}
+
+// VaultConfig selects every secret under a prefix of one Vault (or OpenBao)
+// KV mount, version 1 or 2. The address, token and namespace default to
+// VAULT_ADDR, VAULT_TOKEN (else ~/.vault-token) and VAULT_NAMESPACE, as for
+// the Vault CLI; no token belongs in the configuration.
+type VaultConfig struct {
+	// Address is Vault's URL. Empty means VAULT_ADDR.
+	Address string `mapstructure:"address"`
+	// Namespace is the Vault Enterprise namespace. Empty means
+	// VAULT_NAMESPACE.
+	Namespace string `mapstructure:"namespace"`
+	// Mount is the KV mount's path ("secret"); setting it turns the
+	// provider on.
+	Mount string `mapstructure:"mount"`
+	// Prefix selects the secrets under it ("prod/"), listed recursively.
+	// Empty means the whole mount.
+	Prefix string `mapstructure:"prefix"`
+	// KVVersion is 1 or 2; 0 (the default) detects it from the mount.
+	KVVersion int `mapstructure:"kv_version"`
+	// Auth says how to log in; default the token method.
+	Auth VaultAuthConfig `mapstructure:"auth"`
+	// GracePeriod is how long an earlier version of a KV v2 secret stays
+	// protected after a newer one replaced it. 0 means the top-level
+	// grace_period.
+	GracePeriod time.Duration `mapstructure:"grace_period"`
+	// RateLimit caps the requests per second of this process to Vault,
+	// spreading each listing out; 0 means VAULT_RATE_LIMIT, else no cap.
+	RateLimit float64 `mapstructure:"rate_limit"`
+}
+
+// VaultAuthConfig is the login of VaultConfig.
+type VaultAuthConfig struct {
+	// Method is token (the default), kubernetes or approle.
+	Method string `mapstructure:"method"`
+	// MountPath is the auth method's mount; default kubernetes or approle.
+	MountPath string `mapstructure:"mount_path"`
+	// Role is the Kubernetes auth role.
+	Role string `mapstructure:"role"`
+	// ServiceAccountTokenPath is the Kubernetes service account token
+	// file; default /var/run/secrets/kubernetes.io/serviceaccount/token.
+	ServiceAccountTokenPath string `mapstructure:"service_account_token_path"`
+	// RoleID is the AppRole role id.
+	RoleID string `mapstructure:"role_id"`
+	// SecretIDFile or SecretIDEnv say where the AppRole secret id is.
+	SecretIDFile string `mapstructure:"secret_id_file"`
+	SecretIDEnv  string `mapstructure:"secret_id_env"`
+	// TokenFile is, for the token method, a file holding the token (a
+	// Vault Agent sink), read at every listing.
+	TokenFile string `mapstructure:"token_file"`
+}
+
+// Enabled reports whether the Vault provider is configured.
+func (c VaultConfig) Enabled() bool { return c.Mount != "" }
+
+func (c VaultConfig) validate() []error {
+	var errs []error
+	if c.Mount == "" {
+		if c.Address != "" || c.Prefix != "" || c.Namespace != "" || c.Auth != (VaultAuthConfig{}) {
+			errs = append(errs, errors.New("vault.mount: empty while other vault settings are given"))
+		}
+		return errs
+	}
+	if strings.Trim(c.Mount, "/") == "" {
+		errs = append(errs, fmt.Errorf("vault.mount: %q is not a mount path", c.Mount))
+	}
+	if c.KVVersion < 0 || c.KVVersion > 2 {
+		errs = append(errs, fmt.Errorf("vault.kv_version: %d is not 1 or 2 (0 detects it)", c.KVVersion))
+	}
+	if c.Address != "" && !strings.HasPrefix(c.Address, "http://") && !strings.HasPrefix(c.Address, "https://") {
+		errs = append(errs, fmt.Errorf("vault.address: %q is not an http(s) URL", c.Address))
+	}
+	if c.GracePeriod < 0 {
+		errs = append(errs, fmt.Errorf("vault.grace_period: %v is negative", c.GracePeriod))
+	}
+	if c.RateLimit < 0 {
+		errs = append(errs, fmt.Errorf("vault.rate_limit: %v is negative", c.RateLimit))
+	}
+	a := c.Auth
+	switch a.Method {
+	case "", vault.AuthToken:
+	case vault.AuthKubernetes:
+		if a.Role == "" {
+			errs = append(errs, errors.New("vault.auth.role: empty (the kubernetes method needs a role)"))
+		}
+	case vault.AuthAppRole:
+		if a.RoleID == "" {
+			errs = append(errs, errors.New("vault.auth.role_id: empty (the approle method needs a role id)"))
+		}
+		if (a.SecretIDFile == "") == (a.SecretIDEnv == "") {
+			errs = append(errs, errors.New("vault.auth: give exactly one of secret_id_file and secret_id_env"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("vault.auth.method: %q is not token, kubernetes or approle", a.Method))
+	}
+	return errs
 }
 
 // FilesConfig reads directories of one file per secret. A secret's name is
@@ -223,6 +323,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("grace_period: %v is negative", c.GracePeriod))
 	}
 	errs = append(errs, c.AWS.validate()...)
+	errs = append(errs, c.Vault.validate()...)
 	for i, d := range c.Files.Dirs {
 		if strings.TrimSpace(d) == "" {
 			errs = append(errs, fmt.Errorf("files.dirs[%d]: empty path", i))

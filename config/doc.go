@@ -5,10 +5,12 @@
 // RedactOptions, into provider.Listers with Listers, and into a running
 // provider.Refresher with NewRefresher (or all at once with Build).
 //
-// In the flow of DESIGN.md it sits in front of everything: it says where
-// the secrets come from (AWS Secrets Manager, files, .env files, environment
-// variables, a command, static values), how often they are refreshed, how
-// long a vanished value stays protected, and how the index protects them.
+// In the flow described in the repository's DESIGN.md ("The flow", "Module
+// map") it is the composition root, in front of everything: it says where
+// the secrets come from (AWS Secrets Manager, Vault/OpenBao, files, .env
+// files, environment variables, a command, static values), how often they
+// are refreshed, how long a vanished value stays protected, and how the
+// index protects them.
 //
 // A full example, every option shown (defaults noted):
 //
@@ -36,6 +38,19 @@
 //	  tags:                        # every tag must match; an empty value matches the key alone
 //	    - {key: hush, value: "true"}
 //	  stages: [AWSCURRENT, AWSPENDING, AWSPREVIOUS]  # default: all three
+//	vault:                         # HashiCorp Vault / OpenBao KV v1 or v2 (VAULT_ADDR, VAULT_TOKEN, VAULT_NAMESPACE honoured)
+//	  address: ""                  # default: VAULT_ADDR
+//	  namespace: ""                # default: VAULT_NAMESPACE
+//	  mount: secret                # the KV mount; setting it turns the provider on
+//	  prefix: prod/                # every secret under it, listed recursively (default: the whole mount)
+//	  kv_version: 0                # 1 or 2; 0 detects it (default)
+//	  grace_period: 0s             # earlier versions replaced less than this ago are protected (default: grace_period)
+//	  rate_limit: 0                # requests per second to Vault, per process (default: VAULT_RATE_LIMIT, else none)
+//	  auth:
+//	    method: kubernetes         # token (default: VAULT_TOKEN / ~/.vault-token / token_file), kubernetes, approle
+//	    role: hush                 # kubernetes: the role; service_account_token_path defaults to the pod's token
+//	    mount_path: kubernetes     # the auth mount (default kubernetes / approle)
+//	    # approle: role_id: ..., secret_id_file: /run/secrets/secret-id (or secret_id_env: VAR)
 //	files:
 //	  dirs: [/var/run/secrets/app] # one file per secret, name = relative path; Kubernetes ..data swaps followed
 //	  poll_interval: 45s           # backstop poll besides the file-system watch (default 45s)

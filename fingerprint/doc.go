@@ -3,10 +3,11 @@
 // of byte strings), it finds all their occurrences in text at close to
 // memory speed, and it holds no plaintext while doing so.
 //
-// It sits between the providers and the front ends in the flow of
-// DESIGN.md: redact.Redactor expands secrets into patterns, builds an Index
-// off the hot path, publishes it with an atomic swap, and calls Find on
-// every log line, record or file chunk.
+// It sits between the providers and the front ends in the flow described
+// in the repository's DESIGN.md ("The flow"; "The performance model"
+// summarises this package): redact.Redactor expands secrets into patterns,
+// builds an Index off the hot path, publishes it with an atomic swap, and
+// calls Find on every log line, record or file chunk.
 //
 // # The algorithm
 //
@@ -64,8 +65,10 @@
 //     once at that size but did not reproduce on a loaded machine.
 //   - Find reports every occurrence of every pattern, overlapping or not;
 //     merging overlaps and choosing names is the caller's (redact's) job.
-//   - Builds are single-threaded. Inserting grams into a filter larger than
-//     the cache is the dominant build cost at 10^6 patterns.
+//   - The two classes build concurrently, and within a class filling the
+//     filter runs beside hashing the patterns; each is otherwise
+//     single-threaded. Inserting grams into a filter larger than the cache
+//     is the dominant build cost at 10^6 patterns.
 //
 // See the benchmarks in this package and in the repository's benchmarks/
 // module for measured numbers.

@@ -55,7 +55,7 @@ type class struct {
 	minLen int // shortest pattern in the class
 
 	// filter is a blocked bit filter over keyed hashes of q-grams: each gram
-	// sets two bits in one 64-bit word.
+	// sets four bits in one 64-bit word (see filterMask).
 	filter []uint64
 	fkey   uint64
 	fshift uint // 64 - log2(len(filter))
@@ -80,7 +80,7 @@ type entry struct {
 const (
 	shortLimit = 16 // patterns shorter than this go to the q=4 class
 	maxStride  = 16 // more grams per pattern cost filter bits for little speed
-	filterBits = 16 // filter bits per inserted gram (two set per gram)
+	filterBits = 16 // filter bits per inserted gram (four set per gram, in one word)
 	minWords   = 8
 	mulK       = 0x9E3779B97F4A7C15
 )
@@ -109,7 +109,7 @@ func Build(patterns []Pattern) (*Index, error) {
 			long = append(long, i)
 		}
 	}
-	if len(patterns) > math.MaxUint32-1 {
+	if uint64(len(patterns)) > math.MaxUint32-1 {
 		return nil, errors.New("fingerprint: too many patterns")
 	}
 	// The long class first: it is the common case, and Contains can stop
@@ -345,10 +345,10 @@ func (c *class) scan8(dst []Match, text []byte, first bool) []Match {
 	// Four samples per iteration: independent loads let the CPU overlap
 	// filter cache misses.
 	for ; p+3*s <= last; p += 4 * s {
-		g0 := *(*uint64)(unsafe.Add(base, p))
-		g1 := *(*uint64)(unsafe.Add(base, p+s))
-		g2 := *(*uint64)(unsafe.Add(base, p+2*s))
-		g3 := *(*uint64)(unsafe.Add(base, p+3*s))
+		g0 := load64(base, p)
+		g1 := load64(base, p+s)
+		g2 := load64(base, p+2*s)
+		g3 := load64(base, p+3*s)
 		h0 := (g0 ^ fkey) * mulK
 		h1 := (g1 ^ fkey) * mulK
 		h2 := (g2 ^ fkey) * mulK
@@ -371,7 +371,7 @@ func (c *class) scan8(dst []Match, text []byte, first bool) []Match {
 		}
 	}
 	for ; p <= last; p += s {
-		g := *(*uint64)(unsafe.Add(base, p))
+		g := load64(base, p)
 		h := (g ^ fkey) * mulK
 		m := filterMask(h)
 		if filter[h>>fshift]&m == m {
@@ -392,7 +392,7 @@ func (c *class) scan4(dst []Match, text []byte, first bool) []Match {
 	fkey, fshift := c.fkey, c.fshift
 	base := unsafe.Pointer(unsafe.SliceData(text))
 	for p := 0; p <= n-4; p += s {
-		g := uint64(*(*uint32)(unsafe.Add(base, p)))
+		g := uint64(load32(base, p))
 		h := (g ^ fkey) * mulK
 		m := filterMask(h)
 		if filter[h>>fshift]&m == m {

@@ -91,8 +91,11 @@ func (ps *pass) ruleValue(k, name string, v pcommon.Value, rep *report, asString
 		return
 	}
 	if keyRules && rl.maskKey(k) {
-		ps.countValue(v)
-		v.SetStr(rl.maskWhole(str))
+		// Known secrets go first: the rule then masks (or hashes) the
+		// scrubbed value, so a hash_function never outputs a plain hash of
+		// a known secret, which would identify it.
+		ps.scrubValue(v)
+		v.SetStr(rl.maskWhole(ruleString(v, asString)))
 		rep.addMasked(name)
 		return
 	}
@@ -120,16 +123,6 @@ func ruleString(v pcommon.Value, asString bool) string {
 		return v.AsString()
 	}
 	return ""
-}
-
-// countValue counts the secrets in a value about to be masked whole, so the
-// telemetry sees them.
-func (ps *pass) countValue(v pcommon.Value) {
-	if v.Type() == pcommon.ValueTypeStr {
-		if b := bytesOf(v.Str()); ps.r.Contains(b) {
-			ps.count(b)
-		}
-	}
 }
 
 // body processes a log record's body: known secrets anywhere in it, then,
@@ -180,7 +173,7 @@ func (ps *pass) bodyMap(prefix string, m pcommon.Map, rep *report) {
 		}
 		path := ps.keyPath(prefix, k)
 		if rl.maskKey(k) {
-			ps.countValue(v)
+			ps.scrubValue(v) // known secrets first, as in ruleValue
 			v.SetStr(rl.maskWhole(v.Str()))
 			rep.addMasked(path)
 			continue

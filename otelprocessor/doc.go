@@ -2,12 +2,13 @@
 // type "hush") that removes the live values of your secrets from logs,
 // traces and metrics in flight.
 //
-// It is the Collector front end of the flow in DESIGN.md: the shared
-// provider configuration (config) says where the secrets
-// come from; a provider.Refresher lists them on an interval, follows
-// rotation and keeps a redact.Redactor's index current in the background;
-// the processor scrubs every string it can reach with that index, raw and
-// encoded forms alike, and leaves everything else untouched.
+// It is the Collector front end of the flow described in the repository's
+// DESIGN.md ("The flow", "Front ends"): the shared provider configuration
+// (config) says where the secrets come from; a provider.Refresher lists
+// them on an interval, follows rotation and keeps a redact.Redactor's index
+// current in the background; the processor scrubs every string it can reach
+// with that index, raw and encoded forms alike, and leaves everything else
+// untouched.
 //
 // Coverage: log bodies (strings, and maps and slices at any depth, keys
 // included), log attributes, severity text and event name; span names,

@@ -62,7 +62,7 @@ func TestJSONSecretPolicy(t *testing.T) {
 			wantHost = "host=[REDACTED:prod/rds/app#host]"
 		}
 		if out != "value="+wantHost+" pw=[REDACTED:prod/rds/app#password]" {
-			t.Errorf("all_fields=%v: password or host handled wrongly", all)
+			t.Errorf("all_fields=%v: password or host handled wrongly: %s", all, strings.ReplaceAll(out, "hQ3!mZ8@pL5#vR2s", "<pw>"))
 		}
 	}
 }

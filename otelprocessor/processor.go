@@ -106,10 +106,16 @@ func (p *hushProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Log
 	for i := 0; i < rls.Len(); i++ {
 		rl := rls.At(i)
 		ps.attrs(rl.Resource().Attributes())
+		if s, ok := ps.scrubField(rl.SchemaUrl()); ok {
+			rl.SetSchemaUrl(s)
+		}
 		sls := rl.ScopeLogs()
 		for j := 0; j < sls.Len(); j++ {
 			sl := sls.At(j)
 			ps.scope(sl.Scope())
+			if s, ok := ps.scrubField(sl.SchemaUrl()); ok {
+				sl.SetSchemaUrl(s)
+			}
 			lrs := sl.LogRecords()
 			for k := 0; k < lrs.Len(); k++ {
 				lr := lrs.At(k)
@@ -139,10 +145,16 @@ func (p *hushProcessor) processTraces(ctx context.Context, td ptrace.Traces) (pt
 	for i := 0; i < rss.Len(); i++ {
 		rs := rss.At(i)
 		ps.attrs(rs.Resource().Attributes())
+		if s, ok := ps.scrubField(rs.SchemaUrl()); ok {
+			rs.SetSchemaUrl(s)
+		}
 		sss := rs.ScopeSpans()
 		for j := 0; j < sss.Len(); j++ {
 			ss := sss.At(j)
 			ps.scope(ss.Scope())
+			if s, ok := ps.scrubField(ss.SchemaUrl()); ok {
+				ss.SetSchemaUrl(s)
+			}
 			spans := ss.Spans()
 			for k := 0; k < spans.Len(); k++ {
 				ps.span(spans.At(k))
@@ -158,6 +170,7 @@ func (ps *pass) span(span ptrace.Span) {
 	if s, ok := ps.scrubField(span.Name()); ok {
 		span.SetName(s)
 	}
+	ps.traceState(span.TraceState())
 	if st := span.Status(); st.Message() != "" {
 		if s, ok := ps.scrubString(st.Message()); ok {
 			st.SetMessage(s)
@@ -174,6 +187,15 @@ func (ps *pass) span(span ptrace.Span) {
 	links := span.Links()
 	for i := 0; i < links.Len(); i++ {
 		ps.attrs(links.At(i).Attributes())
+		ps.traceState(links.At(i).TraceState())
+	}
+}
+
+// traceState scrubs a W3C trace state ("vendor=value,..."), which carries
+// vendor data as free text.
+func (ps *pass) traceState(ts pcommon.TraceState) {
+	if s, ok := ps.scrubField(ts.AsRaw()); ok {
+		ts.FromRaw(s)
 	}
 }
 
@@ -188,10 +210,16 @@ func (p *hushProcessor) processMetrics(ctx context.Context, md pmetric.Metrics) 
 	for i := 0; i < rms.Len(); i++ {
 		rm := rms.At(i)
 		ps.attrs(rm.Resource().Attributes())
+		if s, ok := ps.scrubField(rm.SchemaUrl()); ok {
+			rm.SetSchemaUrl(s)
+		}
 		sms := rm.ScopeMetrics()
 		for j := 0; j < sms.Len(); j++ {
 			sm := sms.At(j)
 			ps.scope(sm.Scope())
+			if s, ok := ps.scrubField(sm.SchemaUrl()); ok {
+				sm.SetSchemaUrl(s)
+			}
 			ms := sm.Metrics()
 			for k := 0; k < ms.Len(); k++ {
 				ps.metric(ms.At(k))
@@ -203,9 +231,18 @@ func (p *hushProcessor) processMetrics(ctx context.Context, md pmetric.Metrics) 
 }
 
 func (ps *pass) metric(m pmetric.Metric) {
+	if s, ok := ps.scrubField(m.Name()); ok {
+		m.SetName(s)
+	}
 	if s, ok := ps.scrubField(m.Description()); ok {
 		m.SetDescription(s)
 	}
+	if s, ok := ps.scrubField(m.Unit()); ok {
+		m.SetUnit(s)
+	}
+	// Metadata is not data point attributes: known secrets only, no rules
+	// and no summary.
+	ps.scrubMap(m.Metadata())
 	switch m.Type() {
 	case pmetric.MetricTypeGauge:
 		dps := m.Gauge().DataPoints()

@@ -2,7 +2,10 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -141,7 +144,15 @@ func NewCache(g Getter, r *redact.Redactor, opts CacheOptions) (*Cache, error) {
 // unless DisableStale is set or the failure is NotFound. During the backoff
 // that follows a failure, Get answers from the last state without fetching.
 //
+// A name "SECRET#FIELD" is the field FIELD of the JSON object secret
+// SECRET ("prod/rds/app#password"): SECRET is read (through the Cache) and
+// the field's value returned, under the name given. When SECRET does not
+// exist, the name is asked for as it is (a secret whose own name holds a
+// "#").
+//
 // The returned value has been added to the Cache's Redactor.
+//
+// Use s.Value, or Cache.Value: a Secret formats as "name@version".
 func (c *Cache) Get(ctx context.Context, name string) (redact.Secret, error) {
 	if v, ok := c.entries.Load(name); ok {
 		if st := v.(*cacheEntry).state.Load(); st != nil {
@@ -165,6 +176,21 @@ func (c *Cache) Get(ctx context.Context, name string) (redact.Secret, error) {
 		}
 	}
 	return c.fetch(ctx, name)
+}
+
+// Value returns the value of name, as Get does. It is the way to use a
+// secret as a string: a Secret formats as "name@version" with %s and %v
+// (so that a Secret printed by mistake does not leak), which in a DSN or a
+// header built with fmt.Sprintf silently gives a wrong credential.
+//
+// A name "SECRET#FIELD" is the field FIELD of the JSON object secret
+// SECRET (how AWS stores RDS credentials: "prod/rds/app#password").
+func (c *Cache) Value(ctx context.Context, name string) (string, error) {
+	s, err := c.Get(ctx, name)
+	if err != nil {
+		return "", err
+	}
+	return s.Value, nil
 }
 
 // answer is what a failed state yields: the stale value or the error.
@@ -239,7 +265,7 @@ func (c *Cache) load(ctx context.Context, e *cacheEntry, name string) (redact.Se
 	if prev == nil {
 		prev = &cacheState{}
 	}
-	s, err := c.getter.Get(ctx, name)
+	s, err := c.get(ctx, name)
 	now := c.now()
 	if err == nil {
 		if s.Name == "" {
@@ -280,6 +306,46 @@ func (c *Cache) load(ctx context.Context, e *cacheEntry, name string) (redact.Se
 	}
 	c.publish(e, st, 0)
 	return c.answer(st)
+}
+
+// get asks the Getter for name, or for the JSON secret a "SECRET#FIELD"
+// name is a field of.
+func (c *Cache) get(ctx context.Context, name string) (redact.Secret, error) {
+	i := strings.LastIndexByte(name, '#')
+	if i <= 0 || i == len(name)-1 {
+		return c.getter.Get(ctx, name)
+	}
+	base, field := name[:i], name[i+1:]
+	s, err := c.Get(ctx, base)
+	if Kind(err) == NotFound {
+		return c.getter.Get(ctx, name)
+	}
+	if err != nil {
+		return redact.Secret{}, err
+	}
+	v, ok := jsonField(s.Value, field)
+	if !ok {
+		return redact.Secret{}, NewError("cache", name, NotFound, fmt.Errorf("secret %s is not a JSON object with a field %q", base, field))
+	}
+	return redact.Secret{Name: name, Version: s.Version, Value: v}, nil
+}
+
+// jsonField returns the field key of the JSON object doc: a string as it
+// is, any other value as its JSON text.
+func jsonField(doc, key string) (string, bool) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(doc), &m); err != nil {
+		return "", false
+	}
+	raw, ok := m[key]
+	if !ok {
+		return "", false
+	}
+	var str string
+	if json.Unmarshal(raw, &str) == nil {
+		return str, true
+	}
+	return string(raw), true
 }
 
 // publish makes st the entry's state. With timers, a state fresh for ttl is

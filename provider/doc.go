@@ -1,6 +1,7 @@
 // Package provider fetches secret values, caches them, follows rotation and
 // keeps a *redact.Redactor current. It is the "provider" box of the flow in
-// DESIGN.md: everything above the fingerprint index.
+// the repository's DESIGN.md, everything above the fingerprint index; its
+// section "Refresh, rotation and failure" describes the model.
 //
 // Two uses, two interfaces:
 //

@@ -3,12 +3,44 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/hushlog/hush/provider"
+	"github.com/hushlog/hush/provider/file"
 	"github.com/hushlog/hush/provider/static"
 	"github.com/hushlog/hush/redact"
 )
+
+// A complete service: its secrets come from files (a Kubernetes secret
+// volume; here a temporary directory), it reads them through a Cache and
+// uses them with Cache.Value, and its logs, scrubbed by the same Redactor,
+// never show them. Swap the source for awssm.New(ctx, awssm.Config{...})
+// and nothing else changes.
+func Example_service() {
+	dir, _ := os.MkdirTemp("", "secrets")
+	defer os.RemoveAll(dir)
+	os.MkdirAll(filepath.Join(dir, "prod", "db"), 0o700)
+	// Written with a line break at the end, as `echo` and editors do.
+	os.WriteFile(filepath.Join(dir, "prod", "db", "password"), []byte("Zq8v-4Lw2-9pXc-7yTb\n"), 0o600)
+
+	r, _ := redact.New() // give it to the logger: hushzap.NewCore, hushslog.NewJSONHandler
+	src, _ := file.NewDir(dir, file.Options{TrimNewline: true})
+	cache, _ := provider.NewCache(src, r, provider.CacheOptions{})
+	defer cache.Close()
+
+	// Value, not Get: a Secret formats as "name@version" with %s.
+	pw, err := cache.Value(context.Background(), "prod/db/password")
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	dsn := fmt.Sprintf("postgres://app:%s@db.internal:5432/app", pw)
+
+	fmt.Println(r.ScrubString("connecting to " + dsn))
+	// Output: connecting to postgres://app:[REDACTED:prod/db/password]@db.internal:5432/app
+}
 
 // An application reads its secrets through a Cache: each value it reads is
 // protected in its logs from then on.

@@ -158,4 +158,5 @@ const (
 	valA2 = "Zq8v-4Lw2-9pXc-7yTb-A2"
 	valB  = "mN3k-Qr7s-Vw2x-Yz5a-B1"
 	valC  = "pL9o-Ik8u-Jh7y-Gt6f-C1"
+	valD  = "wE4r-Ty6u-Io8p-As2d-D1"
 )

@@ -66,8 +66,11 @@ type RefresherOptions struct {
 //   - a value that a complete listing no longer returns stays protected for
 //     GracePeriod, then is dropped;
 //   - a listing that failed leaves the lister's part untouched, and a partial
-//     one (per-secret errors) keeps every value of the failed secrets: a
-//     failed or partial listing never shrinks the set;
+//     one (per-secret errors) keeps every value of the failed secrets and of
+//     the secrets under them ("db" keeps "db/password" and "db#password");
+//     a listing that fails without naming a secret but returns some adds
+//     them and marks nothing gone: a failed or partial listing never shrinks
+//     the set;
 //   - the Redactor is rebuilt (Set) only when the union of the parts changed.
 //
 // Refresh runs one synchronous round; Start runs rounds in the background
@@ -424,7 +427,7 @@ func (f *Refresher) merge(ls *listerState, res listing, now time.Time) {
 		keep[n] = true
 	}
 	for k, e := range f.entries {
-		if k.lister != ls.name || seen[k] || keep[k.name] || keep[baseName(k.name)] {
+		if k.lister != ls.name || seen[k] || coveredBy(k.name, keep) {
 			continue
 		}
 		if e.goneSince.IsZero() {
@@ -433,15 +436,25 @@ func (f *Refresher) merge(ls *listerState, res listing, now time.Time) {
 	}
 }
 
-// baseName strips a JSON field suffix ("db#password" -> "db") so that a
-// failure of a secret keeps its fields too.
-func baseName(n string) string {
-	for i := len(n) - 1; i >= 0; i-- {
-		if n[i] == '#' {
-			return n[:i]
+// coveredBy reports whether a failure named in failed covers the secret
+// name: the name itself, or a name it lies under. A failure covers every
+// secret under the name that failed: a directory that could not be read
+// ("db") keeps "db/password", and a secret that could not be read ("db")
+// keeps its JSON fields ("db#password"). The boundary is a '/' or '#', so
+// "db" does not cover "dbx/key".
+func coveredBy(name string, failed map[string]bool) bool {
+	if len(failed) == 0 {
+		return false
+	}
+	if failed[name] {
+		return true
+	}
+	for i := len(name) - 1; i > 0; i-- {
+		if (name[i] == '/' || name[i] == '#') && failed[name[:i]] {
+			return true
 		}
 	}
-	return n
+	return false
 }
 
 // expire drops the entries whose grace period is over.

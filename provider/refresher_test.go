@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/hushlog/hush/redact"
@@ -364,4 +366,84 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// listerFunc is a Lister whose listing a test scripts call by call.
+type listerFunc struct {
+	name string
+	list func() ([]redact.Secret, error)
+}
+
+func (l *listerFunc) Name() string                                  { return l.name }
+func (l *listerFunc) List(context.Context) ([]redact.Secret, error) { return l.list() }
+
+// A listing that fails without naming a secret but returns some (a page of
+// a paginated listing, then an error) has unknown extent: what it returned
+// is added, and nothing it did not return is marked gone, however long it
+// goes on.
+func TestRefresherPartialListingOfUnknownExtent(t *testing.T) {
+	listing := []redact.Secret{{Name: "a", Value: valA}, {Name: "b", Value: valB}}
+	var listErr error
+	src := &listerFunc{name: "src", list: func() ([]redact.Secret, error) { return listing, listErr }}
+	f, r, clock := newTestRefresher(t, RefresherOptions{GracePeriod: time.Hour}, src)
+	ctx := context.Background()
+	require.NoError(t, f.Refresh(ctx))
+
+	// Page one comes back, page two fails: b is not in what came back.
+	listing = []redact.Secret{{Name: "a", Value: valA}, {Name: "c", Value: valC}}
+	for _, e := range []error{
+		NewError("src", "", Transient, errors.New("page 2: throttled")),
+		errors.New("connection reset"),
+	} {
+		listErr = e
+		for range 3 {
+			clock.Advance(time.Hour)
+			require.Error(t, f.Refresh(ctx))
+		}
+		assert.True(t, protected(r, valB), "a secret missing from a listing of unknown extent (%v) was dropped", e)
+		assert.True(t, protected(r, valC), "the secrets a listing of unknown extent returned were not added (%v)", e)
+		st := f.Status()
+		assert.Equal(t, 3, st.Secrets, "secrets held")
+		assert.Zero(t, st.InGrace, "secrets in their grace period")
+	}
+
+	// The same listing complete: b enters its grace period and leaves.
+	listErr = nil
+	require.NoError(t, f.Refresh(ctx))
+	assert.Equal(t, 1, f.Status().InGrace, "secrets in their grace period")
+	clock.Advance(time.Hour + time.Second)
+	require.NoError(t, f.Refresh(ctx))
+	assert.False(t, protected(r, valB), "a secret gone from a complete listing outlived its grace period")
+}
+
+// A per-secret failure covers every secret under the name that failed: a
+// directory of a file.Dir that cannot be read fails as "db" and keeps
+// "db/password"; a secret that cannot be read keeps its JSON fields. The
+// boundary is a '/' or '#': "dbx/key" is not under "db".
+func TestRefresherFailureCoversNamesUnder(t *testing.T) {
+	src := newSource("src", "db/password", valA, "db/nested/user", valB, "db#token", valC, "dbx/key", valA2)
+	f, r, clock := newTestRefresher(t, RefresherOptions{GracePeriod: time.Hour}, src)
+	ctx := context.Background()
+	require.NoError(t, f.Refresh(ctx))
+
+	// The directory db cannot be read any more (and dbx/key is gone).
+	src.del("db/password")
+	src.del("db/nested/user")
+	src.del("db#token")
+	src.del("dbx/key")
+	src.set("other", valD)
+	src.failOn("db", NewError("src", "db", AccessDenied, errors.New("permission denied")))
+	src.set("db", "x") // listed only to fail
+	for range 3 {
+		clock.Advance(time.Hour)
+		err := f.Refresh(ctx)
+		names, per := FailedSecrets(err)
+		require.True(t, per, "the failure is per-secret")
+		require.Equal(t, []string{"db"}, names)
+	}
+	assert.True(t, protected(r, valA), "db/password dropped while db could not be read")
+	assert.True(t, protected(r, valB), "db/nested/user dropped while db could not be read")
+	assert.True(t, protected(r, valC), "db#token dropped while db could not be read")
+	assert.False(t, protected(r, valA2), "dbx/key, not under db, kept past its grace period")
+	assert.True(t, protected(r, valD), "the readable secret of a partial listing was not added")
 }

@@ -3,6 +3,7 @@ package redact_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"testing"
 
@@ -86,6 +87,33 @@ func BenchmarkSet(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(r.Stats().Patterns), "patterns")
+		})
+	}
+}
+
+// BenchmarkWriterRunOfMatches streams a line of back-to-back secrets with
+// no newline in 512-byte writes; ns/op divided by size must stay flat
+// (the Writer is linear in the run's length).
+func BenchmarkWriterRunOfMatches(b *testing.B) {
+	r, err := redact.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := r.Set([]redact.Secret{{Name: "pp", Value: "passpassword99"}}); err != nil {
+		b.Fatal(err)
+	}
+	for _, size := range []int{10 << 10, 100 << 10, 1 << 20} {
+		text := bytes.Repeat([]byte("passpassword99"), size/14)
+		b.Run(fmt.Sprintf("size=%dKB", size>>10), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(text)))
+			for b.Loop() {
+				w := r.NewWriter(io.Discard)
+				for i := 0; i < len(text); i += 512 {
+					w.Write(text[i:min(i+512, len(text))])
+				}
+				w.Close()
+			}
 		})
 	}
 }

@@ -7,7 +7,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"github.com/cespare/xxhash/v2"
+	"math"
+	"net/url"
 	"runtime"
 	"slices"
 	"sort"
@@ -15,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/cespare/xxhash/v2"
 
 	"github.com/hushlog/hush/fingerprint"
 )
@@ -26,7 +29,11 @@ type snapshot struct {
 	idx    *fingerprint.Index
 	pats   []patInfo
 	secs   []secInfo
-	maxLen int // longest pattern plus base64 extension
+	maxLen int // longest source span of a match: pattern, base64 extension, escapes
+
+	// decoders are the families whose escapes the scan decodes (see
+	// decode.go) rather than indexes.
+	decoders Encoding
 
 	secrets  int
 	built    time.Time
@@ -62,9 +69,10 @@ type unit struct {
 	value string
 }
 
-// units applies the matching rules of DESIGN.md to the raw secrets: trim,
-// split JSON objects by key policy, split multi-line values into lines, and
-// skip what is too short or too common.
+// units applies the matching rules of the repository's DESIGN.md ("From a
+// value to indexed units") to the raw secrets: trim, split JSON documents by
+// key policy, split multi-line values into lines or, for configuration
+// files, into their secret values, and skip what is too short or too common.
 func (o *options) units(secrets []Secret) ([]unit, []Skipped) {
 	var out []unit
 	var skipped []Skipped
@@ -75,7 +83,7 @@ func (o *options) units(secrets []Secret) ([]unit, []Skipped) {
 			continue
 		}
 		fields := []unit{{name: s.Name, value: v}}
-		if !o.json.Disabled && v[0] == '{' && json.Valid([]byte(v)) {
+		if !o.json.Disabled && (v[0] == '{' || v[0] == '[') && json.Valid([]byte(v)) {
 			var f []unit
 			f, ok := o.jsonFields(s.Name, v)
 			if !ok {
@@ -101,16 +109,24 @@ func (o *options) units(secrets []Secret) ([]unit, []Skipped) {
 	return out, skipped
 }
 
+func (o *options) indexable(v string) bool {
+	return len(v) >= o.minLength && !isCommonWord(v)
+}
+
 // lines appends the indexable units of one value: the value itself, or for
 // a multi-line value each line (PEM armour lines are public and skipped).
 // A line too short to index alone is indexed joined to the line before it.
+// A configuration file (every line a key and value, a [section] or a
+// comment) is not split into lines: see configUnits.
 func (o *options) lines(out []unit, f unit) []unit {
-	ok := func(v string) bool { return len(v) >= o.minLength && !isCommonWord(v) }
 	if !strings.ContainsAny(f.value, "\r\n") {
-		if ok(f.value) {
+		if o.indexable(f.value) {
 			out = append(out, f)
 		}
 		return out
+	}
+	if kvs, ok := parseConfig(f.value); ok {
+		return o.configUnits(out, f, kvs)
 	}
 	prev := ""
 	for _, line := range strings.Split(strings.ReplaceAll(f.value, "\r\n", "\n"), "\n") {
@@ -119,7 +135,7 @@ func (o *options) lines(out []unit, f unit) []unit {
 			continue
 		}
 		switch {
-		case ok(line):
+		case o.indexable(line):
 			out = append(out, unit{name: f.name, value: line})
 		case prev != "":
 			for _, sep := range []string{"\n", "\r\n", " "} {
@@ -131,55 +147,192 @@ func (o *options) lines(out []unit, f unit) []unit {
 	return out
 }
 
-// jsonFields splits a JSON object secret into protected fields named
-// name#key (name#outer.inner for nested objects). ok is false when no field
-// qualified.
-func (o *options) jsonFields(name, v string) ([]unit, bool) {
-	var doc map[string]any
-	if err := json.Unmarshal([]byte(v), &doc); err != nil {
-		return nil, false
+// configUnits protects the secret values of a configuration file (an AWS
+// credentials file, INI, YAML, .properties, .env): the value of every key
+// that looks like a credential, and every value that looks random or is a
+// URL with a password, whatever its key. Harmless settings
+// ("region = us-east-1", "output = json") are not protected: they would be
+// redacted in every log line that mentions them. The whole file is a unit
+// too; its line breaks keep its raw form out of the index, but its escaped
+// forms (the file as one JSON string) are indexed.
+func (o *options) configUnits(out []unit, f unit, kvs [][2]string) []unit {
+	for _, kv := range kvs {
+		out = o.leafUnits(out, f.name+"#"+kv[0], kv[1], o.credentialKey(kv[0]))
+	}
+	return append(out, f)
+}
+
+// leafUnits appends the units of one scalar value of a structured secret:
+// the value when its key is credential-like or the value itself looks
+// secret, and the password of a URL.
+func (o *options) leafUnits(out []unit, name, v string, cred bool) []unit {
+	v = strings.TrimSpace(v)
+	if cred || looksRandom(v) || strings.Contains(v, "://") {
+		if o.indexable(v) {
+			out = append(out, unit{name: name, value: v})
+		}
+	}
+	if i := strings.Index(v, "://"); i > 0 {
+		if u, err := url.Parse(v); err == nil && u.User != nil {
+			if p, ok := u.User.Password(); ok && o.indexable(p) {
+				out = append(out, unit{name: name, value: p})
+			}
+		}
+	}
+	return out
+}
+
+// parseConfig splits a multi-line value into its key/value pairs when every
+// non-blank line is "key = value", "key: value", "key=value" (optionally
+// after "export "), a [section], a YAML parent ("key:") or list item, or a
+// comment; ok is false otherwise, or when there is no pair.
+func parseConfig(v string) (kvs [][2]string, ok bool) {
+	for _, line := range strings.Split(strings.ReplaceAll(v, "\r\n", "\n"), "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "", line[0] == '#', line[0] == ';', strings.HasPrefix(line, "//"), line == "---":
+			continue
+		case line[0] == '[' && line[len(line)-1] == ']':
+			continue
+		}
+		line = strings.TrimPrefix(strings.TrimPrefix(line, "- "), "export ")
+		i := strings.IndexAny(line, "=:")
+		if i <= 0 {
+			return nil, false
+		}
+		key := strings.TrimSpace(line[:i])
+		if strings.ContainsAny(key, " \t\"'{}") && !(len(key) > 1 && (key[0] == '"' || key[0] == '\'')) {
+			return nil, false
+		}
+		val := strings.TrimSpace(line[i+1:])
+		if len(val) >= 2 && (val[0] == '"' || val[0] == '\'') && val[len(val)-1] == val[0] {
+			val = val[1 : len(val)-1]
+		}
+		if val != "" {
+			kvs = append(kvs, [2]string{strings.Trim(key, `"'`), val})
+		}
+	}
+	return kvs, len(kvs) > 0
+}
+
+// looksRandom reports whether a value of a key that does not say it is a
+// credential looks like one anyway: at least 16 characters without spaces,
+// letters and digits mixed, and at least 3.5 bits of entropy per
+// character (API keys, tokens and generated passwords; not hostnames,
+// regions, paths or words).
+func looksRandom(v string) bool {
+	if len(v) < 16 || strings.ContainsAny(v, " \t") || hostnameLike(v) {
+		return false
+	}
+	var letters, digits bool
+	var counts [256]int
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		counts[c]++
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
+			letters = true
+		case '0' <= c && c <= '9':
+			digits = true
+		}
+	}
+	if !letters || !digits {
+		return false
+	}
+	h := 0.0
+	for _, n := range counts {
+		if n > 0 {
+			p := float64(n) / float64(len(v))
+			h -= p * math.Log2(p)
+		}
+	}
+	return h >= 3.5
+}
+
+// hostnameLike reports whether v has the shape of a lower-case DNS name
+// (db7.internal.example, ip-10-0-3-17.ec2.internal): dot-separated labels of
+// lower-case letters, digits and hyphens. Generated tokens mix cases or use
+// other characters; JWTs, which have dots, do both.
+func hostnameLike(v string) bool {
+	if !strings.Contains(v, ".") {
+		return false
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(v, "."), ".") {
+		if label == "" || len(label) > 63 {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// credentialKey reports whether a key names a credential under the JSON
+// policy.
+func (o *options) credentialKey(k string) bool {
+	if o.json.AllFields {
+		return true
 	}
 	keys := o.json.CredentialKeys
 	if keys == nil {
 		keys = DefaultCredentialKeys
 	}
-	credential := func(k string) bool {
-		if o.json.AllFields {
+	k = strings.ToLower(k)
+	for _, c := range keys {
+		if strings.Contains(k, strings.ToLower(c)) {
 			return true
 		}
-		k = strings.ToLower(k)
-		for _, c := range keys {
-			if strings.Contains(k, strings.ToLower(c)) {
-				return true
-			}
-		}
-		return false
+	}
+	return false
+}
+
+// jsonFields splits a JSON document secret (an object or an array) into
+// protected fields named name#key (name#outer.inner for nested objects,
+// name#key[2] for array elements). Numbers are kept as written. A field
+// is protected when its key (or an enclosing key) is credential-like, or
+// when its value looks secret by itself (see leafUnits): a webhook URL or
+// a DSN under a plain key. ok is false when no field qualified.
+func (o *options) jsonFields(name, v string) ([]unit, bool) {
+	dec := json.NewDecoder(strings.NewReader(v))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, false
 	}
 	var out []unit
-	var walk func(path string, m map[string]any, inherited bool)
-	walk = func(path string, m map[string]any, inherited bool) {
-		ks := make([]string, 0, len(m))
-		for k := range m {
-			ks = append(ks, k)
-		}
-		sort.Strings(ks)
-		for _, k := range ks {
-			p := k
-			if path != "" {
-				p = path + "." + k
+	var walk func(path string, x any, cred bool)
+	walk = func(path string, x any, cred bool) {
+		switch x := x.(type) {
+		case string:
+			if cred {
+				// Indexed or reported as skipped by lines.
+				out = append(out, unit{name: name + "#" + path, value: strings.TrimSpace(x)})
 			}
-			cred := inherited || credential(k)
-			switch x := m[k].(type) {
-			case string:
-				if cred {
-					out = append(out, unit{name: name + "#" + p, value: strings.TrimSpace(x)})
+			out = o.leafUnits(out, name+"#"+path, x, false)
+		case json.Number:
+			if cred {
+				out = append(out, unit{name: name + "#" + path, value: x.String()})
+			}
+		case []any:
+			for i, e := range x {
+				walk(fmt.Sprintf("%s[%d]", path, i), e, cred)
+			}
+		case map[string]any:
+			ks := make([]string, 0, len(x))
+			for k := range x {
+				ks = append(ks, k)
+			}
+			sort.Strings(ks)
+			for _, k := range ks {
+				p := k
+				if path != "" {
+					p = path + "." + k
 				}
-			case float64, json.Number:
-				if cred {
-					out = append(out, unit{name: name + "#" + p, value: fmt.Sprint(x)})
-				}
-			case map[string]any:
-				walk(p, x, cred)
+				walk(p, x[k], cred || o.credentialKey(k))
 			}
 		}
 	}
@@ -262,7 +415,11 @@ func (r *Redactor) build(secrets []Secret) (*snapshot, error) {
 		}
 	}
 
+	snap.decoders = r.opts.encodings & (URL | JSON | HTML | Base64)
 	snap.maxLen = snap.idx.MaxLen() + 2
+	if snap.decoders != 0 {
+		snap.maxLen = maxExpansion*snap.idx.MaxLen() + 2
+	}
 	snap.secrets = len(snap.secs) - len(bad)
 	slices.SortFunc(skipped, func(a, b Skipped) int { return strings.Compare(a.Name, b.Name) })
 	snap.skipped = slices.CompactFunc(skipped, func(a, b Skipped) bool { return a == b })

@@ -3,25 +3,46 @@
 // them, raw or in any encoding a service really produces, from bytes,
 // strings and streams.
 //
-// In the flow of DESIGN.md it sits between the providers (which call Set
-// and Add as values are fetched and rotated) and the front ends (the zap
-// core, the slog handler, the Collector processor and the hush CLI, which
-// call Scrub, ScrubString, Contains, Find and NewWriter).
+// In the flow described in the repository's DESIGN.md ("The flow"; "The
+// matching contract" is this package's contract in full) it sits between
+// the providers (which call Set and Add as values are fetched and rotated)
+// and the front ends (the zap core, the slog handler, the Collector
+// processor and the hush CLI, which call Scrub, ScrubString, Contains, Find
+// and NewWriter).
 //
 // # Matching contract
 //
 //   - A Secret is a name, a version and a value. Names are not secret and
 //     appear in replacements and statistics; values never appear anywhere
 //     hush writes.
-//   - Protected forms: the value trimmed of surrounding whitespace; each
-//     line of a multi-line value (PEM armour lines excepted); JSON string
-//     escaping (plain, \uXXXX, HTML-safe, \/, and doubly escaped); URL
-//     query, path and component escaping in both hex cases; base64 std and
-//     URL, padded or not, at all three byte alignments; hex in both cases;
-//     XML/HTML entities; shell single-quote escaping. WithEncodings narrows
+//   - Protected forms, indexed: the value trimmed of surrounding
+//     whitespace; each line of a multi-line value (PEM armour lines
+//     excepted); JSON string escaping (plain, \uXXXX, HTML-safe, \/, and
+//     doubly escaped); each invalid UTF-8 byte as U+FFFD; space as + (form
+//     encoding); base64 std and URL, padded or not, at all three byte
+//     alignments, and base64 of base64; hex in both cases; shell
+//     single-quote escaping.
+//   - Protected forms, decoded by the scan (decode.go): a line holding a
+//     percent-escape (%XX), a backslash escape (\" \n \xHH \uXXXX
+//     \UXXXXXXXX ..., as JSON, Go, Python, JavaScript, Ruby, PHP, Java and
+//     C# write them) or an HTML/XML character reference is decoded, up to
+//     two escapings deep, and the index searched in the decoded text; a
+//     match redacts the escape sequences it came from. That covers every
+//     language's choice of literal characters and hex case, and
+//     compositions (base64 in a query string, URL-escaped twice, JSON in
+//     JSON). Base64 wrapped at 64 or 76 columns (PEM, MIME, the base64
+//     command) is searched with its line breaks removed; a match redacts
+//     its part of each line and keeps the breaks. WithEncodings narrows
 //     the set.
-//   - JSON object secrets are split into credential-like fields, each
-//     protected as name#key (see JSONPolicy).
+//   - JSON document secrets (objects and arrays) are split into fields,
+//     each protected as name#key: credential-like keys (see JSONPolicy),
+//     and values that look secret by themselves (URLs and DSNs and their
+//     passwords, random-looking tokens). Numbers stay as written.
+//   - Multi-line secrets that are configuration files (every line a key
+//     and value, a [section] or a comment: AWS credentials, INI, YAML,
+//     .properties, .env) protect their credential-like and random-looking
+//     values, never a harmless line such as "region = us-east-1"; the
+//     whole file is protected in its escaped forms.
 //   - Values shorter than the minimum length (8 by default) or common words
 //     are skipped and reported by name in Stats().Skipped.
 //   - Overlapping and adjacent matches merge into one replacement named
@@ -33,8 +54,9 @@
 //
 // # Performance
 //
-// Scrub, ScrubString and Contains do one atomic load and no allocation on
-// text that holds no secret; the scan runs at several GB/s on one core and
+// Scrub, ScrubString and Contains do one atomic load and, in the steady
+// state, no allocation on text that holds no secret (decoding a line with
+// escapes uses pooled scratch); the scan runs at several GB/s on one core and
 // its speed barely depends on the number of secrets (see package
 // fingerprint). Set and Add rebuild the index off the hot path.
 package redact

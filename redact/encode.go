@@ -88,23 +88,33 @@ func (fs *formSet) add(v string, encs Encoding) {
 			}
 		}
 	}
-	if encs&URL != 0 && needsURL(v) {
-		for _, upper := range []bool{true, false} {
-			for _, style := range []struct {
-				keep func(byte) bool
-				plus bool
-			}{
-				{isUnreserved, true},   // url.QueryEscape
-				{isUnreserved, false},  // RFC 3986 strict
-				{keepPath, false},      // url.PathEscape
-				{keepFullPath, false},  // URL.String's path
-				{keepComponent, false}, // encodeURIComponent
-			} {
-				start := len(fs.arena)
-				fs.arena = appendPercent(fs.arena, v, style.keep, style.plus, upper)
-				fs.commit(start, form{enc: URL}, v)
+	if encs&URL != 0 && strings.Contains(v, " ") {
+		// Percent-escapes are decoded by the scan (decode.go) in all
+		// their variants; form encoding writes space as +, which
+		// decoding leaves alone, so that form is indexed.
+		start := len(fs.arena)
+		for i := 0; i < len(v); i++ {
+			if v[i] == ' ' {
+				fs.arena = append(fs.arena, '+')
+			} else {
+				fs.arena = append(fs.arena, v[i])
 			}
 		}
+		fs.commit(start, form{enc: URL}, v)
+	}
+	if encs&JSON != 0 && !utf8.ValidString(v) {
+		// Encoders write each invalid byte as U+FFFD (encoding/json, zap,
+		// slog, Python, JavaScript): decoded \ufffd escapes meet this form.
+		start := len(fs.arena)
+		fs.arena = appendReplacingInvalid(fs.arena, v, false)
+		fs.commit(start, form{enc: JSON}, v)
+	}
+	if encs&HTML != 0 && hasXMLInvalid(v) {
+		// encoding/xml writes characters XML cannot carry (C0 controls
+		// other than tab, LF and CR) as U+FFFD.
+		start := len(fs.arena)
+		fs.arena = appendReplacingInvalid(fs.arena, v, true)
+		fs.commit(start, form{enc: HTML}, v)
 	}
 	if encs&Base64 != 0 {
 		fs.addBase64(v)
@@ -116,13 +126,6 @@ func (fs *formSet) add(v string, encs Encoding) {
 		start = len(fs.arena)
 		fs.arena = appendUpperHex(fs.arena, v)
 		fs.commit(start, form{enc: Hex}, v)
-	}
-	if encs&HTML != 0 && strings.ContainsAny(v, "<>&'\"\t\r\n") {
-		for _, s := range htmlStyles {
-			start := len(fs.arena)
-			fs.arena = appendHTML(fs.arena, v, s.quot, s.apos, s.ws)
-			fs.commit(start, form{enc: HTML}, v)
-		}
 	}
 	if encs&Shell != 0 && strings.Contains(v, "'") {
 		for _, q := range []string{`'\''`, `'"'"'`} {
@@ -143,15 +146,6 @@ func needsJSON(v string) bool {
 	for i := 0; i < len(v); i++ {
 		switch c := v[i]; {
 		case c < 0x20, c >= utf8.RuneSelf, c == '"', c == '\\', c == '<', c == '>', c == '&', c == '/':
-			return true
-		}
-	}
-	return false
-}
-
-func needsURL(v string) bool {
-	for i := 0; i < len(v); i++ {
-		if !isUnreserved(v[i]) {
 			return true
 		}
 	}
@@ -220,27 +214,6 @@ func appendJSON(b []byte, s string, html, slash, ascii, upper bool) []byte {
 	return b
 }
 
-// appendPercent escapes every byte not kept by keep as %XX; space becomes
-// plus when plus is set.
-func appendPercent(b []byte, s string, keep func(byte) bool, plus, upper bool) []byte {
-	hx := "0123456789abcdef"
-	if upper {
-		hx = "0123456789ABCDEF"
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case keep(c):
-			b = append(b, c)
-		case c == ' ' && plus:
-			b = append(b, '+')
-		default:
-			b = append(b, '%', hx[c>>4], hx[c&15])
-		}
-	}
-	return b
-}
-
 func appendUpperHex(b []byte, s string) []byte {
 	const hx = "0123456789ABCDEF"
 	for i := 0; i < len(s); i++ {
@@ -249,95 +222,84 @@ func appendUpperHex(b []byte, s string) []byte {
 	return b
 }
 
-func isUnreserved(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~'
-}
-
-// keepPath is what net/url.PathEscape leaves alone in a path segment.
-func keepPath(c byte) bool {
-	if isUnreserved(c) {
-		return true
-	}
-	switch c {
-	case '$', '&', '+', ':', '=', '@':
-		return true
-	}
-	return false
-}
-
-// keepFullPath is what net/url leaves alone in a whole path
-// (URL.EscapedPath, URL.String).
-func keepFullPath(c byte) bool {
-	return keepPath(c) || c == '/' || c == ';' || c == ','
-}
-
-// keepComponent is what JavaScript's encodeURIComponent leaves alone.
-func keepComponent(c byte) bool {
-	return isUnreserved(c) || c == '!' || c == '*' || c == '\'' || c == '(' || c == ')'
-}
-
 // addBase64 adds, for the standard and URL alphabets, the part of the
 // encoding that depends only on v when v starts at byte offset 0, 1 or 2 of
 // a 3-byte group. Padding never falls inside that part, so padded and
 // unpadded output share it.
+//
+// It adds base64 of base64 as well, standard alphabet at both levels: a
+// Kubernetes secret shows a .dockerconfigjson, whose "auth" field is
+// base64("user:password"), base64-encoded again. The inner encoding's core
+// (at each of its three alignments) is encoded at each of three alignments.
 func (fs *formSet) addBase64(v string) {
 	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
 		for k := 0; k < 3; k++ {
-			fs.tmp = append(fs.tmp[:0], 0, 0)[:k]
-			fs.tmp = append(fs.tmp, v...)
-			first := (8*k + 5) / 6
-			end := 8 * (k + len(v)) / 6
-			if end-first < 1 {
+			start := len(fs.arena)
+			var extLeft, extRight bool
+			fs.arena, extLeft, extRight = fs.appendBase64Core(fs.arena, enc, k, v)
+			if len(fs.arena) == start {
 				continue
 			}
-			start := len(fs.arena)
-			fs.arena = enc.AppendEncode(fs.arena, fs.tmp)
-			fs.arena = append(fs.arena[:start], fs.arena[start+first:start+end]...)
-			fs.commit(start, form{
-				enc:         Base64,
-				extLeft:     (8*k)%6 != 0,
-				extRight:    (8*(k+len(v)))%6 != 0,
-				urlAlphabet: enc == base64.RawURLEncoding,
-			}, v)
+			fs.commit(start, form{enc: Base64, extLeft: extLeft, extRight: extRight, urlAlphabet: enc == base64.RawURLEncoding}, v)
+			if enc != base64.RawStdEncoding || len(fs.forms) == 0 {
+				continue
+			}
+			inner := string(fs.forms[len(fs.forms)-1].b)
+			if inner != string(fs.arena[start:]) {
+				continue // not committed
+			}
+			for j := 0; j < 3; j++ {
+				start := len(fs.arena)
+				fs.arena, extLeft, extRight = fs.appendBase64Core(fs.arena, enc, j, inner)
+				if len(fs.arena) > start {
+					fs.commit(start, form{enc: Base64, extLeft: extLeft, extRight: extRight}, v)
+				}
+			}
 		}
 	}
 }
 
-var htmlStyles = []struct {
-	quot, apos string
-	ws         bool
-}{
-	{"&#34;", "&#39;", false}, // html.EscapeString
-	{"&#34;", "&#39;", true},  // encoding/xml EscapeText
-	{"&quot;", "&#39;", false},
-	{"&quot;", "&apos;", false},
-	{"&quot;", "&#x27;", false},
+// appendBase64Core appends the characters of enc's encoding of v, placed
+// at byte offset k of a 3-byte group, that depend on v alone. extLeft
+// (extRight) reports that the character before (after) them holds bits of
+// v too.
+func (fs *formSet) appendBase64Core(b []byte, enc *base64.Encoding, k int, v string) (out []byte, extLeft, extRight bool) {
+	fs.tmp = append(fs.tmp[:0], 0, 0)[:k]
+	fs.tmp = append(fs.tmp, v...)
+	first := (8*k + 5) / 6
+	end := 8 * (k + len(v)) / 6
+	if end-first < 1 {
+		return b, false, false
+	}
+	start := len(b)
+	b = enc.AppendEncode(b, fs.tmp)
+	b = append(b[:start], b[start+first:start+end]...)
+	return b, (8*k)%6 != 0, (8*(k+len(v)))%6 != 0
 }
 
-func appendHTML(b []byte, v, quot, apos string, ws bool) []byte {
-	for i := 0; i < len(v); i++ {
-		switch c := v[i]; c {
-		case '<':
-			b = append(b, "&lt;"...)
-		case '>':
-			b = append(b, "&gt;"...)
-		case '&':
-			b = append(b, "&amp;"...)
-		case '"':
-			b = append(b, quot...)
-		case '\'':
-			b = append(b, apos...)
-		case '\t', '\n', '\r':
-			if ws {
-				b = append(b, '&', '#', 'x', "0123456789ABCDEF"[c], ';')
-			} else {
-				b = append(b, c)
-			}
+// appendReplacingInvalid appends s with each byte of invalid UTF-8 (and,
+// with xml set, each C0 control but tab, LF and CR) replaced by U+FFFD.
+func appendReplacingInvalid(b []byte, s string, xml bool) []byte {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1, xml && r < 0x20 && r != '\t' && r != '\n' && r != '\r':
+			b = utf8.AppendRune(b, utf8.RuneError)
 		default:
-			b = append(b, c)
+			b = append(b, s[i:i+size]...)
 		}
+		i += size
 	}
 	return b
+}
+
+func hasXMLInvalid(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			return true
+		}
+	}
+	return false
 }
 
 func isBase64Char(c byte, url bool) bool {

@@ -10,23 +10,29 @@ import (
 // Encodings combine as a bit set.
 type Encoding uint16
 
-// The encoding families. Each covers the variants real services produce; see
-// DESIGN.md ("Matching semantics").
+// The encoding families. Each covers the variants real services produce; the
+// repository's DESIGN.md ("Encoded forms") lists every form.
 const (
 	// Raw is the value itself (and, for multi-line values, each line).
 	Raw Encoding = 1 << iota
 	// JSON is JSON string escaping: plain, \uXXXX for non-ASCII, Go's
 	// HTML-safe \u003c \u003e \u0026, escaped \/, and a second level of
-	// escaping (JSON inside a JSON string).
+	// escaping (JSON inside a JSON string), indexed; and every other
+	// backslash escaping (any language's choice of \u, \x, case), decoded
+	// by the scan.
 	JSON
-	// URL is URL query and path escaping, upper and lower case hex.
+	// URL is percent-encoding, decoded by the scan (any set of literal
+	// characters, either hex case, up to two levels), and form encoding's
+	// + for space.
 	URL
 	// Base64 is standard and URL-safe base64, padded or not, at all three
-	// byte alignments (so base64("user:"+password) is caught).
+	// byte alignments (so base64("user:"+password) is caught), base64 of
+	// base64, and base64 wrapped at 64 or 76 columns.
 	Base64
 	// Hex is lower and upper case hex.
 	Hex
-	// HTML is XML/HTML entity escaping (&lt; &#34; &quot; &#39; &apos; ...).
+	// HTML is XML/HTML character references (&lt; &#34; &quot; &#x27;
+	// &#039; &nbsp; ...), decoded by the scan.
 	HTML
 	// Shell is shell single-quote escaping ('\'' and '"'"').
 	Shell

@@ -106,10 +106,17 @@ func (r *Redactor) rebuild(base []Secret) error {
 // (a field whose key says it is a password).
 func (r *Redactor) Replacement(name string) string { return r.render(name) }
 
-// Contains reports whether src holds any protected form of any secret. It
-// never allocates.
+// Contains reports whether src holds any protected form of any secret.
 func (r *Redactor) Contains(src []byte) bool {
-	return r.cur.Load().idx.Contains(src)
+	s := r.cur.Load()
+	if s.idx.Contains(src) {
+		return true
+	}
+	if s.decoders == 0 {
+		return false
+	}
+	var sb [8]span
+	return len(s.decodedSpans(sb[:0], src)) > 0
 }
 
 // Match is one redacted span of the input: src[Start:End] is replaced.
@@ -196,9 +203,6 @@ func (s *snapshot) findSpans(dst []span, text []byte, escaped bool) []span {
 	}
 	var mb [8]fingerprint.Match
 	ms := s.idx.Find(mb[:0], text)
-	if len(ms) == 0 {
-		return dst
-	}
 	raw := dst
 	for _, m := range ms {
 		p := s.pats[m.ID]
@@ -213,6 +217,23 @@ func (s *snapshot) findSpans(dst []span, text []byte, escaped bool) []span {
 			a--
 		}
 		raw = append(raw, span{start: a, end: b, sec: p.sec, enc: p.enc, length: m.End - m.Start})
+	}
+	if s.decoders != 0 {
+		n := len(raw)
+		raw = s.decodedSpans(raw, text)
+		if s.decoders&Base64 != 0 {
+			raw = s.wrappedSpans(raw, text)
+		}
+		if escaped {
+			for i := n; i < len(raw); i++ {
+				if danglingBackslash(text, raw[i].start) {
+					raw[i].start--
+				}
+			}
+		}
+	}
+	if len(raw) == 0 {
+		return dst
 	}
 	// Matches come out of the scan nearly in order. Insertion sort is the
 	// fastest for the usual handful; text crafted to hold thousands of
@@ -231,7 +252,7 @@ func (s *snapshot) findSpans(dst []span, text []byte, escaped bool) []span {
 		cur := &out[len(out)-1]
 		if sp.start <= cur.end {
 			cur.end = max(cur.end, sp.end)
-			if sp.length > cur.length {
+			if sp.length > cur.length || sp.length == cur.length && sp.start == cur.start && namesBefore(sp, *cur) {
 				cur.sec, cur.enc, cur.length = sp.sec, sp.enc, sp.length
 			}
 			continue
@@ -261,11 +282,28 @@ func compareSpans(a, b span) int {
 	return 0
 }
 
+// less orders spans by start, the longest match first; equal ones by
+// namesBefore, so that the name and encoding a span is reported under do not
+// depend on the order in which the index and the decoders found its matches
+// (a chunk of a file and the whole file must report the same).
 func less(a, b span) bool {
 	if a.start != b.start {
 		return a.start < b.start
 	}
-	return a.length > b.length
+	if a.length != b.length {
+		return a.length > b.length
+	}
+	return namesBefore(a, b)
+}
+
+// namesBefore is the tie-break between two matches of the same length at
+// the same place: the lower encoding bit (raw before JSON before URL ...),
+// then the secret registered first.
+func namesBefore(a, b span) bool {
+	if a.enc != b.enc {
+		return a.enc < b.enc
+	}
+	return a.sec < b.sec
 }
 
 // replace writes src to dst with spans replaced, and counts them.

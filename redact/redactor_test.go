@@ -28,6 +28,7 @@ var specials = map[string]string{
 	"all":        `Q"w\e/r+t=y&u<i>o%p@a:s'd`,
 	"comma-semi": "Zx9,Kq2;Lm7/Pv4?x#y",
 	"space":      "Zx9 Kq2 Lm7 Pv4",
+	"js-kept":    "Zx9(Kq2)!Lm7*Pv4 x", // encodeURIComponent keeps ( ) ! *, escapes the space
 	"unicode":    "pässwörd-日本語-секрет-🔑",
 }
 

@@ -23,6 +23,18 @@ type Writer struct {
 	buf []byte // pending bytes, not yet scrubbed
 	out []byte // scratch for scrubbed output
 	err error
+
+	// open is a redaction that began before buf and may still grow: a run
+	// of overlapping or back-to-back matches whose end reached the part of
+	// the stream that was still held back. Its replacement is written once
+	// a later match can no longer join it. Its bytes before buf are gone:
+	// every match that starts there was found already, so nothing needs
+	// them, and holding them back instead would make every Write rescan
+	// the whole run (quadratic in its length). open.start is 0; open.end
+	// is relative to buf.
+	open     span
+	hasOpen  bool
+	openSnap *snapshot // the index open.sec refers to
 }
 
 // NewWriter returns a Writer that scrubs into w with r's current secrets.
@@ -40,39 +52,100 @@ func (w *Writer) Write(p []byte) (int, error) {
 	}
 	w.buf = append(w.buf, p...)
 	s := w.r.cur.Load()
+	if err := w.closeStale(s); err != nil {
+		return 0, err
+	}
 	var sb [8]span
-	spans := s.spans(sb[:0], w.buf)
+	spans := w.join(s.spans(sb[:0], w.buf))
 
 	// Anything that starts before cut is complete: a later byte can't
 	// extend a match that far back, and no match crosses a line break.
 	cut := len(w.buf) - s.maxLen + 1
 	if nl := bytes.LastIndexByte(w.buf, '\n'); nl+1 > cut {
 		cut = nl + 1
-	}
-	if cut <= 0 {
-		return len(p), nil
-	}
-	// A span reaching cut could still grow or merge with a later match:
-	// hold it back whole.
-	n := len(spans)
-	for n > 0 && spans[n-1].end >= cut {
-		if spans[n-1].start < cut {
-			cut = spans[n-1].start
+		if s.decoders&Base64 != 0 {
+			cut = heldWrapped(w.buf, cut, s.maxLen)
 		}
-		n--
 	}
 	if cut <= 0 {
 		return len(p), nil
 	}
-	if err := w.emit(s, w.buf[:cut], spans[:n]); err != nil {
+	// A span reaching cut could still grow or merge with a later match.
+	// The first such span that began before cut stays open; every span
+	// after it begins after cut and is found again by the next scan.
+	// Everything before it is written now.
+	n := 0
+	for n < len(spans) && spans[n].end < cut {
+		n++
+	}
+	var open span
+	hasOpen := n < len(spans) && spans[n].start < cut
+	text := w.buf[:cut]
+	if hasOpen {
+		open = spans[n]
+		text = w.buf[:open.start]
+	}
+	if err := w.emit(s, text, spans[:n]); err != nil {
 		return 0, err
 	}
+	if hasOpen {
+		open.start = 0
+		open.end -= cut
+	}
+	w.open, w.hasOpen, w.openSnap = open, hasOpen, s
 	w.buf = w.buf[:copy(w.buf, w.buf[cut:])]
 	return len(p), nil
 }
 
+// join returns the spans of buf with the open span first, merged with
+// every span that overlaps or touches it, as Scrub of the whole stream
+// would merge them (matches in order of start, the longest naming the
+// span).
+func (w *Writer) join(spans []span) []span {
+	if !w.hasOpen {
+		return spans
+	}
+	o := w.open
+	k := 0
+	for k < len(spans) && spans[k].start <= o.end {
+		o.end = max(o.end, spans[k].end)
+		if spans[k].length > o.length {
+			o.sec, o.enc, o.length = spans[k].sec, spans[k].enc, spans[k].length
+		}
+		k++
+	}
+	if k > 0 {
+		spans[k-1] = o
+		return spans[k-1:]
+	}
+	return append([]span{o}, spans...)
+}
+
+// closeStale ends the open span when the index changed since it was
+// opened (its secret is numbered in the old index): its replacement is
+// written as the old index names it, and the rest of the stream is scanned
+// with the new one.
+func (w *Writer) closeStale(s *snapshot) error {
+	if !w.hasOpen || w.openSnap == s {
+		return nil
+	}
+	w.hasOpen = false
+	end := min(w.open.end, len(w.buf))
+	if err := w.emit(w.openSnap, w.buf[:end], []span{{start: 0, end: end, sec: w.open.sec, enc: w.open.enc}}); err != nil {
+		return err
+	}
+	w.buf = w.buf[:copy(w.buf, w.buf[end:])]
+	return nil
+}
+
+// emit writes text with spans replaced. A span may start at 0 with its
+// beginning already gone (the open span): its replacement is all it
+// writes, so the bytes that were before text do not matter.
 func (w *Writer) emit(s *snapshot, text []byte, spans []span) error {
 	if len(spans) == 0 {
+		if len(text) == 0 {
+			return nil
+		}
 		if _, err := w.w.Write(text); err != nil {
 			w.err = err
 			return err
@@ -96,9 +169,13 @@ func (w *Writer) Close() error {
 		return w.err
 	}
 	s := w.r.cur.Load()
+	if err := w.closeStale(s); err != nil {
+		return err
+	}
 	var sb [8]span
-	err := w.emit(s, w.buf, s.spans(sb[:0], w.buf))
+	err := w.emit(s, w.buf, w.join(s.spans(sb[:0], w.buf)))
 	w.buf = nil
+	w.hasOpen = false
 	if err == nil {
 		w.err = errClosed
 	}

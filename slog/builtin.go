@@ -18,7 +18,7 @@ import (
 // A record without secrets costs one scan of its bytes and no allocation
 // beyond slog's own.
 func NewJSONHandler(w io.Writer, r *redact.Redactor, opts *slog.HandlerOptions, hopts ...Option) slog.Handler {
-	return newBuiltin(slog.NewJSONHandler(&recordWriter{w: w, r: r}, opts), r, hopts)
+	return newBuiltin(slog.NewJSONHandler(&recordWriter{w: w, r: r, json: true}, opts), r, hopts)
 }
 
 // NewTextHandler is NewJSONHandler for slog.NewTextHandler.

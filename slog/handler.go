@@ -16,26 +16,32 @@ import (
 // handled:
 //
 //   - the message;
+//   - attribute keys and group names at any depth (a key may hold a
+//     secret);
 //   - string attributes, and attributes in groups at any depth;
-//   - LogValuer attributes, resolved (a clean record is passed on
-//     unresolved, so the next handler resolves it again);
+//   - LogValuer attributes, resolved once: the resolved value is the one
+//     checked and passed on;
 //   - error values: Error(), and the "%+v" form of an error that
-//     implements fmt.Formatter; a dirty error is replaced by one with
-//     scrubbed text;
+//     implements fmt.Formatter, rendered once; the error is replaced by one
+//     holding the scrubbed renderings;
 //   - []byte values;
 //   - any other value: plain data (structs, maps, slices and pointers of
-//     strings and numbers, read through reflection, unexported fields
-//     included) is checked string by string without allocating; a value
-//     with its own rendering (fmt.Stringer, json.Marshaler,
-//     encoding.TextMarshaler, or holding one) is rendered both as JSON and
-//     with "%+v" and checked. A dirty value is replaced by its scrubbed JSON
-//     (a json.RawMessage), or by its scrubbed "%+v" text.
+//     strings and numbers, read through reflection, unexported fields and
+//     map keys included) is checked string by string without allocating; a
+//     value with its own rendering (fmt.Stringer, json.Marshaler,
+//     encoding.TextMarshaler, or holding one) is rendered once as JSON and
+//     with "%+v" and replaced by a stand-in holding both renderings,
+//     scrubbed, so a value that answers differently the second time cannot
+//     slip through;
+//   - a rendering that panics (String, Error, MarshalText, MarshalJSON) is
+//     written as slog writes one, "!PANIC: <message>", scrubbed.
 //
 // What it cannot cover:
 //
-//   - attributes given to WithAttrs are scrubbed when WithAttrs is called,
-//     against the set current then, because next formats them once; a
-//     secret added to r later is not caught in them;
+//   - attributes given to WithAttrs, and group names given to WithGroup,
+//     are scrubbed when WithAttrs or WithGroup is called, against the set
+//     current then, because next formats them once; a secret added to r
+//     later is not caught in them;
 //   - numbers, booleans, times and durations are not checked;
 //   - whatever next adds itself (source locations, its own rendering of a
 //     value beyond JSON and "%+v").
@@ -81,6 +87,11 @@ func (h *handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 func (h *handler) WithGroup(name string) slog.Handler {
 	if name == "" {
 		return h
+	}
+	if !h.s.keysOnly {
+		// A group name may hold a secret; it is scrubbed against the set
+		// current now, as WithAttrs context is.
+		name = h.s.scrub(name)
 	}
 	return &handler{next: h.next.WithGroup(name), s: h.s}
 }

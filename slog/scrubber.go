@@ -5,11 +5,12 @@ import (
 	"encoding"
 	"encoding/json"
 	"fmt"
-	"github.com/hushlog/hush/internal/keyrule"
 	"log/slog"
+	"reflect"
 	"sync"
 	"unsafe"
 
+	"github.com/hushlog/hush/internal/keyrule"
 	"github.com/hushlog/hush/redact"
 )
 
@@ -31,6 +32,16 @@ func (s *scrubber) containsString(v string) bool {
 	return s.r.Contains(unsafe.Slice(unsafe.StringData(v), len(v)))
 }
 
+// scrub returns v with known secrets replaced, or v itself. Contains is a
+// few times cheaper than ScrubString on the short clean strings (keys,
+// object fields) that are the common case, so it goes first.
+func (s *scrubber) scrub(v string) string {
+	if !s.containsString(v) {
+		return v
+	}
+	return s.r.ScrubString(v)
+}
+
 // recordDirty reports whether rec needs rewriting. It allocates nothing.
 func (s *scrubber) recordDirty(rec *slog.Record) bool {
 	if s.keysOnly {
@@ -48,28 +59,55 @@ func (s *scrubber) recordDirty(rec *slog.Record) bool {
 	return dirty
 }
 
+// attrDirty reports whether a must be rewritten: its key is key-ruled or
+// holds a secret, or (unless keysOnly) its value does, or its value is one
+// that renders itself (a LogValuer, an error, a value with a String,
+// MarshalJSON or MarshalText method): such a value is rendered once by the
+// rewrite and what was checked is what next writes, so a value that answers
+// differently the second time, or panics, cannot slip a secret through.
 func (s *scrubber) attrDirty(a slog.Attr) bool {
-	v := a.Value.Resolve()
-	if keyRuled(s.keys, a.Key, v) {
+	// A LogValuer's kind is unknown until it is resolved; it is rewritten
+	// (resolved once) below whatever its key.
+	if keyRuled(s.keys, a.Key, a.Value) {
 		return true
 	}
-	switch v.Kind() {
+	if s.keysOnly {
+		v := a.Value.Resolve()
+		if v.Kind() == slog.KindGroup {
+			for _, ga := range v.Group() {
+				if s.attrDirty(ga) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if s.containsString(a.Key) {
+		return true
+	}
+	switch a.Value.Kind() {
+	case slog.KindLogValuer:
+		return true
 	case slog.KindGroup:
-		for _, ga := range v.Group() {
+		for _, ga := range a.Value.Group() {
 			if s.attrDirty(ga) {
 				return true
 			}
 		}
 		return false
-	}
-	if s.keysOnly {
-		return false
-	}
-	switch v.Kind() {
 	case slog.KindString:
-		return s.containsString(v.String())
+		return s.containsString(a.Value.String())
 	case slog.KindAny:
-		return s.anyDirty(v.Any())
+		switch x := a.Value.Any().(type) {
+		case nil:
+			return false
+		case []byte:
+			return s.r.Contains(x)
+		case error:
+			return true
+		default:
+			return s.valueDirty(x)
+		}
 	}
 	return false
 }
@@ -78,7 +116,7 @@ func (s *scrubber) attrDirty(a slog.Attr) bool {
 func (s *scrubber) record(rec *slog.Record) slog.Record {
 	msg := rec.Message
 	if !s.keysOnly {
-		msg = s.r.ScrubString(msg)
+		msg = s.scrub(msg)
 	}
 	out := slog.NewRecord(rec.Time, rec.Level, msg, rec.PC)
 	rec.Attrs(func(a slog.Attr) bool {
@@ -107,7 +145,14 @@ func (s *scrubber) attrs(attrs []slog.Attr) []slog.Attr {
 func (s *scrubber) attr(a slog.Attr) slog.Attr {
 	v := a.Value.Resolve()
 	if keyRuled(s.keys, a.Key, v) {
-		return slog.String(a.Key, s.r.Replacement(a.Key))
+		// The key may hold a secret itself: the replacement must not
+		// echo it.
+		key := s.scrub(a.Key)
+		return slog.String(key, s.r.Replacement(key))
+	}
+	key := a.Key
+	if !s.keysOnly {
+		key = s.scrub(key)
 	}
 	switch v.Kind() {
 	case slog.KindGroup:
@@ -116,27 +161,27 @@ func (s *scrubber) attr(a slog.Attr) slog.Attr {
 		for i, ga := range g {
 			out[i] = s.attr(ga)
 		}
-		return slog.Attr{Key: a.Key, Value: slog.GroupValue(out...)}
+		return slog.Attr{Key: key, Value: slog.GroupValue(out...)}
 	case slog.KindString:
 		if !s.keysOnly {
-			return slog.String(a.Key, s.r.ScrubString(v.String()))
+			return slog.String(key, s.scrub(v.String()))
 		}
 	case slog.KindAny:
-		if !s.keysOnly && s.anyDirty(v.Any()) {
-			return slog.Attr{Key: a.Key, Value: s.anyValue(v.Any())}
+		if !s.keysOnly {
+			return slog.Attr{Key: key, Value: s.anyValue(v.Any())}
 		}
 	}
-	return slog.Attr{Key: a.Key, Value: v}
+	return slog.Attr{Key: key, Value: v}
 }
 
-// keyRuled reports whether the key rules redact the resolved value v under
-// key: whether the key names a credential, and v is of a kind redacted under
-// it (a group or an Any value is redacted whole).
+// keyRuled reports whether the key rules redact the value v under key:
+// whether the key names a credential, and v is of a kind redacted under it
+// (a group or an Any value is redacted whole).
 func keyRuled(m *keyrule.Matcher, key string, v slog.Value) bool {
 	return m.Redacts(key, valueKind(v))
 }
 
-// valueKind is the kind of a resolved value for the key rules' type policy.
+// valueKind is the kind of a value for the key rules' type policy.
 func valueKind(v slog.Value) keyrule.Kind {
 	switch v.Kind() {
 	case slog.KindBool:
@@ -147,26 +192,23 @@ func valueKind(v slog.Value) keyrule.Kind {
 	return keyrule.KindText
 }
 
-// anyDirty checks an Any value the way handlers print it.
-func (s *scrubber) anyDirty(x any) bool {
-	switch x := x.(type) {
-	case nil:
-		return false
-	case []byte:
-		return s.r.Contains(x)
-	case error:
-		return s.errorDirty(x)
-	}
-	return s.valueDirty(x)
-}
-
-// anyValue returns the scrubbed stand-in for a dirty Any value.
+// anyValue returns the value to write for an Any value: itself when it
+// holds no text that can be a secret, otherwise a stand-in holding its
+// renderings, made once and scrubbed.
 func (s *scrubber) anyValue(x any) slog.Value {
 	switch x := x.(type) {
+	case nil:
+		return slog.AnyValue(nil)
 	case []byte:
-		return slog.AnyValue(s.r.Scrub(nil, x))
+		if s.r.Contains(x) {
+			return slog.AnyValue(s.r.Scrub(nil, x))
+		}
+		return slog.AnyValue(x)
 	case error:
 		return slog.AnyValue(s.scrubError(x))
+	}
+	if !s.valueDirty(x) {
+		return slog.AnyValue(x)
 	}
 	buf := getBuffer()
 	defer putBuffer(buf)
@@ -199,40 +241,52 @@ func (v scrubbedValue) MarshalJSON() ([]byte, error) { return v.json, nil }
 func (v scrubbedValue) MarshalText() ([]byte, error) { return []byte(v.text), nil }
 func (v scrubbedValue) String() string               { return v.text }
 
-// errorDirty checks Error(), which the JSON handler prints, the "%+v"
-// form, which the text handler prints, and MarshalJSON when the error has
-// one (the JSON handler prefers it).
-func (s *scrubber) errorDirty(err error) bool {
-	msg, ok := callError(err)
-	if ok && s.containsString(msg) {
-		return true
-	}
-	_, fancy := err.(fmt.Formatter)
-	_, marshaler := err.(json.Marshaler)
-	if !fancy && !marshaler {
-		return false
-	}
-	return s.renderDirty(err)
-}
-
+// scrubError returns a stand-in for err holding its scrubbed renderings:
+// Error(), and the "%+v" form of a fmt.Formatter. A rendering that panics
+// is written as slog's handlers write one ("!PANIC: <message>"), scrubbed.
 func (s *scrubber) scrubError(err error) error {
-	msg, _ := callError(err)
-	msg = s.r.ScrubString(msg)
-	if _, fancy := err.(fmt.Formatter); fancy {
-		return &scrubbedFancyError{msg: msg, verbose: s.r.ScrubString(fmt.Sprintf("%+v", err))}
+	msg, p := callError(err)
+	if p != nil {
+		msg = panicText(err, p)
+	}
+	msg = s.scrub(msg)
+	if _, fancy := err.(fmt.Formatter); fancy && p == nil {
+		var buf bytes.Buffer
+		printVerbose(&buf, err)
+		return &scrubbedFancyError{msg: msg, verbose: s.scrub(buf.String())}
 	}
 	return &scrubbedError{msg: msg}
 }
 
-// callError calls Error(), reporting false when it panics (a nil pointer
-// receiver, typically).
-func callError(err error) (msg string, ok bool) {
+// callError calls Error(), returning what it panicked with, if it did.
+func callError(err error) (msg string, panicked any) {
 	defer func() {
-		if recover() != nil {
-			msg, ok = "", false
+		if p := recover(); p != nil {
+			msg, panicked = "", p
 		}
 	}()
-	return err.Error(), true
+	return err.Error(), nil
+}
+
+// panicText is what slog's built-in handlers print for a value whose
+// rendering panicked with p: "<nil>" for a nil pointer, otherwise
+// "!PANIC: <message>".
+func panicText(v, p any) string {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
+		return "<nil>"
+	}
+	return fmt.Sprintf("!PANIC: %v", p)
+}
+
+// printVerbose writes the "%+v" form of x, or the panic note.
+func printVerbose(buf *bytes.Buffer, x any) {
+	defer func() {
+		if p := recover(); p != nil {
+			buf.Reset()
+			buf.WriteString(panicText(x, p))
+		}
+	}()
+	fmt.Fprintf(buf, "%+v", x)
 }
 
 // scrubbedError stands in for an error whose text held a secret.
@@ -287,32 +341,25 @@ func renderJSON(buf *bytes.Buffer, x any) (err error) {
 	return nil
 }
 
-// renderDirty renders x as JSON (or the JSON error text) and as "%+v" and
-// checks both.
-func (s *scrubber) renderDirty(x any) bool {
-	buf := getBuffer()
-	defer putBuffer(buf)
-	if err := renderJSON(buf, x); err != nil {
-		buf.Reset()
-		buf.WriteString(err.Error())
-	}
-	if s.r.Contains(buf.Bytes()) {
-		return true
-	}
-	buf.Reset()
-	printText(buf, x)
-	return s.r.Contains(buf.Bytes())
-}
-
 // printText writes x as slog's text handler does: MarshalText when x has
-// it, "%+v" otherwise.
+// it, "%+v" otherwise; a rendering that panics is written as the handler
+// writes it ("!PANIC: <message>").
 func printText(buf *bytes.Buffer, x any) {
-	defer func() { _ = recover() }()
 	if tm, ok := x.(encoding.TextMarshaler); ok {
-		if b, err := tm.MarshalText(); err == nil {
+		var b []byte
+		var err error
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					b, err = []byte(panicText(x, p)), nil
+				}
+			}()
+			b, err = tm.MarshalText()
+		}()
+		if err == nil {
 			buf.Write(b)
 			return
 		}
 	}
-	fmt.Fprintf(buf, "%+v", x)
+	printVerbose(buf, x)
 }

@@ -124,7 +124,10 @@ func hasRendering(t reflect.Type) bool {
 // are rendered instead.
 const maxWalkDepth = 32
 
-// valueDirty checks a non-error Any value.
+// valueDirty reports whether a non-error Any value must be replaced by its
+// scrubbed renderings: it holds a secret, or it renders itself (somewhere
+// inside), in which case it is rendered once and what was checked is what
+// is written.
 func (s *scrubber) valueDirty(x any) bool {
 	v := reflect.ValueOf(x)
 	switch classOf(v.Type()) {
@@ -132,17 +135,15 @@ func (s *scrubber) valueDirty(x any) bool {
 		return false
 	case plainData:
 		dirty, render := s.walk(v, 0)
-		if !render {
-			return dirty
-		}
+		return dirty || render
 	}
-	return s.renderDirty(x)
+	return true
 }
 
 // walk checks every string and []byte in v. It reports render when it met
-// something it cannot check in place (a value with its own rendering behind
-// an unexported field, or nesting deeper than maxWalkDepth); the caller
-// then renders the whole value.
+// something it cannot check in place (a value with its own rendering, or
+// nesting deeper than maxWalkDepth); the caller then renders the whole
+// value.
 func (s *scrubber) walk(v reflect.Value, depth int) (dirty, render bool) {
 	if depth > maxWalkDepth {
 		return false, true
@@ -186,10 +187,8 @@ func (s *scrubber) walk(v reflect.Value, depth int) (dirty, render bool) {
 		case plainData:
 			return s.walk(e, depth+1)
 		}
-		if !e.CanInterface() {
-			return false, true
-		}
-		return s.anyDirty(e.Interface()), false
+		// A value that renders itself is rendered once by the rewrite.
+		return false, true
 	case reflect.Map:
 		ti := infoOf(v.Type())
 		keys, elems := ti.keyText, ti.elemText

@@ -1,6 +1,8 @@
 package hushzap
 
 import (
+	"bytes"
+	"fmt"
 	"github.com/hushlog/hush/internal/keyrule"
 	"sync"
 	"time"
@@ -135,11 +137,96 @@ func (e *encoder) encodeRuled(ent zapcore.Entry, fields []zapcore.Field, first i
 }
 
 func (e *encoder) encode(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
-	buf, err := e.Encoder.EncodeEntry(ent, fields)
+	buf, err, p := e.tryEncode(ent, fields)
+	if p != nil {
+		buf, err = e.encodeGuarded(ent, fields, p)
+	}
 	if err != nil || buf == nil {
 		return buf, err
 	}
 	return scrubBuffer(e.r, buf), nil
+}
+
+// tryEncode runs the wrapped encoder, returning what it panicked with, if it
+// did.
+func (e *encoder) tryEncode(ent zapcore.Entry, fields []zapcore.Field) (buf *buffer.Buffer, err error, panicked any) {
+	defer func() {
+		if p := recover(); p != nil {
+			buf, err, panicked = nil, nil, p
+		}
+	}()
+	buf, err = e.Encoder.EncodeEntry(ent, fields)
+	return buf, err, nil
+}
+
+// encodeGuarded encodes an entry again after a marshaler panicked (zap
+// recovers the panics of String and Error, not those of ObjectMarshaler,
+// ArrayMarshaler or a reflected value's MarshalJSON). Each such field is
+// guarded so that its panic becomes zap's key+"Error": "PANIC=<message>"
+// note, which is scrubbed with the rest of the entry. Should the encoder
+// panic again, the panic goes on to the caller with its message scrubbed.
+func (e *encoder) encodeGuarded(ent zapcore.Entry, fields []zapcore.Field, first any) (*buffer.Buffer, error) {
+	guarded := make([]zapcore.Field, len(fields))
+	for i, f := range fields {
+		guarded[i] = guardField(f)
+	}
+	buf, err, p := e.tryEncode(ent, guarded)
+	if p != nil {
+		panic(e.r.ScrubString(fmt.Sprint(first)))
+	}
+	return buf, err
+}
+
+// guardField wraps a field's marshaler, if it has one, in a guard that turns
+// a panic into an error.
+func guardField(f zapcore.Field) zapcore.Field {
+	switch f.Type {
+	case zapcore.ObjectMarshalerType, zapcore.InlineMarshalerType:
+		if m, ok := f.Interface.(zapcore.ObjectMarshaler); ok {
+			f.Interface = guardedObject{m}
+		}
+	case zapcore.ArrayMarshalerType:
+		if m, ok := f.Interface.(zapcore.ArrayMarshaler); ok {
+			f.Interface = guardedArray{m}
+		}
+	case zapcore.ReflectType:
+		f.Interface = guardedReflected{f.Interface}
+	}
+	return f
+}
+
+type guardedObject struct{ m zapcore.ObjectMarshaler }
+
+func (g guardedObject) MarshalLogObject(enc zapcore.ObjectEncoder) (err error) {
+	defer panicToError(&err)
+	return g.m.MarshalLogObject(enc)
+}
+
+type guardedArray struct{ m zapcore.ArrayMarshaler }
+
+func (g guardedArray) MarshalLogArray(enc zapcore.ArrayEncoder) (err error) {
+	defer panicToError(&err)
+	return g.m.MarshalLogArray(enc)
+}
+
+// guardedReflected renders a reflected value as zap's default reflected
+// encoder does, with a panic turned into an error.
+type guardedReflected struct{ v any }
+
+func (g guardedReflected) MarshalJSON() (b []byte, err error) {
+	var buf bytes.Buffer
+	if err := renderJSON(&buf, g.v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// panicToError turns a panic into *err, as zap does for String and Error.
+// The message is scrubbed with the encoded entry.
+func panicToError(err *error) {
+	if p := recover(); p != nil {
+		*err = fmt.Errorf("PANIC=%v", p)
+	}
 }
 
 // scrubBuffer returns buf itself when it holds no secret. Otherwise it
@@ -151,9 +238,34 @@ func scrubBuffer(r *redact.Redactor, buf *buffer.Buffer) *buffer.Buffer {
 	out := _pool.Get()
 	// Scrub appends into out's own backing array while it fits; Write then
 	// copies the result onto itself (a no-op move) or from the grown array.
-	out.Write(r.ScrubEscaped(out.Bytes()[:0], buf.Bytes()))
+	out.Write(scrubEntry(r, out.Bytes()[:0], buf.Bytes()))
 	buf.Free()
 	return out
+}
+
+// scrubEntry scrubs one encoded entry. A JSON entry (one that opens with
+// "{") is in an escaping syntax: every backslash in it starts an escape, so
+// a match that begins right after one takes it along (ScrubEscaped) and the
+// entry stays valid JSON. Anything else, such as the console encoder's
+// line, prints the message, logger name, caller and stack as they are: a
+// backslash before a secret there is the application's own byte
+// (C:\keys\<secret>.pfx), and Scrub keeps it.
+func scrubEntry(r *redact.Redactor, dst, entry []byte) []byte {
+	if isJSONObject(entry) {
+		return r.ScrubEscaped(dst, entry)
+	}
+	return r.Scrub(dst, entry)
+}
+
+func isJSONObject(b []byte) bool {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\r', '\n':
+			continue
+		}
+		return c == '{'
+	}
+	return false
 }
 
 // keyRuled reports whether the key rules redact f's value: whether its key
@@ -180,7 +292,11 @@ func fieldKind(t zapcore.FieldType) keyrule.Kind {
 	return keyrule.KindText
 }
 
+// redactedField is the field written for a key-ruled one: the replacement
+// for its key. A key may itself hold a secret ("password_<token>"), so the
+// key is scrubbed first and the replacement never echoes a secret.
 func redactedField(r *redact.Redactor, key string) zapcore.Field {
+	key = r.ScrubString(key)
 	return zapcore.Field{Key: key, Type: zapcore.StringType, String: r.Replacement(key)}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/hushlog/hush/internal/keyrule"
+	"reflect"
 	"sync"
 	"unsafe"
 
@@ -33,11 +34,11 @@ func (s *scrubber) preWrite(ent zapcore.Entry, fields []zapcore.Field) (zapcore.
 }
 
 func (s *scrubber) entry(ent zapcore.Entry) zapcore.Entry {
-	ent.Message = s.r.ScrubString(ent.Message)
-	ent.LoggerName = s.r.ScrubString(ent.LoggerName)
-	ent.Stack = s.r.ScrubString(ent.Stack)
-	ent.Caller.File = s.r.ScrubString(ent.Caller.File)
-	ent.Caller.Function = s.r.ScrubString(ent.Caller.Function)
+	ent.Message = s.scrub(ent.Message)
+	ent.LoggerName = s.scrub(ent.LoggerName)
+	ent.Stack = s.scrub(ent.Stack)
+	ent.Caller.File = s.scrub(ent.Caller.File)
+	ent.Caller.Function = s.scrub(ent.Caller.Function)
 	return ent
 }
 
@@ -45,8 +46,9 @@ func (s *scrubber) entry(ent zapcore.Entry) zapcore.Entry {
 // otherwise: the caller's slice is never modified.
 func (s *scrubber) fields(fields []zapcore.Field) []zapcore.Field {
 	var out []zapcore.Field
+	var slab standIns
 	for i := range fields {
-		f, changed := s.field(fields[i])
+		f, changed := s.field(fields[i], &slab)
 		if changed && out == nil {
 			out = make([]zapcore.Field, len(fields))
 			copy(out, fields[:i])
@@ -61,13 +63,43 @@ func (s *scrubber) fields(fields []zapcore.Field) []zapcore.Field {
 	return out
 }
 
-func (s *scrubber) field(f zapcore.Field) (zapcore.Field, bool) {
+// standIns hands out the stand-ins of one entry's marshaler fields from one
+// allocation. They must outlive the pre-write hook (zap encodes the fields
+// after it returns), so they cannot be pooled.
+type standIns struct {
+	objects []scrubObject
+	arrays  []scrubArray
+}
+
+func (st *standIns) object(m zapcore.ObjectMarshaler, s *scrubber) *scrubObject {
+	if len(st.objects) == cap(st.objects) {
+		st.objects = make([]scrubObject, 0, 4)
+	}
+	st.objects = append(st.objects, scrubObject{m: m, s: s})
+	return &st.objects[len(st.objects)-1]
+}
+
+func (st *standIns) array(m zapcore.ArrayMarshaler, s *scrubber) *scrubArray {
+	if len(st.arrays) == cap(st.arrays) {
+		st.arrays = make([]scrubArray, 0, 4)
+	}
+	st.arrays = append(st.arrays, scrubArray{m: m, s: s})
+	return &st.arrays[len(st.arrays)-1]
+}
+
+func (s *scrubber) field(f zapcore.Field, st *standIns) (zapcore.Field, bool) {
 	if s.keys != nil && keyRuled(s.keys, &f) {
 		return redactedField(s.r, f.Key), true
 	}
+	changed := false
+	if f.Type != zapcore.SkipType && s.containsString(f.Key) {
+		// A key may hold a secret (a map keyed by a token flattened into
+		// fields, a namespace named after a user's credential).
+		f.Key, changed = s.scrub(f.Key), true
+	}
 	switch f.Type {
 	case zapcore.StringType:
-		if v := s.r.ScrubString(f.String); !sameString(v, f.String) {
+		if v := s.scrub(f.String); !sameString(v, f.String) {
 			f.String = v
 			return f, true
 		}
@@ -76,115 +108,132 @@ func (s *scrubber) field(f zapcore.Field) (zapcore.Field, bool) {
 			f.Interface = s.r.Scrub(nil, b)
 			return f, true
 		}
+	case zapcore.NamespaceType:
+		// The key, scrubbed above, is all a namespace has.
 	case zapcore.ErrorType:
+		// The error is always replaced by a stand-in holding the text
+		// checked here, so an Error that answers differently the second
+		// time cannot slip a secret through.
 		if err, ok := f.Interface.(error); ok {
-			if clean, dirty := s.error(err); dirty {
-				f.Interface = clean
-				return f, true
+			if p, panicked := s.errorPanic(f.Key, err); panicked {
+				return p, true
 			}
+			f.Interface = s.error(err)
+			return f, true
 		}
 	case zapcore.StringerType:
-		if v, ok := callString(f.Interface); ok && s.containsString(v) {
-			return zapcore.Field{Key: f.Key, Type: zapcore.StringType, String: s.r.ScrubString(v)}, true
+		// Likewise: String runs once, and what it returned is written.
+		str, p := callString(f.Interface)
+		if p != nil {
+			return s.panicField(f.Key, f.Interface, p), true
 		}
+		return zapcore.Field{Key: f.Key, Type: zapcore.StringType, String: s.scrub(str)}, true
 	case zapcore.ReflectType:
-		if nf, dirty := s.reflected(f.Key, f.Interface); dirty {
-			return nf, true
-		}
+		return s.reflected(f.Key, f.Interface), true
 	case zapcore.ObjectMarshalerType, zapcore.InlineMarshalerType:
-		if m, ok := f.Interface.(zapcore.ObjectMarshaler); ok && s.objectDirty(m) {
-			f.Interface = &scrubObject{m: m, s: s}
+		// A marshaler is run once, through a view of the real encoder that
+		// scrubs every key and value on its way.
+		if m, ok := f.Interface.(zapcore.ObjectMarshaler); ok {
+			f.Interface = st.object(m, s)
 			return f, true
 		}
 	case zapcore.ArrayMarshalerType:
-		if m, ok := f.Interface.(zapcore.ArrayMarshaler); ok && s.arrayDirty(m) {
-			f.Interface = &scrubArray{m: m, s: s}
+		if m, ok := f.Interface.(zapcore.ArrayMarshaler); ok {
+			f.Interface = st.array(m, s)
 			return f, true
 		}
 	}
-	return f, false
+	return f, changed
 }
 
 func (s *scrubber) containsString(v string) bool {
 	return s.r.Contains(unsafe.Slice(unsafe.StringData(v), len(v)))
 }
 
+// scrub returns v with known secrets replaced, or v itself. Contains is a
+// few times cheaper than ScrubString on the short clean strings (keys,
+// object fields) that are the common case, so it goes first.
+func (s *scrubber) scrub(v string) string {
+	if !s.containsString(v) {
+		return v
+	}
+	return s.r.ScrubString(v)
+}
+
 func sameString(a, b string) bool {
 	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
 }
 
-// callString calls String(), reporting false when it panics; the field is
-// then left to zap, which logs "<nil>" or a PANIC= note.
-func callString(v any) (str string, ok bool) {
+// callString calls String(), returning what it panicked with, if it did.
+func callString(v any) (str string, panicked any) {
 	st, isStringer := v.(fmt.Stringer)
 	if !isStringer {
-		return "", false
+		return fmt.Sprint(v), nil
 	}
 	defer func() {
-		if recover() != nil {
-			str, ok = "", false
+		if p := recover(); p != nil {
+			str, panicked = "", p
 		}
 	}()
-	return st.String(), true
+	return st.String(), nil
 }
 
-// callError calls Error(), reporting false when it panics.
-func callError(err error) (str string, ok bool) {
+// callError calls Error(), returning what it panicked with, if it did.
+func callError(err error) (str string, panicked any) {
 	defer func() {
-		if recover() != nil {
-			str, ok = "", false
+		if p := recover(); p != nil {
+			str, panicked = "", p
 		}
 	}()
-	return err.Error(), true
+	return err.Error(), nil
+}
+
+// panicField is what zap writes for a Stringer or error whose method
+// panicked with p, scrubbed: "<nil>" for a nil pointer, otherwise the panic
+// message under key+"Error". The message may hold a secret.
+func (s *scrubber) panicField(key string, v, p any) zapcore.Field {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
+		return zapcore.Field{Key: key, Type: zapcore.StringType, String: "<nil>"}
+	}
+	return zapcore.Field{Key: key + "Error", Type: zapcore.StringType, String: s.scrub(fmt.Sprintf("PANIC=%v", p))}
+}
+
+// errorPanic reports whether err's Error panics, and the field to write
+// instead.
+func (s *scrubber) errorPanic(key string, err error) (zapcore.Field, bool) {
+	if _, p := callError(err); p != nil {
+		return s.panicField(key, err, p), true
+	}
+	return zapcore.Field{}, false
 }
 
 // errorGroup is zap's interface for errors with causes (multierr).
 type errorGroup interface{ Errors() []error }
 
-// error checks an error the way zap will print it: Error(), the "%+v" form
-// of a fmt.Formatter, and the causes of a group. When any holds a secret it
-// returns a stand-in error of the same shape with scrubbed text.
-func (s *scrubber) error(err error) (error, bool) {
-	basic, ok := callError(err)
-	if !ok {
-		return err, false
+// error renders an error the way zap will print it: Error(), the "%+v" form
+// of a fmt.Formatter, and the causes of a group, and returns a stand-in of
+// the same shape holding the scrubbed renderings, so what zap prints is what
+// was checked.
+func (s *scrubber) error(err error) error {
+	basic, p := callError(err)
+	if p != nil {
+		return &scrubbedError{msg: s.scrub(fmt.Sprintf("PANIC=%v", p))}
 	}
-	dirty := s.containsString(basic)
+	msg := s.scrub(basic)
 	switch e := err.(type) {
 	case errorGroup:
 		causes := e.Errors()
-		var scrubbed []error
+		scrubbed := make([]error, len(causes))
 		for i, c := range causes {
-			if c == nil {
-				continue
-			}
-			sc, d := s.error(c)
-			if d && scrubbed == nil {
-				scrubbed = make([]error, len(causes))
-				copy(scrubbed, causes[:i])
-			}
-			if scrubbed != nil {
-				scrubbed[i] = sc
+			if c != nil {
+				scrubbed[i] = s.error(c)
 			}
 		}
-		if !dirty && scrubbed == nil {
-			return err, false
-		}
-		if scrubbed == nil {
-			scrubbed = causes
-		}
-		return &scrubbedErrorGroup{msg: s.r.ScrubString(basic), causes: scrubbed}, true
+		return &scrubbedErrorGroup{msg: msg, causes: scrubbed}
 	case fmt.Formatter:
-		verbose := fmt.Sprintf("%+v", e)
-		if !dirty && !s.containsString(verbose) {
-			return err, false
-		}
-		return &scrubbedFancyError{msg: s.r.ScrubString(basic), verbose: s.r.ScrubString(verbose)}, true
+		return &scrubbedFancyError{msg: msg, verbose: s.scrub(fmt.Sprintf("%+v", e))}
 	}
-	if !dirty {
-		return err, false
-	}
-	return &scrubbedError{msg: s.r.ScrubString(basic)}, true
+	return &scrubbedError{msg: msg}
 }
 
 // scrubbedError stands in for an error whose text held a secret.
@@ -219,9 +268,12 @@ func (e *scrubbedErrorGroup) Errors() []error { return e.causes }
 var _jsonPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // reflected renders v as zap's default reflected encoder does (encoding/json
-// without HTML escaping) and checks it. A dirty value becomes its scrubbed
-// JSON, or a string when the scrubbed text is not valid JSON.
-func (s *scrubber) reflected(key string, v any) (zapcore.Field, bool) {
+// without HTML escaping) and returns a field holding the scrubbed rendering
+// (json.RawMessage), or a string when the scrubbed text is not valid JSON:
+// v is rendered once, and what was checked is what is written. When
+// rendering fails (or panics) the field carries the scrubbed error text,
+// which zap would print under key+"Error".
+func (s *scrubber) reflected(key string, v any) zapcore.Field {
 	buf := _jsonPool.Get().(*bytes.Buffer)
 	defer func() {
 		if buf.Cap() <= maxPooledBytes {
@@ -230,28 +282,26 @@ func (s *scrubber) reflected(key string, v any) (zapcore.Field, bool) {
 		}
 	}()
 	buf.Reset()
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		// zap logs the error text under key+"Error"; check that instead.
-		msg := err.Error()
-		if !s.containsString(msg) {
-			return zapcore.Field{}, false
-		}
-		return zapcore.Field{Key: key, Type: zapcore.StringType, String: s.r.ScrubString(msg)}, true
+	if err := renderJSON(buf, v); err != nil {
+		return zapcore.Field{Key: key + "Error", Type: zapcore.StringType, String: s.scrub(err.Error())}
 	}
 	rendered := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	if !s.r.Contains(rendered) {
-		return zapcore.Field{}, false
-	}
 	scrubbed := s.r.Scrub(nil, rendered)
 	if json.Valid(scrubbed) {
-		return zapcore.Field{Key: key, Type: zapcore.ReflectType, Interface: json.RawMessage(scrubbed)}, true
+		return zapcore.Field{Key: key, Type: zapcore.ReflectType, Interface: json.RawMessage(scrubbed)}
 	}
-	return zapcore.Field{Key: key, Type: zapcore.StringType, String: string(scrubbed)}, true
+	return zapcore.Field{Key: key, Type: zapcore.StringType, String: string(scrubbed)}
 }
 
-func (s *scrubber) reflectedDirty(v any) bool {
-	_, dirty := s.reflected("", v)
-	return dirty
+// renderJSON encodes v into buf, turning a panic of a MarshalJSON into an
+// error as zap's PANIC= note.
+func renderJSON(buf *bytes.Buffer, v any) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("PANIC=%v", p)
+		}
+	}()
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }

@@ -31,19 +31,25 @@ func Wrap(r *redact.Redactor, opts ...Option) zap.Option {
 //
 //   - the entry's message, logger name, stack trace, caller file and
 //     function;
+//   - the keys of fields, namespaces and objects at any depth (a key may
+//     hold a secret: a map keyed by a token);
 //   - string, []byte (ByteString and Binary) fields;
 //   - error fields: Error(), the "%+v" form zap logs as errorVerbose (for
 //     errors that implement fmt.Formatter) and each cause of an error group;
-//     a dirty error is replaced by one with the same shape and scrubbed text;
-//   - fmt.Stringer fields (String() is called to check, so it runs twice on
-//     a clean entry);
+//     each error is replaced by one of the same shape holding the scrubbed
+//     text that was checked, so an Error that answers differently the
+//     second time cannot slip through;
+//   - fmt.Stringer fields: String() runs once and its scrubbed result is
+//     written as a string field;
 //   - reflected fields (zap.Any of a struct, map or slice): the value is
-//     rendered as JSON to check it; a dirty one is replaced by its scrubbed
-//     JSON (json.RawMessage), or by a string when that is not valid JSON;
+//     rendered once as JSON and written as its scrubbed JSON
+//     (json.RawMessage), or as a string when that is not valid JSON;
 //   - ObjectMarshaler, ArrayMarshaler and zap.Inline fields, at any depth:
-//     they are marshaled once through a checking encoder, and a dirty one
-//     is wrapped so that each value is scrubbed as it is encoded. Key rules
-//     apply to their keys too.
+//     each runs once, through a view of the real encoder that scrubs every
+//     key and value on its way. Key rules apply to their keys too;
+//   - a String, Error, MarshalLogObject, MarshalLogArray or MarshalJSON that
+//     panics: the panic is written as zap writes a panicking Stringer's
+//     (key+"Error": "PANIC=<message>"), with the message scrubbed.
 //
 // What it cannot cover:
 //
@@ -61,9 +67,10 @@ func Wrap(r *redact.Redactor, opts ...Option) zap.Option {
 // The returned core keeps the wrapped core's Check semantics (level,
 // sampling, tee): in Check it lets core decide, and only when an entry will
 // be written registers a pre-write hook (zapcore.CheckedEntry.Before) that
-// scrubs it. Clean strings, errors and byte fields cost a scan and no
-// allocation; the checks of Stringer, reflected and fmt.Formatter error
-// values allocate as rendering them does.
+// scrubs it. Clean strings and byte fields cost a scan and no allocation;
+// an entry with an error, Stringer, reflected or marshaler field costs a
+// copy of its field slice and a stand-in per such field, besides what
+// rendering them costs.
 func WrapCore(core zapcore.Core, r *redact.Redactor, opts ...Option) zapcore.Core {
 	return &wrapCore{Core: core, s: newScrubber(r, opts)}
 }

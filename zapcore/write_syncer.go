@@ -43,7 +43,7 @@ func (w *writeSyncer) Write(p []byte) (int, error) {
 		return w.ws.Write(p)
 	}
 	bp := _bytesPool.Get().(*[]byte)
-	out := w.r.ScrubEscaped((*bp)[:0], p)
+	out := scrubEntry(w.r, (*bp)[:0], p)
 	_, err := w.ws.Write(out)
 	if cap(out) <= maxPooledBytes {
 		*bp = out[:0]

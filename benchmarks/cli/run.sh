@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # hush scan/scrub against ripgrep and sed, side by side, on a log of at
-# least 48 MB built from ../shared/corpus/loghub with secrets injected in
+# least 48 MB built from the logs in $HUSH_CORPUS with secrets injected in
 # five encodings (raw, JSON, URL, base64 of "user:secret", hex).
 #
 #   hush scan    vs  rg -F -c -f patterns.txt   (raw values only), 100 and 10,000 secrets
@@ -16,14 +16,16 @@
 #
 # Usage: benchmarks/cli/run.sh       (about 3 minutes on 2 idle cores)
 # Environment: RUNS (default 7), SIZE in MB (default 48), HUSH_CORPUS (a
-# directory of *.log files instead of ../shared/corpus/loghub).
+# directory of *.log files, such as the loghub sample logs of the published
+# results; unset: generated log lines).
 set -euo pipefail
 cd "$(dirname "$0")"
 here=$(pwd)
 root=$(cd ../.. && pwd)
 RUNS=${RUNS:-7}
 SIZE=${SIZE:-48}
-CORPUS=${HUSH_CORPUS:-$root/../shared/corpus/loghub}
+CORPUS=${HUSH_CORPUS:-}
+if [ -n "$CORPUS" ]; then source="$(basename "$CORPUS") (real log lines, CRLF)"; else source="generated log lines"; fi
 
 if ! command -v rg >/dev/null; then
 	echo "installing ripgrep (Debian package)" >&2
@@ -106,7 +108,7 @@ row() { printf '| %s | %s | `%s` | %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$
 {
 	echo "# hush CLI against ripgrep and sed"
 	echo
-	echo "Input: $(echo "scale=1; $bytes / 1000000" | bc) MB built from $(basename "$CORPUS") (real log lines, CRLF), with a secret"
+	echo "Input: $(echo "scale=1; $bytes / 1000000" | bc) MB built from $source, with a secret"
 	echo "every 400 lines in one of five encodings ($inj100 injected). Median and best of $RUNS runs"
 	echo "(sed: 3), file in the page cache; $(nproc) cores; load average before the run: $load; $(date -u +%Y-%m-%d)."
 	echo

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/open-telemetry/opentelemetry-collector-contrib/processor/redactionprocessor"
+	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer"
@@ -151,23 +152,50 @@ var impls = []impl{
 	{"redaction", redactionprocessor.NewFactory(), redactionConfig},
 }
 
-func start(b *testing.B, c component.Component) {
+func start(tb testing.TB, c component.Component) {
+	tb.Helper()
 	if err := c.Start(context.Background(), componenttest.NewNopHost()); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	b.Cleanup(func() { _ = c.Shutdown(context.Background()) })
+	tb.Cleanup(func() { _ = c.Shutdown(context.Background()) })
 }
 
 // settle waits until a processor accepts data (hush refuses until its
 // index is built, a few milliseconds after Start).
-func settle(b *testing.B, try func() error) {
+func settle(tb testing.TB, try func() error) {
+	tb.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for try() != nil {
 		if time.Now().After(deadline) {
-			b.Fatal("processor not ready")
+			tb.Fatal("processor not ready")
 		}
 		time.Sleep(time.Millisecond)
 	}
+}
+
+// newLogs creates, starts and settles the logs processor the benchmark
+// times, sending to next.
+func newLogs(tb testing.TB, im impl, s []config.StaticSecret, next consumer.Logs) processor.Logs {
+	tb.Helper()
+	p, err := im.factory.CreateLogs(context.Background(), processortest.NewNopSettings(im.factory.Type()), im.config(s), next)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	start(tb, p)
+	settle(tb, func() error { return p.ConsumeLogs(context.Background(), plog.NewLogs()) })
+	return p
+}
+
+// newTraces is newLogs for spans.
+func newTraces(tb testing.TB, im impl, s []config.StaticSecret, next consumer.Traces) processor.Traces {
+	tb.Helper()
+	p, err := im.factory.CreateTraces(context.Background(), processortest.NewNopSettings(im.factory.Type()), im.config(s), next)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	start(tb, p)
+	settle(tb, func() error { return p.ConsumeTraces(context.Background(), ptrace.NewTraces()) })
+	return p
 }
 
 func BenchmarkLogs(b *testing.B) {
@@ -177,13 +205,11 @@ func BenchmarkLogs(b *testing.B) {
 		size, _ := (&plog.ProtoMarshaler{}).MarshalLogs(src)
 		for _, im := range impls {
 			b.Run(fmt.Sprintf("secrets=%d/impl=%s", n, im.name), func(b *testing.B) {
-				p, err := im.factory.CreateLogs(context.Background(), processortest.NewNopSettings(im.factory.Type()), im.config(s), consumertest.NewNop())
-				if err != nil {
-					b.Fatal(err)
-				}
-				start(b, p)
-				settle(b, func() error { return p.ConsumeLogs(context.Background(), plog.NewLogs()) })
-				check(b, p, src, s, im.name)
+				// The work timed is the work TestLogs checks: the batch
+				// comes out with every secret gone.
+				sink := new(consumertest.LogsSink)
+				checkLogs(b, newLogs(b, im, s, sink), sink, src, s, im.name)
+				p := newLogs(b, im, s, consumertest.NewNop())
 				b.ReportAllocs()
 				b.SetBytes(int64(len(size)))
 				for b.Loop() {
@@ -207,12 +233,9 @@ func BenchmarkTraces(b *testing.B) {
 		size, _ := (&ptrace.ProtoMarshaler{}).MarshalTraces(src)
 		for _, im := range impls {
 			b.Run(fmt.Sprintf("secrets=%d/impl=%s", n, im.name), func(b *testing.B) {
-				p, err := im.factory.CreateTraces(context.Background(), processortest.NewNopSettings(im.factory.Type()), im.config(s), consumertest.NewNop())
-				if err != nil {
-					b.Fatal(err)
-				}
-				start(b, p)
-				settle(b, func() error { return p.ConsumeTraces(context.Background(), ptrace.NewTraces()) })
+				sink := new(consumertest.TracesSink)
+				checkTraces(b, newTraces(b, im, s, sink), sink, src, s, im.name)
+				p := newTraces(b, im, s, consumertest.NewNop())
 				b.ReportAllocs()
 				b.SetBytes(int64(len(size)))
 				for b.Loop() {
@@ -229,19 +252,102 @@ func BenchmarkTraces(b *testing.B) {
 	}
 }
 
-// check makes sure both implementations really remove the secrets of the
-// batch, so the comparison is between equivalent work.
-func check(b *testing.B, p consumer.Logs, src plog.Logs, s []config.StaticSecret, name string) {
-	ld := plog.NewLogs()
-	src.CopyTo(ld)
-	if err := p.ConsumeLogs(context.Background(), ld); err != nil {
-		b.Fatal(err)
-	}
-	lrs := ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()
-	for i := 50; i < lrs.Len(); i += 100 {
-		body := lrs.At(i).Body().Str()
-		if strings.Contains(body, string(s[(i/100)%len(s)].Value)) || !strings.HasPrefix(body, "retrying upstream call with password=") {
-			b.Fatalf("%s did not redact the secret of record %d", name, i)
+// TestLogs checks, for both processors at every secret count, what
+// BenchmarkLogs times: the batch's secrets are removed and the other records
+// pass unchanged, so the comparison is between equivalent work.
+func TestLogs(t *testing.T) {
+	for _, n := range secretCounts {
+		s := secrets(n)
+		src := logs(batch, s)
+		for _, im := range impls {
+			t.Run(fmt.Sprintf("secrets=%d/impl=%s", n, im.name), func(t *testing.T) {
+				sink := new(consumertest.LogsSink)
+				checkLogs(t, newLogs(t, im, s, sink), sink, src, s, im.name)
+			})
 		}
 	}
+}
+
+// TestTraces is TestLogs for BenchmarkTraces.
+func TestTraces(t *testing.T) {
+	for _, n := range secretCounts {
+		s := secrets(n)
+		src := traces(batch, s)
+		for _, im := range impls {
+			t.Run(fmt.Sprintf("secrets=%d/impl=%s", n, im.name), func(t *testing.T) {
+				sink := new(consumertest.TracesSink)
+				checkTraces(t, newTraces(t, im, s, sink), sink, src, s, im.name)
+			})
+		}
+	}
+}
+
+// secretRecord reports whether record (or span) i of a batch carries a
+// secret, and which: logs and traces plant one in every hundredth.
+func secretRecord(i int, s []config.StaticSecret) (string, bool) {
+	return string(s[(i/100)%len(s)].Value), i%100 == 50
+}
+
+// checkLogs sends a copy of src through p and checks what reaches sink:
+// each planted secret is gone from its body, which keeps its text before
+// the secret; every other body is unchanged. Messages name the record, never
+// the value. (redactionprocessor adds attributes of its own, so only
+// bodies are compared.)
+func checkLogs(tb testing.TB, p consumer.Logs, sink *consumertest.LogsSink, src plog.Logs, s []config.StaticSecret, name string) {
+	tb.Helper()
+	sink.Reset() // the empty batches settle sent
+	ld := plog.NewLogs()
+	src.CopyTo(ld)
+	require.NoError(tb, p.ConsumeLogs(context.Background(), ld))
+	require.Len(tb, sink.AllLogs(), 1, "%s: batches out", name)
+	out := sink.AllLogs()[0].ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()
+	in := src.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()
+	require.Equal(tb, in.Len(), out.Len(), "%s: records out", name)
+	planted := 0
+	for i := range out.Len() {
+		body, want := out.At(i).Body().Str(), in.At(i).Body().Str()
+		secret, ok := secretRecord(i, s)
+		if !ok {
+			if body != want {
+				tb.Fatalf("%s changed the body of record %d, which holds no secret", name, i)
+			}
+			continue
+		}
+		planted++
+		if strings.Contains(body, secret) || !strings.HasPrefix(body, "retrying upstream call with password=") {
+			tb.Fatalf("%s did not redact the secret of record %d (or changed the text around it)", name, i)
+		}
+	}
+	require.Equal(tb, batch/100, planted, "records with a secret")
+}
+
+// checkTraces is checkLogs for spans: the secret is in db.query.text.
+func checkTraces(tb testing.TB, p consumer.Traces, sink *consumertest.TracesSink, src ptrace.Traces, s []config.StaticSecret, name string) {
+	tb.Helper()
+	sink.Reset() // the empty batches settle sent
+	td := ptrace.NewTraces()
+	src.CopyTo(td)
+	require.NoError(tb, p.ConsumeTraces(context.Background(), td))
+	require.Len(tb, sink.AllTraces(), 1, "%s: batches out", name)
+	out := sink.AllTraces()[0].ResourceSpans().At(0).ScopeSpans().At(0).Spans()
+	in := src.ResourceSpans().At(0).ScopeSpans().At(0).Spans()
+	require.Equal(tb, in.Len(), out.Len(), "%s: spans out", name)
+	planted := 0
+	for i := range out.Len() {
+		q, ok := out.At(i).Attributes().Get("db.query.text")
+		require.True(tb, ok, "%s dropped db.query.text of span %d", name, i)
+		wq, _ := in.At(i).Attributes().Get("db.query.text")
+		secret, planted1 := secretRecord(i, s)
+		if !planted1 {
+			if q.Str() != wq.Str() {
+				tb.Fatalf("%s changed db.query.text of span %d, which holds no secret", name, i)
+			}
+			continue
+		}
+		planted++
+		if strings.Contains(q.Str(), secret) || !strings.HasPrefix(q.Str(), "ALTER USER app WITH PASSWORD '") {
+			tb.Fatalf("%s did not redact the secret of span %d (or changed the text around it)", name, i)
+		}
+	}
+	require.Equal(tb, batch/100, planted, "spans with a secret")
 }

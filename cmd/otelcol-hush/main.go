@@ -2,7 +2,9 @@
 // hush processor: it removes the live values of your secrets from logs,
 // traces and metrics in flight.
 //
-// It is a hand-written Collector main (no builder tool at build time) with:
+// It is a hand-written Collector main (no builder tool at build time;
+// builder-config.yaml in this directory is the same distribution as an
+// OpenTelemetry Collector Builder manifest) with:
 //
 //	receivers:  otlp, filelog
 //	processors: hush, batch, memory_limiter
@@ -27,10 +29,9 @@ import (
 	"go.opentelemetry.io/collector/confmap/provider/fileprovider"
 	"go.opentelemetry.io/collector/confmap/provider/yamlprovider"
 	"go.opentelemetry.io/collector/otelcol"
-)
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+	"github.com/hushlog/hush/internal/buildinfo"
+)
 
 func main() {
 	if err := run(os.Args[1:]); err != nil {
@@ -51,7 +52,9 @@ func settings() otelcol.CollectorSettings {
 		BuildInfo: component.BuildInfo{
 			Command:     "otelcol-hush",
 			Description: "OpenTelemetry Collector with the hush secret-scrubbing processor",
-			Version:     version,
+			// The main module's version from the build information: the
+			// tag for go install ...@vX.Y.Z, buildinfo.Dev for a checkout.
+			Version: buildinfo.Main(),
 		},
 		Factories: components,
 		ConfigProviderSettings: otelcol.ConfigProviderSettings{

@@ -3,7 +3,6 @@ package smfake
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -335,8 +334,6 @@ func (s *Server) lookup(id string) *secret {
 	}
 	return nil
 }
-
-var errNoSecret = errors.New("no secret")
 
 func randSuffix() string {
 	const chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"

@@ -82,14 +82,6 @@ func protected(r *redact.Redactor, v string) bool {
 	return !strings.Contains(r.ScrubString("x "+v+" y"), v)
 }
 
-func values(secrets []redact.Secret) map[string]string {
-	m := map[string]string{}
-	for _, s := range secrets {
-		m[s.Name+"@"+s.Version] = s.Value
-	}
-	return m
-}
-
 func byName(secrets []redact.Secret) map[string][]string {
 	m := map[string][]string{}
 	for _, s := range secrets {

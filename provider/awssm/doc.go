@@ -1,5 +1,6 @@
 // Package awssm reads secrets from AWS Secrets Manager, for the provider
-// layer of hush (see package provider and DESIGN.md, "Providers").
+// layer of hush (see package provider and the repository's DESIGN.md,
+// "Refresh, rotation and failure").
 //
 // Credentials and region come from the AWS SDK's default configuration
 // chain (environment, shared config and credentials files and profiles, web

@@ -1,6 +1,7 @@
 package file
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -32,6 +33,14 @@ type Options struct {
 	// MaxFileSize skips (with a per-secret error) files larger than this.
 	// Default 1 MiB.
 	MaxFileSize int64
+	// TrimNewline drops one line break (LF or CRLF) at the end of each
+	// value. A value is otherwise the file's bytes as they are, and files
+	// written by `echo`, most editors and many secret stores end with a
+	// line break, which then ends up in a password or a DSN built from it.
+	// (Redaction is not affected either way: the Redactor protects the
+	// value trimmed of surrounding whitespace.) .env files are parsed and
+	// need no trimming.
+	TrimNewline bool
 }
 
 func (o Options) withDefaults() Options {
@@ -43,6 +52,14 @@ func (o Options) withDefaults() Options {
 	}
 	return o
 }
+
+// The file-system calls that read secrets. Tests replace them to fail an
+// open or a directory read the way the kernel fails it for an unprivileged
+// user, where it will not (CI runs as root, and root reads a mode-000 file).
+var (
+	readDir  = os.ReadDir
+	openFile = os.Open
+)
 
 // Dir reads a directory of one file per secret.
 type Dir struct {
@@ -77,7 +94,9 @@ func (d *Dir) errorf(name string, kind provider.ErrorKind, err error) *provider.
 }
 
 // List reads every regular file under the directory (following symlinks,
-// skipping names that start with "."), sorted by name. A file that cannot
+// skipping the kubelet's mount machinery, names that start with ".."),
+// sorted by name. A key that starts with one dot (".dockerconfigjson") is a
+// secret like any other. A file that cannot
 // be read is a per-secret error; a missing directory fails the listing.
 func (d *Dir) List(ctx context.Context) ([]redact.Secret, error) {
 	if _, err := os.Stat(d.dir); err != nil {
@@ -87,13 +106,13 @@ func (d *Dir) List(ctx context.Context) ([]redact.Secret, error) {
 	var errs []error
 	var walk func(dir, rel string, depth int)
 	walk = func(dir, rel string, depth int) {
-		entries, err := os.ReadDir(dir)
+		entries, err := readDir(dir)
 		if err != nil {
 			errs = append(errs, d.errorf(rel, kindOf(err), err))
 			return
 		}
 		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), ".") || ctx.Err() != nil {
+			if mountMachinery(e.Name()) || ctx.Err() != nil {
 				continue
 			}
 			full := filepath.Join(dir, e.Name())
@@ -132,7 +151,7 @@ func (d *Dir) read(full, name string, fi fs.FileInfo) (redact.Secret, error) {
 	if fi.Size() > d.opts.MaxFileSize {
 		return redact.Secret{}, d.errorf(name, provider.Permanent, fmt.Errorf("%d bytes, more than the %d allowed", fi.Size(), d.opts.MaxFileSize))
 	}
-	f, err := os.Open(full)
+	f, err := openFile(full)
 	if err != nil {
 		return redact.Secret{}, d.errorf(name, kindOf(err), err)
 	}
@@ -144,6 +163,9 @@ func (d *Dir) read(full, name string, fi fs.FileInfo) (redact.Secret, error) {
 	if int64(len(b)) > d.opts.MaxFileSize {
 		return redact.Secret{}, d.errorf(name, provider.Permanent, fmt.Errorf("more than the %d bytes allowed", d.opts.MaxFileSize))
 	}
+	if d.opts.TrimNewline && bytes.HasSuffix(b, []byte("\n")) {
+		b = bytes.TrimSuffix(b[:len(b)-1], []byte("\r"))
+	}
 	return redact.Secret{Name: name, Version: fi.ModTime().UTC().Format(time.RFC3339Nano), Value: string(b)}, nil
 }
 
@@ -152,7 +174,7 @@ func (d *Dir) Get(_ context.Context, name string) (redact.Secret, error) {
 	clean := path.Clean("/" + name)[1:]
 	hidden := false
 	for _, seg := range strings.Split(clean, "/") {
-		hidden = hidden || strings.HasPrefix(seg, ".")
+		hidden = hidden || mountMachinery(seg)
 	}
 	if clean == "" || clean != name || hidden {
 		return redact.Secret{}, d.errorf(name, provider.NotFound, errors.New("not a secret name"))
@@ -171,6 +193,14 @@ func (d *Dir) Get(_ context.Context, name string) (redact.Secret, error) {
 // Watch reports changes under the directory until ctx is done.
 func (d *Dir) Watch(ctx context.Context, changed func()) error {
 	return watch(ctx, d.dir, d.opts.PollInterval, true, changed)
+}
+
+// mountMachinery reports whether a directory entry belongs to how the
+// kubelet mounts a Secret or ConfigMap (..data, ..2024_01_01_00_00_00.1234,
+// ..data_tmp) rather than to its keys. A Secret's keys cannot start with
+// "..", but ".dockerconfigjson" is a key.
+func mountMachinery(name string) bool {
+	return strings.HasPrefix(name, "..")
 }
 
 // kindOf classifies a file-system error.

@@ -2,13 +2,17 @@ package file_test
 
 import (
 	"context"
+	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/hushlog/hush/provider"
@@ -199,7 +203,7 @@ func TestDirDeletedFileStaysThroughGrace(t *testing.T) {
 	}
 	write("db/password", pass1)
 	write("api/token", tok1)
-	write(".hidden", pass2)
+	write("..2026_02_28_00_00_00.1/stale", pass2) // mount machinery
 	d, _ := file.NewDir(dir, file.Options{})
 	r, _ := redact.New()
 	c := &clock{now: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
@@ -210,7 +214,7 @@ func TestDirDeletedFileStaysThroughGrace(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !protected(r, pass1) || !protected(r, tok1) || protected(r, pass2) {
-		t.Fatal("initial set wrong (dot-files must be skipped)")
+		t.Fatal("initial set wrong (mount machinery must be skipped)")
 	}
 	if err := os.Remove(filepath.Join(dir, "db/password")); err != nil {
 		t.Fatal(err)
@@ -241,18 +245,88 @@ func TestDirDeletedFileStaysThroughGrace(t *testing.T) {
 	}
 }
 
-func TestDirUnreadableFile(t *testing.T) {
+// deny makes path unreadable: mode 000, which stops any user but root, and
+// for root (CI) the same permission error injected where List opens or lists
+// it. Either way List meets EACCES on that path.
+func deny(t *testing.T, path string) {
+	t.Helper()
+	require.NoError(t, os.Chmod(path, 0o000))
+	t.Cleanup(func() { _ = os.Chmod(path, 0o700) }) // so TempDir can remove it
 	if os.Geteuid() == 0 {
-		t.Skip("root reads any file")
+		file.DenyForTest(t, path)
 	}
+}
+
+// A file that cannot be read fails as a per-secret error named after it,
+// and the other secrets are listed. Run as root too: mode 000 for others,
+// an injected EACCES for root; a dangling symlink and a FIFO need no
+// privilege to test.
+func TestDirUnreadableFile(t *testing.T) {
 	dir := t.TempDir()
-	_ = os.WriteFile(filepath.Join(dir, "ok"), []byte(pass1), 0o600)
-	_ = os.WriteFile(filepath.Join(dir, "locked"), []byte(pass2), 0o000)
-	d, _ := file.NewDir(dir, file.Options{})
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "ok"), []byte(pass1), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "locked"), []byte(pass2), 0o600))
+	deny(t, filepath.Join(dir, "locked"))
+	// A Kubernetes key whose ..data target is gone mid-swap.
+	require.NoError(t, os.Symlink("..data/gone", filepath.Join(dir, "dangling")))
+	// Not a regular file: skipped, neither a secret nor a failure (reading
+	// it would block).
+	require.NoError(t, syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o600))
+
+	d, err := file.NewDir(dir, file.Options{})
+	require.NoError(t, err)
 	s, err := d.List(context.Background())
-	if names, per := provider.FailedSecrets(err); !per || len(names) != 1 || names[0] != "locked" || len(s) != 1 {
-		t.Errorf("unreadable file: %v", err)
+	names, per := provider.FailedSecrets(err)
+	assert.True(t, per, "failures are per-secret: %v", err)
+	assert.ElementsMatch(t, []string{"dangling", "locked"}, names)
+	require.Len(t, s, 1)
+	assert.Equal(t, "ok", s[0].Name)
+	for _, e := range provider.Failures(err) {
+		var pe *provider.Error
+		require.ErrorAs(t, e, &pe)
+		want := map[string]provider.ErrorKind{"locked": provider.AccessDenied, "dangling": provider.NotFound}[pe.Name]
+		assert.Equal(t, want, pe.Kind, "kind of the failure of %s", pe.Name)
 	}
+
+	// Get meets the same failure.
+	_, err = d.Get(context.Background(), "locked")
+	assert.Equal(t, provider.AccessDenied, provider.Kind(err))
+}
+
+// A subdirectory that cannot be read fails as a per-secret error named
+// after it ("db"), and the Refresher keeps every secret under it
+// ("db/password") for as long as it stays unreadable: a failed read never
+// shrinks the set.
+func TestDirUnreadableSubdirectoryKeepsItsSecrets(t *testing.T) {
+	dir := t.TempDir()
+	for name, val := range map[string]string{"db/password": pass1, "db/replica/password": pass2, "api/token": tok1} {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o700))
+		require.NoError(t, os.WriteFile(p, []byte(val), 0o600))
+	}
+	d, err := file.NewDir(dir, file.Options{})
+	require.NoError(t, err)
+	r, err := redact.New()
+	require.NoError(t, err)
+	c := &clock{now: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
+	f, err := provider.NewRefresher(r, []provider.Lister{d}, provider.RefresherOptions{GracePeriod: time.Hour, Now: c.Now})
+	require.NoError(t, err)
+	defer f.Close()
+	ctx := context.Background()
+	require.NoError(t, f.Refresh(ctx))
+	require.True(t, protected(r, pass1) && protected(r, pass2) && protected(r, tok1), "initial set")
+
+	deny(t, filepath.Join(dir, "db"))
+	for range 3 {
+		c.Advance(time.Hour)
+		err := f.Refresh(ctx)
+		names, per := provider.FailedSecrets(err)
+		require.True(t, per, "the failure is per-secret: %v", err)
+		require.Equal(t, []string{"db"}, names)
+	}
+	assert.True(t, protected(r, pass1), "db/password dropped while db could not be read")
+	assert.True(t, protected(r, pass2), "db/replica/password dropped while db could not be read")
+	assert.True(t, protected(r, tok1), "api/token dropped")
+	assert.Zero(t, f.Status().InGrace, "secrets in their grace period")
 }
 
 func TestDirTooLarge(t *testing.T) {
@@ -353,4 +427,68 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// TestDirDotKeys: a Secret key that starts with one dot (a
+// kubernetes.io/dockerconfigjson Secret's .dockerconfigjson) is a secret;
+// the kubelet's ..data and ..<timestamp> entries are not.
+func TestDirDotKeys(t *testing.T) {
+	vol := &k8sVolume{t: t, dir: t.TempDir()}
+	auth := base64.StdEncoding.EncodeToString([]byte("robot:" + pass1))
+	cfg := `{"auths":{"registry.example.com":{"auth":"` + auth + `"}}}`
+	vol.write(map[string]string{".dockerconfigjson": cfg, "token": tok1})
+	d, err := file.NewDir(vol.dir, file.Options{})
+	require.NoError(t, err)
+	got := list(t, d)
+	require.ElementsMatch(t, []string{".dockerconfigjson", "token"}, keys(got))
+	s, err := d.Get(context.Background(), ".dockerconfigjson")
+	require.NoError(t, err)
+	require.True(t, s.Value == cfg, "Get(.dockerconfigjson) returns the document")
+	_, err = d.Get(context.Background(), "..data/token")
+	require.Equal(t, provider.NotFound, provider.Kind(err))
+
+	// Indexed, the registry credential is protected raw, as the auth
+	// field, and as Kubernetes shows the key (base64 of the document).
+	r, _ := redact.New()
+	ss, err := d.List(context.Background())
+	require.NoError(t, err)
+	require.NoError(t, r.Set(ss))
+	shown := base64.StdEncoding.EncodeToString([]byte(cfg))
+	for name, form := range map[string]string{"auth field": auth, "kubectl get secret -o yaml": shown} {
+		if strings.Contains(r.ScrubString("data: "+form), auth) {
+			t.Errorf("%s: the registry credential survives", name)
+		}
+	}
+}
+
+// TestEnvFileReferences: a value holding $NAME or ${NAME} is protected as
+// godotenv expands it and as written (Node's dotenv does not expand).
+func TestEnvFileReferences(t *testing.T) {
+	p := filepath.Join(t.TempDir(), ".env")
+	content := "DB_USER=svc\nDB_PASS=" + pass1 + "\nDSN=\"postgres://${DB_USER}:${DB_PASS}@db:5432/app\"\nRAW='lit-$DB_PASS-Kq2Lm7'\nPLAIN=" + tok1 + "\n"
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
+	e, err := file.NewEnvFile(p, file.Options{})
+	require.NoError(t, err)
+	ss, err := e.List(context.Background())
+	require.NoError(t, err)
+	values := map[string][]string{}
+	for _, s := range ss {
+		values[s.Name+"@"+s.Version] = append(values[s.Name+"@"+s.Version], s.Value)
+	}
+	require.Equal(t, []string{"postgres://svc:" + pass1 + "@db:5432/app"}, values["DSN@"], "expanded DSN")
+	require.Equal(t, []string{"postgres://${DB_USER}:${DB_PASS}@db:5432/app"}, values["DSN@unexpanded"], "literal DSN")
+	require.Equal(t, []string{"lit-$DB_PASS-Kq2Lm7"}, values["RAW@"], "single quotes do not expand")
+	require.NotContains(t, values, "RAW@unexpanded")
+	require.NotContains(t, values, "PLAIN@unexpanded")
+
+	r, _ := redact.New()
+	require.NoError(t, r.Set(ss))
+	for _, v := range []string{"postgres://svc:" + pass1 + "@db:5432/app", "postgres://${DB_USER}:${DB_PASS}@db:5432/app"} {
+		if out := r.ScrubString("connecting to " + v); strings.Contains(out, "@db:5432") {
+			t.Error("a form of the DSN survives")
+		}
+	}
+	s, err := e.Get(context.Background(), "DSN")
+	require.NoError(t, err)
+	require.Equal(t, "postgres://svc:"+pass1+"@db:5432/app", s.Value)
 }

@@ -17,6 +17,7 @@
 //	hush.provider.cache.fetches         counter         fetches from the Cache's Getter
 //	hush.provider.cache.stale           counter         Gets answered with a stale value
 //
-// In the flow of DESIGN.md it sits beside the providers, reading their
-// snapshots (Refresher.Status, Cache.Stats) and their events.
+// In the flow described in the repository's DESIGN.md ("The flow",
+// "Refresh, rotation and failure") it sits beside the providers, reading
+// their snapshots (Refresher.Status, Cache.Stats) and their events.
 package otelmetric

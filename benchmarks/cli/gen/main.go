@@ -2,7 +2,7 @@
 // log made of real log lines with secrets injected in several encodings,
 // and the same secrets in the form each tool takes them.
 //
-//	go run ./cli/gen -corpus ../../shared/corpus/loghub -out DIR -secrets 100 -size 48
+//	go run ./cli/gen -corpus "$HUSH_CORPUS" -out DIR -secrets 100 -size 48
 //
 // writes
 //
@@ -16,7 +16,8 @@
 //	DIR/scrub.sed      one substitution per secret (sed -f), raw values
 //	DIR/injected.txt   how many secrets of each encoding were injected
 //
-// Without the corpus it falls back to generated lines and says so.
+// Without -corpus (default: $HUSH_CORPUS) it falls back to generated lines
+// and says so; a corpus directory without *.log files is an error.
 package main
 
 import (
@@ -37,7 +38,7 @@ import (
 )
 
 func main() {
-	corpus := flag.String("corpus", "../../shared/corpus/loghub", "directory of *.log files")
+	corpus := flag.String("corpus", os.Getenv("HUSH_CORPUS"), "directory of *.log files (default $HUSH_CORPUS; none: generated lines)")
 	out := flag.String("out", "", "output directory (required)")
 	n := flag.Int("secrets", 100, "number of secrets")
 	sizeMB := flag.Int("size", 48, "size of big.log in MB (10^6 bytes)")
@@ -134,26 +135,32 @@ func run(corpus, out string, n, size, every int) error {
 }
 
 // corpusLines reads every line of every *.log file in dir, line endings
-// kept, or generates lines if dir has none.
+// kept, or generates lines when no dir is given.
 func corpusLines(dir string) ([]string, error) {
-	files, _ := filepath.Glob(filepath.Join(dir, "*.log"))
-	sort.Strings(files)
 	var lines []string
-	for _, p := range files {
-		b, err := os.ReadFile(p)
+	if dir != "" {
+		files, err := filepath.Glob(filepath.Join(dir, "*.log"))
 		if err != nil {
 			return nil, err
 		}
-		for _, l := range strings.SplitAfter(string(b), "\n") {
-			if l != "" {
-				lines = append(lines, l)
+		sort.Strings(files)
+		for _, p := range files {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return nil, err
+			}
+			for _, l := range strings.SplitAfter(string(b), "\n") {
+				if l != "" {
+					lines = append(lines, l)
+				}
 			}
 		}
-	}
-	if len(lines) > 0 {
+		if len(lines) == 0 {
+			return nil, fmt.Errorf("corpus %s: no *.log file with any line", dir)
+		}
 		return lines, nil
 	}
-	fmt.Fprintf(os.Stderr, "gen: no *.log in %s: using generated log lines instead of the loghub corpus\n", dir)
+	fmt.Fprintln(os.Stderr, "gen: no corpus (-corpus or HUSH_CORPUS): using generated log lines")
 	rng := rand.New(rand.NewPCG(1, 1))
 	for i := range 20000 {
 		lines = append(lines, fmt.Sprintf("2025-11-26 07:%02d:%02d,%03d INFO [worker-%d] request id=%x path=/api/v1/items/%d status=200 bytes=%d\r\n",

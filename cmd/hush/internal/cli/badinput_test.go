@@ -52,9 +52,9 @@ func TestBadInputsScrub(t *testing.T) {
 		"corrupt.log.gz: ",
 		"sub/loop: directory loop",
 		"dangling.log: broken symbolic link to nowhere.log",
-		"latin1.log: invalid UTF-8 at offset 3",
+		"latin1.log: not UTF-8 (first invalid byte at offset 3): scrubbed byte for byte",
 		"nul.log: NUL byte at offset 10000",
-		"image.png: skipped: binary file",
+		"image.png: not checked: binary file (NUL byte at offset 8); no output written",
 		"scrubbed 3 files",
 	} {
 		if !strings.Contains(errs, want) {

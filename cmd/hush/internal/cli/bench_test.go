@@ -13,26 +13,35 @@ import (
 	"github.com/hushlog/hush/redact"
 )
 
-// benchCorpus is ../../../shared/corpus/loghub relative to this package.
-const benchCorpus = "../../../shared/corpus/loghub"
+// benchCorpusEnv names a directory of log files (*.log, the loghub sample
+// logs in the published results) to build the benchmark input from.
+const benchCorpusEnv = "HUSH_CORPUS"
 
-// benchInput builds about size bytes of log text, from the loghub corpus
-// when it is there (generated lines otherwise, as the log says), with one
-// of the secrets (raw or base64) every 400 lines.
+// benchInput builds about size bytes of log text, from the *.log files of
+// $HUSH_CORPUS when it is set (generated lines otherwise, as the log says),
+// with one of the secrets (raw or base64) every 400 lines.
 func benchInput(b *testing.B, size int, secrets []redact.Secret) []byte {
 	b.Helper()
 	var lines [][]byte
-	files, _ := filepath.Glob(filepath.Join(benchCorpus, "*.log"))
-	for _, f := range files {
-		data, err := os.ReadFile(f)
+	if dir := os.Getenv(benchCorpusEnv); dir != "" {
+		files, err := filepath.Glob(filepath.Join(dir, "*.log"))
 		if err != nil {
 			b.Fatal(err)
 		}
-		lines = append(lines, bytes.SplitAfter(data, []byte("\n"))...)
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			lines = append(lines, bytes.SplitAfter(data, []byte("\n"))...)
+		}
+		if len(lines) == 0 {
+			b.Fatalf("%s=%s: no *.log file", benchCorpusEnv, dir)
+		}
 	}
 	rng := rand.New(rand.NewPCG(3, 3))
 	if len(lines) == 0 {
-		b.Log("loghub corpus not found: generated log lines")
+		b.Log(benchCorpusEnv + " not set: generated log lines")
 		for i := range 20000 {
 			lines = append(lines, fmt.Appendf(nil, "2025-11-26 07:%02d:%02d INFO [worker-%d] request id=%x status=200\r\n", i/60%60, i%60, rng.IntN(16), rng.Uint64()))
 		}
@@ -85,7 +94,7 @@ func BenchmarkPipeline(b *testing.B) {
 					b.ReportAllocs()
 					for b.Loop() {
 						e := &engine{r: r, look: look, opts: runOptions{jobs: jobs, chunkSize: DefaultChunkSize}, con: con}
-						inputs := expand([]string{path}, con)
+						inputs := mustExpand(b, []string{path}, con)
 						if mode == "scrub" {
 							s := &scrubber{e: e, stdout: io.Discard, auto: true, targets: map[*input]string{}}
 							s.run(context.Background(), inputs)

@@ -1,14 +1,14 @@
 // Package cli implements the hush command: scrub and scan log files,
 // archives and streams for the live values of a set of secrets.
 //
-// In the flow of DESIGN.md it is the offline front end: the secrets come
-// from the providers (AWS Secrets Manager, a directory, .env files, the
-// environment, a command, or a configuration file shared with the Collector
-// processor), go into one redact.Redactor, and every input is cut into
-// chunks at line boundaries (inside a line when a line is longer than a
-// chunk, never across a match), scrubbed or scanned on every core, and put
-// back together in order, in bounded memory whatever the size of the input
-// or of its lines.
+// In the flow described in the repository's DESIGN.md ("The flow", "Front
+// ends") it is the offline front end: the secrets come from the providers
+// (AWS Secrets Manager, a directory, .env files, the environment, a command,
+// or a configuration file shared with the Collector processor), go into one
+// redact.Redactor, and every input is cut into chunks at line boundaries
+// (inside a line when a line is longer than a chunk, never across a match),
+// scrubbed or scanned on every core, and put back together in order, in
+// bounded memory whatever the size of the input or of its lines.
 //
 // cmd/hush is a thin main around Main.
 package cli
@@ -19,11 +19,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/pprof"
 	"slices"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 )
 
@@ -35,11 +38,14 @@ const (
 	ExitFound = 1
 	// ExitUsage: bad flags or arguments, or an invalid configuration file.
 	ExitUsage = 2
-	// ExitSource: a secret source could not be read, or gave no secret.
+	// ExitSource: a secret source could not be read, gave no secret, or
+	// did not answer within the timeout.
 	ExitSource = 3
-	// ExitInput: some input could not be read or written (missing,
-	// unreadable, truncated or corrupt archive, directory loop, NUL bytes or
-	// invalid UTF-8 without --binary); the others were processed.
+	// ExitInput: some input could not be checked, read or written
+	// (missing, unreadable, truncated or corrupt, a directory loop, a
+	// binary file or archive member skipped, a format hush cannot open);
+	// the others were processed. Scan never exits 0 when something was
+	// not checked.
 	ExitInput = 4
 	// ExitInterrupted: the run was interrupted (SIGINT, SIGTERM).
 	ExitInterrupted = 130
@@ -142,6 +148,8 @@ base64, hex, HTML, shell), in log files, archives and streams.
 
   hush scrub   write a copy of the inputs with every secret replaced
   hush scan    report where secrets appear, for people or for CI (text, JSON, SARIF)
+  hush sources list the secret names each source gives (never a value), to
+               check a setup before a long run
 
 Secret values never appear in hush's output, messages or reports: only the
 secrets' names.`,
@@ -159,8 +167,8 @@ secrets' names.`,
 	root.SetOut(stdio.Out)
 	root.SetErr(stdio.Err)
 	root.SetVersionTemplate("hush {{.Version}}\n")
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError(err) })
-	root.AddCommand(newScrubCommand(stdio), newScanCommand(stdio), newVersionCommand(stdio))
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError(suggestFlag(c, err)) })
+	root.AddCommand(newScrubCommand(stdio), newScanCommand(stdio), newSourcesCommand(stdio), newVersionCommand(stdio))
 	return root
 }
 
@@ -169,7 +177,9 @@ func runFlags(c *cobra.Command, o *runOptions) {
 	f := c.Flags()
 	f.IntVarP(&o.jobs, "jobs", "j", runtime.GOMAXPROCS(0), "worker goroutines")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar, notices or summary (errors are still printed)")
-	f.BoolVar(&o.binary, "binary", false, "process binary files (NUL bytes) and non-UTF-8 text instead of skipping or flagging them")
+	f.BoolVar(&o.binary, "binary", false, "process binary files (NUL bytes) byte for byte instead of skipping them (archives are still opened, never edited as bytes)")
+	f.BoolVar(&o.progressOn, "progress", false, "always draw a progress bar on standard error (default: when it is a terminal and the output is not)")
+	f.BoolVar(&o.progressOff, "no-progress", false, "never draw a progress bar")
 	f.IntVar(&o.chunkSize, "chunk-size", DefaultChunkSize, "bytes per chunk handed to a worker")
 	f.MarkHidden("chunk-size")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile to `FILE` (for hush's developers)")
@@ -197,27 +207,51 @@ func checkRunOptions(o *runOptions) error {
 	if o.jobs < 1 {
 		return usageError(fmt.Errorf("--jobs %d: want at least 1", o.jobs))
 	}
+	switch {
+	case o.progressOn && o.progressOff:
+		return usageError(errors.New("--progress and --no-progress cannot be used together"))
+	case o.progressOn:
+		o.progress = "on"
+	case o.progressOff:
+		o.progress = "off"
+	}
 	if o.chunkSize < 4<<10 {
 		return usageError(fmt.Errorf("--chunk-size %d: want at least 4096", o.chunkSize))
 	}
 	return nil
 }
 
-// newEngine loads the secrets and prepares a run.
-func newEngine(ctx context.Context, stdio IO, src *sourceFlags, o runOptions, con *console) (*engine, error) {
+// newEngine loads the secrets and prepares a run. toStdout says the run
+// writes its output (scrubbed text, findings) to standard output; args are
+// the inputs, to tell whether it reads standard input.
+func newEngine(ctx context.Context, stdio IO, src *sourceFlags, o runOptions, con *console, toStdout bool, args []string) (*engine, error) {
 	r, look, err := src.redactor(ctx, con)
 	if err != nil {
 		return nil, err
 	}
 	e := &engine{r: r, look: look, opts: o, con: con, stdin: stdio.In}
-	// A bar only where it has the line to itself: not when the terminal
-	// also shows the output or takes the input.
-	if stdio.ErrTerminal && !stdio.OutTerminal && !stdio.InTerminal && !o.quiet {
+	con.setScrub(r.ScrubString)
+	if showProgress(stdio, o, toStdout, args) {
 		e.bar = func(total int64) *progress {
 			return newProgress(&con.mu, stdio.Err, stdio.Width, total)
 		}
 	}
 	return e, nil
+}
+
+// showProgress decides whether to draw a progress bar: as asked by
+// --progress or --no-progress; otherwise when standard error is a terminal
+// where the bar has its line to itself — the output does not go to the
+// same terminal, and the input is not typed there.
+func showProgress(stdio IO, o runOptions, toStdout bool, args []string) bool {
+	switch {
+	case o.quiet || o.progress == "off":
+		return false
+	case o.progress == "on":
+		return true
+	}
+	readsStdin := len(args) == 0 || slices.Contains(args, "-")
+	return stdio.ErrTerminal && !(toStdout && stdio.OutTerminal) && !(readsStdin && stdio.InTerminal)
 }
 
 // stdinHint tells someone who ran hush without inputs at a terminal why
@@ -229,7 +263,9 @@ func stdinHint(stdio IO, args []string, con *console) {
 }
 
 // expand walks the arguments into inputs; no argument is standard input.
-func expand(args []string, con *console, exclude ...string) []*input {
+// The files named by exclude (the output) are not read; finding one of
+// them under another name (a hard link) is an error: it is an input.
+func expand(args []string, con *console, exclude ...string) ([]*input, error) {
 	w := newWalker(con.problem, con.notice)
 	for _, x := range exclude {
 		if fi, err := os.Stat(x); err == nil {
@@ -244,7 +280,22 @@ func expand(args []string, con *console, exclude ...string) []*input {
 	for _, a := range args {
 		w.add(a)
 	}
-	return w.inputs
+	for _, p := range w.excluded {
+		for _, x := range exclude {
+			if !samePath(p, x) {
+				return nil, fmt.Errorf("-o %s is the input %s under another name (a hard link): give another file", x, p)
+			}
+		}
+	}
+	return w.inputs, nil
+}
+
+// samePath reports whether a and b name the same path once made absolute
+// and clean (not following links).
+func samePath(a, b string) bool {
+	aa, err1 := filepath.Abs(a)
+	ab, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && aa == ab
 }
 
 // finalCode is the exit code once the inputs are done.
@@ -258,4 +309,51 @@ func finalCode(ctx context.Context, con *console, found bool) error {
 		return errExit(ExitInput)
 	}
 	return nil
+}
+
+// checkOutputNotInput refuses an output (-o) that is one of the inputs
+// (the same file or directory, by any name): writing it would destroy the
+// input, or, as the output is never read back, skip it and report nothing
+// to do.
+func checkOutputNotInput(output string, args []string) error {
+	if output == "" || output == "-" {
+		return nil
+	}
+	ofi, err := os.Stat(output)
+	if err != nil {
+		return nil // does not exist yet: not an input
+	}
+	for _, a := range args {
+		if a == "-" {
+			continue
+		}
+		if afi, err := os.Stat(a); err == nil && os.SameFile(ofi, afi) {
+			if ofi.IsDir() {
+				return fmt.Errorf("-o %s is the input directory %s itself: give another directory (or --in-place, for scrub)", output, a)
+			}
+			return fmt.Errorf("-o %s is the input %s itself: give another file (or --in-place, for scrub)", output, a)
+		}
+	}
+	return nil
+}
+
+var unknownFlag = regexp.MustCompile(`^unknown flag: --([^ =]+)`)
+
+// suggestFlag adds "did you mean --NAME?" to an unknown flag error when a
+// flag of the command is close to it.
+func suggestFlag(c *cobra.Command, err error) error {
+	m := unknownFlag.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err
+	}
+	var names []string
+	c.Flags().VisitAll(func(f *pflag.Flag) {
+		if !f.Hidden {
+			names = append(names, f.Name)
+		}
+	})
+	if s := suggest(m[1], names); s != "" {
+		return fmt.Errorf("%w (did you mean --%s?)", err, s)
+	}
+	return err
 }

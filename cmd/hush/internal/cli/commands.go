@@ -6,29 +6,41 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/hushlog/hush/internal/buildinfo"
 )
 
 const exitCodesHelp = `
 
 Exit codes:
-  0  scan: no secret found; scrub: every input processed
+  0  scan: no secret found, and every input was checked;
+     scrub: every input processed
   1  scan: at least one secret found
   2  bad flags or arguments, or an invalid configuration file
-  3  a secret source could not be read, or gave no secret to look for
-  4  some input could not be processed (missing, unreadable, truncated or
-     corrupt archive, directory loop, NUL bytes or invalid UTF-8 without
-     --binary); the rest were
+  3  a secret source could not be read, gave no secret to look for, or
+     did not answer within --timeout
+  4  some input could not be checked or processed: missing, unreadable,
+     truncated or corrupt (archive or compressed file), a directory loop,
+     a binary file skipped (without --binary), an archive member hush
+     cannot read (binary, an archive inside, encrypted), a format it
+     cannot open (xz, bzip2, 7z, RAR, lz4); the rest were. Scan never
+     exits 0 when something was not checked.
   130 interrupted`
 
 const inputsHelp = `
 Inputs are files, directories (walked, following symbolic links; each file
 once; loops reported) and "-" for standard input, which is also the default.
-Gzip and zstd inputs are recognised by their content and decompressed; binary
-files (a NUL byte in the first 8000 bytes) are skipped with a notice unless
---binary is given.`
+Gzip and zstd inputs are recognised by their content and decompressed.
+Archives (tar, tar.gz/.tgz, zip; by content) are opened and every member is
+read like a file (findings name ARCHIVE!MEMBER); scrub writes them back as
+archives of the same kind. UTF-16 text with a byte order mark is decoded,
+and written back in UTF-16. Binary files (a NUL byte in the first 8000
+bytes, not counting runs of NULs such as logrotate's copytruncate leaves)
+are not checked unless --binary is given; that fails the run (exit 4).
+Text that is not UTF-8 is processed byte for byte, with a notice.`
 
 func newScrubCommand(stdio IO) *cobra.Command {
 	var o scrubOptions
@@ -42,13 +54,17 @@ breaks, whitespace, invalid UTF-8 and every byte outside a secret stay as they
 were, so plain text, JSON lines and OTLP-JSON stay valid (an encoded form is
 replaced where it stands, inside its JSON string or URL).
 
-Output goes to standard output (one input), to -o FILE, to -o DIR (a directory
-mirroring the inputs: DIR/<input name>/...), or back into the files with
---in-place. In-place edits are crash-safe: each file is written to a temporary
-file beside it, synced, and renamed over the original, keeping its mode and
-owner; if anything fails, or hush is killed, the original is untouched. A file
-with nothing to redact is left alone. Compressed inputs are written back
-compressed the same way (see --compress).
+Output goes to standard output (several inputs are concatenated, as cat
+does), to -o FILE, to -o DIR (a directory mirroring the inputs: DIR/<input
+name>/...; a file with several names, hard links, appears under each), or
+back into the files with --in-place. An -o naming an input (by any name) is
+refused: use --in-place. In-place edits are crash-safe: each file is written
+to a temporary file beside it, synced, and renamed over the original,
+keeping its mode and owner; if anything fails, or hush is killed, the
+original is untouched. A file with nothing to redact is left alone. Compressed inputs are written back
+compressed the same way (see --compress), and archives as archives of
+the same kind, member by member, with the new sizes and checksums; a
+member hush cannot check is copied unchanged and reported.
 ` + inputsHelp + "\n\n" + sourcesHelp + exitCodesHelp,
 		Example: `  # One file to standard output
   hush scrub --secrets-dir /var/run/secrets/app app.log > app.clean.log
@@ -85,6 +101,9 @@ func runScrub(ctx context.Context, cmd *cobra.Command, stdio IO, o *scrubOptions
 	if err := checkScrubArgs(o, args); err != nil {
 		return usageError(err)
 	}
+	if err := checkOutputNotInput(o.output, args); err != nil {
+		return usageError(err)
+	}
 	if err := src.check(cmd); err != nil {
 		return err
 	}
@@ -94,7 +113,7 @@ func runScrub(ctx context.Context, cmd *cobra.Command, stdio IO, o *scrubOptions
 	}
 	defer stop()
 	con := &console{w: stdio.Err, quiet: o.quiet}
-	e, err := newEngine(ctx, stdio, src, o.runOptions, con)
+	e, err := newEngine(ctx, stdio, src, o.runOptions, con, !o.inPlace && (o.output == "" || o.output == "-"), args)
 	if err != nil {
 		return err
 	}
@@ -104,7 +123,10 @@ func runScrub(ctx context.Context, cmd *cobra.Command, stdio IO, o *scrubOptions
 		exclude = append(exclude, o.output)
 	}
 	stdinHint(stdio, args, con)
-	inputs := expand(args, con, exclude...)
+	inputs, err := expand(args, con, exclude...)
+	if err != nil {
+		return usageError(err)
+	}
 	inputs, err = s.plan(args, inputs)
 	if err != nil {
 		return usageError(err)
@@ -130,7 +152,8 @@ Formats (--format):
   sarif  a SARIF 2.1.0 log, for GitHub code scanning and other CI tools
 
 Lines and columns count from 1; columns count Unicode code points. In a
-compressed file they refer to the decompressed text.
+compressed file they refer to the decompressed text, in UTF-16 text to the
+decoded text; in an archive, to the member (named ARCHIVE!MEMBER).
 ` + inputsHelp + "\n\n" + sourcesHelp + exitCodesHelp,
 		Example: `  # Is any live production secret in these logs?
   hush scan --aws prefix:prod/ /var/log/app/
@@ -161,6 +184,9 @@ func runScan(ctx context.Context, cmd *cobra.Command, stdio IO, o *scanOptions, 
 	default:
 		return usageError(fmt.Errorf("--format %q: want text, json or sarif", o.format))
 	}
+	if err := checkOutputNotInput(o.output, args); err != nil {
+		return usageError(err)
+	}
 	if err := src.check(cmd); err != nil {
 		return err
 	}
@@ -170,9 +196,18 @@ func runScan(ctx context.Context, cmd *cobra.Command, stdio IO, o *scanOptions, 
 	}
 	defer stop()
 	con := &console{w: stdio.Err, quiet: o.quiet}
-	e, err := newEngine(ctx, stdio, src, o.runOptions, con)
+	e, err := newEngine(ctx, stdio, src, o.runOptions, con, o.output == "" || o.output == "-", args)
 	if err != nil {
 		return err
+	}
+	var exclude []string
+	if o.output != "" && o.output != "-" {
+		exclude = append(exclude, o.output)
+	}
+	stdinHint(stdio, args, con)
+	inputs, err := expand(args, con, exclude...)
+	if err != nil {
+		return usageError(err)
 	}
 	var out io.Writer = stdio.Out
 	if o.output != "" && o.output != "-" {
@@ -188,12 +223,6 @@ func runScan(ctx context.Context, cmd *cobra.Command, stdio IO, o *scanOptions, 
 		return usageError(err)
 	}
 	s := &scanner{e: e, rep: rep}
-	var exclude []string
-	if o.output != "" && o.output != "-" {
-		exclude = append(exclude, o.output)
-	}
-	stdinHint(stdio, args, con)
-	inputs := expand(args, con, exclude...)
 	s.run(ctx, inputs)
 	if err := rep.end(con.all()); err != nil && s.repErr == nil {
 		s.repErr = err
@@ -205,27 +234,24 @@ func runScan(ctx context.Context, cmd *cobra.Command, stdio IO, o *scanOptions, 
 	return finalCode(ctx, con, len(s.counts) > 0)
 }
 
-// Version is the hush version; release builds set it with
+// Version overrides the version hush reports; a release built from a
+// checkout may set it with
 // -ldflags "-X github.com/hushlog/hush/cmd/hush/internal/cli.Version=v1.2.3".
+// Empty (the default): the version of the module github.com/hushlog/hush/cmd/hush
+// from the binary's build information (the tag for go install ...@v1.2.3,
+// buildinfo.Dev for a build from a checkout).
 var Version = ""
 
 func version() string {
 	if Version != "" {
 		return Version
 	}
-	v := "(devel)"
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		if bi.Main.Version != "" {
-			v = bi.Main.Version
-		}
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				v += " " + s.Value[:12]
-			}
-		}
-	}
-	return v
+	return buildinfo.Main()
 }
+
+// hushModule is the root of hush's module paths; `hush version` lists every
+// hush module linked in with its version.
+const hushModule = "github.com/hushlog/hush"
 
 func newVersionCommand(stdio IO) *cobra.Command {
 	return &cobra.Command{
@@ -233,7 +259,12 @@ func newVersionCommand(stdio IO) *cobra.Command {
 		Short: "Print the version of hush",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, err := fmt.Fprintf(stdio.Out, "hush %s (%s, %s/%s)\n", version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			var b strings.Builder
+			fmt.Fprintf(&b, "hush %s (%s, %s/%s)\n", version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			for _, d := range buildinfo.Deps(hushModule) {
+				fmt.Fprintf(&b, "  %s %s\n", d.Path, d.Version)
+			}
+			_, err := io.WriteString(stdio.Out, b.String())
 			return err
 		},
 	}

@@ -15,6 +15,24 @@ type console struct {
 	quiet    bool
 	barShown bool
 	problems []problem
+	// scrub, once the secrets are known, scrubs the file names and messages
+	// printed: a file may be named after a secret.
+	scrub func(string) string
+}
+
+// clean scrubs s when the secrets are known. Called with mu held.
+func (c *console) clean(s string) string {
+	if c.scrub == nil {
+		return s
+	}
+	return c.scrub(s)
+}
+
+// setScrub makes the console scrub what it prints.
+func (c *console) setScrub(f func(string) string) {
+	c.mu.Lock()
+	c.scrub = f
+	c.mu.Unlock()
 }
 
 // problem reports an input that could not be (fully) processed. It is
@@ -22,8 +40,9 @@ type console struct {
 func (c *console) problem(path string, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.problems = append(c.problems, problem{path: path, msg: err.Error()})
-	c.print(path, err.Error())
+	path, msg := c.clean(path), c.clean(err.Error())
+	c.problems = append(c.problems, problem{path: path, msg: msg})
+	c.print(path, msg)
 }
 
 // notice reports something the user should know that does not fail the
@@ -31,6 +50,7 @@ func (c *console) problem(path string, err error) {
 func (c *console) notice(path, msg string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	path, msg = c.clean(path), c.clean(msg)
 	c.problems = append(c.problems, problem{path: path, msg: msg, notice: true})
 	if !c.quiet {
 		c.print(path, msg)
@@ -45,7 +65,7 @@ func (c *console) printf(format string, args ...any) {
 		return
 	}
 	c.clearBar()
-	fmt.Fprintf(c.w, format, args...)
+	io.WriteString(c.w, c.clean(fmt.Sprintf(format, args...)))
 }
 
 func (c *console) print(path, msg string) {

@@ -40,7 +40,7 @@ func TestScanExitCodes(t *testing.T) {
 		{"missing config", []string{"scan", "--config", filepath.Join(dir, "none.yaml"), clean}, ExitUsage, "none.yaml"},
 		{"unknown command", []string{"sacn", clean}, ExitUsage, "unknown command"},
 		{"no indexable secret", []string{"scan", "--config", short, clean}, ExitSource, "no secret to look for"},
-		{"scrub several to stdout", []string{"scrub", "--config", cfg, clean, dirty}, ExitUsage, "-o DIR"},
+		{"scrub several to stdout", []string{"scrub", "--config", cfg, clean, dirty}, ExitOK, "1 redaction"},
 		{"scrub dir to stdout", []string{"scrub", "--config", cfg, dir}, ExitUsage, "is a directory"},
 		{"scrub in place and -o", []string{"scrub", "--config", cfg, "-i", "-o", "x", clean}, ExitUsage, "cannot be used together"},
 		{"scrub in place stdin", []string{"scrub", "--config", cfg, "-i"}, ExitUsage, "standard input"},

@@ -21,13 +21,30 @@ type input struct {
 	info os.FileInfo
 	id   fileID
 
+	// aliases are the other names under which the walk found the same
+	// file (hard links, symbolic links).
+	aliases []alias
+
+	// parent is the archive an archive member belongs to, and member the
+	// entry as read; arch is set on an input found to be an archive.
+	parent *input
+	member *member
+	arch   archiveKind
+	comp   compression // of an archive: how the whole is compressed
+
 	// badAt is the smallest offset at which a worker found a NUL byte or
 	// invalid UTF-8 so far; chunks past it need not look again.
 	badAt atomic.Int64
 }
 
+// alias is another name of an input's file.
+type alias struct{ path, root, rel string }
+
 // name is how messages and findings refer to the input.
 func (in *input) name() string {
+	if in.parent != nil {
+		return in.path
+	}
 	if in.path == "-" {
 		return "<stdin>"
 	}
@@ -68,16 +85,18 @@ func describeOpenError(err error) error {
 // reported instead of followed.
 type walker struct {
 	inputs  []*input
-	files   map[fileID]bool
+	files   map[fileID]*input
 	dirs    map[fileID]bool
 	exclude map[fileID]bool // never read: the output directory, the report file
-	problem func(path string, err error)
-	notice  func(path, msg string)
+	// excluded lists the paths at which an excluded file was found.
+	excluded []string
+	problem  func(path string, err error)
+	notice   func(path, msg string)
 }
 
 func newWalker(problem func(string, error), notice func(string, string)) *walker {
 	return &walker{
-		files:   map[fileID]bool{},
+		files:   map[fileID]*input{},
 		dirs:    map[fileID]bool{},
 		exclude: map[fileID]bool{},
 		problem: problem,
@@ -108,10 +127,18 @@ func (w *walker) add(arg string) {
 func (w *walker) file(path, root, rel string, fi os.FileInfo) {
 	id, ok := idOf(fi)
 	if ok {
-		if w.files[id] || w.exclude[id] {
+		if w.exclude[id] {
+			w.excluded = append(w.excluded, path)
 			return
 		}
-		w.files[id] = true
+		if first := w.files[id]; first != nil {
+			first.aliases = append(first.aliases, alias{path: path, root: root, rel: rel})
+			return
+		}
+		in := newInput(path, root, rel, fi, id)
+		w.files[id] = in
+		w.inputs = append(w.inputs, in)
+		return
 	}
 	w.inputs = append(w.inputs, newInput(path, root, rel, fi, id))
 }
@@ -177,6 +204,14 @@ func unwrapPath(err error) error {
 
 func newInput(path, root, rel string, fi os.FileInfo, id fileID) *input {
 	in := &input{path: path, root: root, rel: rel, info: fi, id: id}
+	in.badAt.Store(-1)
+	return in
+}
+
+// newMember returns the input for one member of the archive parent,
+// named ARCHIVE!MEMBER in messages and findings.
+func newMember(parent *input, name string, m *member) *input {
+	in := &input{path: parent.name() + "!" + name, root: parent.root, rel: parent.rel, parent: parent, member: m}
 	in.badAt.Store(-1)
 	return in
 }

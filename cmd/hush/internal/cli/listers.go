@@ -4,19 +4,49 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/hushlog/hush/config"
 	"github.com/hushlog/hush/provider"
 	"github.com/hushlog/hush/redact"
 )
 
-// listSecrets asks every configured source for its secrets, once: the CLI
-// runs over files that exist now, so it needs no refresher. Any failure,
-// even of one secret, fails the run: a scan with a partial set would call
-// a file clean that is not.
-func listSecrets(ctx context.Context, cfg *config.Config) ([]redact.Secret, error) {
-	ls, err := cfg.Listers(ctx)
-	if err != nil {
+// DefaultTimeout bounds how long one secret source may take to answer.
+const DefaultTimeout = 30 * time.Second
+
+// sourceResult is what one secret source gave.
+type sourceResult struct {
+	name    string // the source, as providers name themselves: aws, file:DIR, exec, ...
+	secrets []redact.Secret
+	err     error
+}
+
+// errTimeout marks a source that did not answer in time.
+var errTimeout = errors.New("timed out")
+
+// listSources asks every configured source for its secrets, once (the CLI
+// runs over files that exist now, so it needs no refresher), each within
+// timeout. It returns what each source gave; err is set when a source
+// could not even be set up, or the run was interrupted.
+func listSources(ctx context.Context, cfg *config.Config, timeout time.Duration) ([]sourceResult, error) {
+	if cfg.AWS.Enabled() {
+		if err := withTimeout(ctx, timeout, "secret source aws", func(ctx context.Context) error {
+			return awsPreflight(ctx, cfg.AWS.Region)
+		}); err != nil {
+			return nil, err
+		}
+	}
+	var ls []provider.Lister
+	if err := withTimeout(ctx, timeout, "the secret sources", func(ctx context.Context) error {
+		var err error
+		ls, err = cfg.Listers(ctx)
+		return err
+	}); err != nil {
 		return nil, err
 	}
 	defer func() {
@@ -26,15 +56,41 @@ func listSecrets(ctx context.Context, cfg *config.Config) ([]redact.Secret, erro
 			}
 		}
 	}()
+	var out []sourceResult
+	for _, l := range ls {
+		var secrets []redact.Secret
+		err := withTimeout(ctx, timeout, "secret source "+l.Name(), func(ctx context.Context) error {
+			var err error
+			secrets, err = l.List(ctx)
+			return err
+		})
+		if errors.Is(err, context.Canceled) {
+			return nil, err
+		}
+		if err != nil && !errors.Is(err, errTimeout) {
+			err = describeListError(l, err)
+		}
+		out = append(out, sourceResult{name: l.Name(), secrets: secrets, err: err})
+	}
+	return out, nil
+}
+
+// listSecrets returns the secrets of every source. Any failure, even of
+// one secret, fails the run: a scan with a partial set would call a file
+// clean that is not.
+func listSecrets(ctx context.Context, cfg *config.Config, timeout time.Duration) ([]redact.Secret, error) {
+	res, err := listSources(ctx, cfg, timeout)
+	if err != nil {
+		return nil, err
+	}
 	var out []redact.Secret
 	var errs []error
-	for _, l := range ls {
-		secrets, err := l.List(ctx)
-		if err != nil {
-			errs = append(errs, describeListError(l, err))
+	for _, r := range res {
+		if r.err != nil {
+			errs = append(errs, r.err)
 			continue
 		}
-		out = append(out, secrets...)
+		out = append(out, r.secrets...)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -42,17 +98,90 @@ func listSecrets(ctx context.Context, cfg *config.Config) ([]redact.Secret, erro
 	return out, nil
 }
 
+// withTimeout runs f with a deadline of timeout and returns its error, or,
+// if f has not returned by then (a source that accepted a connection and
+// never answered, a command that hangs, a file on a dead network mount),
+// an error saying so at once. A cancelled run returns errInterrupted.
+func withTimeout(ctx context.Context, timeout time.Duration, what string, f func(context.Context) error) error {
+	tctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- f(tctx) }()
+	var err error
+	select {
+	case err = <-done:
+	case <-tctx.Done():
+	}
+	switch {
+	case ctx.Err() != nil:
+		return errInterrupted
+	case tctx.Err() == context.DeadlineExceeded:
+		return fmt.Errorf("%s did not answer within %s (--timeout): %w; is it reachable? raise --timeout if it is only slow", what, timeout, errTimeout)
+	}
+	return err
+}
+
+// awsPreflight checks, before any secret is asked for, that the AWS SDK
+// finds a region and credentials, so that a missing one is reported as
+// such (the SDK would report it as a failed request, which reads like a
+// network problem).
+func awsPreflight(ctx context.Context, region string) error {
+	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithLogger(logging.Nop{})}
+	if region != "" {
+		opts = append(opts, awsconfig.WithRegion(region))
+	}
+	c, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		var pe awsconfig.SharedConfigProfileNotExistError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("secret source aws: AWS profile %q not found in the shared config files (check --profile or AWS_PROFILE, and AWS_CONFIG_FILE)", pe.Profile)
+		}
+		return fmt.Errorf("secret source aws: cannot load the AWS configuration: %w", err)
+	}
+	if c.Region == "" {
+		return errors.New("secret source aws: no AWS region: give --region, set AWS_REGION, or use a profile with a region")
+	}
+	if _, err := c.Credentials.Retrieve(ctx); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("secret source aws: no AWS credentials found: set AWS_PROFILE (or --profile) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with a role (IRSA, an instance or task role) (the AWS SDK said: %w)", err)
+	}
+	return nil
+}
+
 // describeListError says which source failed and, for the common causes,
-// what to do. Provider errors never hold a value.
+// what to do; the advice depends on the kind of source. Provider errors
+// never hold a value.
 func describeListError(l provider.Lister, err error) error {
 	var hint string
-	switch provider.Kind(err) {
-	case provider.AccessDenied:
-		hint = " (check the credentials the AWS SDK found and the policy on the secret and its KMS key)"
-	case provider.NotFound:
-		hint = " (check the name, the region and the account)"
-	case provider.Transient:
-		hint = " (a network problem or throttling; try again)"
+	switch {
+	case l.Name() == "aws":
+		switch provider.Kind(err) {
+		case provider.AccessDenied:
+			hint = " (check the credentials the AWS SDK found and the policy on the secret and its KMS key)"
+		case provider.NotFound:
+			hint = " (check the name, the region (--region) and the account)"
+		case provider.Transient:
+			hint = " (a network problem or throttling; try again)"
+		}
+	case strings.HasPrefix(l.Name(), "vault:"):
+		switch provider.Kind(err) {
+		case provider.AccessDenied:
+			hint = " (check VAULT_TOKEN or the login, and that the policy grants list on MOUNT/metadata/* and read on MOUNT/data/* and MOUNT/metadata/*)"
+		case provider.NotFound:
+			hint = " (check the mount, VAULT_ADDR and VAULT_NAMESPACE)"
+		case provider.Transient:
+			hint = " (a network problem or throttling; try again)"
+		}
 	}
 	return fmt.Errorf("secret source %s: %w%s", l.Name(), err, hint)
+}
+
+// setAWSProfile makes the AWS SDK use a named profile, as AWS_PROFILE does.
+func setAWSProfile(profile string) error {
+	if profile == "" {
+		return nil
+	}
+	return os.Setenv("AWS_PROFILE", profile)
 }

@@ -30,6 +30,21 @@ type chunk struct {
 	err  error
 	skip string
 
+	// control marks a chunk without content that opens or closes an
+	// archive (arch set; zipComment on the opening one), or stands for an
+	// archive member without content (a directory, a link).
+	control    bool
+	arch       archiveKind
+	zipComment string
+	// member is set on the first chunk of an archive member.
+	member *member
+	// enc is the text encoding of the content, on its first chunk.
+	enc textEncoding
+	// pass marks content that is copied unchanged, not checked; unchecked
+	// (on the first chunk) says why.
+	pass      bool
+	unchecked string
+
 	// Filled by a worker.
 	matches []redact.Match
 	out     []byte // scrubbed data; aliases data when nothing matched
@@ -166,9 +181,13 @@ func (p *pipeline) run(ctx context.Context, produce func(emit func(*chunk) bool)
 		c.done = make(chan struct{})
 		c.nulAt, c.badAt = -1, -1
 		p.order <- c
-		if c.skip != "" {
+		switch {
+		case c.skip != "" || c.control:
 			close(c.done)
-		} else {
+		case c.pass:
+			c.out = c.data
+			close(c.done)
+		default:
 			p.work <- c
 		}
 		return ctx.Err() == nil

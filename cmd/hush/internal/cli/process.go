@@ -92,7 +92,7 @@ func checkBytes(c *chunk) {
 		return
 	}
 	found := false
-	if i := bytes.IndexByte(c.data, 0); i >= 0 {
+	if i := strayNUL(c.data, c.offset == 0, c.midStart, c.midEnd && !c.last); i >= 0 {
 		c.nulAt, found = i, true
 	}
 	if i := invalidUTF8(c.data, c.midStart, c.midEnd && !c.last); i >= 0 {

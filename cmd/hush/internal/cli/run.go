@@ -20,6 +20,10 @@ type runOptions struct {
 	chunkSize int  // bytes per chunk
 	binary    bool // process binary files instead of skipping them
 	quiet     bool // no progress bar, notices or summary
+	// progress is "on" or "off" when --progress or --no-progress forces
+	// the bar, "" to decide from the terminals.
+	progress                string
+	progressOn, progressOff bool
 
 	cpuProfile string // hidden: write a CPU profile here
 }
@@ -74,7 +78,7 @@ func (e *engine) run(ctx context.Context, inputs []*input, process func(*pipelin
 	p.run(ctx, func(emit func(*chunk) bool) {
 		for _, in := range inputs {
 			if bar != nil {
-				bar.setFile(in.name())
+				bar.setFile(e.r.ScrubString(in.name()))
 			}
 			if !rd.read(ctx, in, emit) {
 				return

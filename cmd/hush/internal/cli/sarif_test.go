@@ -242,7 +242,7 @@ func TestScanSARIFValid(t *testing.T) {
 	logs := filepath.Join(dir, "logs")
 	os.MkdirAll(logs, 0o755)
 	os.WriteFile(filepath.Join(logs, "a.log"), []byte("x "+testSecrets[0].Value+"\nok\n"+testSecrets[1].Value+"\n"), 0o644)
-	os.WriteFile(filepath.Join(logs, "b.bin"), []byte("\x00\x01binary "+testSecrets[0].Value), 0o644)
+	os.WriteFile(filepath.Join(logs, "b.bin"), []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR "+testSecrets[0].Value), 0o644)
 	t.Chdir(dir)
 	code, out, _ := runMain(t, nil, "scan", "--config", cfg, "--format", "sarif", "logs", "missing.log")
 	if code != ExitFound {
@@ -293,7 +293,7 @@ func TestScanSARIFValid(t *testing.T) {
 	}
 	inv := run.Invocations[0]
 	if inv.ExecutionSuccessful || len(inv.ToolExecutionNotifications) != 2 {
-		t.Errorf("invocation %+v: want unsuccessful with a note (binary skipped) and an error (missing file)", inv)
+		t.Errorf("invocation %+v: want unsuccessful with two errors (binary not checked, missing file)", inv)
 	}
 	assertNoValue(t, "SARIF report", []byte(out))
 }

@@ -23,8 +23,10 @@ type scanner struct {
 	files    int
 	withHits int
 	skipped  int
-	bytes    int64
-	repErr   error
+	// unchecked counts archive members that could not be scanned.
+	unchecked int
+	bytes     int64
+	repErr    error
 
 	// The input being consumed.
 	line  int64 // line breaks before the chunk
@@ -44,18 +46,35 @@ func (s *scanner) run(ctx context.Context, inputs []*input) {
 
 func (s *scanner) consume(c *chunk) {
 	in := c.in
+	if c.control {
+		// An archive opens or closes, or an entry without content.
+		if in.parent == nil && c.last && c.err != nil {
+			s.e.con.problem(in.name(), fmt.Errorf("%w; the members before were scanned", c.err))
+		}
+		return
+	}
 	if c.first {
 		s.line, s.col, s.hits, s.nulAt, s.badAt = 0, 0, 0, -1, -1
 		if c.skip != "" {
 			s.skipped++
-			s.e.con.notice(in.name(), "skipped: "+c.skip+"; pass --binary to scan it anyway")
+			s.e.con.problem(in.name(), fmt.Errorf("not checked: %s (pass --binary to scan it byte for byte)", c.skip))
 			return
 		}
+		if c.unchecked != "" {
+			s.unchecked++
+			s.e.con.problem(in.name(), fmt.Errorf("not checked: %s", c.unchecked))
+		}
+	}
+	if c.pass {
+		if c.last && c.err != nil {
+			s.e.con.problem(in.name(), c.err)
+		}
+		return
 	}
 	for i, m := range c.matches {
 		p := c.pos[i]
 		f := Finding{
-			Path:      in.name(),
+			Path:      s.e.r.ScrubString(in.name()),
 			Line:      s.line + int64(p.line) + 1,
 			Column:    int64(p.col) + 1,
 			EndLine:   s.line + int64(p.endLine) + 1,
@@ -118,7 +137,15 @@ func (s *scanner) summary() {
 	if s.skipped > 0 {
 		what += fmt.Sprintf(", skipped %s", plural(s.skipped, "binary file"))
 	}
+	if s.unchecked > 0 {
+		what += fmt.Sprintf(", could not check %s", plural(s.unchecked, "archive member"))
+	}
 	if total == 0 {
+		if s.e.con.failed() > 0 {
+			// Never "clean" when something was not looked at.
+			s.e.con.printf("hush: %s: no secret found in what could be checked; not everything could (see above)\n", what)
+			return
+		}
 		s.e.con.printf("hush: %s: no secret found\n", what)
 		return
 	}

@@ -29,16 +29,26 @@ type scrubber struct {
 	stdout   io.Writer
 	stdoutTT bool // standard output is a terminal
 	targets  map[*input]string
+	// aliasTargets are where the other names of a file with several (hard
+	// links, symbolic links within the inputs) go under -o DIR.
+	aliasTargets map[*input][]string
 
 	counts  map[string]uint64
 	files   int
 	skipped int
 	bytes   int64
 
-	// The input being consumed.
-	sink    sink
-	changed bool
-	failed  error
+	unchecked int
+
+	// The input being consumed: its sink, and for an archive its writer.
+	sink      sink
+	arch      archiveWriter
+	changed   bool
+	failed    error
+	memberErr error // an archive member could not be read: the archive is not written
+	// The content being consumed (an input's or an archive member's).
+	w       io.Writer
+	closers []io.Closer // encoders and compressors of w, outermost first
 	nulAt   int64
 	badAt   int64
 }
@@ -59,9 +69,7 @@ func checkScrubArgs(o *scrubOptions, args []string) error {
 			return fmt.Errorf("%s is a directory: give -o DIR (a directory mirroring it) or --in-place", a)
 		}
 	}
-	if len(args) > 1 {
-		return errors.New("several inputs need -o DIR (a directory mirroring them) or --in-place")
-	}
+	// Several files to standard output are concatenated, as cat does.
 	return nil
 }
 
@@ -69,6 +77,7 @@ func checkScrubArgs(o *scrubOptions, args []string) error {
 // error. It drops (and reports) inputs that cannot be scrubbed in place.
 func (s *scrubber) plan(args []string, inputs []*input) ([]*input, error) {
 	s.targets = map[*input]string{}
+	s.aliasTargets = map[*input][]string{}
 	switch {
 	case s.opts.inPlace:
 		if s.opts.output != "" {
@@ -127,6 +136,19 @@ func (s *scrubber) plan(args []string, inputs []*input) ([]*input, error) {
 		}
 		s.targets[in] = target
 		keep = append(keep, in)
+		if toDir {
+			for _, a := range in.aliases {
+				t := filepath.Join(out, rootBase(a.root), a.rel)
+				if t == target {
+					continue // the same name given twice
+				}
+				if prev, dup := seen[t]; dup {
+					return nil, fmt.Errorf("%s and %s would both be written to %s", prev.name(), a.path, t)
+				}
+				seen[t] = in
+				s.aliasTargets[in] = append(s.aliasTargets[in], t)
+			}
+		}
 	}
 	return keep, nil
 }
@@ -171,10 +193,16 @@ func (s *scrubber) run(ctx context.Context, inputs []*input) {
 		return scrubChunk(s.e.r, p, check)
 	}, func(c *chunk) {
 		cur = c.in
+		if cur.parent != nil {
+			cur = cur.parent
+		}
 		s.consume(c)
 	})
 	// Cancelled in the middle of an input: discard its partial output.
 	if s.sink != nil {
+		for _, c := range s.closers {
+			c.Close()
+		}
 		s.sink.abort()
 		s.sink = nil
 		s.e.con.problem(cur.name(), s.abortMessage(cur, errInterrupted))
@@ -183,20 +211,54 @@ func (s *scrubber) run(ctx context.Context, inputs []*input) {
 
 func (s *scrubber) consume(c *chunk) {
 	in := c.in
-	if c.first {
-		s.sink, s.changed, s.failed, s.nulAt, s.badAt = nil, false, nil, -1, -1
+	top := in
+	if in.parent != nil {
+		top = in.parent
+	}
+	if in.parent == nil && c.first {
+		// A new input: a file of content, or an archive.
+		s.sink, s.arch, s.changed, s.failed, s.memberErr = nil, nil, false, nil, nil
 		if c.skip != "" {
 			s.skipped++
-			s.e.con.notice(in.name(), "skipped: "+c.skip+"; pass --binary to scrub it anyway")
+			s.e.con.problem(in.name(), fmt.Errorf("not checked: %s; %s (pass --binary to scrub it byte for byte)", c.skip, s.notWritten(in)))
 			return
 		}
-		if c.buf != nil { // nil when the input could not even be opened
+		if c.control || c.buf != nil { // no buffer: the input could not even be opened
 			s.sink, s.failed = s.open(in, c)
+			if s.failed == nil && c.control {
+				s.arch, s.failed = newArchiveWriter(c.arch, s.sink, c.zipComment)
+			}
 		}
 	}
-	if s.sink != nil && s.failed == nil && len(c.out) > 0 {
-		if _, err := s.sink.Write(c.out); err != nil {
-			s.failed = fmt.Errorf("write %s: %w", s.outName(in), unwrapPath(err))
+	switch {
+	case c.control && in.parent != nil:
+		// An archive entry without content.
+		if s.failed == nil && s.arch != nil {
+			if err := s.arch.entry(c.member); err != nil {
+				s.failed = fmt.Errorf("write %s: %w", s.outName(top), err)
+			}
+		}
+		return
+	case c.control && c.first:
+		return // the archive is open
+	case c.control:
+		// The archive's end.
+		if s.failed == nil && s.memberErr == nil && c.err == nil && s.arch != nil {
+			if err := s.arch.close(); err != nil {
+				s.failed = fmt.Errorf("write %s: %w", s.outName(top), err)
+			}
+		}
+		s.endInput(in, c.err)
+		return
+	}
+
+	// Content: a file's or an archive member's.
+	if c.first {
+		s.beginContent(in, c)
+	}
+	if s.w != nil && s.failed == nil && len(c.out) > 0 {
+		if _, err := s.w.Write(c.out); err != nil {
+			s.failed = fmt.Errorf("write %s: %w", s.outName(top), unwrapPath(err))
 		}
 	}
 	for _, m := range c.matches {
@@ -213,9 +275,89 @@ func (s *scrubber) consume(c *chunk) {
 	if !c.last {
 		return
 	}
+	s.endContent(in, c.err)
+	if in.parent == nil {
+		s.endInput(in, c.err)
+	}
+}
+
+// beginContent starts writing a stream of content: an input's, through
+// its sink, or an archive member's, through the archive writer; compressed
+// again if the member was compressed, encoded again if it was UTF-16.
+func (s *scrubber) beginContent(in *input, c *chunk) {
+	s.w, s.closers, s.nulAt, s.badAt = nil, nil, -1, -1
+	if c.unchecked != "" {
+		s.unchecked++
+		s.e.con.problem(in.name(), fmt.Errorf("not checked: %s; copied unchanged", c.unchecked))
+	}
+	if s.sink == nil || s.failed != nil {
+		return
+	}
+	var w io.Writer = s.sink
+	if in.parent != nil {
+		var err error
+		if w, err = s.arch.begin(c.member); err != nil {
+			s.failed = fmt.Errorf("write %s: %w", s.outName(in.parent), err)
+			return
+		}
+		if c.comp != plain {
+			z, err := compressor(c.comp, w, c.hdr)
+			if err != nil {
+				s.failed = err
+				return
+			}
+			s.closers = append(s.closers, z)
+			w = z
+		}
+	}
+	if c.enc != utf8Text {
+		e := newUTF16Encoder(w, c.enc)
+		s.closers = append(s.closers, e)
+		w = e
+	}
+	s.w = w
+}
+
+// endContent completes a stream of content begun by beginContent.
+func (s *scrubber) endContent(in *input, err error) {
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		if cerr := s.closers[i].Close(); cerr != nil && s.failed == nil {
+			s.failed = fmt.Errorf("write %s: %w", s.outName(in), cerr)
+		}
+	}
+	s.w, s.closers = nil, nil
+	if in.parent != nil {
+		if err != nil {
+			if s.memberErr == nil {
+				s.memberErr = err
+				s.e.con.problem(in.name(), s.abortMessage(in.parent, err))
+			}
+			return
+		}
+		if s.failed == nil && s.arch != nil {
+			if aerr := s.arch.end(in.member); aerr != nil {
+				s.failed = fmt.Errorf("write %s: %w", s.outName(in.parent), aerr)
+			}
+		}
+	}
+	if err == nil && s.failed == nil {
+		s.files++
+		reportBadBytes(s.e.con, in, s.nulAt, s.badAt, "scrubbed")
+	}
+}
+
+// endInput commits or aborts the output of a whole input.
+func (s *scrubber) endInput(in *input, err error) {
 	sk := s.sink
-	s.sink = nil
-	switch err := firstErr(c.err, s.failed); {
+	s.sink, s.arch = nil, nil
+	if s.memberErr != nil {
+		// Already reported with the member that failed.
+		if sk != nil {
+			sk.abort()
+		}
+		return
+	}
+	switch err := firstErr(err, s.failed); {
 	case err != nil:
 		if sk != nil {
 			sk.abort()
@@ -226,9 +368,54 @@ func (s *scrubber) consume(c *chunk) {
 			s.e.con.problem(in.name(), s.abortMessage(in, err))
 			return
 		}
-		s.files++
-		reportBadBytes(s.e.con, in, s.nulAt, s.badAt, "scrubbed")
+		for _, t := range s.aliasTargets[in] {
+			if err := linkOrCopy(s.targets[in], t); err != nil {
+				s.e.con.problem(in.name(), fmt.Errorf("write its other name %s: %w", t, err))
+			}
+		}
 	}
+}
+
+// linkOrCopy makes dst a hard link to src, as the inputs were, or a copy
+// where a link cannot be made.
+func linkOrCopy(src, dst string) error {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return unwrapPath(err)
+	}
+	os.Remove(dst)
+	if os.Link(src, dst) == nil {
+		return nil
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return unwrapPath(err)
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return unwrapPath(err)
+	}
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fi.Mode().Perm())
+	if err != nil {
+		return unwrapPath(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		os.Remove(dst)
+		return err
+	}
+	return out.Close()
+}
+
+// notWritten says what became of a skipped input's output.
+func (s *scrubber) notWritten(in *input) string {
+	switch {
+	case s.opts.inPlace:
+		return "the file was left as it is"
+	case s.targets[in] != "":
+		return "no output written"
+	}
+	return "nothing written for it"
 }
 
 func firstErr(errs ...error) error {
@@ -254,14 +441,17 @@ func (s *scrubber) abortMessage(in *input, err error) error {
 }
 
 // reportBadBytes tells about an input processed despite NUL bytes or
-// invalid UTF-8: nothing outside a secret was changed, but a text tool
-// downstream may choke, so the run fails unless --binary said it's fine.
+// invalid UTF-8. Text that is not UTF-8 (Latin-1, a stray byte) was
+// processed byte for byte, every byte outside a secret kept: a success,
+// with a notice. A NUL byte past the start (outside a run of padding) may
+// mean binary content that a byte-for-byte edit breaks, so it fails the
+// run unless --binary said such files are fine.
 func reportBadBytes(con *console, in *input, nulAt, badAt int64, did string) {
 	switch {
 	case nulAt >= 0:
 		con.problem(in.name(), fmt.Errorf("NUL byte at offset %d: not a text file (%s byte for byte; pass --binary to accept such files)", nulAt, did))
 	case badAt >= 0:
-		con.problem(in.name(), fmt.Errorf("invalid UTF-8 at offset %d (%s byte for byte; pass --binary to accept non-UTF-8 text)", badAt, did))
+		con.notice(in.name(), fmt.Sprintf("not UTF-8 (first invalid byte at offset %d): %s byte for byte, every byte outside a secret kept as it was", badAt, did))
 	}
 }
 
@@ -280,6 +470,9 @@ func (s *scrubber) open(in *input, c *chunk) (sink, error) {
 		if s.targets[in] == "" && s.stdoutTT {
 			comp = plain // never spray compressed bytes on a terminal
 		}
+	}
+	if c.control && s.targets[in] == "" && s.stdoutTT {
+		return nil, fmt.Errorf("a %s archive: give -o FILE rather than write it to the terminal", c.arch)
 	}
 	// Typed nil pointers must not reach the interface.
 	if t := s.targets[in]; t != "" {
@@ -305,6 +498,9 @@ func (s *scrubber) summary() {
 	what := fmt.Sprintf("scrubbed %s (%s) in %s", plural(s.files, "file"), humanBytes(s.bytes), elapsed(s.e.start))
 	if s.skipped > 0 {
 		what += fmt.Sprintf(", skipped %s", plural(s.skipped, "binary file"))
+	}
+	if s.unchecked > 0 {
+		what += fmt.Sprintf(", copied %s unchecked", plural(s.unchecked, "archive member"))
 	}
 	if total == 0 {
 		s.e.con.printf("hush: %s: nothing to redact\n", what)

@@ -51,6 +51,15 @@ type fileSink struct {
 	done    bool
 }
 
+// The two steps that make an in-place replace safe, as variables so that a
+// test can observe their order and fail or interrupt one (fault injection):
+// the data reaches the disk (syncFile) before the temporary file takes the
+// target's name (renameFile), and the directory is synced after.
+var (
+	syncFile   = (*os.File).Sync
+	renameFile = os.Rename
+)
+
 // tempPattern names temporary files after their target, hidden, so that
 // one left behind by a killed run says where it came from.
 func tempPattern(target string) string {
@@ -110,14 +119,14 @@ func (s *fileSink) finish() error {
 	// power cut could leave an empty file where the original was. A new
 	// output (-o) risks nothing the user had, so it skips the wait.
 	if s.inPlace {
-		if err := s.tmp.Sync(); err != nil {
+		if err := syncFile(s.tmp); err != nil {
 			return fmt.Errorf("sync: %w", unwrapPath(err))
 		}
 	}
 	if err := s.tmp.Close(); err != nil {
 		return fmt.Errorf("close: %w", unwrapPath(err))
 	}
-	if err := os.Rename(s.tmp.Name(), s.target); err != nil {
+	if err := renameFile(s.tmp.Name(), s.target); err != nil {
 		return fmt.Errorf("replace: %w", unwrapLink(err))
 	}
 	if s.inPlace {
@@ -160,7 +169,7 @@ func keepOwner(tmp *os.File, like os.FileInfo) error {
 // file systems refuse to sync a directory, and the data is already safe.
 func syncDir(dir string) {
 	if d, err := os.Open(dir); err == nil {
-		d.Sync()
+		syncFile(d)
 		d.Close()
 	}
 }

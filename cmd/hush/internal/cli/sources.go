@@ -4,14 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
-	"go.opentelemetry.io/collector/confmap"
-	"go.opentelemetry.io/collector/confmap/provider/envprovider"
-	"go.opentelemetry.io/collector/confmap/provider/fileprovider"
-	"go.uber.org/zap"
 
 	"github.com/hushlog/hush/config"
 	"github.com/hushlog/hush/redact"
@@ -26,16 +22,33 @@ const sourcesHelp = `Secret sources (any combination; at least one):
   --aws NAME|prefix:P|tag:K[=V]
                          AWS Secrets Manager, with the SDK's default
                          credential chain and region (AWS_REGION, profiles,
-                         IRSA, IMDS); AWSCURRENT, AWSPENDING and AWSPREVIOUS
-                         versions. Names are taken as given; prefix: and tag:
-                         filters select secrets matching all of them.
-                         Repeatable.
+                         IRSA, IMDS; --region and --profile choose them);
+                         AWSCURRENT, AWSPENDING and AWSPREVIOUS versions.
+                         Names are taken as given; prefix: and tag: filters
+                         select secrets matching all of them. Repeatable.
+  --vault MOUNT/PREFIX   every secret under PREFIX of the KV mount MOUNT of
+                         HashiCorp Vault or OpenBao (e.g. secret/prod/),
+                         listed recursively; KV v1 or v2 detected; the
+                         current versions and those replaced within the
+                         last 24 hours. VAULT_ADDR, VAULT_TOKEN (else
+                         ~/.vault-token) and VAULT_NAMESPACE as for the
+                         Vault CLI; other logins through --config (vault:).
+                         A KV entry with one field is protected whatever
+                         the field is called (PATH#FIELD); with several,
+                         its credential-like fields (PATH#password, ...).
   --exec CMD             run CMD with sh -c; it prints {"name":"value",...} or
                          [{"name":...,"value":...},...] on standard output
   --config FILE          a YAML file in the schema of the Collector
-                         processor (aws, files, env_files, env, exec,
-                         static, min_length, encodings, replacement, json);
-                         ${env:VAR} is expanded. Flags add to it.`
+                         processor (aws, vault, files, env_files, env, exec,
+                         static, min_length, encodings, replacement, json):
+                         the hush block alone, copied with its "hush:" key,
+                         or a whole Collector configuration. Keys for the
+                         processor only (when_not_ready, blocked_values,
+                         ...) are ignored with a notice. ${env:VAR} is
+                         expanded. Flags add to it.
+
+Each source must answer within --timeout (default 30s), or hush stops with
+exit code 3 and says which one did not.`
 
 // sourceFlags are the flags that say where the secrets come from and how
 // they are matched.
@@ -44,12 +57,16 @@ type sourceFlags struct {
 	envFiles    []string
 	fromEnv     []string
 	aws         []string
+	vault       string
 	exec        string
 	configFile  string
 	encodings   string
 	minLength   int
 	replacement string
 	scrub       bool
+	timeout     time.Duration
+	region      string
+	profile     string
 }
 
 func (s *sourceFlags) register(c *cobra.Command, scrub bool) {
@@ -59,7 +76,11 @@ func (s *sourceFlags) register(c *cobra.Command, scrub bool) {
 	f.StringArrayVar(&s.envFiles, "env-file", nil, "read secrets from a .env `FILE` (repeatable)")
 	f.StringArrayVar(&s.fromEnv, "from-env", nil, "protect environment variables whose names match `GLOB` (repeatable)")
 	f.StringArrayVar(&s.aws, "aws", nil, "AWS Secrets Manager: `NAME`, prefix:P or tag:K[=V] (repeatable)")
+	f.StringVar(&s.vault, "vault", "", "HashiCorp Vault / OpenBao: every secret under `MOUNT/PREFIX` of a KV mount (VAULT_ADDR, VAULT_TOKEN, VAULT_NAMESPACE)")
 	f.StringVar(&s.exec, "exec", "", "run `CMD` (with sh -c) that prints secrets as JSON")
+	f.DurationVar(&s.timeout, "timeout", DefaultTimeout, "give up on a secret source that has not answered after `DURATION` (exit 3)")
+	f.StringVar(&s.region, "region", "", "AWS `REGION` for --aws (default: the SDK's chain: AWS_REGION, the profile)")
+	f.StringVar(&s.profile, "profile", "", "AWS shared config `PROFILE` for --aws (as AWS_PROFILE)")
 	f.StringVar(&s.configFile, "config", "", "read sources and options from a YAML `FILE` (the Collector processor's schema)")
 	f.StringVar(&s.encodings, "encodings", "", "encoded forms to find besides the raw value: `LIST` of raw,json,url,base64,hex,html,shell or all (default all)")
 	f.IntVar(&s.minLength, "min-length", 0, "shortest value protected, in bytes (default 8)")
@@ -70,8 +91,16 @@ func (s *sourceFlags) register(c *cobra.Command, scrub bool) {
 
 // check validates the flags that need no I/O.
 func (s *sourceFlags) check(cmd *cobra.Command) error {
-	if len(s.dirs)+len(s.envFiles)+len(s.fromEnv)+len(s.aws) == 0 && s.exec == "" && s.configFile == "" {
-		return usageError(errors.New("no secret source: give --secrets-dir, --env-file, --from-env, --aws, --exec or --config"))
+	if len(s.dirs)+len(s.envFiles)+len(s.fromEnv)+len(s.aws) == 0 && s.vault == "" && s.exec == "" && s.configFile == "" {
+		return usageError(errors.New("no secret source: give --secrets-dir, --env-file, --from-env, --aws, --vault, --exec or --config"))
+	}
+	if cmd.Flags().Changed("vault") {
+		if _, _, err := parseVault(s.vault); err != nil {
+			return usageError(err)
+		}
+	}
+	if s.timeout <= 0 {
+		return usageError(fmt.Errorf("--timeout %s: want a positive duration, such as 30s or 2m", s.timeout))
 	}
 	if cmd.Flags().Changed("min-length") && s.minLength < 4 {
 		return usageError(fmt.Errorf("--min-length %d: want at least 4", s.minLength))
@@ -120,11 +149,22 @@ func parseAWS(s string) (awsSelector, error) {
 	return awsSelector{name: s}, nil
 }
 
+// parseVault splits a --vault MOUNT/PREFIX at its first slash. A mount
+// whose path has more segments ("kv/team-a") is found by the provider's
+// mount discovery, so "kv/team-a/app/" works too.
+func parseVault(s string) (mount, prefix string, err error) {
+	mount, prefix, _ = strings.Cut(strings.TrimPrefix(strings.TrimSpace(s), "/"), "/")
+	if mount == "" {
+		return "", "", errors.New("--vault: needs MOUNT/PREFIX (secret/prod/, or secret/ for the whole mount)")
+	}
+	return mount, prefix, nil
+}
+
 // config returns the configuration file (if any) with the flags added.
-func (s *sourceFlags) config(ctx context.Context) (*config.Config, error) {
+func (s *sourceFlags) config(ctx context.Context, con *console) (*config.Config, error) {
 	cfg := config.Default()
 	if s.configFile != "" {
-		c, err := loadConfig(ctx, s.configFile)
+		c, err := loadConfig(ctx, s.configFile, func(msg string) { con.notice("", msg) })
 		if err != nil {
 			return nil, usageError(err)
 		}
@@ -150,6 +190,15 @@ func (s *sourceFlags) config(ctx context.Context) (*config.Config, error) {
 			cfg.AWS.Tags = append(cfg.AWS.Tags, *sel.tag)
 		}
 	}
+	if s.region != "" {
+		cfg.AWS.Region = s.region
+	}
+	if s.vault != "" {
+		if cfg.Vault.Mount != "" {
+			return nil, usageError(errors.New("--vault: the configuration file has a vault mount already"))
+		}
+		cfg.Vault.Mount, cfg.Vault.Prefix, _ = parseVault(s.vault)
+	}
 	if s.exec != "" {
 		if cfg.Exec.Command != "" {
 			return nil, usageError(errors.New("--exec: the configuration file has an exec command already"))
@@ -171,37 +220,10 @@ func (s *sourceFlags) config(ctx context.Context) (*config.Config, error) {
 	return cfg, nil
 }
 
-// loadConfig reads a configuration file the way the Collector reads its
-// own: YAML, ${env:VAR} and ${VAR} expanded, unmarshalled with mapstructure
-// over the defaults; unknown keys are errors.
-func loadConfig(ctx context.Context, path string) (*config.Config, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("--config: %w", err)
-	}
-	res, err := confmap.NewResolver(confmap.ResolverSettings{
-		URIs:              []string{"file:" + path},
-		ProviderFactories: []confmap.ProviderFactory{fileprovider.NewFactory(), envprovider.NewFactory()},
-		DefaultScheme:     "env",
-		ProviderSettings:  confmap.ProviderSettings{Logger: zap.NewNop()},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("--config %s: %w", path, err)
-	}
-	conf, err := res.Resolve(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("--config %s: %w", path, err)
-	}
-	cfg := config.Default()
-	if err := conf.Unmarshal(cfg); err != nil {
-		return nil, fmt.Errorf("--config %s: %w", path, err)
-	}
-	return cfg, nil
-}
-
 // redactor loads every secret and builds the Redactor. It also returns the
 // longest match that can cross a chunk cut.
 func (s *sourceFlags) redactor(ctx context.Context, con *console) (*redact.Redactor, int, error) {
-	cfg, err := s.config(ctx)
+	cfg, err := s.config(ctx, con)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -213,7 +235,13 @@ func (s *sourceFlags) redactor(ctx context.Context, con *console) (*redact.Redac
 	if err != nil {
 		return nil, 0, usageError(err)
 	}
-	secrets, err := listSecrets(ctx, cfg)
+	if err := setAWSProfile(s.profile); err != nil {
+		return nil, 0, usageError(fmt.Errorf("--profile: %w", err))
+	}
+	secrets, err := listSecrets(ctx, cfg, s.timeout)
+	if errors.Is(err, context.Canceled) {
+		return nil, 0, err
+	}
 	if err != nil {
 		return nil, 0, sourceError(err)
 	}

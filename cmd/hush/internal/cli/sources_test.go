@@ -1,12 +1,18 @@
 package cli
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/hushlog/hush/internal/smfake"
+	"github.com/hushlog/hush/provider"
+	"github.com/hushlog/hush/provider/file"
 )
 
 // logWith returns a log file holding each value on a line of its own.
@@ -32,15 +38,24 @@ func TestSourceSecretsDir(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, "prod", "db"), 0o755)
 	os.WriteFile(filepath.Join(dir, "prod", "db", "password"), []byte(testSecrets[0].Value+"\n"), 0o600)
 	os.WriteFile(filepath.Join(dir, "api-token"), []byte(testSecrets[1].Value), 0o600)
+	const machinery = "not-a-secret-but-long-enough"
+	// A key with one leading dot is a secret (.dockerconfigjson); the
+	// mount machinery (..data and its timestamped targets) is not.
 	os.WriteFile(filepath.Join(dir, ".hidden"), []byte(testSecrets[2].Value), 0o600)
-	log := logWith(t, testSecrets[0].Value, testSecrets[1].Value, testSecrets[2].Value)
+	os.MkdirAll(filepath.Join(dir, "..2026_12_02_07_00_00.123"), 0o755)
+	os.WriteFile(filepath.Join(dir, "..2026_12_02_07_00_00.123", "machinery"), []byte(machinery), 0o600)
+	log := logWith(t, testSecrets[0].Value, testSecrets[1].Value, testSecrets[2].Value, machinery)
 	code, out, errs := runMain(t, nil, "scrub", "-q", "--secrets-dir", dir, log)
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	want := "line a value=[REDACTED:prod/db/password]\nline b value=[REDACTED:api-token]\nline c value=" + testSecrets[2].Value + "\n"
+	want := "line a value=[REDACTED:prod/db/password]\nline b value=[REDACTED:api-token]\nline c value=[REDACTED:.hidden]\nline d value=" + machinery + "\n"
 	if out != want {
-		t.Errorf("got:\n%s", strings.ReplaceAll(out, testSecrets[2].Value, "<dot-file value, expected>"))
+		masked := out
+		for _, s := range testSecrets {
+			masked = strings.ReplaceAll(masked, s.Value, "<value of "+s.Name+">")
+		}
+		t.Errorf("got:\n%s", masked)
 	}
 
 	code, _, errs = runMain(t, nil, "scan", "--secrets-dir", filepath.Join(dir, "missing"), log)
@@ -179,4 +194,17 @@ func TestSourceAWS(t *testing.T) {
 			t.Errorf("a secret value leaked into stderr")
 		}
 	}
+}
+
+// TestAdviceFitsTheSource: the AWS advice is given for the AWS source
+// only; a file source denied access gets none.
+func TestAdviceFitsTheSource(t *testing.T) {
+	d, err := file.NewDir(t.TempDir(), file.Options{})
+	require.NoError(t, err)
+	denied := provider.NewError(d.Name(), "db", provider.AccessDenied, errors.New("open db: permission denied"))
+	msg := describeListError(d, denied).Error()
+	assert.Contains(t, msg, "permission denied")
+	assert.NotContains(t, msg, "AWS")
+	transient := provider.NewError(d.Name(), "db", provider.Transient, errors.New("read db: input/output error"))
+	assert.NotContains(t, describeListError(d, transient).Error(), "try again")
 }

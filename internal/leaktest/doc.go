@@ -1,0 +1,49 @@
+// Package leaktest is hush's single definition of a leak, and the
+// conformance suite every front end runs against it.
+//
+// # What a leak is
+//
+// A secret leaks when its value can be read back from what a front end
+// wrote. Find (and Check, its testing form) looks for every secret in two
+// ways:
+//
+//   - every encoded form a producer really writes, generated here with the
+//     standard library's encoders and independently of package redact: the
+//     value itself, trimmed, and each line of a multi-line value; JSON string
+//     escaping as encoding/json writes it (with and without HTML escaping,
+//     \u003c style), with "/" as `\/`, with non-ASCII as \uXXXX in both hex
+//     cases, and escaped twice; Go quoting (strconv.Quote and QuoteToASCII);
+//     URL query, path and component escaping (JavaScript's
+//     encodeURIComponent) in both hex cases, and userinfo as net/url writes
+//     it; base64 standard and URL, padded or raw, at every byte alignment;
+//     hex in both cases; HTML and XML entities;
+//   - every standard decode of the output, searched again for the forms
+//     above: base64 runs (also wrapped across lines) at every alignment,
+//     hex runs, percent-decoding (with and without "+" as space), JSON and
+//     Go string unescaping, and HTML unescaping, composed up to two levels
+//     deep (a base64 token inside a URL, JSON inside JSON).
+//
+// A failure names the secret by its name and the form (and the decode that
+// exposed it), never the value, and never the bytes around it.
+//
+// # The testify rule
+//
+// hush's tests use testify (require, assert) for structure, configuration,
+// errors, counts and exit codes. They never pass a secret value, or output
+// that may hold one, to a testify call: testify prints both sides of a
+// failed assertion, so assert.NotContains(t, out, secret.Value) would print
+// the secret (and the output) into the CI log. Leak assertions go through
+// Check, which reports names and forms only. TestTestifyNeverSeesSecrets in
+// this package enforces the rule over every _test.go file of the repository
+// (see its comment for the exact heuristic).
+//
+// # Conformance suite
+//
+// Run is to hush's front ends what testing/slogtest is to slog handlers: a
+// fixed set of scenarios (a secret in the message, a field value, a key, a
+// group name, a nested object key, an error, a Stringer, panicking
+// renderers, a LogValuer that changes its answer, bytes, a backslash right
+// before the secret, control bytes and invalid UTF-8 around it), written
+// through a front end by an adapter the front end's own tests supply, and
+// checked with Check.
+package leaktest

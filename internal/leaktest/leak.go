@@ -1,0 +1,401 @@
+package leaktest
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"html"
+	"html/template"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/hushlog/hush/redact"
+)
+
+// minFormLen is the shortest value, line or JSON field that counts: the
+// engine's default minimum length. Shorter strings are too common to call
+// an occurrence a leak.
+const minFormLen = 8
+
+// maxDecodeDepth bounds how many decodes are composed (base64 inside a URL
+// inside JSON is two).
+const maxDecodeDepth = 2
+
+// Leak is one occurrence of a secret in an output. It holds no value.
+type Leak struct {
+	// Name is the secret's name.
+	Name string
+	// Form names the encoded form found ("raw", "json", "base64-std@1",
+	// "line 2 url-query", ...).
+	Form string
+	// Decode names the decodes applied to the output before the form was
+	// found ("" when it was found in the output as written, else for
+	// example "percent > base64-std@0").
+	Decode string
+	// Offset is the position of the occurrence in the (decoded) text.
+	Offset int
+}
+
+// String describes the leak without its value.
+func (l Leak) String() string {
+	if l.Decode == "" {
+		return fmt.Sprintf("secret %s leaked in %s form at byte %d", l.Name, l.Form, l.Offset)
+	}
+	return fmt.Sprintf("secret %s leaked in %s form after decoding the output (%s)", l.Name, l.Form, l.Decode)
+}
+
+// form is one encoded form of one secret.
+type form struct {
+	name string // the secret's name
+	kind string // what encoding
+	text []byte
+}
+
+// units returns the strings of a secret that are each protected: the value,
+// its trimmed form, each line of a multi-line value (PEM armour lines
+// excepted) and, for a JSON object or array value, its credential-like
+// string and number fields (every field when none is credential-like), as
+// "name#key" or "name[i]".
+func units(s redact.Secret) []struct{ name, label, v string } {
+	type unit = struct{ name, label, v string }
+	var out []unit
+	add := func(name, label, v string) {
+		if len(v) >= minFormLen {
+			out = append(out, unit{name, label, v})
+		}
+	}
+	add(s.Name, "", s.Value)
+	if t := strings.TrimSpace(s.Value); t != s.Value {
+		add(s.Name, "trimmed ", t)
+	}
+	if lines := strings.Split(strings.TrimSpace(s.Value), "\n"); len(lines) > 1 {
+		for i, l := range lines {
+			l = strings.TrimSpace(strings.TrimSuffix(l, "\r"))
+			if strings.HasPrefix(l, "-----") {
+				continue
+			}
+			add(s.Name, fmt.Sprintf("line %d ", i+1), l)
+		}
+	}
+	var doc any
+	dec := json.NewDecoder(strings.NewReader(s.Value))
+	dec.UseNumber()
+	if dec.Decode(&doc) == nil {
+		// A JSON object or array: its credential-like fields are secrets
+		// (an RDS secret's password, not its engine or host); when none is
+		// credential-like (a webhook URL, a DSN), every field is.
+		type field struct{ path, v string }
+		var all, cred []field
+		var walk func(path string, credential bool, v any)
+		walk = func(path string, credential bool, v any) {
+			switch v := v.(type) {
+			case string:
+				all = append(all, field{path, v})
+				if credential {
+					cred = append(cred, field{path, v})
+				}
+			case json.Number:
+				all = append(all, field{path, v.String()})
+				if credential {
+					cred = append(cred, field{path, v.String()})
+				}
+			case map[string]any:
+				for k, e := range v {
+					walk(path+"#"+k, credential || credentialKey(k), e)
+				}
+			case []any:
+				for i, e := range v {
+					walk(fmt.Sprintf("%s[%d]", path, i), credential, e)
+				}
+			}
+		}
+		switch doc.(type) {
+		case map[string]any, []any:
+			walk("", false, doc)
+			if len(cred) > 0 {
+				all = cred
+			}
+			for _, f := range all {
+				add(s.Name+f.path, "", f.v)
+			}
+		}
+	}
+	return out
+}
+
+// credentialWords mark a JSON field as a credential when its key contains
+// one (ASCII case-insensitive).
+var credentialWords = []string{"pass", "pwd", "secret", "token", "key", "credential", "auth", "private", "signature", "cookie", "session"}
+
+func credentialKey(k string) bool {
+	k = strings.ToLower(k)
+	for _, w := range credentialWords {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// Forms returns the names of the encoded forms of v that Find looks for,
+// with the encoded text: for the oracle's own tests and for diagnosing a
+// failure locally. Never print the texts in a test.
+func Forms(v string) map[string]string {
+	out := map[string]string{}
+	for _, f := range encodings(v) {
+		out[f.kind] = string(f.text)
+	}
+	return out
+}
+
+// _forms caches the forms of a secret set, keyed by its names and values:
+// tests check many outputs against the same few secrets.
+var _forms sync.Map
+
+func cachedForms(secrets []redact.Secret) []form {
+	var key strings.Builder
+	for _, s := range secrets {
+		fmt.Fprintf(&key, "%d:%s%d:%s", len(s.Name), s.Name, len(s.Value), s.Value)
+	}
+	if fs, ok := _forms.Load(key.String()); ok {
+		return fs.([]form)
+	}
+	fs := forms(secrets)
+	_forms.Store(key.String(), fs)
+	return fs
+}
+
+// forms returns every encoded form of every unit of every secret, without
+// duplicates.
+func forms(secrets []redact.Secret) []form {
+	var out []form
+	seen := map[string]bool{}
+	for _, s := range secrets {
+		for _, u := range units(s) {
+			for _, f := range encodings(u.v) {
+				key := u.name + "\x00" + string(f.text)
+				if seen[key] || len(f.text) < minFormLen {
+					continue
+				}
+				seen[key] = true
+				out = append(out, form{name: u.name, kind: u.label + f.kind, text: f.text})
+			}
+		}
+	}
+	return out
+}
+
+// encodings returns v in every encoding a producer writes, each named.
+func encodings(v string) []form {
+	var out []form
+	add := func(kind, text string) { out = append(out, form{kind: kind, text: []byte(text)}) }
+	add("raw", v)
+
+	// JSON, as encoding/json writes it: HTML-safe (\u003c) by default, or
+	// not; then with "/" escaped, non-ASCII escaped, and escaped twice.
+	for _, htmlSafe := range []bool{true, false} {
+		j := jsonInner(v, htmlSafe)
+		label := "json"
+		if htmlSafe {
+			label = "json-htmlsafe"
+		}
+		add(label, j)
+		add(label+"-slash", strings.ReplaceAll(j, "/", `\/`))
+		add(label+"-ascii", jsonASCII(j, false))
+		add(label+"-ASCII", jsonASCII(j, true))
+		add(label+"-upper", upperUnicodeEscapes(j))
+		add(label+"-twice", jsonInner(j, htmlSafe))
+	}
+
+	// Go quoting: %q, slog's text handler, zap's console encoder.
+	add("go-quote", unquote(strconv.Quote(v)))
+	add("go-quote-ascii", unquote(strconv.QuoteToASCII(v)))
+
+	// URL escaping, both hex cases.
+	component := strings.ReplaceAll(url.QueryEscape(v), "+", "%20")
+	for _, c := range "!'()*" {
+		component = strings.ReplaceAll(component, url.QueryEscape(string(c)), string(c))
+	}
+	userinfo := url.UserPassword("u", v).String()
+	for kind, e := range map[string]string{
+		"url-query":     url.QueryEscape(v),
+		"url-path":      url.PathEscape(v),
+		"url-component": component,
+		"url-userinfo":  strings.TrimPrefix(userinfo, "u:"),
+	} {
+		add(kind, e)
+		add(kind+"-lower", lowerPercent(e))
+	}
+
+	// base64 at every byte alignment: the characters that depend only on
+	// v's bytes when v follows 0, 1 or 2 other bytes.
+	for _, enc := range []struct {
+		name string
+		enc  *base64.Encoding
+	}{{"base64-std", base64.StdEncoding}, {"base64-url", base64.URLEncoding}} {
+		add(enc.name, enc.enc.EncodeToString([]byte(v)))
+		add(enc.name+"-raw", enc.enc.WithPadding(base64.NoPadding).EncodeToString([]byte(v)))
+		for k := range 3 {
+			full := enc.enc.EncodeToString(append(make([]byte, k), v...))
+			from := (8*k + 5) / 6
+			to := 8 * (k + len(v)) / 6
+			add(fmt.Sprintf("%s@%d", enc.name, k), full[from:to])
+		}
+	}
+
+	add("hex", hex.EncodeToString([]byte(v)))
+	add("HEX", strings.ToUpper(hex.EncodeToString([]byte(v))))
+
+	add("html", html.EscapeString(v))
+	add("html-template", template.HTMLEscapeString(v))
+	var x bytes.Buffer
+	_ = xml.EscapeText(&x, []byte(v))
+	add("xml", x.String())
+	return out
+}
+
+// jsonInner returns v as a JSON string without its quotes.
+func jsonInner(v string, htmlSafe bool) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(htmlSafe)
+	_ = enc.Encode(v)
+	s := strings.TrimSuffix(b.String(), "\n")
+	return s[1 : len(s)-1]
+}
+
+// jsonASCII escapes every non-ASCII rune of a JSON string body as \uXXXX
+// (a surrogate pair above the BMP), as Python's json.dumps, Jackson with
+// ESCAPE_NON_ASCII and PHP's json_encode do.
+func jsonASCII(s string, upper bool) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			b.WriteRune(r)
+			continue
+		}
+		if r > 0xFFFF {
+			r -= 0x10000
+			b.WriteString(uEscape(0xD800+(r>>10), upper))
+			b.WriteString(uEscape(0xDC00+(r&0x3FF), upper))
+			continue
+		}
+		b.WriteString(uEscape(r, upper))
+	}
+	return b.String()
+}
+
+func uEscape(r rune, upper bool) string {
+	if upper {
+		return fmt.Sprintf(`\u%04X`, r)
+	}
+	return fmt.Sprintf(`\u%04x`, r)
+}
+
+// upperUnicodeEscapes writes the hex digits of \uXXXX escapes in upper
+// case (.NET's System.Text.Json writes \u003C).
+func upperUnicodeEscapes(s string) string {
+	b := []byte(s)
+	for i := 0; i+6 <= len(b); i++ {
+		if b[i] == '\\' && b[i+1] == 'u' {
+			copy(b[i+2:i+6], bytes.ToUpper(b[i+2:i+6]))
+			i += 5
+		} else if b[i] == '\\' {
+			i++
+		}
+	}
+	return string(b)
+}
+
+func unquote(q string) string { return q[1 : len(q)-1] }
+
+// lowerPercent lowers the hex digits of percent escapes.
+func lowerPercent(s string) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			copy(b[i+1:i+3], bytes.ToLower(b[i+1:i+3]))
+			i += 2
+		}
+	}
+	return string(b)
+}
+
+// Find returns every occurrence of every form of every secret in out, and
+// every occurrence in a standard decode of out of a secret not already found
+// in out as written.
+func Find(secrets []redact.Secret, out []byte) []Leak {
+	fs := cachedForms(secrets)
+	leaks := search(fs, out, "")
+	found := map[string]bool{}
+	for _, l := range leaks {
+		found[l.Name] = true
+	}
+	seen := map[string]bool{string(out): true}
+	var visit func(text []byte, path string, depth int)
+	visit = func(text []byte, path string, depth int) {
+		if depth == maxDecodeDepth {
+			return
+		}
+		for _, d := range decodes(text) {
+			if seen[string(d.text)] {
+				continue
+			}
+			seen[string(d.text)] = true
+			p := d.name
+			if path != "" {
+				p = path + " > " + d.name
+			}
+			for _, l := range search(fs, d.text, p) {
+				if !found[l.Name] {
+					found[l.Name] = true
+					leaks = append(leaks, l)
+				}
+			}
+			visit(d.text, p, depth+1)
+		}
+	}
+	visit(out, "", 0)
+	return leaks
+}
+
+func search(fs []form, text []byte, decode string) []Leak {
+	var out []Leak
+	for _, f := range fs {
+		for off := 0; ; {
+			i := bytes.Index(text[off:], f.text)
+			if i < 0 {
+				break
+			}
+			out = append(out, Leak{Name: f.name, Form: f.kind, Decode: decode, Offset: off + i})
+			off += i + 1
+		}
+	}
+	return out
+}
+
+// maxReported bounds the failures Check reports per call.
+const maxReported = 10
+
+// Check fails t for every leak Find reports in out, naming the secret, the
+// form and the decode, never the value. what says which output it was ("zap
+// JSON entry"). It reports whether out was clean.
+func Check(t testing.TB, secrets []redact.Secret, out []byte, what string) bool {
+	t.Helper()
+	leaks := Find(secrets, out)
+	for i, l := range leaks {
+		if i == maxReported {
+			t.Errorf("%s: %d more leaks", what, len(leaks)-maxReported)
+			break
+		}
+		t.Errorf("%s: %s", what, l)
+	}
+	return len(leaks) == 0
+}

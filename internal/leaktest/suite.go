@@ -1,0 +1,308 @@
+package leaktest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hushlog/hush/redact"
+)
+
+// Secrets returns the suite's secrets: random-looking, long enough to be
+// indexed, and between them holding every character that JSON, Go quoting,
+// URLs and HTML escape, and a line break.
+func Secrets() []redact.Secret {
+	return []redact.Secret{
+		{Name: "prod/db/password", Value: "Zq8rT2vLx9-s3cr3t"},
+		{Name: "prod/api/token", Value: "tok_Hq71Mz0PkWn3Rt"},
+		{Name: "test/quote", Value: `q"uote-Hz81Lw0pXk`},
+		{Name: "test/backslash", Value: `back\slash-Pq09ZmX`},
+		{Name: "test/html", Value: "a<b>&c-Rw62Yp0Qd"},
+		{Name: "test/url", Value: "wh/Kp31+Lx8=Zq2?x"},
+		{Name: "test/newline", Value: "line-one-Jx82Tq\nline-two-Vw37Np"},
+	}
+}
+
+// Entry is one log event, in terms every front end can express: a message
+// and attributes. Each adapter maps it to its front end's own calls.
+type Entry struct {
+	// Groups opens groups (slog's WithGroup, zap's Namespace) before
+	// everything else; the attributes below are inside the innermost.
+	Groups []string
+	// With is context given before the call (slog's WithAttrs, zap's
+	// With), inside Groups.
+	With    []Attr
+	Message string
+	Attrs   []Attr
+}
+
+// Attr is a key and a value. The value is a string, a []byte, or one of
+// the types below; an adapter that cannot express a value returns
+// ErrUnsupported.
+type Attr struct {
+	Key   string
+	Value any
+}
+
+// Group is a value that nests attributes: a zap namespace or object, a slog
+// group, an OpenTelemetry map.
+type Group []Attr
+
+// Object is a map keyed by arbitrary strings (tokens, user names): zap.Any
+// or slog.Any of a map, an OpenTelemetry map.
+type Object map[string]string
+
+// Error is an error value.
+type Error struct{ Msg string }
+
+func (e Error) Error() string { return e.Msg }
+
+// Stringer is a fmt.Stringer value.
+type Stringer struct{ S string }
+
+func (s Stringer) String() string { return s.S }
+
+// PanicStringer is a fmt.Stringer whose String panics with Msg.
+type PanicStringer struct{ Msg string }
+
+func (p PanicStringer) String() string { panic(p.Msg) }
+
+// PanicError is an error whose Error panics with Msg.
+type PanicError struct{ Msg string }
+
+func (p PanicError) Error() string { panic(p.Msg) }
+
+// PanicObject is an object whose rendering panics with Msg: a zap
+// ObjectMarshaler, a slog.LogValuer (it implements LogValue).
+type PanicObject struct{ Msg string }
+
+// LogValue panics.
+func (p PanicObject) LogValue() slog.Value { panic(p.Msg) }
+
+// Fickle is a value that renders as First the first time it is asked, and
+// as Then every time after: a fmt.Stringer and a slog.LogValuer. A front
+// end that checks one rendering and writes another lets Then through.
+type Fickle struct {
+	First, Then string
+	calls       atomic.Int32
+}
+
+func (f *Fickle) next() string {
+	if f.calls.Add(1) == 1 {
+		return f.First
+	}
+	return f.Then
+}
+
+func (f *Fickle) String() string { return f.next() }
+
+// LogValue resolves to a string.
+func (f *Fickle) LogValue() slog.Value { return slog.StringValue(f.next()) }
+
+// FickleStringer is Fickle as a plain fmt.Stringer (no LogValue).
+type FickleStringer struct{ f Fickle }
+
+// NewFickleStringer returns a FickleStringer answering first, then then.
+func NewFickleStringer(first, then string) *FickleStringer {
+	return &FickleStringer{f: Fickle{First: first, Then: then}}
+}
+
+func (f *FickleStringer) String() string { return f.f.next() }
+
+// ErrUnsupported is what an adapter returns for an entry its front end has
+// no way to express (a Stringer for the Collector); the scenario is skipped.
+var ErrUnsupported = errors.New("leaktest: not expressible in this front end")
+
+// Scenario is one way a secret reaches a front end.
+type Scenario struct {
+	Name string
+	// Entry returns the entry for secret value v.
+	Entry func(v string) Entry
+	// Redacted says the output must hold the secret's replacement (false
+	// where a front end may also drop the value or write a rendering that
+	// never held the secret).
+	Redacted bool
+	// Check, when set, inspects the output further (bytes kept around the
+	// match). Its errors must not quote the output.
+	Check func(out []byte) error
+}
+
+// Markers placed around the secret by the scenarios that check what
+// survives next to it.
+const (
+	before = "BEFORE"
+	after  = "AFTER"
+)
+
+// Scenarios returns the suite.
+func Scenarios() []Scenario {
+	return []Scenario{
+		{Name: "message", Redacted: true, Entry: func(v string) Entry {
+			return Entry{Message: "login failed for " + v}
+		}},
+		{Name: "value", Redacted: true, Entry: func(v string) Entry {
+			return Entry{Message: "m", Attrs: []Attr{{"dsn", "postgres://app:" + v + "@db:5432"}}}
+		}},
+		{Name: "key", Redacted: true, Entry: func(v string) Entry {
+			return Entry{Message: "m", Attrs: []Attr{{"user_" + v, "x"}}}
+		}},
+		{Name: "key-ruled-key", Redacted: true, Entry: func(v string) Entry {
+			// The key matches a key rule (it holds "password") and holds
+			// the secret: the replacement must not echo it.
+			return Entry{Message: "m", Attrs: []Attr{{"password_" + v, "x"}}}
+		}},
+		{Name: "group-name", Redacted: true, Entry: func(v string) Entry {
+			return Entry{Message: "m", Attrs: []Attr{{"g_" + v, Group{{"n", "1"}}}}}
+		}},
+		{Name: "with-context", Redacted: true, Entry: func(v string) Entry {
+			return Entry{With: []Attr{{"ctx", "sess " + v}, {"k_" + v, "x"}}, Message: "m", Attrs: []Attr{{"n", "1"}}}
+		}},
+		{Name: "with-group-name", Redacted: true, Entry: func(v string) Entry {
+			return Entry{Groups: []string{"req", "g_" + v}, Message: "m", Attrs: []Attr{{"n", "1"}}}
+		}},
+		{Name: "nested-value", Redacted: true, Entry: func(v string) Entry {
+			return Entry{Message: "m", Attrs: []Attr{{"outer", Group{{"inner", Group{{"k", v}}}}}}}
+		}},
+		{Name: "object-key", Redacted: true, Entry: func(v string) Entry {
+			return Entry{Message: "m", Attrs: []Attr{{"sessions", Object{v: "active", "other": "idle"}}}}
+		}},
+		{Name: "object-value", Redacted: true, Entry: func(v string) Entry {
+			return Entry{Message: "m", Attrs: []Attr{{"env", Object{"DSN": v}}}}
+		}},
+		{Name: "error", Redacted: true, Entry: func(v string) Entry {
+			return Entry{Message: "m", Attrs: []Attr{{"error", Error{"dial tcp: auth " + v + " refused"}}}}
+		}},
+		{Name: "stringer", Redacted: true, Entry: func(v string) Entry {
+			return Entry{Message: "m", Attrs: []Attr{{"s", Stringer{"conn(" + v + ")"}}}}
+		}},
+		{Name: "panic-stringer", Entry: func(v string) Entry {
+			return Entry{Message: "m", Attrs: []Attr{{"s", PanicStringer{"bad state " + v}}}}
+		}},
+		{Name: "panic-error", Entry: func(v string) Entry {
+			return Entry{Message: "m", Attrs: []Attr{{"error", PanicError{"bad state " + v}}}}
+		}},
+		{Name: "panic-object", Entry: func(v string) Entry {
+			return Entry{Message: "m", Attrs: []Attr{{"obj", PanicObject{"bad state " + v}}}}
+		}},
+		{Name: "fickle", Entry: func(v string) Entry {
+			return Entry{Message: "m", Attrs: []Attr{{"f", &Fickle{First: "clean-first-answer", Then: "then " + v}}}}
+		}},
+		{Name: "fickle-stringer", Entry: func(v string) Entry {
+			return Entry{Message: "m", Attrs: []Attr{{"f", NewFickleStringer("clean-first-answer", "then "+v)}}}
+		}},
+		{Name: "bytes", Redacted: true, Entry: func(v string) Entry {
+			return Entry{Message: "m", Attrs: []Attr{{"body", []byte("x=" + v)}}}
+		}},
+		{Name: "backslash-message", Redacted: true, Check: backslashKept, Entry: func(v string) Entry {
+			return Entry{Message: `C:\keys\` + v + `.pfx`}
+		}},
+		{Name: "backslash-value", Redacted: true, Check: backslashKept, Entry: func(v string) Entry {
+			return Entry{Message: "m", Attrs: []Attr{{"path", `C:\keys\` + v + `.pfx`}}}
+		}},
+		{Name: "control-bytes", Redacted: true, Check: markersKept, Entry: func(v string) Entry {
+			return Entry{Message: before + "\x00\x1b[31m\t" + v + "\r\x7f" + after}
+		}},
+		{Name: "invalid-utf8", Redacted: true, Check: markersKept, Entry: func(v string) Entry {
+			return Entry{Message: "m", Attrs: []Attr{{"raw", before + "\xff\xfe" + v + "\xc3" + after}}}
+		}},
+		{Name: "many", Redacted: true, Entry: func(v string) Entry {
+			return Entry{Message: v + v, Attrs: []Attr{{"a", v}, {"b", v + " " + v}, {"g", Group{{"c", v}}}}}
+		}},
+	}
+}
+
+// backslashKept checks that the backslash right before the secret survived:
+// raw (`keys\[REDACTED`) or escaped (`keys\\[REDACTED`).
+func backslashKept(out []byte) error {
+	if bytes.Contains(out, []byte(`keys\[REDACTED:`)) || bytes.Contains(out, []byte(`keys\\[REDACTED:`)) {
+		return nil
+	}
+	return errors.New(`the backslash before the secret was lost (no "keys\[REDACTED:" in any escaping)`)
+}
+
+// markersKept checks that the text around the secret survived.
+func markersKept(out []byte) error {
+	if !bytes.Contains(out, []byte(before)) || !bytes.Contains(out, []byte(after)) {
+		return fmt.Errorf("the text around the secret (%s, %s) was lost", before, after)
+	}
+	return nil
+}
+
+// FrontEnd writes entries through one of hush's front ends.
+type FrontEnd interface {
+	// Log writes e. It returns ErrUnsupported when the front end cannot
+	// express e. It may panic (so does a logger whose value panics and
+	// does not recover); Run then adds the panic's message to the output,
+	// as a crash prints it.
+	Log(e Entry) error
+	// Output returns every byte the front end wrote so far.
+	Output() []byte
+}
+
+// Run runs every scenario with every secret of Secrets through a front end
+// newFrontEnd builds around r, and checks each output with Check, and with
+// the scenario's own checks. Each scenario and secret is a subtest named
+// "scenario/secret".
+func Run(t *testing.T, newFrontEnd func(t *testing.T, r *redact.Redactor) FrontEnd) {
+	secrets := Secrets()
+	for _, sc := range Scenarios() {
+		t.Run(sc.Name, func(t *testing.T) {
+			for _, s := range secrets {
+				t.Run(strings.ReplaceAll(s.Name, "/", "_"), func(t *testing.T) {
+					r, err := redact.New()
+					require.NoError(t, err)
+					require.NoError(t, r.Set(secrets))
+					out, err := Capture(newFrontEnd(t, r), sc.Entry(s.Value))
+					if errors.Is(err, ErrUnsupported) {
+						t.Skip("not expressible in this front end")
+					}
+					require.NoError(t, err)
+					require.NotEmpty(t, len(out), "the front end wrote nothing")
+					Check(t, secrets, out, sc.Name)
+					if sc.Redacted && !Holds(out, []byte(r.Replacement(s.Name))) {
+						t.Errorf("%s: no replacement for %s in the output", sc.Name, s.Name)
+					}
+					if sc.Check != nil {
+						if err := sc.Check(out); err != nil {
+							t.Errorf("%s, secret %s: %v", sc.Name, s.Name, err)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// Holds reports whether out, or a standard decode of it (a front end may
+// base64 a []byte value), holds text: for checking that a replacement was
+// written.
+func Holds(out, text []byte) bool {
+	if bytes.Contains(out, text) {
+		return true
+	}
+	for _, d := range decodes(out) {
+		if bytes.Contains(d.text, text) {
+			return true
+		}
+	}
+	return false
+}
+
+// Capture calls fe.Log and returns fe's output, with the message of a
+// panic appended: what a crash would print.
+func Capture(fe FrontEnd, e Entry) (out []byte, err error) {
+	defer func() {
+		out = fe.Output()
+		if p := recover(); p != nil {
+			out = append(out[:len(out):len(out)], fmt.Sprintf("\npanic: %v\n", p)...)
+			err = nil
+		}
+	}()
+	return nil, fe.Log(e)
+}
