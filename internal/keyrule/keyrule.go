@@ -46,6 +46,7 @@ package keyrule
 
 import (
 	"cmp"
+	"math"
 	"math/bits"
 	"slices"
 	"sort"
@@ -206,7 +207,7 @@ var flagVerbs = newVocab([]string{
 
 // maxWords is how many words from the end of a key are looked at: enough
 // for the longest phrase after the most qualifiers and a flag verb.
-const maxWords = 12
+const maxWords = 8
 
 // phrase is a parsed pattern.
 type phrase struct {
@@ -474,6 +475,9 @@ func (b *bloom) has(h uint32) bool {
 
 // judge is Judge without the shortcut.
 func (m *Matcher) judge(key string) Verdict {
+	if len(key) > math.MaxInt32 {
+		key = key[len(key)-math.MaxInt32:] // only the end is read
+	}
 	ws := words{key: key, pos: len(key)}
 	for p := 0; ws.has(p); p++ {
 		if v, ok := m.phraseAt(&ws, p); ok {
@@ -585,7 +589,7 @@ type words struct {
 
 // wordSpan is a word of a key: key[lo:hi], and its hashWord.
 type wordSpan struct {
-	lo, hi int
+	lo, hi int32
 	hash   uint32
 }
 
@@ -625,7 +629,7 @@ func (ws *words) next() bool {
 			h = (h ^ uint32(lower(key[i]))) * hashPrime
 		}
 		if class[key[i]] != cDigit {
-			ws.span[ws.n] = wordSpan{i, hi, h}
+			ws.span[ws.n] = wordSpan{int32(i), int32(hi), h}
 			ws.n++
 			ws.pos = i
 			return true

@@ -206,12 +206,17 @@ func BenchmarkJudge(b *testing.B) {
 			}
 			b.SetBytes(int64(n))
 			b.ReportAllocs()
+			cpu0 := processCPU()
 			for b.Loop() {
 				for _, k := range tc.keys {
 					m.Judge(k)
 				}
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(tc.keys)), "ns/key")
+			keys := float64(b.N * len(tc.keys))
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/keys, "ns/key")
+			if cpu := processCPU() - cpu0; cpu > 0 {
+				b.ReportMetric(float64(cpu.Nanoseconds())/keys, "cpu-ns/key")
+			}
 		})
 	}
 }

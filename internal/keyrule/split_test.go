@@ -47,7 +47,7 @@ func TestSplit(t *testing.T) {
 	}
 	// At most maxWords are kept, the last ones.
 	long := split("a_b_c_d_e_f_g_h_i_j_k_l_m_n")
-	assert.Equal(t, []string{"c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n"}, long)
+	assert.Equal(t, []string{"g", "h", "i", "j", "k", "l", "m", "n"}, long)
 }
 
 func TestNormalize(t *testing.T) {
