@@ -25,14 +25,12 @@ func TestJSONSecretNestedAndNumericFields(t *testing.T) {
 	)
 	r := newRedactor(t, []redact.Secret{{Name: "app", Value: `{"db":{"host":"db.internal","password":"` + nestedPw +
 		`"},"auth":{"token":"` + tokenVal + `"},"pin_key":` + pinVal + `,"port":5432}`}})
-	for _, c := range []struct{ field, value string }{
-		{"app#db.password", nestedPw},
-		{"app#auth.token", tokenVal},
-		{"app#pin_key", pinVal},
-	} {
-		ms := r.Find([]byte("x " + c.value + " y"))
-		require.Len(t, ms, 1, "matches of %s", c.field)
-		assert.Equal(t, c.field, ms[0].Name)
+	fields := []string{"app#db.password", "app#auth.token", "app#pin_key"}
+	values := []string{nestedPw, tokenVal, pinVal}
+	for i, field := range fields {
+		ms := r.Find([]byte("x " + values[i] + " y"))
+		require.Len(t, ms, 1, "matches of %s", field)
+		assert.Equal(t, field, ms[0].Name)
 	}
 	// Not credential-like: the host and the port stay.
 	assert.Empty(t, r.Find([]byte("db.internal:5432")), "a non-credential field was protected")
