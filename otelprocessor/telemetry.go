@@ -3,6 +3,7 @@ package hushprocessor
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
@@ -26,7 +27,13 @@ import (
 type processorTelemetry struct {
 	tb        *metadata.TelemetryBuilder
 	component attribute.KeyValue
+	// redactionAttrs caches the attribute set of each (signal, secret
+	// name), so that recording a batch's redactions allocates nothing
+	// once a name has been seen. Names are bounded by the secret set.
+	redactionAttrs sync.Map // redactionKey -> metric.AddOption
 }
+
+type redactionKey struct{ signal, secret string }
 
 func newProcessorTelemetry(set component.TelemetrySettings, id component.ID) (*processorTelemetry, error) {
 	tb, err := metadata.NewTelemetryBuilder(set)
@@ -42,9 +49,14 @@ func (t *processorTelemetry) redacted(ctx context.Context, signal string, hits m
 	if len(hits) == 0 {
 		return
 	}
-	sig := attribute.String(metadata.AttributeSignal, signal)
 	for name, n := range hits {
-		t.tb.ProcessorHushRedactions.Add(ctx, n, metric.WithAttributes(t.component, sig, attribute.String(metadata.AttributeSecret, name)))
+		k := redactionKey{signal, name}
+		opt, ok := t.redactionAttrs.Load(k)
+		if !ok {
+			opt, _ = t.redactionAttrs.LoadOrStore(k, metric.WithAttributeSet(attribute.NewSet(t.component,
+				attribute.String(metadata.AttributeSignal, signal), attribute.String(metadata.AttributeSecret, name))))
+		}
+		t.tb.ProcessorHushRedactions.Add(ctx, n, opt.(metric.AddOption))
 	}
 }
 
