@@ -395,6 +395,11 @@ func loadConfig(ctx context.Context, path string, notice func(string)) (*config.
 		return nil, fmt.Errorf("--config %s: %w", path, err)
 	}
 	cfg := config.Default()
+	// A duration written as a bare number ("grace_period: 10") would
+	// decode as nanoseconds: refused, as the Collector processor does.
+	if err := config.CheckDurations(conf.ToStringMap(), cfg); err != nil {
+		return nil, fmt.Errorf("--config %s: %w", path, err)
+	}
 	if err := conf.Unmarshal(cfg); err != nil {
 		return nil, fmt.Errorf("--config %s: after ${...} expansion: %s", path, withoutValues(err.Error()))
 	}
