@@ -3,6 +3,7 @@ package benchmarks
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"math"
@@ -46,6 +47,7 @@ var generators = map[string]func(t *testing.T, root string) string{
 	"pipeline-overhead-summary": pipelineOverheadSummary,
 	"engine-throughput":         engineThroughput,
 	"cli-compare":               cliCompare,
+	"mutation":                  mutationTable,
 	"engine-md-throughput": func(t *testing.T, root string) string {
 		return verbatimTable(t, filepath.Join(root, "benchmarks/results/engine.md"), "## Throughput, MB/s (wall clock, median)")
 	},
@@ -377,5 +379,59 @@ func cliCompare(t *testing.T, root string) string {
 	fmt.Fprintf(&b, "| scrub, 100 secrets, to a file | %.2f s | `sed`, one `s///` per secret: %.2f s (%s) |\n", h, sed, times(sed/h))
 	get("scrub, 480 MB/100/hush scrub --secrets-dir S large.log > /dev/null")
 	fmt.Fprintf(&b, "| scrub, 100 secrets, 480 MB, to a pipe | %.2f GB/s on 2 cores | — |\n", mbps["scrub, 480 MB/100/hush scrub --secrets-dir S large.log > /dev/null"]/1000)
+	return b.String()
+}
+
+// mutationTable: the efficacy of each package's tests against gremlins'
+// mutants, from the reports .ci/mutation writes (mutation-PKG.json, or one
+// mutation-PKG-FILE.json per file for a package split over parallel runs).
+func mutationTable(t *testing.T, root string) string {
+	var b strings.Builder
+	b.WriteString("| package | mutants killed | lived | timed out | not covered | efficacy | mutant coverage |\n|---|---:|---:|---:|---:|---:|---:|\n")
+	dir := filepath.Join(root, "benchmarks/results")
+	rows := []struct{ label, pkg string }{
+		{"`fingerprint`", "fingerprint"}, {"`redact`", "redact"}, {"`provider`", "provider"},
+		{"`zapcore`", "zapcore"}, {"`slog`", "slog"},
+	}
+	// A run with the mutators gremlins leaves off by default, where one was made.
+	if _, err := os.Stat(filepath.Join(dir, "mutation-extended-fingerprint.json")); err == nil {
+		rows = append(rows, struct{ label, pkg string }{"`fingerprint`, the other mutators (invert logical, bitwise, loop control, assignments)", "extended-fingerprint"})
+	}
+	for _, row := range rows {
+		pkg := row.pkg
+		files, err := filepath.Glob(filepath.Join(dir, "mutation-"+pkg+"-*.json"))
+		require.NoError(t, err)
+		if len(files) == 0 {
+			files = []string{filepath.Join(dir, "mutation-"+pkg+".json")}
+		}
+		var killed, lived, timedOut, uncovered int
+		for _, name := range files {
+			raw, err := os.ReadFile(name)
+			require.NoError(t, err)
+			var r struct {
+				Killed    int `json:"mutants_killed"`
+				Lived     int `json:"mutants_lived"`
+				Uncovered int `json:"mutants_not_covered"`
+				Files     []struct {
+					Mutations []struct {
+						Status string `json:"status"`
+					} `json:"mutations"`
+				} `json:"files"`
+			}
+			require.NoError(t, json.Unmarshal(raw, &r), name)
+			killed, lived, uncovered = killed+r.Killed, lived+r.Lived, uncovered+r.Uncovered
+			for _, f := range r.Files {
+				for _, m := range f.Mutations {
+					if m.Status == "TIMED OUT" { // counted neither killed nor lived
+						timedOut++
+					}
+				}
+			}
+		}
+		require.Positive(t, killed+lived, "%s: no mutant tested", pkg)
+		efficacy := 100 * float64(killed) / float64(killed+lived)
+		coverage := 100 * float64(killed+lived) / float64(killed+lived+uncovered)
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %.1f%% | %.1f%% |\n", row.label, killed, lived, timedOut, uncovered, efficacy, coverage)
+	}
 	return b.String()
 }
