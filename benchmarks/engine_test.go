@@ -8,12 +8,12 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/coregx/ahocorasick"
 
+	"github.com/hushlog/hush/internal/cputime"
 	"github.com/hushlog/hush/redact"
 )
 
@@ -142,13 +142,7 @@ func BenchmarkBuild(b *testing.B) {
 }
 
 // processCPU returns the CPU time (user and system) this process has used.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+func processCPU() time.Duration { return cputime.Process() }
 
 // built measures the wall time and retained heap of build.
 func built[T any](build func() (T, error)) (T, map[string]float64, error) {

@@ -3,6 +3,7 @@ package main
 import (
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -178,7 +179,7 @@ func TestBuilderManifestMatchesComponents(t *testing.T) {
 			linked = append(linked, d.Path)
 		}
 	}
-	assert.ElementsMatch(t, linked, slices.Collect(mapKeys(local)), "replaces of builder-config.yaml")
+	assert.ElementsMatch(t, linked, slices.Collect(maps.Keys(local)), "replaces of builder-config.yaml")
 }
 
 // factoryImports returns the imports of a file of this package that provide
@@ -203,14 +204,4 @@ func factoryImports(t *testing.T, file string) []string {
 		}
 	}
 	return out
-}
-
-func mapKeys[K comparable, V any](m map[K]V) func(func(K) bool) {
-	return func(yield func(K) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }

@@ -1,0 +1,22 @@
+//go:build windows
+
+package cputime
+
+import (
+	"syscall"
+	"time"
+)
+
+func process() time.Duration {
+	h, err := syscall.GetCurrentProcess()
+	if err != nil {
+		return 0
+	}
+	var creation, exit, kernel, user syscall.Filetime
+	if err := syscall.GetProcessTimes(h, &creation, &exit, &kernel, &user); err != nil {
+		return 0
+	}
+	// Filetime counts 100-nanosecond intervals.
+	ticks := func(f syscall.Filetime) int64 { return int64(f.HighDateTime)<<32 | int64(f.LowDateTime) }
+	return time.Duration((ticks(kernel) + ticks(user)) * 100)
+}
