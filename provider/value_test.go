@@ -23,6 +23,7 @@ func TestCacheValue(t *testing.T) {
 	}
 	s, err := c.Get(ctx, "prod/db/password")
 	require.NoError(t, err)
+	//lint:ignore S1025 the test is about what the %s verb prints
 	assert.Equal(t, "prod/db/password", fmt.Sprintf("%s", s), "%s of a Secret names it")
 	assert.True(t, protected(r, valA), "the value is protected")
 

@@ -137,7 +137,7 @@ func (e *encoder) encodeRuled(ent zapcore.Entry, fields []zapcore.Field, first i
 }
 
 func (e *encoder) encode(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
-	buf, err, p := e.tryEncode(ent, fields)
+	buf, p, err := e.tryEncode(ent, fields)
 	if p != nil {
 		buf, err = e.encodeGuarded(ent, fields, p)
 	}
@@ -149,14 +149,14 @@ func (e *encoder) encode(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buf
 
 // tryEncode runs the wrapped encoder, returning what it panicked with, if it
 // did.
-func (e *encoder) tryEncode(ent zapcore.Entry, fields []zapcore.Field) (buf *buffer.Buffer, err error, panicked any) {
+func (e *encoder) tryEncode(ent zapcore.Entry, fields []zapcore.Field) (buf *buffer.Buffer, panicked any, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			buf, err, panicked = nil, nil, p
+			buf, panicked, err = nil, p, nil
 		}
 	}()
 	buf, err = e.Encoder.EncodeEntry(ent, fields)
-	return buf, err, nil
+	return buf, nil, err
 }
 
 // encodeGuarded encodes an entry again after a marshaler panicked (zap
@@ -170,7 +170,7 @@ func (e *encoder) encodeGuarded(ent zapcore.Entry, fields []zapcore.Field, first
 	for i, f := range fields {
 		guarded[i] = guardField(f)
 	}
-	buf, err, p := e.tryEncode(ent, guarded)
+	buf, p, err := e.tryEncode(ent, guarded)
 	if p != nil {
 		panic(e.r.ScrubString(fmt.Sprint(first)))
 	}

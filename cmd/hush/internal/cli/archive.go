@@ -187,6 +187,7 @@ func (t *tarWriter) close() error {
 // the new content, not from the old PAX record.
 func tarHeader(in *tar.Header) *tar.Header {
 	h := *in
+	//lint:ignore SA1019 archives written by old tools still carry TypeRegA ('\x00'); it is written back as TypeReg
 	if h.Typeflag == tar.TypeGNUSparse || h.Typeflag == tar.TypeRegA {
 		h.Typeflag = tar.TypeReg
 	}
@@ -218,6 +219,7 @@ func tarSparse(h *tar.Header) bool {
 // tarHasContent reports whether a tar entry carries file content.
 func tarHasContent(h *tar.Header) bool {
 	switch h.Typeflag {
+	//lint:ignore SA1019 archives written by old tools still carry TypeRegA ('\x00')
 	case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse, tar.TypeCont:
 		return true
 	}
@@ -253,6 +255,7 @@ func (z *zipWriter) close() error { return z.zw.Close() }
 // sizes, zip64) are dropped.
 func zipHeader(in *zip.FileHeader) *zip.FileHeader {
 	h := *in
+	//lint:ignore SA1019 the legacy 32-bit sizes are cleared too, so that no stale size is written
 	h.CRC32, h.CompressedSize, h.CompressedSize64, h.UncompressedSize, h.UncompressedSize64 = 0, 0, 0, 0, 0
 	h.Extra = nil
 	h.Flags &^= 0x8 // data descriptor: the writer sets it
