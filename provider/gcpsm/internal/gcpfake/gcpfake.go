@@ -47,14 +47,14 @@ type Server struct {
 	lis  net.Listener
 	done chan struct{}
 
-	mu       sync.Mutex
-	now      func() time.Time
-	secrets  map[string]*secret // by full name
-	counts   map[string]int
-	denied   map[string]bool // secret ids answered PermissionDenied
-	fail     []fault         // the next requests' faults, in order
-	hang     bool
-	badCRC   map[string]bool // version names answered with a wrong checksum
+	mu      sync.Mutex
+	now     func() time.Time
+	secrets map[string]*secret // by full name
+	counts  map[string]int
+	denied  map[string]bool // secret ids answered PermissionDenied
+	fail    []fault         // the next requests' faults, in order
+	hang    bool
+	badCRC  map[string]bool // version names answered with a wrong checksum
 }
 
 type secret struct {
@@ -68,6 +68,7 @@ type version struct {
 }
 
 type fault struct {
+	method     string // "" for any
 	code       codes.Code
 	retryDelay time.Duration
 }
@@ -197,14 +198,21 @@ func (s *Server) CorruptChecksum(versionName string) {
 	s.badCRC[versionName] = true
 }
 
-// Fail answers the next n requests with code; a ResourceExhausted or
-// Unavailable answer carries a RetryInfo of retryDelay when it is positive.
-func (s *Server) Fail(n int, code codes.Code, retryDelay time.Duration) {
+// Fail answers the next n requests of the method ("" for any) with code;
+// the answer carries a RetryInfo of retryDelay when it is positive.
+func (s *Server) Fail(method string, n int, code codes.Code, retryDelay time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for range n {
-		s.fail = append(s.fail, fault{code: code, retryDelay: retryDelay})
+		s.fail = append(s.fail, fault{method: method, code: code, retryDelay: retryDelay})
 	}
+}
+
+// Heal drops the pending faults.
+func (s *Server) Heal() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fail = nil
 }
 
 // Hang makes every request wait until its context ends or the server
@@ -247,9 +255,13 @@ func (s *Server) enter(ctx context.Context, method, secretID string) error {
 	s.counts[method]++
 	hang := s.hang
 	var f *fault
-	if len(s.fail) > 0 {
-		f = &s.fail[0]
-		s.fail = s.fail[1:]
+	for i := range s.fail {
+		if m := s.fail[i].method; m == "" || m == method {
+			ff := s.fail[i]
+			f = &ff
+			s.fail = append(s.fail[:i], s.fail[i+1:]...)
+			break
+		}
 	}
 	denied := secretID != "" && s.denied[secretID]
 	s.mu.Unlock()
