@@ -24,6 +24,7 @@ require (
 )
 
 require (
+	github.com/hushlog/hush/provider/gcpsm v0.0.0-00010101000000-000000000000
 	github.com/open-telemetry/opentelemetry-collector-contrib/exporter/fileexporter v0.165.1
 	github.com/open-telemetry/opentelemetry-collector-contrib/receiver/filelogreceiver v0.165.1
 	github.com/stretchr/testify v1.12.1
@@ -114,7 +115,6 @@ require (
 	github.com/hashicorp/vault/api v1.23.0 // indirect
 	github.com/hashicorp/vault/api/auth/approle v0.12.0 // indirect
 	github.com/hashicorp/vault/api/auth/kubernetes v0.12.0 // indirect
-	github.com/hushlog/hush/provider/gcpsm v0.0.0-00010101000000-000000000000 // indirect
 	github.com/hushlog/hush/provider/otelmetric v0.0.0-00010101000000-000000000000 // indirect
 	github.com/hushlog/hush/provider/vault v0.0.0-00010101000000-000000000000 // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
