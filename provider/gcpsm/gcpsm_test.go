@@ -240,6 +240,7 @@ func TestThrottlingStorm(t *testing.T) {
 	_, perSecret := provider.FailedSecrets(err)
 	assert.False(t, perSecret, "throttling must fail the listing, not name secrets as failed")
 	assert.Contains(t, err.Error(), "ResourceExhausted")
+	assert.Contains(t, err.Error(), "stopped at secret")
 	assert.Empty(t, ss)
 	// Without the halt, 40 secrets with one retry each would be 80.
 	assert.LessOrEqual(t, sf.Count(gcpfake.ListSecretVersions), 2*4+4)
@@ -373,6 +374,20 @@ func TestEndpointEnv(t *testing.T) {
 	ss, err := p.List(context.Background())
 	require.NoError(t, err)
 	assert.Len(t, ss, 3)
+}
+
+// TestBadFilter: a filter the service refuses fails the listing as a
+// permanent error quoting the service's message.
+func TestBadFilter(t *testing.T) {
+	sf := standin(t)
+	seed(sf)
+	p := open(t, sf, gcpsm.Config{Filter: "labels.env~prod"})
+	ss, err := p.List(context.Background())
+	require.Error(t, err)
+	assert.Empty(t, ss)
+	assert.Equal(t, provider.Permanent, provider.Kind(err))
+	assert.Contains(t, err.Error(), "InvalidArgument")
+	assert.Equal(t, 1, sf.Count(gcpfake.ListSecrets), "an invalid argument is not retried")
 }
 
 func TestConfigErrors(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"google.golang.org/api/iterator"
 	"google.golang.org/grpc/codes"
 
+	"github.com/hushlog/hush/provider"
 	"github.com/hushlog/hush/redact"
 )
 
@@ -97,8 +98,13 @@ feed:
 		return out[i].Version < out[j].Version
 	})
 	if fatal != nil {
-		e := wrap("listing "+p.parent, "", fatal)
-		return out, e
+		// The listing stopped: a listing-level error (no name), so that a
+		// Refresher marks nothing gone, saying at which secret.
+		var pe *provider.Error
+		if errors.As(fatal, &pe) && pe.Name != "" {
+			return out, provider.NewError(providerName, "", pe.Kind, fmt.Errorf("listing %s stopped at secret %q: %w", p.parent, pe.Name, pe.Err))
+		}
+		return out, wrap("listing "+p.parent, "", fatal)
 	}
 	if err := ctx.Err(); err != nil {
 		return out, wrap("listing "+p.parent, "", err)
