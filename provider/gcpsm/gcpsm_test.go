@@ -2,6 +2,7 @@ package gcpsm_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -406,4 +407,31 @@ func TestConfigErrors(t *testing.T) {
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), tc.want)
 	}
+}
+
+// TestManyVersions: with more enabled versions than a page holds, the
+// listing reads further pages only while they may hold a version in the
+// grace period.
+func TestManyVersions(t *testing.T) {
+	sf := standin(t)
+	clk := newClock()
+	sf.SetClock(clk.Now)
+	s := sf.Create(project, "busy", nil)
+	for i := range 150 {
+		sf.AddVersion(s, fmt.Appendf(nil, "busy-value-%03d-Zq8v4Lw2", i))
+		clk.Advance(time.Minute)
+	}
+	ctx := context.Background()
+	short := open(t, sf, gcpsm.Config{GracePeriod: 90 * time.Second, Now: clk.Now})
+	ss, err := short.List(ctx)
+	require.NoError(t, err)
+	require.Equal(t, []string{"busy@149", "busy@150"}, names(ss))
+	assert.Equal(t, 1, sf.Count(gcpfake.ListSecretVersions), "the first page held every version in grace")
+
+	sf.ResetCounts()
+	long := open(t, sf, gcpsm.Config{GracePeriod: 24 * time.Hour, Now: clk.Now})
+	ss, err = long.List(ctx)
+	require.NoError(t, err)
+	require.Len(t, ss, 150)
+	assert.Equal(t, 2, sf.Count(gcpfake.ListSecretVersions))
 }

@@ -209,7 +209,7 @@ func (p *Provider) pick(ctx context.Context, secret string) ([]string, error) {
 			return nil, errMalformed
 		}
 		vs = append(vs, v)
-		// Versions come newest first: once a page ends with a version
+		// Versions listed newest first: once a page ends with a version
 		// replaced before the grace period, later pages hold none in it.
 		if it.PageInfo().Remaining() == 0 && len(vs) > 1 && p.replacedBefore(vs) {
 			break
@@ -231,9 +231,15 @@ func (p *Provider) pick(ctx context.Context, secret string) ([]string, error) {
 	return names, nil
 }
 
-// replacedBefore reports whether the oldest version of vs (newest first)
-// was replaced before the grace period.
+// replacedBefore reports whether vs came newest first and its oldest
+// version was replaced before the grace period. The order is checked, not
+// assumed: listed in any other order, every page is read.
 func (p *Provider) replacedBefore(vs []*secretmanagerpb.SecretVersion) bool {
+	for i := 1; i < len(vs); i++ {
+		if vs[i].GetCreateTime().AsTime().After(vs[i-1].GetCreateTime().AsTime()) {
+			return false
+		}
+	}
 	replaced := vs[len(vs)-2].GetCreateTime().AsTime()
 	return p.cfg.GracePeriod <= 0 || p.cfg.Now().Sub(replaced) >= p.cfg.GracePeriod
 }
