@@ -32,9 +32,10 @@ type Settings struct {
 // Listers builds one provider.Lister per configured source, in a fixed
 // order: aws, vault, gcp, files (one per directory), env_files (one per file), env,
 // exec, static. It validates the configuration first. The AWS provider
-// loads the SDK's default configuration here and the Vault provider reads
-// the VAULT_* environment (no network call is made until the first
-// listing). Listers that hold resources implement io.Closer; a
+// loads the SDK's default configuration here, the Vault provider reads
+// the VAULT_* environment and the Google provider finds its Application
+// Default Credentials (no request to a secret store is made until the
+// first listing). Listers that hold resources implement io.Closer; a
 // Refresher made from them closes them.
 func (c *Config) Listers(ctx context.Context) ([]provider.Lister, error) {
 	if err := c.Validate(); err != nil {
