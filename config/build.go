@@ -30,11 +30,12 @@ type Settings struct {
 }
 
 // Listers builds one provider.Lister per configured source, in a fixed
-// order: aws, vault, files (one per directory), env_files (one per file), env,
+// order: aws, vault, gcp, files (one per directory), env_files (one per file), env,
 // exec, static. It validates the configuration first. The AWS provider
-// loads the SDK's default configuration here and the Vault provider reads
-// the VAULT_* environment (no network call is made until the first
-// listing). Listers that hold resources implement io.Closer; a
+// loads the SDK's default configuration here, the Vault provider reads
+// the VAULT_* environment and the Google provider finds its Application
+// Default Credentials (no request to a secret store is made until the
+// first listing). Listers that hold resources implement io.Closer; a
 // Refresher made from them closes them.
 func (c *Config) Listers(ctx context.Context) ([]provider.Lister, error) {
 	if err := c.Validate(); err != nil {
@@ -61,6 +62,13 @@ func (c *Config) Listers(ctx context.Context) ([]provider.Lister, error) {
 	}
 	if c.Vault.Enabled() {
 		p, err := c.vaultProvider()
+		if err != nil {
+			return nil, closeAll(out, err)
+		}
+		out = append(out, p)
+	}
+	if c.GCP.Enabled() {
+		p, err := c.gcpProvider(ctx)
 		if err != nil {
 			return nil, closeAll(out, err)
 		}
@@ -111,7 +119,7 @@ func (c *Config) Listers(ctx context.Context) ([]provider.Lister, error) {
 
 // HasSources reports whether any secret source is configured.
 func (c *Config) HasSources() bool {
-	return c.AWS.Enabled() || c.Vault.Enabled() || len(c.Files.Dirs) > 0 || len(c.EnvFiles) > 0 || c.Env.Enabled ||
+	return c.AWS.Enabled() || c.Vault.Enabled() || c.GCP.Enabled() || len(c.Files.Dirs) > 0 || len(c.EnvFiles) > 0 || c.Env.Enabled ||
 		c.Exec.Command != "" || len(c.Static) > 0
 }
 

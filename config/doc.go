@@ -7,7 +7,7 @@
 //
 // In the flow described in the repository's DESIGN.md ("The flow", "Module
 // map") it is the composition root, in front of everything: it says where
-// the secrets come from (AWS Secrets Manager, Vault/OpenBao, files, .env
+// the secrets come from (AWS Secrets Manager, Vault/OpenBao, Google Secret Manager, files, .env
 // files, environment variables, a command, static values), how often they
 // are refreshed, how long a vanished value stays protected, and how the
 // index protects them.
@@ -53,6 +53,13 @@
 //	    role: hush                 # kubernetes: the role; service_account_token_path defaults to the pod's token
 //	    mount_path: kubernetes     # the auth mount (default kubernetes / approle)
 //	    # approle: role_id: ..., secret_id_file: /run/secrets/secret-id (or secret_id_env: VAR)
+//	gcp:                           # Google Secret Manager (Application Default Credentials: workload identity)
+//	  project: my-project          # setting it turns the provider on
+//	  location: ""                 # regional secrets of this location (default: the global secrets)
+//	  filter: labels.env=prod      # a Secret Manager list filter (default: every secret)
+//	  versions: enabled            # enabled (versions within grace_period) or latest (fewer read requests)
+//	  grace_period: 0s             # earlier versions replaced less than this ago are protected (default: grace_period)
+//	  credentials_file: ""         # default: Application Default Credentials
 //	files:
 //	  dirs: [/var/run/secrets/app] # one file per secret, name = relative path; Kubernetes ..data swaps followed
 //	  poll_interval: 45s           # backstop poll besides the file-system watch (default 45s)

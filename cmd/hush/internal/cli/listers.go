@@ -174,6 +174,15 @@ func describeListError(l provider.Lister, err error) error {
 		case provider.Transient:
 			hint = " (a network problem or throttling; try again)"
 		}
+	case strings.HasPrefix(l.Name(), "gcp:"):
+		switch provider.Kind(err) {
+		case provider.AccessDenied:
+			hint = " (check the Application Default Credentials, and that they hold roles/secretmanager.viewer on the project and roles/secretmanager.secretAccessor on the secrets)"
+		case provider.NotFound:
+			hint = " (check the project and the location)"
+		case provider.Transient:
+			hint = " (a network problem or throttling (quota); try again)"
+		}
 	}
 	return fmt.Errorf("secret source %s: %w%s", l.Name(), err, hint)
 }

@@ -36,10 +36,20 @@ const sourcesHelp = `Secret sources (any combination; at least one):
                          A KV entry with one field is protected whatever
                          the field is called (PATH#FIELD); with several,
                          its credential-like fields (PATH#password, ...).
+  --gcp projects/P[/locations/L][?FILTER]
+                         Google Secret Manager: every secret of project P
+                         (of location L: regional secrets) matching the
+                         list FILTER (e.g. projects/p?labels.env=prod); the
+                         newest enabled version and the enabled versions
+                         replaced within the last 24 hours. Application
+                         Default Credentials (GOOGLE_APPLICATION_CREDENTIALS,
+                         gcloud, workload identity); HUSH_GCP_ENDPOINT
+                         points it at an emulator. A JSON secret's
+                         credential-like fields are protected (ID#password).
   --exec CMD             run CMD with sh -c; it prints {"name":"value",...} or
                          [{"name":...,"value":...},...] on standard output
   --config FILE          a YAML file in the schema of the Collector
-                         processor (aws, vault, files, env_files, env, exec,
+                         processor (aws, vault, gcp, files, env_files, env, exec,
                          static, min_length, encodings, replacement, json):
                          the hush block alone, copied with its "hush:" key,
                          or a whole Collector configuration. Keys for the
@@ -58,6 +68,7 @@ type sourceFlags struct {
 	fromEnv     []string
 	aws         []string
 	vault       string
+	gcp         string
 	exec        string
 	configFile  string
 	encodings   string
@@ -77,6 +88,7 @@ func (s *sourceFlags) register(c *cobra.Command, scrub bool) {
 	f.StringArrayVar(&s.fromEnv, "from-env", nil, "protect environment variables whose names match `GLOB` (repeatable)")
 	f.StringArrayVar(&s.aws, "aws", nil, "AWS Secrets Manager: `NAME`, prefix:P or tag:K[=V] (repeatable)")
 	f.StringVar(&s.vault, "vault", "", "HashiCorp Vault / OpenBao: every secret under `MOUNT/PREFIX` of a KV mount (VAULT_ADDR, VAULT_TOKEN, VAULT_NAMESPACE)")
+	f.StringVar(&s.gcp, "gcp", "", "Google Secret Manager: every secret of `projects/P[/locations/L][?FILTER]` (Application Default Credentials)")
 	f.StringVar(&s.exec, "exec", "", "run `CMD` (with sh -c) that prints secrets as JSON")
 	f.DurationVar(&s.timeout, "timeout", DefaultTimeout, "give up on a secret source that has not answered after `DURATION` (exit 3)")
 	f.StringVar(&s.region, "region", "", "AWS `REGION` for --aws (default: the SDK's chain: AWS_REGION, the profile)")
@@ -91,11 +103,16 @@ func (s *sourceFlags) register(c *cobra.Command, scrub bool) {
 
 // check validates the flags that need no I/O.
 func (s *sourceFlags) check(cmd *cobra.Command) error {
-	if len(s.dirs)+len(s.envFiles)+len(s.fromEnv)+len(s.aws) == 0 && s.vault == "" && s.exec == "" && s.configFile == "" {
-		return usageError(errors.New("no secret source: give --secrets-dir, --env-file, --from-env, --aws, --vault, --exec or --config"))
+	if len(s.dirs)+len(s.envFiles)+len(s.fromEnv)+len(s.aws) == 0 && s.vault == "" && s.gcp == "" && s.exec == "" && s.configFile == "" {
+		return usageError(errors.New("no secret source: give --secrets-dir, --env-file, --from-env, --aws, --vault, --gcp, --exec or --config"))
 	}
 	if cmd.Flags().Changed("vault") {
 		if _, _, err := parseVault(s.vault); err != nil {
+			return usageError(err)
+		}
+	}
+	if cmd.Flags().Changed("gcp") {
+		if _, err := parseGCP(s.gcp); err != nil {
 			return usageError(err)
 		}
 	}
@@ -160,6 +177,24 @@ func parseVault(s string) (mount, prefix string, err error) {
 	return mount, prefix, nil
 }
 
+// parseGCP reads a --gcp projects/P[/locations/L][?FILTER] ("projects/"
+// may be left out).
+func parseGCP(s string) (config.GCPConfig, error) {
+	sel, filter, _ := strings.Cut(strings.TrimSpace(s), "?")
+	parts := strings.Split(strings.TrimPrefix(strings.Trim(sel, "/"), "projects/"), "/")
+	var g config.GCPConfig
+	switch {
+	case len(parts) == 1 && parts[0] != "":
+		g.Project = parts[0]
+	case len(parts) == 3 && parts[0] != "" && parts[1] == "locations" && parts[2] != "":
+		g.Project, g.Location = parts[0], parts[2]
+	default:
+		return g, errors.New("--gcp: needs projects/PROJECT, projects/PROJECT/locations/LOCATION, optionally ?FILTER (projects/my-project?labels.env=prod)")
+	}
+	g.Filter = strings.TrimSpace(filter)
+	return g, nil
+}
+
 // config returns the configuration file (if any) with the flags added.
 func (s *sourceFlags) config(ctx context.Context, con *console) (*config.Config, error) {
 	cfg := config.Default()
@@ -198,6 +233,13 @@ func (s *sourceFlags) config(ctx context.Context, con *console) (*config.Config,
 			return nil, usageError(errors.New("--vault: the configuration file has a vault mount already"))
 		}
 		cfg.Vault.Mount, cfg.Vault.Prefix, _ = parseVault(s.vault)
+	}
+	if s.gcp != "" {
+		if cfg.GCP.Project != "" {
+			return nil, usageError(errors.New("--gcp: the configuration file has a gcp project already"))
+		}
+		g, _ := parseGCP(s.gcp)
+		cfg.GCP.Project, cfg.GCP.Location, cfg.GCP.Filter = g.Project, g.Location, g.Filter
 	}
 	if s.exec != "" {
 		if cfg.Exec.Command != "" {
