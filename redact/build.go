@@ -34,6 +34,8 @@ type snapshot struct {
 	// decoders are the families whose escapes the scan decodes (see
 	// decode.go) rather than indexes.
 	decoders Encoding
+	// decodedOnly: some pattern is patInfo.decodedOnly.
+	decodedOnly bool
 
 	secrets  int
 	built    time.Time
@@ -48,6 +50,12 @@ type patInfo struct {
 	extLeft  bool
 	extRight bool
 	url      bool
+	// decodedOnly marks a form that holds a line break (a short line of
+	// a multi-line value joined to its neighbour): it is reported only
+	// when found in decoded text, where the break came from an escape.
+	// In text as written no match spans a line break, so the streaming
+	// Writer, which scrubs line by line, gives what Scrub gives.
+	decodedOnly bool
 }
 
 // secInfo is one protected name: what replaces it and where its matches are
@@ -115,9 +123,11 @@ func (o *options) indexable(v string) bool {
 
 // lines appends the indexable units of one value: the value itself, or for
 // a multi-line value each line (PEM armour lines are public and skipped).
-// A line too short to index alone is indexed joined to the line before it.
-// A configuration file (every line a key and value, a [section] or a
-// comment) is not split into lines: see configUnits.
+// A line too short to index alone is indexed joined to the line before it
+// (the first line to the line after it), with more lines taken in while
+// the join is still too short; see joinShort. A configuration file (every
+// line a key and value, a [section] or a comment) is not split into lines:
+// see configUnits.
 func (o *options) lines(out []unit, f unit) []unit {
 	if !strings.ContainsAny(f.value, "\r\n") {
 		if o.indexable(f.value) {
@@ -128,21 +138,49 @@ func (o *options) lines(out []unit, f unit) []unit {
 	if kvs, ok := parseConfig(f.value); ok {
 		return o.configUnits(out, f, kvs)
 	}
-	prev := ""
+	var body []string
 	for _, line := range strings.Split(strings.ReplaceAll(f.value, "\r\n", "\n"), "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "-----BEGIN ") || strings.HasPrefix(line, "-----END ") {
 			continue
 		}
-		switch {
-		case o.indexable(line):
+		body = append(body, line)
+	}
+	for i, line := range body {
+		if o.indexable(line) {
 			out = append(out, unit{name: f.name, value: line})
-		case prev != "":
-			for _, sep := range []string{"\n", "\r\n", " "} {
-				out = append(out, unit{name: f.name, value: prev + sep + line})
-			}
+			continue
 		}
-		prev = line
+		out = o.joinShort(out, f.name, body, i)
+	}
+	return out
+}
+
+// joinShort appends the units that protect body[i], a line too short to
+// index alone: the line joined to its neighbours by "\n", "\r\n" and a
+// space. It is joined to the line before it (the first line to the line
+// after it), and further lines are taken in, in the same direction, until
+// the join is long enough to index. The joins with a line break are
+// indexed too; their forms that hold a line break are found only in
+// decoded text (a multi-line value logged as one JSON or quoted string),
+// see expansion.run.
+func (o *options) joinShort(out []unit, name string, body []string, i int) []unit {
+	lo, hi := i, i+1
+	for {
+		switch {
+		case lo > 0:
+			lo--
+		case hi < len(body):
+			hi++
+		default:
+			return out // a value of one short line: nothing to join it to
+		}
+		if len(strings.Join(body[lo:hi], " ")) >= o.minLength {
+			break
+		}
+	}
+	for _, sep := range []string{"\n", "\r\n", " "} {
+		out = append(out, unit{name: name, value: strings.Join(body[lo:hi], sep)})
 	}
 	return out
 }
@@ -418,6 +456,9 @@ func (r *Redactor) build(secrets []Secret) (*snapshot, error) {
 	}
 
 	snap.decoders = r.opts.encodings & (URL | JSON | Base64)
+	for _, p := range snap.pats {
+		snap.decodedOnly = snap.decodedOnly || p.decodedOnly
+	}
 	snap.maxLen = snap.idx.MaxLen() + 2
 	if snap.decoders != 0 {
 		snap.maxLen = maxExpansion*snap.idx.MaxLen() + 2
@@ -490,9 +531,13 @@ func (e *expansion) run(jobs []job, encs Encoding) {
 		for i, f := range e.fs.forms {
 			h := xxhash.Sum64(f.b)
 			hashes = append(hashes, h)
-			if len(f.b) < fingerprint.MinPatternLen || len(f.b) > fingerprint.MaxPatternLen || bytes.IndexByte(f.b, '\n') >= 0 {
-				// No pattern spans a line break: that keeps the streaming
-				// Writer's hold-back to the current line.
+			if len(f.b) < fingerprint.MinPatternLen || len(f.b) > fingerprint.MaxPatternLen {
+				continue
+			}
+			// A form with a line break can only be met in decoded text
+			// (a "\n" escape decoded): without a decoder it is useless.
+			decodedOnly := bytes.IndexByte(f.b, '\n') >= 0
+			if decodedOnly && encs&(URL|JSON) == 0 {
 				continue
 			}
 			for k, g := range hashes[:i] {
@@ -501,7 +546,7 @@ func (e *expansion) run(jobs []job, encs Encoding) {
 				}
 			}
 			e.patterns = append(e.patterns, fingerprint.Pattern{Value: f.b})
-			e.pats = append(e.pats, patInfo{sec: j.sec, enc: f.enc, extLeft: f.extLeft, extRight: f.extRight, url: f.urlAlphabet})
+			e.pats = append(e.pats, patInfo{sec: j.sec, enc: f.enc, extLeft: f.extLeft, extRight: f.extRight, url: f.urlAlphabet, decodedOnly: decodedOnly})
 		}
 	}
 }

@@ -76,12 +76,34 @@ func units(s redact.Secret) []struct{ name, label, v string } {
 		add(s.Name, "trimmed ", t)
 	}
 	if lines := strings.Split(strings.TrimSpace(s.Value), "\n"); len(lines) > 1 {
+		type line struct {
+			n int
+			v string
+		}
+		var body []line
 		for i, l := range lines {
 			l = strings.TrimSpace(strings.TrimSuffix(l, "\r"))
-			if strings.HasPrefix(l, "-----") {
+			if l == "" || strings.HasPrefix(l, "-----") {
 				continue
 			}
+			body = append(body, line{i + 1, l})
 			add(s.Name, fmt.Sprintf("line %d ", i+1), l)
+		}
+		// A line too short to count alone counts next to its neighbour
+		// (the line before it, the first line the line after it), joined
+		// as a decode of the output shows it: by LF or CRLF. Its bytes
+		// there are key material, whatever the neighbour's fate.
+		for i, l := range body {
+			if len(l.v) >= minFormLen || len(body) < 2 {
+				continue
+			}
+			a, b := i-1, i
+			if i == 0 {
+				a, b = 0, 1
+			}
+			for _, sep := range []string{"\n", "\r\n"} {
+				add(s.Name, fmt.Sprintf("lines %d-%d ", body[a].n, body[b].n), body[a].v+sep+body[b].v)
+			}
 		}
 	}
 	var doc any
