@@ -35,7 +35,7 @@ func shortLineSecrets() []redact.Secret {
 			redact.Secret{Name: "last-" + kind, Value: pem(l1, l2, "XyZ9")},
 			redact.Secret{Name: "first-" + kind, Value: strings.Join([]string{"Qk7w", l1, l3}, nl)},
 			redact.Secret{Name: "middle-" + kind, Value: strings.Join([]string{l2, "pQ3=", l3}, nl)},
-			redact.Secret{Name: "two-short-" + kind, Value: pem(l3, "aB", "c9")},
+			redact.Secret{Name: "two-short-" + kind, Value: pem(l3, "aB7", "c9x")},
 			redact.Secret{Name: "bare-" + kind, Value: "Zk1" + nl + "vW8r"},
 		)
 	}
