@@ -20,6 +20,7 @@ import (
 	"github.com/cespare/xxhash/v2"
 
 	"github.com/hushlog/hush/fingerprint"
+	"github.com/hushlog/hush/internal/keyrule"
 )
 
 // snapshot is one immutable generation of the Redactor: the index and the
@@ -311,23 +312,17 @@ func hostnameLike(v string) bool {
 	return true
 }
 
-// credentialKey reports whether a key names a credential under the JSON
-// policy.
+// credentialKey reports whether a key of a structured secret names a
+// credential: by the key rules the zap and slog front ends use
+// (internal/keyrule), word by word on what the key names, so "db_password"
+// and "pin" do and "token_count" does not. Any verdict but Clear counts:
+// in a document known to be secret, a number under "token" is a known
+// value too, and protecting it costs one pattern.
 func (o *options) credentialKey(k string) bool {
 	if o.json.AllFields {
 		return true
 	}
-	keys := o.json.CredentialKeys
-	if keys == nil {
-		keys = DefaultCredentialKeys
-	}
-	k = strings.ToLower(k)
-	for _, c := range keys {
-		if strings.Contains(k, strings.ToLower(c)) {
-			return true
-		}
-	}
-	return false
+	return o.keys.Judge(k) != keyrule.Clear // a nil Matcher (no patterns) judges Clear
 }
 
 // jsonFields splits a JSON document secret (an object or an array) into
@@ -346,6 +341,7 @@ func (o *options) jsonFields(name, v string) ([]unit, bool) {
 	var out []unit
 	var walk func(path string, x any, cred bool)
 	walk = func(path string, x any, cred bool) {
+		parent := path[strings.LastIndexByte(path, '.')+1:] // the key of an enclosing object, with any [i]
 		switch x := x.(type) {
 		case string:
 			if cred {
@@ -372,7 +368,9 @@ func (o *options) jsonFields(name, v string) ([]unit, bool) {
 				if path != "" {
 					p = path + "." + k
 				}
-				walk(p, x[k], cred || o.credentialKey(k))
+				// A nested key is judged alone and with its parent's
+				// ("api": {"key": ...} is an api.key).
+				walk(p, x[k], cred || o.credentialKey(k) || parent != "" && o.credentialKey(parent+"."+k))
 			}
 		}
 	}

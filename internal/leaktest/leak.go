@@ -16,6 +16,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/hushlog/hush/internal/keyrule"
 	"github.com/hushlog/hush/redact"
 )
 
@@ -132,8 +133,11 @@ func units(s redact.Secret) []struct{ name, label, v string } {
 					cred = append(cred, field{path, v.String()})
 				}
 			case map[string]any:
+				parent := path[strings.LastIndexByte(path, '#')+1:]
 				for k, e := range v {
-					walk(path+"#"+k, credential || credentialKey(k), e)
+					// A nested key reads with its parent's: "api":
+					// {"key": ...} is an api.key.
+					walk(path+"#"+k, credential || credentialKey(k) || parent != "" && credentialKey(parent+"."+k), e)
 				}
 			case []any:
 				for i, e := range v {
@@ -155,19 +159,12 @@ func units(s redact.Secret) []struct{ name, label, v string } {
 	return out
 }
 
-// credentialWords mark a JSON field as a credential when its key contains
-// one (ASCII case-insensitive).
-var credentialWords = []string{"pass", "pwd", "secret", "token", "key", "credential", "auth", "private", "signature", "cookie", "session"}
+// credentialKeys judge whether a JSON field's key names a credential: the
+// key rules of the zap and slog front ends, which the engine applies to
+// structured secrets too (a "pin" is one, a "token_count" is not).
+var credentialKeys = keyrule.New(redact.DefaultCredentialKeys)
 
-func credentialKey(k string) bool {
-	k = strings.ToLower(k)
-	for _, w := range credentialWords {
-		if strings.Contains(k, w) {
-			return true
-		}
-	}
-	return false
-}
+func credentialKey(k string) bool { return credentialKeys.Judge(k) != keyrule.Clear }
 
 // Forms returns the names of the encoded forms of v that Find looks for,
 // with the encoded text: for the oracle's own tests and for diagnosing a
