@@ -109,8 +109,10 @@ type Config struct {
 type JSONConfig struct {
 	// AllFields protects every scalar field, not only credential-like ones.
 	AllFields bool `mapstructure:"all_fields"`
-	// CredentialKeys are case-insensitive substrings that make a key
-	// credential-like. Empty means redact.DefaultCredentialKeys.
+	// CredentialKeys are the key patterns that make a key credential-like,
+	// in the syntax of the zap and slog key rules ("api_key", "*_pwd",
+	// "!page_token"; matched word by word against the end of a key). They
+	// replace the defaults; empty means redact.DefaultCredentialKeys.
 	CredentialKeys []string `mapstructure:"credential_keys"`
 	// WholeValue also protects the whole JSON document as one value.
 	WholeValue bool `mapstructure:"whole_value"`

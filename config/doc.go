@@ -21,7 +21,7 @@
 //	hash_key: ${env:HUSH_HASH_KEY} # key of {hash}; default: a fixed project-wide key
 //	json:                          # JSON object secrets, protected per field as name#key
 //	  all_fields: false            # protect every scalar field, not only credential-like keys
-//	  credential_keys: []          # substrings marking credential-like keys (default: password, secret, token, key, ...)
+//	  credential_keys: []          # key patterns, as the zap/slog key rules (default: redact.DefaultCredentialKeys: password, pin, api_key, token, ...)
 //	  whole_value: false           # also protect the whole JSON document
 //	  disabled: false              # treat JSON object secrets as plain strings
 //

@@ -20,6 +20,7 @@ import (
 	"github.com/cespare/xxhash/v2"
 
 	"github.com/hushlog/hush/fingerprint"
+	"github.com/hushlog/hush/internal/keyrule"
 )
 
 // snapshot is one immutable generation of the Redactor: the index and the
@@ -34,6 +35,8 @@ type snapshot struct {
 	// decoders are the families whose escapes the scan decodes (see
 	// decode.go) rather than indexes.
 	decoders Encoding
+	// decodedOnly: some pattern is patInfo.decodedOnly.
+	decodedOnly bool
 
 	secrets  int
 	built    time.Time
@@ -48,6 +51,12 @@ type patInfo struct {
 	extLeft  bool
 	extRight bool
 	url      bool
+	// decodedOnly marks a form that holds a line break (a short line of
+	// a multi-line value joined to its neighbour): it is reported only
+	// when found in decoded text, where the break came from an escape.
+	// In text as written no match spans a line break, so the streaming
+	// Writer, which scrubs line by line, gives what Scrub gives.
+	decodedOnly bool
 }
 
 // secInfo is one protected name: what replaces it and where its matches are
@@ -115,9 +124,11 @@ func (o *options) indexable(v string) bool {
 
 // lines appends the indexable units of one value: the value itself, or for
 // a multi-line value each line (PEM armour lines are public and skipped).
-// A line too short to index alone is indexed joined to the line before it.
-// A configuration file (every line a key and value, a [section] or a
-// comment) is not split into lines: see configUnits.
+// A line too short to index alone is indexed joined to the line before it
+// (the first line to the line after it), with more lines taken in while
+// the join is still too short; see joinShort. A configuration file (every
+// line a key and value, a [section] or a comment) is not split into lines:
+// see configUnits.
 func (o *options) lines(out []unit, f unit) []unit {
 	if !strings.ContainsAny(f.value, "\r\n") {
 		if o.indexable(f.value) {
@@ -128,21 +139,49 @@ func (o *options) lines(out []unit, f unit) []unit {
 	if kvs, ok := parseConfig(f.value); ok {
 		return o.configUnits(out, f, kvs)
 	}
-	prev := ""
+	var body []string
 	for _, line := range strings.Split(strings.ReplaceAll(f.value, "\r\n", "\n"), "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "-----BEGIN ") || strings.HasPrefix(line, "-----END ") {
 			continue
 		}
-		switch {
-		case o.indexable(line):
+		body = append(body, line)
+	}
+	for i, line := range body {
+		if o.indexable(line) {
 			out = append(out, unit{name: f.name, value: line})
-		case prev != "":
-			for _, sep := range []string{"\n", "\r\n", " "} {
-				out = append(out, unit{name: f.name, value: prev + sep + line})
-			}
+			continue
 		}
-		prev = line
+		out = o.joinShort(out, f.name, body, i)
+	}
+	return out
+}
+
+// joinShort appends the units that protect body[i], a line too short to
+// index alone: the line joined to its neighbours by "\n", "\r\n" and a
+// space. It is joined to the line before it (the first line to the line
+// after it), and further lines are taken in, in the same direction, until
+// the join is long enough to index. The joins with a line break are
+// indexed too; their forms that hold a line break are found only in
+// decoded text (a multi-line value logged as one JSON or quoted string),
+// see expansion.run.
+func (o *options) joinShort(out []unit, name string, body []string, i int) []unit {
+	lo, hi := i, i+1
+	for {
+		switch {
+		case lo > 0:
+			lo--
+		case hi < len(body):
+			hi++
+		default:
+			return out // a value of one short line: nothing to join it to
+		}
+		if len(strings.Join(body[lo:hi], " ")) >= o.minLength {
+			break
+		}
+	}
+	for _, sep := range []string{"\n", "\r\n", " "} {
+		out = append(out, unit{name: name, value: strings.Join(body[lo:hi], sep)})
 	}
 	return out
 }
@@ -273,23 +312,17 @@ func hostnameLike(v string) bool {
 	return true
 }
 
-// credentialKey reports whether a key names a credential under the JSON
-// policy.
+// credentialKey reports whether a key of a structured secret names a
+// credential: by the key rules the zap and slog front ends use
+// (internal/keyrule), word by word on what the key names, so "db_password"
+// and "pin" do and "token_count" does not. Any verdict but Clear counts:
+// in a document known to be secret, a number under "token" is a known
+// value too, and protecting it costs one pattern.
 func (o *options) credentialKey(k string) bool {
 	if o.json.AllFields {
 		return true
 	}
-	keys := o.json.CredentialKeys
-	if keys == nil {
-		keys = DefaultCredentialKeys
-	}
-	k = strings.ToLower(k)
-	for _, c := range keys {
-		if strings.Contains(k, strings.ToLower(c)) {
-			return true
-		}
-	}
-	return false
+	return o.keys.Judge(k) != keyrule.Clear // a nil Matcher (no patterns) judges Clear
 }
 
 // jsonFields splits a JSON document secret (an object or an array) into
@@ -308,6 +341,7 @@ func (o *options) jsonFields(name, v string) ([]unit, bool) {
 	var out []unit
 	var walk func(path string, x any, cred bool)
 	walk = func(path string, x any, cred bool) {
+		parent := path[strings.LastIndexByte(path, '.')+1:] // the key of an enclosing object, with any [i]
 		switch x := x.(type) {
 		case string:
 			if cred {
@@ -334,7 +368,9 @@ func (o *options) jsonFields(name, v string) ([]unit, bool) {
 				if path != "" {
 					p = path + "." + k
 				}
-				walk(p, x[k], cred || o.credentialKey(k))
+				// A nested key is judged alone and with its parent's
+				// ("api": {"key": ...} is an api.key).
+				walk(p, x[k], cred || o.credentialKey(k) || parent != "" && o.credentialKey(parent+"."+k))
 			}
 		}
 	}
@@ -418,6 +454,9 @@ func (r *Redactor) build(secrets []Secret) (*snapshot, error) {
 	}
 
 	snap.decoders = r.opts.encodings & (URL | JSON | Base64)
+	for _, p := range snap.pats {
+		snap.decodedOnly = snap.decodedOnly || p.decodedOnly
+	}
 	snap.maxLen = snap.idx.MaxLen() + 2
 	if snap.decoders != 0 {
 		snap.maxLen = maxExpansion*snap.idx.MaxLen() + 2
@@ -490,9 +529,13 @@ func (e *expansion) run(jobs []job, encs Encoding) {
 		for i, f := range e.fs.forms {
 			h := xxhash.Sum64(f.b)
 			hashes = append(hashes, h)
-			if len(f.b) < fingerprint.MinPatternLen || len(f.b) > fingerprint.MaxPatternLen || bytes.IndexByte(f.b, '\n') >= 0 {
-				// No pattern spans a line break: that keeps the streaming
-				// Writer's hold-back to the current line.
+			if len(f.b) < fingerprint.MinPatternLen || len(f.b) > fingerprint.MaxPatternLen {
+				continue
+			}
+			// A form with a line break can only be met in decoded text
+			// (a "\n" escape decoded): without a decoder it is useless.
+			decodedOnly := bytes.IndexByte(f.b, '\n') >= 0
+			if decodedOnly && encs&(URL|JSON) == 0 {
 				continue
 			}
 			for k, g := range hashes[:i] {
@@ -501,7 +544,7 @@ func (e *expansion) run(jobs []job, encs Encoding) {
 				}
 			}
 			e.patterns = append(e.patterns, fingerprint.Pattern{Value: f.b})
-			e.pats = append(e.pats, patInfo{sec: j.sec, enc: f.enc, extLeft: f.extLeft, extRight: f.extRight, url: f.urlAlphabet})
+			e.pats = append(e.pats, patInfo{sec: j.sec, enc: f.enc, extLeft: f.extLeft, extRight: f.extRight, url: f.urlAlphabet, decodedOnly: decodedOnly})
 		}
 	}
 }

@@ -24,8 +24,8 @@ func TestJSONSecretNestedAndNumericFields(t *testing.T) {
 		pinVal   = "90817263544"
 	)
 	r := newRedactor(t, []redact.Secret{{Name: "app", Value: `{"db":{"host":"db.internal","password":"` + nestedPw +
-		`"},"auth":{"token":"` + tokenVal + `"},"pin_key":` + pinVal + `,"port":5432}`}})
-	fields := []string{"app#db.password", "app#auth.token", "app#pin_key"}
+		`"},"auth":{"token":"` + tokenVal + `"},"pin":` + pinVal + `,"port":5432}`}})
+	fields := []string{"app#db.password", "app#auth.token", "app#pin"}
 	values := []string{nestedPw, tokenVal, pinVal}
 	for i, field := range fields {
 		ms := r.Find([]byte("x " + values[i] + " y"))

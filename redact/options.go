@@ -3,7 +3,10 @@ package redact
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/hushlog/hush/internal/keyrule"
 )
 
 // Encoding is a family of encoded forms under which a secret is protected.
@@ -112,20 +115,35 @@ const minMinLength = 4
 // DefaultReplacement is the default replacement template.
 const DefaultReplacement = "[REDACTED:{name}]"
 
-// DefaultCredentialKeys are the substrings (case-insensitive) that mark a key
-// of a JSON object secret as credential-like.
-var DefaultCredentialKeys = []string{
-	"password", "passwd", "pwd", "pass", "secret", "token", "key", "credential",
-	"private", "auth", "cert", "signature", "session", "cookie", "dsn",
-	"connection_string", "connectionstring",
-}
+// DefaultCredentialKeys are the key patterns that mark a field of a JSON
+// or configuration-file secret as credential-like, unless
+// JSONPolicy.CredentialKeys says otherwise. They are the zap and slog front
+// ends' key rules (internal/keyrule; the README's key-rule section), judged
+// the same way: word by word, on what the key names, so "pin", "otp",
+// "cvv" and "bearer" are credentials and "token_count" or "secret_name" are
+// not, plus the words for connection strings ("dsn",
+// "connection_string"), which name a credential in a secret document.
+var DefaultCredentialKeys = append(slices.Clone(keyrule.DefaultPatterns),
+	"dsn", "connection_string", "connectionstring", "conn_str")
 
-// JSONPolicy says which fields of a JSON object secret are protected.
+// JSONPolicy says which fields of a JSON object secret, and which settings
+// of a configuration-file secret, are protected.
 type JSONPolicy struct {
 	// AllFields protects every scalar field, not just credential-like ones.
 	AllFields bool
-	// CredentialKeys are case-insensitive substrings that make a key
-	// credential-like; nil means DefaultCredentialKeys.
+	// CredentialKeys are the key patterns that make a key credential-like,
+	// in the syntax of the zap and slog key rules: a word or phrase written
+	// as keys are ("api_key", "apiKey" and "API-KEY" are alike) matches a
+	// key that ends with it, "*" stands for any one word ("*_pwd"), and a
+	// leading "!" makes an exception ("!page_token"). They replace the
+	// defaults; nil means DefaultCredentialKeys, and to add to them:
+	//
+	//	keys := append(slices.Clone(redact.DefaultCredentialKeys), "ssn")
+	//
+	// Under a credential-like key every string and number is protected
+	// (numbers as written in the document: a secret's number is a known
+	// value, cheap to protect), and so is everything nested under it;
+	// booleans and nulls never are.
 	CredentialKeys []string
 	// WholeValue also protects the raw JSON document as one value.
 	WholeValue bool
@@ -139,7 +157,13 @@ type options struct {
 	replacement string
 	hashKey     []byte
 	json        JSONPolicy
+	// keys judges the keys of structured secrets: JSONPolicy.CredentialKeys
+	// compiled (see credentialKey).
+	keys *keyrule.Matcher
 }
+
+// defaultKeys is DefaultCredentialKeys compiled.
+var defaultKeys = keyrule.New(DefaultCredentialKeys)
 
 func defaultOptions() options {
 	return options{
@@ -147,6 +171,7 @@ func defaultOptions() options {
 		encodings:   AllEncodings,
 		replacement: DefaultReplacement,
 		hashKey:     []byte("hush-default-name-key"),
+		keys:        defaultKeys,
 	}
 }
 
@@ -205,6 +230,10 @@ func WithHashKey(key []byte) Option {
 func WithJSONPolicy(p JSONPolicy) Option {
 	return func(o *options) error {
 		o.json = p
+		o.keys = defaultKeys
+		if p.CredentialKeys != nil {
+			o.keys = keyrule.New(p.CredentialKeys)
+		}
 		return nil
 	}
 }

@@ -110,7 +110,12 @@ func (r *Redactor) Replacement(name string) string { return r.render(name) }
 func (r *Redactor) Contains(src []byte) bool {
 	s := r.cur.Load()
 	if s.idx.Contains(src) {
-		return true
+		if !s.decodedOnly {
+			return true
+		}
+		// The match may be a form that counts only in decoded text.
+		var sb [8]span
+		return len(s.spans(sb[:0], src)) > 0
 	}
 	if s.decoders == 0 {
 		return false
@@ -214,6 +219,9 @@ func (s *snapshot) findSpansBuf(dst []span, mb []fingerprint.Match, text []byte,
 	raw := dst
 	for _, m := range ms {
 		p := s.pats[m.ID]
+		if p.decodedOnly {
+			continue // a line break as written: see patInfo.decodedOnly
+		}
 		a, b := m.Start, m.End
 		if p.extLeft && a > 0 && isBase64Char(text[a-1], p.url) {
 			a--

@@ -110,3 +110,59 @@ func TestConfigFileSecrets(t *testing.T) {
 		})
 	}
 }
+
+// TestStructuredSecretKeysFollowKeyRules: the fields of JSON and
+// configuration-file secrets are judged by the zap and slog key rules
+// (internal/keyrule), word by word: "pin", "otp", "cvv", "bearer" name
+// credentials (numbers under them too); "token_count" and "secret_name"
+// name something about one. JSONPolicy.CredentialKeys replaces the words,
+// in the same syntax; AllFields still protects every field.
+func TestStructuredSecretKeysFollowKeyRules(t *testing.T) {
+	cases := []struct {
+		name, doc string
+		policy    *redact.JSONPolicy
+		protected []string
+		kept      []string
+	}{
+		{"pin as a number", `{"user":"a","pin":9081726354}`, nil, []string{"9081726354"}, nil},
+		{"knowledge words", `{"otp":"481516234","cvv":"9876543210","cardCvc":"1357924680","Bearer":"plain-bearer-value"}`, nil,
+			[]string{"481516234", "9876543210", "1357924680", "plain-bearer-value"}, nil},
+		{"words about a credential", `{"token_count":48151623,"secret_name":"prod-db-credentials","password":"correct horse battery"}`, nil,
+			[]string{"correct horse battery"}, []string{"48151623", "prod-db-credentials"}},
+		{"a key containing a word is not that word", `{"passport_no":"X12345678","keyboard":"us-intl-layout","apiKey":"lower-case-api-key-value"}`, nil,
+			[]string{"lower-case-api-key-value"}, []string{"X12345678", "us-intl-layout"}},
+		{"dsn", `{"dsn":"Server=db;User Id=app;Password=Kq2Lm7x"}`, nil,
+			[]string{"Server=db;User Id=app;Password=Kq2Lm7x"}, nil},
+		{"a nested key read with its parent's", `{"api":{"key":"k3Y-Lq81Zx0w"},"cache":{"key":"user-profile-v2"}}`, nil,
+			[]string{"k3Y-Lq81Zx0w"}, []string{"user-profile-v2"}},
+		{"nested under a credential key", `{"credentials":{"user":"svc-reporting","expires":"2027-01-01"}}`, nil,
+			[]string{"svc-reporting", "2027-01-01"}, nil},
+		{"own patterns replace the defaults", `{"ssn":"078-05-1120","password":"correct horse battery"}`,
+			&redact.JSONPolicy{CredentialKeys: []string{"ssn", "*_code"}},
+			[]string{"078-05-1120"}, []string{"correct horse battery"}},
+		{"own patterns are word patterns", `{"branch_code":"gb-london-0042","codec":"h264-baseline-x"}`,
+			&redact.JSONPolicy{CredentialKeys: []string{"*_code"}},
+			[]string{"gb-london-0042"}, []string{"h264-baseline-x"}},
+		{"all fields", `{"region":"us-east-1a","count":73920461}`, &redact.JSONPolicy{AllFields: true},
+			[]string{"us-east-1a", "73920461"}, nil},
+		{"configuration file", "user = svc-reporting\npin = 24681357\nregion = eu-west-1\n", nil,
+			[]string{"24681357"}, []string{"svc-reporting", "eu-west-1"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var opts []redact.Option
+			if tc.policy != nil {
+				opts = append(opts, redact.WithJSONPolicy(*tc.policy))
+			}
+			r := newRedactor(t, []redact.Secret{{Name: "doc", Value: tc.doc}}, opts...)
+			for i, v := range tc.protected {
+				if out := r.ScrubString("v=" + v + " end"); strings.Contains(out, v) {
+					t.Errorf("protected value %d survives", i)
+				}
+			}
+			for _, v := range tc.kept {
+				require.Equal(t, "v="+v+" end", r.ScrubString("v="+v+" end"), "harmless value redacted")
+			}
+		})
+	}
+}

@@ -1,6 +1,8 @@
 // Package keyrule decides, for the zap and slog front ends, whether a log
 // field's key names a credential, so that the field's value is redacted
-// whole even when it is not a known secret.
+// whole even when it is not a known secret. Package redact judges the keys
+// of structured secrets (JSON documents, configuration files) with it too,
+// so that both agree on what a credential key is.
 //
 // A key is judged on what it names, not on what it contains. It is split
 // into words (snake_case, kebab-case, camelCase with acronyms, dotted and

@@ -9,7 +9,9 @@
 //
 //   - every encoded form a producer really writes, generated here with the
 //     standard library's encoders and independently of package redact: the
-//     value itself, trimmed, and each line of a multi-line value; JSON string
+//     value itself, trimmed, and each line of a multi-line value (a line too
+//     short to count alone counts joined to its neighbour, and, in a decode
+//     of the output, as a line of its own); JSON string
 //     escaping as encoding/json writes it (with and without HTML escaping,
 //     \u003c style), with "/" as `\/`, with non-ASCII as \uXXXX in both hex
 //     cases, and escaped twice; Go quoting (strconv.Quote and QuoteToASCII);

@@ -97,7 +97,9 @@ func TestStructuredSecretFields(t *testing.T) {
 	}
 	// With credential-like keys, those fields are the secrets.
 	rds := redact.Secret{Name: "prod/rds", Value: `{"engine":"postgres","username":"app_user","password":"Pw8rT2vLx9zz","pin":84736251,"api":{"key":"k3Y-Lq81Zx0w"}}`}
-	assert.Equal(t, map[string]bool{"prod/rds#password": true, "prod/rds#api#key": true},
+	// Keys are judged by the key rules: a pin is a credential, an api.key
+	// too (the nested key read with its parent's).
+	assert.Equal(t, map[string]bool{"prod/rds#password": true, "prod/rds#pin": true, "prod/rds#api#key": true},
 		found(rds, `engine=postgres user=app_user password=Pw8rT2vLx9zz pin=84736251 key=k3Y-Lq81Zx0w`))
 	// Without, every field is (numbers as written).
 	hook := redact.Secret{Name: "prod/hook", Value: `{"url":"https://hooks.example.com/T0/B1/Xk29","acct":84736251}`}
