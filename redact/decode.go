@@ -2,6 +2,8 @@ package redact
 
 import (
 	"bytes"
+	"math"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/hushlog/hush/fingerprint"
@@ -53,10 +55,12 @@ func (d *decoded) reset() {
 	d.pfrom, d.pto = d.pfrom[:0], d.pto[:0]
 }
 
-// put appends the bytes b decoded from the escape src[s:e] of a level
-// whose own mapping is m (nil for the source itself, at offset base).
+// put appends the bytes b decoded from the escape src[s:e], where src
+// starts at offset base of a level whose own mapping is m (nil for the
+// source itself).
 func (d *decoded) put(m *decoded, base, s, e int, b ...byte) {
-	from, to := int32(base+s), int32(base+e)
+	s, e = base+s, base+e
+	from, to := int32(s), int32(e)
 	if m != nil {
 		from, to = m.from[s], m.to[e-1]
 	}
@@ -110,19 +114,48 @@ func getScratch() *decodeScratch {
 }
 
 func putScratch(sc *decodeScratch) {
-	for i := range sc.levels {
-		clear(sc.levels[i].text) // decoded text may hold a secret
+	for i := range maxDecodeDepth {
+		// decoded text may hold a secret
+		clear(sc.levels[i].text)
+		clear(sc.alts[i].text)
 	}
+	clear(sc.probe.text)
 	select {
 	case decodeFree <- sc:
 	default:
 	}
 }
 
+// decodeScratch holds, per level, the decoded text (levels) and one
+// restarted decode of it (alts, see Restarts below), and the short decode
+// a restart is probed with.
 type decodeScratch struct {
 	levels  [maxDecodeDepth]decoded
+	alts    [maxDecodeDepth]decoded
+	probe   decoded
 	matches []fingerprint.Match
+	// spans collects what the decoding scan finds (the caller's slice
+	// would escape through the recursion).
+	spans []span
 }
+
+// Restarts. A decoder reads a line from left to right, and an escape it
+// takes in swallows the bytes that complete it, whatever they belong to:
+// "1%2" followed by the URL-escaped "0&..." reads "%20" and then "%26", and
+// the decoded line never holds the value, whose first byte went into the
+// space. The same happens with "\u00" before an escaped value that starts
+// with hex digits, "\x4" before one more, "\" before "n", or a backslash
+// before an escaped backslash (the pairs shift by one). An encoded value
+// starts either where the decoder starts an escape or plain byte (the
+// decoded text has it) or inside an escape the decoder took; so for every
+// escape [i, i+n) taken, the decoder also restarts at i+1 (the bytes inside
+// an escape are not markers, so from i+1 on it is aligned with any value
+// starting in (i, i+n)) and at i+7 inside a joined surrogate pair, and the
+// matches that start inside the escape are kept. A restart is searched only
+// when the index's filter admits a pattern starting there (a probe of a few
+// decoded bytes: most restarts cost a short decode and a few filter loads),
+// and escapes whose bytes decode to themselves (\" \/ \' and a \\ not
+// followed by an escape) need none.
 
 // decodedSpans appends the spans of matches found in the decoded lines of
 // text.
@@ -161,15 +194,11 @@ func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
 			end := min(lineEnd, start+seg)
 			if sc == nil {
 				sc = getScratch()
+				sc.spans = sc.spans[:0]
 			}
-			d := &sc.levels[0]
-			d.reset()
-			dec.decode(d, nil, start, text[start:end])
-			dst = s.scanDecoded(dst, sc, text, 0, dec.enc)
+			s.decodeStep(sc, nil, text, start, end, dec, 0, math.MaxInt)
 			if dec.marker == '\\' && firstEscape(&pythonBytes, text[:end], j) >= 0 {
-				d.reset()
-				pythonBytes.decode(d, nil, start, text[start:end])
-				dst = s.scanDecoded(dst, sc, text, 0, dec.enc)
+				s.decodeStep(sc, nil, text, start, end, &pythonBytes, 0, math.MaxInt)
 			}
 			if end < lineEnd {
 				pos = end - reach
@@ -179,6 +208,7 @@ func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
 		}
 	}
 	if sc != nil {
+		dst = append(dst, sc.spans...)
 		putScratch(sc)
 	}
 	return dst
@@ -206,14 +236,106 @@ func firstEscape(dec *decoder, line []byte, i int) int {
 	return -1
 }
 
-// scanDecoded searches level lvl of sc, maps its matches back to text, and
-// decodes it once more when it still holds escapes.
-func (s *snapshot) scanDecoded(dst []span, sc *decodeScratch, text []byte, lvl int, enc Encoding) []span {
+// decodeStep decodes ptext[start:end] (the source text when parent is nil,
+// else the text of the decoded level parent) with dec into level lvl,
+// searches it, and restarts the decoder inside each escape it took (see
+// Restarts). Only matches that start before limit (a position of ptext)
+// are kept.
+func (s *snapshot) decodeStep(sc *decodeScratch, parent *decoded, ptext []byte, start, end int, dec *decoder, lvl int, limit int) {
 	d := &sc.levels[lvl]
+	d.reset()
+	dec.decode(d, parent, start, ptext[start:end])
+	s.scanDecoded(sc, d, lvl, dec.enc, limit)
+	// d is left alone by the levels below (they use lvl+1), so its escapes
+	// can be walked now.
+	for a := 0; a < len(d.text); {
+		i, e := int(d.pfrom[a]), int(d.pto[a])
+		for a++; a < len(d.text) && int(d.pfrom[a]) == i; a++ {
+		}
+		if i >= limit {
+			break
+		}
+		if e-i < 2 || !needsRestart(ptext[:end], i, e) {
+			continue
+		}
+		s.restart(sc, parent, ptext, i+1, e, end, dec, lvl, min(limit, e))
+		if e-i == 12 { // a joined surrogate pair: its second half too
+			s.restart(sc, parent, ptext, i+7, e, end, dec, lvl, min(limit, e))
+		}
+	}
+}
+
+// needsRestart reports whether a value could start inside the escape
+// src[i:e] and be read otherwise than the decoder read it from i: not when
+// the escape is two bytes whose second decodes to itself and begins no
+// escape of its own (\" \/ \' \` and \\ before a plain byte).
+func needsRestart(src []byte, i, e int) bool {
+	if e-i != 2 || src[i] != '\\' {
+		return true
+	}
+	switch c := src[i+1]; c {
+	case '"', '/', '\'', '`':
+		return false
+	case '\\':
+		return backslashAt(src, i+1)
+	}
+	return true
+}
+
+// restart decodes ptext from r (inside the escape that ends at fe) as dec
+// would if the escape were not there, and searches what it reads for
+// matches that start before limit. A probe first decodes a few bytes and
+// asks the index's filter whether any pattern can start inside the escape;
+// most restarts end there.
+func (s *snapshot) restart(sc *decodeScratch, parent *decoded, ptext []byte, r, fe, end int, dec *decoder, lvl int, limit int) {
+	// Each decoded byte comes from at most 6 bytes (\u0041); 8 decoded
+	// bytes past the escape cover the longest gram the filter keeps.
+	pe := min(end, fe+8*6+12)
+	p := &sc.probe
+	p.reset()
+	dec.decode(p, parent, r, ptext[r:pe])
+	if lvl+1 >= maxDecodeDepth || !s.hasMarker(p.text) {
+		// What the probe read is what the index sees: no level below
+		// decodes it further.
+		admit := false
+		for a := 0; a < len(p.text) && int(p.pfrom[a]) < limit; a++ {
+			if s.idx.MayStartAt(p.text, a, pe == end) {
+				admit = true
+				break
+			}
+		}
+		if !admit {
+			return
+		}
+	}
+	d := &sc.alts[lvl]
+	d.reset()
+	we := min(end, fe+maxExpansion*s.maxLen)
+	dec.decode(d, parent, r, ptext[r:we])
+	s.scanDecoded(sc, d, lvl, dec.enc, limit)
+}
+
+// hasMarker reports whether b holds a marker byte of an enabled decoder.
+func (s *snapshot) hasMarker(b []byte) bool {
+	for k := range decoders {
+		if s.decoders&decoders[k].enc != 0 && bytes.IndexByte(b, decoders[k].marker) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// scanDecoded searches d, level lvl, maps its matches back to the source
+// text into sc.spans (only those that start before limit in the level d was
+// decoded from), and decodes d once more when it still holds escapes.
+func (s *snapshot) scanDecoded(sc *decodeScratch, d *decoded, lvl int, enc Encoding, limit int) {
 	sc.matches = s.idx.Find(sc.matches[:0], d.text)
 	for _, m := range sc.matches {
 		p := s.pats[m.ID]
 		a, b := m.Start, m.End
+		if int(d.pfrom[a]) >= limit {
+			continue
+		}
 		if p.extLeft && a > 0 && isBase64Char(d.text[a-1], p.url) {
 			a--
 		}
@@ -229,10 +351,16 @@ func (s *snapshot) scanDecoded(dst []span, sc *decodeScratch, text []byte, lvl i
 		if below == b-a || end-start == below && lvl > 0 {
 			continue
 		}
-		dst = append(dst, span{start: start, end: end, sec: p.sec, enc: enc, length: m.End - m.Start})
+		sc.spans = append(sc.spans, span{start: start, end: end, sec: p.sec, enc: enc, length: m.End - m.Start})
 	}
 	if lvl+1 >= maxDecodeDepth {
-		return dst
+		return
+	}
+	// The level below keeps the matches that start, in d, before the first
+	// byte decoded from limit.
+	next := math.MaxInt
+	if limit != math.MaxInt {
+		next, _ = slices.BinarySearch(d.pfrom, int32(limit))
 	}
 	for k := range decoders {
 		dec := &decoders[k]
@@ -243,15 +371,11 @@ func (s *snapshot) scanDecoded(dst []span, sc *decodeScratch, text []byte, lvl i
 		if i < 0 || firstEscape(dec, d.text, i) < 0 {
 			continue
 		}
-		next := &sc.levels[lvl+1]
-		next.reset()
-		dec.decode(next, d, 0, d.text)
 		// A match found a level down is named for the innermost escaping
 		// (the one its own bytes are in): whether the outer decoder ran
 		// depends on what else is on the line, and the name must not.
-		dst = s.scanDecoded(dst, sc, text, lvl+1, dec.enc)
+		s.decodeStep(sc, d, d.text, 0, len(d.text), dec, lvl+1, next)
 	}
-	return dst
 }
 
 func unhex(c byte) (byte, bool) {
