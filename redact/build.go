@@ -34,6 +34,9 @@ type snapshot struct {
 	// decoders are the families whose escapes the scan decodes (see
 	// decode.go) rather than indexes.
 	decoders Encoding
+	// plusSpace: some value has a space, so "+" is decoded as one too
+	// (a form-encoded value whose spaces are written both ways).
+	plusSpace bool
 
 	secrets  int
 	built    time.Time
@@ -418,6 +421,9 @@ func (r *Redactor) build(secrets []Secret) (*snapshot, error) {
 	}
 
 	snap.decoders = r.opts.encodings & (URL | JSON | Base64)
+	for _, u := range units {
+		snap.plusSpace = snap.plusSpace || snap.decoders&URL != 0 && strings.IndexByte(u.value, ' ') >= 0
+	}
 	snap.maxLen = snap.idx.MaxLen() + 2
 	if snap.decoders != 0 {
 		snap.maxLen = maxExpansion*snap.idx.MaxLen() + 2

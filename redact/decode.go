@@ -2,6 +2,7 @@ package redact
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math"
 	"slices"
 	"unicode/utf8"
@@ -87,16 +88,33 @@ type decoder struct {
 	at func(src []byte, i int) bool
 	// decode appends src decoded to d.
 	decode func(d *decoded, m *decoded, base int, src []byte)
+	// sameLen: some escapes are one byte ("+"), so a match whose
+	// decoded length equals its source length may still hold one.
+	sameLen bool
 }
 
 var decoders = []decoder{
-	{URL, '%', percentAt, decodePercent},
-	{JSON, '\\', backslashAt, func(d, m *decoded, base int, src []byte) { decodeBackslash(d, m, base, src, false) }},
+	{URL, '%', percentAt, decodePercent, false},
+	{JSON, '\\', backslashAt, func(d, m *decoded, base int, src []byte) { decodeBackslash(d, m, base, src, false) }, false},
+}
+
+// decodersPlus adds form decoding ("+" is a space, %XX as ever) for index
+// sets with a value that has a space: the form with every space as "+" is
+// indexed, but a line may write some spaces as "+", others as "%20" and
+// others as themselves. Without such a value, lines with a "+" pay nothing.
+var decodersPlus = append(decoders[:len(decoders):len(decoders)], decoder{URL, '+', func([]byte, int) bool { return true }, decodeForm, true})
+
+// decs returns the decoders the scan runs.
+func (s *snapshot) decs() []decoder {
+	if s.plusSpace {
+		return decodersPlus
+	}
+	return decoders
 }
 
 // pythonBytes is the variant of the backslash decoder for lines with a
 // \xHH escape above 7F: tried on the lines the backslash decoder found.
-var pythonBytes = decoder{JSON, '\\', highByteAt, func(d, m *decoded, base int, src []byte) { decodeBackslash(d, m, base, src, true) }}
+var pythonBytes = decoder{JSON, '\\', highByteAt, func(d, m *decoded, base int, src []byte) { decodeBackslash(d, m, base, src, true) }, false}
 
 // decodeFree holds the scratch of the decoding scan, so that scanning text
 // stays free of allocations in the steady state. It is a bounded free list
@@ -162,8 +180,9 @@ type decodeScratch struct {
 func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
 	var sc *decodeScratch
 	reach, seg := s.maxLen, s.segment()
-	for k := range decoders {
-		dec := &decoders[k]
+	decs := s.decs()
+	for k := range decs {
+		dec := &decs[k]
 		if s.decoders&dec.enc == 0 {
 			continue
 		}
@@ -245,7 +264,7 @@ func (s *snapshot) decodeStep(sc *decodeScratch, parent *decoded, ptext []byte, 
 	d := &sc.levels[lvl]
 	d.reset()
 	dec.decode(d, parent, start, ptext[start:end])
-	s.scanDecoded(sc, d, lvl, dec.enc, limit)
+	s.scanDecoded(sc, d, ptext, lvl, dec, limit)
 	// d is left alone by the levels below (they use lvl+1), so its escapes
 	// can be walked now.
 	for a := 0; a < len(d.text); {
@@ -310,15 +329,16 @@ func (s *snapshot) restart(sc *decodeScratch, parent *decoded, ptext []byte, r, 
 	}
 	d := &sc.alts[lvl]
 	d.reset()
-	we := min(end, fe+maxExpansion*s.maxLen)
+	we := min(end, fe+s.maxLen) // maxLen is already a reach in source bytes
 	dec.decode(d, parent, r, ptext[r:we])
-	s.scanDecoded(sc, d, lvl, dec.enc, limit)
+	s.scanDecoded(sc, d, ptext, lvl, dec, limit)
 }
 
 // hasMarker reports whether b holds a marker byte of an enabled decoder.
 func (s *snapshot) hasMarker(b []byte) bool {
-	for k := range decoders {
-		if s.decoders&decoders[k].enc != 0 && bytes.IndexByte(b, decoders[k].marker) >= 0 {
+	decs := s.decs()
+	for k := range decs {
+		if s.decoders&decs[k].enc != 0 && bytes.IndexByte(b, decs[k].marker) >= 0 {
 			return true
 		}
 	}
@@ -328,7 +348,7 @@ func (s *snapshot) hasMarker(b []byte) bool {
 // scanDecoded searches d, level lvl, maps its matches back to the source
 // text into sc.spans (only those that start before limit in the level d was
 // decoded from), and decodes d once more when it still holds escapes.
-func (s *snapshot) scanDecoded(sc *decodeScratch, d *decoded, lvl int, enc Encoding, limit int) {
+func (s *snapshot) scanDecoded(sc *decodeScratch, d *decoded, ptext []byte, lvl int, dec *decoder, limit int) {
 	sc.matches = s.idx.Find(sc.matches[:0], d.text)
 	for _, m := range sc.matches {
 		p := s.pats[m.ID]
@@ -348,10 +368,10 @@ func (s *snapshot) scanDecoded(sc *decodeScratch, d *decoded, lvl int, enc Encod
 		// how the text was cut).
 		start, end := int(d.from[a]), int(d.to[b-1])
 		below := int(d.pto[b-1] - d.pfrom[a])
-		if below == b-a || end-start == below && lvl > 0 {
+		if below == b-a && (!dec.sameLen || bytes.Equal(d.text[a:b], ptext[d.pfrom[a]:d.pto[b-1]])) || end-start == below && lvl > 0 {
 			continue
 		}
-		sc.spans = append(sc.spans, span{start: start, end: end, sec: p.sec, enc: enc, length: m.End - m.Start})
+		sc.spans = append(sc.spans, span{start: start, end: end, sec: p.sec, enc: dec.enc, length: m.End - m.Start})
 	}
 	if lvl+1 >= maxDecodeDepth {
 		return
@@ -362,8 +382,9 @@ func (s *snapshot) scanDecoded(sc *decodeScratch, d *decoded, lvl int, enc Encod
 	if limit != math.MaxInt {
 		next, _ = slices.BinarySearch(d.pfrom, int32(limit))
 	}
-	for k := range decoders {
-		dec := &decoders[k]
+	decs := s.decs()
+	for k := range decs {
+		dec := &decs[k]
 		if s.decoders&dec.enc == 0 {
 			continue
 		}
@@ -419,6 +440,26 @@ func decodePercent(d, m *decoded, base int, src []byte) {
 				i += 3
 				continue
 			}
+		}
+		d.put(m, base, i, i+1, src[i])
+		i++
+	}
+}
+
+// decodeForm is decodePercent with "+" read as a space.
+func decodeForm(d, m *decoded, base int, src []byte) {
+	for i := 0; i < len(src); {
+		switch src[i] {
+		case '%':
+			if v, ok := hexN(src, i+1, 2); ok {
+				d.put(m, base, i, i+3, byte(v))
+				i += 3
+				continue
+			}
+		case '+':
+			d.put(m, base, i, i+1, ' ')
+			i++
+			continue
 		}
 		d.put(m, base, i, i+1, src[i])
 		i++
@@ -656,11 +697,19 @@ func fullWidthTail(text []byte, start, end int) (int, int) {
 	if end > start && text[end-1] == '\r' {
 		end--
 	}
-	// Every width's stretch takes in these three bytes: most log lines
-	// fail here without a loop.
+	// Every width's stretch takes in the last w0 bytes. Eight bytes at a
+	// time, reject any below '+' (a space) or above 'z', the lowest and
+	// highest base64 characters: an ordinary log line fails on its last
+	// word, a few instructions (this runs once per line of every text).
 	w0 := wrapWidths[0]
-	if end-start < w0 || !base64Chars[text[end-1]] || !base64Chars[text[end-w0]] || !base64Chars[text[end-w0/2]] {
+	if end-start < w0 {
 		return 0, 0
+	}
+	for e := end; e > end-w0; e -= 8 {
+		x := binary.LittleEndian.Uint64(text[e-8 : e])
+		if ((x-0x2b2b2b2b2b2b2b2b)&^x|(x+0x0505050505050505)|x)&0x8080808080808080 != 0 {
+			return 0, 0
+		}
 	}
 	// The run of base64 that ends the line, read backwards (a log line
 	// fails within a word or two).
