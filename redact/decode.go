@@ -597,6 +597,13 @@ func (s *snapshot) wrappedSpans(dst []span, text []byte) []span {
 	var sc *decodeScratch
 	reach, seg := s.maxLen, s.segment()
 	for pos := 0; pos < len(text); {
+		// Only a line that holds a sampled word of base64-range bytes
+		// can start a run: most text is skipped 32 bytes at a time.
+		p := nextDense(text, pos)
+		if p < 0 {
+			break
+		}
+		pos += bytes.LastIndexByte(text[pos:p], '\n') + 1
 		nl := bytes.IndexByte(text[pos:], '\n')
 		if nl < 0 {
 			break
@@ -638,10 +645,13 @@ func (s *snapshot) wrappedSpans(dst []span, text []byte) []span {
 			}
 			lines++
 			full := m == width && (pos+m == end || pos+m+1 == end && text[pos+m] == '\r')
-			pos = end + 1
 			if !full {
+				// The run's last line; its tail may start another run
+				// (a line of 64 base64 characters right before a log
+				// line that carries a blob), so it is looked at again.
 				break
 			}
+			pos = end + 1
 			if len(d.text) >= seg {
 				// A long blob is searched in segments that overlap by
 				// reach, so that its scratch stays bounded.
@@ -687,6 +697,23 @@ func (s *snapshot) wrappedSpans(dst []span, text []byte) []span {
 		putScratch(sc)
 	}
 	return dst
+}
+
+// nextDense returns the first multiple of 32 at or after pos where text
+// holds eight bytes between '+' and 'z' (the lowest and highest base64
+// characters), or -1. The full-width tail of a wrapped line, 64 bytes or
+// more, holds seven whole words at multiples of 8, so one at a multiple of
+// 32: every line that can start a run of wrapped base64 holds a sample
+// nextDense reports, and ordinary text (a space every few bytes) fails
+// nearly every sample.
+func nextDense(text []byte, pos int) int {
+	for p := (pos + 31) &^ 31; p+8 <= len(text); p += 32 {
+		x := binary.LittleEndian.Uint64(text[p : p+8])
+		if ((x-0x2b2b2b2b2b2b2b2b)&^x|(x+0x0505050505050505)|x)&0x8080808080808080 == 0 {
+			return p
+		}
+	}
+	return -1
 }
 
 // fullWidthTail reports whether the line text[start:end] (without its line

@@ -2,6 +2,8 @@ package leaktest
 
 import (
 	"bytes"
+	"encoding/base64"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -134,4 +136,28 @@ func TestDanglingEscapeBeforeSecret(t *testing.T) {
 		}
 	}
 	t.Logf("%d lines", cases)
+}
+
+// TestWrappedBase64AtEveryOffset: the scan skips text that cannot start a
+// run of wrapped base64 by sampling it at fixed offsets; a wrapped blob
+// holding a secret is caught wherever it starts, after any log prefix.
+func TestWrappedBase64AtEveryOffset(t *testing.T) {
+	s := redact.Secret{Name: "wrapped", Value: "Zq8rT2vLx9-s3cr3t/+?Wq8J"}
+	secrets := []redact.Secret{s}
+	r, err := redact.New()
+	require.NoError(t, err)
+	require.NoError(t, r.Set(secrets))
+	blob := base64.StdEncoding.EncodeToString([]byte(strings.Repeat("lorem ipsum ", 4) + s.Value + strings.Repeat(" dolor", 12)))
+	for _, width := range []int{64, 76} {
+		var wrapped strings.Builder
+		for i := 0; i < len(blob); i += width {
+			wrapped.WriteString(blob[i:min(i+width, len(blob))] + "\n")
+		}
+		for off := range 70 {
+			for _, prefix := range []string{"", "data: "} {
+				line := []byte(strings.Repeat("x", off) + "\n" + prefix + wrapped.String() + "end\n")
+				Check(t, secrets, r.Scrub(nil, line), fmt.Sprintf("wrapped base64, width %d, offset %d, prefix %q", width, off, prefix))
+			}
+		}
+	}
 }
