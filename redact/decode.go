@@ -307,6 +307,17 @@ func needsRestart(src []byte, i, e int) bool {
 // asks the index's filter whether any pattern can start inside the escape;
 // most restarts end there.
 func (s *snapshot) restart(sc *decodeScratch, parent *decoded, ptext []byte, r, fe, end int, dec *decoder, lvl int, limit int) {
+	// Most often nothing from r to 8 bytes past the escape decodes (at
+	// this level or below): the index sees those bytes as they are.
+	if q := ptext[r:min(end, fe+8)]; !s.hasMarker(q) {
+		for k := r; k < min(limit, fe); k++ {
+			if s.idx.MayStartAt(q, k-r, r+len(q) == end) {
+				s.restartFull(sc, parent, ptext, r, fe, end, dec, lvl, limit)
+				return
+			}
+		}
+		return
+	}
 	// Each decoded byte comes from at most 6 bytes (\u0041); 8 decoded
 	// bytes past the escape cover the longest gram the filter keeps.
 	pe := min(end, fe+8*6+12)
@@ -327,6 +338,11 @@ func (s *snapshot) restart(sc *decodeScratch, parent *decoded, ptext []byte, r, 
 			return
 		}
 	}
+	s.restartFull(sc, parent, ptext, r, fe, end, dec, lvl, limit)
+}
+
+// restartFull decodes ptext from r for a match's reach and searches it.
+func (s *snapshot) restartFull(sc *decodeScratch, parent *decoded, ptext []byte, r, fe, end int, dec *decoder, lvl int, limit int) {
 	d := &sc.alts[lvl]
 	d.reset()
 	we := min(end, fe+s.maxLen) // maxLen is already a reach in source bytes
