@@ -619,12 +619,11 @@ func (s *snapshot) wrappedSpans(dst []span, text []byte) []span {
 		if p < 0 {
 			break
 		}
-		pos += bytes.LastIndexByte(text[pos:p], '\n') + 1
-		nl := bytes.IndexByte(text[pos:], '\n')
+		nl := bytes.IndexByte(text[p:], '\n')
 		if nl < 0 {
-			break
+			break // the last line: no run starts there
 		}
-		nl += pos
+		nl += p
 		// A run starts with a line that ends in a full-width stretch of
 		// base64 (what precedes it on the line, a log prefix, is not part
 		// of the run).
@@ -716,20 +715,37 @@ func (s *snapshot) wrappedSpans(dst []span, text []byte) []span {
 }
 
 // nextDense returns the first multiple of 32 at or after pos where text
-// holds eight bytes between '+' and 'z' (the lowest and highest base64
-// characters), or -1. The full-width tail of a wrapped line, 64 bytes or
-// more, holds seven whole words at multiples of 8, so one at a multiple of
-// 32: every line that can start a run of wrapped base64 holds a sample
-// nextDense reports, and ordinary text (a space every few bytes) fails
-// nearly every sample.
+// holds a word of eight bytes between '+' and 'z' (the lowest and highest
+// base64 characters) among seven such words in a row, or -1. The
+// full-width tail of a wrapped line, 64 bytes or more, holds seven whole
+// words at multiples of 8, one of them at a multiple of 32: every line that
+// can start a run of wrapped base64 holds a sample nextDense reports, and
+// ordinary text (a space every few bytes) fails nearly every sample on its
+// first load.
 func nextDense(text []byte, pos int) int {
 	for p := (pos + 31) &^ 31; p+8 <= len(text); p += 32 {
-		x := binary.LittleEndian.Uint64(text[p : p+8])
-		if ((x-0x2b2b2b2b2b2b2b2b)&^x|(x+0x0505050505050505)|x)&0x8080808080808080 == 0 {
+		if !denseWord(text, p) {
+			continue
+		}
+		n := 1
+		for q := p - 8; q >= 0 && n < 7 && denseWord(text, q); q -= 8 {
+			n++
+		}
+		for q := p + 8; q+8 <= len(text) && n < 7 && denseWord(text, q); q += 8 {
+			n++
+		}
+		if n == 7 {
 			return p
 		}
 	}
 	return -1
+}
+
+// denseWord reports whether text[p:p+8] holds no byte below '+' or above
+// 'z'.
+func denseWord(text []byte, p int) bool {
+	x := binary.LittleEndian.Uint64(text[p : p+8])
+	return ((x-0x2b2b2b2b2b2b2b2b)&^x|(x+0x0505050505050505)|x)&0x8080808080808080 == 0
 }
 
 // fullWidthTail reports whether the line text[start:end] (without its line
