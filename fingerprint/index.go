@@ -435,3 +435,32 @@ func (c *class) verify(dst []Match, text []byte, p int) []Match {
 	}
 	return dst
 }
+
+// MayStartAt reports whether the filter admits a pattern starting at
+// text[i]: false means no pattern starts there, true that one may (verify
+// with Find). It tests the one gram every pattern has in the filter, its
+// first, per length class: a few loads, and no allocation. With final set,
+// text ends where the searched text ends, so a pattern longer than what is
+// left cannot start at i; else a short remainder is admitted.
+func (ix *Index) MayStartAt(text []byte, i int, final bool) bool {
+	if ix == nil {
+		return false
+	}
+	for k := range ix.classes {
+		c := &ix.classes[k]
+		if i+c.minLen > len(text) {
+			if final {
+				continue
+			}
+			if i+c.q > len(text) {
+				return true
+			}
+		}
+		h := (load(text[i:], c.q) ^ c.fkey) * mulK
+		m := filterMask(h)
+		if c.filter[h>>c.fshift]&m == m {
+			return true
+		}
+	}
+	return false
+}

@@ -37,6 +37,9 @@ type snapshot struct {
 	decoders Encoding
 	// decodedOnly: some pattern is patInfo.decodedOnly.
 	decodedOnly bool
+	// plusSpace: some value has a space, so "+" is decoded as one too
+	// (a form-encoded value whose spaces are written both ways).
+	plusSpace bool
 
 	secrets  int
 	built    time.Time
@@ -456,6 +459,9 @@ func (r *Redactor) build(secrets []Secret) (*snapshot, error) {
 	snap.decoders = r.opts.encodings & (URL | JSON | Base64)
 	for _, p := range snap.pats {
 		snap.decodedOnly = snap.decodedOnly || p.decodedOnly
+	}
+	for _, u := range units {
+		snap.plusSpace = snap.plusSpace || snap.decoders&URL != 0 && strings.IndexByte(u.value, ' ') >= 0
 	}
 	snap.maxLen = snap.idx.MaxLen() + 2
 	if snap.decoders != 0 {

@@ -2,6 +2,9 @@ package redact
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/hushlog/hush/fingerprint"
@@ -53,10 +56,12 @@ func (d *decoded) reset() {
 	d.pfrom, d.pto = d.pfrom[:0], d.pto[:0]
 }
 
-// put appends the bytes b decoded from the escape src[s:e] of a level
-// whose own mapping is m (nil for the source itself, at offset base).
+// put appends the bytes b decoded from the escape src[s:e], where src
+// starts at offset base of a level whose own mapping is m (nil for the
+// source itself).
 func (d *decoded) put(m *decoded, base, s, e int, b ...byte) {
-	from, to := int32(base+s), int32(base+e)
+	s, e = base+s, base+e
+	from, to := int32(s), int32(e)
 	if m != nil {
 		from, to = m.from[s], m.to[e-1]
 	}
@@ -83,16 +88,33 @@ type decoder struct {
 	at func(src []byte, i int) bool
 	// decode appends src decoded to d.
 	decode func(d *decoded, m *decoded, base int, src []byte)
+	// sameLen: some escapes are one byte ("+"), so a match whose
+	// decoded length equals its source length may still hold one.
+	sameLen bool
 }
 
 var decoders = []decoder{
-	{URL, '%', percentAt, decodePercent},
-	{JSON, '\\', backslashAt, func(d, m *decoded, base int, src []byte) { decodeBackslash(d, m, base, src, false) }},
+	{URL, '%', percentAt, decodePercent, false},
+	{JSON, '\\', backslashAt, func(d, m *decoded, base int, src []byte) { decodeBackslash(d, m, base, src, false) }, false},
+}
+
+// decodersPlus adds form decoding ("+" is a space, %XX as ever) for index
+// sets with a value that has a space: the form with every space as "+" is
+// indexed, but a line may write some spaces as "+", others as "%20" and
+// others as themselves. Without such a value, lines with a "+" pay nothing.
+var decodersPlus = append(decoders[:len(decoders):len(decoders)], decoder{URL, '+', func([]byte, int) bool { return true }, decodeForm, true})
+
+// decs returns the decoders the scan runs.
+func (s *snapshot) decs() []decoder {
+	if s.plusSpace {
+		return decodersPlus
+	}
+	return decoders
 }
 
 // pythonBytes is the variant of the backslash decoder for lines with a
 // \xHH escape above 7F: tried on the lines the backslash decoder found.
-var pythonBytes = decoder{JSON, '\\', highByteAt, func(d, m *decoded, base int, src []byte) { decodeBackslash(d, m, base, src, true) }}
+var pythonBytes = decoder{JSON, '\\', highByteAt, func(d, m *decoded, base int, src []byte) { decodeBackslash(d, m, base, src, true) }, false}
 
 // decodeFree holds the scratch of the decoding scan, so that scanning text
 // stays free of allocations in the steady state. It is a bounded free list
@@ -110,27 +132,57 @@ func getScratch() *decodeScratch {
 }
 
 func putScratch(sc *decodeScratch) {
-	for i := range sc.levels {
-		clear(sc.levels[i].text) // decoded text may hold a secret
+	for i := range maxDecodeDepth {
+		// decoded text may hold a secret
+		clear(sc.levels[i].text)
+		clear(sc.alts[i].text)
 	}
+	clear(sc.probe.text)
 	select {
 	case decodeFree <- sc:
 	default:
 	}
 }
 
+// decodeScratch holds, per level, the decoded text (levels) and one
+// restarted decode of it (alts, see Restarts below), and the short decode
+// a restart is probed with.
 type decodeScratch struct {
 	levels  [maxDecodeDepth]decoded
+	alts    [maxDecodeDepth]decoded
+	probe   decoded
 	matches []fingerprint.Match
+	// spans collects what the decoding scan finds (the caller's slice
+	// would escape through the recursion).
+	spans []span
 }
+
+// Restarts. A decoder reads a line from left to right, and an escape it
+// takes in swallows the bytes that complete it, whatever they belong to:
+// "1%2" followed by the URL-escaped "0&..." reads "%20" and then "%26", and
+// the decoded line never holds the value, whose first byte went into the
+// space. The same happens with "\u00" before an escaped value that starts
+// with hex digits, "\x4" before one more, "\" before "n", or a backslash
+// before an escaped backslash (the pairs shift by one). An encoded value
+// starts either where the decoder starts an escape or plain byte (the
+// decoded text has it) or inside an escape the decoder took; so for every
+// escape [i, i+n) taken, the decoder also restarts at i+1 (the bytes inside
+// an escape are not markers, so from i+1 on it is aligned with any value
+// starting in (i, i+n)) and at i+7 inside a joined surrogate pair, and the
+// matches that start inside the escape are kept. A restart is searched only
+// when the index's filter admits a pattern starting there (a probe of a few
+// decoded bytes: most restarts cost a short decode and a few filter loads),
+// and escapes whose bytes decode to themselves (\" \/ \' and a \\ not
+// followed by an escape) need none.
 
 // decodedSpans appends the spans of matches found in the decoded lines of
 // text.
 func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
 	var sc *decodeScratch
 	reach, seg := s.maxLen, s.segment()
-	for k := range decoders {
-		dec := &decoders[k]
+	decs := s.decs()
+	for k := range decs {
+		dec := &decs[k]
 		if s.decoders&dec.enc == 0 {
 			continue
 		}
@@ -161,15 +213,11 @@ func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
 			end := min(lineEnd, start+seg)
 			if sc == nil {
 				sc = getScratch()
+				sc.spans = sc.spans[:0]
 			}
-			d := &sc.levels[0]
-			d.reset()
-			dec.decode(d, nil, start, text[start:end])
-			dst = s.scanDecoded(dst, sc, text, 0, dec.enc)
+			s.decodeStep(sc, nil, text, start, end, dec, 0, math.MaxInt)
 			if dec.marker == '\\' && firstEscape(&pythonBytes, text[:end], j) >= 0 {
-				d.reset()
-				pythonBytes.decode(d, nil, start, text[start:end])
-				dst = s.scanDecoded(dst, sc, text, 0, dec.enc)
+				s.decodeStep(sc, nil, text, start, end, &pythonBytes, 0, math.MaxInt)
 			}
 			if end < lineEnd {
 				pos = end - reach
@@ -179,6 +227,7 @@ func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
 		}
 	}
 	if sc != nil {
+		dst = append(dst, sc.spans...)
 		putScratch(sc)
 	}
 	return dst
@@ -206,14 +255,123 @@ func firstEscape(dec *decoder, line []byte, i int) int {
 	return -1
 }
 
-// scanDecoded searches level lvl of sc, maps its matches back to text, and
-// decodes it once more when it still holds escapes.
-func (s *snapshot) scanDecoded(dst []span, sc *decodeScratch, text []byte, lvl int, enc Encoding) []span {
+// decodeStep decodes ptext[start:end] (the source text when parent is nil,
+// else the text of the decoded level parent) with dec into level lvl,
+// searches it, and restarts the decoder inside each escape it took (see
+// Restarts). Only matches that start before limit (a position of ptext)
+// are kept.
+func (s *snapshot) decodeStep(sc *decodeScratch, parent *decoded, ptext []byte, start, end int, dec *decoder, lvl int, limit int) {
 	d := &sc.levels[lvl]
+	d.reset()
+	dec.decode(d, parent, start, ptext[start:end])
+	s.scanDecoded(sc, d, ptext, lvl, dec, limit)
+	// d is left alone by the levels below (they use lvl+1), so its escapes
+	// can be walked now.
+	for a := 0; a < len(d.text); {
+		i, e := int(d.pfrom[a]), int(d.pto[a])
+		for a++; a < len(d.text) && int(d.pfrom[a]) == i; a++ {
+		}
+		if i >= limit {
+			break
+		}
+		if e-i < 2 || !needsRestart(ptext[:end], i, e) {
+			continue
+		}
+		s.restart(sc, parent, ptext, i+1, e, end, dec, lvl, min(limit, e))
+		if e-i == 12 { // a joined surrogate pair: its second half too
+			s.restart(sc, parent, ptext, i+7, e, end, dec, lvl, min(limit, e))
+		}
+	}
+}
+
+// needsRestart reports whether a value could start inside the escape
+// src[i:e] and be read otherwise than the decoder read it from i: not when
+// the escape is two bytes whose second decodes to itself and begins no
+// escape of its own (\" \/ \' \` and \\ before a plain byte).
+func needsRestart(src []byte, i, e int) bool {
+	if e-i != 2 || src[i] != '\\' {
+		return true
+	}
+	switch c := src[i+1]; c {
+	case '"', '/', '\'', '`':
+		return false
+	case '\\':
+		return backslashAt(src, i+1)
+	}
+	return true
+}
+
+// restart decodes ptext from r (inside the escape that ends at fe) as dec
+// would if the escape were not there, and searches what it reads for
+// matches that start before limit. A probe first decodes a few bytes and
+// asks the index's filter whether any pattern can start inside the escape;
+// most restarts end there.
+func (s *snapshot) restart(sc *decodeScratch, parent *decoded, ptext []byte, r, fe, end int, dec *decoder, lvl int, limit int) {
+	// Most often nothing from r to 8 bytes past the escape decodes (at
+	// this level or below): the index sees those bytes as they are.
+	if q := ptext[r:min(end, fe+8)]; !s.hasMarker(q) {
+		for k := r; k < min(limit, fe); k++ {
+			if s.idx.MayStartAt(q, k-r, r+len(q) == end) {
+				s.restartFull(sc, parent, ptext, r, fe, end, dec, lvl, limit)
+				return
+			}
+		}
+		return
+	}
+	// Each decoded byte comes from at most 6 bytes (\u0041); 8 decoded
+	// bytes past the escape cover the longest gram the filter keeps.
+	pe := min(end, fe+8*6+12)
+	p := &sc.probe
+	p.reset()
+	dec.decode(p, parent, r, ptext[r:pe])
+	if lvl+1 >= maxDecodeDepth || !s.hasMarker(p.text) {
+		// What the probe read is what the index sees: no level below
+		// decodes it further.
+		admit := false
+		for a := 0; a < len(p.text) && int(p.pfrom[a]) < limit; a++ {
+			if s.idx.MayStartAt(p.text, a, pe == end) {
+				admit = true
+				break
+			}
+		}
+		if !admit {
+			return
+		}
+	}
+	s.restartFull(sc, parent, ptext, r, fe, end, dec, lvl, limit)
+}
+
+// restartFull decodes ptext from r for a match's reach and searches it.
+func (s *snapshot) restartFull(sc *decodeScratch, parent *decoded, ptext []byte, r, fe, end int, dec *decoder, lvl int, limit int) {
+	d := &sc.alts[lvl]
+	d.reset()
+	we := min(end, fe+s.maxLen) // maxLen is already a reach in source bytes
+	dec.decode(d, parent, r, ptext[r:we])
+	s.scanDecoded(sc, d, ptext, lvl, dec, limit)
+}
+
+// hasMarker reports whether b holds a marker byte of an enabled decoder.
+func (s *snapshot) hasMarker(b []byte) bool {
+	decs := s.decs()
+	for k := range decs {
+		if s.decoders&decs[k].enc != 0 && bytes.IndexByte(b, decs[k].marker) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// scanDecoded searches d, level lvl, maps its matches back to the source
+// text into sc.spans (only those that start before limit in the level d was
+// decoded from), and decodes d once more when it still holds escapes.
+func (s *snapshot) scanDecoded(sc *decodeScratch, d *decoded, ptext []byte, lvl int, dec *decoder, limit int) {
 	sc.matches = s.idx.Find(sc.matches[:0], d.text)
 	for _, m := range sc.matches {
 		p := s.pats[m.ID]
 		a, b := m.Start, m.End
+		if int(d.pfrom[a]) >= limit {
+			continue
+		}
 		if p.extLeft && a > 0 && isBase64Char(d.text[a-1], p.url) {
 			a--
 		}
@@ -226,16 +384,23 @@ func (s *snapshot) scanDecoded(dst []span, sc *decodeScratch, text []byte, lvl i
 		// how the text was cut).
 		start, end := int(d.from[a]), int(d.to[b-1])
 		below := int(d.pto[b-1] - d.pfrom[a])
-		if below == b-a || end-start == below && lvl > 0 {
+		if below == b-a && (!dec.sameLen || bytes.Equal(d.text[a:b], ptext[d.pfrom[a]:d.pto[b-1]])) || end-start == below && lvl > 0 {
 			continue
 		}
-		dst = append(dst, span{start: start, end: end, sec: p.sec, enc: enc, length: m.End - m.Start})
+		sc.spans = append(sc.spans, span{start: start, end: end, sec: p.sec, enc: dec.enc, length: m.End - m.Start})
 	}
 	if lvl+1 >= maxDecodeDepth {
-		return dst
+		return
 	}
-	for k := range decoders {
-		dec := &decoders[k]
+	// The level below keeps the matches that start, in d, before the first
+	// byte decoded from limit.
+	next := math.MaxInt
+	if limit != math.MaxInt {
+		next, _ = slices.BinarySearch(d.pfrom, int32(limit))
+	}
+	decs := s.decs()
+	for k := range decs {
+		dec := &decs[k]
 		if s.decoders&dec.enc == 0 {
 			continue
 		}
@@ -243,15 +408,11 @@ func (s *snapshot) scanDecoded(dst []span, sc *decodeScratch, text []byte, lvl i
 		if i < 0 || firstEscape(dec, d.text, i) < 0 {
 			continue
 		}
-		next := &sc.levels[lvl+1]
-		next.reset()
-		dec.decode(next, d, 0, d.text)
 		// A match found a level down is named for the innermost escaping
 		// (the one its own bytes are in): whether the outer decoder ran
 		// depends on what else is on the line, and the name must not.
-		dst = s.scanDecoded(dst, sc, text, lvl+1, dec.enc)
+		s.decodeStep(sc, d, d.text, 0, len(d.text), dec, lvl+1, next)
 	}
-	return dst
 }
 
 func unhex(c byte) (byte, bool) {
@@ -295,6 +456,26 @@ func decodePercent(d, m *decoded, base int, src []byte) {
 				i += 3
 				continue
 			}
+		}
+		d.put(m, base, i, i+1, src[i])
+		i++
+	}
+}
+
+// decodeForm is decodePercent with "+" read as a space.
+func decodeForm(d, m *decoded, base int, src []byte) {
+	for i := 0; i < len(src); {
+		switch src[i] {
+		case '%':
+			if v, ok := hexN(src, i+1, 2); ok {
+				d.put(m, base, i, i+3, byte(v))
+				i += 3
+				continue
+			}
+		case '+':
+			d.put(m, base, i, i+1, ' ')
+			i++
+			continue
 		}
 		d.put(m, base, i, i+1, src[i])
 		i++
@@ -432,11 +613,17 @@ func (s *snapshot) wrappedSpans(dst []span, text []byte) []span {
 	var sc *decodeScratch
 	reach, seg := s.maxLen, s.segment()
 	for pos := 0; pos < len(text); {
-		nl := bytes.IndexByte(text[pos:], '\n')
-		if nl < 0 {
+		// Only a line that holds a sampled word of base64-range bytes
+		// can start a run: most text is skipped 32 bytes at a time.
+		p := nextDense(text, pos)
+		if p < 0 {
 			break
 		}
-		nl += pos
+		nl := bytes.IndexByte(text[p:], '\n')
+		if nl < 0 {
+			break // the last line: no run starts there
+		}
+		nl += p
 		// A run starts with a line that ends in a full-width stretch of
 		// base64 (what precedes it on the line, a log prefix, is not part
 		// of the run).
@@ -473,10 +660,13 @@ func (s *snapshot) wrappedSpans(dst []span, text []byte) []span {
 			}
 			lines++
 			full := m == width && (pos+m == end || pos+m+1 == end && text[pos+m] == '\r')
-			pos = end + 1
 			if !full {
+				// The run's last line; its tail may start another run
+				// (a line of 64 base64 characters right before a log
+				// line that carries a blob), so it is looked at again.
 				break
 			}
+			pos = end + 1
 			if len(d.text) >= seg {
 				// A long blob is searched in segments that overlap by
 				// reach, so that its scratch stays bounded.
@@ -524,6 +714,40 @@ func (s *snapshot) wrappedSpans(dst []span, text []byte) []span {
 	return dst
 }
 
+// nextDense returns a position at or after pos where text holds eight
+// base64 characters in a row with eight more right before or after them,
+// or -1. It samples every 57 bytes: the full-width tail of a wrapped line,
+// 64 bytes or more, holds eight bytes at some sample, and eight more on one
+// side of them. Ordinary log text (a space, a dot or a colon every few
+// bytes) fails nearly every sample on its one load, so clean text pays
+// about a third of an instruction per byte here rather than a test per line.
+func nextDense(text []byte, pos int) int {
+	for p := pos; p+8 <= len(text); p += 57 {
+		if !denseWord(text, p) {
+			continue
+		}
+		if p >= 8 && denseWord(text, p-8) || p+16 <= len(text) && denseWord(text, p+8) {
+			return p
+		}
+	}
+	return -1
+}
+
+// denseWord reports whether text[p:p+8] holds no byte below '+' or above
+// 'z' (the lowest and highest base64 characters), and no '.', ':' or ','
+// (the separators of log text in that range). It may admit a few other
+// non-base64 bytes; fullWidthTail decides.
+func denseWord(text []byte, p int) bool {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	x := binary.LittleEndian.Uint64(text[p : p+8])
+	bad := (x-0x2b*ones)&^x | (x + 0x05*ones) | x
+	for _, c := range [...]uint64{'.', ':', ','} {
+		v := x ^ c*ones
+		bad |= (v - ones) &^ v
+	}
+	return bad&high == 0
+}
+
 // fullWidthTail reports whether the line text[start:end] (without its line
 // break) ends in a full-width stretch of base64 that begins the line or
 // follows a character outside base64; it returns where the stretch starts
@@ -532,11 +756,19 @@ func fullWidthTail(text []byte, start, end int) (int, int) {
 	if end > start && text[end-1] == '\r' {
 		end--
 	}
-	// Every width's stretch takes in these three bytes: most log lines
-	// fail here without a loop.
+	// Every width's stretch takes in the last w0 bytes. Eight bytes at a
+	// time, reject any below '+' (a space) or above 'z', the lowest and
+	// highest base64 characters: an ordinary log line fails on its last
+	// word, a few instructions (this runs once per line of every text).
 	w0 := wrapWidths[0]
-	if end-start < w0 || !base64Chars[text[end-1]] || !base64Chars[text[end-w0]] || !base64Chars[text[end-w0/2]] {
+	if end-start < w0 {
 		return 0, 0
+	}
+	for e := end; e > end-w0; e -= 8 {
+		x := binary.LittleEndian.Uint64(text[e-8 : e])
+		if ((x-0x2b2b2b2b2b2b2b2b)&^x|(x+0x0505050505050505)|x)&0x8080808080808080 != 0 {
+			return 0, 0
+		}
 	}
 	// The run of base64 that ends the line, read backwards (a log line
 	// fails within a word or two).
