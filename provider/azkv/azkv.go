@@ -69,7 +69,9 @@ type Config struct {
 	// DefaultVersionsMaxAge; negative lists every secret's versions at
 	// every listing. Adding a version or changing the current one changes
 	// the entry and is seen at the next listing; enabling or disabling an
-	// earlier version does not, and is seen within VersionsMaxAge.
+	// earlier version does not, and is seen within VersionsMaxAge. A
+	// secret changed less than a minute before its versions were listed
+	// has them listed again (Key Vault's times are whole seconds).
 	VersionsMaxAge time.Duration
 	// Concurrency is how many secrets a listing reads at once; default 4.
 	Concurrency int

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -158,43 +157,53 @@ func (l *listing) fail(op, name string, err error) {
 // entry in the secrets list is unchanged (see stampOf) and the listing is
 // younger than Config.VersionsMaxAge.
 type versionList struct {
-	stamp    string
+	stamp    stamp
 	listedAt time.Time
 	versions []*azsecrets.SecretProperties
+}
+
+// settle is how long after a secret's last change (by its list entry's
+// times) its versions listing starts being reused. Key Vault's times are
+// whole seconds, so a version added in the same second as the one before
+// leaves the list entry as it was; a listing taken a minute after the last
+// change cannot be followed by such a twin (up to a minute of clock skew
+// between this host and Key Vault).
+const settle = time.Minute
+
+// stamp is what the secrets list says of a secret's current version.
+type stamp struct {
+	key     string    // "" when the entry has no attributes: never reused
+	changed time.Time // the later of its creation and update times
 }
 
 // stampOf is what the secrets list says of a secret's current version: its
 // id is not given, but its creation and update times and its enabled flag
 // change whenever a version is added or the current one is changed.
-func stampOf(sp *azsecrets.SecretProperties) string {
+func stampOf(sp *azsecrets.SecretProperties) stamp {
 	a := sp.Attributes
-	if a == nil {
-		return ""
+	if a == nil || a.Created == nil || a.Updated == nil {
+		return stamp{}
 	}
-	var b strings.Builder
-	if a.Enabled != nil {
-		fmt.Fprintf(&b, "e=%t", *a.Enabled)
+	enabled := a.Enabled != nil && *a.Enabled
+	changed := *a.Updated
+	if a.Created.After(changed) {
+		changed = *a.Created
 	}
-	if a.Created != nil {
-		fmt.Fprintf(&b, ";c=%d", a.Created.UnixNano())
-	}
-	if a.Updated != nil {
-		fmt.Fprintf(&b, ";u=%d", a.Updated.UnixNano())
-	}
-	return b.String()
+	return stamp{key: fmt.Sprintf("e=%t;c=%d;u=%d", enabled, a.Created.UnixNano(), a.Updated.UnixNano()), changed: changed}
 }
 
 // versionsOf returns a secret's versions: the previous listing's when the
 // secret's stamp is unchanged and that listing is young enough, else a new
 // versions listing. notFound is true when the secret was deleted since the
 // secrets list.
-func (l *listing) versionsOf(name, stamp string) (vs []*azsecrets.SecretProperties, notFound bool, err error) {
+func (l *listing) versionsOf(name string, st stamp) (vs []*azsecrets.SecretProperties, notFound bool, err error) {
 	p := l.p
-	if stamp != "" && p.cfg.VersionsMaxAge > 0 {
+	if st.key != "" && p.cfg.VersionsMaxAge > 0 {
 		p.mu.Lock()
 		prev, ok := p.lists[name]
 		p.mu.Unlock()
-		if ok && prev.stamp == stamp && l.now.Sub(prev.listedAt) < p.cfg.VersionsMaxAge && !l.now.Before(prev.listedAt) {
+		if ok && prev.stamp.key == st.key && prev.listedAt.Sub(st.changed) >= settle &&
+			!l.now.Before(prev.listedAt) && l.now.Sub(prev.listedAt) < p.cfg.VersionsMaxAge {
 			l.mu.Lock()
 			l.nextLists[name] = prev
 			l.mu.Unlock()
@@ -212,18 +221,18 @@ func (l *listing) versionsOf(name, stamp string) (vs []*azsecrets.SecretProperti
 		}
 		vs = append(vs, page.Value...)
 	}
-	if stamp != "" {
+	if st.key != "" {
 		l.mu.Lock()
-		l.nextLists[name] = versionList{stamp: stamp, listedAt: l.now, versions: vs}
+		l.nextLists[name] = versionList{stamp: st, listedAt: l.now, versions: vs}
 		l.mu.Unlock()
 	}
 	return vs, false, nil
 }
 
 // secret lists the versions of one secret and reads those not cached.
-func (l *listing) secret(name, stamp string) {
+func (l *listing) secret(name string, st stamp) {
 	defer l.done.Add(1)
-	versions, gone, err := l.versionsOf(name, stamp)
+	versions, gone, err := l.versionsOf(name, st)
 	if err != nil {
 		l.fail("list versions", name, err)
 		return

@@ -2,7 +2,7 @@
 // API, as the azsecrets client uses it: the bearer challenge, the list of
 // secrets and of a secret's versions (paged with nextLink) and the read of
 // one version, with request counters and fault injection. It serves TLS
-// (httptest.NewTLSServer): give the client Server.Client or the
+// (httptest): give the client Server.Client or the
 // certificate of Server.CertPEM.
 //
 // Only what hush needs is modelled: secrets are created and versioned with
@@ -14,6 +14,8 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"io"
+	"log"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -88,7 +90,10 @@ func New() *Server {
 
 		retryAfter: time.Second,
 	}
-	s.ts = httptest.NewTLSServer(http.HandlerFunc(s.serve))
+	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	// Handshakes cut short by a client closing are expected here.
+	s.ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	s.ts.StartTLS()
 	return s
 }
 
