@@ -30,7 +30,7 @@ type Settings struct {
 }
 
 // Listers builds one provider.Lister per configured source, in a fixed
-// order: aws, vault, files (one per directory), env_files (one per file), env,
+// order: aws, vault, azure, files (one per directory), env_files (one per file), env,
 // exec, static. It validates the configuration first. The AWS provider
 // loads the SDK's default configuration here and the Vault provider reads
 // the VAULT_* environment (no network call is made until the first
@@ -61,6 +61,13 @@ func (c *Config) Listers(ctx context.Context) ([]provider.Lister, error) {
 	}
 	if c.Vault.Enabled() {
 		p, err := c.vaultProvider()
+		if err != nil {
+			return nil, closeAll(out, err)
+		}
+		out = append(out, p)
+	}
+	if c.Azure.Enabled() {
+		p, err := c.azureProvider()
 		if err != nil {
 			return nil, closeAll(out, err)
 		}
@@ -111,6 +118,9 @@ func (c *Config) Listers(ctx context.Context) ([]provider.Lister, error) {
 
 // HasSources reports whether any secret source is configured.
 func (c *Config) HasSources() bool {
+	if c.Azure.Enabled() {
+		return true
+	}
 	return c.AWS.Enabled() || c.Vault.Enabled() || len(c.Files.Dirs) > 0 || len(c.EnvFiles) > 0 || c.Env.Enabled ||
 		c.Exec.Command != "" || len(c.Static) > 0
 }

@@ -85,6 +85,9 @@ type Config struct {
 	// Vault selects the secrets of a HashiCorp Vault or OpenBao KV mount.
 	// It is used when Mount is set.
 	Vault VaultConfig `mapstructure:"vault"`
+	// Azure selects the secrets of an Azure Key Vault. It is used when
+	// VaultURL is set.
+	Azure AzureConfig `mapstructure:"azure"`
 	// Files reads directories holding one file per secret (Kubernetes
 	// mounted secrets).
 	Files FilesConfig `mapstructure:"files"`
@@ -342,6 +345,7 @@ func (c *Config) Validate() error {
 	}
 	errs = append(errs, c.AWS.validate()...)
 	errs = append(errs, c.Vault.validate()...)
+	errs = append(errs, c.Azure.validate()...)
 	for i, d := range c.Files.Dirs {
 		if strings.TrimSpace(d) == "" {
 			errs = append(errs, fmt.Errorf("files.dirs[%d]: empty path", i))

@@ -53,6 +53,10 @@
 //	    role: hush                 # kubernetes: the role; service_account_token_path defaults to the pod's token
 //	    mount_path: kubernetes     # the auth mount (default kubernetes / approle)
 //	    # approle: role_id: ..., secret_id_file: /run/secrets/secret-id (or secret_id_env: VAR)
+//	azure:                         # Azure Key Vault; credentials from DefaultAzureCredential (workload identity, managed identity, az CLI)
+//	  vault_url: https://NAME.vault.azure.net  # setting it turns the provider on
+//	  tags: {env: prod}            # every tag must match (default: every secret of the vault)
+//	  grace_period: 0s             # earlier enabled versions replaced less than this ago are protected (default: grace_period)
 //	files:
 //	  dirs: [/var/run/secrets/app] # one file per secret, name = relative path; Kubernetes ..data swaps followed
 //	  poll_interval: 45s           # backstop poll besides the file-system watch (default 45s)

@@ -168,6 +168,11 @@ func New(cfg Config) (*Provider, error) {
 	if cred == nil {
 		if tok := strings.TrimSpace(os.Getenv(TokenEnv)); tok != "" {
 			cred = staticToken(tok)
+			// The challenge's resource chooses the token's audience; a
+			// given token has one already and is sent to VaultURL
+			// whatever the challenge says, so verifying it protects
+			// nothing (and would refuse a stand-in on loopback).
+			cfg.DisableChallengeResourceVerification = true
 		} else {
 			dac, err := azidentity.NewDefaultAzureCredential(&azidentity.DefaultAzureCredentialOptions{
 				ClientOptions: azcore.ClientOptions{Transport: p.http},

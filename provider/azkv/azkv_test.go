@@ -10,9 +10,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hushlog/hush/internal/azfake"
 	"github.com/hushlog/hush/provider"
 	"github.com/hushlog/hush/provider/azkv"
-	"github.com/hushlog/hush/provider/azkv/internal/azfake"
 	"github.com/hushlog/hush/redact"
 )
 
@@ -438,4 +438,26 @@ func TestChallengeResourceVerified(t *testing.T) {
 	_, err = p.List(context.Background())
 	require.Error(t, err)
 	assert.Equal(t, 0, cred.calls, "a token was asked for a foreign resource")
+}
+
+// TestTokenFromEnvironment: TokenEnv's token is used instead of
+// DefaultAzureCredential, whatever resource the challenge names.
+func TestTokenFromEnvironment(t *testing.T) {
+	s := standin(t)
+	seed(s)
+	t.Setenv(azkv.TokenEnv, azfake.Token)
+	p, err := azkv.New(azkv.Config{VaultURL: s.URL(), HTTPClient: s.Client(), Tags: prod})
+	require.NoError(t, err)
+	defer p.Close()
+	ss, err := p.List(context.Background())
+	require.NoError(t, err)
+	assert.Len(t, ss, 3)
+
+	t.Setenv(azkv.TokenEnv, "not-the-token")
+	bad, err := azkv.New(azkv.Config{VaultURL: s.URL(), HTTPClient: s.Client()})
+	require.NoError(t, err)
+	defer bad.Close()
+	_, err = bad.List(context.Background())
+	assert.Equal(t, provider.AccessDenied, provider.Kind(err))
+	assert.Contains(t, err.Error(), "HTTP 401")
 }

@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/hushlog/hush/internal/azfake"
 	"github.com/hushlog/hush/provider/azkv"
-	"github.com/hushlog/hush/provider/azkv/internal/azfake"
 	"github.com/hushlog/hush/redact"
 )
 
