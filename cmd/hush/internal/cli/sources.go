@@ -36,7 +36,7 @@ const sourcesHelp = `Secret sources (any combination; at least one):
                          A KV entry with one field is protected whatever
                          the field is called (PATH#FIELD); with several,
                          its credential-like fields (PATH#password, ...).
-  --exec CMD             run CMD with sh -c; it prints {"name":"value",...} or
+` + azureHelp + `  --exec CMD             run CMD with sh -c; it prints {"name":"value",...} or
                          [{"name":...,"value":...},...] on standard output
   --config FILE          a YAML file in the schema of the Collector
                          processor (aws, vault, files, env_files, env, exec,
@@ -58,6 +58,7 @@ type sourceFlags struct {
 	fromEnv     []string
 	aws         []string
 	vault       string
+	azure       []string
 	exec        string
 	configFile  string
 	encodings   string
@@ -77,6 +78,7 @@ func (s *sourceFlags) register(c *cobra.Command, scrub bool) {
 	f.StringArrayVar(&s.fromEnv, "from-env", nil, "protect environment variables whose names match `GLOB` (repeatable)")
 	f.StringArrayVar(&s.aws, "aws", nil, "AWS Secrets Manager: `NAME`, prefix:P or tag:K[=V] (repeatable)")
 	f.StringVar(&s.vault, "vault", "", "HashiCorp Vault / OpenBao: every secret under `MOUNT/PREFIX` of a KV mount (VAULT_ADDR, VAULT_TOKEN, VAULT_NAMESPACE)")
+	f.StringArrayVar(&s.azure, "azure", nil, "Azure Key Vault: the vault's `URL` (https://NAME.vault.azure.net) or tag:K=V (repeatable)")
 	f.StringVar(&s.exec, "exec", "", "run `CMD` (with sh -c) that prints secrets as JSON")
 	f.DurationVar(&s.timeout, "timeout", DefaultTimeout, "give up on a secret source that has not answered after `DURATION` (exit 3)")
 	f.StringVar(&s.region, "region", "", "AWS `REGION` for --aws (default: the SDK's chain: AWS_REGION, the profile)")
@@ -91,8 +93,12 @@ func (s *sourceFlags) register(c *cobra.Command, scrub bool) {
 
 // check validates the flags that need no I/O.
 func (s *sourceFlags) check(cmd *cobra.Command) error {
-	if len(s.dirs)+len(s.envFiles)+len(s.fromEnv)+len(s.aws) == 0 && s.vault == "" && s.exec == "" && s.configFile == "" {
-		return usageError(errors.New("no secret source: give --secrets-dir, --env-file, --from-env, --aws, --vault, --exec or --config"))
+	if len(s.dirs)+len(s.envFiles)+len(s.fromEnv)+len(s.aws) == 0 && s.vault == "" && s.exec == "" && s.configFile == "" &&
+		len(s.azure) == 0 {
+		return usageError(errors.New("no secret source: give --secrets-dir, --env-file, --from-env, --aws, --vault, --azure, --exec or --config"))
+	}
+	if err := applyAzure(s.azure, nil); err != nil {
+		return usageError(err)
 	}
 	if cmd.Flags().Changed("vault") {
 		if _, _, err := parseVault(s.vault); err != nil {
@@ -198,6 +204,9 @@ func (s *sourceFlags) config(ctx context.Context, con *console) (*config.Config,
 			return nil, usageError(errors.New("--vault: the configuration file has a vault mount already"))
 		}
 		cfg.Vault.Mount, cfg.Vault.Prefix, _ = parseVault(s.vault)
+	}
+	if err := applyAzure(s.azure, cfg); err != nil {
+		return nil, usageError(err)
 	}
 	if s.exec != "" {
 		if cfg.Exec.Command != "" {
