@@ -154,13 +154,11 @@ func (s *Server) handle(op, name, rest string, r *http.Request) answer {
 			}
 		}
 		sortStrings(names)
-		items := make([]any, len(names))
-		for i, n := range names {
-			sec := s.secrets[n]
+		return s.page(r, len(names), func(i int) any {
+			sec := s.secrets[names[i]]
 			vs := sec.sortedVersions()
-			items[i] = s.props(sec, vs[len(vs)-1], false)
-		}
-		return s.page(r, items)
+			return s.props(sec, vs[len(vs)-1], false)
+		})
 	case OpVersions:
 		if s.denied[name] {
 			return forbidden(name)
@@ -169,11 +167,8 @@ func (s *Server) handle(op, name, rest string, r *http.Request) answer {
 		if sec == nil {
 			return notFound(name)
 		}
-		var items []any
-		for _, v := range sec.sortedVersions() {
-			items = append(items, s.props(sec, v, true))
-		}
-		return s.page(r, items)
+		vs := sec.sortedVersions()
+		return s.page(r, len(vs), func(i int) any { return s.props(sec, vs[i], true) })
 	case OpGet:
 		if s.denied[name] {
 			return forbidden(name)
@@ -225,19 +220,23 @@ func (s *Server) props(sec *secret, v *version, withVersion bool) map[string]any
 	}
 }
 
-// page answers one page of items: $skiptoken is the offset, maxresults
-// the page size (at most the stand-in's).
-func (s *Server) page(r *http.Request, items []any) answer {
+// page answers one page of n items, item(i) making the i-th: $skiptoken is
+// the offset, maxresults the page size (at most the stand-in's).
+func (s *Server) page(r *http.Request, n int, item func(int) any) answer {
 	q := r.URL.Query()
 	off, _ := strconv.Atoi(q.Get("$skiptoken"))
-	off = min(max(off, 0), len(items))
+	off = min(max(off, 0), n)
 	size := s.pageSize
 	if m, err := strconv.Atoi(q.Get("maxresults")); err == nil && m > 0 && m < size {
 		size = m
 	}
-	end := min(off+size, len(items))
-	doc := map[string]any{"value": append([]any{}, items[off:end]...)}
-	if end < len(items) {
+	end := min(off+size, n)
+	items := make([]any, 0, end-off)
+	for i := off; i < end; i++ {
+		items = append(items, item(i))
+	}
+	doc := map[string]any{"value": items}
+	if end < n {
 		nq := url.Values{}
 		nq.Set("api-version", q.Get("api-version"))
 		nq.Set("$skiptoken", strconv.Itoa(end))
