@@ -24,6 +24,11 @@ type AzureConfig struct {
 	// after a newer one replaced it; 0 means the configuration's
 	// grace_period.
 	GracePeriod time.Duration `mapstructure:"grace_period"`
+	// VersionsMaxAge is how long a secret's versions listing is reused
+	// while its entry in the secrets list is unchanged; 0 means
+	// azkv.DefaultVersionsMaxAge (1h), negative lists every secret's
+	// versions at every refresh.
+	VersionsMaxAge time.Duration `mapstructure:"versions_max_age"`
 }
 
 // Enabled reports whether the Azure Key Vault provider is configured.
@@ -32,7 +37,7 @@ func (c AzureConfig) Enabled() bool { return c.VaultURL != "" }
 func (c AzureConfig) validate() []error {
 	var errs []error
 	if !c.Enabled() {
-		if len(c.Tags) > 0 || c.GracePeriod != 0 {
+		if len(c.Tags) > 0 || c.GracePeriod != 0 || c.VersionsMaxAge != 0 {
 			errs = append(errs, errors.New("azure.vault_url: empty while other azure settings are given"))
 		}
 		return errs
@@ -60,8 +65,9 @@ func (c *Config) azureProvider() (*azkv.Provider, error) {
 		grace = c.gracePeriod()
 	}
 	return azkv.New(azkv.Config{
-		VaultURL:    c.Azure.VaultURL,
-		Tags:        c.Azure.Tags,
-		GracePeriod: grace,
+		VaultURL:       c.Azure.VaultURL,
+		Tags:           c.Azure.Tags,
+		GracePeriod:    grace,
+		VersionsMaxAge: c.Azure.VersionsMaxAge,
 	})
 }

@@ -57,6 +57,7 @@
 //	  vault_url: https://NAME.vault.azure.net  # setting it turns the provider on
 //	  tags: {env: prod}            # every tag must match (default: every secret of the vault)
 //	  grace_period: 0s             # earlier enabled versions replaced less than this ago are protected (default: grace_period)
+//	  versions_max_age: 1h         # a secret's versions are listed again after this even if its list entry did not change
 //	files:
 //	  dirs: [/var/run/secrets/app] # one file per secret, name = relative path; Kubernetes ..data swaps followed
 //	  poll_interval: 45s           # backstop poll besides the file-system watch (default 45s)
