@@ -55,6 +55,7 @@ type Server struct {
 	log      []Request
 
 	retryAfter time.Duration
+	challenge  string
 }
 
 type secret struct {
@@ -149,6 +150,14 @@ func (s *Server) SetChallengeResource(r string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.resource = r
+}
+
+// SetChallenge sets the whole WWW-Authenticate header of the challenge
+// (a malformed challenge); "" restores the default.
+func (s *Server) SetChallenge(h string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.challenge = h
 }
 
 // Set writes a new enabled version of secret name with value and, when

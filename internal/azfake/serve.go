@@ -34,7 +34,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("Authorization") != "Bearer "+Token {
 		// The bearer challenge: the first request of a client carries no
 		// token, and learns the tenant and resource from this answer.
-		w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer authorization="https://login.microsoftonline.com/%s", resource="%s"`, Tenant, s.resource))
+		ch := fmt.Sprintf(`Bearer authorization="https://login.microsoftonline.com/%s", resource="%s"`, Tenant, s.resource)
+		if s.challenge != "" {
+			ch = s.challenge
+		}
+		w.Header().Set("WWW-Authenticate", ch)
 		s.record(OpChallenge, http.StatusUnauthorized)
 		s.mu.Unlock()
 		s.write(w, errAnswer(http.StatusUnauthorized, "Unauthorized", "", "AKV10000: Request is missing a Bearer or PoP token."))

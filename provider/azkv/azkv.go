@@ -262,7 +262,9 @@ func (c tokenErrors) GetToken(ctx context.Context, o policy.TokenRequestOptions)
 // gate is a pipeline policy holding every request of the provider while a
 // Retry-After (of a 429 or 503 answer) runs, so that a throttled listing
 // does not go on asking with its other requests. azcore's retry policy
-// waits for the Retry-After of the request that got it.
+// waits for the Retry-After of the request that got it. It sits between
+// the challenge policy and the transport, so it also refuses a challenge
+// that policy cannot parse.
 type gate struct {
 	mu    sync.Mutex
 	until time.Time
@@ -273,12 +275,46 @@ func (g *gate) Do(req *policy.Request) (*http.Response, error) {
 		return nil, err
 	}
 	resp, err := req.Next()
+	if err == nil && resp.StatusCode == http.StatusUnauthorized && !challengeParsable(resp.Header.Get("WWW-Authenticate")) {
+		// azsecrets' challenge policy (keyvault/internal v1.2.0) indexes
+		// the authorization URL's path without checking its length: such
+		// a challenge would crash the process.
+		_ = resp.Body.Close()
+		return nil, errBadChallenge{}
+	}
 	if err == nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
 		if d := retryAfter(resp.Header); d > 0 {
 			g.hold(d)
 		}
 	}
 	return resp, err
+}
+
+// errBadChallenge is a challenge the client cannot parse: malformed, and
+// not worth a retry (azcore retries an error unless it is NonRetriable).
+type errBadChallenge struct{}
+
+func (errBadChallenge) Error() string        { return "authentication challenge: " + errMalformed.Error() }
+func (errBadChallenge) Is(target error) bool { return target == errMalformed }
+func (errBadChallenge) NonRetriable()        {}
+
+// challengeParsable reports whether the challenge policy can parse a
+// WWW-Authenticate header: it splits the header as that policy does and
+// checks that an authorization URL has a path segment after the host
+// (https://login.microsoftonline.com/TENANT).
+func challengeParsable(h string) bool {
+	h = strings.ReplaceAll(h, "Bearer ", "")
+	for _, part := range strings.Split(h, " ") {
+		kv := strings.Split(part, "=")
+		if len(kv) != 2 || kv[0] != "authorization" {
+			continue
+		}
+		v := strings.TrimSuffix(strings.ReplaceAll(kv[1], `"`, ""), ",")
+		if v != "" && len(strings.Split(v, "/")) < 4 {
+			return false
+		}
+	}
+	return true
 }
 
 func (g *gate) hold(d time.Duration) {

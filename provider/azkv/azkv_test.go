@@ -461,3 +461,25 @@ func TestTokenFromEnvironment(t *testing.T) {
 	assert.Equal(t, provider.AccessDenied, provider.Kind(err))
 	assert.Contains(t, err.Error(), "HTTP 401")
 }
+
+// TestMalformedChallenge: a challenge the client cannot parse (an
+// authorization URL without a tenant makes azsecrets' challenge policy
+// index out of range) is a listing failure, not a crash.
+func TestMalformedChallenge(t *testing.T) {
+	s := standin(t)
+	seed(s)
+	for _, ch := range []string{`Bearer authorization="https://x", resource="https://vault.azure.net"`, `Bearer`, `Basic realm="x"`} {
+		s.SetChallenge(ch)
+		p := open(t, s, azkv.Config{})
+		s.ResetRequests()
+		ss, err := p.List(context.Background())
+		require.Error(t, err, ch)
+		assert.Empty(t, ss)
+		if strings.HasPrefix(ch, "Bearer authorization") {
+			assert.Equal(t, provider.Malformed, provider.Kind(err), ch)
+			assert.Equal(t, 1, s.Requests(azfake.OpChallenge), "a malformed challenge is not retried")
+		}
+		_, err = p.Get(context.Background(), "db")
+		require.Error(t, err, ch)
+	}
+}
