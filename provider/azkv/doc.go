@@ -6,9 +6,10 @@
 // 25), keeps those whose tags match Config.Tags, pages through each kept
 // secret's versions, and protects every enabled version that is the
 // current one or was replaced less than Config.GracePeriod ago. Values are
-// cached by version id (a Key Vault version is immutable), so a listing in
-// which nothing changed costs only the list requests: one per page of
-// secrets and one per page of each secret's versions.
+// cached by version id (a Key Vault version is immutable), and a secret's
+// versions listing is reused while the secret's entry in the secrets list
+// is unchanged (see Config.VersionsMaxAge), so a listing in which nothing
+// changed costs one request per page of 25 secrets.
 //
 // JSON object values are passed through whole under the secret's name; the
 // Redactor splits them by its JSON policy, as for AWS Secrets Manager.
