@@ -23,6 +23,9 @@ const (
 	// WrongShape answers 200 with valid JSON of the wrong shape (a string
 	// where an object is expected).
 	WrongShape
+	// NotFound answers 404 SecretNotFound, as for a secret deleted
+	// between two requests.
+	NotFound
 	// Hang never answers: the request is held until the client gives up or
 	// the stand-in is closed.
 	Hang

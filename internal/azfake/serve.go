@@ -59,6 +59,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	case Forbidden:
 		a = forbidden(name)
+	case NotFound:
+		a = notFound(name)
 	case Throttle:
 		a = errAnswer(http.StatusTooManyRequests, "Throttled", "", "Request was not processed because too many requests were received. Reason: A generic throttling exceeded.")
 		a.header = s.retryHeader()

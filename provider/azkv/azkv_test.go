@@ -483,3 +483,17 @@ func TestMalformedChallenge(t *testing.T) {
 		require.Error(t, err, ch)
 	}
 }
+
+// TestDeletedBetweenRequests: a secret deleted between the secrets list and
+// the read of its versions or value is skipped without an error (the
+// Refresher keeps its value for the grace period).
+func TestDeletedBetweenRequests(t *testing.T) {
+	s := standin(t)
+	seed(s)
+	p := open(t, s, azkv.Config{Tags: prod})
+	s.Fail(azfake.OpVersions, "cache", azfake.NotFound, 1)
+	s.Fail(azfake.OpGet, "db", azfake.NotFound, 1)
+	ss, err := p.List(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, []string{"api-token"}, names(ss))
+}
