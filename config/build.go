@@ -30,7 +30,7 @@ type Settings struct {
 }
 
 // Listers builds one provider.Lister per configured source, in a fixed
-// order: aws, vault, gcp, files (one per directory), env_files (one per file), env,
+// order: aws, vault, gcp, azure, files (one per directory), env_files (one per file), env,
 // exec, static. It validates the configuration first. The AWS provider
 // loads the SDK's default configuration here, the Vault provider reads
 // the VAULT_* environment and the Google provider finds its Application
@@ -69,6 +69,13 @@ func (c *Config) Listers(ctx context.Context) ([]provider.Lister, error) {
 	}
 	if c.GCP.Enabled() {
 		p, err := c.gcpProvider(ctx)
+		if err != nil {
+			return nil, closeAll(out, err)
+		}
+		out = append(out, p)
+	}
+	if c.Azure.Enabled() {
+		p, err := c.azureProvider()
 		if err != nil {
 			return nil, closeAll(out, err)
 		}
@@ -119,7 +126,7 @@ func (c *Config) Listers(ctx context.Context) ([]provider.Lister, error) {
 
 // HasSources reports whether any secret source is configured.
 func (c *Config) HasSources() bool {
-	return c.AWS.Enabled() || c.Vault.Enabled() || c.GCP.Enabled() || len(c.Files.Dirs) > 0 || len(c.EnvFiles) > 0 || c.Env.Enabled ||
+	return c.AWS.Enabled() || c.Vault.Enabled() || c.GCP.Enabled() || c.Azure.Enabled() || len(c.Files.Dirs) > 0 || len(c.EnvFiles) > 0 || c.Env.Enabled ||
 		c.Exec.Command != "" || len(c.Static) > 0
 }
 

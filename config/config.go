@@ -88,6 +88,9 @@ type Config struct {
 	// GCP selects secrets from Google Secret Manager. It is used when
 	// Project is set.
 	GCP GCPConfig `mapstructure:"gcp"`
+	// Azure selects the secrets of an Azure Key Vault. It is used when
+	// VaultURL is set.
+	Azure AzureConfig `mapstructure:"azure"`
 	// Files reads directories holding one file per secret (Kubernetes
 	// mounted secrets).
 	Files FilesConfig `mapstructure:"files"`
@@ -348,6 +351,7 @@ func (c *Config) Validate() error {
 	errs = append(errs, c.AWS.validate()...)
 	errs = append(errs, c.Vault.validate()...)
 	errs = append(errs, c.GCP.validate()...)
+	errs = append(errs, c.Azure.validate()...)
 	for i, d := range c.Files.Dirs {
 		if strings.TrimSpace(d) == "" {
 			errs = append(errs, fmt.Errorf("files.dirs[%d]: empty path", i))

@@ -60,6 +60,11 @@
 //	  versions: enabled            # enabled (versions within grace_period) or latest (fewer read requests)
 //	  grace_period: 0s             # earlier versions replaced less than this ago are protected (default: grace_period)
 //	  credentials_file: ""         # default: Application Default Credentials
+//	azure:                         # Azure Key Vault; credentials from DefaultAzureCredential (workload identity, managed identity, az CLI)
+//	  vault_url: https://NAME.vault.azure.net  # setting it turns the provider on
+//	  tags: {env: prod}            # every tag must match (default: every secret of the vault)
+//	  grace_period: 0s             # earlier enabled versions replaced less than this ago are protected (default: grace_period)
+//	  versions_max_age: 1h         # a secret's versions are listed again after this even if its list entry did not change
 //	files:
 //	  dirs: [/var/run/secrets/app] # one file per secret, name = relative path; Kubernetes ..data swaps followed
 //	  poll_interval: 45s           # backstop poll besides the file-system watch (default 45s)

@@ -11,6 +11,7 @@ replace github.com/hushlog/hush/provider/awssm => ../../provider/awssm
 replace github.com/hushlog/hush/provider/vault => ../../provider/vault
 
 replace github.com/hushlog/hush/provider/gcpsm => ../../provider/gcpsm
+replace github.com/hushlog/hush/provider/azkv => ../../provider/azkv
 
 replace github.com/hushlog/hush/config => ../../config
 
@@ -47,6 +48,20 @@ require (
 	go.opentelemetry.io/collector/service v0.165.0
 	go.yaml.in/yaml/v3 v3.0.6
 	google.golang.org/grpc v1.85.0
+)
+
+require (
+	github.com/Azure/azure-sdk-for-go/sdk/azcore v1.24.0 // indirect
+	github.com/Azure/azure-sdk-for-go/sdk/azidentity v1.15.0 // indirect
+	github.com/Azure/azure-sdk-for-go/sdk/internal v1.13.0 // indirect
+	github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets v1.5.1 // indirect
+	github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/internal v1.2.0 // indirect
+	github.com/AzureAD/microsoft-authentication-library-for-go v1.10.1 // indirect
+	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
+	github.com/hushlog/hush/provider/azkv v0.0.0-00010101000000-000000000000 // indirect
+	github.com/kylelemons/godebug v1.1.0 // indirect
+	github.com/pkg/browser v0.0.0-20240102092130-5ac0b6a4141c // indirect
+	golang.org/x/sync v0.24.0 // indirect
 )
 
 require (
@@ -257,7 +272,6 @@ require (
 	golang.org/x/exp v0.0.0-20260908205506-85c1c2202aba // indirect
 	golang.org/x/net v0.62.0 // indirect
 	golang.org/x/oauth2 v0.38.0 // indirect
-	golang.org/x/sync v0.25.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/term v0.48.0 // indirect
 	golang.org/x/text v0.43.0 // indirect

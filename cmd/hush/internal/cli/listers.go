@@ -183,6 +183,15 @@ func describeListError(l provider.Lister, err error) error {
 		case provider.Transient:
 			hint = " (a network problem or throttling (quota); try again)"
 		}
+	case strings.HasPrefix(l.Name(), "azure:"):
+		switch provider.Kind(err) {
+		case provider.AccessDenied:
+			hint = " (check the identity DefaultAzureCredential found and that it holds the Key Vault Secrets User role, or an access policy with get and list on secrets)"
+		case provider.NotFound:
+			hint = " (check the vault URL)"
+		case provider.Transient:
+			hint = " (a network problem or throttling; try again)"
+		}
 	}
 	return fmt.Errorf("secret source %s: %w%s", l.Name(), err, hint)
 }

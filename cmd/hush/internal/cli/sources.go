@@ -46,11 +46,12 @@ const sourcesHelp = `Secret sources (any combination; at least one):
                          gcloud, workload identity); HUSH_GCP_ENDPOINT
                          points it at an emulator. A JSON secret's
                          credential-like fields are protected (ID#password).
-  --exec CMD             run CMD with sh -c; it prints {"name":"value",...} or
+` + azureHelp + `  --exec CMD             run CMD with sh -c; it prints {"name":"value",...} or
                          [{"name":...,"value":...},...] on standard output
   --config FILE          a YAML file in the schema of the Collector
-                         processor (aws, vault, gcp, files, env_files, env, exec,
-                         static, min_length, encodings, replacement, json):
+                         processor (aws, vault, gcp, azure, files,
+                         env_files, env, exec, static, min_length,
+                         encodings, replacement, json):
                          the hush block alone, copied with its "hush:" key,
                          or a whole Collector configuration. Keys for the
                          processor only (when_not_ready, blocked_values,
@@ -69,6 +70,7 @@ type sourceFlags struct {
 	aws         []string
 	vault       string
 	gcp         string
+	azure       []string
 	exec        string
 	configFile  string
 	encodings   string
@@ -89,6 +91,7 @@ func (s *sourceFlags) register(c *cobra.Command, scrub bool) {
 	f.StringArrayVar(&s.aws, "aws", nil, "AWS Secrets Manager: `NAME`, prefix:P or tag:K[=V] (repeatable)")
 	f.StringVar(&s.vault, "vault", "", "HashiCorp Vault / OpenBao: every secret under `MOUNT/PREFIX` of a KV mount (VAULT_ADDR, VAULT_TOKEN, VAULT_NAMESPACE)")
 	f.StringVar(&s.gcp, "gcp", "", "Google Secret Manager: every secret of `projects/P[/locations/L][?FILTER]` (Application Default Credentials)")
+	f.StringArrayVar(&s.azure, "azure", nil, "Azure Key Vault: the vault's `URL` (https://NAME.vault.azure.net) or tag:K=V (repeatable)")
 	f.StringVar(&s.exec, "exec", "", "run `CMD` (with sh -c) that prints secrets as JSON")
 	f.DurationVar(&s.timeout, "timeout", DefaultTimeout, "give up on a secret source that has not answered after `DURATION` (exit 3)")
 	f.StringVar(&s.region, "region", "", "AWS `REGION` for --aws (default: the SDK's chain: AWS_REGION, the profile)")
@@ -103,8 +106,12 @@ func (s *sourceFlags) register(c *cobra.Command, scrub bool) {
 
 // check validates the flags that need no I/O.
 func (s *sourceFlags) check(cmd *cobra.Command) error {
-	if len(s.dirs)+len(s.envFiles)+len(s.fromEnv)+len(s.aws) == 0 && s.vault == "" && s.gcp == "" && s.exec == "" && s.configFile == "" {
-		return usageError(errors.New("no secret source: give --secrets-dir, --env-file, --from-env, --aws, --vault, --gcp, --exec or --config"))
+	if len(s.dirs)+len(s.envFiles)+len(s.fromEnv)+len(s.aws) == 0 && s.vault == "" && s.gcp == "" && s.exec == "" && s.configFile == "" &&
+		len(s.azure) == 0 {
+		return usageError(errors.New("no secret source: give --secrets-dir, --env-file, --from-env, --aws, --vault, --gcp, --azure, --exec or --config"))
+	}
+	if err := applyAzure(s.azure, nil); err != nil {
+		return usageError(err)
 	}
 	if cmd.Flags().Changed("vault") {
 		if _, _, err := parseVault(s.vault); err != nil {
@@ -240,6 +247,9 @@ func (s *sourceFlags) config(ctx context.Context, con *console) (*config.Config,
 		}
 		g, _ := parseGCP(s.gcp)
 		cfg.GCP.Project, cfg.GCP.Location, cfg.GCP.Filter = g.Project, g.Location, g.Filter
+	}
+	if err := applyAzure(s.azure, cfg); err != nil {
+		return nil, usageError(err)
 	}
 	if s.exec != "" {
 		if cfg.Exec.Command != "" {
