@@ -12,6 +12,7 @@ import (
 	"github.com/hushlog/hush/provider/env"
 	"github.com/hushlog/hush/provider/exec"
 	"github.com/hushlog/hush/provider/file"
+	"github.com/hushlog/hush/provider/kubernetes"
 	"github.com/hushlog/hush/provider/static"
 	"github.com/hushlog/hush/provider/vault"
 	"github.com/hushlog/hush/redact"
@@ -30,10 +31,10 @@ type Settings struct {
 }
 
 // Listers builds one provider.Lister per configured source, in a fixed
-// order: aws, vault, files (one per directory), env_files (one per file), env,
+// order: aws, vault, kubernetes, files (one per directory), env_files (one per file), env,
 // exec, static. It validates the configuration first. The AWS provider
 // loads the SDK's default configuration here and the Vault provider reads
-// the VAULT_* environment (no network call is made until the first
+// the VAULT_* environment, the Kubernetes provider its kubeconfig (no network call is made until the first
 // listing). Listers that hold resources implement io.Closer; a
 // Refresher made from them closes them.
 func (c *Config) Listers(ctx context.Context) ([]provider.Lister, error) {
@@ -61,6 +62,19 @@ func (c *Config) Listers(ctx context.Context) ([]provider.Lister, error) {
 	}
 	if c.Vault.Enabled() {
 		p, err := c.vaultProvider()
+		if err != nil {
+			return nil, closeAll(out, err)
+		}
+		out = append(out, p)
+	}
+	if k := c.Kubernetes; k.Enabled() {
+		p, err := kubernetes.New(kubernetes.Config{
+			Kubeconfig:                  k.Kubeconfig,
+			Context:                     k.Context,
+			Namespaces:                  k.Namespaces,
+			LabelSelector:               k.LabelSelector,
+			IncludeServiceAccountTokens: k.IncludeServiceAccountTokens,
+		})
 		if err != nil {
 			return nil, closeAll(out, err)
 		}
@@ -111,7 +125,7 @@ func (c *Config) Listers(ctx context.Context) ([]provider.Lister, error) {
 
 // HasSources reports whether any secret source is configured.
 func (c *Config) HasSources() bool {
-	return c.AWS.Enabled() || c.Vault.Enabled() || len(c.Files.Dirs) > 0 || len(c.EnvFiles) > 0 || c.Env.Enabled ||
+	return c.AWS.Enabled() || c.Vault.Enabled() || c.Kubernetes.Enabled() || len(c.Files.Dirs) > 0 || len(c.EnvFiles) > 0 || c.Env.Enabled ||
 		c.Exec.Command != "" || len(c.Static) > 0
 }
 

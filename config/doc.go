@@ -7,7 +7,7 @@
 //
 // In the flow described in the repository's DESIGN.md ("The flow", "Module
 // map") it is the composition root, in front of everything: it says where
-// the secrets come from (AWS Secrets Manager, Vault/OpenBao, files, .env
+// the secrets come from (AWS Secrets Manager, Vault/OpenBao, Kubernetes Secrets, files, .env
 // files, environment variables, a command, static values), how often they
 // are refreshed, how long a vanished value stays protected, and how the
 // index protects them.
@@ -51,6 +51,12 @@
 //	    role: hush                 # kubernetes: the role; service_account_token_path defaults to the pod's token
 //	    mount_path: kubernetes     # the auth mount (default kubernetes / approle)
 //	    # approle: role_id: ..., secret_id_file: /run/secrets/secret-id (or secret_id_env: VAR)
+//	kubernetes:                    # Kubernetes Secrets, watched (one LIST + one WATCH per namespace, no polling)
+//	  kubeconfig: ""               # default: $KUBECONFIG, ~/.kube/config, else the pod's in-cluster configuration
+//	  context: ""                  # default: the kubeconfig's current context
+//	  namespaces: [payments, web]  # setting it turns the provider on; "*" for all (needs a ClusterRole)
+//	  label_selector: ""           # e.g. hush.io/protect=true
+//	  include_service_account_tokens: false
 //	files:
 //	  dirs: [/var/run/secrets/app] # one file per secret, name = relative path; Kubernetes ..data swaps followed
 //	  poll_interval: 45s           # backstop poll besides the file-system watch (default 45s)
