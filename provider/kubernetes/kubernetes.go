@@ -287,8 +287,12 @@ func (p *Provider) List(ctx context.Context) ([]redact.Secret, error) {
 			w.mu.Lock()
 			err := w.lastErr
 			w.mu.Unlock()
-			if err == nil {
+			switch {
+			case err != nil:
+			case ctx.Err() != nil:
 				err = fmt.Errorf("not listed yet: %w", ctx.Err())
+			default:
+				err = errors.New("not listed yet: provider closed")
 			}
 			errs = append(errs, wrap("list secrets", nsName(w.ns), err))
 			continue
@@ -318,12 +322,12 @@ func (p *Provider) List(ctx context.Context) ([]redact.Secret, error) {
 // syncCheck is how often waitSynced looks at the informers' HasSynced.
 const syncCheck = 20 * time.Millisecond
 
-// waitSynced waits until every namespace has synced or has failed since the
-// last sync, or ctx is done, and returns the namespaces not synced.
+// waitSynced waits until every namespace has synced or has failed, or ctx
+// is done, or the Provider is closed, and returns the namespaces not synced.
 func (p *Provider) waitSynced(ctx context.Context) map[*nsWatch]bool {
 	for {
 		p.mu.Lock()
-		bump := p.bump
+		bump, stop := p.bump, p.stop
 		p.mu.Unlock()
 		pending := map[*nsWatch]bool{}
 		waiting := false
@@ -347,6 +351,9 @@ func (p *Provider) waitSynced(ctx context.Context) map[*nsWatch]bool {
 		t := time.NewTimer(syncCheck)
 		select {
 		case <-ctx.Done():
+			t.Stop()
+			return pending
+		case <-stop: // closed: nothing will sync any more
 			t.Stop()
 			return pending
 		case <-bump:
