@@ -35,6 +35,7 @@ func TestVersionListsModules(t *testing.T) {
 		"github.com/hushlog/hush",
 		"github.com/hushlog/hush/config",
 		"github.com/hushlog/hush/provider/awssm",
+		"github.com/hushlog/hush/provider/kubernetes",
 		"github.com/hushlog/hush/provider/vault",
 	}, paths)
 }

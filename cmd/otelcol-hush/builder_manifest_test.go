@@ -173,6 +173,7 @@ func TestBuilderManifestMatchesComponents(t *testing.T) {
 	for _, mod := range []string{
 		"github.com/hushlog/hush", "github.com/hushlog/hush/otelprocessor", "github.com/hushlog/hush/config",
 		"github.com/hushlog/hush/provider/awssm", "github.com/hushlog/hush/provider/otelmetric",
+		"github.com/hushlog/hush/provider/kubernetes",
 	} {
 		if _, ok := buildinfo.Module(mod); ok {
 			linked = append(linked, mod)
