@@ -10,9 +10,9 @@
 // A Provider is a provider.Lister and a provider.Watcher: it keeps one
 // informer per namespace (a shared informer factory restricted to the
 // namespace and the label selector), which LISTs the Secrets once and then
-// WATCHes them, so that a changed Secret reaches the informer's store in
-// well under a second and a Refresher lists the store again at once (Watch
-// tells it) — without polling the API server. A listing reads the store only;
+// WATCHes them, so that a changed Secret reaches the informer's store as
+// soon as the API server sends the event and a Refresher lists the store
+// again at once (Watch tells it) — without polling the API server. A listing reads the store only;
 // it makes no request. It is also a provider.Getter, which GETs one Secret
 // for an application behind a provider.Cache.
 //
