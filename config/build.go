@@ -12,6 +12,7 @@ import (
 	"github.com/hushlog/hush/provider/env"
 	"github.com/hushlog/hush/provider/exec"
 	"github.com/hushlog/hush/provider/file"
+	"github.com/hushlog/hush/provider/kubernetes"
 	"github.com/hushlog/hush/provider/static"
 	"github.com/hushlog/hush/provider/vault"
 	"github.com/hushlog/hush/redact"
@@ -30,13 +31,14 @@ type Settings struct {
 }
 
 // Listers builds one provider.Lister per configured source, in a fixed
-// order: aws, vault, gcp, azure, files (one per directory), env_files (one per file), env,
-// exec, static. It validates the configuration first. The AWS provider
-// loads the SDK's default configuration here, the Vault provider reads
-// the VAULT_* environment and the Google provider finds its Application
-// Default Credentials (no request to a secret store is made until the
-// first listing). Listers that hold resources implement io.Closer; a
-// Refresher made from them closes them.
+// order: aws, vault, gcp, azure, kubernetes, files (one per directory),
+// env_files (one per file), env, exec, static. It validates the
+// configuration first. The AWS provider loads the SDK's default
+// configuration here, the Vault provider reads the VAULT_* environment, the
+// Google provider finds its Application Default Credentials and the
+// Kubernetes provider its kubeconfig (no request to a secret store is made
+// until the first listing). Listers that hold resources implement
+// io.Closer; a Refresher made from them closes them.
 func (c *Config) Listers(ctx context.Context) ([]provider.Lister, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -76,6 +78,19 @@ func (c *Config) Listers(ctx context.Context) ([]provider.Lister, error) {
 	}
 	if c.Azure.Enabled() {
 		p, err := c.azureProvider()
+		if err != nil {
+			return nil, closeAll(out, err)
+		}
+		out = append(out, p)
+	}
+	if k := c.Kubernetes; k.Enabled() {
+		p, err := kubernetes.New(kubernetes.Config{
+			Kubeconfig:                  k.Kubeconfig,
+			Context:                     k.Context,
+			Namespaces:                  k.Namespaces,
+			LabelSelector:               k.LabelSelector,
+			IncludeServiceAccountTokens: k.IncludeServiceAccountTokens,
+		})
 		if err != nil {
 			return nil, closeAll(out, err)
 		}
@@ -126,7 +141,8 @@ func (c *Config) Listers(ctx context.Context) ([]provider.Lister, error) {
 
 // HasSources reports whether any secret source is configured.
 func (c *Config) HasSources() bool {
-	return c.AWS.Enabled() || c.Vault.Enabled() || c.GCP.Enabled() || c.Azure.Enabled() || len(c.Files.Dirs) > 0 || len(c.EnvFiles) > 0 || c.Env.Enabled ||
+	return c.AWS.Enabled() || c.Vault.Enabled() || c.GCP.Enabled() || c.Azure.Enabled() || c.Kubernetes.Enabled() ||
+		len(c.Files.Dirs) > 0 || len(c.EnvFiles) > 0 || c.Env.Enabled ||
 		c.Exec.Command != "" || len(c.Static) > 0
 }
 

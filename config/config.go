@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"k8s.io/apimachinery/pkg/labels"
+
 	"github.com/hushlog/hush/provider"
 	"github.com/hushlog/hush/provider/awssm"
 	"github.com/hushlog/hush/provider/env"
@@ -91,6 +93,9 @@ type Config struct {
 	// Azure selects the secrets of an Azure Key Vault. It is used when
 	// VaultURL is set.
 	Azure AzureConfig `mapstructure:"azure"`
+	// Kubernetes watches the Secrets of Kubernetes namespaces. It is used
+	// when Namespaces is set.
+	Kubernetes KubernetesConfig `mapstructure:"kubernetes"`
 	// Files reads directories holding one file per secret (Kubernetes
 	// mounted secrets).
 	Files FilesConfig `mapstructure:"files"`
@@ -213,6 +218,55 @@ type VaultAuthConfig struct {
 	// TokenFile is, for the token method, a file holding the token (a
 	// Vault Agent sink), read at every listing.
 	TokenFile string `mapstructure:"token_file"`
+}
+
+// KubernetesConfig selects the Secrets of Kubernetes namespaces, watched by
+// an informer. The cluster is the kubeconfig's (Kubeconfig, else
+// $KUBECONFIG, else ~/.kube/config), else the pod's in-cluster
+// configuration.
+type KubernetesConfig struct {
+	// Kubeconfig is a kubeconfig file; empty means the default loading
+	// rules, then in-cluster.
+	Kubeconfig string `mapstructure:"kubeconfig"`
+	// Context is the kubeconfig context; empty means the current one.
+	Context string `mapstructure:"context"`
+	// Namespaces are the namespaces watched; "*" watches all. Setting it
+	// turns the provider on.
+	Namespaces []string `mapstructure:"namespaces"`
+	// LabelSelector restricts the Secrets ("hush.io/protect=true").
+	LabelSelector string `mapstructure:"label_selector"`
+	// IncludeServiceAccountTokens protects the tokens of
+	// kubernetes.io/service-account-token Secrets too.
+	IncludeServiceAccountTokens bool `mapstructure:"include_service_account_tokens"`
+}
+
+// Enabled reports whether the Kubernetes provider is configured.
+func (c KubernetesConfig) Enabled() bool { return len(c.Namespaces) > 0 }
+
+func (c KubernetesConfig) validate() []error {
+	if !c.Enabled() {
+		if c.Kubeconfig != "" || c.Context != "" || c.LabelSelector != "" || c.IncludeServiceAccountTokens {
+			return []error{errors.New("kubernetes.namespaces: empty while other kubernetes settings are given")}
+		}
+		return nil
+	}
+	var errs []error
+	seen := map[string]bool{}
+	for i, ns := range c.Namespaces {
+		switch {
+		case strings.TrimSpace(ns) == "":
+			errs = append(errs, fmt.Errorf("kubernetes.namespaces[%d]: empty", i))
+		case seen[ns]:
+			errs = append(errs, fmt.Errorf("kubernetes.namespaces[%d]: %q given twice", i, ns))
+		case ns == "*" && len(c.Namespaces) > 1:
+			errs = append(errs, fmt.Errorf("kubernetes.namespaces[%d]: \"*\" (all namespaces) with other namespaces", i))
+		}
+		seen[ns] = true
+	}
+	if _, err := labels.Parse(c.LabelSelector); err != nil {
+		errs = append(errs, fmt.Errorf("kubernetes.label_selector: %w", err))
+	}
+	return errs
 }
 
 // Enabled reports whether the Vault provider is configured.
@@ -352,6 +406,7 @@ func (c *Config) Validate() error {
 	errs = append(errs, c.Vault.validate()...)
 	errs = append(errs, c.GCP.validate()...)
 	errs = append(errs, c.Azure.validate()...)
+	errs = append(errs, c.Kubernetes.validate()...)
 	for i, d := range c.Files.Dirs {
 		if strings.TrimSpace(d) == "" {
 			errs = append(errs, fmt.Errorf("files.dirs[%d]: empty path", i))

@@ -7,10 +7,11 @@
 //
 // In the flow described in the repository's DESIGN.md ("The flow", "Module
 // map") it is the composition root, in front of everything: it says where
-// the secrets come from (AWS Secrets Manager, Vault/OpenBao, Google Secret Manager, files, .env
-// files, environment variables, a command, static values), how often they
-// are refreshed, how long a vanished value stays protected, and how the
-// index protects them.
+// the secrets come from (AWS Secrets Manager, Vault/OpenBao, Google Secret
+// Manager, Azure Key Vault, Kubernetes Secrets, files, .env files,
+// environment variables, a command, static values), how often they are
+// refreshed, how long a vanished value stays protected, and how the index
+// protects them.
 //
 // A full example, every option shown (defaults noted):
 //
@@ -65,6 +66,12 @@
 //	  tags: {env: prod}            # every tag must match (default: every secret of the vault)
 //	  grace_period: 0s             # earlier enabled versions replaced less than this ago are protected (default: grace_period)
 //	  versions_max_age: 1h         # a secret's versions are listed again after this even if its list entry did not change
+//	kubernetes:                    # Kubernetes Secrets, watched (one LIST + one WATCH per namespace, no polling)
+//	  kubeconfig: ""               # default: $KUBECONFIG, ~/.kube/config, else the pod's in-cluster configuration
+//	  context: ""                  # default: the kubeconfig's current context
+//	  namespaces: [payments, web]  # setting it turns the provider on; "*" for all (needs a ClusterRole)
+//	  label_selector: ""           # e.g. hush.io/protect=true
+//	  include_service_account_tokens: false
 //	files:
 //	  dirs: [/var/run/secrets/app] # one file per secret, name = relative path; Kubernetes ..data swaps followed
 //	  poll_interval: 45s           # backstop poll besides the file-system watch (default 45s)

@@ -37,6 +37,7 @@ func TestVersionListsModules(t *testing.T) {
 		"github.com/hushlog/hush/provider/awssm",
 		"github.com/hushlog/hush/provider/azkv",
 		"github.com/hushlog/hush/provider/gcpsm",
+		"github.com/hushlog/hush/provider/kubernetes",
 		"github.com/hushlog/hush/provider/vault",
 	}, paths)
 }

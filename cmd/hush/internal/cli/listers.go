@@ -192,6 +192,13 @@ func describeListError(l provider.Lister, err error) error {
 		case provider.Transient:
 			hint = " (a network problem or throttling; try again)"
 		}
+	case strings.HasPrefix(l.Name(), "k8s:"):
+		switch provider.Kind(err) {
+		case provider.AccessDenied:
+			hint = " (check the kubeconfig's user or the pod's service account, and that a Role grants get, list and watch on secrets in the namespace)"
+		case provider.Transient:
+			hint = " (the API server did not answer in time, or throttled; check KUBECONFIG and the context, and try again)"
+		}
 	}
 	return fmt.Errorf("secret source %s: %w%s", l.Name(), err, hint)
 }

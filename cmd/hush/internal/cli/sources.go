@@ -46,12 +46,21 @@ const sourcesHelp = `Secret sources (any combination; at least one):
                          gcloud, workload identity); HUSH_GCP_ENDPOINT
                          points it at an emulator. A JSON secret's
                          credential-like fields are protected (ID#password).
+  --k8s NAMESPACE[:SELECTOR]
+                         the Secrets of a Kubernetes namespace ("*" for
+                         all), optionally with a label selector
+                         (payments:hush.io/protect=true); repeatable, one
+                         selector for all. Every key of data; the
+                         credentials inside dockerconfigjson; basic-auth
+                         passwords; tls.key, not the certificate. The
+                         cluster of KUBECONFIG (else ~/.kube/config, else
+                         in-cluster); needs get, list and watch on secrets.
 ` + azureHelp + `  --exec CMD             run CMD with sh -c; it prints {"name":"value",...} or
                          [{"name":...,"value":...},...] on standard output
   --config FILE          a YAML file in the schema of the Collector
-                         processor (aws, vault, gcp, azure, files,
-                         env_files, env, exec, static, min_length,
-                         encodings, replacement, json):
+                         processor (aws, vault, gcp, azure, kubernetes,
+                         files, env_files, env, exec, static,
+                         min_length, encodings, replacement, json):
                          the hush block alone, copied with its "hush:" key,
                          or a whole Collector configuration. Keys for the
                          processor only (when_not_ready, blocked_values,
@@ -71,6 +80,7 @@ type sourceFlags struct {
 	vault       string
 	gcp         string
 	azure       []string
+	k8s         []string
 	exec        string
 	configFile  string
 	encodings   string
@@ -92,6 +102,7 @@ func (s *sourceFlags) register(c *cobra.Command, scrub bool) {
 	f.StringVar(&s.vault, "vault", "", "HashiCorp Vault / OpenBao: every secret under `MOUNT/PREFIX` of a KV mount (VAULT_ADDR, VAULT_TOKEN, VAULT_NAMESPACE)")
 	f.StringVar(&s.gcp, "gcp", "", "Google Secret Manager: every secret of `projects/P[/locations/L][?FILTER]` (Application Default Credentials)")
 	f.StringArrayVar(&s.azure, "azure", nil, "Azure Key Vault: the vault's `URL` (https://NAME.vault.azure.net) or tag:K=V (repeatable)")
+	f.StringArrayVar(&s.k8s, "k8s", nil, "Kubernetes Secrets of `NAMESPACE[:SELECTOR]` (repeatable; kubeconfig or in-cluster)")
 	f.StringVar(&s.exec, "exec", "", "run `CMD` (with sh -c) that prints secrets as JSON")
 	f.DurationVar(&s.timeout, "timeout", DefaultTimeout, "give up on a secret source that has not answered after `DURATION` (exit 3)")
 	f.StringVar(&s.region, "region", "", "AWS `REGION` for --aws (default: the SDK's chain: AWS_REGION, the profile)")
@@ -106,9 +117,9 @@ func (s *sourceFlags) register(c *cobra.Command, scrub bool) {
 
 // check validates the flags that need no I/O.
 func (s *sourceFlags) check(cmd *cobra.Command) error {
-	if len(s.dirs)+len(s.envFiles)+len(s.fromEnv)+len(s.aws) == 0 && s.vault == "" && s.gcp == "" && s.exec == "" && s.configFile == "" &&
+	if len(s.dirs)+len(s.envFiles)+len(s.fromEnv)+len(s.aws)+len(s.k8s) == 0 && s.vault == "" && s.gcp == "" && s.exec == "" && s.configFile == "" &&
 		len(s.azure) == 0 {
-		return usageError(errors.New("no secret source: give --secrets-dir, --env-file, --from-env, --aws, --vault, --gcp, --azure, --exec or --config"))
+		return usageError(errors.New("no secret source: give --secrets-dir, --env-file, --from-env, --aws, --vault, --gcp, --azure, --k8s, --exec or --config"))
 	}
 	if err := applyAzure(s.azure, nil); err != nil {
 		return usageError(err)
@@ -122,6 +133,9 @@ func (s *sourceFlags) check(cmd *cobra.Command) error {
 		if _, err := parseGCP(s.gcp); err != nil {
 			return usageError(err)
 		}
+	}
+	if _, _, err := parseK8s(s.k8s); err != nil {
+		return usageError(err)
 	}
 	if s.timeout <= 0 {
 		return usageError(fmt.Errorf("--timeout %s: want a positive duration, such as 30s or 2m", s.timeout))
@@ -202,6 +216,28 @@ func parseGCP(s string) (config.GCPConfig, error) {
 	return g, nil
 }
 
+// parseK8s splits the --k8s NAMESPACE[:SELECTOR] flags into namespaces and
+// the one label selector they share.
+func parseK8s(flags []string) (namespaces []string, selector string, err error) {
+	for _, f := range flags {
+		ns, sel, hasSel := strings.Cut(strings.TrimSpace(f), ":")
+		if ns == "" {
+			return nil, "", errors.New("--k8s: needs NAMESPACE[:SELECTOR] (payments, or payments:hush.io/protect=true)")
+		}
+		if hasSel {
+			if sel == "" {
+				return nil, "", fmt.Errorf("--k8s %s: empty label selector after the colon", f)
+			}
+			if selector != "" && sel != selector {
+				return nil, "", errors.New("--k8s: different label selectors; one selector applies to every namespace")
+			}
+			selector = sel
+		}
+		namespaces = append(namespaces, ns)
+	}
+	return namespaces, selector, nil
+}
+
 // config returns the configuration file (if any) with the flags added.
 func (s *sourceFlags) config(ctx context.Context, con *console) (*config.Config, error) {
 	cfg := config.Default()
@@ -250,6 +286,17 @@ func (s *sourceFlags) config(ctx context.Context, con *console) (*config.Config,
 	}
 	if err := applyAzure(s.azure, cfg); err != nil {
 		return nil, usageError(err)
+	}
+	if len(s.k8s) > 0 {
+		nss, sel, _ := parseK8s(s.k8s)
+		k := &cfg.Kubernetes
+		if sel != "" && k.LabelSelector != "" && sel != k.LabelSelector {
+			return nil, usageError(errors.New("--k8s: the configuration file has another kubernetes.label_selector"))
+		}
+		if sel != "" {
+			k.LabelSelector = sel
+		}
+		k.Namespaces = append(k.Namespaces, nss...)
 	}
 	if s.exec != "" {
 		if cfg.Exec.Command != "" {
