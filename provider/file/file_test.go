@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -270,7 +269,7 @@ func TestDirUnreadableFile(t *testing.T) {
 	require.NoError(t, os.Symlink("..data/gone", filepath.Join(dir, "dangling")))
 	// Not a regular file: skipped, neither a secret nor a failure (reading
 	// it would block).
-	require.NoError(t, syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o600))
+	mkfifo(t, filepath.Join(dir, "fifo"))
 
 	d, err := file.NewDir(dir, file.Options{})
 	require.NoError(t, err)
