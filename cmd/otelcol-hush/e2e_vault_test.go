@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hushlog/hush/internal/vaultfake"
 )
@@ -63,25 +62,7 @@ service:
       exporters: [file]
 `
 	c := startWithConfig(t, bin, cfg, append(vf.Environ(), "HOME="+dir))
-	deadline := time.Now().Add(30 * time.Second)
-	var data []byte
-	for {
-		data, _ = os.ReadFile(out)
-		if bytes.Contains(data, []byte("order 1001 accepted")) && bytes.Contains(data, []byte("starting checkout")) {
-			break
-		}
-		select {
-		case <-c.done:
-			t.Fatalf("the collector exited: %s", scrubbedOutput(c.out.Bytes()))
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the scrubbed file never received every line")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	c.stop(t)
-	data, _ = os.ReadFile(out)
+	data := waitForScrubbedFile(t, c, out)
 	assertNoLeak(t, "file exporter output", data)
 	assertNoLeak(t, "collector output", c.out.Bytes())
 	for _, want := range []string{

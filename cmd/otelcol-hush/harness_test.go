@@ -443,3 +443,30 @@ func (c *collector) retry(t testing.TB, f func(ctx context.Context) error) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// waitForScrubbedFile waits (30 s at most) until the file exporter's output
+// at out holds the two clean lines of the source-test log, stops the
+// Collector and returns the file. The Collector's own output, printed if it
+// exits early, is scrubbed first.
+func waitForScrubbedFile(t testing.TB, c *collector, out string) []byte {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		data, _ := os.ReadFile(out)
+		if bytes.Contains(data, []byte("order 1001 accepted")) && bytes.Contains(data, []byte("starting checkout")) {
+			break
+		}
+		select {
+		case <-c.done:
+			t.Fatalf("the collector exited: %s", scrubbedOutput(c.out.Bytes()))
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the scrubbed file never received every line")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	c.stop(t)
+	data, _ := os.ReadFile(out)
+	return data
+}
