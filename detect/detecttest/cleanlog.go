@@ -32,34 +32,36 @@ func (g *Gen) uuid() string {
 
 // nearMisses are prefix look-alikes no default detector should report.
 var nearMisses = []func(g *Gen) string{
-	func(g *Gen) string { return "sk_test_" + g.str(alnum, 24) },                  // Stripe test key: not a live secret
-	func(g *Gen) string { return "pk_live_" + g.str(alnum, 24) },                  // Stripe publishable key
-	func(g *Gen) string { return "ghp_" + g.str(base62Alphabet, 10) },             // too short
-	func(g *Gen) string { return "the ghp_ prefix marks personal tokens" },        // prefix alone
-	func(g *Gen) string { return "gho_" + g.str(base62Alphabet, 20) },             // too short
-	func(g *Gen) string { return "github_pat_" + g.str(alnum, 12) },               // too short
-	func(g *Gen) string { return "npm_" + g.str(base62Alphabet, 12) },             // too short
+	func(g *Gen) string { return "sk_test_" + g.str(alnum, 24) },                    // Stripe test key: not a live secret
+	func(g *Gen) string { return "pk_live_" + g.str(alnum, 24) },                    // Stripe publishable key
+	func(g *Gen) string { return "ghp_" + g.str(base62Alphabet, 10) },               // too short
+	func(g *Gen) string { return "the ghp_ prefix marks personal tokens" },          // prefix alone
+	func(g *Gen) string { return "gho_" + g.str(base62Alphabet, 20) },               // too short
+	func(g *Gen) string { return "github_pat_" + g.str(alnum, 12) },                 // too short
+	func(g *Gen) string { return "npm_" + g.str(base62Alphabet, 12) },               // too short
 	func(g *Gen) string { return "AKIA" + strings.ToLower(g.str(awsAlphabet, 16)) }, // wrong alphabet
-	func(g *Gen) string { return "AKIA" + g.str(awsAlphabet, 8) },                 // too short
-	func(g *Gen) string { return "AIza" + g.str(b64url, 12) },                     // too short
-	func(g *Gen) string { return "xoxb-" + g.str(digits, 6) },                     // too short
-	func(g *Gen) string { return "xapp-1-" + g.str(digits, 4) },                   // too short
-	func(g *Gen) string { return "glpat-" + g.str(alnum, 8) },                     // too short
-	func(g *Gen) string { return "gldt-" + g.str(alnum, 6) },                      // too short
-	func(g *Gen) string { return "sk-" + g.str(alnum, 12) },                       // too short, no marker
-	func(g *Gen) string { return "sk-ant-" + g.str(alnum, 8) },                    // too short
-	func(g *Gen) string { return "SG." + g.str(alnum, 10) },                       // too short
-	func(g *Gen) string { return "SK" + g.str(hexLower, 12) },                     // too short
-	func(g *Gen) string { return "hvs." + g.str(alnum, 6) },                       // too short
-	func(g *Gen) string { return "dp.pt." + g.str(alnum, 10) },                    // too short
-	func(g *Gen) string { return "dop_v1_" + g.str(hexLower, 16) },                // too short
-	func(g *Gen) string { return "shpat_" + g.str(hexLower, 12) },                 // too short
-	func(g *Gen) string { return "pypi-" + g.str(alnum, 10) },                     // no macaroon
-	func(g *Gen) string { return "glsa_" + g.str(alnum, 10) },                     // too short
-	func(g *Gen) string { return "ops_" + g.str(alnum, 10) },                      // too short
-	func(g *Gen) string { return "AGE-SECRET-KEY-1" + g.str("QPZRY9X8", 10) },     // too short
-	func(g *Gen) string { return "ATATT" + g.str(alnum, 10) },                     // too short
-	func(g *Gen) string { return "https://" + g.pick("alice", "ci", "deploy") + "@git.example.com/org/repo.git" },
+	func(g *Gen) string { return "AKIA" + g.str(awsAlphabet, 8) },                   // too short
+	func(g *Gen) string { return "AIza" + g.str(b64url, 12) },                       // too short
+	func(g *Gen) string { return "xoxb-" + g.str(digits, 6) },                       // too short
+	func(g *Gen) string { return "xapp-1-" + g.str(digits, 4) },                     // too short
+	func(g *Gen) string { return "glpat-" + g.str(alnum, 8) },                       // too short
+	func(g *Gen) string { return "gldt-" + g.str(alnum, 6) },                        // too short
+	func(g *Gen) string { return "sk-" + g.str(alnum, 12) },                         // too short, no marker
+	func(g *Gen) string { return "sk-ant-" + g.str(alnum, 8) },                      // too short
+	func(g *Gen) string { return "SG." + g.str(alnum, 10) },                         // too short
+	func(g *Gen) string { return "SK" + g.str(hexLower, 12) },                       // too short
+	func(g *Gen) string { return "hvs." + g.str(alnum, 6) },                         // too short
+	func(g *Gen) string { return "dp.pt." + g.str(alnum, 10) },                      // too short
+	func(g *Gen) string { return "dop_v1_" + g.str(hexLower, 16) },                  // too short
+	func(g *Gen) string { return "shpat_" + g.str(hexLower, 12) },                   // too short
+	func(g *Gen) string { return "pypi-" + g.str(alnum, 10) },                       // no macaroon
+	func(g *Gen) string { return "glsa_" + g.str(alnum, 10) },                       // too short
+	func(g *Gen) string { return "ops_" + g.str(alnum, 10) },                        // too short
+	func(g *Gen) string { return "AGE-SECRET-KEY-1" + g.str("QPZRY9X8", 10) },       // too short
+	func(g *Gen) string { return "ATATT" + g.str(alnum, 10) },                       // too short
+	func(g *Gen) string {
+		return "https://" + g.pick("alice", "ci", "deploy") + "@git.example.com/org/repo.git"
+	},
 	func(g *Gen) string { return "https://registry.example.com:8443/v2/_catalog?n=100" },
 	func(g *Gen) string { return "mailto:ops+" + g.str(hexLower, 4) + "@example.com" },
 	func(g *Gen) string { return "ssh://git@github.com:22/org/repo.git" },

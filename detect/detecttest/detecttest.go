@@ -92,7 +92,9 @@ var families = []family{
 		{"ghu", func(g *Gen) Token { return g.github("ghu_") }},
 		{"ghs", func(g *Gen) Token { return g.github("ghs_") }},
 		{"ghr", func(g *Gen) Token { return g.github("ghr_") }},
-	}, bad: func(g *Gen) Token { return g.badSuffix(g.github(g.pick("ghp_", "gho_", "ghu_", "ghs_", "ghr_")), base62Alphabet, 6) }},
+	}, bad: func(g *Gen) Token {
+		return g.badSuffix(g.github(g.pick("ghp_", "gho_", "ghu_", "ghs_", "ghr_")), base62Alphabet, 6)
+	}},
 	{rule: "github-fine-grained-pat", variants: []variant{
 		// github_pat_ + 22 base62 + "_" + 59 base62 (93 characters in all), as
 		// GitHub's fine-grained personal access tokens are issued.
@@ -119,7 +121,9 @@ var families = []family{
 		{"gldt", func(g *Gen) Token { return whole("gitlab-token", "gldt", "gldt-"+g.str(b64url, 20)) }},
 		{"glrt", func(g *Gen) Token { return whole("gitlab-token", "glrt", "glrt-"+g.str(b64url, 20)) }},
 		{"glptt", func(g *Gen) Token { return whole("gitlab-token", "glptt", "glptt-"+g.str(hexLower, 40)) }},
-	}, bad: func(g *Gen) Token { return g.badSuffix(g.gitlabRoutable("glpat-"), "0123456789abcdefghijklmnopqrstuvwxyz", 7) }},
+	}, bad: func(g *Gen) Token {
+		return g.badSuffix(g.gitlabRoutable("glpat-"), "0123456789abcdefghijklmnopqrstuvwxyz", 7)
+	}},
 	{rule: "slack-token", variants: []variant{
 		{"xoxb", func(g *Gen) Token {
 			return whole("slack-token", "xoxb", "xoxb-"+g.str(digits, 12)+"-"+g.str(digits, 13)+"-"+g.str(alnum, 24))
