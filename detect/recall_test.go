@@ -16,7 +16,7 @@ import (
 // credentials).
 
 // perCase is how many different tokens of each shape go through each context.
-const perCase = 3
+const perCase = 2
 
 // allSet is every rule detecttest generates, JWT included.
 func allSet(t *testing.T) *detect.Set {
