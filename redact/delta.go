@@ -681,21 +681,20 @@ func (r *Redactor) merge(t *tracker, gen uint64, units []unit) {
 }
 
 // diffSecrets returns the secrets of old that are not in new and those of
-// new that are not in old, as multisets of (name, value), in order.
-// Positions that hold the same secret in both cost a comparison.
+// new that are not in old, as multisets of (name, value), in order. A
+// common prefix and suffix (a sorted list with one value rotated, inserted
+// or deleted) cost a comparison per secret; only the rest is hashed.
 func diffSecrets(old, new []Secret) (removed, added []Secret) {
-	var oldRest, newRest []Secret
-	for i := range max(len(old), len(new)) {
-		if i < len(old) && i < len(new) && old[i].Name == new[i].Name && old[i].Value == new[i].Value {
-			continue
-		}
-		if i < len(old) {
-			oldRest = append(oldRest, old[i])
-		}
-		if i < len(new) {
-			newRest = append(newRest, new[i])
-		}
+	same := func(a, b Secret) bool { return a.Name == b.Name && a.Value == b.Value }
+	p := 0
+	for p < len(old) && p < len(new) && same(old[p], new[p]) {
+		p++
 	}
+	q := 0
+	for q < len(old)-p && q < len(new)-p && same(old[len(old)-1-q], new[len(new)-1-q]) {
+		q++
+	}
+	oldRest, newRest := old[p:len(old)-q], new[p:len(new)-q]
 	if len(oldRest)+len(newRest) == 0 {
 		return nil, nil
 	}

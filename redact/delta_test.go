@@ -469,6 +469,17 @@ func TestDiffSecrets(t *testing.T) {
 	if len(removed) != 1 || removed[0].Name != "c" || len(added) != 2 || added[0].Name != "a" || added[1].Name != "d" {
 		t.Errorf("removed %v added %v", removed, added)
 	}
+	// A sorted list with one value inserted and one rotated: only those.
+	var sorted []Secret
+	for i := range 50 {
+		sorted = append(sorted, s(fmt.Sprintf("n%02d", i), fmt.Sprint(i)))
+	}
+	next := slices.Insert(slices.Clone(sorted), 10, s("n09b", "x"))
+	next[30].Value = "rotated"
+	removed, added = diffSecrets(sorted, next)
+	if len(removed) != 1 || removed[0].Name != "n29" || len(added) != 2 || added[0].Name != "n09b" || added[1].Name != "n29" {
+		t.Errorf("sorted insert and rotation: removed %v added %v", removed, added)
+	}
 	if r, a := diffSecrets(old, old); r != nil || a != nil {
 		t.Errorf("same list: removed %v added %v", r, a)
 	}
