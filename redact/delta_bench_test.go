@@ -152,4 +152,3 @@ func benchLogText() []byte {
 	}
 	return b.Bytes()
 }
-
