@@ -186,6 +186,7 @@ type tracker struct {
 
 	pending     []string  // names that got a unit and may need a secInfo
 	skippedList []Skipped // sorted; nil when it must be recomputed
+	exp         expansion // the delta's, reused
 	gen         uint64    // changes published
 	merging     bool
 }
@@ -350,12 +351,15 @@ func (t *tracker) rebuildDelta(r *Redactor, fresh []*liveValue, newSecs []uint32
 		vs = append(vs, lv)
 		jobs = append(jobs, job{value: lv.value, sec: lv.sec})
 	}
-	parts := expand(jobs, r.opts.encodings)
-	defer func() {
-		for i := range parts {
-			parts[i].fs.wipe()
-		}
-	}()
+	// One worker, and the same arena every time: the delta is small, and a
+	// fresh arena per change would be a megabyte to allocate and clear.
+	e := &t.exp
+	if len(e.fs.chunks) > 0 {
+		e.fs.arena, e.fs.chunks = e.fs.chunks[0][:0], e.fs.chunks[:1]
+	}
+	e.run(jobs, r.opts.encodings)
+	parts := []*expansion{e}
+	defer e.fs.wipe() // plaintext forms should not stay in memory
 	var patterns, added []fingerprint.Pattern
 	decodedOnly := false
 	k := 0
@@ -684,19 +688,20 @@ func (r *Redactor) merge(t *tracker, gen uint64, units []unit) {
 // new that are not in old, as multisets of (name, value), in order. A
 // common prefix and suffix (a sorted list with one value rotated, inserted
 // or deleted) cost a comparison per secret; only the rest is hashed.
-func diffSecrets(old, new []Secret) (removed, added []Secret) {
-	same := func(a, b Secret) bool { return a.Name == b.Name && a.Value == b.Value }
-	p := 0
-	for p < len(old) && p < len(new) && same(old[p], new[p]) {
+func diffSecrets(old, new []Secret) (removed, added []Secret, p, q int) {
+	n := min(len(old), len(new))
+	for p < n && old[p].Name == new[p].Name && old[p].Value == new[p].Value {
 		p++
 	}
-	q := 0
-	for q < len(old)-p && q < len(new)-p && same(old[len(old)-1-q], new[len(new)-1-q]) {
-		q++
+	for o, w := old[p:], new[p:]; q < len(o) && q < len(w); q++ {
+		a, b := &o[len(o)-1-q], &w[len(w)-1-q]
+		if a.Name != b.Name || a.Value != b.Value {
+			break
+		}
 	}
 	oldRest, newRest := old[p:len(old)-q], new[p:len(new)-q]
 	if len(oldRest)+len(newRest) == 0 {
-		return nil, nil
+		return nil, nil, p, q
 	}
 	count := make(map[[2]string]int, len(oldRest))
 	for _, s := range oldRest {
@@ -717,5 +722,5 @@ func diffSecrets(old, new []Secret) (removed, added []Secret) {
 			added = append(added, s)
 		}
 	}
-	return removed, added
+	return removed, added, p, q
 }

@@ -465,7 +465,7 @@ func TestDiffSecrets(t *testing.T) {
 	s := func(n, v string) Secret { return Secret{Name: n, Value: v} }
 	old := []Secret{s("a", "1"), s("b", "2"), s("c", "3"), s("c", "3")}
 	nw := []Secret{s("b", "2"), s("a", "1"), s("c", "3"), s("d", "4"), {Name: "a", Version: "x", Value: "1"}}
-	removed, added := diffSecrets(old, nw)
+	removed, added, _, _ := diffSecrets(old, nw)
 	if len(removed) != 1 || removed[0].Name != "c" || len(added) != 2 || added[0].Name != "a" || added[1].Name != "d" {
 		t.Errorf("removed %v added %v", removed, added)
 	}
@@ -476,11 +476,11 @@ func TestDiffSecrets(t *testing.T) {
 	}
 	next := slices.Insert(slices.Clone(sorted), 10, s("n09b", "x"))
 	next[30].Value = "rotated"
-	removed, added = diffSecrets(sorted, next)
+	removed, added, _, _ = diffSecrets(sorted, next)
 	if len(removed) != 1 || removed[0].Name != "n29" || len(added) != 2 || added[0].Name != "n09b" || added[1].Name != "n29" {
 		t.Errorf("sorted insert and rotation: removed %v added %v", removed, added)
 	}
-	if r, a := diffSecrets(old, old); r != nil || a != nil {
+	if r, a, p, q := diffSecrets(old, old); r != nil || a != nil || p+q != len(old) {
 		t.Errorf("same list: removed %v added %v", r, a)
 	}
 }

@@ -59,12 +59,14 @@ func New(opts ...Option) (*Redactor, error) {
 func (r *Redactor) Set(secrets []Secret) error {
 	r.buildMu.Lock()
 	defer r.buildMu.Unlock()
-	base := append([]Secret(nil), secrets...)
-	removed, added := diffSecrets(r.base, base)
-	if err := r.change(base, removed, added); err != nil {
+	removed, added, p, q := diffSecrets(r.base, secrets)
+	if err := r.change(secrets, removed, added); err != nil {
 		return err
 	}
-	r.base = base
+	// Keep a copy of the list (the caller keeps its slice). Its common
+	// prefix and suffix are equal by name and value already, which is
+	// all the list is used for: only the middle is copied.
+	r.base = slices.Replace(r.base, p, len(r.base)-q, secrets[p:len(secrets)-q]...)
 	return nil
 }
 
