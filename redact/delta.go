@@ -360,7 +360,8 @@ func (t *tracker) rebuildDelta(r *Redactor, fresh []*liveValue, newSecs []uint32
 	e.run(jobs, r.opts.encodings)
 	parts := []*expansion{e}
 	defer e.fs.wipe() // plaintext forms should not stay in memory
-	var patterns, added []fingerprint.Pattern
+	patterns := make([]fingerprint.Pattern, 0, len(e.patterns))
+	var added []fingerprint.Pattern
 	decodedOnly := false
 	k := 0
 	for _, p := range parts {
