@@ -273,9 +273,7 @@ func (sw *sweep) blocks(wrapped bool) {
 			}
 		}
 		if r&2 != 0 && wrapped && b >= sw.wdone {
-			// The block is all base64: the run through its last byte
-			// is the run through the block.
-			if a, w, _ := stretchThrough(text, b+31, sw.wdone); w != 0 {
+			if a, w := blockStretch(text, b, sw.wdone); w != 0 {
 				sw.wdone = sw.wrappedRuns(a, w)
 			}
 		}
@@ -856,6 +854,38 @@ func stretchThrough(text []byte, p, lo int) (a, w, e int) {
 		}
 	}
 	return 0, 0, e
+}
+
+// blockStretch is stretchThrough for the 32 bytes at b, all base64: a
+// stretch that holds them ends a line at most 76 bytes after b, so a block
+// with no line break in the 45 bytes after it (most blocks of base64 in
+// log text: a path, an identifier) is done with one IndexByte, and else the
+// line is read back from its end (where log text has a space a word before).
+func blockStretch(text []byte, b, lo int) (int, int) {
+	maxW := wrapWidths[len(wrapWidths)-1]
+	nl := bytes.IndexByte(text[b+32:min(len(text), b+maxW+2)], '\n')
+	if nl < 0 {
+		return 0, 0
+	}
+	e := b + 32 + nl
+	if e > b+32 && text[e-1] == '\r' {
+		e--
+	}
+	for j := e - 1; j >= b+32; j-- {
+		if !base64Chars[text[j]] {
+			return 0, 0
+		}
+	}
+	a := b
+	for a > lo && e-a <= maxW && base64Chars[text[a-1]] {
+		a--
+	}
+	for _, w := range wrapWidths {
+		if e-a == w {
+			return a, w
+		}
+	}
+	return 0, 0
 }
 
 // fullWidthTail reports whether the line text[start:end] (without its line
