@@ -248,8 +248,14 @@ func (s *snapshot) findSpansBuf(dst []span, mb []fingerprint.Match, text []byte,
 			}
 		}
 	}
+	return mergeSpans(raw), mb
+}
+
+// mergeSpans sorts spans and merges the overlapping and adjacent ones, each
+// merged span named after its longest match.
+func mergeSpans(raw []span) []span {
 	if len(raw) == 0 {
-		return dst, mb
+		return raw
 	}
 	// Matches come out of the scan nearly in order. Insertion sort is the
 	// fastest for the usual handful; text crafted to hold thousands of
@@ -275,7 +281,7 @@ func (s *snapshot) findSpansBuf(dst []span, mb []fingerprint.Match, text []byte,
 		}
 		out = append(out, sp)
 	}
-	return out, mb
+	return out
 }
 
 // danglingBackslash reports whether text[i] is preceded by an odd run of

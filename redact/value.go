@@ -1,0 +1,171 @@
+package redact
+
+import (
+	"bytes"
+	"unsafe"
+)
+
+// Values. Scrub, ScrubString and Contains read text as written: in it no
+// match spans a line break, so a line of a multi-line secret too short to
+// index alone (a PEM key's 4-byte last line), whose joins with its
+// neighbour hold the line break, is not redacted there (DESIGN.md, "Known
+// gaps in the contract"). Front ends that scrub the escaped bytes a logger
+// wrote (a JSON entry, a quoted string) catch it: the escape "\n" is
+// decoded, and the join is found in the decoded text.
+//
+// A front end that scrubs a value before its logger escapes it (zap's
+// Wrap, slog's NewHandler: a message, a key, a field, an error text, a
+// rendered Stringer) must protect the value as well as if it had been
+// written through the escaping front ends, whatever the logger does with
+// it next: escape it, quote it, or print it as it is. ScrubValue does so:
+// it reads the value as written (what Scrub finds) and as an escaping
+// logger writes it, with each line break as an escape (what ScrubEscaped
+// finds in the logged string), and replaces the union. A span found in the
+// escaped reading covers the whole bytes of the value its escapes came
+// from, so a short line and the neighbour it is joined to go together.
+//
+// Only a value with a line feed can differ between the two readings, and
+// only when the index holds a pattern with a line break (a short line's
+// join, a configuration file whole) and the JSON family is on (what
+// decodes "\n"); other values cost what Scrub costs and nothing more.
+
+// ContainsValue reports whether ScrubValue would change v: whether v holds
+// a protected form as written or as an escaping logger would write it.
+func (r *Redactor) ContainsValue(v []byte) bool {
+	s := r.cur.Load()
+	var sb [8]span
+	if len(s.spans(sb[:0], v)) > 0 {
+		return true
+	}
+	if !s.valueEscapes(v) {
+		return false
+	}
+	esc := getEscapeBuf()
+	defer putEscapeBuf(esc)
+	*esc = escapeBreaks((*esc)[:0], v)
+	return len(s.spans(sb[:0], *esc)) > 0
+}
+
+// ScrubValue appends v, one value a logger is about to write (a message, a
+// key, a field value, an error's text), to dst with every protected span
+// replaced, reading v both as written and as an escaping logger would
+// write it (see the comment above). Use Scrub for text already written:
+// the escaped reading of a line break is only right for a value whose line
+// breaks the logger will escape or keep in one record. dst and v must not
+// overlap.
+func (r *Redactor) ScrubValue(dst, v []byte) []byte {
+	s := r.cur.Load()
+	var sb [8]span
+	return s.replace(dst, v, s.valueSpans(sb[:0], v))
+}
+
+// ScrubValueString is ScrubValue for a string. When s holds no secret it
+// returns s itself without allocating.
+func (r *Redactor) ScrubValueString(v string) string {
+	s := r.cur.Load()
+	src := unsafe.Slice(unsafe.StringData(v), len(v))
+	var sb [8]span
+	spans := s.valueSpans(sb[:0], src)
+	if len(spans) == 0 {
+		return v
+	}
+	out := s.replace(make([]byte, 0, len(v)+32*len(spans)), src, spans)
+	return unsafe.String(unsafe.SliceData(out), len(out))
+}
+
+// valueEscapes reports whether the escaped reading of v can find more than
+// the reading as written: v has a line feed, the index has a pattern with a
+// line break, and the scan decodes backslash escapes.
+func (s *snapshot) valueEscapes(v []byte) bool {
+	return s.decodedOnly && s.decoders&JSON != 0 && bytes.IndexByte(v, '\n') >= 0
+}
+
+// valueSpans returns the merged spans of v read as written and as an
+// escaping logger writes it.
+func (s *snapshot) valueSpans(dst []span, v []byte) []span {
+	dst = s.spans(dst, v)
+	if !s.valueEscapes(v) {
+		return dst
+	}
+	esc := getEscapeBuf()
+	defer putEscapeBuf(esc)
+	*esc = escapeBreaks((*esc)[:0], v)
+	var eb [8]span
+	es := s.spans(eb[:0], *esc)
+	if len(es) == 0 {
+		return dst
+	}
+	// es is sorted and its spans do not overlap: one pass maps them back.
+	// p is where v[i] starts in the escaped text.
+	i, p := 0, 0
+	for _, sp := range es {
+		for p+escapedWidth(v[i]) <= sp.start {
+			p += escapedWidth(v[i])
+			i++
+		}
+		a := i
+		for p < sp.end {
+			p += escapedWidth(v[i])
+			i++
+		}
+		dst = append(dst, span{start: a, end: i, sec: sp.sec, enc: sp.enc, length: sp.length})
+	}
+	return mergeSpans(dst)
+}
+
+// escapeBreaks appends v to dst as an escaping logger writes its line
+// breaks: each line feed as `\n`, each carriage return as `\r`, and each
+// backslash doubled (so that a backslash of v never joins what follows it
+// into an escape it was not). Everything else is left as it is: the scan
+// finds a secret among other bytes alike whether or not they are escaped.
+func escapeBreaks(dst, v []byte) []byte {
+	for _, c := range v {
+		switch c {
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		case '\\':
+			dst = append(dst, '\\', '\\')
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+// escapedWidth is how many bytes escapeBreaks writes for c.
+func escapedWidth(c byte) int {
+	switch c {
+	case '\n', '\r', '\\':
+		return 2
+	}
+	return 1
+}
+
+// escapeFree holds the buffers of the escaped reading: a bounded free list
+// as decodeFree is, cleared before reuse (the text may hold a secret).
+var escapeFree = make(chan *[]byte, 16)
+
+func getEscapeBuf() *[]byte {
+	select {
+	case b := <-escapeFree:
+		return b
+	default:
+		return new([]byte)
+	}
+}
+
+// maxEscapeBuf keeps one huge value from pinning its buffer.
+const maxEscapeBuf = 64 << 10
+
+func putEscapeBuf(b *[]byte) {
+	clear(*b)
+	if cap(*b) > maxEscapeBuf {
+		return
+	}
+	select {
+	case escapeFree <- b:
+	default:
+	}
+}
