@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/hushlog/hush/internal/leaktest"
