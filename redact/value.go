@@ -34,10 +34,25 @@ import (
 func (r *Redactor) ContainsValue(v []byte) bool {
 	s := r.cur.Load()
 	var sb [8]span
-	if len(s.spans(sb[:0], v)) > 0 {
-		return true
+	lf := bytes.IndexByte(v, '\n') >= 0
+	switch {
+	case s.idx.Contains(v):
+		// As Contains: the match may be a form that counts only in
+		// decoded text.
+		if !s.decodedOnly || len(s.spans(sb[:0], v)) > 0 {
+			return true
+		}
+	case s.decoders != 0:
+		if len(s.decodedSpans(sb[:0], v)) > 0 {
+			return true
+		}
+		// Contains leaves wrapped base64 to Scrub; a value is checked
+		// for all that ScrubValue replaces.
+		if lf && s.decoders&Base64 != 0 && len(s.wrappedSpans(sb[:0], v)) > 0 {
+			return true
+		}
 	}
-	if !s.valueEscapes(v) {
+	if !lf || !s.valueEscapes() {
 		return false
 	}
 	esc := getEscapeBuf()
@@ -73,18 +88,18 @@ func (r *Redactor) ScrubValueString(v string) string {
 	return unsafe.String(unsafe.SliceData(out), len(out))
 }
 
-// valueEscapes reports whether the escaped reading of v can find more than
-// the reading as written: v has a line feed, the index has a pattern with a
-// line break, and the scan decodes backslash escapes.
-func (s *snapshot) valueEscapes(v []byte) bool {
-	return s.decodedOnly && s.decoders&JSON != 0 && bytes.IndexByte(v, '\n') >= 0
+// valueEscapes reports whether the escaped reading of a value with a line
+// feed can find more than the reading as written: the index has a pattern
+// with a line break, and the scan decodes backslash escapes.
+func (s *snapshot) valueEscapes() bool {
+	return s.decodedOnly && s.decoders&JSON != 0
 }
 
 // valueSpans returns the merged spans of v read as written and as an
 // escaping logger writes it.
 func (s *snapshot) valueSpans(dst []span, v []byte) []span {
 	dst = s.spans(dst, v)
-	if !s.valueEscapes(v) {
+	if !s.valueEscapes() || bytes.IndexByte(v, '\n') < 0 {
 		return dst
 	}
 	esc := getEscapeBuf()
