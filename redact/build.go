@@ -37,6 +37,10 @@ type snapshot struct {
 	decoders Encoding
 	// decodedOnly: some pattern is patInfo.decodedOnly.
 	decodedOnly bool
+	// backslash: some pattern holds a backslash (a value with a literal
+	// "\n" in it), so it may match a value's line break once a logger
+	// escapes it (see value.go).
+	backslash bool
 	// plusSpace: some value has a space, so "+" is decoded as one too
 	// (a form-encoded value whose spaces are written both ways).
 	plusSpace bool
@@ -423,6 +427,7 @@ func (r *Redactor) build(secrets []Secret) (*snapshot, error) {
 	for _, p := range parts {
 		for i, pat := range p.patterns {
 			patterns = append(patterns, fingerprint.Pattern{Value: pat.Value, ID: uint32(len(patterns))})
+			snap.backslash = snap.backslash || bytes.IndexByte(pat.Value, '\\') >= 0
 			snap.pats = append(snap.pats, p.pats[i])
 		}
 	}

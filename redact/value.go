@@ -3,6 +3,8 @@ package redact
 import (
 	"bytes"
 	"unsafe"
+
+	"github.com/hushlog/hush/fingerprint"
 )
 
 // Values. Scrub, ScrubString and Contains read text as written: in it no
@@ -24,10 +26,16 @@ import (
 // escaped reading covers the whole bytes of the value its escapes came
 // from, so a short line and the neighbour it is joined to go together.
 //
-// Only a value with a line feed can differ between the two readings, and
-// only when the index holds a pattern with a line break (a short line's
-// join, a configuration file whole) and the JSON family is on (what
-// decodes "\n"); other values cost what Scrub costs and nothing more.
+// The escaped reading costs little: the escaped text decodes back to the
+// value itself, so what it adds at the first level of decoding is the
+// matches that hold a line break, found by one more search of the value.
+// The escaped text itself is built and scanned only when the index has a
+// pattern with a backslash (a secret holding a literal "\n", which an
+// escaped line break matches), or when the value has escapes of its own
+// and the index a pattern with a line break (the second level of decoding
+// then runs across the value's line breaks). Only a value with a line feed
+// can differ between the two readings, and only with the JSON family on
+// (what decodes "\n"); other values cost what Scrub costs.
 
 // ContainsValue reports whether ScrubValue would change v: whether v holds
 // a protected form as written or as an escaping logger would write it.
@@ -52,13 +60,10 @@ func (r *Redactor) ContainsValue(v []byte) bool {
 			return true
 		}
 	}
-	if !lf || !s.valueEscapes() {
+	if !lf || s.decoders&JSON == 0 {
 		return false
 	}
-	esc := getEscapeBuf()
-	defer putEscapeBuf(esc)
-	*esc = escapeBreaks((*esc)[:0], v)
-	return len(s.spans(sb[:0], *esc)) > 0
+	return len(s.escapedSpans(sb[:0], v)) > 0
 }
 
 // ScrubValue appends v, one value a logger is about to write (a message, a
@@ -72,6 +77,22 @@ func (r *Redactor) ScrubValue(dst, v []byte) []byte {
 	s := r.cur.Load()
 	var sb [8]span
 	return s.replace(dst, v, s.valueSpans(sb[:0], v))
+}
+
+// FindValue returns the spans ScrubValue would replace in v, in order, as
+// Find does for Scrub. It never returns a value, only positions and names.
+func (r *Redactor) FindValue(v []byte) []Match {
+	s := r.cur.Load()
+	var sb [8]span
+	spans := s.valueSpans(sb[:0], v)
+	if len(spans) == 0 {
+		return nil
+	}
+	out := make([]Match, len(spans))
+	for i, sp := range spans {
+		out[i] = Match{Start: sp.start, End: sp.end, Name: s.secs[sp.sec].name, Encoding: sp.enc}
+	}
+	return out
 }
 
 // ScrubValueString is ScrubValue for a string. When s holds no secret it
@@ -88,27 +109,46 @@ func (r *Redactor) ScrubValueString(v string) string {
 	return unsafe.String(unsafe.SliceData(out), len(out))
 }
 
-// valueEscapes reports whether the escaped reading of a value with a line
-// feed can find more than the reading as written: the index has a pattern
-// with a line break, and the scan decodes backslash escapes.
-func (s *snapshot) valueEscapes() bool {
-	return s.decodedOnly && s.decoders&JSON != 0
-}
-
 // valueSpans returns the merged spans of v read as written and as an
 // escaping logger writes it.
 func (s *snapshot) valueSpans(dst []span, v []byte) []span {
 	dst = s.spans(dst, v)
-	if !s.valueEscapes() || bytes.IndexByte(v, '\n') < 0 {
+	if s.decoders&JSON == 0 || bytes.IndexByte(v, '\n') < 0 {
+		return dst
+	}
+	n := len(dst)
+	if dst = s.escapedSpans(dst, v); len(dst) == n {
+		return dst
+	}
+	return mergeSpans(dst)
+}
+
+// escapedSpans appends the spans of v, a value with a line feed, read as an
+// escaping logger writes it, that the reading as written may miss.
+func (s *snapshot) escapedSpans(dst []span, v []byte) []span {
+	if s.decodedOnly {
+		// The first level of decoding gives v back: the matches the
+		// reading as written leaves out are those across a line break.
+		var mb [8]fingerprint.Match
+		for _, m := range s.idx.Find(mb[:0], v) {
+			if p := s.pats[m.ID]; p.decodedOnly {
+				dst = append(dst, span{start: m.Start, end: m.End, sec: p.sec, enc: p.enc, length: m.End - m.Start})
+			}
+		}
+	}
+	full := s.decodedOnly && bytes.ContainsAny(v, `\%`)
+	if !full && !s.backslash {
 		return dst
 	}
 	esc := getEscapeBuf()
 	defer putEscapeBuf(esc)
 	*esc = escapeBreaks((*esc)[:0], v)
 	var eb [8]span
-	es := s.spans(eb[:0], *esc)
-	if len(es) == 0 {
-		return dst
+	var es []span
+	if full {
+		es = s.spans(eb[:0], *esc)
+	} else {
+		es = s.rawSpans(eb[:0], *esc)
 	}
 	// es is sorted and its spans do not overlap: one pass maps them back.
 	// p is where v[i] starts in the escaped text.
@@ -124,6 +164,27 @@ func (s *snapshot) valueSpans(dst []span, v []byte) []span {
 			i++
 		}
 		dst = append(dst, span{start: a, end: i, sec: sp.sec, enc: sp.enc, length: sp.length})
+	}
+	return dst
+}
+
+// rawSpans is spans without the decoding scan: the index's matches in text
+// as written, merged.
+func (s *snapshot) rawSpans(dst []span, text []byte) []span {
+	var mb [8]fingerprint.Match
+	for _, m := range s.idx.Find(mb[:0], text) {
+		p := s.pats[m.ID]
+		if p.decodedOnly {
+			continue
+		}
+		a, b := m.Start, m.End
+		if p.extLeft && a > 0 && isBase64Char(text[a-1], p.url) {
+			a--
+		}
+		if p.extRight && b < len(text) && isBase64Char(text[b], p.url) {
+			b++
+		}
+		dst = append(dst, span{start: a, end: b, sec: p.sec, enc: p.enc, length: m.End - m.Start})
 	}
 	return mergeSpans(dst)
 }

@@ -5,13 +5,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/hushlog/hush/internal/leaktest"
+	"github.com/hushlog/hush/internal/pairbench"
 	"github.com/hushlog/hush/redact"
 )
 
@@ -33,8 +36,14 @@ func valueLoggers() map[string]func(v string) []byte {
 // line position (shortLineSecrets) and the suite's PEM keys and AWS
 // credentials file.
 func valueSecrets() []redact.Secret {
-	return append(shortLineSecrets(), leaktest.MultilineSecrets()...)
+	return append(append(shortLineSecrets(), leaktest.MultilineSecrets()...), escapedKey)
 }
+
+// escapedKey is a key as an environment variable holds it: one line, its
+// line breaks written as a literal "\n". Logged after the application
+// turns them into real line breaks, it is found once a logger escapes them
+// again, so a value must be read that way too.
+var escapedKey = redact.Secret{Name: "env/key-escaped", Value: `MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\nKUpRKfFLfRYC9AIKjbJTWit0CqvjWYzvQwECAwEAAQ==\nQk7w`}
 
 // TestScrubValueProtectsShortLines: a multi-line secret scrubbed as a value
 // (ScrubValueString, what zap's Wrap and slog's NewHandler do before their
@@ -98,6 +107,12 @@ func TestScrubValueAgreesWithEscapedFrontEnds(t *testing.T) {
 		pieces = append(pieces, strings.Split(s.Value, "\n")...)
 		pieces = append(pieces, s.Value)
 	}
+	// The escaped key with real line breaks; a PEM key's lines each
+	// percent-escaped, joined by real line breaks.
+	pieces = append(pieces, strings.ReplaceAll(escapedKey.Value, `\n`, "\n"))
+	for _, line := range strings.Split(leaktest.MultilineSecrets()[0].Value, "\n") {
+		pieces = append(pieces, url.QueryEscape(line)+"\n")
+	}
 	pieces = append(pieces, "\n", "\r\n", "\r", `\`, `\n`, `"`, " ", "\t", "\xff", "é", "x", "-----END PRIVATE KEY-----")
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range 3000 {
@@ -123,6 +138,24 @@ func checkValue(t *testing.T, r *redact.Redactor, what, v string) {
 	if got := r.ScrubString(out); got != out {
 		t.Errorf("%s: Scrub still finds something in the scrubbed value", what)
 	}
+	// Every byte of v the escaping front ends replace, ScrubValue replaces.
+	for name, esc := range map[string]func(rune, []byte) string{"json": jsonRune, "quote": quoteRune} {
+		covered := make([]bool, len(v)+1)
+		for _, m := range r.FindValue([]byte(v)) {
+			for k := m.Start; k < m.End; k++ {
+				covered[k] = true
+			}
+		}
+		text, from := escapeMapped(v, esc)
+		for _, m := range r.Find(text) {
+			for k := m.Start; k < m.End; k++ {
+				if !covered[from[k]] {
+					t.Errorf("%s: byte %d is replaced in the value written as %s and not by ScrubValue", what, from[k], name)
+					return
+				}
+			}
+		}
+	}
 	j, _ := json.Marshal(out)
 	if !bytes.Equal(r.ScrubEscaped(nil, j), j) {
 		t.Errorf("%s: ScrubEscaped still finds something in the scrubbed value as JSON", what)
@@ -134,19 +167,26 @@ func checkValue(t *testing.T, r *redact.Redactor, what, v string) {
 }
 
 // TestScrubValueIsScrubWithoutLineBreaks: a value without a line feed, or
-// any value when no indexed form holds a line break, is scrubbed as Scrub
-// scrubs it.
+// any value when no indexed form holds a line break or a backslash, is
+// scrubbed as Scrub scrubs it; a secret holding a literal "\n" is found in
+// a value holding it with real line breaks.
 func TestScrubValueIsScrubWithoutLineBreaks(t *testing.T) {
 	r := newRedactor(t, valueSecrets())
 	for _, s := range valueSecrets() {
 		for _, line := range strings.Split(s.Value, "\n") {
 			v := "k=" + strings.TrimSpace(line) + " \\ \"x\""
-			require.Equal(t, r.ScrubString(v), r.ScrubValueString(v), "secret %s", s.Name)
+			require.True(t, r.ScrubString(v) == r.ScrubValueString(v), "secret %s: ScrubValue differs from ScrubString", s.Name)
 		}
 	}
+	// The escaped key with real line breaks: found only read escaped.
+	v := "key: " + strings.ReplaceAll(escapedKey.Value, `\n`, "\n") + "\n"
+	require.False(t, r.Contains([]byte(v)), "read as written")
+	require.True(t, r.ContainsValue([]byte(v)), "read escaped")
+	require.True(t, r.ScrubValueString(v) == "key: [REDACTED:env/key-escaped]\n", "the escaped key with real line breaks is not replaced whole")
+
 	single := newRedactor(t, leaktest.Secrets()[:2])
-	v := "first line\nsecond " + leaktest.Secrets()[0].Value + "\n"
-	require.Equal(t, single.ScrubString(v), single.ScrubValueString(v))
+	v = "first line\nsecond " + leaktest.Secrets()[0].Value + "\n"
+	require.True(t, single.ScrubString(v) == single.ScrubValueString(v), "without joins in the index, ScrubValue differs from ScrubString")
 }
 
 // TestScrubValueCleanAllocatesNothing: a clean value, with line breaks,
@@ -175,4 +215,81 @@ func FuzzScrubValue(f *testing.F) {
 	f.Fuzz(func(t *testing.T, v string) {
 		checkValue(t, r, "fuzzed value", v)
 	})
+}
+
+// BenchmarkValueOverhead measures what reading a value both ways costs over
+// reading it as written, as the front ends scrub a value (ContainsValue,
+// then ScrubValueString when dirty, against Contains then ScrubString), as
+// a paired comparison in one process (internal/pairbench): short clean
+// values (a message and a field of zap's benchmark), a clean stack trace,
+// and a dirty multi-line value, against an index of 1,000 secrets without
+// and with multi-line secrets (whose short lines' joins hold a line break,
+// so a value with a line feed is read escaped too).
+func BenchmarkValueOverhead(b *testing.B) {
+	stack := strings.Repeat("goroutine 7 [running]:\nmain.handler(0xc000123456)\n\t/src/app/handler.go:112 +0x1d\n", 4)
+	pem := leaktest.MultilineSecrets()[0].Value
+	values := []struct{ name, v string }{
+		{"short", "Test logging, but use a somewhat realistic message length. (#42)"},
+		{"stack", stack},
+		{"pem", "loaded key\n" + pem},
+	}
+	for _, idx := range []struct {
+		name    string
+		secrets []redact.Secret
+	}{
+		{"plain", benchSecrets(1000)},
+		{"multiline", append(benchSecrets(1000), valueSecrets()...)},
+	} {
+		r := newRedactor(b, idx.secrets)
+		for _, val := range values {
+			if idx.name == "plain" && val.name == "pem" {
+				continue
+			}
+			b.Run("index="+idx.name+"/value="+val.name, func(b *testing.B) {
+				v := []byte(val.v)
+				b.ReportAllocs()
+				b.SetBytes(int64(len(v)))
+				pairbench.Overhead(b,
+					func(int) {
+						if r.Contains(v) {
+							_ = r.ScrubString(val.v)
+						}
+					},
+					func(int) {
+						if r.ContainsValue(v) {
+							_ = r.ScrubValueString(val.v)
+						}
+					})
+			})
+		}
+	}
+}
+
+// escapeMapped writes v escaped rune by rune with esc, and where each byte of
+// the result came from in v.
+func escapeMapped(v string, esc func(rune, []byte) string) (text []byte, from []int) {
+	for i := 0; i < len(v); {
+		r, n := utf8.DecodeRuneInString(v[i:])
+		e := esc(r, []byte(v[i:i+n]))
+		text = append(text, e...)
+		for range len(e) {
+			from = append(from, i)
+		}
+		i += n
+	}
+	return text, from
+}
+
+// jsonRune is encoding/json's writing of one rune (an invalid byte as
+// U+FFFD), without quotes.
+func jsonRune(_ rune, b []byte) string {
+	j, _ := json.Marshal(string(b))
+	return string(j[1 : len(j)-1])
+}
+
+// quoteRune is strconv.Quote's writing of one rune (an invalid byte as
+// \xHH), without quotes.
+func quoteRune(_ rune, b []byte) string {
+	q := strconv.Quote(string(b))
+	return q[1 : len(q)-1]
 }
