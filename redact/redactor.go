@@ -211,6 +211,13 @@ func (s *snapshot) findSpans(dst []span, text []byte, escaped bool) []span {
 // findSpansBuf is findSpans with the caller's scratch for the index's
 // matches (a Writer keeps it across writes); it returns the scratch grown.
 func (s *snapshot) findSpansBuf(dst []span, mb []fingerprint.Match, text []byte, escaped bool) ([]span, []fingerprint.Match) {
+	return s.findSpansJoins(dst, mb, text, escaped, false)
+}
+
+// findSpansJoins is findSpansBuf; with joins set, the decodedOnly patterns
+// count in text as written too (a value whose line breaks a logger will
+// escape: see value.go).
+func (s *snapshot) findSpansJoins(dst []span, mb []fingerprint.Match, text []byte, escaped, joins bool) ([]span, []fingerprint.Match) {
 	if s.idx == nil {
 		return dst, mb
 	}
@@ -219,7 +226,7 @@ func (s *snapshot) findSpansBuf(dst []span, mb []fingerprint.Match, text []byte,
 	raw := dst
 	for _, m := range ms {
 		p := s.pats[m.ID]
-		if p.decodedOnly {
+		if p.decodedOnly && !joins {
 			continue // a line break as written: see patInfo.decodedOnly
 		}
 		a, b := m.Start, m.End

@@ -28,13 +28,14 @@ import (
 //
 // The escaped reading costs little: the escaped text decodes back to the
 // value itself, so what it adds at the first level of decoding is the
-// matches that hold a line break, found by one more search of the value.
-// The escaped text itself is built and scanned only when the index has a
-// pattern with a backslash (a secret holding a literal "\n", which an
-// escaped line break matches), or when the value has escapes of its own
-// and the index a pattern with a line break (the second level of decoding
-// then runs across the value's line breaks). Only a value with a line feed
-// can differ between the two readings, and only with the JSON family on
+// matches that hold a line break, which the search of the value as written
+// keeps for a value with a line feed. The escaped text itself is built
+// and scanned only when the index has a pattern with a backslash (a secret
+// kept escaped, holding a literal "\n" or "\"", which the value's line
+// break or quote matches once escaped) and the value has a byte JSON
+// escapes, or when the value has escapes of its own and a line feed and
+// the index a pattern with a line break (the second level of decoding then
+// runs across the value's line breaks). All of it needs the JSON family
 // (what decodes "\n"); other values cost what Scrub costs.
 
 // ContainsValue reports whether ScrubValue would change v: whether v holds
@@ -42,28 +43,23 @@ import (
 func (r *Redactor) ContainsValue(v []byte) bool {
 	s := r.cur.Load()
 	var sb [8]span
-	lf := bytes.IndexByte(v, '\n') >= 0
+	if s.valueReading(v) != asWritten {
+		return len(s.valueSpans(sb[:0], v)) > 0
+	}
 	switch {
 	case s.idx.Contains(v):
 		// As Contains: the match may be a form that counts only in
 		// decoded text.
-		if !s.decodedOnly || len(s.spans(sb[:0], v)) > 0 {
-			return true
-		}
+		return !s.decodedOnly || len(s.spans(sb[:0], v)) > 0
 	case s.decoders != 0:
 		if len(s.decodedSpans(sb[:0], v)) > 0 {
 			return true
 		}
 		// Contains leaves wrapped base64 to Scrub; a value is checked
 		// for all that ScrubValue replaces.
-		if lf && s.decoders&Base64 != 0 && len(s.wrappedSpans(sb[:0], v)) > 0 {
-			return true
-		}
+		return s.decoders&Base64 != 0 && bytes.IndexByte(v, '\n') >= 0 && len(s.wrappedSpans(sb[:0], v)) > 0
 	}
-	if !lf || s.decoders&JSON == 0 {
-		return false
-	}
-	return len(s.escapedSpans(sb[:0], v)) > 0
+	return false
 }
 
 // ScrubValue appends v, one value a logger is about to write (a message, a
@@ -109,46 +105,68 @@ func (r *Redactor) ScrubValueString(v string) string {
 	return unsafe.String(unsafe.SliceData(out), len(out))
 }
 
+// reading is how much of the escaped reading a value needs.
+type reading uint8
+
+const (
+	// asWritten: the escaped reading finds nothing more.
+	asWritten reading = iota
+	// joins: the matches across a line break count (the first level of
+	// decoding of the escaped text is the value itself).
+	joins
+	// escapedIndex: the escaped text is searched by the index too (a
+	// pattern with a backslash).
+	escapedIndex
+	// escapedFull: the escaped text is scanned as Scrub scans text,
+	// decoding included (the value's own escapes, across its line
+	// breaks).
+	escapedFull
+)
+
+// valueReading says what the escaped reading of v needs.
+func (s *snapshot) valueReading(v []byte) reading {
+	if s.decoders&JSON == 0 || !s.decodedOnly && !s.backslash {
+		return asWritten
+	}
+	lf := s.decodedOnly && bytes.IndexByte(v, '\n') >= 0
+	switch {
+	case lf && bytes.ContainsAny(v, `\%`):
+		return escapedFull
+	case s.backslash && jsonEscapes(v):
+		return escapedIndex
+	case lf:
+		return joins
+	}
+	return asWritten
+}
+
 // valueSpans returns the merged spans of v read as written and as an
 // escaping logger writes it.
 func (s *snapshot) valueSpans(dst []span, v []byte) []span {
-	dst = s.spans(dst, v)
-	if s.decoders&JSON == 0 || bytes.IndexByte(v, '\n') < 0 {
-		return dst
+	rd := s.valueReading(v)
+	if rd == asWritten {
+		return s.spans(dst, v)
 	}
-	n := len(dst)
-	if dst = s.escapedSpans(dst, v); len(dst) == n {
-		return dst
-	}
-	return mergeSpans(dst)
-}
-
-// escapedSpans appends the spans of v, a value with a line feed, read as an
-// escaping logger writes it, that the reading as written may miss.
-func (s *snapshot) escapedSpans(dst []span, v []byte) []span {
-	if s.decodedOnly {
-		// The first level of decoding gives v back: the matches the
-		// reading as written leaves out are those across a line break.
-		var mb [8]fingerprint.Match
-		for _, m := range s.idx.Find(mb[:0], v) {
-			if p := s.pats[m.ID]; p.decodedOnly {
-				dst = append(dst, span{start: m.Start, end: m.End, sec: p.sec, enc: p.enc, length: m.End - m.Start})
-			}
-		}
-	}
-	full := s.decodedOnly && bytes.ContainsAny(v, `\%`)
-	if !full && !s.backslash {
+	// The first level of decoding of the escaped text gives v back: what
+	// the reading as written leaves out there is the matches across a line
+	// break, which count here.
+	var mb [8]fingerprint.Match
+	dst, _ = s.findSpansJoins(dst, mb[:0], v, false, s.decodedOnly)
+	if rd == joins {
 		return dst
 	}
 	esc := getEscapeBuf()
 	defer putEscapeBuf(esc)
-	*esc = escapeBreaks((*esc)[:0], v)
+	*esc = escapeJSON((*esc)[:0], v)
 	var eb [8]span
 	var es []span
-	if full {
+	if rd == escapedFull {
 		es = s.spans(eb[:0], *esc)
 	} else {
 		es = s.rawSpans(eb[:0], *esc)
+	}
+	if len(es) == 0 {
+		return dst
 	}
 	// es is sorted and its spans do not overlap: one pass maps them back.
 	// p is where v[i] starts in the escaped text.
@@ -165,7 +183,7 @@ func (s *snapshot) escapedSpans(dst []span, v []byte) []span {
 		}
 		dst = append(dst, span{start: a, end: i, sec: sp.sec, enc: sp.enc, length: sp.length})
 	}
-	return dst
+	return mergeSpans(dst)
 }
 
 // rawSpans is spans without the decoding scan: the index's matches in text
@@ -189,20 +207,25 @@ func (s *snapshot) rawSpans(dst []span, text []byte) []span {
 	return mergeSpans(dst)
 }
 
-// escapeBreaks appends v to dst as an escaping logger writes its line
-// breaks: each line feed as `\n`, each carriage return as `\r`, and each
-// backslash doubled (so that a backslash of v never joins what follows it
-// into an escape it was not). Everything else is left as it is: the scan
-// finds a secret among other bytes alike whether or not they are escaped.
-func escapeBreaks(dst, v []byte) []byte {
+// escapeJSON appends v to dst as a JSON encoder escapes it: a line feed
+// as "\n", a carriage return as "\r", a tab as "\t", another control byte
+// as "\u00XX", a quote as "\"" and a backslash doubled. Everything else is
+// left as it is (HTML characters, invalid UTF-8): the scan finds a secret
+// among such bytes alike whether or not they are escaped.
+func escapeJSON(dst, v []byte) []byte {
+	const hex = "0123456789abcdef"
 	for _, c := range v {
-		switch c {
-		case '\n':
+		switch {
+		case c == '\n':
 			dst = append(dst, '\\', 'n')
-		case '\r':
+		case c == '\r':
 			dst = append(dst, '\\', 'r')
-		case '\\':
-			dst = append(dst, '\\', '\\')
+		case c == '\t':
+			dst = append(dst, '\\', 't')
+		case c == '"', c == '\\':
+			dst = append(dst, '\\', c)
+		case c < 0x20:
+			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
 		default:
 			dst = append(dst, c)
 		}
@@ -210,13 +233,25 @@ func escapeBreaks(dst, v []byte) []byte {
 	return dst
 }
 
-// escapedWidth is how many bytes escapeBreaks writes for c.
+// escapedWidth is how many bytes escapeJSON writes for c.
 func escapedWidth(c byte) int {
-	switch c {
-	case '\n', '\r', '\\':
+	switch {
+	case c == '\n', c == '\r', c == '\t', c == '"', c == '\\':
 		return 2
+	case c < 0x20:
+		return 6
 	}
 	return 1
+}
+
+// jsonEscapes reports whether escapeJSON changes v.
+func jsonEscapes(v []byte) bool {
+	for _, c := range v {
+		if c < 0x20 || c == '"' || c == '\\' {
+			return true
+		}
+	}
+	return false
 }
 
 // escapeFree holds the buffers of the escaped reading: a bounded free list

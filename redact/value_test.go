@@ -36,8 +36,13 @@ func valueLoggers() map[string]func(v string) []byte {
 // line position (shortLineSecrets) and the suite's PEM keys and AWS
 // credentials file.
 func valueSecrets() []redact.Secret {
-	return append(append(shortLineSecrets(), leaktest.MultilineSecrets()...), escapedKey)
+	return append(append(shortLineSecrets(), leaktest.MultilineSecrets()...), escapedKey, escapedToken)
 }
+
+// escapedToken is a token kept JSON-escaped (a quote and a backslash
+// escaped): the application's own value, unescaped, is written back in
+// that form by a JSON encoder.
+var escapedToken = redact.Secret{Name: "env/token-escaped", Value: `tok\"Hq71Mz0\\PkWn3Rt`}
 
 // escapedKey is a key as an environment variable holds it: one line, its
 // line breaks written as a literal "\n". Logged after the application
@@ -109,7 +114,7 @@ func TestScrubValueAgreesWithEscapedFrontEnds(t *testing.T) {
 	}
 	// The escaped key with real line breaks; a PEM key's lines each
 	// percent-escaped, joined by real line breaks.
-	pieces = append(pieces, strings.ReplaceAll(escapedKey.Value, `\n`, "\n"))
+	pieces = append(pieces, strings.ReplaceAll(escapedKey.Value, `\n`, "\n"), `tok"Hq71Mz0\PkWn3Rt`)
 	for _, line := range strings.Split(leaktest.MultilineSecrets()[0].Value, "\n") {
 		pieces = append(pieces, url.QueryEscape(line)+"\n")
 	}
@@ -184,6 +189,12 @@ func TestScrubValueIsScrubWithoutLineBreaks(t *testing.T) {
 	require.True(t, r.ContainsValue([]byte(v)), "read escaped")
 	require.True(t, r.ScrubValueString(v) == "key: [REDACTED:env/key-escaped]\n", "the escaped key with real line breaks is not replaced whole")
 
+	// The escaped token as the application holds it, on one line: found
+	// only read escaped.
+	v = `auth tok"Hq71Mz0\PkWn3Rt ok`
+	require.False(t, r.Contains([]byte(v)), "read as written")
+	require.True(t, r.ScrubValueString(v) == "auth [REDACTED:env/token-escaped] ok", "the unescaped token is not replaced")
+
 	single := newRedactor(t, leaktest.Secrets()[:2])
 	v = "first line\nsecond " + leaktest.Secrets()[0].Value + "\n"
 	require.True(t, single.ScrubString(v) == single.ScrubValueString(v), "without joins in the index, ScrubValue differs from ScrubString")
@@ -224,7 +235,8 @@ func FuzzScrubValue(f *testing.F) {
 // values (a message and a field of zap's benchmark), a clean stack trace,
 // and a dirty multi-line value, against an index of 1,000 secrets without
 // and with multi-line secrets (whose short lines' joins hold a line break,
-// so a value with a line feed is read escaped too).
+// so a value with a line feed is read escaped too), and with also a secret
+// holding a backslash (the escaped text is then built and searched).
 func BenchmarkValueOverhead(b *testing.B) {
 	stack := strings.Repeat("goroutine 7 [running]:\nmain.handler(0xc000123456)\n\t/src/app/handler.go:112 +0x1d\n", 4)
 	pem := leaktest.MultilineSecrets()[0].Value
@@ -238,7 +250,8 @@ func BenchmarkValueOverhead(b *testing.B) {
 		secrets []redact.Secret
 	}{
 		{"plain", benchSecrets(1000)},
-		{"multiline", append(benchSecrets(1000), valueSecrets()...)},
+		{"multiline", append(benchSecrets(1000), leaktest.MultilineSecrets()...)},
+		{"multiline+backslash", append(benchSecrets(1000), valueSecrets()...)},
 	} {
 		r := newRedactor(b, idx.secrets)
 		for _, val := range values {
