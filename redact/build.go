@@ -37,9 +37,9 @@ type snapshot struct {
 	decoders Encoding
 	// decodedOnly: some pattern is patInfo.decodedOnly.
 	decodedOnly bool
-	// backslash: some pattern holds a backslash (a value with a literal
-	// "\n" in it), so it may match a value's line break once a logger
-	// escapes it (see value.go).
+	// backslash: some pattern holds an escape a JSON encoder writes (a
+	// secret kept escaped, with a literal "\n" in it), so it may match a
+	// value's line break once a logger escapes it (see value.go).
 	backslash bool
 	// plusSpace: some value has a space, so "+" is decoded as one too
 	// (a form-encoded value whose spaces are written both ways).
@@ -427,7 +427,7 @@ func (r *Redactor) build(secrets []Secret) (*snapshot, error) {
 	for _, p := range parts {
 		for i, pat := range p.patterns {
 			patterns = append(patterns, fingerprint.Pattern{Value: pat.Value, ID: uint32(len(patterns))})
-			snap.backslash = snap.backslash || bytes.IndexByte(pat.Value, '\\') >= 0
+			snap.backslash = snap.backslash || holdsEscape(pat.Value)
 			snap.pats = append(snap.pats, p.pats[i])
 		}
 	}

@@ -2,6 +2,7 @@ package redact
 
 import (
 	"bytes"
+	"encoding/binary"
 	"unsafe"
 
 	"github.com/hushlog/hush/fingerprint"
@@ -42,24 +43,30 @@ import (
 // a protected form as written or as an escaping logger would write it.
 func (r *Redactor) ContainsValue(v []byte) bool {
 	s := r.cur.Load()
-	var sb [8]span
 	if s.valueReading(v) != asWritten {
+		var sb [8]span
 		return len(s.valueSpans(sb[:0], v)) > 0
 	}
-	switch {
-	case s.idx.Contains(v):
-		// As Contains: the match may be a form that counts only in
-		// decoded text.
-		return !s.decodedOnly || len(s.spans(sb[:0], v)) > 0
-	case s.decoders != 0:
-		if len(s.decodedSpans(sb[:0], v)) > 0 {
+	if s.idx.Contains(v) {
+		if !s.decodedOnly {
 			return true
 		}
-		// Contains leaves wrapped base64 to Scrub; a value is checked
-		// for all that ScrubValue replaces.
-		return s.decoders&Base64 != 0 && bytes.IndexByte(v, '\n') >= 0 && len(s.wrappedSpans(sb[:0], v)) > 0
+		// As Contains: the match may be a form that counts only in
+		// decoded text.
+		var sb [8]span
+		return len(s.spans(sb[:0], v)) > 0
 	}
-	return false
+	if s.decoders == 0 {
+		return false
+	}
+	var sb [8]span
+	if len(s.decodedSpans(sb[:0], v)) > 0 {
+		return true
+	}
+	// Contains leaves wrapped base64 to Scrub; a value is checked for all
+	// that ScrubValue replaces.
+	// A run of wrapped lines is two lines at least, the first full-width.
+	return s.decoders&Base64 != 0 && len(v) > wrapWidths[0]+1 && bytes.IndexByte(v, '\n') >= 0 && len(s.wrappedSpans(sb[:0], v)) > 0
 }
 
 // ScrubValue appends v, one value a logger is about to write (a message, a
@@ -130,7 +137,7 @@ func (s *snapshot) valueReading(v []byte) reading {
 	}
 	lf := s.decodedOnly && bytes.IndexByte(v, '\n') >= 0
 	switch {
-	case lf && bytes.ContainsAny(v, `\%`):
+	case lf && (bytes.IndexByte(v, '\\') >= 0 || bytes.IndexByte(v, '%') >= 0):
 		return escapedFull
 	case s.backslash && jsonEscapes(v):
 		return escapedIndex
@@ -244,10 +251,38 @@ func escapedWidth(c byte) int {
 	return 1
 }
 
-// jsonEscapes reports whether escapeJSON changes v.
+// jsonEscapes reports whether escapeJSON changes v: whether v holds a
+// quote, a backslash or a control byte (eight bytes at a time).
 func jsonEscapes(v []byte) bool {
-	for _, c := range v {
-		if c < 0x20 || c == '"' || c == '\\' {
+	if bytes.IndexByte(v, '"') >= 0 || bytes.IndexByte(v, '\\') >= 0 {
+		return true
+	}
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(v); i += 8 {
+		x := binary.LittleEndian.Uint64(v[i:])
+		if (x-0x20*ones)&^x&high != 0 {
+			return true
+		}
+	}
+	for ; i < len(v); i++ {
+		if v[i] < 0x20 {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsEscape reports whether a pattern holds an escape escapeJSON writes
+// (\n \r \t \" \\ \u00XX): only such a pattern can match where a value's
+// escaped bytes are. A Windows path's backslash (C:\Users) does not count.
+func holdsEscape(p []byte) bool {
+	for i := 0; i+1 < len(p); i++ {
+		if p[i] != '\\' {
+			continue
+		}
+		switch p[i+1] {
+		case 'n', 'r', 't', '"', '\\', 'u':
 			return true
 		}
 	}
