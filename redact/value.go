@@ -43,7 +43,7 @@ import (
 // a protected form as written or as an escaping logger would write it.
 func (r *Redactor) ContainsValue(v []byte) bool {
 	s := r.cur.Load()
-	if s.valueReading(v) != asWritten {
+	if s.mayEscape() && s.valueReading(v) != asWritten {
 		var sb [8]span
 		return len(s.valueSpans(sb[:0], v)) > 0
 	}
@@ -130,9 +130,16 @@ const (
 	escapedFull
 )
 
+// mayEscape reports whether the escaped reading of some value can find
+// more than the reading as written: the scan decodes "\n", and the index
+// has a pattern with a line break or an escape.
+func (s *snapshot) mayEscape() bool {
+	return s.decoders&JSON != 0 && (s.decodedOnly || s.backslash)
+}
+
 // valueReading says what the escaped reading of v needs.
 func (s *snapshot) valueReading(v []byte) reading {
-	if s.decoders&JSON == 0 || !s.decodedOnly && !s.backslash {
+	if !s.mayEscape() {
 		return asWritten
 	}
 	lf := s.decodedOnly && bytes.IndexByte(v, '\n') >= 0
@@ -150,6 +157,9 @@ func (s *snapshot) valueReading(v []byte) reading {
 // valueSpans returns the merged spans of v read as written and as an
 // escaping logger writes it.
 func (s *snapshot) valueSpans(dst []span, v []byte) []span {
+	if !s.mayEscape() {
+		return s.spans(dst, v)
+	}
 	rd := s.valueReading(v)
 	if rd == asWritten {
 		return s.spans(dst, v)
