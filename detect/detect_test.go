@@ -320,6 +320,17 @@ func TestPEM(t *testing.T) {
 	if len(got) != 1 || got[0].End != len(text) || got[0].Confidence != Prefix {
 		t.Fatalf("truncated: %v", spans(got))
 	}
+	// A block with no key between its lines (an empty template, an
+	// ellipsis, a body already redacted) is not a key, with or without
+	// its END line.
+	for _, b := range []string{"", "\n", "\n...\n", "\n[REDACTED:key]\n", "\nAAAA\n", "\n<your key here>\n",
+		"\n\\ufffd" + body + "\n", "\n-----END PRIVATE KEY-----\n" + body + "\n"} {
+		for _, end := range []string{"-----END PRIVATE KEY-----", ""} {
+			if got := findingsOf(s, "-----BEGIN PRIVATE KEY-----"+b+end, "private-key"); len(got) != 0 {
+				t.Fatalf("body %q end %q: %v", b, end, spans(got))
+			}
+		}
+	}
 	// Public keys and certificates are not private keys.
 	for _, l := range []string{"PUBLIC KEY", "CERTIFICATE", "RSA PUBLIC KEY"} {
 		if got := findingsOf(s, "-----BEGIN "+l+"-----\n"+body+"\n-----END "+l+"-----\n", "private-key"); len(got) != 0 {
@@ -436,7 +447,7 @@ func TestRulesDescribed(t *testing.T) {
 func TestFindDoesNotAllocate(t *testing.T) {
 	s := allSet(t)
 	rng := rand.New(rand.NewPCG(9, 9))
-	text := []byte(strings.Repeat("2026-01-02T03:04:05Z INFO request served user_id=42 path=/api/v1 ", 50) + genGitHub(rng, "ghp_") + " -----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY----- https://u:p@h")
+	text := []byte(strings.Repeat("2026-01-02T03:04:05Z INFO request served user_id=42 path=/api/v1 ", 50) + genGitHub(rng, "ghp_") + " -----BEGIN PRIVATE KEY-----\n" + strings.Repeat("A", 64) + "\n-----END PRIVATE KEY----- https://u:p@h")
 	dst := make([]Finding, 0, 16)
 	if n := testing.AllocsPerRun(20, func() { dst = s.Find(dst[:0], text) }); n != 0 {
 		t.Fatalf("%v allocations", n)

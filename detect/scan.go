@@ -367,16 +367,19 @@ func findPEM(dst []Finding, text []byte, r *Rule) []Finding {
 			}
 			e += q
 			l := e + len(pemEnd)
-			if hasPrefix(text, l, string(label)) && hasPrefix(text, l+len(label), pemDash) {
+			if hasPrefix(text, l, string(label)) && hasPrefix(text, l+len(label), pemDash) && keyBody(text[bodyStart:e]) == e-bodyStart {
 				end = l + len(label) + len(pemDash)
 			}
 			break
 		}
 		if end < 0 {
-			// No END line: the BEGIN line and the key material after it.
-			end = bodyStart
-			for end < limit && pemBody[text[end]] {
-				end++
+			// No END line (or no key between the lines): the BEGIN line
+			// and the key material after it, if there is any.
+			n := keyBody(text[bodyStart:limit])
+			end = bodyStart + n
+			if n < 0 {
+				pos = bodyStart
+				continue
 			}
 			conf = Prefix
 		}
@@ -390,6 +393,52 @@ func findPEM(dst []Finding, text []byte, r *Rule) []Finding {
 // escaped (\n, \r\n inside a JSON string), and the header lines of an
 // encrypted key (Proc-Type: 4,ENCRYPTED).
 var pemBody = makeClass("A-Za-z0-9", "+/=", " \t\r\n\\", ":,-")
+
+// minPEMKey is the least base64 a PEM body must hold to be a key: a
+// block with less (an empty template, "...", a body already redacted) is
+// not reported. The smallest real private key (Ed25519 PKCS#8) has 64.
+const minPEMKey = 40
+
+// keyBody returns the length of the key material b starts with (a PEM
+// body: base64, blanks, line breaks as written or escaped, the header lines
+// of an encrypted key), or -1 when it holds fewer than minPEMKey base64
+// characters. A backslash counts only as the start of an escaped line
+// break, tab or slash (\n, \r, \t, \/, the backslash doubled at each
+// level of JSON in JSON): anything else a logger escapes (a quote, a
+// control byte, invalid UTF-8 as \ufffd) is not key material, as it is
+// not as written, so a block reads the same raw and escaped. The body ends
+// at the first armour line ("-----").
+func keyBody(b []byte) int {
+	n, i := 0, 0
+	for i < len(b) {
+		c := b[i]
+		if c == '\\' {
+			j := i
+			for j < len(b) && b[j] == '\\' {
+				j++
+			}
+			if j == len(b) || (b[j] != 'n' && b[j] != 'r' && b[j] != 't' && b[j] != '/') {
+				break
+			}
+			if b[j] == '/' {
+				n++
+			}
+			i = j + 1
+			continue
+		}
+		if !pemBody[c] || c == '-' && bytes.HasPrefix(b[i:], []byte(pemDash)) {
+			break // not key material, or an armour line
+		}
+		if alnum[c] || c == '+' || c == '/' {
+			n++
+		}
+		i++
+	}
+	if n < minPEMKey {
+		return -1
+	}
+	return i
+}
 
 func privateLabel(l []byte) bool {
 	return bytes.HasSuffix(l, []byte("PRIVATE KEY")) || string(l) == "PGP PRIVATE KEY BLOCK"

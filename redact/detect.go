@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strings"
 
 	"github.com/hushlog/hush/detect"
@@ -195,12 +196,15 @@ func (s *snapshot) detectDecoded(sc *decodeScratch, d *decoded, ptext []byte, lv
 	}
 }
 
-// yieldToKnown drops the detected tokens that a known secret's matches
-// mostly cover (half of the token's bytes or more): the secret is known,
-// and it is redacted as the Redactor was told to (a PEM key given as a
-// secret keeps its armour lines and line breaks). A token a known secret
-// only touches stays, merged with it and named after it.
-func (s *snapshot) yieldToKnown(raw []span) []span {
+// yieldToKnown settles the detected tokens that overlap a known secret's
+// matches. A token whose every character of key material (armour lines,
+// blanks and escapes aside) a known match covers is dropped: the secret is
+// known, and it is redacted as the Redactor was told to (a PEM key given as
+// a secret keeps its armour lines and line breaks). Any other token that a
+// known match touches stays whole, merged with the match and named after
+// the secret, so that no part of it is left that the known secret did not
+// cover.
+func (s *snapshot) yieldToKnown(raw []span, text []byte) []span {
 	if s.det == nil || len(raw) < 2 || len(raw) > 256 {
 		return raw
 	}
@@ -215,20 +219,58 @@ func (s *snapshot) yieldToKnown(raw []span) []span {
 	k := 0
 	for _, sp := range raw {
 		if sp.sec&detSec != 0 {
-			cov := 0
+			touched := false
 			for _, o := range raw {
-				if o.sec&detSec == 0 {
-					cov += max(0, min(o.end, sp.end)-max(o.start, sp.start))
+				if o.sec&detSec == 0 && o.start <= sp.end && sp.start <= o.end {
+					touched = true
+					break
 				}
 			}
-			if 2*cov >= sp.end-sp.start {
-				continue
+			if touched {
+				if !uncoveredKey(text, sp, raw) {
+					continue
+				}
+				sp.length = 0 // merged, the known secret names the span
 			}
 		}
 		raw[k] = sp
 		k++
 	}
 	return raw[:k]
+}
+
+// uncoveredKey reports whether a byte of key material in the detected span
+// sp (not an armour line "-----...-----", a blank or an escape) is outside
+// every known match of raw.
+func uncoveredKey(text []byte, sp span, raw []span) bool {
+	for i := sp.start; i < sp.end; i++ {
+		c := text[i]
+		switch {
+		case c == '-' && bytes.HasPrefix(text[i:sp.end], []byte("-----")):
+			j := bytes.Index(text[i+5:sp.end], []byte("-----"))
+			if j < 0 {
+				return false
+			}
+			i += 5 + j + 4
+			continue
+		case c == '\\':
+			i++ // the escape's letter
+			continue
+		case !isBase64Char(c, false) && !isBase64Char(c, true):
+			continue
+		}
+		covered := false
+		for _, o := range raw {
+			if o.sec&detSec == 0 && o.start <= i && i < o.end {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			return true
+		}
+	}
+	return false
 }
 
 // detectOnly is findSpansBuf for a snapshot without an index.
@@ -238,17 +280,24 @@ func (s *snapshot) detectOnly(dst []span, text []byte, escaped bool) []span {
 	return mergeSpans(dst, n)
 }
 
-// mergeSpans sorts dst[n:] and merges overlapping and adjacent spans, as
-// findSpansBuf does.
+// mergeSpans sorts dst[n:] by start and merges the overlapping and
+// adjacent spans, each merged span named after its longest match.
 func mergeSpans(dst []span, n int) []span {
 	raw := dst[n:]
 	if len(raw) == 0 {
 		return dst
 	}
-	for i := 1; i < len(raw); i++ {
-		for j := i; j > 0 && less(raw[j], raw[j-1]); j-- {
-			raw[j], raw[j-1] = raw[j-1], raw[j]
+	// Matches come out of the scan nearly in order. Insertion sort is the
+	// fastest for the usual handful; text crafted to hold thousands of
+	// matches must not make it quadratic.
+	if len(raw) <= 32 {
+		for i := 1; i < len(raw); i++ {
+			for j := i; j > 0 && less(raw[j], raw[j-1]); j-- {
+				raw[j], raw[j-1] = raw[j-1], raw[j]
+			}
 		}
+	} else {
+		slices.SortFunc(raw, compareSpans)
 	}
 	out := raw[:1]
 	for _, sp := range raw[1:] {

@@ -109,7 +109,11 @@ func (r *Redactor) Replacement(name string) string { return r.render(name) }
 
 // Contains reports whether src holds any protected form of any secret.
 func (r *Redactor) Contains(src []byte) bool {
-	s := r.cur.Load()
+	return r.cur.Load().contains(src)
+}
+
+// contains is Contains on one snapshot.
+func (s *snapshot) contains(src []byte) bool {
 	if s.det != nil {
 		var sb [8]span
 		return len(s.spans(sb[:0], src)) > 0
@@ -220,6 +224,13 @@ func (s *snapshot) findSpans(dst []span, text []byte, escaped bool) []span {
 // findSpansBuf is findSpans with the caller's scratch for the index's
 // matches (a Writer keeps it across writes); it returns the scratch grown.
 func (s *snapshot) findSpansBuf(dst []span, mb []fingerprint.Match, text []byte, escaped bool) ([]span, []fingerprint.Match) {
+	return s.findSpansJoins(dst, mb, text, escaped, false)
+}
+
+// findSpansJoins is findSpansBuf; with joins set, the decodedOnly patterns
+// count in text as written too (a value whose line breaks a logger will
+// escape: see value.go).
+func (s *snapshot) findSpansJoins(dst []span, mb []fingerprint.Match, text []byte, escaped, joins bool) ([]span, []fingerprint.Match) {
 	if s.idx == nil {
 		return s.detectOnly(dst, text, escaped), mb
 	}
@@ -228,7 +239,7 @@ func (s *snapshot) findSpansBuf(dst []span, mb []fingerprint.Match, text []byte,
 	raw := dst
 	for _, m := range ms {
 		p := s.pats[m.ID]
-		if p.decodedOnly {
+		if p.decodedOnly && !joins {
 			continue // a line break as written: see patInfo.decodedOnly
 		}
 		a, b := m.Start, m.End
@@ -255,35 +266,8 @@ func (s *snapshot) findSpansBuf(dst []span, mb []fingerprint.Match, text []byte,
 			}
 		}
 	}
-	raw = s.yieldToKnown(raw)
-	if len(raw) == 0 {
-		return dst, mb
-	}
-	// Matches come out of the scan nearly in order. Insertion sort is the
-	// fastest for the usual handful; text crafted to hold thousands of
-	// matches must not make it quadratic.
-	if len(raw) <= 32 {
-		for i := 1; i < len(raw); i++ {
-			for j := i; j > 0 && less(raw[j], raw[j-1]); j-- {
-				raw[j], raw[j-1] = raw[j-1], raw[j]
-			}
-		}
-	} else {
-		slices.SortFunc(raw, compareSpans)
-	}
-	out := raw[:1]
-	for _, sp := range raw[1:] {
-		cur := &out[len(out)-1]
-		if sp.start <= cur.end {
-			cur.end = max(cur.end, sp.end)
-			if sp.length > cur.length {
-				cur.sec, cur.enc, cur.length = sp.sec, sp.enc, sp.length
-			}
-			continue
-		}
-		out = append(out, sp)
-	}
-	return out, mb
+	raw = s.yieldToKnown(raw, text)
+	return mergeSpans(raw, len(dst)), mb
 }
 
 // danglingBackslash reports whether text[i] is preceded by an odd run of

@@ -296,7 +296,7 @@ func fieldKind(t zapcore.FieldType) keyrule.Kind {
 // for its key. A key may itself hold a secret ("password_<token>"), so the
 // key is scrubbed first and the replacement never echoes a secret.
 func redactedField(r *redact.Redactor, key string) zapcore.Field {
-	key = r.ScrubString(key)
+	key = r.ScrubValueString(key)
 	return zapcore.Field{Key: key, Type: zapcore.StringType, String: r.Replacement(key)}
 }
 
