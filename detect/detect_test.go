@@ -161,7 +161,7 @@ var families = []family{
 	}, false, nil},
 }
 
-func allSet(t *testing.T) *Set {
+func allSet(t testing.TB) *Set {
 	t.Helper()
 	s, err := Parse("all")
 	if err != nil {

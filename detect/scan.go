@@ -113,17 +113,40 @@ func (s *Set) Hold(buf []byte) int {
 	for a > lim && holdByte[buf[a-1]] {
 		a--
 	}
+	h := n
 	for i := a; i < n; i++ {
 		if i > 0 && alnum[buf[i-1]] {
 			continue
 		}
 		if s.mayStart(buf[i:]) {
-			return i
+			h = i
+			break
 		}
 	}
 	if s.url != nil {
+		h = min(h, s.holdURL(buf))
+	}
+	return h
+}
+
+// holdURL returns where an unfinished scheme://user:password@ begins at
+// the end of buf, or len(buf).
+func (s *Set) holdURL(buf []byte) int {
+	n := len(buf)
+	{
+		// A scheme, "scheme:" or "scheme:/" at the very end.
+		k := n
+		for k > 0 && n-k < 32 && (schemeByte[buf[k-1]] || buf[k-1] == ':' || buf[k-1] == '/') {
+			k--
+		}
+		if tail := buf[k:]; k < n && n-k < 32 {
+			c := bytes.IndexByte(tail, ':')
+			if c < 0 || bytes.HasPrefix([]byte("://"), tail[c:]) {
+				return k
+			}
+		}
 		w := buf[max(0, n-s.url.maxLen):]
-		if k := bytes.LastIndex(w, []byte("://")); k >= 0 && bytes.IndexByte(w[k:], '@') < 0 && bytes.IndexAny(w[k:], " \t\r\n\"'<>") < 0 {
+		if k := bytes.LastIndex(w, []byte("://")); k >= 0 && bytes.IndexAny(w[k:], " \t\r\n\"'<>") < 0 {
 			k += n - len(w)
 			for k > 0 && schemeByte[buf[k-1]] {
 				k--
@@ -461,11 +484,6 @@ const b64Chunk = 4096
 func (s *Set) base64Runs(dst []Finding, text []byte, a, b int) []Finding {
 	for i := a; i < b; {
 		if !b64Any[text[i]] {
-			i++
-			continue
-		}
-		// A run starts at a byte that is not itself inside base64.
-		if i > 0 && (b64Any[text[i-1]] || text[i-1] == '=') && i != a {
 			i++
 			continue
 		}
