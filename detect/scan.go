@@ -472,7 +472,7 @@ const MinBase64Run = 27
 var (
 	b64Std = makeClass("A-Za-z0-9", "+/")
 	b64URL = makeClass("A-Za-z0-9", "-_")
-	b64Any = makeClass("A-Za-z0-9", "+/-_")
+	b64Any = makeClass("A-Za-z0-9", "+/", "-_")
 )
 
 // b64Chunk is how much of a run is decoded at once (a multiple of 4); the

@@ -65,7 +65,7 @@ func TestDetectedTokensEndToEnd(t *testing.T) {
 			"json":     `{"msg":` + string(j) + `}`,
 			"query":    "GET /x?t=" + url.QueryEscape(tok) + "&a=1",
 			"basic":    "Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte("me:"+tok)),
-			"blob":     "data: " + base64.RawURLEncoding.EncodeToString([]byte(`{"token":"`+tok+`","n":1}`)) + " ok",
+			"blob":     "data=" + base64.RawURLEncoding.EncodeToString([]byte(`{"token":"`+tok+`","n":1}`)) + " ok",
 			"invalid":  "\xff\xfe" + tok + "\xc3",
 			"pem-json": `{"key":"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n"}`,
 			"url":      "dsn=postgres://app:Hx7-pw_Q2@db:5432/app",
