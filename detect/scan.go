@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"slices"
+	"sync"
 )
 
 // Set is a compiled, immutable set of rules, safe for concurrent use. The
@@ -500,7 +501,7 @@ func (s *Set) base64Runs(dst []Finding, text []byte, a, b int) []Finding {
 			back := max(r, i-s.b64Overlap())
 			start = back + (4-(back-r)%4)%4
 		}
-		if j-start >= MinBase64Run {
+		if j-start >= MinBase64Run && mixedCase(text[start:j]) {
 			dst = s.decodeRun(dst, text, start, j)
 		}
 		i = j
@@ -527,10 +528,12 @@ func (s *Set) decodeRun(dst []Finding, text []byte, i, j int) []Finding {
 		alpha = &b64URLVal
 	}
 	overlap := s.b64Overlap()
-	var buf [b64Chunk / 4 * 3]byte
+	bp := b64Bufs.Get().(*[b64Chunk / 4 * 3]byte)
+	defer b64Bufs.Put(bp)
+	buf := bp[:]
 	for c := i; c < j; {
 		e := min(j, c+b64Chunk)
-		n := decodeB64(buf[:], text[c:e], alpha)
+		n := decodeB64(buf, text[c:e], alpha)
 		n0 := len(dst)
 		dst = s.scanTokens(dst, buf[:n])
 		k := n0
@@ -548,6 +551,26 @@ func (s *Set) decodeRun(dst []Finding, text []byte, i, j int) []Finding {
 		c = max(c+4, e-overlap/4*4)
 	}
 	return dst
+}
+
+// b64Bufs holds the scratch of base64 decoding (it would escape, and
+// zeroing it on every run would cost more than the decoding).
+var b64Bufs = sync.Pool{New: func() any { return new([b64Chunk / 4 * 3]byte) }}
+
+// mixedCase reports whether b holds both an upper-case and a lower-case
+// letter: base64 of text does (its first character of each group encodes
+// the top bits of a printable byte), while the identifiers, hex strings
+// and paths of log text that are runs of base64 characters mostly do not.
+func mixedCase(b []byte) bool {
+	up, lo := false, false
+	for _, c := range b {
+		up = up || c >= 'A' && c <= 'Z'
+		lo = lo || c >= 'a' && c <= 'z'
+		if up && lo {
+			return true
+		}
+	}
+	return false
 }
 
 // b64Overlap is the encoded length of the longest token of the set's
