@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // incremental returns a Redactor that takes the incremental path at any
@@ -24,7 +25,7 @@ func incremental(t testing.TB, limit int, opts ...Option) *Redactor {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.incrMinBase, r.deltaLimit = 0, limit
+	r.incrMinBase, r.deltaLimit, r.idleMerge = 0, limit, 0
 	return r
 }
 
@@ -524,4 +525,34 @@ func TestDeltaScanIsFree(t *testing.T) {
 	if ms := r.Find(cur); !r.Contains(cur) || len(ms) != 2 || ms[0].Name != "s7" || ms[1].Name != "s7" {
 		t.Errorf("its replacement: %d matches", len(ms))
 	}
+}
+
+// TestIdleMerge: a delta under the limit is merged once changes stop.
+func TestIdleMerge(t *testing.T) {
+	r := incremental(t, 1<<20)
+	r.idleMerge = 20 * time.Millisecond
+	var list []Secret
+	for i := range 100 {
+		list = append(list, Secret{Name: fmt.Sprint("s", i), Value: fmt.Sprintf("v%03d-Ky7Wp3Xm9Bq", i)})
+	}
+	if err := r.Set(list); err != nil {
+		t.Fatal(err)
+	}
+	for k := range 3 {
+		list[k].Value = fmt.Sprintf("rot%d-Tn4Hc8Vz2Lf", k)
+		if err := r.Set(list); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st := r.Stats(); st.DeltaPatterns == 0 || st.MaskedPatterns == 0 {
+		t.Fatalf("delta %d masked %d before the idle merge", st.DeltaPatterns, st.MaskedPatterns)
+	}
+	for deadline := time.Now().Add(time.Minute); r.Stats().DeltaPatterns != 0 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	r.merges.Wait()
+	if st := r.Stats(); st.DeltaPatterns != 0 || st.MaskedPatterns != 0 {
+		t.Errorf("delta %d masked %d: no merge once changes stopped", st.DeltaPatterns, st.MaskedPatterns)
+	}
+	sameStats(t, "idle-merged", r, reference(t, list, nil))
 }
