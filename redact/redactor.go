@@ -248,10 +248,7 @@ func (s *snapshot) findSpansBuf(dst []span, mb []fingerprint.Match, text []byte,
 	raw = s.detectRaw(raw, text, escaped)
 	if s.decoders != 0 {
 		n := len(raw)
-		raw = s.decodedSpans(raw, text)
-		if s.decoders&Base64 != 0 {
-			raw = s.wrappedSpans(raw, text)
-		}
+		raw = s.decodedSpans(raw, text) // and wrapped base64
 		if escaped {
 			for i := n; i < len(raw); i++ {
 				if danglingBackslash(text, raw[i].start) {
