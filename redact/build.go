@@ -443,7 +443,7 @@ func (r *Redactor) buildUnits(units []unit) (*baseBuild, error) {
 	}
 	patterns := make([]fingerprint.Pattern, 0, n)
 	// Room for the delta's patterns (delta.go) until the next merge.
-	bb.pats = make([]patInfo, 0, n+2*r.deltaLimit)
+	bb.pats = make([]patInfo, 0, n+2*min(r.deltaLimit, 1<<16))
 	bb.ranges = make([]uint32, 1, len(jobs)+1)
 	for _, p := range parts {
 		for _, c := range p.counts {

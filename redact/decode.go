@@ -74,6 +74,34 @@ func (d *decoded) put(m *decoded, base, s, e int, b ...byte) {
 	}
 }
 
+// putPlain appends src[s:e], bytes that decode to themselves, each from
+// its own source byte: put for a run of plain bytes at once.
+func (d *decoded) putPlain(m *decoded, base int, src []byte, s, e int) {
+	k := e - s
+	if k <= 0 {
+		return
+	}
+	n := len(d.text)
+	d.text = append(d.text, src[s:e]...)
+	d.from = slices.Grow(d.from, k)[:n+k]
+	d.to = slices.Grow(d.to, k)[:n+k]
+	d.pfrom = slices.Grow(d.pfrom, k)[:n+k]
+	d.pto = slices.Grow(d.pto, k)[:n+k]
+	pf, pt := d.pfrom[n:n+k], d.pto[n:n+k]
+	p := int32(base + s)
+	for i := range pf {
+		pf[i] = p + int32(i)
+		pt[i] = p + int32(i) + 1
+	}
+	if m == nil {
+		copy(d.from[n:], pf)
+		copy(d.to[n:], pt)
+	} else {
+		copy(d.from[n:], m.from[base+s:base+e])
+		copy(d.to[n:], m.to[base+s:base+e])
+	}
+}
+
 func (d *decoded) putRune(m *decoded, base, s, e int, r rune) {
 	var b [utf8.UTFMax]byte
 	n := utf8.EncodeRune(b[:], r)
@@ -375,14 +403,25 @@ func (s *snapshot) decodeStep(sc *decodeScratch, parent *decoded, ptext []byte, 
 	dec.decode(d, parent, start, ptext[start:end])
 	s.scanDecoded(sc, d, ptext, lvl, dec, limit)
 	// d is left alone by the levels below (they use lvl+1), so its escapes
-	// can be walked now.
-	for a := 0; a < len(d.text); {
-		i, e := int(d.pfrom[a]), int(d.pto[a])
-		for a++; a < len(d.text) && int(d.pfrom[a]) == i; a++ {
-		}
-		if i >= limit {
+	// can be walked now. Every escape of two bytes or more starts with the
+	// marker (with "%" in form decoding): the walk goes from one to the next, and finds the escape that starts at one
+	// (a marker inside an escape, the second backslash of "\\\\", starts
+	// none) by its position in d.
+	first := dec.marker
+	if dec.sameLen {
+		first = '%' // form decoding: "+" is one byte, "%XX" the escape
+	}
+	for i := start; i < min(end, limit); i++ {
+		k := bytes.IndexByte(ptext[i:min(end, limit)], first)
+		if k < 0 {
 			break
 		}
+		i += k
+		a, ok := slices.BinarySearch(d.pfrom, int32(i))
+		if !ok {
+			continue // inside an escape
+		}
+		e := int(d.pto[a])
 		if e-i < 2 || !needsRestart(ptext[:end], i, e) {
 			continue
 		}
@@ -560,14 +599,19 @@ func percentAt(src []byte, i int) bool {
 
 func decodePercent(d, m *decoded, base int, src []byte) {
 	for i := 0; i < len(src); {
-		if src[i] == '%' {
-			if v, ok := hexN(src, i+1, 2); ok {
-				d.put(m, base, i, i+3, byte(v))
-				i += 3
-				continue
-			}
+		j := bytes.IndexByte(src[i:], '%')
+		if j < 0 {
+			d.putPlain(m, base, src, i, len(src))
+			return
 		}
-		d.put(m, base, i, i+1, src[i])
+		d.putPlain(m, base, src, i, i+j)
+		i += j
+		if v, ok := hexN(src, i+1, 2); ok {
+			d.put(m, base, i, i+3, byte(v))
+			i += 3
+			continue
+		}
+		d.put(m, base, i, i+1, '%')
 		i++
 	}
 }
@@ -634,8 +678,15 @@ func highByteAt(src []byte, i int) bool {
 // point U+00HH instead of the byte HH. An unknown escape stays as it is.
 func decodeBackslash(d, m *decoded, base int, src []byte, xRune bool) {
 	for i := 0; i < len(src); {
-		if src[i] != '\\' || i+1 >= len(src) {
-			d.put(m, base, i, i+1, src[i])
+		j := bytes.IndexByte(src[i:], '\\')
+		if j < 0 {
+			d.putPlain(m, base, src, i, len(src))
+			return
+		}
+		d.putPlain(m, base, src, i, i+j)
+		i += j
+		if i+1 >= len(src) {
+			d.put(m, base, i, i+1, '\\')
 			i++
 			continue
 		}
@@ -743,9 +794,7 @@ func (sw *sweep) wrappedRun(start, width int) (pos int, more bool) {
 		if m == 0 || m > width {
 			break
 		}
-		for i := range m {
-			d.put(nil, pos, i, i+1, text[pos+i])
-		}
+		d.putPlain(nil, pos, text[pos:pos+m], 0, m)
 		lines++
 		full := m == width && (pos+m == end || pos+m+1 == end && text[pos+m] == '\r')
 		if !full {

@@ -29,6 +29,9 @@ const (
 	// defaultDeltaLimit: a delta of more patterns (or a mask over more
 	// than max(limit, base/8) patterns) starts a background merge.
 	defaultDeltaLimit = 4096
+	// defaultIdleMerge: a smaller delta is merged once no change has come
+	// for this long (or twenty times a full build's time, if longer).
+	defaultIdleMerge = 10 * time.Second
 )
 
 // layers is the index a snapshot searches. Its methods are those of
@@ -186,10 +189,11 @@ type tracker struct {
 	dead             []idRange
 	deadN            int
 
-	pending     []string  // names that got a unit and may need a secInfo
-	skippedList []Skipped // sorted; nil when it must be recomputed
-	exp         expansion // the delta's, reused
-	gen         uint64    // changes published
+	pending     []string      // names that got a unit and may need a secInfo
+	skippedList []Skipped     // sorted; nil when it must be recomputed
+	exp         expansion     // the delta's, reused
+	buildCost   time.Duration // of the last full build or merge
+	gen         uint64        // changes published
 	merging     bool
 }
 
@@ -506,6 +510,7 @@ func (r *Redactor) rebuild(base []Secret) error {
 	if err != nil {
 		return err
 	}
+	t.buildCost = time.Since(start)
 	r.trk = t
 	r.cur.Store(t.snapshot(r, start))
 	return nil
@@ -638,15 +643,37 @@ func (r *Redactor) applyIncr(t *tracker, removed, added []Secret) error {
 }
 
 // maybeMerge starts a background merge when the delta or the mask has
-// grown past its limit. Called under buildMu.
+// grown past its limit, or, when they are smaller, once no change has come
+// for a while: a delta costs every scan a second probe, and an idle merge
+// costs at most a twentieth of a core (it waits twenty times as long as a
+// full build takes, and at least idleMerge). Called under buildMu.
 func (r *Redactor) maybeMerge() {
 	t := r.trk
 	if t == nil || t.merging {
 		return
 	}
-	if lim := r.deltaLimit; t.deltaPatterns() <= lim && t.deadN <= max(lim, t.base.Len()/8) && len(t.dead) <= lim {
+	if lim := r.deltaLimit; t.deltaPatterns() > lim || t.deadN > max(lim, t.base.Len()/8) || len(t.dead) > lim {
+		r.startMerge(t)
 		return
 	}
+	if r.idleTimer != nil {
+		r.idleTimer.Stop()
+	}
+	if t.deltaIdx == nil && len(t.dead) == 0 || r.idleMerge <= 0 {
+		return
+	}
+	gen := t.gen
+	r.idleTimer = time.AfterFunc(max(r.idleMerge, 20*t.buildCost), func() {
+		r.buildMu.Lock()
+		defer r.buildMu.Unlock()
+		if r.trk == t && t.gen == gen && !t.merging {
+			r.startMerge(t)
+		}
+	})
+}
+
+// startMerge starts merging t's base and delta in the background.
+func (r *Redactor) startMerge(t *tracker) {
 	t.merging = true
 	units := make([]unit, 0, len(t.vals))
 	for _, lv := range t.vals {
@@ -667,6 +694,7 @@ func (r *Redactor) maybeMerge() {
 func (r *Redactor) merge(t *tracker, gen uint64, units []unit) {
 	start := time.Now()
 	bb, err := r.buildUnits(units)
+	cost := time.Since(start)
 	if r.mergeHook != nil {
 		r.mergeHook()
 	}
@@ -687,7 +715,9 @@ func (r *Redactor) merge(t *tracker, gen uint64, units []unit) {
 	}
 	t.gen++
 	t.skippedList = nil
+	t.buildCost = cost
 	r.cur.Store(t.snapshot(r, start))
+	r.maybeMerge() // what was re-applied may be over a limit, or wait for an idle merge
 }
 
 // diffSecrets returns the secrets of old that are not in new and those of

@@ -97,7 +97,7 @@ func BenchmarkScanDelta(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		withDelta.deltaLimit = math.MaxInt / 2 // no merge
+		withDelta.deltaLimit, withDelta.idleMerge = math.MaxInt/2, 0 // no merge
 		for _, r := range []*Redactor{merged, withDelta} {
 			if err := r.Set(secrets); err != nil {
 				b.Fatal(err)

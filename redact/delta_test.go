@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // incremental returns a Redactor that takes the incremental path at any
@@ -24,7 +25,7 @@ func incremental(t testing.TB, limit int, opts ...Option) *Redactor {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.incrMinBase, r.deltaLimit = 0, limit
+	r.incrMinBase, r.deltaLimit, r.idleMerge = 0, limit, 0
 	return r
 }
 
@@ -404,6 +405,10 @@ func TestRotationIsAtomicForReaders(t *testing.T) {
 		if err := r.Set(list); err != nil {
 			t.Fatal(err)
 		}
+		// Once Set returns: the new value protected, the old one not.
+		if out := r.ScrubString("a " + val(k-1) + " b " + val(k) + " c"); !strings.Contains(out, val(k-1)) || strings.Contains(out, val(k)) {
+			t.Errorf("rotation %d: after Set, old protected %v, new protected %v", k, !strings.Contains(out, val(k-1)), !strings.Contains(out, val(k)))
+		}
 		gen.Store(k)
 	}
 	stop.Store(true)
@@ -483,4 +488,71 @@ func TestDiffSecrets(t *testing.T) {
 	if r, a, p, q := diffSecrets(old, old); r != nil || a != nil || p+q != len(old) {
 		t.Errorf("same list: removed %v added %v", r, a)
 	}
+}
+
+// TestDeltaScanIsFree: with a delta and a mask in place, scanning clean
+// text still makes no allocation, and a masked value is not reported by
+// any of the entry points while its replacement is.
+func TestDeltaScanIsFree(t *testing.T) {
+	r := incremental(t, 1<<20)
+	var list []Secret
+	for i := range 100 {
+		list = append(list, Secret{Name: fmt.Sprint("s", i), Value: fmt.Sprintf("v%03d-Jm3Qx8Wr5Tz", i)})
+	}
+	if err := r.Set(list); err != nil {
+		t.Fatal(err)
+	}
+	list[7].Value = "new7-Pk2Vn9Hs4Lq"
+	if err := r.Set(list); err != nil {
+		t.Fatal(err)
+	}
+	if st := r.Stats(); st.DeltaPatterns == 0 || st.MaskedPatterns == 0 {
+		t.Fatalf("delta %d masked %d: the change did not take the incremental path", st.DeltaPatterns, st.MaskedPatterns)
+	}
+	clean := bytes.Repeat([]byte("GET /api/v1/items?page=2 200 3ms {\"k\":\"v\"} user=bob\n"), 50)
+	dst := make([]byte, 0, 2*len(clean))
+	if n := testing.AllocsPerRun(20, func() { dst = r.Scrub(dst[:0], clean) }); n != 0 {
+		t.Errorf("Scrub allocated %.1f times", n)
+	}
+	if n := testing.AllocsPerRun(20, func() { _ = r.Contains(clean) }); n != 0 {
+		t.Errorf("Contains allocated %.1f times", n)
+	}
+	old := []byte(`x v007-Jm3Qx8Wr5Tz {"a":"v007-Jm3Qx8Wr5Tz"} djAwNy1KbTNReDhXcjVUeg==`)
+	if r.Contains(old) || len(r.Find(old)) != 0 || !bytes.Equal(r.Scrub(nil, old), old) {
+		t.Error("a rotated-out value is still reported")
+	}
+	cur := []byte(`x new7-Pk2Vn9Hs4Lq {"a":"new7-Pk2Vn9Hs4Lq"}`)
+	if ms := r.Find(cur); !r.Contains(cur) || len(ms) != 2 || ms[0].Name != "s7" || ms[1].Name != "s7" {
+		t.Errorf("its replacement: %d matches", len(ms))
+	}
+}
+
+// TestIdleMerge: a delta under the limit is merged once changes stop.
+func TestIdleMerge(t *testing.T) {
+	r := incremental(t, 1<<20)
+	r.idleMerge = 20 * time.Millisecond
+	var list []Secret
+	for i := range 100 {
+		list = append(list, Secret{Name: fmt.Sprint("s", i), Value: fmt.Sprintf("v%03d-Ky7Wp3Xm9Bq", i)})
+	}
+	if err := r.Set(list); err != nil {
+		t.Fatal(err)
+	}
+	for k := range 3 {
+		list[k].Value = fmt.Sprintf("rot%d-Tn4Hc8Vz2Lf", k)
+		if err := r.Set(list); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st := r.Stats(); st.DeltaPatterns == 0 || st.MaskedPatterns == 0 {
+		t.Fatalf("delta %d masked %d before the idle merge", st.DeltaPatterns, st.MaskedPatterns)
+	}
+	for deadline := time.Now().Add(time.Minute); r.Stats().DeltaPatterns != 0 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	r.merges.Wait()
+	if st := r.Stats(); st.DeltaPatterns != 0 || st.MaskedPatterns != 0 {
+		t.Errorf("delta %d masked %d: no merge once changes stopped", st.DeltaPatterns, st.MaskedPatterns)
+	}
+	sameStats(t, "idle-merged", r, reference(t, list, nil))
 }

@@ -25,7 +25,9 @@ type Redactor struct {
 	trk     *tracker       // what is live and where it is indexed (delta.go)
 	merges  sync.WaitGroup // background merges running
 
-	incrMinBase, deltaLimit int    // see delta.go
+	incrMinBase, deltaLimit int           // see delta.go
+	idleMerge               time.Duration // see maybeMerge
+	idleTimer               *time.Timer
 	mergeHook               func() // tests: runs in a merge between its build and its publication
 
 	statsMu  sync.Mutex
@@ -44,7 +46,7 @@ func New(opts ...Option) (*Redactor, error) {
 		}
 	}
 	r := &Redactor{opts: o, added: map[Secret]struct{}{}, counters: map[string]*counters{},
-		incrMinBase: defaultIncrMinBase, deltaLimit: defaultDeltaLimit}
+		incrMinBase: defaultIncrMinBase, deltaLimit: defaultDeltaLimit, idleMerge: defaultIdleMerge}
 	r.det = r.newDetection()
 	r.cur.Store(&snapshot{built: time.Now(), det: r.det})
 	return r, nil

@@ -134,3 +134,28 @@ func wrapLines(s string, width int, eol string) []byte {
 	}
 	return append(b, s...)
 }
+
+// Contains agrees with Find on base64 wrapped at both widths, where a
+// value is often found only across a line break.
+func TestContainsSeesWrappedBase64(t *testing.T) {
+	r, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Set([]Secret{{Name: "k", Value: "Vr7Qm2Xk9Lp4Ws8Zt3Nc6Bh1Jd5Fg0Ya"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, width := range wrapWidths {
+		for pad := range 80 {
+			v := append(bytes.Repeat([]byte{'.'}, pad), "Vr7Qm2Xk9Lp4Ws8Zt3Nc6Bh1Jd5Fg0Ya"...)
+			text := append([]byte("blob:\n"), wrapLines(base64.StdEncoding.EncodeToString(v), width, "\n")...)
+			found := len(r.Find(text)) > 0
+			if !found {
+				t.Fatalf("width %d, pad %d: wrapped base64 not found", width, pad)
+			}
+			if !r.Contains(text) {
+				t.Fatalf("width %d, pad %d: Find finds the value, Contains says the text is clean", width, pad)
+			}
+		}
+	}
+}
