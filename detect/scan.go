@@ -147,7 +147,7 @@ func (s *Set) holdURL(buf []byte) int {
 			}
 		}
 		w := buf[max(0, n-s.url.maxLen):]
-		if k := bytes.LastIndex(w, []byte("://")); k >= 0 && bytes.IndexAny(w[k:], " \t\r\n\"'<>") < 0 {
+		if k := bytes.LastIndex(w, []byte("://")); k >= 0 && !bytes.ContainsAny(w[k:], " \t\r\n\"'<>") {
 			k += n - len(w)
 			for k > 0 && schemeByte[buf[k-1]] {
 				k--
@@ -471,8 +471,6 @@ func findURLPasswords(dst []Finding, text []byte, r *Rule) []Finding {
 const MinBase64Run = 27
 
 var (
-	b64Std = makeClass("A-Za-z0-9", "+/")
-	b64URL = makeClass("A-Za-z0-9", "-_")
 	b64Any = makeClass("A-Za-z0-9", "+/", "-_")
 )
 

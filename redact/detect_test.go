@@ -177,3 +177,31 @@ func TestWriterDetectedTokens(t *testing.T) {
 		}
 	}
 }
+
+// TestDetectorsSurviveUpdates: every snapshot a Redactor publishes (a
+// full build, an incremental Set or Add, a merge) carries the detectors.
+func TestDetectorsSurviveUpdates(t *testing.T) {
+	rng := rand.New(rand.NewPCG(27, 28))
+	tok := ghToken(rng)
+	in := []byte("t=" + tok)
+	r := newRedactor(t, benchSecrets(50))
+	check := func(step string) {
+		t.Helper()
+		if got := string(r.Scrub(nil, in)); got != "t=[REDACTED:detected:github-token]" {
+			t.Fatalf("after %s: %d bytes, not the detected replacement", step, len(got))
+		}
+	}
+	check("Set")
+	if err := r.Add(redact.Secret{Name: "extra", Value: "Wq3Zr8Tx2Lp6Mn4K"}); err != nil {
+		t.Fatal(err)
+	}
+	check("Add")
+	if err := r.Set(benchSecrets(49)); err != nil {
+		t.Fatal(err)
+	}
+	check("a second Set")
+	if err := r.Set(nil); err != nil {
+		t.Fatal(err)
+	}
+	check("Set(nil)")
+}
