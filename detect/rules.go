@@ -62,9 +62,9 @@ var detectors = [...]detector{
 		Remediation: "Revoke it at https://id.atlassian.com/manage-profile/security/api-tokens and create a new one.",
 	}, check: checkAtlassian, maxLen: 400},
 	{rule: &Rule{
-		ID: "microsoft-identifiable-key", Name: "Microsoft identifiable key (CASK)", Confidence: Prefix, Default: true,
+		ID: "microsoft-identifiable-key", Name: "Microsoft identifiable key (CASK)", Confidence: Checksum, Default: true,
 		Prefixes:    nil, // found by its signature, see checkCASK
-		Format:      "Microsoft's identifiable keys: 52 base62/base64url characters, the signature JQQJ9 and a kind character (84 or 88 characters); the checksum is not confirmed from a published description, so prefix-only",
+		Format:      "Microsoft's common annotated keys: 52 alphanumerics, the signature JQQJ9 and a kind character (84 or 88 characters); standard keys (kind '9') are checksum-verified (Marvin32, seed \"Default0\", over the first 60 bytes), derived ones prefix-only",
 		Source:      "https://github.com/microsoft/security-utilities (identifiable secrets), https://github.com/microsoft/cask",
 		Remediation: "Regenerate the key in the Azure portal for the resource that issued it (https://learn.microsoft.com/azure/key-vault/keys/how-to-configure-key-rotation) and update its users.",
 	}, maxLen: caskMaxLen},
@@ -550,9 +550,9 @@ const (
 )
 
 // findCASK appends the identifiable keys in the run text[a:b]: found by
-// their signature, 52 characters in, then checked for their shape. The
-// checksum (Marvin32 over the key with a published seed) is not verified:
-// prefix confidence.
+// their signature, 52 characters in, then checked for their shape and, for
+// standard keys, their Marvin32 checksum (cask.go): a standard key whose
+// checksum fails is not reported.
 func findCASK(dst []Finding, text []byte, a, b int, r *Rule) []Finding {
 	for q := a + 52; q+len(caskSig) <= b; {
 		k := bytes.Index(text[q:b], []byte(caskSig))
@@ -578,7 +578,16 @@ func findCASK(dst []Finding, text []byte, a, b int, r *Rule) []Finding {
 		if !after(text, e, b64url) {
 			continue
 		}
-		dst = append(dst, Finding{Start: start, End: e, Rule: r, Confidence: Prefix})
+		conf := Prefix
+		if n := e - start; n == caskLen || n == caskMaxLen {
+			if checked, ok := caskChecksum(text[start:e]); checked {
+				if !ok {
+					continue
+				}
+				conf = Checksum
+			}
+		}
+		dst = append(dst, Finding{Start: start, End: e, Rule: r, Confidence: conf})
 		q = e
 	}
 	return dst

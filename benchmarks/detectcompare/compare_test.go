@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hushlog/hush/detect"
 	"github.com/hushlog/hush/detect/detecttest"
@@ -106,6 +108,39 @@ func BenchmarkKnownPlusDetectors(b *testing.B) {
 	})
 }
 
+// speedup runs b.N lines (line i is lines[i%len(lines)]) through hush and
+// through other in alternating chunks of 64 and reports hush-ns/line,
+// other-ns/line and speedup-x, the median over chunks of other's time over
+// hush's.
+func speedup(b *testing.B, lines [][]byte, hush, other func([]byte)) {
+	const chunk = 64
+	var tHush, tOther time.Duration
+	ratios := make([]float64, 0, b.N/chunk+1)
+	for done := 0; done < b.N; done += chunk {
+		n := min(chunk, b.N-done)
+		run := func(f func([]byte)) time.Duration {
+			t0 := time.Now()
+			for i := range n {
+				f(lines[(done+i)%len(lines)])
+			}
+			return time.Since(t0)
+		}
+		var dh, do time.Duration
+		if (done/chunk)%2 == 0 {
+			dh, do = run(hush), run(other)
+		} else {
+			do, dh = run(other), run(hush)
+		}
+		tHush += dh
+		tOther += do
+		ratios = append(ratios, float64(do)/float64(max(dh, 1)))
+	}
+	slices.Sort(ratios)
+	b.ReportMetric(float64(tHush.Nanoseconds())/float64(b.N), "hush-ns/line")
+	b.ReportMetric(float64(tOther.Nanoseconds())/float64(b.N), "gitleaks-ns/line")
+	b.ReportMetric(ratios[len(ratios)/2], "speedup-x")
+}
+
 // familyRules returns the default set's rule IDs.
 func familyRules() []string {
 	var ids []string
@@ -163,6 +198,22 @@ func BenchmarkVsGitleaks(b *testing.B) {
 			_ = glAll.DetectBytes(l)
 		}
 	})
+	// Paired: the same lines through hush and gitleaks in alternating
+	// chunks, in one loop; speedup-x is the median over chunks of gitleaks'
+	// time over hush's, which load from other processes hits alike.
+	paired := func(name string, hush func(l []byte)) {
+		b.Run(name, func(b *testing.B) {
+			var total int64
+			for _, l := range c.lines {
+				total += int64(len(l))
+			}
+			b.SetBytes(total / int64(len(c.lines)))
+			b.ReportAllocs()
+			speedup(b, c.lines, hush, func(l []byte) { _ = glFam.DetectBytes(l) })
+		})
+	}
+	paired("mode=lines/method=paired-find", func(l []byte) { fs = set.Find(fs[:0], l) })
+	paired("mode=lines/method=paired-scrub", func(l []byte) { dst = r.Scrub(dst[:0], l) })
 	bench("mode=text/method=hush-find", func() { fs = set.Find(fs[:0], c.text) })
 	bench("mode=text/method=hush-scrub", func() { dst = r.Scrub(dst[:0], c.text) })
 	bench("mode=text/method=gitleaks-families", func() { _ = glFam.DetectBytes(c.text) })

@@ -13,7 +13,7 @@
 #
 # Usage: HUSH_CORPUS=/path/to/loghub ./run.sh
 # Environment: COUNT (default 6), BENCHTIME for the hush methods (default
-# 1s); the gitleaks methods run a fixed number of passes (GLTIME, default 1x);
+# 1s); the paired hush/gitleaks methods PAIRTIME lines (default 20000x); the gitleaks methods run a fixed number of passes (GLTIME, default 1x);
 # gitleaks' full default configuration over the whole corpus as one fragment
 # (about 40 s a pass) runs once.
 set -euo pipefail
@@ -22,6 +22,7 @@ cd "$(dirname "$0")"
 COUNT=${COUNT:-6}
 BENCHTIME=${BENCHTIME:-1s}
 GLTIME=${GLTIME:-1x}
+PAIRTIME=${PAIRTIME:-20000x}
 BENCHSTAT=golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 out=results
 mkdir -p "$out"
@@ -36,7 +37,8 @@ t() { "$tmp/detectcompare.test" -test.timeout 60m "$@"; }
 	go version
 	echo "hush: $(git -C ../.. log -1 --format='%h %s')"
 	echo "HUSH_CORPUS=${HUSH_CORPUS:-<unset: generated text>}"
-	echo "COUNT=$COUNT BENCHTIME=$BENCHTIME GLTIME=$GLTIME"
+	echo "COUNT=$COUNT BENCHTIME=$BENCHTIME GLTIME=$GLTIME PAIRTIME=$PAIRTIME"
+	echo "commands: see run.sh (one go test -bench per benchmark group per round, $COUNT rounds)"
 	echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores, shared with other jobs)"
 } >"$out/machine.txt"
 
@@ -46,7 +48,8 @@ t() { "$tmp/detectcompare.test" -test.timeout 60m "$@"; }
 : >"$out/gitleaks.txt"
 for ((i = 1; i <= COUNT; i++)); do
 	t -test.run '^$' -test.bench 'KnownPlusDetectors' -test.benchtime "$BENCHTIME" -test.count 1 >>"$out/overhead.txt"
-	t -test.run '^$' -test.bench 'VsGitleaks/.*method=hush' -test.benchtime "$BENCHTIME" -test.count 1 >>"$out/gitleaks.txt"
+	t -test.run '^$' -test.bench 'VsGitleaks/mode=/method=hush' -test.benchtime "$BENCHTIME" -test.count 1 >>"$out/gitleaks.txt"
+	t -test.run '^$' -test.bench 'VsGitleaks/mode=lines/method=paired' -test.benchtime "$PAIRTIME" -test.count 1 >>"$out/gitleaks.txt"
 	t -test.run '^$' -test.bench 'VsGitleaks/mode=lines/method=gitleaks' -test.benchtime "$GLTIME" -test.count 1 >>"$out/gitleaks.txt"
 	t -test.run '^$' -test.bench 'VsGitleaks/mode=text/method=gitleaks-families' -test.benchtime "$GLTIME" -test.count 1 >>"$out/gitleaks.txt"
 done
