@@ -54,6 +54,9 @@ var generators = map[string]func(t *testing.T, root string) string{
 	"engine-md-ratios": func(t *testing.T, root string) string {
 		return verbatimTable(t, filepath.Join(root, "benchmarks/results/engine.md"), "## Ratios (wall clock medians)")
 	},
+	"engine-md-index": func(t *testing.T, root string) string {
+		return verbatimTable(t, filepath.Join(root, "benchmarks/results/engine.md"), "## Index size by number of secrets (hush-clean, every form)")
+	},
 }
 
 var blockRE = regexp.MustCompile(`(?s)(<!-- BEGIN generated: ([a-z-]+) \(from [^)]*\) -->\n)(.*?)(<!-- END generated: ([a-z-]+) -->)`)

@@ -19,35 +19,54 @@
 //
 // Within a class, let m be the shortest pattern and q the gram size. Every
 // occurrence of a pattern of length at least m covers the positions
-// [a, a+m-q] as gram starts: s = m-q+1 consecutive positions, so it covers
-// exactly one multiple of s. Sampling the text every s bytes (capped at 16)
+// [a, a+m-q] as gram starts: m-q+1 consecutive positions, so it covers
+// exactly one multiple of any s <= m-q+1. Sampling the text every s bytes
+// (s = m-q+1 capped at 16, or at 9 for a large filter, see below)
 // therefore lands inside every occurrence at a gram offset between 0 and
 // s-1 of its pattern. At build time, for each pattern, those s grams are
 // hashed with a keyed multiplicative hash and set four bits each in a
-// blocked bit filter (one 64-bit word per gram, about 16 filter bits per
-// gram; on real logs 0.1-0.5% of samples pass). The scan is therefore one
-// 8-byte load, one multiply, one word load and one compare per s bytes of
-// text, four samples per iteration so their cache misses overlap; its cost
-// per byte does not depend on the number of patterns except through the
-// filter's size in cache.
+// blocked bit filter (one 64-bit word per gram, the word picked by the top
+// 32 bits of the hash scaled to the filter's length, so the filter need
+// not be a power of two long). The scan is therefore one 8-byte load, two
+// multiplies, one word load and one compare per s bytes of text, four
+// samples per iteration so their cache misses overlap; its cost per byte
+// does not depend on the number of patterns except through the filter's
+// size in cache.
+//
+// The filter's size: a filter of at most 128 KiB gets 16 bits per gram
+// (on real logs 0.2-0.3% of samples pass); it sits in L2, and its memory
+// does not matter. A larger one gets 108 bits per pattern: the stride is
+// capped at 9 (what 16-byte patterns allow anyway) and each gram gets 12
+// bits (0.6-0.8% of samples pass). Filters of 4 MiB and more are allocated
+// on a 2 MiB boundary and advised MADV_HUGEPAGE on Linux (hugepage_linux.go;
+// elsewhere, or when the kernel says no, ordinary pages), so that a probe
+// costs a cache miss but rarely a TLB miss too.
 //
 // When a sample passes the filter, the pattern could start at any of the s
 // positions p-o, o in [0, s). For each, the gram there is hashed with a
 // second key (a murmur3 finalizer) to pick a bucket of the prefix table: a
-// CSR array of entries holding, per pattern, a 32-bit tag of the prefix
-// hash, the length, and a seeded xxhash fingerprint of the whole pattern.
-// A candidate whose tag matches is confirmed by hashing the text window of
-// that length and comparing fingerprints (a false match needs a 64-bit
-// collision, about 2^-64 per candidate).
+// CSR array of 16-byte entries holding, per pattern, a 16-bit tag of the
+// prefix hash, the length, the id and a seeded xxhash fingerprint of the
+// whole pattern, with one bucket per two to four patterns. A candidate
+// whose tag matches is confirmed by hashing the text window of that length
+// and comparing fingerprints (a false match needs a 64-bit collision,
+// about 2^-64 per candidate).
+//
+// The build makes one pass over the patterns for the prefix table and,
+// beside it on a second goroutine, one for the filter. Both write to
+// random places in large arrays, so both work in batches of 64: compute
+// the targets, read them (the cache misses overlap), then write.
 //
 // # What the index holds
 //
-// Filter bits, 32-bit tags of keyed hashes, lengths, ids and 64-bit keyed
+// Filter bits, 16-bit tags of keyed hashes, lengths, ids and 64-bit keyed
 // fingerprints: no byte of any pattern. Keys are drawn from crypto/rand per
 // build, so fingerprints differ between processes and builds. A test dumps
 // every byte of an index and looks for every 8-byte piece of every pattern.
-// The index costs about 50 bytes per pattern (16 bytes of filter for 9
-// grams, 24 bytes of entry, 4 to 8 bytes of bucket offsets).
+// Past 128 KiB of filter the index costs about 31 bytes per pattern: 13.5
+// of filter, 16 of entry, 1 to 2 of bucket offsets (MemoryBytes; redact's
+// Stats().BytesPerPattern). A small index spends up to 16 bits per gram,
+// up to 50 bytes per pattern, for speed.
 //
 // # Trade-offs for the next maintainer
 //
@@ -55,20 +74,29 @@
 //     short/long boundary makes the long class faster and the short class
 //     busier; 16 is right for secrets of 16 bytes and more, whose encoded
 //     forms are all longer.
-//   - The filter uses 16 bits per gram. Fewer bits shrink the index and
-//     the cache footprint but raise the false-positive rate; each false
-//     positive costs s prefix-table probes. Past about 10^6 patterns the
-//     filter outgrows every cache and the scan becomes bound by memory
-//     latency (0.5-1.4 GB/s here at 1.8 M patterns); fewer forms per
-//     secret, not filter tuning, is the lever there. An experiment with the
-//     filter on 2 MiB huge pages (mmap + MADV_HUGEPAGE) doubled the speed
-//     once at that size but did not reproduce on a loaded machine.
+//   - Filter bits per gram trade memory and cache footprint against the
+//     pass rate, and each pass costs s prefix-table probes. Below 12 bits
+//     per gram the passes cost more than the smaller filter saves (at 9
+//     bits a 10-secret index scans at half the speed); above, the index
+//     outgrows 32 bytes per pattern.
+//   - Past about 10^6 patterns the filter outgrows every cache (24 MiB at
+//     1.9 M patterns) and the scan is bound by memory latency, whatever the
+//     layout: a sample passes or fails on one random word of N*s*12 bits,
+//     and no filter of N*s grams fits L2 at a useful pass rate. Huge pages
+//     remove the TLB misses, not the cache misses. Fewer forms per secret,
+//     or a scheme that indexes one gram per pattern (minimizers: every
+//     text position hashed, about 1 ns per byte in scalar Go), are the
+//     levers left there. Batching the probes more widely (eight per
+//     iteration, or a table of recently rejected grams: two samples in
+//     three repeat on real logs) measured slower on the shared machine.
 //   - Find reports every occurrence of every pattern, overlapping or not;
 //     merging overlaps and choosing names is the caller's (redact's) job.
 //   - The two classes build concurrently, and within a class filling the
 //     filter runs beside hashing the patterns; each is otherwise
 //     single-threaded. Inserting grams into a filter larger than the cache
-//     is the dominant build cost at 10^6 patterns.
+//     is the dominant build cost at 10^6 patterns, about 0.4 s of CPU at
+//     1.9 M patterns with the batched writes (0.7 s of CPU for the whole
+//     Build on one core, against 1.5 s before them).
 //
 // See the benchmarks in this package and in the repository's benchmarks/
 // module for measured numbers.

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -270,6 +271,34 @@ func TestStatsCountMatches(t *testing.T) {
 	}
 	if st.Patterns == 0 || st.IndexBytes == 0 || st.BuildTime == 0 {
 		t.Errorf("Stats = %+v", st)
+	}
+}
+
+// The index costs at most 32 bytes per indexed form once it is past a few
+// hundred kilobytes (smaller filters spend more bits per gram, for speed),
+// and Stats reports the figure.
+func TestStatsBytesPerPattern(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 32))
+	for _, n := range []int{1000, 5000} {
+		var secrets []redact.Secret
+		for i := 0; i < n; i++ {
+			b := make([]byte, 16+rng.IntN(33))
+			for k := range b {
+				b[k] = byte(0x21 + rng.IntN(0x7F-0x21))
+			}
+			secrets = append(secrets, redact.Secret{Name: fmt.Sprintf("s%d", i), Value: string(b)})
+		}
+		r := newRedactor(t, secrets)
+		st := r.Stats()
+		if st.Patterns < 10*n {
+			t.Fatalf("%d secrets: only %d patterns", n, st.Patterns)
+		}
+		if want := float64(st.IndexBytes) / float64(st.Patterns); st.BytesPerPattern != want {
+			t.Errorf("%d secrets: BytesPerPattern = %.2f, IndexBytes/Patterns = %.2f", n, st.BytesPerPattern, want)
+		}
+		if st.BytesPerPattern > 32 {
+			t.Errorf("%d secrets: %.1f index bytes per pattern, budget 32", n, st.BytesPerPattern)
+		}
 	}
 }
 
