@@ -55,10 +55,11 @@ type class struct {
 	minLen int // shortest pattern in the class
 
 	// filter is a blocked bit filter over keyed hashes of q-grams: each gram
-	// sets four bits in one 64-bit word (see filterMask).
+	// sets four bits in one 64-bit word (see filterMask), the word picked by
+	// the top 32 bits of the hash scaled to the filter's length (see word).
 	filter []uint64
 	fkey   uint64
-	fshift uint // 64 - log2(len(filter))
+	fwords uint64 // len(filter), at most 2^32
 
 	// The prefix table: patterns bucketed by a keyed hash of their first q
 	// bytes, in CSR form (bucket b holds entries[offsets[b]:offsets[b+1]]).
@@ -67,22 +68,27 @@ type class struct {
 	offsets []uint32
 	entries []entry
 	fpSeed  uint64
+
+	touched uint64 // the build's read-ahead values (see touchBatch); unused
 }
 
-// entry describes one pattern without its bytes.
+// entry describes one pattern without its bytes: 16 bytes.
 type entry struct {
 	fp     uint64 // seeded xxhash of the whole pattern
-	tag    uint32 // low bits of the prefix hash, to skip most non-candidates without hashing
-	length uint32
 	id     uint32
+	length uint16 // MaxPatternLen fits
+	tag    uint16 // low bits of the prefix hash, to skip most non-candidates without hashing
 }
 
 const (
-	shortLimit = 16 // patterns shorter than this go to the q=4 class
-	maxStride  = 16 // more grams per pattern cost filter bits for little speed
-	filterBits = 16 // filter bits per inserted gram (four set per gram, in one word)
-	minWords   = 8
-	mulK       = 0x9E3779B97F4A7C15
+	shortLimit  = 16        // patterns shorter than this go to the q=4 class
+	maxStride   = 16        // more grams per pattern cost filter bits for little speed
+	smallBits   = 16        // filter bits per gram of a small filter (four set per gram, in one word)
+	smallFilter = 128 << 10 // bytes: a filter up to this size gets smallBits per gram
+	largeStride = 9         // the stride of a larger filter: 16-byte patterns need no more
+	largeBits   = 108       // filter bits per pattern of a larger filter: 12 per gram at stride 9
+	minWords    = 8
+	mulK        = 0x9E3779B97F4A7C15
 )
 
 // Build returns an Index over patterns. Patterns must be between
@@ -142,6 +148,21 @@ func randomKey() uint64 {
 	return binary.LittleEndian.Uint64(b[:])
 }
 
+// filterWords sizes a class's filter and caps its stride. A filter of at
+// most smallFilter bytes gets smallBits bits per gram: it sits in L2 and
+// memory does not matter, speed does. A larger one is held to about
+// largeBits bits per pattern, at most 13.5 bytes (a stride of at most
+// largeStride grams of 12 bits each): its probes miss the cache anyway, and
+// the index stays under 32 bytes per pattern.
+func filterWords(patterns, stride int) (words, newStride int) {
+	if patterns*stride*smallBits/8 <= smallFilter {
+		return max(minWords, (patterns*stride*smallBits+63)/64), stride
+	}
+	stride = min(stride, largeStride)
+	bpg := min(smallBits, largeBits/stride)
+	return min(max(minWords, (patterns*stride*bpg+63)/64), math.MaxUint32), stride
+}
+
 func buildClass(patterns []Pattern, members []int, q int) class {
 	c := class{q: q, fkey: randomKey(), pkey: randomKey(), fpSeed: randomKey(), minLen: math.MaxInt}
 	for _, i := range members {
@@ -149,14 +170,15 @@ func buildClass(patterns []Pattern, members []int, q int) class {
 	}
 	c.stride = min(c.minLen-q+1, maxStride)
 
-	// Filter: a power of two number of words, about filterBits per gram.
-	grams := len(members) * c.stride
-	words := max(minWords, 1<<bits.Len(uint(grams*filterBits/64)))
-	c.filter = make([]uint64, words)
-	c.fshift = uint(64 - bits.TrailingZeros(uint(words)))
+	words, stride := filterWords(len(members), c.stride)
+	c.stride = stride
+	c.filter = allocFilter(words)
+	c.fwords = uint64(words)
 
-	// Prefix table with about one bucket per pattern.
-	buckets := 1 << bits.Len(uint(len(members)))
+	// Prefix table: a power of two number of buckets, one per two to four
+	// patterns (1 to 2 bytes of offsets per pattern; a bucket's entries
+	// span one or two cache lines).
+	buckets := 1 << bits.Len(uint(len(members)/4))
 	c.pshift = uint(64 - bits.TrailingZeros(uint(buckets)))
 	c.offsets = make([]uint32, buckets+1)
 	hashes := make([]uint64, len(members))
@@ -165,14 +187,8 @@ func buildClass(patterns []Pattern, members []int, q int) class {
 	// Filling the filter (cache misses on a large bit array) and hashing
 	// the patterns (CPU) run side by side.
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		for _, i := range members {
-			v := patterns[i].Value
-			for o := 0; o < c.stride; o++ {
-				c.insert(load(v[o:], q))
-			}
-		}
-	})
+	var filled uint64
+	wg.Go(func() { filled = c.fillFilter(patterns, members) })
 	for k, i := range members {
 		v := patterns[i].Value
 		hashes[k] = c.prefixHash(load(v, q))
@@ -183,19 +199,74 @@ func buildClass(patterns []Pattern, members []int, q int) class {
 		c.offsets[b] += c.offsets[b-1]
 	}
 	c.entries = make([]entry, len(members))
-	fill := slices.Clone(c.offsets[:buckets])
-	for k, i := range members {
-		b := hashes[k] >> c.pshift
-		c.entries[fill[b]] = entry{
-			fp:     fps[k],
-			tag:    uint32(hashes[k]),
-			length: uint32(len(patterns[i].Value)),
-			id:     patterns[i].ID,
-		}
-		fill[b]++
-	}
+	placed := c.placeEntries(patterns, members, hashes, fps)
 	wg.Wait()
+	c.touched = filled ^ placed
 	return c
+}
+
+// touchBatch is the number of random memory writes the build prepares at a
+// time: their targets are computed and read first, so that the cache
+// misses overlap, then written. At 1.9 M patterns this halves the build.
+const touchBatch = 64
+
+// fillFilter inserts every pattern's s grams into the filter. It returns
+// the XOR of the words it read ahead, so that the compiler keeps the reads.
+func (c *class) fillFilter(patterns []Pattern, members []int) uint64 {
+	var idx, mask [touchBatch]uint64
+	n := 0
+	var sink uint64
+	flush := func() {
+		for k := 0; k < n; k++ {
+			sink ^= c.filter[idx[k]]
+		}
+		for k := 0; k < n; k++ {
+			c.filter[idx[k]] |= mask[k]
+		}
+		n = 0
+	}
+	for _, i := range members {
+		v := patterns[i].Value
+		for o := 0; o < c.stride; o++ {
+			h := (load(v[o:], c.q) ^ c.fkey) * mulK
+			idx[n] = word(h, c.fwords)
+			mask[n] = filterMask(h)
+			n++
+			if n == touchBatch {
+				flush()
+			}
+		}
+	}
+	flush()
+	return sink
+}
+
+// placeEntries writes each pattern's entry into its bucket (c.offsets holds
+// the bucket starts), a batch at a time: the bucket cursors are read, then
+// the entries they point to, then the entries are written.
+func (c *class) placeEntries(patterns []Pattern, members []int, hashes, fps []uint64) uint64 {
+	fill := slices.Clone(c.offsets[:len(c.offsets)-1])
+	var pos [touchBatch]uint32
+	var sink uint32
+	for k0 := 0; k0 < len(members); k0 += touchBatch {
+		hs := hashes[k0:min(k0+touchBatch, len(members))]
+		for _, h := range hs {
+			sink ^= fill[h>>c.pshift]
+		}
+		for j, h := range hs {
+			b := h >> c.pshift
+			pos[j] = fill[b]
+			fill[b]++
+		}
+		for j := range hs {
+			sink ^= c.entries[pos[j]].id
+		}
+		for j, h := range hs {
+			p := &patterns[members[k0+j]]
+			c.entries[pos[j]] = entry{fp: fps[k0+j], id: p.ID, length: uint16(len(p.Value)), tag: uint16(h)}
+		}
+	}
+	return uint64(sink)
 }
 
 // load reads q (4 or 8) bytes little-endian.
@@ -206,17 +277,16 @@ func load(b []byte, q int) uint64 {
 	return uint64(binary.LittleEndian.Uint32(b))
 }
 
-func (c *class) insert(g uint64) {
-	h := (g ^ c.fkey) * mulK
-	c.filter[h>>c.fshift] |= filterMask(h)
-}
+// word maps a filter hash to a word index in [0, fwords): the top 32 bits
+// scaled by the length (Lemire's multiply-shift), so the filter need not
+// be a power of two long.
+func word(h, fwords uint64) uint64 { return (h >> 32) * fwords >> 32 }
 
-// filterMask picks four bits from hash bits 14 to 37, below the word index
-// (the top bits) for any filter up to 2^26 words. Bits that far up a
+// filterMask picks four bits from hash bits 14 to 37, below the bits that
+// pick the word for any filter up to 2^26 words. Bits that far up a
 // multiplicative hash depend on the first five bytes of the gram (the word
 // index on all of it), and constant shifts keep the mask to a few
-// instructions in the sampling loop. Four bits of one word cost one load
-// and keep false positives near a quarter of a percent at 16 bits per gram.
+// instructions in the sampling loop. Four bits of one word cost one load.
 func filterMask(h uint64) uint64 {
 	return 1<<((h>>14)&63) | 1<<((h>>20)&63) | 1<<((h>>26)&63) | 1<<((h>>32)&63)
 }
@@ -337,7 +407,7 @@ func (c *class) scan8(dst []Match, text []byte, first bool) []Match {
 	n := len(text)
 	s := c.stride
 	filter := c.filter
-	fkey, fshift := c.fkey, c.fshift
+	fkey, fw := c.fkey, c.fwords
 	base := unsafe.Pointer(unsafe.SliceData(text))
 	fbase := unsafe.Pointer(unsafe.SliceData(filter))
 	last := n - 8
@@ -354,11 +424,11 @@ func (c *class) scan8(dst []Match, text []byte, first bool) []Match {
 		h2 := (g2 ^ fkey) * mulK
 		h3 := (g3 ^ fkey) * mulK
 		m0, m1, m2, m3 := filterMask(h0), filterMask(h1), filterMask(h2), filterMask(h3)
-		// h>>fshift < len(filter) by construction (a power of two words).
-		hit0 := *(*uint64)(unsafe.Add(fbase, (h0>>fshift)*8))&m0 == m0
-		hit1 := *(*uint64)(unsafe.Add(fbase, (h1>>fshift)*8))&m1 == m1
-		hit2 := *(*uint64)(unsafe.Add(fbase, (h2>>fshift)*8))&m2 == m2
-		hit3 := *(*uint64)(unsafe.Add(fbase, (h3>>fshift)*8))&m3 == m3
+		// word(h) < len(filter) by construction.
+		hit0 := *(*uint64)(unsafe.Add(fbase, word(h0, fw)*8))&m0 == m0
+		hit1 := *(*uint64)(unsafe.Add(fbase, word(h1, fw)*8))&m1 == m1
+		hit2 := *(*uint64)(unsafe.Add(fbase, word(h2, fw)*8))&m2 == m2
+		hit3 := *(*uint64)(unsafe.Add(fbase, word(h3, fw)*8))&m3 == m3
 		if hit0 || hit1 || hit2 || hit3 {
 			for k, hit := range [4]bool{hit0, hit1, hit2, hit3} {
 				if hit {
@@ -374,7 +444,7 @@ func (c *class) scan8(dst []Match, text []byte, first bool) []Match {
 		g := load64(base, p)
 		h := (g ^ fkey) * mulK
 		m := filterMask(h)
-		if filter[h>>fshift]&m == m {
+		if filter[word(h, fw)]&m == m {
 			dst = c.verify(dst, text, p)
 			if first && len(dst) > 0 {
 				return dst
@@ -389,13 +459,13 @@ func (c *class) scan4(dst []Match, text []byte, first bool) []Match {
 	n := len(text)
 	s := c.stride
 	filter := c.filter
-	fkey, fshift := c.fkey, c.fshift
+	fkey, fw := c.fkey, c.fwords
 	base := unsafe.Pointer(unsafe.SliceData(text))
 	for p := 0; p <= n-4; p += s {
 		g := uint64(load32(base, p))
 		h := (g ^ fkey) * mulK
 		m := filterMask(h)
-		if filter[h>>fshift]&m == m {
+		if filter[word(h, fw)]&m == m {
 			dst = c.verify(dst, text, p)
 			if first && len(dst) > 0 {
 				return dst
@@ -419,7 +489,7 @@ func (c *class) verify(dst []Match, text []byte, p int) []Match {
 		}
 		h := c.prefixHash(load(text[st:], c.q))
 		b := h >> c.pshift
-		tag := uint32(h)
+		tag := uint16(h)
 		for _, e := range c.entries[c.offsets[b]:c.offsets[b+1]] {
 			if e.tag != tag {
 				continue
@@ -458,7 +528,7 @@ func (ix *Index) MayStartAt(text []byte, i int, final bool) bool {
 		}
 		h := (load(text[i:], c.q) ^ c.fkey) * mulK
 		m := filterMask(h)
-		if c.filter[h>>c.fshift]&m == m {
+		if c.filter[word(h, c.fwords)]&m == m {
 			return true
 		}
 	}

@@ -36,6 +36,10 @@ type snapshot struct {
 	decoders Encoding
 	// decodedOnly: some pattern is patInfo.decodedOnly.
 	decodedOnly bool
+	// backslash: some pattern holds an escape a JSON encoder writes (a
+	// secret kept escaped, with a literal "\n" in it), so it may match a
+	// value's line break once a logger escapes it (see value.go).
+	backslash bool
 	// plusSpace: some value has a space, so "+" is decoded as one too
 	// (a form-encoded value whose spaces are written both ways).
 	plusSpace bool
@@ -44,6 +48,8 @@ type snapshot struct {
 	built    time.Time
 	duration time.Duration
 	skipped  []Skipped
+
+	det *detection // the Redactor's token detectors (detect.go), or nil
 }
 
 // patInfo maps a pattern id to what it protects.
@@ -397,6 +403,7 @@ type baseBuild struct {
 	// replacement text; their patterns are not in idx.
 	bad         map[uint32]bool
 	decodedOnly bool
+	backslash   bool // some pattern holds an escape (snapshot.backslash)
 }
 
 // buildUnits indexes units: every value once, under the first name that
@@ -446,6 +453,7 @@ func (r *Redactor) buildUnits(units []unit) (*baseBuild, error) {
 			patterns = append(patterns, fingerprint.Pattern{Value: pat.Value, ID: uint32(len(patterns))})
 			bb.pats = append(bb.pats, p.pats[i])
 			bb.decodedOnly = bb.decodedOnly || p.pats[i].decodedOnly
+			bb.backslash = bb.backslash || holdsEscape(pat.Value)
 		}
 	}
 	bb.jobIndex = make(map[string]uint32, len(jobs))
@@ -490,6 +498,7 @@ func (r *Redactor) render(name string) string {
 		m.Write([]byte(name))
 		t = strings.ReplaceAll(t, "{hash}", hex.EncodeToString(m.Sum(nil)[:8]))
 	}
+	t = strings.ReplaceAll(t, "{rule}", "")
 	return strings.ReplaceAll(t, "{name}", name)
 }
 

@@ -176,6 +176,7 @@ type tracker struct {
 
 	base            *fingerprint.Index
 	baseDecodedOnly bool
+	baseBackslash   bool
 	pats            []patInfo
 	secs            []secInfo
 	repls           []byte // every sec's replacement, back to back
@@ -184,6 +185,7 @@ type tracker struct {
 	delta            map[*liveValue]struct{}
 	deltaIdx         *fingerprint.Index
 	deltaDecodedOnly bool
+	deltaBackslash   bool
 	dead             []idRange
 	deadN            int
 
@@ -290,7 +292,7 @@ func (t *tracker) kill(lo, hi uint32) {
 // under that owner are masked. It returns errRebuild when names that bb
 // did not see need their replacement checked and one holds a value.
 func (t *tracker) rebase(r *Redactor, bb *baseBuild) error {
-	t.base, t.baseDecodedOnly, t.pats, t.secs = bb.idx, bb.decodedOnly, bb.pats, bb.secs
+	t.base, t.baseDecodedOnly, t.baseBackslash, t.pats, t.secs = bb.idx, bb.decodedOnly, bb.backslash, bb.pats, bb.secs
 	t.repls, t.replEnd = t.repls[:0:0], make([]int, 0, len(bb.secs))
 	for _, s := range bb.secs {
 		t.repls = append(t.repls, s.repl...)
@@ -366,7 +368,7 @@ func (t *tracker) rebuildDelta(r *Redactor, fresh []*liveValue, newSecs []uint32
 	defer e.fs.wipe() // plaintext forms should not stay in memory
 	patterns := make([]fingerprint.Pattern, 0, len(e.patterns))
 	var added []fingerprint.Pattern
-	decodedOnly := false
+	decodedOnly, backslash := false, false
 	k := 0
 	for _, p := range parts {
 		off := uint32(0)
@@ -386,11 +388,12 @@ func (t *tracker) rebuildDelta(r *Redactor, fresh []*liveValue, newSecs []uint32
 			for i := range c {
 				patterns = append(patterns, fingerprint.Pattern{Value: p.patterns[off+i].Value, ID: lv.lo + i})
 				decodedOnly = decodedOnly || p.pats[off+i].decodedOnly
+				backslash = backslash || holdsEscape(p.patterns[off+i].Value)
 			}
 			off += c
 		}
 	}
-	t.deltaIdx, t.deltaDecodedOnly = nil, decodedOnly
+	t.deltaIdx, t.deltaDecodedOnly, t.deltaBackslash = nil, decodedOnly, backslash
 	if len(patterns) > 0 {
 		idx, err := fingerprint.Build(patterns)
 		if err != nil {
@@ -437,8 +440,10 @@ func (t *tracker) snapshot(r *Redactor, start time.Time) *snapshot {
 		secs:        t.secs[:len(t.secs):len(t.secs)],
 		decoders:    r.opts.encodings & (URL | JSON | Base64),
 		decodedOnly: t.baseDecodedOnly || t.deltaDecodedOnly,
+		backslash:   t.baseBackslash || t.deltaBackslash,
 		secrets:     t.live - len(t.bad),
 		built:       start,
+		det:         r.det,
 	}
 	s.plusSpace = s.decoders&URL != 0 && t.spaces > 0
 	s.maxLen = s.idx.MaxLen() + 2

@@ -32,6 +32,8 @@ type Redactor struct {
 
 	statsMu  sync.Mutex
 	counters map[string]*counters
+
+	det *detection // token detectors (detect.go)
 }
 
 // New returns an empty Redactor configured by opts. It scrubs nothing until
@@ -45,7 +47,8 @@ func New(opts ...Option) (*Redactor, error) {
 	}
 	r := &Redactor{opts: o, added: map[Secret]struct{}{}, counters: map[string]*counters{},
 		incrMinBase: defaultIncrMinBase, deltaLimit: defaultDeltaLimit, idleMerge: defaultIdleMerge}
-	r.cur.Store(&snapshot{built: time.Now()})
+	r.det = r.newDetection()
+	r.cur.Store(&snapshot{built: time.Now(), det: r.det})
 	return r, nil
 }
 
@@ -108,7 +111,15 @@ func (r *Redactor) Replacement(name string) string { return r.render(name) }
 
 // Contains reports whether src holds any protected form of any secret.
 func (r *Redactor) Contains(src []byte) bool {
-	s := r.cur.Load()
+	return r.cur.Load().contains(src)
+}
+
+// contains is Contains on one snapshot.
+func (s *snapshot) contains(src []byte) bool {
+	if s.det != nil {
+		var sb [8]span
+		return len(s.spans(sb[:0], src)) > 0
+	}
 	if s.idx.Contains(src) {
 		if !s.decodedOnly {
 			return true
@@ -126,11 +137,15 @@ func (r *Redactor) Contains(src []byte) bool {
 
 // Match is one redacted span of the input: src[Start:End] is replaced.
 // Overlapping and adjacent occurrences are merged into one Match, named
-// after the longest of them.
+// after the longest of them (a known secret before a detected token).
 type Match struct {
 	Start, End int
 	Name       string
 	Encoding   Encoding
+	// Rule and Confidence describe a detected token (Name is then
+	// "detected:" and the rule ID); both are empty for a known secret.
+	Rule       string
+	Confidence string
 }
 
 // Find returns the spans Scrub would replace, in order. It never returns a
@@ -144,7 +159,7 @@ func (r *Redactor) Find(src []byte) []Match {
 	}
 	out := make([]Match, len(spans))
 	for i, sp := range spans {
-		out[i] = Match{Start: sp.start, End: sp.end, Name: s.secs[sp.sec].name, Encoding: sp.enc}
+		out[i] = s.match(sp)
 	}
 	return out
 }
@@ -211,15 +226,22 @@ func (s *snapshot) findSpans(dst []span, text []byte, escaped bool) []span {
 // findSpansBuf is findSpans with the caller's scratch for the index's
 // matches (a Writer keeps it across writes); it returns the scratch grown.
 func (s *snapshot) findSpansBuf(dst []span, mb []fingerprint.Match, text []byte, escaped bool) ([]span, []fingerprint.Match) {
+	return s.findSpansJoins(dst, mb, text, escaped, false)
+}
+
+// findSpansJoins is findSpansBuf; with joins set, the decodedOnly patterns
+// count in text as written too (a value whose line breaks a logger will
+// escape: see value.go).
+func (s *snapshot) findSpansJoins(dst []span, mb []fingerprint.Match, text []byte, escaped, joins bool) ([]span, []fingerprint.Match) {
 	if s.idx == nil {
-		return dst, mb
+		return s.detectOnly(dst, text, escaped), mb
 	}
 	ms := s.idx.Find(mb[:0], text)
 	mb = ms[:0]
 	raw := dst
 	for _, m := range ms {
 		p := s.pats[m.ID]
-		if p.decodedOnly {
+		if p.decodedOnly && !joins {
 			continue // a line break as written: see patInfo.decodedOnly
 		}
 		a, b := m.Start, m.End
@@ -234,12 +256,10 @@ func (s *snapshot) findSpansBuf(dst []span, mb []fingerprint.Match, text []byte,
 		}
 		raw = append(raw, span{start: a, end: b, sec: p.sec, enc: p.enc, length: m.End - m.Start})
 	}
+	raw = s.detectRaw(raw, text, escaped)
 	if s.decoders != 0 {
 		n := len(raw)
-		raw = s.decodedSpans(raw, text)
-		if s.decoders&Base64 != 0 {
-			raw = s.wrappedSpans(raw, text)
-		}
+		raw = s.decodedSpans(raw, text) // and wrapped base64
 		if escaped {
 			for i := n; i < len(raw); i++ {
 				if danglingBackslash(text, raw[i].start) {
@@ -248,34 +268,8 @@ func (s *snapshot) findSpansBuf(dst []span, mb []fingerprint.Match, text []byte,
 			}
 		}
 	}
-	if len(raw) == 0 {
-		return dst, mb
-	}
-	// Matches come out of the scan nearly in order. Insertion sort is the
-	// fastest for the usual handful; text crafted to hold thousands of
-	// matches must not make it quadratic.
-	if len(raw) <= 32 {
-		for i := 1; i < len(raw); i++ {
-			for j := i; j > 0 && less(raw[j], raw[j-1]); j-- {
-				raw[j], raw[j-1] = raw[j-1], raw[j]
-			}
-		}
-	} else {
-		slices.SortFunc(raw, compareSpans)
-	}
-	out := raw[:1]
-	for _, sp := range raw[1:] {
-		cur := &out[len(out)-1]
-		if sp.start <= cur.end {
-			cur.end = max(cur.end, sp.end)
-			if sp.length > cur.length {
-				cur.sec, cur.enc, cur.length = sp.sec, sp.enc, sp.length
-			}
-			continue
-		}
-		out = append(out, sp)
-	}
-	return out, mb
+	raw = s.yieldToKnown(raw, text)
+	return mergeSpans(raw, len(dst)), mb
 }
 
 // danglingBackslash reports whether text[i] is preceded by an odd run of
@@ -320,9 +314,9 @@ func (s *snapshot) replace(dst, src []byte, spans []span) []byte {
 	prev := 0
 	for _, sp := range spans {
 		dst = append(dst, src[prev:sp.start]...)
-		sec := &s.secs[sp.sec]
-		dst = append(dst, sec.repl...)
-		sec.counters[sp.enc.index()].Add(1)
+		repl, ctr := s.target(sp.sec)
+		dst = append(dst, repl...)
+		ctr[sp.enc.index()].Add(1)
 		prev = sp.end
 	}
 	return append(dst, src[prev:]...)

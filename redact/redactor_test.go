@@ -105,7 +105,10 @@ func TestPEMKey(t *testing.T) {
 		"dZs=",
 	}
 	pem := "-----BEGIN RSA PRIVATE KEY-----\n" + strings.Join(lines, "\n") + "\n-----END RSA PRIVATE KEY-----\n"
-	r := newRedactor(t, []redact.Secret{{Name: "tls/key", Value: pem}})
+	// Known secrets alone here; with the detectors on (the default) the
+	// block is a detected private key as well: see below.
+	r := newRedactor(t, []redact.Secret{{Name: "tls/key", Value: pem}}, redact.WithDetectors(nil))
+	withDetectors := newRedactor(t, []redact.Secret{{Name: "tls/key", Value: pem}})
 	jsonPEM, _ := json.Marshal(pem)
 	for name, text := range map[string]string{
 		"LF":     pem,
@@ -127,6 +130,15 @@ func TestPEMKey(t *testing.T) {
 		}
 		if !strings.Contains(out, "BEGIN RSA PRIVATE KEY") {
 			t.Errorf("%s: public armour line was redacted", name)
+		}
+		// With the detectors, no line survives, the short last one
+		// included (a known secret's short line is protected only where
+		// its join with a neighbour is seen).
+		out = withDetectors.ScrubString("key loaded: " + text + " done")
+		for i, l := range lines {
+			if strings.Contains(out, l) {
+				t.Errorf("%s, with detectors: line %d survived", name, i)
+			}
 		}
 	}
 }

@@ -28,18 +28,33 @@ func newScrubber(r *redact.Redactor, opts []Option, keysOnly bool) *scrubber {
 	return &scrubber{r: r, keys: keyrule.New(c.keyPatterns), keysOnly: keysOnly}
 }
 
+// containsString reports whether v, a value next will write, holds a secret
+// as written or as next may escape it (Redactor.ContainsValue).
 func (s *scrubber) containsString(v string) bool {
-	return s.r.Contains(unsafe.Slice(unsafe.StringData(v), len(v)))
+	return s.containsBytes(unsafe.Slice(unsafe.StringData(v), len(v)))
 }
 
-// scrub returns v with known secrets replaced, or v itself. Contains is a
-// few times cheaper than ScrubString on the short clean strings (keys,
-// object fields) that are the common case, so it goes first.
+func (s *scrubber) containsBytes(v []byte) bool { return s.r.ContainsValue(v) }
+
+// scrub returns v with known secrets replaced, or v itself. A value is
+// scrubbed before next escapes, quotes or prints it, so it is read as
+// written and as escaped (Redactor.ScrubValueString): a short line of a
+// multi-line secret is caught whatever next does with its line breaks.
+// ContainsValue is a few times cheaper than scrubbing on the short clean
+// strings (keys, object fields) that are the common case, so it goes first.
 func (s *scrubber) scrub(v string) string {
 	if !s.containsString(v) {
 		return v
 	}
-	return s.r.ScrubString(v)
+	return s.r.ScrubValueString(v)
+}
+
+// scrubBytes is scrub for a []byte value; it returns v itself when clean.
+func (s *scrubber) scrubBytes(v []byte) []byte {
+	if !s.containsBytes(v) {
+		return v
+	}
+	return s.r.ScrubValue(nil, v)
 }
 
 // recordDirty reports whether rec needs rewriting. It allocates nothing.
@@ -102,7 +117,7 @@ func (s *scrubber) attrDirty(a slog.Attr) bool {
 		case nil:
 			return false
 		case []byte:
-			return s.r.Contains(x)
+			return s.containsBytes(x)
 		case error:
 			return true
 		default:
@@ -200,10 +215,7 @@ func (s *scrubber) anyValue(x any) slog.Value {
 	case nil:
 		return slog.AnyValue(nil)
 	case []byte:
-		if s.r.Contains(x) {
-			return slog.AnyValue(s.r.Scrub(nil, x))
-		}
-		return slog.AnyValue(x)
+		return slog.AnyValue(s.scrubBytes(x))
 	case error:
 		return slog.AnyValue(s.scrubError(x))
 	}
@@ -215,7 +227,9 @@ func (s *scrubber) anyValue(x any) slog.Value {
 	var v scrubbedValue
 	buf.Reset()
 	printText(buf, x)
-	v.text = string(s.r.Scrub(nil, buf.Bytes()))
+	// The text rendering is written by next as it chooses (quoted by the
+	// text handler, as it is by a handler of one's own): a value.
+	v.text = string(s.r.ScrubValue(nil, buf.Bytes()))
 	buf.Reset()
 	if renderJSON(buf, x) == nil {
 		if scrubbed := s.r.Scrub(nil, buf.Bytes()); json.Valid(scrubbed) {

@@ -153,7 +153,7 @@ func (s *scrubber) walk(v reflect.Value, depth int) (dirty, render bool) {
 		return s.containsString(v.String()), false
 	case reflect.Slice:
 		if v.Type().Elem().Kind() == reflect.Uint8 {
-			return s.r.Contains(v.Bytes()), false
+			return s.containsBytes(v.Bytes()), false
 		}
 		fallthrough
 	case reflect.Array:

@@ -1,6 +1,10 @@
 package hushzap_test
 
 import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"go.uber.org/zap"
@@ -60,6 +64,11 @@ type zapFrontEnd struct {
 	// does not recover) unwinds through zapcore.NewCore to the caller
 	// without passing it, so no hush code runs.
 	bytesOnly bool
+	// rawMessage marks a way that scrubs the printed bytes of an encoder
+	// that prints the message as it is (the console encoder): a
+	// multi-line secret in the message keeps its real line breaks there,
+	// a known gap (DESIGN.md).
+	rawMessage bool
 }
 
 func (z *zapFrontEnd) Log(e leaktest.Entry) error {
@@ -69,6 +78,9 @@ func (z *zapFrontEnd) Log(e leaktest.Entry) error {
 				return leaktest.ErrUnsupported
 			}
 		}
+	}
+	if z.rawMessage && strings.Contains(e.Message, "\n") {
+		return leaktest.ErrKnownGap
 	}
 	l := z.l
 	var ns []zap.Field
@@ -112,6 +124,107 @@ func TestConformance(t *testing.T) {
 					return &zapFrontEnd{l: newLogger(buf, r), buf: buf, bytesOnly: way == "NewWriteSyncer"}
 				})
 			})
+		}
+	}
+}
+
+// TestConformanceMultiline runs the leak suite with multi-line secrets (PEM
+// keys whose last line is too short to index alone, LF and CRLF, and an
+// AWS credentials file) through every way into the zap front end, over
+// zap's two encoders and, for Wrap, over a core of one's own that prints
+// values as they are. Wrap scrubs a value before the encoder sees it, so it
+// must protect it as well as the ways that scrub the encoded bytes,
+// whatever the encoder does with its line breaks.
+func TestConformanceMultiline(t *testing.T) {
+	for encName, newEnc := range encoders {
+		ways := map[string]func(ws zapcore.WriteSyncer, r *redact.Redactor) *zap.Logger{
+			"NewCore": func(ws zapcore.WriteSyncer, r *redact.Redactor) *zap.Logger {
+				return zap.New(hushzap.NewCore(newEnc(), ws, zap.DebugLevel, r))
+			},
+			"Wrap": func(ws zapcore.WriteSyncer, r *redact.Redactor) *zap.Logger {
+				return zap.New(zapcore.NewCore(newEnc(), ws, zap.DebugLevel), hushzap.Wrap(r))
+			},
+			"NewEncoder": func(ws zapcore.WriteSyncer, r *redact.Redactor) *zap.Logger {
+				return zap.New(zapcore.NewCore(hushzap.NewEncoder(newEnc(), r), ws, zap.DebugLevel))
+			},
+			"NewWriteSyncer": func(ws zapcore.WriteSyncer, r *redact.Redactor) *zap.Logger {
+				return zap.New(zapcore.NewCore(newEnc(), hushzap.NewWriteSyncer(ws, r), zap.DebugLevel))
+			},
+		}
+		for way, newLogger := range ways {
+			t.Run(way+"/"+encName, func(t *testing.T) {
+				leaktest.RunSecrets(t, leaktest.MultilineSecrets(), func(t *testing.T, r *redact.Redactor) leaktest.FrontEnd {
+					buf := &syncBuffer{}
+					return &zapFrontEnd{l: newLogger(buf, r), buf: buf, bytesOnly: way == "NewWriteSyncer",
+						rawMessage: way != "Wrap" && encName == "console"}
+				})
+			})
+		}
+	}
+	t.Run("Wrap/raw", func(t *testing.T) {
+		leaktest.RunSecrets(t, leaktest.MultilineSecrets(), func(t *testing.T, r *redact.Redactor) leaktest.FrontEnd {
+			buf := &syncBuffer{}
+			return &zapFrontEnd{l: zap.New(&rawCore{LevelEnabler: zap.DebugLevel, w: buf}, hushzap.Wrap(r)), buf: buf}
+		})
+	})
+}
+
+// rawCore is a core of one's own, with no encoder hush can reach: it
+// prints the message and each field's value as it is, real line breaks
+// included ("msg key=value ...", nested objects in braces).
+type rawCore struct {
+	zapcore.LevelEnabler
+	w       *syncBuffer
+	context []zapcore.Field
+}
+
+func (c *rawCore) With(fs []zapcore.Field) zapcore.Core {
+	return &rawCore{LevelEnabler: c.LevelEnabler, w: c.w, context: append(slices.Clip(c.context), fs...)}
+}
+
+func (c *rawCore) Check(e zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+	if c.Enabled(e.Level) {
+		return ce.AddCore(e, c)
+	}
+	return ce
+}
+
+func (c *rawCore) Write(e zapcore.Entry, fs []zapcore.Field) error {
+	enc := zapcore.NewMapObjectEncoder()
+	for _, f := range append(slices.Clip(c.context), fs...) {
+		f.AddTo(enc)
+	}
+	var b strings.Builder
+	b.WriteString(e.Message)
+	printRaw(&b, enc.Fields)
+	b.WriteByte('\n')
+	_, err := c.w.Write([]byte(b.String()))
+	return err
+}
+
+func (c *rawCore) Sync() error { return nil }
+
+func printRaw(b *strings.Builder, m map[string]any) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		b.WriteString(" " + k + "=")
+		switch v := m[k].(type) {
+		case string:
+			b.WriteString(v)
+		case []byte:
+			b.Write(v)
+		case json.RawMessage:
+			b.Write(v)
+		case map[string]any:
+			b.WriteString("{")
+			printRaw(b, v)
+			b.WriteString(" }")
+		default:
+			fmt.Fprintf(b, "%+v", v)
 		}
 	}
 }

@@ -41,7 +41,7 @@ import (
 //	})
 func NewEncoder(enc zapcore.Encoder, r *redact.Redactor, opts ...Option) zapcore.Encoder {
 	s := newScrubber(r, opts)
-	return &encoder{Encoder: enc, r: r, keys: s.keys, s: s}
+	return &encoder{Encoder: enc, r: r, keys: s.keys, cache: newKeyCache(s.keys), s: s}
 }
 
 // encoder embeds the wrapped Encoder: the ObjectEncoder methods it does not
@@ -49,9 +49,10 @@ func NewEncoder(enc zapcore.Encoder, r *redact.Redactor, opts ...Option) zapcore
 // key rules apply to With context.
 type encoder struct {
 	zapcore.Encoder
-	r    *redact.Redactor
-	keys *keyrule.Matcher
-	s    *scrubber // for the key-rule view of inline marshalers
+	r     *redact.Redactor
+	keys  *keyrule.Matcher
+	cache *keyCache // the verdicts on keys of log-call fields; nil when keys is
+	s     *scrubber // for the key-rule view of inline marshalers
 }
 
 var _ zapcore.Encoder = (*encoder)(nil)
@@ -87,13 +88,13 @@ func (w *inlineKeys) MarshalLogObject(enc zapcore.ObjectEncoder) error {
 }
 
 func (e *encoder) Clone() zapcore.Encoder {
-	return &encoder{Encoder: e.Encoder.Clone(), r: e.r, keys: e.keys, s: e.s}
+	return &encoder{Encoder: e.Encoder.Clone(), r: e.r, keys: e.keys, cache: e.cache, s: e.s}
 }
 
 func (e *encoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
-	if e.keys != nil {
+	if e.cache != nil {
 		for i := range fields {
-			if fields[i].Type == zapcore.InlineMarshalerType || keyRuled(e.keys, &fields[i]) {
+			if fields[i].Type == zapcore.InlineMarshalerType || e.cache.ruled(&fields[i]) {
 				return e.encodeRuled(ent, fields, i)
 			}
 		}
@@ -110,7 +111,7 @@ func (e *encoder) encodeRuled(ent zapcore.Entry, fields []zapcore.Field, first i
 	inlines := 0
 	for i := first; i < len(fs); i++ {
 		switch {
-		case keyRuled(e.keys, &fs[i]):
+		case e.cache.ruled(&fs[i]):
 			fs[i] = redactedField(e.r, fs[i].Key)
 		case fs[i].Type == zapcore.InlineMarshalerType:
 			m, ok := fs[i].Interface.(zapcore.ObjectMarshaler)
@@ -296,7 +297,7 @@ func fieldKind(t zapcore.FieldType) keyrule.Kind {
 // for its key. A key may itself hold a secret ("password_<token>"), so the
 // key is scrubbed first and the replacement never echoes a secret.
 func redactedField(r *redact.Redactor, key string) zapcore.Field {
-	key = r.ScrubString(key)
+	key = r.ScrubValueString(key)
 	return zapcore.Field{Key: key, Type: zapcore.StringType, String: r.Replacement(key)}
 }
 

@@ -367,8 +367,8 @@ func (e *scrubArrayEncoder) AppendReflected(v any) error {
 }
 
 func (s *scrubber) scrubBytes(v []byte) []byte {
-	if !s.r.Contains(v) {
+	if !s.r.ContainsValue(v) {
 		return v
 	}
-	return s.r.Scrub(nil, v)
+	return s.r.ScrubValue(nil, v)
 }

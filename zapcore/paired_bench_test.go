@@ -1,9 +1,13 @@
 package hushzap_test
 
 import (
-	"github.com/hushlog/hush/internal/pairbench"
 	"io"
+	"strings"
 	"testing"
+
+	"github.com/hushlog/hush/internal/leaktest"
+	"github.com/hushlog/hush/internal/pairbench"
+	"github.com/hushlog/hush/redact"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -36,4 +40,28 @@ func BenchmarkZapOverhead(b *testing.B) {
 				func(i int) { tc.logger.Info(_messages[i%1000], fakeFields()...) })
 		})
 	}
+}
+
+// BenchmarkZapOverheadMultiline is BenchmarkZapOverhead for Wrap with an
+// index that also holds multi-line secrets (PEM keys, an AWS credentials
+// file: their short lines' joins hold a line break, so every value with a
+// line feed is also read as the encoder escapes it), and entries that
+// carry a stack trace as a string field.
+func BenchmarkZapOverheadMultiline(b *testing.B) {
+	r, err := redact.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := r.Set(append(benchSecrets(1000), leaktest.MultilineSecrets()...)); err != nil {
+		b.Fatal(err)
+	}
+	stack := zap.String("trace", strings.Repeat("goroutine 7 [running]:\nmain.handler(0xc000123456)\n\t/src/app/handler.go:112 +0x1d\n", 4))
+	plain := zap.New(zapcore.NewCore(productionEncoder(), zapcore.AddSync(io.Discard), zap.DebugLevel))
+	wrapped := zap.New(zapcore.NewCore(productionEncoder(), zapcore.AddSync(io.Discard), zap.DebugLevel), hushzap.Wrap(r))
+	b.Run("impl=hush-wrap", func(b *testing.B) {
+		b.ReportAllocs()
+		pairbench.Overhead(b,
+			func(i int) { plain.Info(_messages[i%1000], append(fakeFields(), stack)...) },
+			func(i int) { wrapped.Info(_messages[i%1000], append(fakeFields(), stack)...) })
+	})
 }

@@ -104,8 +104,8 @@ func (s *scrubber) field(f zapcore.Field, st *standIns) (zapcore.Field, bool) {
 			return f, true
 		}
 	case zapcore.ByteStringType, zapcore.BinaryType:
-		if b, ok := f.Interface.([]byte); ok && s.r.Contains(b) {
-			f.Interface = s.r.Scrub(nil, b)
+		if b, ok := f.Interface.([]byte); ok && s.r.ContainsValue(b) {
+			f.Interface = s.r.ScrubValue(nil, b)
 			return f, true
 		}
 	case zapcore.NamespaceType:
@@ -146,18 +146,24 @@ func (s *scrubber) field(f zapcore.Field, st *standIns) (zapcore.Field, bool) {
 	return f, changed
 }
 
+// containsString reports whether v, a value the wrapped core will write,
+// holds a secret as written or as the core's encoder will escape it
+// (Redactor.ContainsValue).
 func (s *scrubber) containsString(v string) bool {
-	return s.r.Contains(unsafe.Slice(unsafe.StringData(v), len(v)))
+	return s.r.ContainsValue(unsafe.Slice(unsafe.StringData(v), len(v)))
 }
 
-// scrub returns v with known secrets replaced, or v itself. Contains is a
-// few times cheaper than ScrubString on the short clean strings (keys,
-// object fields) that are the common case, so it goes first.
+// scrub returns v with known secrets replaced, or v itself. A value is
+// scrubbed before the wrapped core escapes it, so it is read as written and
+// as escaped (Redactor.ScrubValueString): a short line of a multi-line
+// secret is caught whatever the encoder does with its line breaks.
+// ContainsValue is a few times cheaper than scrubbing on the short clean
+// strings (keys, object fields) that are the common case, so it goes first.
 func (s *scrubber) scrub(v string) string {
 	if !s.containsString(v) {
 		return v
 	}
-	return s.r.ScrubString(v)
+	return s.r.ScrubValueString(v)
 }
 
 func sameString(a, b string) bool {

@@ -29,6 +29,34 @@ func Secrets() []redact.Secret {
 	}
 }
 
+// MultilineSecrets returns multi-line secrets of the shapes applications
+// really hold: PEM private keys whose last body line is too short to index
+// alone (with LF and with CRLF line breaks) and an AWS credentials file.
+// A front end that scrubs a value before its logger escapes it must protect
+// them as well as one that scrubs the escaped bytes: a short line that
+// survives next to a redacted neighbour is key material in the output.
+func MultilineSecrets() []redact.Secret {
+	pem := func(eol string, body ...string) string {
+		return "-----BEGIN PRIVATE KEY-----" + eol + strings.Join(body, eol) + eol + "-----END PRIVATE KEY-----" + eol
+	}
+	return []redact.Secret{
+		{Name: "tls/key-lf", Value: pem("\n",
+			"UvImZaYMEtKJGF2VDuiBNgkWb2sRPReNbA/TkB/yOaGglfIPk5VlDPk4C47bIkpr",
+			"JIoekk6P0K4uGpSSozBfGIy2EJAPnjR/rohtxlB3lex0XEw/yy6yxz4Uk0yGfuBX",
+			"unJJm/oSHoNrKsFXJu59awr2qxPDjpLK4NFQV7FZmH+UzHQR1xfxRXmyqhAPu7NP",
+			"pZM=")},
+		{Name: "tls/key-crlf", Value: pem("\r\n",
+			"/q7Scki3YuOrWAXwdlornB1+DzfESSG9P2Vk6t9/FCpyZoxH4iPRbt2MR7Rq/Fuu",
+			"4mH1OyYVLSY7qDsDfNSWLkNIASVriF6ckFHzILDbg/Oep629DXTm3sfz367Mj2Rl",
+			"ZmQae6JmDzAR/DVwKRxXmQ0aAJEmiRnyXZ0GEt81nWAmokD0WJpdeR8d2Xz++nd6",
+			"e08=")},
+		{Name: "aws/credentials", Value: "[default]\n" +
+			"aws_access_key_id = AKIAQX3TZ7RW5MUB2KLP\n" +
+			"aws_secret_access_key = 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\n" +
+			"region = us-east-1\n"},
+	}
+}
+
 // Entry is one log event, in terms every front end can express: a message
 // and attributes. Each adapter maps it to its front end's own calls.
 type Entry struct {
@@ -119,6 +147,13 @@ func (f *FickleStringer) String() string { return f.f.next() }
 // no way to express (a Stringer for the Collector); the scenario is skipped.
 var ErrUnsupported = errors.New("leaktest: not expressible in this front end")
 
+// ErrKnownGap is what an adapter returns for an entry that reaches a gap
+// of the contract listed in DESIGN.md ("Known gaps in the contract"), such
+// as a multi-line secret in a message the logger prints as it is, with
+// real line breaks, for a front end that scrubs the printed bytes; the
+// scenario is skipped and the skip says so.
+var ErrKnownGap = errors.New("leaktest: a known gap of the contract (DESIGN.md)")
+
 // Scenario is one way a secret reaches a front end.
 type Scenario struct {
 	Name string
@@ -131,6 +166,10 @@ type Scenario struct {
 	// Check, when set, inspects the output further (bytes kept around the
 	// match). Its errors must not quote the output.
 	Check func(out []byte) error
+	// Leading says Check expects the secret to be replaced from its first
+	// byte: it is not run for a secret whose value opens with public text
+	// (a PEM key's armour line).
+	Leading bool
 }
 
 // Markers placed around the secret by the scenarios that check what
@@ -199,10 +238,10 @@ func Scenarios() []Scenario {
 		{Name: "bytes", Redacted: true, Entry: func(v string) Entry {
 			return Entry{Message: "m", Attrs: []Attr{{"body", []byte("x=" + v)}}}
 		}},
-		{Name: "backslash-message", Redacted: true, Check: backslashKept, Entry: func(v string) Entry {
+		{Name: "backslash-message", Redacted: true, Check: backslashKept, Leading: true, Entry: func(v string) Entry {
 			return Entry{Message: `C:\keys\` + v + `.pfx`}
 		}},
-		{Name: "backslash-value", Redacted: true, Check: backslashKept, Entry: func(v string) Entry {
+		{Name: "backslash-value", Redacted: true, Check: backslashKept, Leading: true, Entry: func(v string) Entry {
 			return Entry{Message: "m", Attrs: []Attr{{"path", `C:\keys\` + v + `.pfx`}}}
 		}},
 		{Name: "control-bytes", Redacted: true, Check: markersKept, Entry: func(v string) Entry {
@@ -250,7 +289,13 @@ type FrontEnd interface {
 // the scenario's own checks. Each scenario and secret is a subtest named
 // "scenario/secret".
 func Run(t *testing.T, newFrontEnd func(t *testing.T, r *redact.Redactor) FrontEnd) {
-	secrets := Secrets()
+	RunSecrets(t, Secrets(), newFrontEnd)
+}
+
+// RunSecrets is Run with another set of secrets (MultilineSecrets): each
+// scenario is written with each of them, all of them known to the
+// Redactor.
+func RunSecrets(t *testing.T, secrets []redact.Secret, newFrontEnd func(t *testing.T, r *redact.Redactor) FrontEnd) {
 	for _, sc := range Scenarios() {
 		t.Run(sc.Name, func(t *testing.T) {
 			for _, s := range secrets {
@@ -262,13 +307,16 @@ func Run(t *testing.T, newFrontEnd func(t *testing.T, r *redact.Redactor) FrontE
 					if errors.Is(err, ErrUnsupported) {
 						t.Skip("not expressible in this front end")
 					}
+					if errors.Is(err, ErrKnownGap) {
+						t.Skip("a known gap of the contract (DESIGN.md)")
+					}
 					require.NoError(t, err)
 					require.NotEmpty(t, len(out), "the front end wrote nothing")
 					Check(t, secrets, out, sc.Name)
 					if sc.Redacted && !Holds(out, []byte(r.Replacement(s.Name))) {
 						t.Errorf("%s: no replacement for %s in the output", sc.Name, s.Name)
 					}
-					if sc.Check != nil {
+					if sc.Check != nil && !(sc.Leading && strings.HasPrefix(strings.TrimSpace(s.Value), "-----BEGIN ")) {
 						if err := sc.Check(out); err != nil {
 							t.Errorf("%s, secret %s: %v", sc.Name, s.Name, err)
 						}

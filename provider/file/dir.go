@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hushlog/hush/provider"
@@ -59,13 +61,21 @@ func (o Options) withDefaults() Options {
 // user, where it will not (CI runs as root, and root reads a mode-000 file).
 var (
 	readDir  = os.ReadDir
-	openFile = os.Open
+	openFile = openNonblocking
 )
+
+// openNonblocking opens a file for reading without blocking on a named
+// pipe (where the platform has O_NONBLOCK). Reading a regular file is not
+// affected by the flag.
+func openNonblocking(name string) (*os.File, error) {
+	return os.OpenFile(name, os.O_RDONLY|nonblock, 0)
+}
 
 // Dir reads a directory of one file per secret.
 type Dir struct {
 	dir  string
 	opts Options
+	open func(string) (*os.File, error) // tests only; nil: openFile
 }
 
 var (
@@ -99,64 +109,204 @@ func (d *Dir) errorf(name string, kind provider.ErrorKind, err error) *provider.
 // sorted by name. A key that starts with one dot (".dockerconfigjson") is a
 // secret like any other. A file that cannot
 // be read is a per-secret error; a missing directory fails the listing.
+//
+// The directories are walked in order and the files read by up to
+// maxReaders goroutines at once (reading 10,000 files one by one is most
+// of the time it takes to start a scan); the secrets and the errors come
+// out in the same order, with the same text, as a one-by-one walk gives.
+// Only a regular file is opened: a named pipe, socket or device, directly
+// or behind a symlink, is skipped as before, and a file is opened
+// non-blocking, so a pipe swapped in after the check cannot block a read.
+// When ctx is done List returns at once, even if a read is stuck (a file
+// on a dead network mount); the stuck reader finishes on its own.
 func (d *Dir) List(ctx context.Context) ([]redact.Secret, error) {
 	if _, err := os.Stat(d.dir); err != nil {
 		return nil, d.errorf("", kindOf(err), err)
 	}
+	items, ok := d.listTree(ctx, d.dir, "", 0)
+	if !ok || ctx.Err() != nil {
+		return nil, d.errorf("", provider.Transient, context.Cause(ctx))
+	}
 	var out []redact.Secret
 	var errs []error
-	var walk func(dir, rel string, depth int)
-	walk = func(dir, rel string, depth int) {
-		entries, err := readDir(dir)
-		if err != nil {
-			errs = append(errs, d.errorf(rel, kindOf(err), err))
-			return
-		}
-		for _, e := range entries {
-			if mountMachinery(e.Name()) || ctx.Err() != nil {
-				continue
-			}
-			full := filepath.Join(dir, e.Name())
-			name := path.Join(rel, e.Name())
-			fi, err := os.Stat(full) // follows the ..data symlinks
-			if err != nil {
-				errs = append(errs, d.errorf(name, kindOf(err), err))
-				continue
-			}
+	var collect func(items []entry)
+	collect = func(items []entry) {
+		for i := range items {
+			it := &items[i]
 			switch {
-			case fi.IsDir():
-				if depth < maxDepth {
-					walk(full, name, depth+1)
-				}
-			case fi.Mode().IsRegular():
-				s, err := d.read(full, name, fi)
-				if err != nil {
-					errs = append(errs, err)
-					continue
-				}
-				if s.Value != "" {
-					out = append(out, s)
-				}
+			case it.err != nil:
+				errs = append(errs, it.err)
+			case it.sub != nil:
+				collect(it.sub)
+			case it.sec.Value != "":
+				out = append(out, it.sec)
 			}
 		}
 	}
-	walk(d.dir, "", 0)
-	if err := ctx.Err(); err != nil {
-		return nil, d.errorf("", provider.Transient, err)
-	}
+	collect(items)
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, errors.Join(errs...)
 }
 
-func (d *Dir) read(full, name string, fi fs.FileInfo) (redact.Secret, error) {
-	if fi.Size() > d.opts.MaxFileSize {
-		return redact.Secret{}, d.errorf(name, provider.Skipped, fmt.Errorf("%d bytes, more than the %d allowed", fi.Size(), d.opts.MaxFileSize))
+// entry is one directory entry of List's walk, in walk order: a failure, a
+// subdirectory's entries, or a file's secret (or nothing: an empty file,
+// a pipe).
+type entry struct {
+	full, name string
+	depth      int
+	typ        fs.FileMode // the type the directory listing gave
+	err        error
+	sub        []entry // the entries of a subdirectory, in order
+	isDir      bool    // a symlink that turned out to lead to a directory
+	sec        redact.Secret
+}
+
+// maxReaders bounds the files List reads at once: enough to keep the cores
+// busy on a local disk and to overlap the round trips of a network mount,
+// few enough to stay far from any limit on open files.
+const maxReaders = 16
+
+// listTree walks dir and reads its files. It returns false when ctx was
+// done before the reads finished.
+func (d *Dir) listTree(ctx context.Context, dir, rel string, depth int) ([]entry, bool) {
+	var reads []*entry
+	items := d.walk(ctx, dir, rel, depth, &reads)
+	if !d.readAll(ctx, reads) {
+		return nil, false
 	}
-	f, err := openFile(full)
+	// A symlink to a directory is walked once it is known to be one, at
+	// its place in the order.
+	var expand func(items []entry) bool
+	expand = func(items []entry) bool {
+		for i := range items {
+			it := &items[i]
+			if it.isDir && it.depth < maxDepth {
+				sub, ok := d.listTree(ctx, it.full, it.name, it.depth+1)
+				if !ok {
+					return false
+				}
+				it.sub = sub
+			} else if it.sub != nil && !expand(it.sub) {
+				return false
+			}
+		}
+		return true
+	}
+	return items, expand(items)
+}
+
+// walk lists dir and, depth first, its real subdirectories, and appends
+// every other entry to reads.
+func (d *Dir) walk(ctx context.Context, dir, rel string, depth int, reads *[]*entry) []entry {
+	des, err := readDir(dir)
+	if err != nil {
+		return []entry{{err: d.errorf(rel, kindOf(err), err)}}
+	}
+	items := make([]entry, 0, len(des))
+	for _, e := range des {
+		if mountMachinery(e.Name()) || ctx.Err() != nil {
+			continue
+		}
+		full := filepath.Join(dir, e.Name())
+		name := path.Join(rel, e.Name())
+		if e.Type().IsDir() {
+			if depth < maxDepth {
+				// walk never returns nil: sub != nil marks a directory.
+				items = append(items, entry{full: full, name: name, depth: depth, sub: d.walk(ctx, full, name, depth+1, reads)})
+			}
+			continue
+		}
+		items = append(items, entry{full: full, name: name, depth: depth, typ: e.Type()})
+	}
+	for i := range items {
+		if items[i].sub == nil {
+			*reads = append(*reads, &items[i])
+		}
+	}
+	return items
+}
+
+// readAll reads the entries, up to maxReaders at once. It returns false if
+// ctx was done first; the readers still running then write only to entries
+// that no one reads any more.
+func (d *Dir) readAll(ctx context.Context, reads []*entry) bool {
+	workers := min(len(reads), maxReaders)
+	if workers == 0 {
+		return ctx.Err() == nil
+	}
+	var next atomic.Int64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(reads) || ctx.Err() != nil {
+					return
+				}
+				d.readEntry(reads[i])
+			}
+		})
+	}
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return ctx.Err() == nil
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// readEntry reads one entry that is not a real directory, as the one-by-one
+// walk did: stat (following symlinks) what the listing does not say is a
+// regular file, walk a directory, skip what is not a regular file, read the
+// rest.
+func (d *Dir) readEntry(it *entry) {
+	if !it.typ.IsRegular() {
+		fi, err := os.Stat(it.full) // follows the ..data symlinks
+		if err != nil {
+			it.err = d.errorf(it.name, kindOf(err), err)
+			return
+		}
+		switch {
+		case fi.IsDir():
+			it.isDir = true
+			return
+		case !fi.Mode().IsRegular():
+			return
+		}
+	}
+	s, err := d.read(it.full, it.name)
+	if err != nil {
+		it.err = err
+		return
+	}
+	it.sec = s
+}
+
+// read reads the regular file full as the secret name. It opens the file
+// non-blocking, so that a named pipe put in its place since it was listed
+// cannot block, and reads it only if it still is a regular file.
+func (d *Dir) read(full, name string) (redact.Secret, error) {
+	open := openFile
+	if d.open != nil {
+		open = d.open
+	}
+	f, err := open(full)
 	if err != nil {
 		return redact.Secret{}, d.errorf(name, kindOf(err), err)
 	}
 	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return redact.Secret{}, d.errorf(name, kindOf(err), err)
+	}
+	if !fi.Mode().IsRegular() {
+		return redact.Secret{}, nil // swapped for a pipe or a device since it was listed
+	}
+	if fi.Size() > d.opts.MaxFileSize {
+		return redact.Secret{}, d.errorf(name, provider.Skipped, fmt.Errorf("%d bytes, more than the %d allowed", fi.Size(), d.opts.MaxFileSize))
+	}
 	b, err := io.ReadAll(io.LimitReader(f, d.opts.MaxFileSize+1))
 	if err != nil {
 		return redact.Secret{}, d.errorf(name, kindOf(err), err)
@@ -188,7 +338,11 @@ func (d *Dir) Get(_ context.Context, name string) (redact.Secret, error) {
 	if !fi.Mode().IsRegular() {
 		return redact.Secret{}, d.errorf(name, provider.NotFound, errors.New("not a regular file"))
 	}
-	return d.read(full, name, fi)
+	s, err := d.read(full, name)
+	if err == nil && s.Name == "" {
+		return s, d.errorf(name, provider.NotFound, errors.New("not a regular file"))
+	}
+	return s, err
 }
 
 // Watch reports changes under the directory until ctx is done.

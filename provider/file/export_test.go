@@ -1,6 +1,10 @@
 package file
 
-import "os"
+import (
+	"os"
+
+	"github.com/hushlog/hush/redact"
+)
 
 // DenyForTest makes List and Get fail to open or list the given paths with
 // the error the kernel returns to an unprivileged user, as long as the test
@@ -26,3 +30,17 @@ func DenyForTest(t interface{ Cleanup(func()) }, paths ...string) {
 	}
 	t.Cleanup(func() { readDir, openFile = realReadDir, realOpen })
 }
+
+// BlockOpenForTest makes d wait, when it opens path, until release is
+// closed: a read stuck on a dead mount.
+func BlockOpenForTest(d *Dir, path string, release <-chan struct{}) {
+	d.open = func(name string) (*os.File, error) {
+		if name == path {
+			<-release
+		}
+		return openFile(name)
+	}
+}
+
+// ReadForTest reads full as List reads a file it listed as regular.
+func (d *Dir) ReadForTest(full, name string) (redact.Secret, error) { return d.read(full, name) }

@@ -1,0 +1,613 @@
+package detect
+
+import (
+	"bytes"
+	"encoding/binary"
+	"slices"
+)
+
+// Set is a compiled, immutable set of rules, safe for concurrent use. The
+// nil *Set is the empty set.
+type Set struct {
+	rules []*Rule
+	on    [numDetectors]bool
+
+	// first maps the first byte of a prefix to heads[first[c]-1]: the
+	// prefixes starting with c, longest first.
+	first [256]uint8
+	heads [][]cand
+
+	tokens bool // any prefix rule
+	cask   *detector
+	pem    *detector
+	url    *detector
+	// reach is the longest token a prefix rule can report: how far back
+	// of a sample the scan looks for its start.
+	reach int
+	// maxLen is the longest finding of any rule in the set.
+	maxLen int
+}
+
+type cand struct {
+	prefix string
+	det    *detector
+}
+
+func compile(on [numDetectors]bool) *Set {
+	s := &Set{on: on}
+	heads := map[byte][]cand{}
+	for k := range detectors {
+		if !on[k] {
+			continue
+		}
+		d := &detectors[k]
+		s.rules = append(s.rules, d.rule)
+		s.maxLen = max(s.maxLen, d.maxLen)
+		switch {
+		case d.kind == kindPEM:
+			s.pem = d
+			continue
+		case d.kind == kindURL:
+			s.url = d
+			continue
+		case d.rule.ID == "microsoft-identifiable-key":
+			s.cask = d
+			s.tokens = true
+			s.reach = max(s.reach, d.maxLen)
+			continue
+		}
+		s.tokens = true
+		s.reach = max(s.reach, d.maxLen)
+		for _, p := range d.rule.Prefixes {
+			heads[p[0]] = append(heads[p[0]], cand{p, d})
+		}
+	}
+	for c := range 256 {
+		cs := heads[byte(c)]
+		if len(cs) == 0 {
+			continue
+		}
+		slices.SortStableFunc(cs, func(a, b cand) int { return len(b.prefix) - len(a.prefix) })
+		s.heads = append(s.heads, cs)
+		s.first[c] = uint8(len(s.heads))
+	}
+	return s
+}
+
+// MaxLen returns the longest token the set can report, in bytes: what a
+// stream must hold back so that a token split across writes is found.
+func (s *Set) MaxLen() int {
+	if s == nil {
+		return 0
+	}
+	return s.maxLen
+}
+
+// MaxTokenLen returns the longest token the set can report on one line
+// (every rule but private-key, whose blocks span lines: see MaxPEMLen).
+func (s *Set) MaxTokenLen() int {
+	if s == nil {
+		return 0
+	}
+	n := s.reach
+	if s.url != nil {
+		n = max(n, s.url.maxLen)
+	}
+	return n
+}
+
+// Hold returns where a stream must cut buf, the bytes it has so far, so
+// that a token which may go on in bytes still to come is not passed on
+// unscanned: the start of the earliest word near the end of buf that is,
+// or could become, the beginning of a token of the set (a prefix, an
+// unfinished identifiable key, an unfinished scheme://user:password@).
+// It returns len(buf) when nothing needs holding. PEM blocks span lines:
+// a stream holds them on its own (see MaxPEMLen).
+func (s *Set) Hold(buf []byte) int {
+	n := len(buf)
+	if s.Len() == 0 {
+		return n
+	}
+	lim := max(0, n-2*s.MaxTokenLen())
+	a := n
+	for a > lim && holdByte[buf[a-1]] {
+		a--
+	}
+	for i := a; i < n; i++ {
+		if i > 0 && alnum[buf[i-1]] {
+			continue
+		}
+		if s.mayStart(buf[i:]) {
+			return i
+		}
+	}
+	if s.url != nil {
+		w := buf[max(0, n-s.url.maxLen):]
+		if k := bytes.LastIndex(w, []byte("://")); k >= 0 && bytes.IndexByte(w[k:], '@') < 0 && bytes.IndexAny(w[k:], " \t\r\n\"'<>") < 0 {
+			k += n - len(w)
+			for k > 0 && schemeByte[buf[k-1]] {
+				k--
+			}
+			return k
+		}
+	}
+	return n
+}
+
+// holdByte holds the bytes a token may hold, as written or escaped.
+var holdByte = makeClass("A-Za-z0-9", "-_.+/=", "%\\")
+
+// mayStart reports whether t, the end of the text so far, begins a token
+// or could begin one once more bytes come.
+func (s *Set) mayStart(t []byte) bool {
+	if h := s.first[t[0]]; h != 0 {
+		for _, c := range s.heads[h-1] {
+			if len(t) >= len(c.prefix) && hasPrefix(t, 0, c.prefix) || len(t) < len(c.prefix) && c.prefix[:len(t)] == string(t) {
+				return true
+			}
+		}
+	}
+	return s.cask != nil && alnum[t[0]] && len(t) < caskMaxLen && run(t, 0, alnum, len(t)) == len(t)
+}
+
+// Find appends the tokens found in text to dst, in order of their start,
+// and returns the extended slice. Findings do not overlap. Find looks at
+// raw text only (no decoding); it makes no allocation beyond growing dst.
+func (s *Set) Find(dst []Finding, text []byte) []Finding {
+	return s.find(dst, text, false)
+}
+
+// FindEncoded is Find that also decodes the runs of base64 in text (at
+// least MinBase64Run characters, standard or URL alphabet, from the run's
+// start) and looks for tokens in what they hold: an Authorization: Basic
+// header, a base64 blob. A token found there is reported with Base64 set
+// and Start:End the aligned part of the run that encodes it (every base64
+// character holding a bit of the token).
+func (s *Set) FindEncoded(dst []Finding, text []byte) []Finding {
+	return s.find(dst, text, true)
+}
+
+func (s *Set) find(dst []Finding, text []byte, b64 bool) []Finding {
+	if s == nil || len(s.rules) == 0 {
+		return dst
+	}
+	n := len(dst)
+	switch {
+	case b64 && s.tokens:
+		dst = s.scanTokensB64(dst, text)
+	case s.tokens:
+		dst = s.scanTokens(dst, text)
+	}
+	if s.pem != nil {
+		dst = findPEM(dst, text, s.pem.rule)
+	}
+	if s.url != nil {
+		dst = findURLPasswords(dst, text, s.url.rule)
+	}
+	out := dst[n:]
+	if len(out) < 2 {
+		return dst
+	}
+	slices.SortFunc(out, func(a, b Finding) int {
+		if a.Start != b.Start {
+			return a.Start - b.Start
+		}
+		return b.End - a.End
+	})
+	// Drop findings inside an earlier one (a URL password inside a PEM
+	// block, a token inside a URL password).
+	k := n + 1
+	for i := n + 1; i < len(dst); i++ {
+		if dst[i].Start < dst[k-1].End {
+			continue
+		}
+		dst[k] = dst[i]
+		k++
+	}
+	return dst[:k]
+}
+
+// Token scan.
+//
+// Every token family's token holds a stretch of at least minDense bytes
+// none of which is a space, a control byte, a byte above 'z', or one of
+// the separators . / : = that ordinary log text is full of (the body of
+// the shortest token, an AWS key ID, is 20 bytes). Sampling 8-byte words
+// every stride = minDense-7 bytes therefore lands one word wholly inside
+// every token. A sample whose word has such a byte (almost all of them in
+// log text) costs one load and a few arithmetic instructions; a word that
+// passes is a run of token-like bytes, and only then are the run's word
+// starts looked up in the first-byte table and the prefixes compared.
+
+const (
+	minDense = 20
+	stride   = minDense - 7
+)
+
+// denseWord reports whether the 8 bytes of x (little-endian) are all in
+// '-'..'z' and none is '.', '/', ':' or '='.
+func denseWord(x uint64) bool {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	lo := (x - 0x2d*ones) &^ x            // a byte below '-'
+	hi := x + 0x05*ones                   // a byte above 'z'
+	v := (x ^ 0x2e*ones) &^ (0x01 * ones) // '.' or '/'
+	c := x ^ 0x3a*ones                    // ':'
+	e := x ^ 0x3d*ones                    // '='
+	z := (v - ones) &^ v
+	z |= (c - ones) &^ c
+	z |= (e - ones) &^ e
+	return (lo|hi|x|z)&high == 0
+}
+
+// runByte holds the bytes a token may contain: the scan widens a sampled
+// word to the run of them around it.
+var runByte = makeClass("A-Za-z0-9", "-_.+/=")
+
+func (s *Set) scanTokens(dst []Finding, text []byte) []Finding {
+	done := 0 // word starts before done have been looked at
+	for p := 0; p+8 <= len(text); p += stride {
+		if !denseWord(binary.LittleEndian.Uint64(text[p:])) {
+			continue
+		}
+		a, b := s.widen(text, p, done)
+		if b-a >= minDense || a == done {
+			a = max(a, done)
+			dst, done = s.words(dst, text, a, b)
+		}
+		if next := max(b, done); next > p {
+			p = next - stride
+		}
+	}
+	return dst
+}
+
+// scanTokensB64 is scanTokens that also decodes the runs of base64 it
+// meets (a copy rather than a flag: the decoded text is scanned by
+// scanTokens, and a recursive cycle would make dst escape).
+func (s *Set) scanTokensB64(dst []Finding, text []byte) []Finding {
+	done := 0
+	for p := 0; p+8 <= len(text); p += stride {
+		if !denseWord(binary.LittleEndian.Uint64(text[p:])) {
+			continue
+		}
+		a, b := s.widen(text, p, done)
+		if b-a >= minDense || a == done {
+			a = max(a, done)
+			dst, done = s.words(dst, text, a, b)
+			if b-a >= MinBase64Run {
+				dst = s.base64Runs(dst, text, a, b)
+			}
+		}
+		if next := max(b, done); next > p {
+			p = next - stride
+		}
+	}
+	return dst
+}
+
+// widen returns the run of token bytes around the word at p, looking no
+// further back than done or the set's reach.
+func (s *Set) widen(text []byte, p, done int) (int, int) {
+	a := p
+	for lim := max(done, p-s.reach); a > lim && runByte[text[a-1]]; a-- {
+	}
+	b := p + 8
+	for lim := min(len(text), p+8+s.reach); b < lim && runByte[text[b]]; b++ {
+	}
+	return a, b
+}
+
+// words looks for tokens starting at the word starts in text[a:b] (a
+// position whose previous byte is not alphanumeric) and returns the
+// findings and where it stopped (b, or the end of a token reaching past
+// it).
+func (s *Set) words(dst []Finding, text []byte, a, b int) ([]Finding, int) {
+	if s.cask != nil && b-a >= caskLen {
+		dst = findCASK(dst, text, a, b, s.cask.rule)
+	}
+	for i := a; i < b; i++ {
+		if i > 0 && alnum[text[i-1]] {
+			continue
+		}
+		h := s.first[text[i]]
+		if h == 0 {
+			continue
+		}
+		for _, c := range s.heads[h-1] {
+			if !hasPrefix(text, i, c.prefix) {
+				continue
+			}
+			e, conf := c.det.check(text, i, len(c.prefix))
+			if e < 0 {
+				continue
+			}
+			dst = append(dst, Finding{Start: i, End: e, Rule: c.det.rule, Confidence: conf})
+			i = e - 1
+			if e > b {
+				b = e
+			}
+			break
+		}
+	}
+	return dst, b
+}
+
+// PEM private keys.
+
+const (
+	pemBegin = "-----BEGIN "
+	pemEnd   = "-----END "
+	pemDash  = "-----"
+)
+
+// findPEM appends the PEM private-key blocks of text.
+func findPEM(dst []Finding, text []byte, r *Rule) []Finding {
+	for pos := 0; pos < len(text); {
+		k := bytes.Index(text[pos:], []byte(pemBegin))
+		if k < 0 {
+			break
+		}
+		start := pos + k
+		pos = start + len(pemBegin)
+		lab := pos
+		for lab < len(text) && lab-pos < 40 && (text[lab] >= 'A' && text[lab] <= 'Z' || text[lab] == ' ') {
+			lab++
+		}
+		label := text[pos:lab]
+		if !hasPrefix(text, lab, pemDash) || !privateLabel(label) {
+			continue
+		}
+		bodyStart := lab + len(pemDash)
+		limit := min(len(text), start+MaxPEMLen)
+		end, conf := -1, Structure
+		for q := bodyStart; q < limit; {
+			e := bytes.Index(text[q:limit], []byte(pemEnd))
+			if e < 0 {
+				break
+			}
+			e += q
+			l := e + len(pemEnd)
+			if hasPrefix(text, l, string(label)) && hasPrefix(text, l+len(label), pemDash) && keyBody(text[bodyStart:e]) == e-bodyStart {
+				end = l + len(label) + len(pemDash)
+			}
+			break
+		}
+		if end < 0 {
+			// No END line (or no key between the lines): the BEGIN line
+			// and the key material after it, if there is any.
+			n := keyBody(text[bodyStart:limit])
+			end = bodyStart + n
+			if n < 0 {
+				pos = bodyStart
+				continue
+			}
+			conf = Prefix
+		}
+		dst = append(dst, Finding{Start: start, End: end, Rule: r, Confidence: conf})
+		pos = end
+	}
+	return dst
+}
+
+// pemBody holds the bytes of a PEM body: base64, line breaks as written or
+// escaped (\n, \r\n inside a JSON string), and the header lines of an
+// encrypted key (Proc-Type: 4,ENCRYPTED).
+var pemBody = makeClass("A-Za-z0-9", "+/=", " \t\r\n\\", ":,-")
+
+// minPEMKey is the least base64 a PEM body must hold to be a key: a
+// block with less (an empty template, "...", a body already redacted) is
+// not reported. The smallest real private key (Ed25519 PKCS#8) has 64.
+const minPEMKey = 40
+
+// keyBody returns the length of the key material b starts with (a PEM
+// body: base64, blanks, line breaks as written or escaped, the header lines
+// of an encrypted key), or -1 when it holds fewer than minPEMKey base64
+// characters. A backslash counts only as the start of an escaped line
+// break, tab or slash (\n, \r, \t, \/, the backslash doubled at each
+// level of JSON in JSON): anything else a logger escapes (a quote, a
+// control byte, invalid UTF-8 as \ufffd) is not key material, as it is
+// not as written, so a block reads the same raw and escaped. The body ends
+// at the first armour line ("-----").
+func keyBody(b []byte) int {
+	n, i := 0, 0
+	for i < len(b) {
+		c := b[i]
+		if c == '\\' {
+			j := i
+			for j < len(b) && b[j] == '\\' {
+				j++
+			}
+			if j == len(b) || (b[j] != 'n' && b[j] != 'r' && b[j] != 't' && b[j] != '/') {
+				break
+			}
+			if b[j] == '/' {
+				n++
+			}
+			i = j + 1
+			continue
+		}
+		if !pemBody[c] || c == '-' && bytes.HasPrefix(b[i:], []byte(pemDash)) {
+			break // not key material, or an armour line
+		}
+		if alnum[c] || c == '+' || c == '/' {
+			n++
+		}
+		i++
+	}
+	if n < minPEMKey {
+		return -1
+	}
+	return i
+}
+
+func privateLabel(l []byte) bool {
+	return bytes.HasSuffix(l, []byte("PRIVATE KEY")) || string(l) == "PGP PRIVATE KEY BLOCK"
+}
+
+// URL passwords.
+
+// userinfo holds the bytes of a URL's userinfo (RFC 3986: unreserved,
+// pct-encoded, sub-delims and ':').
+var userinfo = makeClass("A-Za-z0-9", "-._~", "%", "!$&'()*+,;=", ":")
+
+var schemeByte = makeClass("A-Za-z0-9", "+.-")
+
+// findURLPasswords appends the password of every scheme://user:password@
+// in text.
+func findURLPasswords(dst []Finding, text []byte, r *Rule) []Finding {
+	for pos := 0; pos < len(text); {
+		k := bytes.IndexByte(text[pos:], '@')
+		if k < 0 {
+			break
+		}
+		at := pos + k
+		pos = at + 1
+		u := at
+		for lim := max(0, at-256); u > lim && userinfo[text[u-1]]; u-- {
+		}
+		// scheme://
+		if u < 4 || text[u-1] != '/' || text[u-2] != '/' || text[u-3] != ':' || !schemeByte[text[u-4]] {
+			continue
+		}
+		sc := u - 4
+		for sc > 0 && schemeByte[text[sc-1]] {
+			sc--
+		}
+		if !(text[sc] >= 'a' && text[sc] <= 'z' || text[sc] >= 'A' && text[sc] <= 'Z') {
+			continue
+		}
+		c := bytes.IndexByte(text[u:at], ':')
+		if c < 0 || u+c+1 == at {
+			continue
+		}
+		// A host must follow.
+		if at+1 >= len(text) || !(alnum[text[at+1]] || text[at+1] == '[') {
+			continue
+		}
+		dst = append(dst, Finding{Start: u + c + 1, End: at, Rule: r, Confidence: Structure})
+	}
+	return dst
+}
+
+// Base64.
+
+// MinBase64Run is the shortest run of base64 that FindEncoded decodes:
+// the base64 of the shortest token (20 bytes).
+const MinBase64Run = 27
+
+var (
+	b64Std = makeClass("A-Za-z0-9", "+/")
+	b64URL = makeClass("A-Za-z0-9", "-_")
+	b64Any = makeClass("A-Za-z0-9", "+/-_")
+)
+
+// b64Chunk is how much of a run is decoded at once (a multiple of 4); the
+// chunks overlap by the encoded length of the longest token.
+const b64Chunk = 4096
+
+// base64Runs decodes the runs of base64 in text[a:b] and appends the
+// tokens they hold.
+func (s *Set) base64Runs(dst []Finding, text []byte, a, b int) []Finding {
+	for i := a; i < b; {
+		if !b64Any[text[i]] {
+			i++
+			continue
+		}
+		// A run starts at a byte that is not itself inside base64.
+		if i > 0 && (b64Any[text[i-1]] || text[i-1] == '=') && i != a {
+			i++
+			continue
+		}
+		j := run(text, i, b64Any, b-i)
+		start := i
+		if i == a && i > 0 && b64Any[text[i-1]] {
+			// The scan cut a long run into pieces: decode from a
+			// position aligned with the run's true start, far enough
+			// back to take in a token that crosses into this piece.
+			r := i
+			for r > 0 && b64Any[text[r-1]] && i-r < 1<<16 {
+				r--
+			}
+			back := max(r, i-s.b64Overlap())
+			start = back + (4-(back-r)%4)%4
+		}
+		if j-start >= MinBase64Run {
+			dst = s.decodeRun(dst, text, start, j)
+		}
+		i = j
+	}
+	return dst
+}
+
+// decodeRun decodes text[i:j], one run of base64 characters, in chunks.
+func (s *Set) decodeRun(dst []Finding, text []byte, i, j int) []Finding {
+	alpha := &b64StdVal
+	std, url := false, false
+	for _, c := range text[i:j] {
+		switch c {
+		case '+', '/':
+			std = true
+		case '-', '_':
+			url = true
+		}
+	}
+	if std && url {
+		return dst
+	}
+	if url {
+		alpha = &b64URLVal
+	}
+	overlap := s.b64Overlap()
+	var buf [b64Chunk / 4 * 3]byte
+	for c := i; c < j; {
+		e := min(j, c+b64Chunk)
+		n := decodeB64(buf[:], text[c:e], alpha)
+		n0 := len(dst)
+		dst = s.scanTokens(dst, buf[:n])
+		k := n0
+		for _, f := range dst[n0:] {
+			f.Start = c + f.Start/3*4
+			f.End = min(e, c+(f.End+2)/3*4)
+			f.Base64 = true
+			dst[k] = f
+			k++
+		}
+		dst = dst[:k]
+		if e == j {
+			break
+		}
+		c = max(c+4, e-overlap/4*4)
+	}
+	return dst
+}
+
+// b64Overlap is the encoded length of the longest token of the set's
+// prefix rules, rounded up to whole base64 groups.
+func (s *Set) b64Overlap() int { return (s.reach+2)/3*4 + 4 }
+
+var b64StdVal, b64URLVal = b64Vals("+/"), b64Vals("-_")
+
+func b64Vals(last2 string) (v [256]int8) {
+	for i := range v {
+		v[i] = -1
+	}
+	for i, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789" + last2 {
+		v[c] = int8(i)
+	}
+	return v
+}
+
+// decodeB64 decodes src (no padding) into dst and returns the length.
+func decodeB64(dst, src []byte, alpha *[256]int8) int {
+	n, acc, bits := 0, uint32(0), 0
+	for _, c := range src {
+		acc = acc<<6 | uint32(alpha[c])
+		bits += 6
+		if bits >= 8 {
+			bits -= 8
+			dst[n] = byte(acc >> bits)
+			n++
+		}
+	}
+	return n
+}
