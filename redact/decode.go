@@ -30,9 +30,9 @@ import (
 //	   pairs joined) \UXXXXXXXX. \xHH above 7F is a byte in Go's quoting
 //	   and a code point in Python's: both are tried.
 //
-// A line without the marker costs one bytes.IndexByte pass, so clean text
-// pays two memchr-speed passes. (HTML entities are few enough in their
-// variants to be indexed: a third pass would cost more than the forms.)
+// Clean text pays one pass for the markers and for wrapped base64 (see
+// decodedSpans). (HTML entities are few enough in their variants to be
+// indexed: decoding them would cost more than the forms.)
 
 // maxDecodeDepth is how many escapings on top of each other are undone.
 const maxDecodeDepth = 2
