@@ -43,18 +43,25 @@ import (
 // a protected form as written or as an escaping logger would write it.
 func (r *Redactor) ContainsValue(v []byte) bool {
 	s := r.cur.Load()
-	if s.mayEscape() && s.valueReading(v) != asWritten {
+	rd := asWritten
+	if s.mayEscape() {
+		rd = s.valueReading(v)
+	}
+	if rd > joins {
 		var sb [8]span
 		return len(s.valueSpans(sb[:0], v)) > 0
 	}
+	// The index's matches, those across a line break included, are all
+	// that joins adds: a value in which it finds nothing is checked as
+	// Contains checks text.
 	if s.idx.Contains(v) {
 		if !s.decodedOnly {
 			return true
 		}
 		// As Contains: the match may be a form that counts only in
-		// decoded text.
+		// decoded text (or, with joins, one that counts here).
 		var sb [8]span
-		return len(s.spans(sb[:0], v)) > 0
+		return len(s.valueSpans(sb[:0], v)) > 0
 	}
 	if s.decoders == 0 {
 		return false
