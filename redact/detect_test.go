@@ -67,7 +67,7 @@ func TestDetectedTokensEndToEnd(t *testing.T) {
 			"basic":    "Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte("me:"+tok)),
 			"blob":     "data=" + base64.RawURLEncoding.EncodeToString([]byte(`{"token":"`+tok+`","n":1}`)) + " ok",
 			"invalid":  "\xff\xfe" + tok + "\xc3",
-			"pem-json": `{"key":"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n"}`,
+			"pem-json": `{"key":"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\n-----END PRIVATE KEY-----\n"}`,
 			"url":      "dsn=postgres://app:Hx7-pw_Q2@db:5432/app",
 		}
 		if withSecrets {

@@ -8,7 +8,9 @@
 // the providers (which call Set and Add as values are fetched and rotated)
 // and the front ends (the zap core, the slog handler, the Collector
 // processor and the hush CLI, which call Scrub, ScrubString, Contains, Find
-// and NewWriter).
+// and NewWriter; the zap and slog front ends that scrub a value before their
+// logger writes it call ScrubValue and ContainsValue, which also read the
+// value as an escaping logger writes it: see value.go).
 //
 // # Matching contract
 //

@@ -43,7 +43,11 @@ import (
 // a protected form as written or as an escaping logger would write it.
 func (r *Redactor) ContainsValue(v []byte) bool {
 	s := r.cur.Load()
-	if s.mayEscape() && s.valueReading(v) != asWritten {
+	rd := asWritten
+	if s.mayEscape() {
+		rd = s.valueReading(v)
+	}
+	if rd != asWritten {
 		var sb [8]span
 		return len(s.valueSpans(sb[:0], v)) > 0
 	}

@@ -13,7 +13,10 @@ import (
 // NewTextHandler cover more for less.
 //
 // What it covers, against the secret set current when the record is
-// handled:
+// handled (each text read as written and as next may escape it, with
+// redact.Redactor.ScrubValue, so a short line of a multi-line secret, such
+// as a PEM key's last line, is caught whatever next does with its line
+// breaks):
 //
 //   - the message;
 //   - attribute keys and group names at any depth (a key may hold a

@@ -27,7 +27,11 @@ func Wrap(r *redact.Redactor, opts ...Option) zap.Option {
 // hush cannot reach, such as the ones zap.Config.Build and zap.NewProduction
 // make; it works with any Core, encoder-based or not.
 //
-// What it covers, against the secret set current when the entry is written:
+// What it covers, against the secret set current when the entry is written
+// (each text read as written and as the encoder will escape it, with
+// redact.Redactor.ScrubValue, so a short line of a multi-line secret, such
+// as a PEM key's last line, is caught whatever the encoder does with its
+// line breaks):
 //
 //   - the entry's message, logger name, stack trace, caller file and
 //     function;
