@@ -153,6 +153,8 @@ func (d *Dir) List(ctx context.Context) ([]redact.Secret, error) {
 // a pipe).
 type entry struct {
 	full, name string
+	dirfd      int    // the open directory holding it, or -1
+	base       string // its name in that directory
 	depth      int
 	typ        fs.FileMode // the type the directory listing gave
 	err        error
@@ -169,9 +171,9 @@ const maxReaders = 16
 // listTree walks dir and reads its files. It returns false when ctx was
 // done before the reads finished.
 func (d *Dir) listTree(ctx context.Context, dir, rel string, depth int) ([]entry, bool) {
-	var reads []*entry
+	var reads readList
 	items := d.walk(ctx, dir, rel, depth, &reads)
-	if !d.readAll(ctx, reads) {
+	if !d.readAll(ctx, &reads) {
 		return nil, false
 	}
 	// A symlink to a directory is walked once it is known to be one, at
@@ -197,10 +199,16 @@ func (d *Dir) listTree(ctx context.Context, dir, rel string, depth int) ([]entry
 
 // walk lists dir and, depth first, its real subdirectories, and appends
 // every other entry to reads.
-func (d *Dir) walk(ctx context.Context, dir, rel string, depth int, reads *[]*entry) []entry {
+func (d *Dir) walk(ctx context.Context, dir, rel string, depth int, reads *readList) []entry {
 	des, err := readDir(dir)
 	if err != nil {
 		return []entry{{err: d.errorf(rel, kindOf(err), err)}}
+	}
+	dirfd := -1
+	if fastRead && len(des) > 0 {
+		if dirfd = openDir(dir); dirfd >= 0 {
+			reads.dirs = append(reads.dirs, dirfd)
+		}
 	}
 	items := make([]entry, 0, len(des))
 	for _, e := range des {
@@ -216,22 +224,31 @@ func (d *Dir) walk(ctx context.Context, dir, rel string, depth int, reads *[]*en
 			}
 			continue
 		}
-		items = append(items, entry{full: full, name: name, depth: depth, typ: e.Type()})
+		items = append(items, entry{full: full, name: name, dirfd: dirfd, base: e.Name(), depth: depth, typ: e.Type()})
 	}
 	for i := range items {
 		if items[i].sub == nil {
-			*reads = append(*reads, &items[i])
+			reads.entries = append(reads.entries, &items[i])
 		}
 	}
 	return items
 }
 
+// readList is what a walk leaves to read: the entries, and the directories
+// it opened for them, closed once every reader is done.
+type readList struct {
+	entries []*entry
+	dirs    []int
+}
+
 // readAll reads the entries, up to maxReaders at once. It returns false if
 // ctx was done first; the readers still running then write only to entries
 // that no one reads any more.
-func (d *Dir) readAll(ctx context.Context, reads []*entry) bool {
+func (d *Dir) readAll(ctx context.Context, list *readList) bool {
+	reads := list.entries
 	workers := min(len(reads), maxReaders)
 	if workers == 0 {
+		closeDirs(list.dirs)
 		return ctx.Err() == nil
 	}
 	var next atomic.Int64
@@ -248,7 +265,11 @@ func (d *Dir) readAll(ctx context.Context, reads []*entry) bool {
 			}
 		})
 	}
-	go func() { wg.Wait(); close(done) }()
+	go func() {
+		wg.Wait()
+		closeDirs(list.dirs)
+		close(done)
+	}()
 	select {
 	case <-done:
 		return ctx.Err() == nil
@@ -276,7 +297,7 @@ func (d *Dir) readEntry(it *entry) {
 			return
 		}
 	}
-	s, err := d.read(it.full, it.name)
+	s, err := d.read(it.full, it.name, it.dirfd, it.base)
 	if err != nil {
 		it.err = err
 		return
@@ -284,40 +305,67 @@ func (d *Dir) readEntry(it *entry) {
 	it.sec = s
 }
 
-// read reads the regular file full as the secret name. It opens the file
-// non-blocking, so that a named pipe put in its place since it was listed
-// cannot block, and reads it only if it still is a regular file.
-func (d *Dir) read(full, name string) (redact.Secret, error) {
-	open := openFile
-	if d.open != nil {
-		open = d.open
+// read reads the regular file full as the secret name; dirfd, when not
+// negative, is its directory, open, and base its name there. It opens the
+// file non-blocking, so that a named pipe put in its place since it was
+// listed cannot block, and reads it only if it still is a regular file.
+func (d *Dir) read(full, name string, dirfd int, base string) (redact.Secret, error) {
+	var f fileRead
+	if dirfd >= 0 && d.open == nil && fastRead {
+		f = readFileAt(dirfd, base, full, d.opts.MaxFileSize)
+	} else {
+		open := openFile
+		if d.open != nil {
+			open = d.open
+		}
+		f = readFileOS(open, full, d.opts.MaxFileSize)
 	}
+	switch {
+	case f.err != nil:
+		return redact.Secret{}, d.errorf(name, kindOf(f.err), f.err)
+	case !f.regular:
+		return redact.Secret{}, nil // swapped for a pipe or a device since it was listed
+	case f.size > d.opts.MaxFileSize:
+		return redact.Secret{}, d.errorf(name, provider.Skipped, fmt.Errorf("%d bytes, more than the %d allowed", f.size, d.opts.MaxFileSize))
+	case int64(len(f.b)) > d.opts.MaxFileSize:
+		return redact.Secret{}, d.errorf(name, provider.Skipped, fmt.Errorf("more than the %d bytes allowed", d.opts.MaxFileSize))
+	}
+	b := f.b
+	if d.opts.TrimNewline && bytes.HasSuffix(b, []byte("\n")) {
+		b = bytes.TrimSuffix(b[:len(b)-1], []byte("\r"))
+	}
+	return redact.Secret{Name: name, Version: f.mtime.UTC().Format(time.RFC3339Nano), Value: string(b)}, nil
+}
+
+// fileRead is what reading one file found: its bytes (at most the limit
+// and one more), its size and modification time, whether it is a regular
+// file (else it was not read), or the failure, an *fs.PathError as os
+// reports it.
+type fileRead struct {
+	b       []byte
+	size    int64
+	mtime   time.Time
+	regular bool
+	err     error
+}
+
+// readFileOS reads full with the os package.
+func readFileOS(open func(string) (*os.File, error), full string, limit int64) fileRead {
 	f, err := open(full)
 	if err != nil {
-		return redact.Secret{}, d.errorf(name, kindOf(err), err)
+		return fileRead{err: err}
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return redact.Secret{}, d.errorf(name, kindOf(err), err)
+		return fileRead{err: err}
 	}
-	if !fi.Mode().IsRegular() {
-		return redact.Secret{}, nil // swapped for a pipe or a device since it was listed
+	r := fileRead{size: fi.Size(), mtime: fi.ModTime(), regular: fi.Mode().IsRegular()}
+	if !r.regular || r.size > limit {
+		return r
 	}
-	if fi.Size() > d.opts.MaxFileSize {
-		return redact.Secret{}, d.errorf(name, provider.Skipped, fmt.Errorf("%d bytes, more than the %d allowed", fi.Size(), d.opts.MaxFileSize))
-	}
-	b, err := io.ReadAll(io.LimitReader(f, d.opts.MaxFileSize+1))
-	if err != nil {
-		return redact.Secret{}, d.errorf(name, kindOf(err), err)
-	}
-	if int64(len(b)) > d.opts.MaxFileSize {
-		return redact.Secret{}, d.errorf(name, provider.Skipped, fmt.Errorf("more than the %d bytes allowed", d.opts.MaxFileSize))
-	}
-	if d.opts.TrimNewline && bytes.HasSuffix(b, []byte("\n")) {
-		b = bytes.TrimSuffix(b[:len(b)-1], []byte("\r"))
-	}
-	return redact.Secret{Name: name, Version: fi.ModTime().UTC().Format(time.RFC3339Nano), Value: string(b)}, nil
+	r.b, r.err = io.ReadAll(io.LimitReader(f, limit+1))
+	return r
 }
 
 // Get reads the secret with this name (a relative path).
@@ -338,7 +386,7 @@ func (d *Dir) Get(_ context.Context, name string) (redact.Secret, error) {
 	if !fi.Mode().IsRegular() {
 		return redact.Secret{}, d.errorf(name, provider.NotFound, errors.New("not a regular file"))
 	}
-	s, err := d.read(full, name)
+	s, err := d.read(full, name, -1, "")
 	if err == nil && s.Name == "" {
 		return s, d.errorf(name, provider.NotFound, errors.New("not a regular file"))
 	}

@@ -2,6 +2,7 @@ package file
 
 import (
 	"os"
+	"path/filepath"
 
 	"github.com/hushlog/hush/redact"
 )
@@ -15,7 +16,8 @@ func DenyForTest(t interface{ Cleanup(func()) }, paths ...string) {
 	for _, p := range paths {
 		denied[p] = true
 	}
-	realReadDir, realOpen := readDir, openFile
+	realReadDir, realOpen, realFast := readDir, openFile, fastRead
+	fastRead = false
 	readDir = func(name string) ([]os.DirEntry, error) {
 		if denied[name] {
 			return nil, &os.PathError{Op: "open", Path: name, Err: os.ErrPermission}
@@ -28,7 +30,7 @@ func DenyForTest(t interface{ Cleanup(func()) }, paths ...string) {
 		}
 		return realOpen(name)
 	}
-	t.Cleanup(func() { readDir, openFile = realReadDir, realOpen })
+	t.Cleanup(func() { readDir, openFile, fastRead = realReadDir, realOpen, realFast })
 }
 
 // BlockOpenForTest makes d wait, when it opens path, until release is
@@ -42,5 +44,14 @@ func BlockOpenForTest(d *Dir, path string, release <-chan struct{}) {
 	}
 }
 
-// ReadForTest reads full as List reads a file it listed as regular.
-func (d *Dir) ReadForTest(full, name string) (redact.Secret, error) { return d.read(full, name) }
+// ReadForTest reads full as List reads a file it listed as regular: with
+// the directory open (where List does that), or by path.
+func (d *Dir) ReadForTest(full, name string, inDir bool) (redact.Secret, error) {
+	fd := -1
+	if inDir {
+		if fd = openDir(filepath.Dir(full)); fd >= 0 {
+			defer closeDirs([]int{fd})
+		}
+	}
+	return d.read(full, name, fd, filepath.Base(full))
+}
