@@ -1,0 +1,47 @@
+// Package detect finds credentials hush was never told about: tokens whose
+// format identifies them (a GitHub token, an AWS access key ID, a PEM
+// private key), validated by code rather than regular expressions, in the
+// same scan as the known secrets (see redact.WithDetectors).
+//
+// A Set is a compiled set of rules; Default is the set every front end uses
+// unless told otherwise. Find reports each token with its rule and its
+// confidence: Checksum when the token's own checksum verified (a token of a
+// checksummed family whose checksum does not verify is not reported),
+// Structure when its structure was checked, Prefix when only its fixed
+// prefix and strict body (length, alphabet) were. A token must not be part
+// of a longer run of its alphabet: the byte before it must not be a letter
+// or digit, and the byte after it must not continue its body.
+//
+// # Formats
+//
+//	rule                             prefix                      confidence  format described by
+//	github-token                     ghp_ gho_ ghu_ ghs_ ghr_    checksum    GitHub blog, "Behind GitHub's new authentication token formats" (CRC-32, base62)
+//	github-fine-grained-pat          github_pat_                 prefix      GitHub blog (no published checksum)
+//	npm-token                        npm_                        checksum    GitHub changelog 2021-09-23 (GitHub's scheme)
+//	atlassian-api-token              ATATT                       checksum    Atlassian (prefix); CRC-32 hex suffix verified on published tokens
+//	microsoft-identifiable-key       (signature JQQJ9 at 52)     prefix      microsoft/security-utilities, microsoft/cask (checksum not confirmed)
+//	age-secret-key                   AGE-SECRET-KEY-1            checksum    age spec (C2SP), Bech32 BIP 173
+//	gitlab-token                     glpat- gldt- glrt- ...      prefix      GitLab docs, token prefixes (routable-token CRC not confirmed)
+//	slack-token                      xoxb- xoxp- xoxa- ...       prefix      Slack API docs, token types
+//	slack-app-token                  xapp-                       prefix      Slack API docs
+//	stripe-secret-key                sk_live_ rk_live_           prefix      Stripe docs, API keys
+//	aws-access-key-id                AKIA ASIA                   prefix      AWS IAM identifiers reference
+//	google-api-key                   AIza                        prefix      Google Cloud docs, API keys
+//	openai-api-key                   sk- sk-proj- ...            prefix      OpenAI API reference; body holds T3BlbkFJ
+//	anthropic-api-key                sk-ant-                     prefix      Anthropic docs
+//	sendgrid-api-key                 SG.                         prefix      Twilio SendGrid docs
+//	twilio-api-key                   SK                          prefix      Twilio docs, API keys
+//	vault-token                      hvs. hvb. hvr.              prefix      HashiCorp Vault docs, token prefixes
+//	doppler-token                    dp.pt. dp.st. ...           prefix      Doppler docs, auth token formats
+//	digitalocean-token               dop_v1_ doo_v1_ dor_v1_     prefix      DigitalOcean docs
+//	shopify-token                    shpat_ shpca_ shppa_ shpss_ prefix      Shopify docs, access tokens
+//	pypi-token                       pypi-AgEIcHlwaS5vcmc        prefix      PyPI help, API tokens (macaroon for pypi.org)
+//	grafana-token                    glsa_ glc_                  checksum    Grafana docs; glsa_ CRC-32 verified on published tokens
+//	1password-service-account-token  ops_eyJ                     prefix      1Password developer docs
+//	private-key                      -----BEGIN ...PRIVATE KEY   structure   RFC 7468 (whole block, any line ending)
+//	url-password                     scheme://user:P@host        structure   RFC 3986 3.2.1 (the password only)
+//	jwt (not in Default)             eyJ                         structure   RFC 7519 (header decodes, names "alg")
+//
+// Rule.Format and Rule.Source say the same per rule, Rule.Remediation what
+// to do with a leaked token.
+package detect
