@@ -64,6 +64,9 @@ type Finding struct {
 	// Confidence of this finding. A checksummed family whose checksum does
 	// not verify is not reported at all.
 	Confidence Confidence
+	// Base64: the token was found base64-decoded (FindEncoded);
+	// text[Start:End] is the part of the base64 run that encodes it.
+	Base64 bool
 }
 
 // Rules returns every known rule, in a stable order. The Rules are shared:

@@ -83,15 +83,99 @@ func (s *Set) MaxLen() int {
 	return s.maxLen
 }
 
+// MaxTokenLen returns the longest token the set can report on one line
+// (every rule but private-key, whose blocks span lines: see MaxPEMLen).
+func (s *Set) MaxTokenLen() int {
+	if s == nil {
+		return 0
+	}
+	n := s.reach
+	if s.url != nil {
+		n = max(n, s.url.maxLen)
+	}
+	return n
+}
+
+// Hold returns where a stream must cut buf, the bytes it has so far, so
+// that a token which may go on in bytes still to come is not passed on
+// unscanned: the start of the earliest word near the end of buf that is,
+// or could become, the beginning of a token of the set (a prefix, an
+// unfinished identifiable key, an unfinished scheme://user:password@).
+// It returns len(buf) when nothing needs holding. PEM blocks span lines:
+// a stream holds them on its own (see MaxPEMLen).
+func (s *Set) Hold(buf []byte) int {
+	n := len(buf)
+	if s.Len() == 0 {
+		return n
+	}
+	lim := max(0, n-2*s.MaxTokenLen())
+	a := n
+	for a > lim && holdByte[buf[a-1]] {
+		a--
+	}
+	for i := a; i < n; i++ {
+		if i > 0 && alnum[buf[i-1]] {
+			continue
+		}
+		if s.mayStart(buf[i:]) {
+			return i
+		}
+	}
+	if s.url != nil {
+		w := buf[max(0, n-s.url.maxLen):]
+		if k := bytes.LastIndex(w, []byte("://")); k >= 0 && bytes.IndexByte(w[k:], '@') < 0 && bytes.IndexAny(w[k:], " \t\r\n\"'<>") < 0 {
+			k += n - len(w)
+			for k > 0 && schemeByte[buf[k-1]] {
+				k--
+			}
+			return k
+		}
+	}
+	return n
+}
+
+// holdByte holds the bytes a token may hold, as written or escaped.
+var holdByte = makeClass("A-Za-z0-9", "-_.+/=", "%\\")
+
+// mayStart reports whether t, the end of the text so far, begins a token
+// or could begin one once more bytes come.
+func (s *Set) mayStart(t []byte) bool {
+	if h := s.first[t[0]]; h != 0 {
+		for _, c := range s.heads[h-1] {
+			if len(t) >= len(c.prefix) && hasPrefix(t, 0, c.prefix) || len(t) < len(c.prefix) && c.prefix[:len(t)] == string(t) {
+				return true
+			}
+		}
+	}
+	return s.cask != nil && alnum[t[0]] && len(t) < caskMaxLen && run(t, 0, alnum, len(t)) == len(t)
+}
+
 // Find appends the tokens found in text to dst, in order of their start,
 // and returns the extended slice. Findings do not overlap. Find looks at
 // raw text only (no decoding); it makes no allocation beyond growing dst.
 func (s *Set) Find(dst []Finding, text []byte) []Finding {
+	return s.find(dst, text, false)
+}
+
+// FindEncoded is Find that also decodes the runs of base64 in text (at
+// least MinBase64Run characters, standard or URL alphabet, from the run's
+// start) and looks for tokens in what they hold: an Authorization: Basic
+// header, a base64 blob. A token found there is reported with Base64 set
+// and Start:End the aligned part of the run that encodes it (every base64
+// character holding a bit of the token).
+func (s *Set) FindEncoded(dst []Finding, text []byte) []Finding {
+	return s.find(dst, text, true)
+}
+
+func (s *Set) find(dst []Finding, text []byte, b64 bool) []Finding {
 	if s == nil || len(s.rules) == 0 {
 		return dst
 	}
 	n := len(dst)
-	if s.tokens {
+	switch {
+	case b64 && s.tokens:
+		dst = s.scanTokensB64(dst, text)
+	case s.tokens:
 		dst = s.scanTokens(dst, text)
 	}
 	if s.pem != nil {
@@ -165,20 +249,52 @@ func (s *Set) scanTokens(dst []Finding, text []byte) []Finding {
 		if !denseWord(binary.LittleEndian.Uint64(text[p:])) {
 			continue
 		}
-		a := p
-		for lim := max(done, p-s.reach); a > lim && runByte[text[a-1]]; a-- {
-		}
-		b := p + 8
-		for lim := min(len(text), p+8+s.reach); b < lim && runByte[text[b]]; b++ {
-		}
+		a, b := s.widen(text, p, done)
 		if b-a >= minDense || a == done {
-			dst, done = s.words(dst, text, max(a, done), b)
+			a = max(a, done)
+			dst, done = s.words(dst, text, a, b)
 		}
 		if next := max(b, done); next > p {
 			p = next - stride
 		}
 	}
 	return dst
+}
+
+// scanTokensB64 is scanTokens that also decodes the runs of base64 it
+// meets (a copy rather than a flag: the decoded text is scanned by
+// scanTokens, and a recursive cycle would make dst escape).
+func (s *Set) scanTokensB64(dst []Finding, text []byte) []Finding {
+	done := 0
+	for p := 0; p+8 <= len(text); p += stride {
+		if !denseWord(binary.LittleEndian.Uint64(text[p:])) {
+			continue
+		}
+		a, b := s.widen(text, p, done)
+		if b-a >= minDense || a == done {
+			a = max(a, done)
+			dst, done = s.words(dst, text, a, b)
+			if b-a >= MinBase64Run {
+				dst = s.base64Runs(dst, text, a, b)
+			}
+		}
+		if next := max(b, done); next > p {
+			p = next - stride
+		}
+	}
+	return dst
+}
+
+// widen returns the run of token bytes around the word at p, looking no
+// further back than done or the set's reach.
+func (s *Set) widen(text []byte, p, done int) (int, int) {
+	a := p
+	for lim := max(done, p-s.reach); a > lim && runByte[text[a-1]]; a-- {
+	}
+	b := p + 8
+	for lim := min(len(text), p+8+s.reach); b < lim && runByte[text[b]]; b++ {
+	}
+	return a, b
 }
 
 // words looks for tokens starting at the word starts in text[a:b] (a
@@ -322,4 +438,127 @@ func findURLPasswords(dst []Finding, text []byte, r *Rule) []Finding {
 		dst = append(dst, Finding{Start: u + c + 1, End: at, Rule: r, Confidence: Structure})
 	}
 	return dst
+}
+
+// Base64.
+
+// MinBase64Run is the shortest run of base64 that FindEncoded decodes:
+// the base64 of the shortest token (20 bytes).
+const MinBase64Run = 27
+
+var (
+	b64Std = makeClass("A-Za-z0-9", "+/")
+	b64URL = makeClass("A-Za-z0-9", "-_")
+	b64Any = makeClass("A-Za-z0-9", "+/-_")
+)
+
+// b64Chunk is how much of a run is decoded at once (a multiple of 4); the
+// chunks overlap by the encoded length of the longest token.
+const b64Chunk = 4096
+
+// base64Runs decodes the runs of base64 in text[a:b] and appends the
+// tokens they hold.
+func (s *Set) base64Runs(dst []Finding, text []byte, a, b int) []Finding {
+	for i := a; i < b; {
+		if !b64Any[text[i]] {
+			i++
+			continue
+		}
+		// A run starts at a byte that is not itself inside base64.
+		if i > 0 && (b64Any[text[i-1]] || text[i-1] == '=') && i != a {
+			i++
+			continue
+		}
+		j := run(text, i, b64Any, b-i)
+		start := i
+		if i == a && i > 0 && b64Any[text[i-1]] {
+			// The scan cut a long run into pieces: decode from a
+			// position aligned with the run's true start, far enough
+			// back to take in a token that crosses into this piece.
+			r := i
+			for r > 0 && b64Any[text[r-1]] && i-r < 1<<16 {
+				r--
+			}
+			back := max(r, i-s.b64Overlap())
+			start = back + (4-(back-r)%4)%4
+		}
+		if j-start >= MinBase64Run {
+			dst = s.decodeRun(dst, text, start, j)
+		}
+		i = j
+	}
+	return dst
+}
+
+// decodeRun decodes text[i:j], one run of base64 characters, in chunks.
+func (s *Set) decodeRun(dst []Finding, text []byte, i, j int) []Finding {
+	alpha := &b64StdVal
+	std, url := false, false
+	for _, c := range text[i:j] {
+		switch c {
+		case '+', '/':
+			std = true
+		case '-', '_':
+			url = true
+		}
+	}
+	if std && url {
+		return dst
+	}
+	if url {
+		alpha = &b64URLVal
+	}
+	overlap := s.b64Overlap()
+	var buf [b64Chunk / 4 * 3]byte
+	for c := i; c < j; {
+		e := min(j, c+b64Chunk)
+		n := decodeB64(buf[:], text[c:e], alpha)
+		n0 := len(dst)
+		dst = s.scanTokens(dst, buf[:n])
+		k := n0
+		for _, f := range dst[n0:] {
+			f.Start = c + f.Start/3*4
+			f.End = min(e, c+(f.End+2)/3*4)
+			f.Base64 = true
+			dst[k] = f
+			k++
+		}
+		dst = dst[:k]
+		if e == j {
+			break
+		}
+		c = max(c+4, e-overlap/4*4)
+	}
+	return dst
+}
+
+// b64Overlap is the encoded length of the longest token of the set's
+// prefix rules, rounded up to whole base64 groups.
+func (s *Set) b64Overlap() int { return (s.reach+2)/3*4 + 4 }
+
+var b64StdVal, b64URLVal = b64Vals("+/"), b64Vals("-_")
+
+func b64Vals(last2 string) (v [256]int8) {
+	for i := range v {
+		v[i] = -1
+	}
+	for i, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789" + last2 {
+		v[c] = int8(i)
+	}
+	return v
+}
+
+// decodeB64 decodes src (no padding) into dst and returns the length.
+func decodeB64(dst, src []byte, alpha *[256]int8) int {
+	n, acc, bits := 0, uint32(0), 0
+	for _, c := range src {
+		acc = acc<<6 | uint32(alpha[c])
+		bits += 6
+		if bits >= 8 {
+			bits -= 8
+			dst[n] = byte(acc >> bits)
+			n++
+		}
+	}
+	return n
 }

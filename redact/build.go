@@ -45,6 +45,8 @@ type snapshot struct {
 	built    time.Time
 	duration time.Duration
 	skipped  []Skipped
+
+	det *detection // the Redactor's token detectors (detect.go), or nil
 }
 
 // patInfo maps a pattern id to what it protects.
@@ -467,6 +469,7 @@ func (r *Redactor) build(secrets []Secret) (*snapshot, error) {
 	if snap.decoders != 0 {
 		snap.maxLen = maxExpansion*snap.idx.MaxLen() + 2
 	}
+	snap.det = r.det
 	snap.secrets = len(snap.secs) - len(bad)
 	slices.SortFunc(skipped, func(a, b Skipped) int { return strings.Compare(a.Name, b.Name) })
 	snap.skipped = slices.CompactFunc(skipped, func(a, b Skipped) bool { return a == b })
@@ -482,6 +485,7 @@ func (r *Redactor) render(name string) string {
 		m.Write([]byte(name))
 		t = strings.ReplaceAll(t, "{hash}", hex.EncodeToString(m.Sum(nil)[:8]))
 	}
+	t = strings.ReplaceAll(t, "{rule}", "")
 	return strings.ReplaceAll(t, "{name}", name)
 }
 

@@ -179,7 +179,7 @@ type decodeScratch struct {
 // text.
 func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
 	var sc *decodeScratch
-	reach, seg := s.maxLen, s.segment()
+	reach, seg := s.det.withReach(s.maxLen), s.segment()
 	decs := s.decs()
 	for k := range decs {
 		dec := &decs[k]
@@ -389,6 +389,7 @@ func (s *snapshot) scanDecoded(sc *decodeScratch, d *decoded, ptext []byte, lvl 
 		}
 		sc.spans = append(sc.spans, span{start: start, end: end, sec: p.sec, enc: dec.enc, length: m.End - m.Start})
 	}
+	s.detectDecoded(sc, d, ptext, lvl, dec, limit)
 	if lvl+1 >= maxDecodeDepth {
 		return
 	}
@@ -797,7 +798,7 @@ func fullWidthTail(text []byte, start, end int) (int, int) {
 // the line that continues them. Chunking scanners (the hush command) use
 // it; Writer does the same.
 func LineCut(b []byte, cut, limit int) int {
-	return heldWrapped(b, cut, limit)
+	return heldPEM(b, heldWrapped(b, cut, limit))
 }
 
 // heldWrapped moves cut (just after a line break) back over trailing

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hushlog/hush/detect"
 	"github.com/hushlog/hush/internal/keyrule"
 )
 
@@ -160,6 +161,9 @@ type options struct {
 	// keys judges the keys of structured secrets: JSONPolicy.CredentialKeys
 	// compiled (see credentialKey).
 	keys *keyrule.Matcher
+	// detectors and detectedReplacement: see detect.go.
+	detectors           *detect.Set
+	detectedReplacement string
 }
 
 // defaultKeys is DefaultCredentialKeys compiled.
@@ -172,6 +176,9 @@ func defaultOptions() options {
 		replacement: DefaultReplacement,
 		hashKey:     []byte("hush-default-name-key"),
 		keys:        defaultKeys,
+
+		detectors:           detect.Default(),
+		detectedReplacement: DefaultDetectedReplacement,
 	}
 }
 
@@ -205,7 +212,9 @@ func WithEncodings(e Encoding) Option {
 
 // WithReplacement sets the replacement template. "{name}" expands to the
 // secret's name, "{hash}" to a keyed fingerprint of the name (16 hex digits)
-// for those who don't want names in their logs. Anything else is literal.
+// for those who don't want names in their logs, "{rule}" to nothing (it
+// names a detector's rule in WithDetectedReplacement). Anything else is
+// literal.
 func WithReplacement(template string) Option {
 	return func(o *options) error {
 		o.replacement = template

@@ -25,6 +25,8 @@ type Redactor struct {
 
 	statsMu  sync.Mutex
 	counters map[string]*counters
+
+	det *detection // token detectors (detect.go)
 }
 
 // New returns an empty Redactor configured by opts. It scrubs nothing until
@@ -37,7 +39,8 @@ func New(opts ...Option) (*Redactor, error) {
 		}
 	}
 	r := &Redactor{opts: o, added: map[Secret]struct{}{}, counters: map[string]*counters{}}
-	r.cur.Store(&snapshot{built: time.Now()})
+	r.det = r.newDetection()
+	r.cur.Store(&snapshot{built: time.Now(), det: r.det})
 	return r, nil
 }
 
@@ -109,6 +112,10 @@ func (r *Redactor) Replacement(name string) string { return r.render(name) }
 // Contains reports whether src holds any protected form of any secret.
 func (r *Redactor) Contains(src []byte) bool {
 	s := r.cur.Load()
+	if s.det != nil {
+		var sb [8]span
+		return len(s.spans(sb[:0], src)) > 0
+	}
 	if s.idx.Contains(src) {
 		if !s.decodedOnly {
 			return true
@@ -126,11 +133,15 @@ func (r *Redactor) Contains(src []byte) bool {
 
 // Match is one redacted span of the input: src[Start:End] is replaced.
 // Overlapping and adjacent occurrences are merged into one Match, named
-// after the longest of them.
+// after the longest of them (a known secret before a detected token).
 type Match struct {
 	Start, End int
 	Name       string
 	Encoding   Encoding
+	// Rule and Confidence describe a detected token (Name is then
+	// "detected:" and the rule ID); both are empty for a known secret.
+	Rule       string
+	Confidence string
 }
 
 // Find returns the spans Scrub would replace, in order. It never returns a
@@ -144,7 +155,7 @@ func (r *Redactor) Find(src []byte) []Match {
 	}
 	out := make([]Match, len(spans))
 	for i, sp := range spans {
-		out[i] = Match{Start: sp.start, End: sp.end, Name: s.secs[sp.sec].name, Encoding: sp.enc}
+		out[i] = s.match(sp)
 	}
 	return out
 }
@@ -212,7 +223,7 @@ func (s *snapshot) findSpans(dst []span, text []byte, escaped bool) []span {
 // matches (a Writer keeps it across writes); it returns the scratch grown.
 func (s *snapshot) findSpansBuf(dst []span, mb []fingerprint.Match, text []byte, escaped bool) ([]span, []fingerprint.Match) {
 	if s.idx == nil {
-		return dst, mb
+		return s.detectOnly(dst, text, escaped), mb
 	}
 	ms := s.idx.Find(mb[:0], text)
 	mb = ms[:0]
@@ -234,6 +245,7 @@ func (s *snapshot) findSpansBuf(dst []span, mb []fingerprint.Match, text []byte,
 		}
 		raw = append(raw, span{start: a, end: b, sec: p.sec, enc: p.enc, length: m.End - m.Start})
 	}
+	raw = s.detectRaw(raw, text, escaped)
 	if s.decoders != 0 {
 		n := len(raw)
 		raw = s.decodedSpans(raw, text)
@@ -248,6 +260,7 @@ func (s *snapshot) findSpansBuf(dst []span, mb []fingerprint.Match, text []byte,
 			}
 		}
 	}
+	raw = s.yieldToKnown(raw)
 	if len(raw) == 0 {
 		return dst, mb
 	}
@@ -320,9 +333,9 @@ func (s *snapshot) replace(dst, src []byte, spans []span) []byte {
 	prev := 0
 	for _, sp := range spans {
 		dst = append(dst, src[prev:sp.start]...)
-		sec := &s.secs[sp.sec]
-		dst = append(dst, sec.repl...)
-		sec.counters[sp.enc.index()].Add(1)
+		repl, ctr := s.target(sp.sec)
+		dst = append(dst, repl...)
+		ctr[sp.enc.index()].Add(1)
 		prev = sp.end
 	}
 	return append(dst, src[prev:]...)

@@ -1,0 +1,299 @@
+package redact
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+
+	"github.com/hushlog/hush/detect"
+)
+
+// Token detectors (package detect) find credentials the Redactor was never
+// given: a GitHub token, an AWS access key ID, a PEM private key. They run
+// in the same call as the index, on the text as written, on each decoded
+// level of a line with escapes (a token in a JSON string or a query string
+// is found and its escape sequences redacted with it) and in runs of
+// base64 (the aligned part of the run that encodes the token is
+// redacted). A detected token is replaced by the detected-replacement
+// template, which names its rule.
+
+// DefaultDetectedReplacement is the default replacement of a detected
+// token.
+const DefaultDetectedReplacement = "[REDACTED:detected:{rule}]"
+
+// WithDetectors sets the token detectors that run beside the known
+// secrets; nil (or an empty set) turns them off. The default is
+// detect.Default(): every Redactor redacts detected tokens unless told
+// otherwise.
+func WithDetectors(s *detect.Set) Option {
+	return func(o *options) error {
+		o.detectors = s
+		return nil
+	}
+}
+
+// WithDetectedReplacement sets the replacement template of detected
+// tokens: "{rule}" expands to the rule ID ("github-token"), "{name}" to
+// "detected:" and the rule ID, "{hash}" to a keyed fingerprint of that
+// name. The default is DefaultDetectedReplacement.
+func WithDetectedReplacement(template string) Option {
+	return func(o *options) error {
+		o.detectedReplacement = template
+		return nil
+	}
+}
+
+// detSec marks a span's sec as a detected token: the low 8 bits are the
+// rule's index in detection.rules, bits 8-15 its confidence.
+const detSec = 1 << 31
+
+// detection is a Redactor's compiled detectors and what their findings are
+// replaced by and counted under. It does not change with the secrets.
+type detection struct {
+	set   *detect.Set
+	rules []*detect.Rule
+	names []string
+	repl  [][]byte
+	ctrs  []*counters
+	// reach is the longest source span of a detected token on one line,
+	// escaped: what a stream holds back of a line and how far before an
+	// escape a decoded window starts.
+	reach int
+	pem   bool
+}
+
+func (r *Redactor) newDetection() *detection {
+	set := r.opts.detectors
+	if set.Len() == 0 {
+		return nil
+	}
+	d := &detection{set: set, rules: set.Rules(), pem: set.Has("private-key")}
+	for _, rule := range d.rules {
+		name := "detected:" + rule.ID
+		d.names = append(d.names, name)
+		d.repl = append(d.repl, []byte(r.renderDetected(rule.ID)))
+		d.ctrs = append(d.ctrs, r.countersFor(name))
+	}
+	d.reach = maxExpansion*set.MaxTokenLen() + 2
+	return d
+}
+
+// renderDetected expands the detected-replacement template for a rule.
+func (r *Redactor) renderDetected(rule string) string {
+	t := r.opts.detectedReplacement
+	name := "detected:" + rule
+	if strings.Contains(t, "{hash}") {
+		m := hmac.New(sha256.New, r.opts.hashKey)
+		m.Write([]byte(name))
+		t = strings.ReplaceAll(t, "{hash}", hex.EncodeToString(m.Sum(nil)[:8]))
+	}
+	t = strings.ReplaceAll(t, "{rule}", rule)
+	return strings.ReplaceAll(t, "{name}", name)
+}
+
+// held moves cut back, for a stream, before a token that may go on in the
+// bytes still to come: a word that begins one (detect.Set.Hold) and an
+// unterminated PEM private-key block.
+func (d *detection) held(buf []byte, cut int) int {
+	cut = min(cut, d.set.Hold(buf))
+	if d.pem {
+		cut = heldPEM(buf, cut)
+	}
+	return cut
+}
+
+// withReach returns the reach of matches, maxLen for the index alone, with
+// the detectors' taken in.
+func (d *detection) withReach(maxLen int) int {
+	if d == nil {
+		return maxLen
+	}
+	return max(maxLen, d.reach)
+}
+
+// ruleIndex returns the index of rule in d.rules.
+func (d *detection) ruleIndex(rule *detect.Rule) uint32 {
+	for i, r := range d.rules {
+		if r == rule {
+			return uint32(i)
+		}
+	}
+	return 0 // not reached: findings name the set's rules
+}
+
+func (d *detection) sec(f *detect.Finding) uint32 {
+	return detSec | uint32(f.Confidence)<<8 | d.ruleIndex(f.Rule)
+}
+
+// target returns what replaces a span of sec and where it is counted.
+func (s *snapshot) target(sec uint32) ([]byte, *counters) {
+	if sec&detSec != 0 {
+		k := sec & 0xff
+		return s.det.repl[k], s.det.ctrs[k]
+	}
+	si := &s.secs[sec]
+	return si.repl, si.counters
+}
+
+// match describes a span for Find.
+func (s *snapshot) match(sp span) Match {
+	if sp.sec&detSec != 0 {
+		k := sp.sec & 0xff
+		return Match{Start: sp.start, End: sp.end, Name: s.det.names[k], Encoding: sp.enc,
+			Rule: s.det.rules[k].ID, Confidence: detect.Confidence(sp.sec >> 8 & 0xff).String()}
+	}
+	return Match{Start: sp.start, End: sp.end, Name: s.secs[sp.sec].name, Encoding: sp.enc}
+}
+
+// detectRaw appends the spans of the tokens in text as written and in its
+// runs of base64. Detected spans have length 0: merged with a known
+// secret's match, the known secret names the span.
+func (s *snapshot) detectRaw(dst []span, text []byte, escaped bool) []span {
+	if s.det == nil {
+		return dst
+	}
+	var fb [8]detect.Finding
+	for _, f := range s.det.set.FindEncoded(fb[:0], text) {
+		enc := Raw
+		if f.Base64 {
+			enc = Base64
+		}
+		a := f.Start
+		if escaped && danglingBackslash(text, a) {
+			a--
+		}
+		dst = append(dst, span{start: a, end: f.End, sec: s.det.sec(&f), enc: enc})
+	}
+	return dst
+}
+
+// detectDecoded appends to sc.spans the tokens found in d, a decoded level
+// (see scanDecoded): only those that take in an escape of this level, so
+// that a token is found once, at the level its bytes are escaped in.
+func (s *snapshot) detectDecoded(sc *decodeScratch, d *decoded, ptext []byte, lvl int, dec *decoder, limit int) {
+	if s.det == nil {
+		return
+	}
+	var fb [8]detect.Finding
+	for _, f := range s.det.set.FindEncoded(fb[:0], d.text) {
+		a, b := f.Start, f.End
+		if int(d.pfrom[a]) >= limit {
+			continue
+		}
+		start, end := int(d.from[a]), int(d.to[b-1])
+		below := int(d.pto[b-1] - d.pfrom[a])
+		if below == b-a && (!dec.sameLen || bytes.Equal(d.text[a:b], ptext[d.pfrom[a]:d.pto[b-1]])) || end-start == below && lvl > 0 {
+			continue
+		}
+		enc := dec.enc
+		if f.Base64 {
+			enc = Base64
+		}
+		sc.spans = append(sc.spans, span{start: start, end: end, sec: s.det.sec(&f), enc: enc})
+	}
+}
+
+// yieldToKnown drops the detected tokens that a known secret's matches
+// mostly cover (half of the token's bytes or more): the secret is known,
+// and it is redacted as the Redactor was told to (a PEM key given as a
+// secret keeps its armour lines and line breaks). A token a known secret
+// only touches stays, merged with it and named after it.
+func (s *snapshot) yieldToKnown(raw []span) []span {
+	if s.det == nil || len(raw) < 2 || len(raw) > 256 {
+		return raw
+	}
+	det, known := false, false
+	for _, sp := range raw {
+		det = det || sp.sec&detSec != 0
+		known = known || sp.sec&detSec == 0
+	}
+	if !det || !known {
+		return raw
+	}
+	k := 0
+	for _, sp := range raw {
+		if sp.sec&detSec != 0 {
+			cov := 0
+			for _, o := range raw {
+				if o.sec&detSec == 0 {
+					cov += max(0, min(o.end, sp.end)-max(o.start, sp.start))
+				}
+			}
+			if 2*cov >= sp.end-sp.start {
+				continue
+			}
+		}
+		raw[k] = sp
+		k++
+	}
+	return raw[:k]
+}
+
+// detectOnly is findSpansBuf for a snapshot without an index.
+func (s *snapshot) detectOnly(dst []span, text []byte, escaped bool) []span {
+	n := len(dst)
+	dst = s.detectRaw(dst, text, escaped)
+	return mergeSpans(dst, n)
+}
+
+// mergeSpans sorts dst[n:] and merges overlapping and adjacent spans, as
+// findSpansBuf does.
+func mergeSpans(dst []span, n int) []span {
+	raw := dst[n:]
+	if len(raw) == 0 {
+		return dst
+	}
+	for i := 1; i < len(raw); i++ {
+		for j := i; j > 0 && less(raw[j], raw[j-1]); j-- {
+			raw[j], raw[j-1] = raw[j-1], raw[j]
+		}
+	}
+	out := raw[:1]
+	for _, sp := range raw[1:] {
+		cur := &out[len(out)-1]
+		if sp.start <= cur.end {
+			cur.end = max(cur.end, sp.end)
+			if sp.length > cur.length {
+				cur.sec, cur.enc, cur.length = sp.sec, sp.enc, sp.length
+			}
+			continue
+		}
+		out = append(out, sp)
+	}
+	return dst[:n+len(out)]
+}
+
+// heldPEM moves cut (where a stream would cut its buffered bytes) back to
+// the start of a PEM private-key block that begins before cut and has no
+// END line yet in buf, so that the block is scrubbed whole; a block whose
+// start is more than detect.MaxPEMLen before the end of buf is not held.
+func heldPEM(buf []byte, cut int) int {
+	const begin = "-----BEGIN "
+	from := max(0, len(buf)-detect.MaxPEMLen)
+	for hi := cut; hi > from; {
+		i := bytes.LastIndex(buf[from:hi], []byte(begin))
+		if i < 0 {
+			return cut
+		}
+		i += from
+		line := buf[i+len(begin):]
+		lab := 0
+		for lab < len(line) && lab < 40 && (line[lab] >= 'A' && line[lab] <= 'Z' || line[lab] == ' ') {
+			lab++
+		}
+		if lab == len(line) {
+			return min(cut, i) // the label goes on in a later write
+		}
+		if !bytes.HasSuffix(line[:lab], []byte("PRIVATE KEY")) && !bytes.Equal(line[:lab], []byte("PGP PRIVATE KEY BLOCK")) {
+			hi = i
+			continue
+		}
+		if bytes.Contains(line, []byte("-----END ")) {
+			return cut // complete (or a later block's END: the scan decides)
+		}
+		return min(cut, i)
+	}
+	return cut
+}
