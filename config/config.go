@@ -71,6 +71,10 @@ type Config struct {
 	HashKey Opaque `mapstructure:"hash_key"`
 	// JSON says which fields of JSON object secrets are protected.
 	JSON JSONConfig `mapstructure:"json"`
+	// Detectors selects the token detectors, which find credentials hush
+	// was never given (a GitHub token, a PEM private key) by their format.
+	// The zero value is the default set; see DetectorsConfig.
+	Detectors DetectorsConfig `mapstructure:"detectors"`
 
 	// RefreshInterval is how often every provider is listed again (with
 	// jitter). Default DefaultRefreshInterval; at least one second (0 is
@@ -390,6 +394,7 @@ func (c *Config) Validate() error {
 	if err := validateReplacement(c.Replacement); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, c.Detectors.validate()...)
 	switch {
 	case c.RefreshInterval == 0:
 		errs = append(errs, fmt.Errorf("refresh_interval: 0 would never refresh; omit the key for the default (%v) or give at least 1s", DefaultRefreshInterval))
@@ -507,6 +512,17 @@ func (c *Config) RedactOptions() ([]redact.Option, error) {
 		WholeValue:     c.JSON.WholeValue,
 		Disabled:       c.JSON.Disabled,
 	}))
+	set, err := c.Detectors.Set()
+	if err != nil {
+		return nil, err
+	}
+	if set.Len() == 0 {
+		set = nil
+	}
+	opts = append(opts, redact.WithDetectors(set))
+	if c.Detectors.Replacement != "" {
+		opts = append(opts, redact.WithDetectedReplacement(c.Detectors.Replacement))
+	}
 	return opts, nil
 }
 

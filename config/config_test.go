@@ -61,7 +61,7 @@ func TestLoadConfig(t *testing.T) {
 		t.Errorf("static: %d entries", len(cfg.Static))
 	}
 	opts, err := cfg.RedactOptions()
-	if err != nil || len(opts) != 5 {
+	if err != nil || len(opts) != 6 {
 		t.Errorf("RedactOptions: %d options, %v", len(opts), err)
 	}
 }

@@ -25,6 +25,11 @@
 //	  credential_keys: []          # key patterns, as the zap/slog key rules (default: redact.DefaultCredentialKeys: password, pin, api_key, token, ...)
 //	  whole_value: false           # also protect the whole JSON document
 //	  disabled: false              # treat JSON object secrets as plain strings
+//	detectors:                     # tokens found by their format, never given to hush (package detect)
+//	  enabled: [default]           # rule ids and the sets default, all, none (default [default]);
+//	                               # [default, jwt] adds JWTs, [none] turns detection off
+//	  disabled: []                 # rule ids taken out, e.g. [aws-access-key-id]
+//	  replacement: "[REDACTED:detected:{rule}]"  # {rule} = the rule id, {name} = detected:<rule>, {hash}
 //
 //	# refresh
 //	refresh_interval: 5m           # how often providers are listed, with jitter (default 5m, at least 1s)

@@ -7,6 +7,7 @@ import (
 	osexec "os/exec"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -17,23 +18,41 @@ import (
 // printed literally, which is nearly always a typo ({secret}, {Name}).
 var placeholder = regexp.MustCompile(`\{[A-Za-z_][A-Za-z0-9_.-]*\}`)
 
-// knownPlaceholders are the placeholders redact expands.
-var knownPlaceholders = []string{"{name}", "{hash}"}
+// knownPlaceholders are the placeholders redact expands in the replacement
+// of a known secret, detectedPlaceholders those of a detected token.
+var (
+	knownPlaceholders    = []string{"{name}", "{hash}"}
+	detectedPlaceholders = []string{"{rule}", "{name}", "{hash}"}
+)
 
 // validateReplacement reports the placeholders of a replacement template
 // that redact does not expand.
 func validateReplacement(t string) error {
+	return validateTemplate("replacement", t, knownPlaceholders)
+}
+
+// validateTemplate reports the placeholders of the template t, the value of
+// key, that are not among known.
+func validateTemplate(key, t string, known []string) error {
 	var unknown []string
 	for _, p := range placeholder.FindAllString(t, -1) {
-		if p != knownPlaceholders[0] && p != knownPlaceholders[1] {
+		if !slices.Contains(known, p) {
 			unknown = append(unknown, p)
 		}
 	}
 	if len(unknown) == 0 {
 		return nil
 	}
-	return fmt.Errorf("replacement: unknown placeholder %s (only %s are expanded; anything else would be printed as is)",
-		strings.Join(unknown, ", "), strings.Join(knownPlaceholders, " and "))
+	only := strings.Join(known, " and ")
+	if len(known) > 2 {
+		only = strings.Join(known[:len(known)-1], ", ") + " and " + known[len(known)-1]
+	}
+	verb := "are"
+	if len(known) == 1 {
+		verb = "is"
+	}
+	return fmt.Errorf("%s: unknown placeholder %s (only %s %s expanded; anything else would be printed as is)",
+		key, strings.Join(unknown, ", "), only, verb)
 }
 
 // ValidateSources reports the problems of the configured sources that the

@@ -531,7 +531,10 @@ func unhex(c byte) (byte, bool) {
 func check1Password(t []byte, i, n int) (int, Confidence) {
 	p := i + n
 	e := run(t, p, b64std, 2048)
-	e = run(t, e, makeClassEq, 3)
+	// Padding, unless the '=' is a key's ("k_ops_...=v").
+	if pe := run(t, e, makeClassEq, 3); after(t, pe, b64url) {
+		e = pe
+	}
 	if e-i < 250 || e-i > 2048 || !after(t, e, b64url) {
 		return -1, 0
 	}
@@ -562,9 +565,15 @@ func findCASK(dst []Finding, text []byte, a, b int, r *Rule) []Finding {
 		k += q
 		q = k + 1
 		start := k - 52
-		if start < a || run(text, start, alnum, 52) != k || (start > 0 && b64url[text[start-1]]) {
+		if start < a || run(text, start, alnum, 52) != k {
 			continue
 		}
+		if start > 0 && alnum[text[start-1]] {
+			continue // inside a longer alphanumeric run
+		}
+		// After '_' or '-' ("key_" + key): only a verified checksum,
+		// which fixes where the key starts, tells it.
+		glued := start > 0 && b64url[text[start-1]]
 		if k+5 >= len(text) || text[k+5] != '9' && text[k+5] != 'D' && text[k+5] != 'H' {
 			continue
 		}
@@ -572,10 +581,14 @@ func findCASK(dst []Finding, text []byte, a, b int, r *Rule) []Finding {
 		if e-start < caskLen || e-start > caskMaxLen {
 			continue
 		}
-		for n := 0; n < 2 && e < len(text) && text[e] == '='; n++ {
-			e++
+		pe := e
+		for n := 0; n < 2 && pe < len(text) && text[pe] == '='; n++ {
+			pe++
 		}
-		if !after(text, e, b64url) {
+		// Padding, unless the '=' is a key's ("k_<key>=v").
+		if after(text, pe, b64url) {
+			e = pe
+		} else if !after(text, e, b64url) {
 			continue
 		}
 		conf := Prefix
@@ -586,6 +599,9 @@ func findCASK(dst []Finding, text []byte, a, b int, r *Rule) []Finding {
 				}
 				conf = Checksum
 			}
+		}
+		if glued && conf != Checksum {
+			continue
 		}
 		dst = append(dst, Finding{Start: start, End: e, Rule: r, Confidence: conf})
 		q = e

@@ -42,10 +42,13 @@ type Config struct {
 	// WaitTimeout bounds how long "wait" holds a batch. Default 5s.
 	WaitTimeout time.Duration `mapstructure:"wait_timeout"`
 	// AllowNoSources accepts a configuration without any secret source
-	// (aws, files, env_files, env, exec, static), for a processor that only
-	// applies the key and value rules below. Without it such a
-	// configuration is refused: a hush processor with nothing to protect is
-	// nearly always a mistake (a missing or misspelled provider block).
+	// (aws, files, env_files, env, exec, static) and with the detectors
+	// turned off, for a processor that only applies the key and value
+	// rules below. Without it such a configuration is refused: a hush
+	// processor with nothing to protect is nearly always a mistake (a
+	// missing provider block). With the detectors on (the default), a
+	// configuration without sources is accepted: the processor redacts the
+	// tokens they find, and applies the rules.
 	AllowNoSources bool `mapstructure:"allow_no_sources"`
 
 	// AllowAllKeys disables the AllowedKeys list.
@@ -213,16 +216,17 @@ func (cfg *Config) Unmarshal(conf *confmap.Conf) error {
 // Validate reports every problem of the processor's own fields at once, and
 // of the sources on this machine (config.Config.ValidateSources: secrets
 // directories and env files exist, the exec command can be found), and
-// refuses a configuration without any source unless AllowNoSources is set.
+// refuses a configuration without any source and without detectors unless
+// AllowNoSources is set.
 // The embedded shared configuration has its own Validate, which the
 // Collector (confmap.Validate) calls as it walks the struct; call
 // confmap.Validate to check everything, as `otelcol-hush validate` does.
 // Errors never quote a secret value.
 func (cfg *Config) Validate() error {
 	var errs []error
-	if !cfg.HasSources() && !cfg.AllowNoSources {
-		errs = append(errs, errors.New("no secret source configured: add aws, files, env_files, env, exec or static "+
-			"(or set allow_no_sources: true to apply only the key and value rules)"))
+	if !cfg.HasSources() && !cfg.AllowNoSources && cfg.Detectors.Off() {
+		errs = append(errs, errors.New("no secret source configured and the detectors are off: add aws, vault, gcp, azure, kubernetes, "+
+			"files, env_files, env, exec or static, or turn detectors on (or set allow_no_sources: true to apply only the key and value rules)"))
 	}
 	if err := cfg.ValidateSources(); err != nil {
 		errs = append(errs, err)

@@ -115,6 +115,20 @@ func flatten(v any) []string {
 	return nil
 }
 
+// A configuration without a source but with the detectors on is a
+// detector-only processor: accepted, with the selection as written.
+func TestLoadDetectorsOnlyConfig(t *testing.T) {
+	cfg, err := loadConfig(t, "detectors_only")
+	require.NoError(t, err)
+	assert.False(t, cfg.HasSources())
+	set, err := cfg.Detectors.Set()
+	require.NoError(t, err)
+	assert.True(t, set.Has("jwt"), "jwt not added")
+	assert.False(t, set.Has("aws-access-key-id"), "aws-access-key-id not taken out")
+	assert.True(t, set.Has("github-token"), "the default set not kept")
+	assert.Equal(t, "<detected {rule}>", cfg.Detectors.Replacement)
+}
+
 func TestLoadMaskingConfig(t *testing.T) {
 	cfg, err := loadConfig(t, "masking")
 	if err != nil {
@@ -135,7 +149,9 @@ func TestInvalidConfigs(t *testing.T) {
 		{"mask_and_hash", []string{"masking_string"}},
 		{"negative_wait", []string{"wait_timeout"}},
 		{"bad_provider", []string{"min_length"}},
-		{"no_sources", []string{"no secret source configured", "allow_no_sources: true"}},
+		{"no_sources", []string{"no secret source configured and the detectors are off", "allow_no_sources: true"}},
+		{"unknown_detector", []string{`detectors.enabled[1]: unknown detector rule "gihub-token"`, "github-token",
+			`detectors.disabled[0]: "all" is a set`, "detectors.replacement: unknown placeholder {secret}"}},
 		{"bare_duration", []string{"grace_period: 10 has no unit", "wait_timeout: 5 has no unit"}},
 		{"zero_refresh", []string{"refresh_interval: 0 would never refresh"}},
 		{"unknown_placeholder", []string{"replacement: unknown placeholder {secret_name}"}},

@@ -127,7 +127,11 @@ func (idx *sharedIndex) start(host component.Host) error {
 	}
 	idx.started = true
 	if idx.listers == 0 {
-		idx.logger.Warn("hush processor: no secret provider configured; only the key and value rules apply")
+		if !idx.cfg.Detectors.Off() {
+			idx.logger.Info("hush processor: no secret provider configured; only the detectors and the key and value rules apply")
+		} else {
+			idx.logger.Warn("hush processor: no secret provider configured; only the key and value rules apply")
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	idx.cancel = cancel

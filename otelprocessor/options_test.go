@@ -30,8 +30,12 @@ func TestSharedRedactionOptions(t *testing.T) {
 			b64 + " " + apiSecret, func(s string) bool { return s == b64+" "+apiRepl }},
 		{"encodings: all catches base64", func(c *Config) { c.Encodings = []string{"all"} },
 			b64, func(s string) bool { return strings.Contains(s, apiRepl) }},
-		{"min_length skips shorter values", func(c *Config) { c.MinLength = 40 },
+		{"min_length skips shorter values", func(c *Config) { c.MinLength = 40; c.Detectors.Enabled = []string{"none"} },
 			apiSecret, func(s string) bool { return s == apiSecret }},
+		{"a skipped value that is a token is still detected", func(c *Config) { c.MinLength = 40 },
+			apiSecret, func(s string) bool { return s == "[REDACTED:detected:stripe-secret-key]" }},
+		{"detectors.replacement", func(c *Config) { c.MinLength = 40; c.Detectors.Replacement = "<{rule}>" },
+			apiSecret, func(s string) bool { return s == "<stripe-secret-key>" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

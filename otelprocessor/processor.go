@@ -131,6 +131,7 @@ func (p *hushProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Log
 		}
 	}
 	p.tel.redacted(ctx, p.signal, ps.hits)
+	p.tel.detected(ctx, p.signal, ps.detected)
 	return ld, nil
 }
 
@@ -162,6 +163,7 @@ func (p *hushProcessor) processTraces(ctx context.Context, td ptrace.Traces) (pt
 		}
 	}
 	p.tel.redacted(ctx, p.signal, ps.hits)
+	p.tel.detected(ctx, p.signal, ps.detected)
 	return td, nil
 }
 
@@ -227,6 +229,7 @@ func (p *hushProcessor) processMetrics(ctx context.Context, md pmetric.Metrics) 
 		}
 	}
 	p.tel.redacted(ctx, p.signal, ps.hits)
+	p.tel.detected(ctx, p.signal, ps.detected)
 	return md, nil
 }
 

@@ -18,10 +18,12 @@ type pass struct {
 	p    *hushProcessor
 	r    *redact.Redactor
 	hits map[string]int64
-	num  [64]byte
+	// detected counts the tokens the detectors found, by rule.
+	detected map[detection]int64
+	num      [64]byte
 }
 
-var passPool = sync.Pool{New: func() any { return &pass{hits: map[string]int64{}} }}
+var passPool = sync.Pool{New: func() any { return &pass{hits: map[string]int64{}, detected: map[detection]int64{}} }}
 
 func getPass(p *hushProcessor, r *redact.Redactor) *pass {
 	ps := passPool.Get().(*pass)
@@ -31,6 +33,7 @@ func getPass(p *hushProcessor, r *redact.Redactor) *pass {
 
 func (ps *pass) release() {
 	clear(ps.hits)
+	clear(ps.detected)
 	ps.p, ps.r = nil, nil
 	passPool.Put(ps)
 }
@@ -48,10 +51,15 @@ func (ps *pass) scrubString(s string) (string, bool) {
 	return out, true
 }
 
-// count attributes the redactions in b to secret names. It runs only on
-// text known to hold a secret, so the second scan is off the clean path.
+// count attributes the redactions in b to secret names, and detected
+// tokens to their rules. It runs only on text known to hold a secret, so
+// the second scan is off the clean path.
 func (ps *pass) count(b []byte) {
 	for _, m := range ps.r.Find(b) {
+		if m.Rule != "" {
+			ps.detected[detection{m.Rule, m.Confidence}]++
+			continue
+		}
 		ps.hits[m.Name]++
 	}
 }

@@ -31,9 +31,21 @@ type processorTelemetry struct {
 	// name), so that recording a batch's redactions allocates nothing
 	// once a name has been seen. Names are bounded by the secret set.
 	redactionAttrs sync.Map // redactionKey -> metric.AddOption
+	// detectionAttrs does the same for (signal, rule, confidence); rules
+	// are bounded by package detect.
+	detectionAttrs sync.Map // detectionKey -> metric.AddOption
 }
 
 type redactionKey struct{ signal, secret string }
+
+// detection is what a detected token is counted by: its rule id and the
+// confidence of the finding.
+type detection struct{ rule, confidence string }
+
+type detectionKey struct {
+	signal string
+	detection
+}
 
 func newProcessorTelemetry(set component.TelemetrySettings, id component.ID) (*processorTelemetry, error) {
 	tb, err := metadata.NewTelemetryBuilder(set)
@@ -57,6 +69,20 @@ func (t *processorTelemetry) redacted(ctx context.Context, signal string, hits m
 				attribute.String(metadata.AttributeSignal, signal), attribute.String(metadata.AttributeSecret, name))))
 		}
 		t.tb.ProcessorHushRedactions.Add(ctx, n, opt.(metric.AddOption))
+	}
+}
+
+// detected records a batch's detected tokens, by rule and confidence.
+func (t *processorTelemetry) detected(ctx context.Context, signal string, hits map[detection]int64) {
+	for d, n := range hits {
+		k := detectionKey{signal, d}
+		opt, ok := t.detectionAttrs.Load(k)
+		if !ok {
+			opt, _ = t.detectionAttrs.LoadOrStore(k, metric.WithAttributeSet(attribute.NewSet(t.component,
+				attribute.String(metadata.AttributeSignal, signal), attribute.String(metadata.AttributeRule, d.rule),
+				attribute.String(metadata.AttributeConfidence, d.confidence))))
+		}
+		t.tb.ProcessorHushDetections.Add(ctx, n, opt.(metric.AddOption))
 	}
 }
 

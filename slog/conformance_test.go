@@ -56,26 +56,28 @@ func (s *slogFrontEnd) Log(e leaktest.Entry) error {
 
 func (s *slogFrontEnd) Output() []byte { return []byte(s.buf.String()) }
 
-// TestConformance runs the leak suite through the middleware (over slog's
-// JSON and text handlers) and through NewJSONHandler and NewTextHandler.
-func TestConformance(t *testing.T) {
-	handlers := map[string]func(w io.Writer, r *redact.Redactor) slog.Handler{
-		"NewHandler/json": func(w io.Writer, r *redact.Redactor) slog.Handler {
-			return hushslog.NewHandler(slog.NewJSONHandler(w, nil), r)
-		},
-		"NewHandler/text": func(w io.Writer, r *redact.Redactor) slog.Handler {
-			return hushslog.NewHandler(slog.NewTextHandler(w, nil), r)
-		},
-		"NewJSONHandler": func(w io.Writer, r *redact.Redactor) slog.Handler {
-			return hushslog.NewJSONHandler(w, r, nil)
-		},
-		"NewTextHandler": func(w io.Writer, r *redact.Redactor) slog.Handler {
-			return hushslog.NewTextHandler(w, r, nil)
-		},
-	}
+// handlers are the ways into the slog front end: the middleware (over
+// slog's JSON and text handlers), NewJSONHandler and NewTextHandler.
+var handlers = map[string]func(w io.Writer, r *redact.Redactor) slog.Handler{
+	"NewHandler/json": func(w io.Writer, r *redact.Redactor) slog.Handler {
+		return hushslog.NewHandler(slog.NewJSONHandler(w, nil), r)
+	},
+	"NewHandler/text": func(w io.Writer, r *redact.Redactor) slog.Handler {
+		return hushslog.NewHandler(slog.NewTextHandler(w, nil), r)
+	},
+	"NewJSONHandler": func(w io.Writer, r *redact.Redactor) slog.Handler {
+		return hushslog.NewJSONHandler(w, r, nil)
+	},
+	"NewTextHandler": func(w io.Writer, r *redact.Redactor) slog.Handler {
+		return hushslog.NewTextHandler(w, r, nil)
+	},
+}
+
+// eachHandler runs suite through every way into the slog front end.
+func eachHandler(t *testing.T, suite func(*testing.T, func(*testing.T, *redact.Redactor) leaktest.FrontEnd)) {
 	for name, newHandler := range handlers {
 		t.Run(name, func(t *testing.T) {
-			leaktest.Run(t, func(t *testing.T, r *redact.Redactor) leaktest.FrontEnd {
+			suite(t, func(t *testing.T, r *redact.Redactor) leaktest.FrontEnd {
 				buf := &syncBuffer{}
 				return &slogFrontEnd{l: slog.New(newHandler(buf, r)), buf: buf}
 			})
@@ -168,3 +170,11 @@ func printRaw(b *strings.Builder, prefix string, a slog.Attr) {
 	}
 	fmt.Fprintf(b, " %s%s=%+v", prefix, a.Key, v.Any())
 }
+// TestConformance runs the leak suite through every slog handler.
+func TestConformance(t *testing.T) { eachHandler(t, leaktest.Run) }
+
+// TestDetectors runs the detector suite (a generated token of every
+// detector family, which the Redactor was never given, in every place of
+// a record; redacted by default, written as is with detection off) through
+// every slog handler.
+func TestDetectors(t *testing.T) { eachHandler(t, leaktest.RunDetectors) }

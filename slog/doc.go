@@ -29,6 +29,15 @@
 // password, a PIN, an API key), so "token": 4096 stays a number; a boolean
 // never. A LogValuer is judged by what it resolves to.
 //
+// Tokens hush was never given but that identify themselves (a GitHub
+// token, an AWS access key id, a PEM private key, a URL's password) are
+// redacted wherever known secrets are, as "[REDACTED:detected:<rule>]":
+// the Redactor's detectors do it, in the same pass. They are the
+// Redactor's policy, shared by every front end using it, so there is no
+// option here: build the Redactor with redact.WithDetectors (a
+// detect.Parse set, or nil for known secrets only); by default it uses
+// detect.Default().
+//
 // On a record without secrets NewJSONHandler and NewTextHandler allocate
 // nothing beyond what slog does. Neither does NewHandler for strings, groups,
 // errors, []byte and plain data; a value with its own rendering (a

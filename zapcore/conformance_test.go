@@ -99,27 +99,32 @@ func (z *zapFrontEnd) Output() []byte { return []byte(z.buf.String()) }
 // encoders are the two encoders zap ships, as applications configure them.
 var encoders = map[string]func() zapcore.Encoder{"json": jsonEncoder, "console": consoleEncoder}
 
-// TestConformance runs the leak suite through every way into the zap front
-// end, with both of zap's encoders.
-func TestConformance(t *testing.T) {
+// zapWays are the ways into the zap front end, each building a logger over
+// ws with the encoder newEnc makes.
+func zapWays(newEnc func() zapcore.Encoder) map[string]func(ws zapcore.WriteSyncer, r *redact.Redactor) *zap.Logger {
+	return map[string]func(ws zapcore.WriteSyncer, r *redact.Redactor) *zap.Logger{
+		"NewCore": func(ws zapcore.WriteSyncer, r *redact.Redactor) *zap.Logger {
+			return zap.New(hushzap.NewCore(newEnc(), ws, zap.DebugLevel, r))
+		},
+		"Wrap": func(ws zapcore.WriteSyncer, r *redact.Redactor) *zap.Logger {
+			return zap.New(zapcore.NewCore(newEnc(), ws, zap.DebugLevel), hushzap.Wrap(r))
+		},
+		"NewEncoder": func(ws zapcore.WriteSyncer, r *redact.Redactor) *zap.Logger {
+			return zap.New(zapcore.NewCore(hushzap.NewEncoder(newEnc(), r), ws, zap.DebugLevel))
+		},
+		"NewWriteSyncer": func(ws zapcore.WriteSyncer, r *redact.Redactor) *zap.Logger {
+			return zap.New(zapcore.NewCore(newEnc(), hushzap.NewWriteSyncer(ws, r), zap.DebugLevel))
+		},
+	}
+}
+
+// eachWay runs suite through every way into the zap front end, with both
+// of zap's encoders.
+func eachWay(t *testing.T, suite func(*testing.T, func(*testing.T, *redact.Redactor) leaktest.FrontEnd)) {
 	for encName, newEnc := range encoders {
-		ways := map[string]func(ws zapcore.WriteSyncer, r *redact.Redactor) *zap.Logger{
-			"NewCore": func(ws zapcore.WriteSyncer, r *redact.Redactor) *zap.Logger {
-				return zap.New(hushzap.NewCore(newEnc(), ws, zap.DebugLevel, r))
-			},
-			"Wrap": func(ws zapcore.WriteSyncer, r *redact.Redactor) *zap.Logger {
-				return zap.New(zapcore.NewCore(newEnc(), ws, zap.DebugLevel), hushzap.Wrap(r))
-			},
-			"NewEncoder": func(ws zapcore.WriteSyncer, r *redact.Redactor) *zap.Logger {
-				return zap.New(zapcore.NewCore(hushzap.NewEncoder(newEnc(), r), ws, zap.DebugLevel))
-			},
-			"NewWriteSyncer": func(ws zapcore.WriteSyncer, r *redact.Redactor) *zap.Logger {
-				return zap.New(zapcore.NewCore(newEnc(), hushzap.NewWriteSyncer(ws, r), zap.DebugLevel))
-			},
-		}
-		for way, newLogger := range ways {
+		for way, newLogger := range zapWays(newEnc) {
 			t.Run(way+"/"+encName, func(t *testing.T) {
-				leaktest.Run(t, func(t *testing.T, r *redact.Redactor) leaktest.FrontEnd {
+				suite(t, func(t *testing.T, r *redact.Redactor) leaktest.FrontEnd {
 					buf := &syncBuffer{}
 					return &zapFrontEnd{l: newLogger(buf, r), buf: buf, bytesOnly: way == "NewWriteSyncer"}
 				})
@@ -228,3 +233,12 @@ func printRaw(b *strings.Builder, m map[string]any) {
 		}
 	}
 }
+// TestConformance runs the leak suite through every way into the zap front
+// end, with both of zap's encoders.
+func TestConformance(t *testing.T) { eachWay(t, leaktest.Run) }
+
+// TestDetectors runs the detector suite (a generated token of every
+// detector family, which the Redactor was never given, in every place of
+// an entry; redacted by default, written as is with detection off) through
+// every way into the zap front end.
+func TestDetectors(t *testing.T) { eachWay(t, leaktest.RunDetectors) }

@@ -29,6 +29,15 @@
 // that can be all digits (a password, a PIN, an API key), so "token": 4096
 // stays a number; a boolean never.
 //
+// Tokens hush was never given but that identify themselves (a GitHub
+// token, an AWS access key id, a PEM private key, a URL's password) are
+// redacted wherever known secrets are, as "[REDACTED:detected:<rule>]":
+// the Redactor's detectors do it, in the same pass. They are the
+// Redactor's policy, shared by every front end using it, so there is no
+// option here: build the Redactor with redact.WithDetectors (a
+// detect.Parse set, or nil for known secrets only); by default it uses
+// detect.Default().
+//
 // On an entry that holds no secret, NewCore, NewEncoder and NewWriteSyncer
 // allocate nothing beyond what zap itself allocates: the encoded bytes are
 // checked with Redactor.Contains and only a dirty entry is copied.

@@ -38,9 +38,12 @@ func TestComponents(t *testing.T) {
 	if f.Telemetry == nil {
 		t.Error("no telemetry factory")
 	}
-	// The hush processor's default configuration names no secret source,
-	// which is refused unless allowed explicitly.
+	// The hush processor's default configuration names no secret source:
+	// a detector-only processor. With the detectors off too, it is refused
+	// unless allowed explicitly.
 	cfg := f.Processors[component.MustNewType("hush")].CreateDefaultConfig()
+	require.NoError(t, confmap.Validate(cfg))
+	require.NoError(t, confmap.NewFromStringMap(map[string]any{"detectors": map[string]any{"enabled": []any{"none"}}}).Unmarshal(cfg))
 	require.ErrorContains(t, confmap.Validate(cfg), "no secret source configured")
 	require.NoError(t, confmap.NewFromStringMap(map[string]any{"allow_no_sources": true}).Unmarshal(cfg))
 	assert.NoError(t, confmap.Validate(cfg))

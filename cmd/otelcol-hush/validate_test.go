@@ -66,9 +66,13 @@ service:
 	assert.NotEqual(t, 0, code)
 	assert.Contains(t, out, "grace_period: 10 has no unit")
 
-	code, out = run("    replacement: \"[{secret}]\"\n")
+	code, out = run("    replacement: \"[{secret}]\"\n    detectors:\n      enabled: [none]\n")
 	assert.NotEqual(t, 0, code)
 	assert.Contains(t, out, "no secret source configured")
 	assert.Contains(t, out, "unknown placeholder {secret}")
+
+	code, out = run("    detectors:\n      enabled: [default, gihub-token]\n")
+	assert.NotEqual(t, 0, code)
+	assert.Contains(t, out, `detectors.enabled[1]: unknown detector rule "gihub-token"`)
 	assert.False(t, strings.Contains(out, "panic"), "validate panicked: %s", out)
 }

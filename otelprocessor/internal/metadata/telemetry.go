@@ -16,6 +16,7 @@ import (
 // instrument kinds in step with metadata.yaml.
 const (
 	MetricRedactions     = "otelcol_processor_hush_redactions"
+	MetricDetections     = "otelcol_processor_hush_detections"
 	MetricNotReadyItems  = "otelcol_processor_hush_not_ready_items"
 	MetricIndexReady     = "otelcol_processor_hush_index_ready"
 	MetricIndexSecrets   = "otelcol_processor_hush_index_secrets"
@@ -39,12 +40,14 @@ const (
 // every measurement of the processor and of its providers carries it, so
 // that two hush processors ("hush" and "hush/b") never collide.
 const (
-	AttributeProcessor = "processor"
-	AttributeSignal    = "otel.signal"
-	AttributeSecret    = "secret"
-	AttributeAction    = "action"
-	AttributeProvider  = "provider"
-	AttributeErrorKind = "error.kind"
+	AttributeProcessor  = "processor"
+	AttributeSignal     = "otel.signal"
+	AttributeSecret     = "secret"
+	AttributeRule       = "rule"
+	AttributeConfidence = "confidence"
+	AttributeAction     = "action"
+	AttributeProvider   = "provider"
+	AttributeErrorKind  = "error.kind"
 )
 
 // Meter returns the processor's meter.
@@ -61,6 +64,7 @@ type TelemetryBuilder struct {
 	registrations []metric.Registration
 
 	ProcessorHushRedactions     metric.Int64Counter
+	ProcessorHushDetections     metric.Int64Counter
 	ProcessorHushNotReadyItems  metric.Int64Counter
 	ProcessorHushIndexReady     metric.Int64ObservableGauge
 	ProcessorHushIndexSecrets   metric.Int64ObservableGauge
@@ -77,6 +81,10 @@ func NewTelemetryBuilder(settings component.TelemetrySettings) (*TelemetryBuilde
 	b.ProcessorHushRedactions, err = b.meter.Int64Counter(MetricRedactions,
 		metric.WithDescription("Secret values replaced, by signal and secret name."),
 		metric.WithUnit("{redaction}"))
+	errs = errors.Join(errs, err)
+	b.ProcessorHushDetections, err = b.meter.Int64Counter(MetricDetections,
+		metric.WithDescription("Tokens found by the detectors (credentials hush was not given) and replaced, by signal, rule and confidence."),
+		metric.WithUnit("{detection}"))
 	errs = errors.Join(errs, err)
 	b.ProcessorHushNotReadyItems, err = b.meter.Int64Counter(MetricNotReadyItems,
 		metric.WithDescription("Items (log records, spans, data points) that arrived before the first index was built, by signal and the action taken: refuse, pass or drop."),

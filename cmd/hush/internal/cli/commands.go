@@ -16,9 +16,9 @@ import (
 const exitCodesHelp = `
 
 Exit codes:
-  0  scan: no secret found, and every input was checked;
-     scrub: every input processed
-  1  scan: at least one secret found
+  0  scan: no secret and no detected token found, and every input was
+     checked; scrub: every input processed
+  1  scan: at least one secret or detected token found
   2  bad flags or arguments, or an invalid configuration file
   3  a secret source could not be read, gave no secret to look for, or
      did not answer within --timeout
@@ -49,7 +49,9 @@ func newScrubCommand(stdio IO) *cobra.Command {
 		Use:   "scrub [flags] [FILE|DIR|-]...",
 		Short: "Write the inputs with every secret replaced",
 		Long: `Scrub writes the inputs with every occurrence of a secret, raw or encoded,
-replaced by "[REDACTED:name]" (see --replacement). Nothing else changes: line
+replaced by "[REDACTED:name]" (see --replacement), and every token the
+detectors recognise by "[REDACTED:detected:RULE]" (see --detect; with
+detection on, no secret source is needed). Nothing else changes: line
 breaks, whitespace, invalid UTF-8 and every byte outside a secret stay as they
 were, so plain text, JSON lines and OTLP-JSON stay valid (an encoded form is
 replaced where it stands, inside its JSON string or URL).
@@ -87,6 +89,7 @@ member hush cannot check is copied unchanged and reported.
 	f.BoolVarP(&o.inPlace, "in-place", "i", false, "replace each file with its scrubbed version (crash-safe)")
 	f.StringVar(&o.compress, "compress", "auto", "output compression: auto (as the input), none, gzip, zstd")
 	src.register(c, true)
+	src.registerDetect(c)
 	return c
 }
 
@@ -143,13 +146,21 @@ func newScanCommand(stdio IO) *cobra.Command {
 		Use:   "scan [flags] [FILE|DIR|-]...",
 		Short: "Report where secrets appear, without changing anything",
 		Long: `Scan reports every occurrence of a secret in the inputs: file, line, column,
-the secret's name and the encoding it was found in. Never the value.
+the secret's name and the encoding it was found in. Never the value. It also
+reports the tokens the detectors recognise by their format (see --detect):
+by rule and confidence. With detection on (the default) no secret source is
+needed: "hush scan logs/" is a standalone token scanner.
 
 Formats (--format):
-  text   file:line:column: secret NAME (ENCODING), one per line
+  text   file:line:column: secret NAME (ENCODING), or
+         file:line:column: detected RULE, confidence C (ENCODING),
+         one per line
   json   one JSON object per finding (JSON lines): path, line, column,
-         end_line, end_column, offset, length, secret, encoding
-  sarif  a SARIF 2.1.0 log, for GitHub code scanning and other CI tools
+         end_line, end_column, offset, length, secret, encoding, and for
+         a detected token rule and confidence (secret is "detected:RULE")
+  sarif  a SARIF 2.1.0 log, for GitHub code scanning and other CI tools:
+         one rule for the known secrets, one per detector with where to
+         revoke or rotate the token; each result's confidence is a property
 
 Lines and columns count from 1; columns count Unicode code points. In a
 compressed file they refer to the decompressed text, in UTF-16 text to the
@@ -162,7 +173,10 @@ decoded text; in an archive, to the member (named ARCHIVE!MEMBER).
   hush scan --secrets-dir ./secrets --format sarif -o hush.sarif logs/
 
   # Findings as JSON lines, from a stream
-  zcat archive.gz | hush scan --env-file .env --format json`,
+  zcat archive.gz | hush scan --env-file .env --format json
+
+  # Tokens alone, no secret source: every default detector and JWTs
+  hush scan --detect=default,jwt build-logs/`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runScan(cmd.Context(), cmd, stdio, &o, &src, args)
 		},
@@ -172,6 +186,7 @@ decoded text; in an archive, to the member (named ARCHIVE!MEMBER).
 	f.StringVarP(&o.format, "format", "f", "text", "findings format: text, json or sarif")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output")
 	src.register(c, false)
+	src.registerDetect(c)
 	return c
 }
 
@@ -218,7 +233,7 @@ func runScan(ctx context.Context, cmd *cobra.Command, stdio IO, o *scanOptions, 
 		defer f.Close()
 		out = f
 	}
-	rep, err := newReporter(o.format, out, toolInfo{name: "hush", version: version()})
+	rep, err := newReporter(o.format, out, toolInfo{name: "hush", version: version()}, src.set.Rules())
 	if err != nil {
 		return usageError(err)
 	}

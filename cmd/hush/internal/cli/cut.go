@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"unicode/utf8"
 
+	"github.com/hushlog/hush/detect"
 	"github.com/hushlog/hush/redact"
 )
 
@@ -87,4 +88,15 @@ func lookahead(maxValueLen int) int {
 	const maxPattern = 1<<16 + 2
 	n := 8*maxValueLen + 16
 	return max(64, min(n, maxPattern))
+}
+
+// detectLookahead returns the longest match of a detected token that can
+// cross a cut (see lookahead): set.MaxLen bounds the raw token (a PEM
+// private-key block is the longest), and the encodings it may be found in
+// grow it as they grow a secret's value. 0 without detectors.
+func detectLookahead(set *detect.Set) int {
+	if set.Len() == 0 {
+		return 0
+	}
+	return lookahead(set.MaxLen())
 }

@@ -16,6 +16,8 @@ func TestScanExitCodes(t *testing.T) {
 	os.WriteFile(dirty, []byte("token="+testSecrets[1].Value+"\n"), 0o644)
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, []byte("static:\n  - name: x\n    value: Zq8v-4Lw2-9pXc-7yTb\nno_such_key: 1\n"), 0o644)
+	empty := filepath.Join(dir, "empty.yaml")
+	os.WriteFile(empty, []byte("min_length: 8\n"), 0o644)
 	short := filepath.Join(dir, "short.yaml")
 	os.WriteFile(short, []byte("static:\n  - name: x\n    value: abc12\n"), 0o644)
 
@@ -30,7 +32,13 @@ func TestScanExitCodes(t *testing.T) {
 		{"found and missing", []string{"scan", "--config", cfg, dirty, filepath.Join(dir, "nope.log")}, ExitFound, "nope.log"},
 		{"missing input", []string{"scan", "--config", cfg, clean, filepath.Join(dir, "nope.log")}, ExitInput, "nope.log: no such file"},
 		{"stdin clean", []string{"scan", "--config", cfg}, ExitOK, ""},
-		{"no source", []string{"scan", clean}, ExitUsage, "no secret source"},
+		{"no source, detection off", []string{"scan", "--no-detect", clean}, ExitUsage, "no secret source"},
+		{"no source, detection on", []string{"scan", clean}, ExitOK, "looking only for the tokens"},
+		{"no source, scrub", []string{"scrub", clean}, ExitOK, "looking only for the tokens"},
+		{"unknown detector", []string{"scan", "--detect=default,gihub-token", clean}, ExitUsage, `--detect: detect: unknown rule "gihub-token"`},
+		{"detect and no-detect", []string{"scan", "--detect", "--no-detect", clean}, ExitUsage, "cannot be used together"},
+		{"no source in config, detection off", []string{"scan", "--config", empty, "--no-detect", clean}, ExitSource, "no secret to look for"},
+		{"no source in config, detection on", []string{"scan", "--config", empty, clean}, ExitOK, "looking only for the tokens"},
 		{"bad flag", []string{"scan", "--config", cfg, "--frobnicate", clean}, ExitUsage, "unknown flag"},
 		{"bad format", []string{"scan", "--config", cfg, "--format", "xml", clean}, ExitUsage, `--format "xml"`},
 		{"bad encodings", []string{"scan", "--config", cfg, "--encodings", "rot13", clean}, ExitUsage, "rot13"},

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/hushlog/hush/detect"
 )
 
-// Finding is one secret found by scan: where it is and which secret, in
-// which encoding. It never holds the value.
+// Finding is one secret found by scan: where it is and which secret (a
+// known secret by its name, a detected token by its rule), in which
+// encoding. It never holds the value.
 type Finding struct {
 	// Path is the input as named on the command line or found by walking
 	// a directory; "<stdin>" for standard input.
@@ -23,11 +26,30 @@ type Finding struct {
 	// Offset and Length are the match's bytes in the (decompressed) input.
 	Offset int64 `json:"offset"`
 	Length int   `json:"length"`
-	// Secret is the secret's name.
+	// Secret is the secret's name; for a detected token, "detected:" and
+	// the rule id.
 	Secret string `json:"secret"`
 	// Encoding is the form it was found in: raw, json, url, base64, hex,
 	// html or shell.
 	Encoding string `json:"encoding"`
+	// Rule is, for a token found by a detector, the rule's id
+	// ("github-token"); empty for a known secret.
+	Rule string `json:"rule,omitempty"`
+	// Confidence is how a detected token was checked: checksum,
+	// structure or prefix (see package detect); empty for a known secret.
+	Confidence string `json:"confidence,omitempty"`
+}
+
+// detectedPrefix names a detected token in Finding.Secret and the counts.
+const detectedPrefix = "detected:"
+
+// findingName is the name a match is reported and counted under: the
+// secret's name, or "detected:" and the rule of a detected token.
+func findingName(name, rule string) string {
+	if rule != "" {
+		return detectedPrefix + rule
+	}
+	return name
 }
 
 // reporter writes scan findings in one output format.
@@ -48,7 +70,9 @@ type problem struct {
 	notice bool
 }
 
-func newReporter(format string, w io.Writer, tool toolInfo) (reporter, error) {
+// newReporter returns the reporter of format; detectors are the rules of the
+// detectors in use, which a SARIF report lists.
+func newReporter(format string, w io.Writer, tool toolInfo, detectors []*detect.Rule) (reporter, error) {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	switch format {
 	case "text", "":
@@ -56,7 +80,7 @@ func newReporter(format string, w io.Writer, tool toolInfo) (reporter, error) {
 	case "json":
 		return &jsonReporter{w: bw, enc: json.NewEncoder(bw)}, nil
 	case "sarif":
-		return newSARIFReporter(bw, tool)
+		return newSARIFReporter(bw, tool, detectors)
 	}
 	return nil, fmt.Errorf("--format %q: want text, json or sarif", format)
 }
@@ -68,6 +92,10 @@ type textReporter struct {
 }
 
 func (r *textReporter) finding(f Finding) error {
+	if f.Rule != "" {
+		_, err := fmt.Fprintf(r.w, "%s:%d:%d: detected %s, confidence %s (%s)\n", f.Path, f.Line, f.Column, f.Rule, f.Confidence, f.Encoding)
+		return err
+	}
 	_, err := fmt.Fprintf(r.w, "%s:%d:%d: secret %s (%s)\n", f.Path, f.Line, f.Column, f.Secret, f.Encoding)
 	return err
 }

@@ -10,10 +10,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/hushlog/hush/detect"
 )
 
 // SARIF 2.1.0 output, as GitHub code scanning accepts it: one run, one
-// rule, one result per finding with a physical location (a relative URI
+// rule for the known secrets and one per detector in use (with what to do:
+// where to revoke or rotate the token), one result per finding with a physical location (a relative URI
 // when the input was given as a relative path, so the alert lands on the
 // file in the repository), and partial fingerprints so alerts are tracked
 // across runs. The document is streamed: results are written as they are
@@ -23,6 +26,9 @@ const (
 	sarifVersion = "2.1.0"
 	sarifSchema  = "https://json.schemastore.org/sarif-2.1.0.json"
 	sarifRuleID  = "hush/live-secret"
+	// sarifDetectedRule prefixes the id of a detector's rule:
+	// "hush/detected/github-token".
+	sarifDetectedRule = "hush/detected/"
 )
 
 type sarifLog struct {
@@ -118,8 +124,10 @@ type toolInfo struct {
 	name, version string
 }
 
-func sarifRules() []sarifRule {
-	return []sarifRule{{
+// sarifRules returns the rules of a report: the known secrets' first, then
+// one per detector rule, in the order given.
+func sarifRules(detectors []*detect.Rule) []sarifRule {
+	rules := []sarifRule{{
 		ID:               sarifRuleID,
 		Name:             "LiveSecret",
 		ShortDescription: sarifMessage{"A live secret value appears in the file"},
@@ -140,23 +148,101 @@ func sarifRules() []sarifRule {
 			"security-severity": "9.0",
 		},
 	}}
+	for _, d := range detectors {
+		rules = append(rules, detectorRule(d))
+	}
+	return rules
+}
+
+// detectorRule is the SARIF rule of one detector.
+func detectorRule(d *detect.Rule) sarifRule {
+	precision := "high"
+	if d.Confidence == detect.Checksum {
+		precision = "very-high"
+	}
+	return sarifRule{
+		ID:               sarifDetectedRule + d.ID,
+		Name:             ruleName(d.ID),
+		ShortDescription: sarifMessage{article(d.Name, true) + " " + d.Name + " appears in the file"},
+		FullDescription: sarifMessage{"hush recognised " + article(d.Name, false) + " " + d.Name + " by its format (rule " + d.ID +
+			", at best " + d.Confidence.String() + " confidence: " + confidenceMeaning(d.Confidence) +
+			"), as it is or in an encoded form. hush was not given it: it is not known whether it is live."},
+		Help: sarifHelp{
+			Text: "Treat the token as leaked: " + d.Remediation + " Then scrub the file (hush scrub --in-place FILE) " +
+				"and find the code or configuration that logged it.",
+			Markdown: "**Treat the token as leaked**: " + d.Remediation + " Then scrub the file " +
+				"(`hush scrub --in-place FILE`) and find the code or configuration that logged it.",
+		},
+		DefaultConfiguration: sarifRuleConfig{Level: "error"},
+		Properties: map[string]any{
+			"tags":              []string{"security", "secret", "credential-leak", "detected"},
+			"precision":         precision,
+			"problem.severity":  "error",
+			"security-severity": "8.0",
+			"confidence":        d.Confidence.String(),
+		},
+	}
+}
+
+// ruleName turns a rule id into a SARIF rule name: "github-token" is
+// "DetectedGithubToken".
+func ruleName(id string) string {
+	var b strings.Builder
+	b.WriteString("Detected")
+	for _, w := range strings.Split(id, "-") {
+		if w != "" {
+			b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+		}
+	}
+	return b.String()
+}
+
+// article is "a" or "an" before name (by its first letter: "an AWS access
+// key ID", "a GitHub token"), capitalised at the start of a sentence.
+func article(name string, capital bool) string {
+	a := "a"
+	if name != "" && strings.ContainsRune("AEIOUaeiou", rune(name[0])) {
+		a = "an"
+	}
+	if capital {
+		return strings.ToUpper(a[:1]) + a[1:]
+	}
+	return a
+}
+
+// confidenceMeaning says what a confidence level checked.
+func confidenceMeaning(c detect.Confidence) string {
+	switch c {
+	case detect.Checksum:
+		return "its checksum is valid"
+	case detect.Structure:
+		return "its structure is valid"
+	}
+	return "a fixed prefix and a body of the right length and alphabet"
 }
 
 type sarifReporter struct {
 	w        *bufio.Writer
 	tool     toolInfo
 	nresults int
+	// ruleIndex maps a detector's rule id to its index in the rules.
+	ruleIndex map[string]int
 }
 
-func newSARIFReporter(w *bufio.Writer, tool toolInfo) (*sarifReporter, error) {
-	r := &sarifReporter{w: w, tool: tool}
+// newSARIFReporter starts a report whose rules are the known secrets' and
+// one per rule of detectors (the detectors in use).
+func newSARIFReporter(w *bufio.Writer, tool toolInfo, detectors []*detect.Rule) (*sarifReporter, error) {
+	r := &sarifReporter{w: w, tool: tool, ruleIndex: map[string]int{}}
+	for i, d := range detectors {
+		r.ruleIndex[d.ID] = i + 1
+	}
 	// Everything before the results, then the results one by one, then
 	// the rest: the same document json.Marshal would give, streamed.
 	head, err := json.Marshal(sarifTool{Driver: sarifDriver{
 		Name:           tool.name,
 		Version:        tool.version,
 		InformationURI: "https://github.com/hushlog/hush",
-		Rules:          sarifRules(),
+		Rules:          sarifRules(detectors),
 	}})
 	if err != nil {
 		return nil, err
@@ -168,6 +254,9 @@ func newSARIFReporter(w *bufio.Writer, tool toolInfo) (*sarifReporter, error) {
 
 func (r *sarifReporter) finding(f Finding) error {
 	uri := artifactURI(f.Path)
+	if f.Rule != "" {
+		return r.write(r.detected(uri, f))
+	}
 	res := sarifResult{
 		RuleID:    sarifRuleID,
 		RuleIndex: 0,
@@ -183,6 +272,40 @@ func (r *sarifReporter) finding(f Finding) error {
 		PartialFingerprints: map[string]string{"hushSecretLocation/v1": fingerprint(uri, f)},
 		Properties:          map[string]string{"secret": f.Secret, "encoding": f.Encoding},
 	}
+	return r.write(res)
+}
+
+// detected is the result of a token found by a detector.
+func (r *sarifReporter) detected(uri string, f Finding) sarifResult {
+	idx, ok := r.ruleIndex[f.Rule]
+	if !ok {
+		// Not announced in the rules (never, from a scan): the result
+		// still names its rule by id.
+		idx = -1
+	}
+	name := f.Rule
+	if d, ok := detect.Lookup(f.Rule); ok {
+		name = d.Name
+	}
+	return sarifResult{
+		RuleID:    sarifDetectedRule + f.Rule,
+		RuleIndex: idx,
+		Level:     "error",
+		Message: sarifMessage{fmt.Sprintf("%s %s appears here (%s; %s confidence).",
+			article(name, true), name, describeEncoding(f.Encoding), f.Confidence)},
+		Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
+			ArtifactLocation: sarifArtifact{URI: uri},
+			Region: &sarifRegion{
+				StartLine: f.Line, StartColumn: f.Column,
+				EndLine: f.EndLine, EndColumn: f.EndColumn,
+			},
+		}}},
+		PartialFingerprints: map[string]string{"hushSecretLocation/v1": fingerprint(uri, f)},
+		Properties:          map[string]string{"rule": f.Rule, "confidence": f.Confidence, "encoding": f.Encoding},
+	}
+}
+
+func (r *sarifReporter) write(res sarifResult) error {
 	b, err := json.Marshal(res)
 	if err != nil {
 		return err

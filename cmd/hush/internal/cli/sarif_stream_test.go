@@ -31,7 +31,7 @@ func TestSARIFStreamIsTheMarshalledDocument(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
 			w := bufio.NewWriter(&buf)
-			r, err := newSARIFReporter(w, toolInfo{name: "hush", version: "v0.0.0-test"})
+			r, err := newSARIFReporter(w, toolInfo{name: "hush", version: "v0.0.0-test"}, nil)
 			require.NoError(t, err)
 			for _, f := range tc.findings {
 				require.NoError(t, r.finding(f))

@@ -9,6 +9,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/hushlog/hush/detect"
+	"github.com/hushlog/hush/detect/detecttest"
 )
 
 // sarifDef is what the SARIF 2.1.0 JSON schema says of one object type
@@ -243,8 +246,12 @@ func TestScanSARIFValid(t *testing.T) {
 	os.MkdirAll(logs, 0o755)
 	os.WriteFile(filepath.Join(logs, "a.log"), []byte("x "+testSecrets[0].Value+"\nok\n"+testSecrets[1].Value+"\n"), 0o644)
 	os.WriteFile(filepath.Join(logs, "b.bin"), []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR "+testSecrets[0].Value), 0o644)
+	// Two detected tokens, in another file.
+	g := detecttest.New(9)
+	gh, pem := g.Token("github-token"), g.Token("private-key")
+	os.WriteFile(filepath.Join(logs, "c.log"), []byte("auth "+gh.Text+"\nkey:\n"+pem.Text+"\n"), 0o644)
 	t.Chdir(dir)
-	code, out, _ := runMain(t, nil, "scan", "--config", cfg, "--format", "sarif", "logs", "missing.log")
+	code, out, _ := runMain(t, nil, "scan", "--config", cfg, "--detect=github-token,private-key,jwt", "--format", "sarif", "logs", "missing.log")
 	if code != ExitFound {
 		t.Fatalf("exit %d, want %d", code, ExitFound)
 	}
@@ -254,14 +261,21 @@ func TestScanSARIFValid(t *testing.T) {
 	var log struct {
 		Runs []struct {
 			Tool struct {
-				Driver struct{ Rules []struct{ ID string } }
+				Driver struct {
+					Rules []struct {
+						ID   string
+						Help struct{ Text string }
+					}
+				}
 			}
 			Results []struct {
-				RuleID    string
-				Locations []struct {
+				RuleID     string
+				RuleIndex  int
+				Properties map[string]string
+				Locations  []struct {
 					PhysicalLocation struct {
 						ArtifactLocation struct{ URI string }
-						Region           struct{ StartLine, StartColumn int }
+						Region           struct{ StartLine, StartColumn, EndLine int }
 					}
 				}
 				PartialFingerprints map[string]string
@@ -276,16 +290,46 @@ func TestScanSARIFValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := log.Runs[0]
-	if len(run.Results) != 2 {
-		t.Fatalf("%d results, want 2", len(run.Results))
+	// The known secrets' rule, then one per detector asked for, in
+	// package detect's order, each with its remediation.
+	rules := run.Tool.Driver.Rules
+	wantRules := []string{sarifRuleID, sarifDetectedRule + "github-token", sarifDetectedRule + "private-key", sarifDetectedRule + "jwt"}
+	if len(rules) != len(wantRules) {
+		t.Fatalf("%d rules, want %d", len(rules), len(wantRules))
 	}
-	for _, r := range run.Results {
-		if r.RuleID != run.Tool.Driver.Rules[0].ID || len(r.PartialFingerprints) == 0 {
-			t.Errorf("result without rule or fingerprints: %+v", r)
+	for i, id := range wantRules {
+		if rules[i].ID != id {
+			t.Errorf("rule %d is %s, want %s", i, rules[i].ID, id)
+		}
+		if d, ok := detect.Lookup(strings.TrimPrefix(id, sarifDetectedRule)); ok && !strings.Contains(rules[i].Help.Text, d.Remediation) {
+			t.Errorf("rule %s: the help does not say what to do", id)
+		}
+	}
+	if len(run.Results) != 4 {
+		t.Fatalf("%d results, want 4", len(run.Results))
+	}
+	for i, r := range run.Results {
+		if r.RuleIndex < 0 || r.RuleIndex >= len(rules) || r.RuleID != rules[r.RuleIndex].ID || len(r.PartialFingerprints) == 0 {
+			t.Errorf("result %d without its rule or fingerprints", i)
 		}
 		pl := r.Locations[0].PhysicalLocation
-		if pl.ArtifactLocation.URI != "logs/a.log" || pl.Region.StartLine < 1 {
+		want := map[bool]string{true: "logs/a.log", false: "logs/c.log"}[i < 2]
+		if pl.ArtifactLocation.URI != want || pl.Region.StartLine < 1 {
 			t.Errorf("location %+v", pl)
+		}
+	}
+	for i, rule := range []string{"github-token", "private-key"} {
+		r := run.Results[2+i]
+		if r.RuleID != sarifDetectedRule+rule || r.Properties["rule"] != rule || r.Properties["confidence"] == "" {
+			t.Errorf("result %d: rule %s, properties %v; want the %s rule and a confidence", 2+i, r.RuleID, r.Properties, rule)
+		}
+	}
+	if got := run.Results[3].Locations[0].PhysicalLocation.Region; got.StartLine != 3 || got.EndLine < got.StartLine+3 {
+		t.Errorf("the private key at %+v, want lines 3 to the END line", got)
+	}
+	for _, tok := range []detecttest.Token{gh, pem} {
+		if strings.Contains(out, tok.Secret()) {
+			t.Errorf("the SARIF report holds the %s token", tok.Rule)
 		}
 	}
 	if got := run.Results[1].Locations[0].PhysicalLocation.Region; got.StartLine != 3 || got.StartColumn != 1 {

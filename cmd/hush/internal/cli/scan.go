@@ -74,15 +74,17 @@ func (s *scanner) consume(c *chunk) {
 	for i, m := range c.matches {
 		p := c.pos[i]
 		f := Finding{
-			Path:      s.e.r.ScrubString(in.name()),
-			Line:      s.line + int64(p.line) + 1,
-			Column:    int64(p.col) + 1,
-			EndLine:   s.line + int64(p.endLine) + 1,
-			EndColumn: int64(p.endCol) + 1,
-			Offset:    c.offset + int64(m.Start),
-			Length:    m.End - m.Start,
-			Secret:    m.Name,
-			Encoding:  m.Encoding.String(),
+			Path:       s.e.r.ScrubString(in.name()),
+			Line:       s.line + int64(p.line) + 1,
+			Column:     int64(p.col) + 1,
+			EndLine:    s.line + int64(p.endLine) + 1,
+			EndColumn:  int64(p.endCol) + 1,
+			Offset:     c.offset + int64(m.Start),
+			Length:     m.End - m.Start,
+			Secret:     findingName(m.Name, m.Rule),
+			Encoding:   m.Encoding.String(),
+			Rule:       m.Rule,
+			Confidence: m.Confidence,
 		}
 		if p.line == 0 {
 			f.Column += s.col
@@ -90,7 +92,7 @@ func (s *scanner) consume(c *chunk) {
 		if p.endLine == 0 {
 			f.EndColumn += s.col
 		}
-		s.counts[m.Name]++
+		s.counts[f.Secret]++
 		s.hits++
 		if s.repErr == nil {
 			s.repErr = s.rep.finding(f)

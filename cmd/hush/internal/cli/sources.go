@@ -10,10 +10,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hushlog/hush/config"
+	"github.com/hushlog/hush/detect"
 	"github.com/hushlog/hush/redact"
 )
 
-const sourcesHelp = `Secret sources (any combination; at least one):
+const sourcesHelp = `Secret sources (any combination; at least one, unless detection is on):
   --secrets-dir DIR      one file per secret, named by its path below DIR
                          (Kubernetes mounted secrets; dot-files skipped)
   --env-file FILE        a .env file: every KEY=value is a secret named KEY
@@ -68,7 +69,22 @@ const sourcesHelp = `Secret sources (any combination; at least one):
                          expanded. Flags add to it.
 
 Each source must answer within --timeout (default 30s), or hush stops with
-exit code 3 and says which one did not.`
+exit code 3 and says which one did not.
+
+Detected tokens (scrub and scan): besides the secrets of the sources, hush
+finds credentials it was never given by their format, validated by code
+(checksums where the format has one): GitHub, GitLab, npm, PyPI, Slack,
+Stripe, AWS access key ids, Google, OpenAI, Anthropic, Vault and other
+tokens, PEM private keys, passwords in URLs; JWTs when asked. They are on by
+default, replaced by "[REDACTED:detected:RULE]", and need no source:
+  --detect[=SPEC]        which detectors: rule ids and the sets default,
+                         all and none, a leading - takes a rule out
+                         (--detect=default,jwt,-aws-access-key-id); bare
+                         --detect is the default set. Write it with "=".
+  --no-detect            only the secrets of the sources (which are then
+                         required)
+A configuration file's detectors: block (enabled, disabled, replacement)
+applies unless a flag is given.`
 
 // sourceFlags are the flags that say where the secrets come from and how
 // they are matched.
@@ -90,6 +106,13 @@ type sourceFlags struct {
 	timeout     time.Duration
 	region      string
 	profile     string
+
+	// detectOn says the command has the detector flags (scrub, scan).
+	detectOn bool
+	detect   string // --detect[=SPEC]; "" when not given
+	noDetect bool   // --no-detect
+	// set is the detectors in use, once the redactor is built.
+	set *detect.Set
 }
 
 func (s *sourceFlags) register(c *cobra.Command, scrub bool) {
@@ -115,11 +138,75 @@ func (s *sourceFlags) register(c *cobra.Command, scrub bool) {
 	}
 }
 
+// registerDetect adds the detector flags (scrub and scan).
+func (s *sourceFlags) registerDetect(c *cobra.Command) {
+	s.detectOn = true
+	f := c.Flags()
+	f.StringVar(&s.detect, "detect", "", "find tokens hush was not given by their format (the default): `SPEC` is rule ids and the sets default, all, none, a leading - takes a rule out (--detect=default,jwt,-aws-access-key-id)")
+	f.Lookup("detect").NoOptDefVal = config.DetectorsDefault
+	f.BoolVar(&s.noDetect, "no-detect", false, "find only the secrets of the sources, no detected tokens")
+}
+
+// detectors returns the detector selection the flags give, and whether
+// they give one (else the configuration file's, by default the default
+// set, applies).
+func (s *sourceFlags) detectors() (config.DetectorsConfig, bool) {
+	var d config.DetectorsConfig
+	switch {
+	case s.noDetect:
+		d.Enabled = []string{config.DetectorsNone}
+	case s.detect != "":
+		for _, p := range strings.Split(s.detect, ",") {
+			p = strings.TrimSpace(p)
+			if id, ok := strings.CutPrefix(p, "-"); ok {
+				d.Disabled = append(d.Disabled, id)
+			} else {
+				d.Enabled = append(d.Enabled, p)
+			}
+		}
+	default:
+		return d, false
+	}
+	return d, true
+}
+
+// detectOff reports whether the flags turn detection off; a configuration
+// file may too, which is known only once it is read.
+func (s *sourceFlags) detectOff() bool {
+	if !s.detectOn {
+		return true
+	}
+	d, ok := s.detectors()
+	return ok && d.Off()
+}
+
+// hasSourceFlag reports whether any secret source is given on the command
+// line (a configuration file counts).
+func (s *sourceFlags) hasSourceFlag() bool {
+	return len(s.dirs)+len(s.envFiles)+len(s.fromEnv)+len(s.aws)+len(s.k8s)+len(s.azure) > 0 ||
+		s.vault != "" || s.gcp != "" || s.exec != "" || s.configFile != ""
+}
+
+// errNoSource is the usage error of a run with nothing to look for.
+var errNoSource = errors.New("no secret source: give --secrets-dir, --env-file, --from-env, --aws, --vault, --gcp, --azure, --k8s, --exec or --config")
+
 // check validates the flags that need no I/O.
 func (s *sourceFlags) check(cmd *cobra.Command) error {
-	if len(s.dirs)+len(s.envFiles)+len(s.fromEnv)+len(s.aws)+len(s.k8s) == 0 && s.vault == "" && s.gcp == "" && s.exec == "" && s.configFile == "" &&
-		len(s.azure) == 0 {
-		return usageError(errors.New("no secret source: give --secrets-dir, --env-file, --from-env, --aws, --vault, --gcp, --azure, --k8s, --exec or --config"))
+	if s.detectOn {
+		if s.noDetect && cmd.Flags().Changed("detect") {
+			return usageError(errors.New("--detect and --no-detect cannot be used together"))
+		}
+		if s.detect != "" {
+			if _, err := detect.Parse(s.detect); err != nil {
+				return usageError(fmt.Errorf("--detect: %w", err))
+			}
+		}
+	}
+	if !s.hasSourceFlag() && s.detectOff() {
+		if s.detectOn {
+			return usageError(fmt.Errorf("%w (or leave detection on to look for tokens by their format alone)", errNoSource))
+		}
+		return usageError(errNoSource)
 	}
 	if err := applyAzure(s.azure, nil); err != nil {
 		return usageError(err)
@@ -313,6 +400,10 @@ func (s *sourceFlags) config(ctx context.Context, con *console) (*config.Config,
 	if s.replacement != "" {
 		cfg.Replacement = s.replacement
 	}
+	if d, ok := s.detectors(); ok {
+		d.Replacement = cfg.Detectors.Replacement
+		cfg.Detectors = d
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, usageError(fmt.Errorf("configuration: %w", err))
 	}
@@ -337,6 +428,18 @@ func (s *sourceFlags) redactor(ctx context.Context, con *console) (*redact.Redac
 	if err := setAWSProfile(s.profile); err != nil {
 		return nil, 0, usageError(fmt.Errorf("--profile: %w", err))
 	}
+	set, err := cfg.Detectors.Set()
+	if err != nil {
+		return nil, 0, usageError(fmt.Errorf("configuration: %w", err))
+	}
+	s.set = set
+	look := detectLookahead(set)
+	if !cfg.HasSources() && set.Len() > 0 {
+		// A standalone scanner: the tokens the detectors recognise, and
+		// no known secret.
+		con.printf("hush: no secret source: looking only for the tokens %s recognise by their format\n", plural(set.Len(), "detector"))
+		return r, look, nil
+	}
 	secrets, err := listSecrets(ctx, cfg, s.timeout)
 	if errors.Is(err, context.Canceled) {
 		return nil, 0, err
@@ -358,5 +461,5 @@ func (s *sourceFlags) redactor(ctx context.Context, con *console) (*redact.Redac
 	for _, sec := range secrets {
 		longest = max(longest, len(sec.Value))
 	}
-	return r, lookahead(longest), nil
+	return r, max(look, lookahead(longest)), nil
 }
