@@ -170,6 +170,7 @@ func printRaw(b *strings.Builder, prefix string, a slog.Attr) {
 	}
 	fmt.Fprintf(b, " %s%s=%+v", prefix, a.Key, v.Any())
 }
+
 // TestConformance runs the leak suite through every slog handler.
 func TestConformance(t *testing.T) { eachHandler(t, leaktest.Run) }
 

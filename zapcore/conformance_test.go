@@ -233,6 +233,7 @@ func printRaw(b *strings.Builder, m map[string]any) {
 		}
 	}
 }
+
 // TestConformance runs the leak suite through every way into the zap front
 // end, with both of zap's encoders.
 func TestConformance(t *testing.T) { eachWay(t, leaktest.Run) }
