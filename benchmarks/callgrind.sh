@@ -6,8 +6,9 @@
 # (-test.benchtime=Nx); the difference of the two totals is 10 iterations,
 # without the setup (corpus, secrets, index build). GOGC=off keeps the
 # collector out of the difference, GODEBUG=asyncpreemptoff=1 keeps
-# callgrind from tripping over Go's preemption signals, GOMAXPROCS=1 makes
-# the run single-threaded.
+# callgrind from tripping over Go's preemption signals, cpu.rdtscp=off keeps
+# the runtime off RDTSCP (valgrind 3.19 does not decode it: SIGILL on CPUs
+# that have it), GOMAXPROCS=1 makes the run single-threaded.
 #
 # Usage: ./callgrind.sh BASE [CELL]
 #   BASE  a commit to compare against
@@ -28,7 +29,7 @@ git -C "$root" archive --format=tar "$base" | tar -x -C "$tmp" --one-top-level=b
 go test -c -o "$tmp/new.test" .
 bytes=$(cat "${HUSH_CORPUS:?set HUSH_CORPUS}"/*.log | wc -c)
 total() { # binary iterations
-	GOGC=off GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind \
+	GOGC=off GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off valgrind --tool=callgrind \
 		--callgrind-out-file="$tmp/$(basename "$1").$2.out" "$1" -test.run '^$' \
 		-test.bench "$cell" -test.benchtime "$2x" -test.count 1 >"$tmp/$(basename "$1").$2.log" 2>&1
 	grep -m1 '^summary:' "$tmp/$(basename "$1").$2.out" | cut -d' ' -f2

@@ -161,7 +161,7 @@ var families = []family{
 	}, false, nil},
 }
 
-func allSet(t *testing.T) *Set {
+func allSet(t testing.TB) *Set {
 	t.Helper()
 	s, err := Parse("all")
 	if err != nil {
@@ -443,5 +443,33 @@ func TestFindDoesNotAllocate(t *testing.T) {
 	}
 	if len(dst) != 3 {
 		t.Fatalf("findings %v", spans(dst))
+	}
+}
+
+// TestClasses pins the byte classes whose makeClass spelling has a '-'.
+func TestClasses(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		cl    *class
+		in    string
+		notIn string
+	}{
+		{"b64Any", b64Any, "azAZ09+/-_", "=:.@ \x00\xff"},
+		{"runByte", runByte, "az09-_.+/=", ":@ \"'"},
+		{"b64url", b64url, "az09-_", "=+/."},
+		{"schemeByte", schemeByte, "a+.-", ":/@"},
+		{"pemBody", pemBody, "aZ+/= \r\n\\:,-", "\"{}"},
+		{"userinfo", userinfo, "a-._~%!$&'()*+,;=:", "/@?#[] "},
+	} {
+		for i := 0; i < len(c.in); i++ {
+			if !c.cl[c.in[i]] {
+				t.Errorf("%s lacks %q", c.name, c.in[i])
+			}
+		}
+		for i := 0; i < len(c.notIn); i++ {
+			if c.cl[c.notIn[i]] {
+				t.Errorf("%s holds %q", c.name, c.notIn[i])
+			}
+		}
 	}
 }

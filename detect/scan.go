@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"slices"
+	"sync"
 )
 
 // Set is a compiled, immutable set of rules, safe for concurrent use. The
@@ -113,17 +114,40 @@ func (s *Set) Hold(buf []byte) int {
 	for a > lim && holdByte[buf[a-1]] {
 		a--
 	}
+	h := n
 	for i := a; i < n; i++ {
 		if i > 0 && alnum[buf[i-1]] {
 			continue
 		}
 		if s.mayStart(buf[i:]) {
-			return i
+			h = i
+			break
 		}
 	}
 	if s.url != nil {
+		h = min(h, s.holdURL(buf))
+	}
+	return h
+}
+
+// holdURL returns where an unfinished scheme://user:password@ begins at
+// the end of buf, or len(buf).
+func (s *Set) holdURL(buf []byte) int {
+	n := len(buf)
+	{
+		// A scheme, "scheme:" or "scheme:/" at the very end.
+		k := n
+		for k > 0 && n-k < 32 && (schemeByte[buf[k-1]] || buf[k-1] == ':' || buf[k-1] == '/') {
+			k--
+		}
+		if tail := buf[k:]; k < n && n-k < 32 {
+			c := bytes.IndexByte(tail, ':')
+			if c < 0 || bytes.HasPrefix([]byte("://"), tail[c:]) {
+				return k
+			}
+		}
 		w := buf[max(0, n-s.url.maxLen):]
-		if k := bytes.LastIndex(w, []byte("://")); k >= 0 && bytes.IndexByte(w[k:], '@') < 0 && bytes.IndexAny(w[k:], " \t\r\n\"'<>") < 0 {
+		if k := bytes.LastIndex(w, []byte("://")); k >= 0 && !bytes.ContainsAny(w[k:], " \t\r\n\"'<>") {
 			k += n - len(w)
 			for k > 0 && schemeByte[buf[k-1]] {
 				k--
@@ -246,7 +270,7 @@ var runByte = makeClass("A-Za-z0-9", "-_.+/=")
 func (s *Set) scanTokens(dst []Finding, text []byte) []Finding {
 	done := 0 // word starts before done have been looked at
 	for p := 0; p+8 <= len(text); p += stride {
-		if !denseWord(binary.LittleEndian.Uint64(text[p:])) {
+		if !denseWord(binary.LittleEndian.Uint64(text[p:])) || short(text, p) {
 			continue
 		}
 		a, b := s.widen(text, p, done)
@@ -267,7 +291,7 @@ func (s *Set) scanTokens(dst []Finding, text []byte) []Finding {
 func (s *Set) scanTokensB64(dst []Finding, text []byte) []Finding {
 	done := 0
 	for p := 0; p+8 <= len(text); p += stride {
-		if !denseWord(binary.LittleEndian.Uint64(text[p:])) {
+		if !denseWord(binary.LittleEndian.Uint64(text[p:])) || short(text, p) {
 			continue
 		}
 		a, b := s.widen(text, p, done)
@@ -283,6 +307,18 @@ func (s *Set) scanTokensB64(dst []Finding, text []byte) []Finding {
 		}
 	}
 	return dst
+}
+
+// short reports whether the dense stretch around the dense word at p is
+// shorter than minDense, so no token is there: a stretch of 20 bytes that
+// holds text[p:p+8] goes on for 6 more bytes after it or before it, and
+// the words at p+6 and p-6 say whether it does. Near the ends of text it
+// reports false.
+func short(text []byte, p int) bool {
+	if p < 6 || p+14 > len(text) {
+		return false
+	}
+	return !denseWord(binary.LittleEndian.Uint64(text[p+6:])) && !denseWord(binary.LittleEndian.Uint64(text[p-6:]))
 }
 
 // widen returns the run of token bytes around the word at p, looking no
@@ -447,9 +483,7 @@ func findURLPasswords(dst []Finding, text []byte, r *Rule) []Finding {
 const MinBase64Run = 27
 
 var (
-	b64Std = makeClass("A-Za-z0-9", "+/")
-	b64URL = makeClass("A-Za-z0-9", "-_")
-	b64Any = makeClass("A-Za-z0-9", "+/-_")
+	b64Any = makeClass("A-Za-z0-9", "+/", "-_")
 )
 
 // b64Chunk is how much of a run is decoded at once (a multiple of 4); the
@@ -461,11 +495,6 @@ const b64Chunk = 4096
 func (s *Set) base64Runs(dst []Finding, text []byte, a, b int) []Finding {
 	for i := a; i < b; {
 		if !b64Any[text[i]] {
-			i++
-			continue
-		}
-		// A run starts at a byte that is not itself inside base64.
-		if i > 0 && (b64Any[text[i-1]] || text[i-1] == '=') && i != a {
 			i++
 			continue
 		}
@@ -482,7 +511,7 @@ func (s *Set) base64Runs(dst []Finding, text []byte, a, b int) []Finding {
 			back := max(r, i-s.b64Overlap())
 			start = back + (4-(back-r)%4)%4
 		}
-		if j-start >= MinBase64Run {
+		if j-start >= MinBase64Run && mixedCase(text[start:j]) {
 			dst = s.decodeRun(dst, text, start, j)
 		}
 		i = j
@@ -509,10 +538,12 @@ func (s *Set) decodeRun(dst []Finding, text []byte, i, j int) []Finding {
 		alpha = &b64URLVal
 	}
 	overlap := s.b64Overlap()
-	var buf [b64Chunk / 4 * 3]byte
+	bp := b64Bufs.Get().(*[b64Chunk / 4 * 3]byte)
+	defer b64Bufs.Put(bp)
+	buf := bp[:]
 	for c := i; c < j; {
 		e := min(j, c+b64Chunk)
-		n := decodeB64(buf[:], text[c:e], alpha)
+		n := decodeB64(buf, text[c:e], alpha)
 		n0 := len(dst)
 		dst = s.scanTokens(dst, buf[:n])
 		k := n0
@@ -530,6 +561,26 @@ func (s *Set) decodeRun(dst []Finding, text []byte, i, j int) []Finding {
 		c = max(c+4, e-overlap/4*4)
 	}
 	return dst
+}
+
+// b64Bufs holds the scratch of base64 decoding (it would escape, and
+// zeroing it on every run would cost more than the decoding).
+var b64Bufs = sync.Pool{New: func() any { return new([b64Chunk / 4 * 3]byte) }}
+
+// mixedCase reports whether b holds both an upper-case and a lower-case
+// letter: base64 of text does (its first character of each group encodes
+// the top bits of a printable byte), while the identifiers, hex strings
+// and paths of log text that are runs of base64 characters mostly do not.
+func mixedCase(b []byte) bool {
+	up, lo := false, false
+	for _, c := range b {
+		up = up || c >= 'A' && c <= 'Z'
+		lo = lo || c >= 'a' && c <= 'z'
+		if up && lo {
+			return true
+		}
+	}
+	return false
 }
 
 // b64Overlap is the encoded length of the longest token of the set's

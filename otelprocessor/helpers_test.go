@@ -26,7 +26,7 @@ const (
 	dbName     = "prod/db/password"
 	dbSecret   = "Vq7rT2p&Lx9Kw3<Nz8"
 	apiName    = "prod/api/key"
-	apiSecret  = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"
+	apiSecret  = "pk_demo_4eC39HqLyjWDarjtT1zdp7dc" // no detectable token format: the tests measure known secrets
 	pinName    = "prod/vault/pin"
 	pinSecret  = "827461930551826"
 	dbRepl     = "[REDACTED:" + dbName + "]"

@@ -10,7 +10,6 @@ import (
 	"math"
 	"net/url"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -27,7 +26,7 @@ import (
 // tables that turn its pattern ids back into names and encodings. Readers
 // load it with one atomic load and never lock.
 type snapshot struct {
-	idx    *fingerprint.Index
+	idx    *layers // base and delta (delta.go)
 	pats   []patInfo
 	secs   []secInfo
 	maxLen int // longest source span of a match: pattern, base64 extension, escapes
@@ -383,22 +382,38 @@ func (o *options) jsonFields(name, v string) ([]unit, bool) {
 	return out, len(out) > 0
 }
 
-// build turns secrets into a snapshot. It runs off the hot path, under the
-// Redactor's build lock.
-func (r *Redactor) build(secrets []Secret) (*snapshot, error) {
-	start := time.Now()
-	units, skipped := r.opts.units(secrets)
+// baseBuild is a full build of an index over distinct values: what a
+// snapshot's base layer is made of, and what the incremental updates of
+// delta.go need to find each value's patterns again.
+type baseBuild struct {
+	idx      *fingerprint.Index
+	pats     []patInfo
+	secs     []secInfo
+	secIndex map[string]uint32
+	// jobs are the distinct values in pattern order: jobs[j] has the
+	// pattern ids ranges[j] to ranges[j+1].
+	jobs     []job
+	ranges   []uint32
+	jobIndex map[string]uint32
+	// bad are the secs dropped because a value of theirs occurs in a
+	// replacement text; their patterns are not in idx.
+	bad         map[uint32]bool
+	decodedOnly bool
+}
 
-	snap := &snapshot{built: start}
-	secIndex := map[string]uint32{}
+// buildUnits indexes units: every value once, under the first name that
+// holds it. It runs off the hot path, and touches no state of the Redactor
+// but its counters.
+func (r *Redactor) buildUnits(units []unit) (*baseBuild, error) {
+	bb := &baseBuild{secIndex: map[string]uint32{}}
 	seenValue := make(map[string]struct{}, len(units))
 	jobs := make([]job, 0, len(units))
 	for _, u := range units {
-		si, ok := secIndex[u.name]
+		si, ok := bb.secIndex[u.name]
 		if !ok {
-			si = uint32(len(snap.secs))
-			secIndex[u.name] = si
-			snap.secs = append(snap.secs, secInfo{name: u.name, repl: []byte(r.render(u.name)), counters: r.countersFor(u.name)})
+			si = uint32(len(bb.secs))
+			bb.secIndex[u.name] = si
+			bb.secs = append(bb.secs, secInfo{name: u.name, repl: []byte(r.render(u.name)), counters: r.countersFor(u.name)})
 		}
 		// The same value under two names (or in both the base and the
 		// added set) is indexed once, under the first name.
@@ -409,6 +424,7 @@ func (r *Redactor) build(secrets []Secret) (*snapshot, error) {
 		jobs = append(jobs, job{value: u.value, sec: si})
 	}
 	clear(seenValue)
+	bb.jobs = jobs
 
 	parts := expand(jobs, r.opts.encodings)
 	defer func() {
@@ -421,60 +437,51 @@ func (r *Redactor) build(secrets []Secret) (*snapshot, error) {
 		n += len(p.patterns)
 	}
 	patterns := make([]fingerprint.Pattern, 0, n)
-	snap.pats = make([]patInfo, 0, n)
+	// Room for the delta's patterns (delta.go) until the next merge.
+	bb.pats = make([]patInfo, 0, n+2*min(r.deltaLimit, 1<<16))
+	bb.ranges = make([]uint32, 1, len(jobs)+1)
 	for _, p := range parts {
+		for _, c := range p.counts {
+			bb.ranges = append(bb.ranges, bb.ranges[len(bb.ranges)-1]+c)
+		}
 		for i, pat := range p.patterns {
 			patterns = append(patterns, fingerprint.Pattern{Value: pat.Value, ID: uint32(len(patterns))})
-			snap.pats = append(snap.pats, p.pats[i])
+			bb.pats = append(bb.pats, p.pats[i])
+			bb.decodedOnly = bb.decodedOnly || p.pats[i].decodedOnly
 		}
+	}
+	bb.jobIndex = make(map[string]uint32, len(jobs))
+	for j, jb := range jobs {
+		bb.jobIndex[jb.value] = uint32(j)
 	}
 
 	idx, err := fingerprint.Build(patterns)
 	if err != nil {
 		return nil, fmt.Errorf("redact: build index: %w", err)
 	}
-	snap.idx = idx
+	bb.idx = idx
 
 	// A secret that occurs in a replacement text would make scrubbing
 	// non-idempotent and could print itself through a name: drop it.
 	bad := map[uint32]bool{}
-	for _, s := range snap.secs {
+	for _, s := range bb.secs {
 		for _, m := range idx.Find(nil, s.repl) {
-			bad[snap.pats[m.ID].sec] = true
+			bad[bb.pats[m.ID].sec] = true
 		}
 	}
 	if len(bad) > 0 {
 		kept := patterns[:0]
 		for _, p := range patterns {
-			if !bad[snap.pats[p.ID].sec] {
+			if !bad[bb.pats[p.ID].sec] {
 				kept = append(kept, p)
 			}
 		}
-		if snap.idx, err = fingerprint.Build(kept); err != nil {
+		if bb.idx, err = fingerprint.Build(kept); err != nil {
 			return nil, fmt.Errorf("redact: build index: %w", err)
 		}
-		for si := range bad {
-			skipped = append(skipped, Skipped{Name: snap.secs[si].name, Reason: ReasonInReplacement})
-		}
 	}
-
-	snap.decoders = r.opts.encodings & (URL | JSON | Base64)
-	for _, p := range snap.pats {
-		snap.decodedOnly = snap.decodedOnly || p.decodedOnly
-	}
-	for _, u := range units {
-		snap.plusSpace = snap.plusSpace || snap.decoders&URL != 0 && strings.IndexByte(u.value, ' ') >= 0
-	}
-	snap.maxLen = snap.idx.MaxLen() + 2
-	if snap.decoders != 0 {
-		snap.maxLen = maxExpansion*snap.idx.MaxLen() + 2
-	}
-	snap.det = r.det
-	snap.secrets = len(snap.secs) - len(bad)
-	slices.SortFunc(skipped, func(a, b Skipped) int { return strings.Compare(a.Name, b.Name) })
-	snap.skipped = slices.CompactFunc(skipped, func(a, b Skipped) bool { return a == b })
-	snap.duration = time.Since(start)
-	return snap, nil
+	bb.bad = bad
+	return bb, nil
 }
 
 // render expands the replacement template for a name.
@@ -511,6 +518,7 @@ type expansion struct {
 	fs       formSet
 	patterns []fingerprint.Pattern
 	pats     []patInfo
+	counts   []uint32 // patterns per job, in order
 }
 
 // expand turns values into distinct patterns, on every core when there are
@@ -530,8 +538,10 @@ func expand(jobs []job, encs Encoding) []expansion {
 func (e *expansion) run(jobs []job, encs Encoding) {
 	e.patterns = make([]fingerprint.Pattern, 0, 20*len(jobs))
 	e.pats = make([]patInfo, 0, 20*len(jobs))
+	e.counts = make([]uint32, 0, len(jobs))
 	var hashes []uint64
 	for _, j := range jobs {
+		before := len(e.patterns)
 		e.fs.forms = e.fs.forms[:0]
 		e.fs.add(j.value, encs)
 		hashes = hashes[:0]
@@ -556,5 +566,6 @@ func (e *expansion) run(jobs []job, encs Encoding) {
 			e.patterns = append(e.patterns, fingerprint.Pattern{Value: f.b})
 			e.pats = append(e.pats, patInfo{sec: j.sec, enc: f.enc, extLeft: f.extLeft, extRight: f.extRight, url: f.urlAlphabet, decodedOnly: decodedOnly})
 		}
+		e.counts = append(e.counts, uint32(len(e.patterns)-before))
 	}
 }

@@ -74,6 +74,34 @@ func (d *decoded) put(m *decoded, base, s, e int, b ...byte) {
 	}
 }
 
+// putPlain appends src[s:e], bytes that decode to themselves, each from
+// its own source byte: put for a run of plain bytes at once.
+func (d *decoded) putPlain(m *decoded, base int, src []byte, s, e int) {
+	k := e - s
+	if k <= 0 {
+		return
+	}
+	n := len(d.text)
+	d.text = append(d.text, src[s:e]...)
+	d.from = slices.Grow(d.from, k)[:n+k]
+	d.to = slices.Grow(d.to, k)[:n+k]
+	d.pfrom = slices.Grow(d.pfrom, k)[:n+k]
+	d.pto = slices.Grow(d.pto, k)[:n+k]
+	pf, pt := d.pfrom[n:n+k], d.pto[n:n+k]
+	p := int32(base + s)
+	for i := range pf {
+		pf[i] = p + int32(i)
+		pt[i] = p + int32(i) + 1
+	}
+	if m == nil {
+		copy(d.from[n:], pf)
+		copy(d.to[n:], pt)
+	} else {
+		copy(d.from[n:], m.from[base+s:base+e])
+		copy(d.to[n:], m.to[base+s:base+e])
+	}
+}
+
 func (d *decoded) putRune(m *decoded, base, s, e int, r rune) {
 	var b [utf8.UTFMax]byte
 	n := utf8.EncodeRune(b[:], r)
@@ -176,61 +204,170 @@ type decodeScratch struct {
 // followed by an escape) need none.
 
 // decodedSpans appends the spans of matches found in the decoded lines of
-// text.
+// text, and, with Base64 on, across the line breaks of wrapped base64.
+//
+// Clean text pays one pass for all of it where blockEvents runs (amd64 with
+// AVX2): 32 bytes at a time, it looks for any marker byte of the enabled
+// decoders and for blocks of base64 characters only, which every stretch
+// of wrapped base64 holds one of (a stretch is 64 bytes or more, so it
+// covers a whole aligned block). Only those blocks are looked at again. Elsewhere each decoder runs
+// bytes.IndexByte over the text for its marker, and nextStretch samples for
+// wrapped base64; both ways find the same spans.
 func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
-	var sc *decodeScratch
-	reach, seg := s.det.withReach(s.maxLen), s.segment()
+	sw := sweep{s: s, text: text}
 	decs := s.decs()
 	for k := range decs {
-		dec := &decs[k]
-		if s.decoders&dec.enc == 0 {
-			continue
+		if s.decoders&decs[k].enc != 0 {
+			sw.decs[sw.nd] = &decs[k]
+			sw.nd++
 		}
-		for pos := 0; pos < len(text); {
-			i := bytes.IndexByte(text[pos:], dec.marker)
-			if i < 0 {
+	}
+	wrapped := s.decoders&Base64 != 0
+	if haveBlocks && !forceNoBlocks {
+		sw.blocks(wrapped)
+	} else {
+		for k := range sw.nd {
+			sw.markers(k, 0, len(text))
+		}
+		for pos := 0; wrapped; {
+			a, w := nextStretch(text, pos)
+			if w == 0 {
 				break
 			}
-			i += pos
-			lineEnd := len(text)
-			if nl := bytes.IndexByte(text[i:], '\n'); nl >= 0 {
-				lineEnd = i + nl
-			}
-			j := firstEscape(dec, text[:lineEnd], i)
-			if j < 0 {
-				pos = lineEnd + 1
-				continue
-			}
-			// Decode a window of the line: from reach before the first
-			// escape (no match that takes it in starts earlier) to at
-			// most seg bytes on, so that a line of a gigabyte costs
-			// bounded scratch. The next window starts reach before this
-			// one ends.
-			start := max(0, j-reach)
-			if nl := bytes.LastIndexByte(text[start:j], '\n'); nl >= 0 {
-				start += nl + 1
-			}
-			end := min(lineEnd, start+seg)
-			if sc == nil {
-				sc = getScratch()
-				sc.spans = sc.spans[:0]
-			}
-			s.decodeStep(sc, nil, text, start, end, dec, 0, math.MaxInt)
-			if dec.marker == '\\' && firstEscape(&pythonBytes, text[:end], j) >= 0 {
-				s.decodeStep(sc, nil, text, start, end, &pythonBytes, 0, math.MaxInt)
-			}
-			if end < lineEnd {
-				pos = end - reach
-			} else {
-				pos = lineEnd + 1
-			}
+			pos = sw.wrappedRuns(a, w)
 		}
 	}
-	if sc != nil {
-		dst = append(dst, sc.spans...)
-		putScratch(sc)
+	if sw.sc != nil {
+		dst = append(dst, sw.sc.spans...)
+		putScratch(sw.sc)
 	}
 	return dst
+}
+
+// forceNoBlocks makes the scan take the portable way (tests run both).
+var forceNoBlocks = false
+
+// sweep is the state of one decoding scan of a text.
+type sweep struct {
+	s    *snapshot
+	text []byte
+	sc   *decodeScratch
+	// decs are the enabled decoders (at most three, of distinct markers);
+	// next[k] is where decs[k] looks for its next line: its lines before
+	// next[k] are done.
+	decs [3]*decoder
+	nd   int
+	next [3]int
+	// wdone is where the search for wrapped base64 goes on: the runs
+	// before it are done.
+	wdone int
+}
+
+func (sw *sweep) scratch() *decodeScratch {
+	if sw.sc == nil {
+		sw.sc = getScratch()
+		sw.sc.spans = sw.sc.spans[:0]
+	}
+	return sw.sc
+}
+
+// markerTable is blockEvents' table for the enabled decoders' markers: the
+// marker at the index of its low four bits, 0x80 (never a marker) elsewhere.
+func (sw *sweep) markerTable() (tab [16]byte) {
+	for i := range tab {
+		tab[i] = 0x80
+	}
+	for k := range sw.nd {
+		m := sw.decs[k].marker
+		tab[m&15] = m
+	}
+	return tab
+}
+
+// blocks is the scan by blockEvents.
+func (sw *sweep) blocks(wrapped bool) {
+	tab := sw.markerTable()
+	text := sw.text
+	n := len(text) &^ 31
+	for off := 0; off < n; {
+		r := blockEvents(&text[off], n-off, &tab)
+		if r == n-off {
+			break
+		}
+		b := off + r&^31
+		if r&1 != 0 {
+			for k := range sw.nd {
+				sw.markers(k, b, b+32)
+			}
+		}
+		if r&2 != 0 && wrapped && b >= sw.wdone {
+			if a, w := blockStretch(text, b, sw.wdone); w != 0 {
+				sw.wdone = sw.wrappedRuns(a, w)
+			}
+		}
+		off = b + 32
+	}
+	for k := range sw.nd {
+		sw.markers(k, n, len(text))
+	}
+}
+
+// markers decodes the lines of the markers of decs[k] in text[from:to] it
+// has not done yet.
+func (sw *sweep) markers(k, from, to int) {
+	dec := sw.decs[k]
+	for {
+		from = max(from, sw.next[k])
+		if from >= to {
+			return
+		}
+		i := bytes.IndexByte(sw.text[from:to], dec.marker)
+		if i < 0 {
+			return
+		}
+		sw.next[k] = sw.decodeLine(dec, from+i)
+		from += i + 1
+	}
+}
+
+// decodeLine decodes with dec the line of text that holds the marker at i,
+// from there on, and returns where the next line starts.
+func (sw *sweep) decodeLine(dec *decoder, i int) int {
+	s, text := sw.s, sw.text
+	reach, seg := s.det.withReach(s.maxLen), s.segment()
+	lineEnd := len(text)
+	if nl := bytes.IndexByte(text[i:], '\n'); nl >= 0 {
+		lineEnd = i + nl
+	}
+	for {
+		j := firstEscape(dec, text[:lineEnd], i)
+		if j < 0 {
+			return lineEnd + 1
+		}
+		// Decode a window of the line: from reach before the first
+		// escape (no match that takes it in starts earlier) to at most
+		// seg bytes on, so that a line of a gigabyte costs bounded
+		// scratch. The next window starts reach before this one ends.
+		start := max(0, j-reach)
+		if nl := bytes.LastIndexByte(text[start:j], '\n'); nl >= 0 {
+			start += nl + 1
+		}
+		end := min(lineEnd, start+seg)
+		sc := sw.scratch()
+		s.decodeStep(sc, nil, text, start, end, dec, 0, math.MaxInt)
+		if dec.marker == '\\' && firstEscape(&pythonBytes, text[:end], j) >= 0 {
+			s.decodeStep(sc, nil, text, start, end, &pythonBytes, 0, math.MaxInt)
+		}
+		if end >= lineEnd {
+			return lineEnd + 1
+		}
+		pos := end - reach
+		k := bytes.IndexByte(text[pos:lineEnd], dec.marker)
+		if k < 0 {
+			return lineEnd + 1
+		}
+		i = pos + k
+	}
 }
 
 // segment is the most text one decoded window holds: well over the reach
@@ -266,14 +403,25 @@ func (s *snapshot) decodeStep(sc *decodeScratch, parent *decoded, ptext []byte, 
 	dec.decode(d, parent, start, ptext[start:end])
 	s.scanDecoded(sc, d, ptext, lvl, dec, limit)
 	// d is left alone by the levels below (they use lvl+1), so its escapes
-	// can be walked now.
-	for a := 0; a < len(d.text); {
-		i, e := int(d.pfrom[a]), int(d.pto[a])
-		for a++; a < len(d.text) && int(d.pfrom[a]) == i; a++ {
-		}
-		if i >= limit {
+	// can be walked now. Every escape of two bytes or more starts with the
+	// marker (with "%" in form decoding): the walk goes from one to the next, and finds the escape that starts at one
+	// (a marker inside an escape, the second backslash of "\\\\", starts
+	// none) by its position in d.
+	first := dec.marker
+	if dec.sameLen {
+		first = '%' // form decoding: "+" is one byte, "%XX" the escape
+	}
+	for i := start; i < min(end, limit); i++ {
+		k := bytes.IndexByte(ptext[i:min(end, limit)], first)
+		if k < 0 {
 			break
 		}
+		i += k
+		a, ok := slices.BinarySearch(d.pfrom, int32(i))
+		if !ok {
+			continue // inside an escape
+		}
+		e := int(d.pto[a])
 		if e-i < 2 || !needsRestart(ptext[:end], i, e) {
 			continue
 		}
@@ -451,14 +599,19 @@ func percentAt(src []byte, i int) bool {
 
 func decodePercent(d, m *decoded, base int, src []byte) {
 	for i := 0; i < len(src); {
-		if src[i] == '%' {
-			if v, ok := hexN(src, i+1, 2); ok {
-				d.put(m, base, i, i+3, byte(v))
-				i += 3
-				continue
-			}
+		j := bytes.IndexByte(src[i:], '%')
+		if j < 0 {
+			d.putPlain(m, base, src, i, len(src))
+			return
 		}
-		d.put(m, base, i, i+1, src[i])
+		d.putPlain(m, base, src, i, i+j)
+		i += j
+		if v, ok := hexN(src, i+1, 2); ok {
+			d.put(m, base, i, i+3, byte(v))
+			i += 3
+			continue
+		}
+		d.put(m, base, i, i+1, '%')
 		i++
 	}
 }
@@ -525,8 +678,15 @@ func highByteAt(src []byte, i int) bool {
 // point U+00HH instead of the byte HH. An unknown escape stays as it is.
 func decodeBackslash(d, m *decoded, base int, src []byte, xRune bool) {
 	for i := 0; i < len(src); {
-		if src[i] != '\\' || i+1 >= len(src) {
-			d.put(m, base, i, i+1, src[i])
+		j := bytes.IndexByte(src[i:], '\\')
+		if j < 0 {
+			d.putPlain(m, base, src, i, len(src))
+			return
+		}
+		d.putPlain(m, base, src, i, i+j)
+		i += j
+		if i+1 >= len(src) {
+			d.put(m, base, i, i+1, '\\')
 			i++
 			continue
 		}
@@ -583,23 +743,6 @@ func decodeBackslash(d, m *decoded, base int, src []byte, xRune bool) {
 // wrapWidths are the line widths of wrapped base64.
 var wrapWidths = [...]int{64, 76}
 
-// wrappedLine reports whether text[start:end] (without its line break) is
-// a line of base64 of at most the given width, and its length.
-func wrappedLine(text []byte, start, end int) int {
-	if end > start && text[end-1] == '\r' {
-		end--
-	}
-	if end-start > wrapWidths[len(wrapWidths)-1] {
-		return -1
-	}
-	for _, c := range text[start:end] {
-		if !base64Chars[c] {
-			return -1
-		}
-	}
-	return end - start
-}
-
 // base64Chars holds the characters of either base64 alphabet and '='.
 var base64Chars = func() (t [256]bool) {
 	for c := range 256 {
@@ -608,149 +751,191 @@ var base64Chars = func() (t [256]bool) {
 	return t
 }()
 
-// wrappedSpans appends the spans of matches across the line breaks of
-// wrapped base64 in text.
-func (s *snapshot) wrappedSpans(dst []span, text []byte) []span {
-	var sc *decodeScratch
+// wrappedRuns searches the run of wrapped base64 whose first line ends in
+// the full-width stretch at start, of the given width (a blob longer than a
+// segment in segments), and returns where the search for the next run goes
+// on: the start of the line that ended the run (its tail may start another
+// run: a line of 64 base64 characters right before a log line that carries
+// a blob).
+func (sw *sweep) wrappedRuns(start, width int) int {
+	for {
+		pos, more := sw.wrappedRun(start, width)
+		if !more {
+			return pos
+		}
+		// The blob goes on past the segment: the next segment starts at
+		// a full line of it, reach before this one stopped.
+		start = pos
+	}
+}
+
+// wrappedRun searches one segment of a run; more reports that the run goes
+// on, and then pos is where the next segment starts.
+func (sw *sweep) wrappedRun(start, width int) (pos int, more bool) {
+	s, text := sw.s, sw.text
 	reach, seg := s.maxLen, s.segment()
-	for pos := 0; pos < len(text); {
-		// Only a line that holds a sampled word of base64-range bytes
-		// can start a run: most text is skipped 32 bytes at a time.
-		p := nextDense(text, pos)
-		if p < 0 {
+	sc := sw.scratch()
+	d := &sc.levels[0]
+	d.reset()
+	lines := 0
+	pos = start
+	for pos < len(text) {
+		end := bytes.IndexByte(text[pos:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += pos
+		}
+		// The leading base64 of the line; a full line goes on.
+		m := 0
+		for pos+m < end && m <= width && base64Chars[text[pos+m]] {
+			m++
+		}
+		if m == 0 || m > width {
 			break
 		}
-		nl := bytes.IndexByte(text[p:], '\n')
-		if nl < 0 {
-			break // the last line: no run starts there
+		d.putPlain(nil, pos, text[pos:pos+m], 0, m)
+		lines++
+		full := m == width && (pos+m == end || pos+m+1 == end && text[pos+m] == '\r')
+		if !full {
+			break // the run's last line
 		}
-		nl += p
-		// A run starts with a line that ends in a full-width stretch of
-		// base64 (what precedes it on the line, a log prefix, is not part
-		// of the run).
-		start, width := fullWidthTail(text, pos, nl)
-		if width == 0 {
-			pos = nl + 1
-			continue
-		}
-		pos = start
-		if sc == nil {
-			sc = getScratch()
-		}
-		d := &sc.levels[0]
-		d.reset()
-		lines := 0
-		more := false // the run goes on past the segment
-		for pos < len(text) {
-			end := bytes.IndexByte(text[pos:], '\n')
-			if end < 0 {
-				end = len(text)
-			} else {
-				end += pos
-			}
-			// The leading base64 of the line; a full line goes on.
-			m := 0
-			for pos+m < end && m <= width && wrappedLine(text, pos+m, pos+m+1) == 1 {
-				m++
-			}
-			if m == 0 || m > width {
-				break
-			}
-			for i := range m {
-				d.put(nil, pos, i, i+1, text[pos+i])
-			}
-			lines++
-			full := m == width && (pos+m == end || pos+m+1 == end && text[pos+m] == '\r')
-			if !full {
-				// The run's last line; its tail may start another run
-				// (a line of 64 base64 characters right before a log
-				// line that carries a blob), so it is looked at again.
-				break
-			}
-			pos = end + 1
-			if len(d.text) >= seg {
-				// A long blob is searched in segments that overlap by
-				// reach, so that its scratch stays bounded.
-				more = true
-				break
-			}
-		}
-		if lines < 2 {
-			continue
-		}
-		if more {
-			next := pos
-			for pos-next < reach && next > start {
-				next = bytes.LastIndexByte(text[:next-1], '\n') + 1
-			}
-			pos = next
-		}
-		sc.matches = s.idx.Find(sc.matches[:0], d.text)
-		for _, m := range sc.matches {
-			p := s.pats[m.ID]
-			a, b := m.Start, m.End
-			if p.extLeft && a > 0 && isBase64Char(d.text[a-1], p.url) {
-				a--
-			}
-			if p.extRight && b < len(d.text) && isBase64Char(d.text[b], p.url) {
-				b++
-			}
-			if d.to[b-1]-d.from[a] == int32(b-a) {
-				continue // within one line: the scan of the text has it
-			}
-			// One span per line the match touches.
-			for a < b {
-				lineEnd := a
-				for lineEnd < b && d.from[lineEnd] == d.from[a]+int32(lineEnd-a) {
-					lineEnd++
-				}
-				dst = append(dst, span{start: int(d.from[a]), end: int(d.to[lineEnd-1]), sec: p.sec, enc: Base64, length: m.End - m.Start})
-				a = lineEnd
-			}
+		pos = end + 1
+		if len(d.text) >= seg {
+			// A long blob is searched in segments that overlap by
+			// reach, so that its scratch stays bounded.
+			more = true
+			break
 		}
 	}
-	if sc != nil {
-		putScratch(sc)
+	if lines < 2 {
+		return pos, false
 	}
-	return dst
+	if more {
+		next := pos
+		for pos-next < reach && next > start {
+			next = bytes.LastIndexByte(text[:next-1], '\n') + 1
+		}
+		pos = next
+	}
+	sc.matches = s.idx.Find(sc.matches[:0], d.text)
+	for _, m := range sc.matches {
+		p := s.pats[m.ID]
+		a, b := m.Start, m.End
+		if p.extLeft && a > 0 && isBase64Char(d.text[a-1], p.url) {
+			a--
+		}
+		if p.extRight && b < len(d.text) && isBase64Char(d.text[b], p.url) {
+			b++
+		}
+		if d.to[b-1]-d.from[a] == int32(b-a) {
+			continue // within one line: the scan of the text has it
+		}
+		// One span per line the match touches.
+		for a < b {
+			lineEnd := a
+			for lineEnd < b && d.from[lineEnd] == d.from[a]+int32(lineEnd-a) {
+				lineEnd++
+			}
+			sc.spans = append(sc.spans, span{start: int(d.from[a]), end: int(d.to[lineEnd-1]), sec: p.sec, enc: Base64, length: m.End - m.Start})
+			a = lineEnd
+		}
+	}
+	return pos, more
 }
 
-// nextDense returns a position at or after pos where text holds seven
-// words of eight base64-range bytes in a row, or -1. It samples every 57
-// bytes: the full-width tail of a wrapped line, 64 bytes or more, holds
-// eight bytes at some sample, and seven whole words on the grid of that
-// sample. Ordinary log text (a space or a dot every few bytes) fails most
-// samples on their one load, and identifiers (blk_-1608999687919862906)
-// within a few words, so clean text pays well under an instruction per byte
-// here rather than a test per line.
-func nextDense(text []byte, pos int) int {
-	for p := pos; p+8 <= len(text); p += 57 {
-		if !denseWord(text, p) {
-			continue
-		}
-		n := 1
-		for q := p + 8; n < 7 && q+8 <= len(text) && denseWord(text, q); q += 8 {
-			n++
-		}
-		for q := p - 8; n < 7 && q >= 0 && denseWord(text, q); q -= 8 {
-			n++
-		}
-		if n == 7 {
-			return p
-		}
-	}
-	return -1
-}
-
-// denseWord reports whether text[p:p+8] holds no byte below '+' or above
-// 'z' (the lowest and highest base64 characters) and no '.' (the commonest
-// separator of log text in that range). It admits a few other non-base64
-// bytes; fullWidthTail decides.
-func denseWord(text []byte, p int) bool {
+// nextStretch returns the first full-width stretch of base64 that starts
+// at or after lo (where a line starts): a run of exactly 64 or 76 base64
+// characters that ends a line (before its line break, or the '\r' of a
+// CRLF) and begins the line or follows a character outside base64. It
+// returns its start and width, or width 0.
+//
+// Such a stretch starting in [lo, p] with p = lo+56 holds the eight bytes
+// at p, so the text is sampled one word every 57 bytes: a word with a byte
+// below '+' (a space, a quote, a control byte) or above 'z' rules out every
+// stretch starting in the 57 bytes up to it, a few instructions for 57
+// bytes of text. A word that passes is walked byte by byte to where its run
+// of base64 ends; the run is a stretch only if a line break follows and its
+// length is a width. Ordinary log text fails most words on the first
+// test, and the rest (identifiers, paths) within a few bytes of walking.
+func nextStretch(text []byte, lo int) (int, int) {
 	const ones, high = 0x0101010101010101, 0x8080808080808080
-	x := binary.LittleEndian.Uint64(text[p : p+8])
-	v := x ^ '.'*ones
-	return ((x-0x2b*ones)&^x|(x+0x05*ones)|x|(v-ones)&^v)&high == 0
+	for p := lo + 56; p+8 < len(text); p += 57 {
+		x := binary.LittleEndian.Uint64(text[p : p+8])
+		if ((x-0x2b*ones)|(x+0x05*ones)|x)&high != 0 {
+			continue // no stretch starts in (p-57, p]
+		}
+		a, w, e := stretchThrough(text, p, lo)
+		if w != 0 {
+			return a, w
+		}
+		// No stretch starts in (p-57, e]: one would hold p or start
+		// inside the run, which does not end a line or is not as long
+		// as a width. The next sample covers the stretches from e+1 on.
+		p = e + 1 + 56 - 57
+	}
+	return 0, 0
+}
+
+// stretchThrough reports whether the run of base64 characters through
+// text[p] is a full-width stretch (see nextStretch) that starts at or after
+// lo, a line start; it returns its start and width (or width 0) and where
+// the run ends (at most past the widest stretch).
+func stretchThrough(text []byte, p, lo int) (a, w, e int) {
+	maxW := wrapWidths[len(wrapWidths)-1]
+	e = p
+	for e < len(text) && e-p <= maxW && base64Chars[text[e]] {
+		e++
+	}
+	q := e
+	if q < len(text) && text[q] == '\r' {
+		q++
+	}
+	if e-p > maxW || q >= len(text) || text[q] != '\n' {
+		return 0, 0, e
+	}
+	a = p
+	for a > lo && e-a <= maxW && base64Chars[text[a-1]] {
+		a--
+	}
+	for _, w := range wrapWidths {
+		if e-a == w {
+			return a, w, e
+		}
+	}
+	return 0, 0, e
+}
+
+// blockStretch is stretchThrough for the 32 bytes at b, all base64: a
+// stretch that holds them ends a line at most 76 bytes after b, so a block
+// with no line break in the 45 bytes after it (most blocks of base64 in
+// log text: a path, an identifier) is done with one IndexByte, and else the
+// line is read back from its end (where log text has a space a word before).
+func blockStretch(text []byte, b, lo int) (int, int) {
+	maxW := wrapWidths[len(wrapWidths)-1]
+	nl := bytes.IndexByte(text[b+32:min(len(text), b+maxW+2)], '\n')
+	if nl < 0 {
+		return 0, 0
+	}
+	e := b + 32 + nl
+	if e > b+32 && text[e-1] == '\r' {
+		e--
+	}
+	for j := e - 1; j >= b+32; j-- {
+		if !base64Chars[text[j]] {
+			return 0, 0
+		}
+	}
+	a := b
+	for a > lo && e-a <= maxW && base64Chars[text[a-1]] {
+		a--
+	}
+	for _, w := range wrapWidths {
+		if e-a == w {
+			return a, w
+		}
+	}
+	return 0, 0
 }
 
 // fullWidthTail reports whether the line text[start:end] (without its line

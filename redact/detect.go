@@ -271,8 +271,15 @@ func mergeSpans(dst []span, n int) []span {
 // start is more than detect.MaxPEMLen before the end of buf is not held.
 func heldPEM(buf []byte, cut int) int {
 	const begin = "-----BEGIN "
+	// The end of buf may be the first bytes of a BEGIN marker.
+	for i := max(0, len(buf)-len(begin)+1); i < len(buf); i++ {
+		if buf[i] == '-' && strings.HasPrefix(begin, string(buf[i:])) {
+			cut = min(cut, i)
+			break
+		}
+	}
 	from := max(0, len(buf)-detect.MaxPEMLen)
-	for hi := cut; hi > from; {
+	for hi := len(buf); hi > from; {
 		i := bytes.LastIndex(buf[from:hi], []byte(begin))
 		if i < 0 {
 			return cut
@@ -290,8 +297,10 @@ func heldPEM(buf []byte, cut int) int {
 			hi = i
 			continue
 		}
-		if bytes.Contains(line, []byte("-----END ")) {
-			return cut // complete (or a later block's END: the scan decides)
+		var mb [64]byte
+		end := append(append(append(mb[:0], "-----END "...), line[:lab]...), "-----"...)
+		if bytes.Contains(line, end) {
+			return cut // complete
 		}
 		return min(cut, i)
 	}

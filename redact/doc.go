@@ -59,5 +59,9 @@
 // state, no allocation on text that holds no secret (decoding a line with
 // escapes uses pooled scratch); the scan runs at several GB/s on one core and
 // its speed barely depends on the number of secrets (see package
-// fingerprint). Set and Add rebuild the index off the hot path.
+// fingerprint). Set and Add index off the hot path, and only what changed: a
+// change goes to a small delta index beside the large one, removed values
+// are masked at once, and a background goroutine merges the two when the
+// delta grows (DESIGN.md, "Refreshing the set"). Each change is published
+// with one atomic swap, so a reader sees the set before it or after it.
 package redact

@@ -19,9 +19,16 @@ type Redactor struct {
 	opts options
 	cur  atomic.Pointer[snapshot]
 
-	buildMu sync.Mutex // serializes Set and Add
+	buildMu sync.Mutex // serializes Set, Add and publishing a merge
 	base    []Secret
 	added   map[Secret]struct{}
+	trk     *tracker       // what is live and where it is indexed (delta.go)
+	merges  sync.WaitGroup // background merges running
+
+	incrMinBase, deltaLimit int           // see delta.go
+	idleMerge               time.Duration // see maybeMerge
+	idleTimer               *time.Timer
+	mergeHook               func() // tests: runs in a merge between its build and its publication
 
 	statsMu  sync.Mutex
 	counters map[string]*counters
@@ -38,31 +45,41 @@ func New(opts ...Option) (*Redactor, error) {
 			return nil, err
 		}
 	}
-	r := &Redactor{opts: o, added: map[Secret]struct{}{}, counters: map[string]*counters{}}
+	r := &Redactor{opts: o, added: map[Secret]struct{}{}, counters: map[string]*counters{},
+		incrMinBase: defaultIncrMinBase, deltaLimit: defaultDeltaLimit, idleMerge: defaultIdleMerge}
 	r.det = r.newDetection()
 	r.cur.Store(&snapshot{built: time.Now(), det: r.det})
 	return r, nil
 }
 
-// Set replaces the set of secrets (values added with Add stay) and swaps in
-// a new index built from it. Values that fail the policy (too short, common
-// words) are skipped and reported by name in Stats().Skipped. On error the
-// previous index stays in place.
+// Set replaces the set of secrets (values added with Add stay). Values
+// that fail the policy (too short, common words) are skipped and reported
+// by name in Stats().Skipped. On error the previous index stays in place.
+//
+// Set compares secrets with the current set by name and value: only what
+// changed is indexed (in a small delta index beside the large one, merged
+// in the background, see DESIGN.md "Refreshing the set"), and a removed
+// value stops being redacted in the same atomic swap that protects what
+// replaced it. Readers never wait and never see a half-applied change.
 func (r *Redactor) Set(secrets []Secret) error {
 	r.buildMu.Lock()
 	defer r.buildMu.Unlock()
-	base := append([]Secret(nil), secrets...)
-	if err := r.rebuild(base); err != nil {
+	removed, added, p, q := diffSecrets(r.base, secrets)
+	if err := r.change(secrets, removed, added); err != nil {
 		return err
 	}
-	r.base = base
+	// Keep a copy of the list (the caller keeps its slice). Its common
+	// prefix and suffix are equal by name and value already, which is
+	// all the list is used for: only the middle is copied.
+	r.base = slices.Replace(r.base, p, len(r.base)-q, secrets[p:len(secrets)-q]...)
 	return nil
 }
 
 // Add protects further secrets in addition to the current set, and keeps
 // protecting them across later calls to Set. It is how values an
 // application reads itself (through a provider Cache) join the index.
-// Adding secrets already present costs a map lookup and no rebuild.
+// Adding secrets already present costs a map lookup, and a new one costs
+// time in proportion to it, not to the set.
 func (r *Redactor) Add(secrets ...Secret) error {
 	r.buildMu.Lock()
 	defer r.buildMu.Unlock()
@@ -78,29 +95,12 @@ func (r *Redactor) Add(secrets ...Secret) error {
 	for _, s := range fresh {
 		r.added[s] = struct{}{}
 	}
-	if err := r.rebuild(r.base); err != nil {
+	if err := r.change(r.base, nil, fresh); err != nil {
 		for _, s := range fresh {
 			delete(r.added, s)
 		}
 		return err
 	}
-	return nil
-}
-
-func (r *Redactor) rebuild(base []Secret) error {
-	all := base
-	if len(r.added) > 0 {
-		all = make([]Secret, 0, len(base)+len(r.added))
-		all = append(all, base...)
-		for s := range r.added {
-			all = append(all, s)
-		}
-	}
-	snap, err := r.build(all)
-	if err != nil {
-		return err
-	}
-	r.cur.Store(snap)
 	return nil
 }
 
@@ -248,10 +248,7 @@ func (s *snapshot) findSpansBuf(dst []span, mb []fingerprint.Match, text []byte,
 	raw = s.detectRaw(raw, text, escaped)
 	if s.decoders != 0 {
 		n := len(raw)
-		raw = s.decodedSpans(raw, text)
-		if s.decoders&Base64 != 0 {
-			raw = s.wrappedSpans(raw, text)
-		}
+		raw = s.decodedSpans(raw, text) // and wrapped base64
 		if escaped {
 			for i := n; i < len(raw); i++ {
 				if danglingBackslash(text, raw[i].start) {
@@ -350,7 +347,14 @@ type Stats struct {
 	Patterns int
 	// IndexBytes is the memory held by the index.
 	IndexBytes int
-	// BuildTime is how long the last build took; BuiltAt when it finished.
+	// DeltaPatterns is how many of Patterns are in the delta index of the
+	// values added since the last full build or merge; MaskedPatterns
+	// counts the patterns of values removed since, which the large index
+	// still holds but no longer reports (not in Patterns).
+	DeltaPatterns  int
+	MaskedPatterns int
+	// BuildTime is how long the last update took (a full build, an
+	// incremental change or a background merge); BuiltAt when it finished.
 	BuildTime time.Duration
 	BuiltAt   time.Time
 	// Skipped lists what the last build did not index, by name.
@@ -371,6 +375,9 @@ func (r *Redactor) Stats() Stats {
 		BuiltAt:    s.built.Add(s.duration),
 		Skipped:    append([]Skipped(nil), s.skipped...),
 		Matches:    map[string]map[string]uint64{},
+	}
+	if s.idx != nil {
+		st.DeltaPatterns, st.MaskedPatterns = s.idx.delta.Len(), s.idx.deadN
 	}
 	r.statsMu.Lock()
 	defer r.statsMu.Unlock()

@@ -196,7 +196,7 @@ func TestKeyRules(t *testing.T) {
 				"API_KEY", 1234,
 				slog.Group("headers", slog.String("Authorization", "Bearer xyz"), slog.String("Accept", "json")),
 				slog.Group("credentials", slog.String("user", "u1")),
-				"db", lazyCreds{pass: "pw-lazy"},
+				"db", lazyCreds{pass: ""},
 				slog.Any("refresh_token", creds{Pass: "p"}),
 				"user", "ann",
 			)
@@ -211,7 +211,7 @@ func TestKeyRules(t *testing.T) {
 					t.Errorf("key %s not redacted whole: %s", key, out)
 				}
 			}
-			if !strings.Contains(out, "ann") || !strings.Contains(out, "Accept") || !strings.Contains(out, "pw-lazy") {
+			if !strings.Contains(out, "ann") || !strings.Contains(out, "Accept") || !strings.Contains(out, "postgres://app:@db") {
 				t.Errorf("unruled attributes changed: %s", out)
 			}
 		})
@@ -251,7 +251,7 @@ func TestCleanRecordsUnchanged(t *testing.T) {
 			for _, h := range []slog.Handler{base, kind.new(hushed, r)} {
 				rec := slog.NewRecord(time.Unix(1700000000, 0), slog.LevelInfo, _messages[5], 0)
 				rec.AddAttrs(fakeSlogFields()...)
-				rec.AddAttrs(slog.Any("db", lazyCreds{pass: "not-a-secret"}))
+				rec.AddAttrs(slog.Any("db", lazyCreds{pass: ""}))
 				if err := h.WithAttrs([]slog.Attr{slog.String("svc", "api")}).WithGroup("g").Handle(context.Background(), rec); err != nil {
 					t.Fatal(err)
 				}

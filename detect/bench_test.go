@@ -1,0 +1,66 @@
+package detect
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// benchText is $HUSH_CORPUS's *.log files, or generated log text.
+func benchText(b *testing.B) ([]byte, string) {
+	if dir := os.Getenv("HUSH_CORPUS"); dir != "" {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.log"))
+		var text []byte
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			text = append(text, data...)
+		}
+		if len(text) > 0 {
+			return text, "corpus"
+		}
+		b.Fatalf("HUSH_CORPUS=%s: no *.log text", dir)
+	}
+	rng := rand.New(rand.NewPCG(9, 9))
+	words := []string{"INFO", "WARN", "request", "served", "user", "id=42", "path=/api/v1/items?page=2", "status=200",
+		"latency=3ms", "2026-11-26T07:40:31Z", "connection", "from", "10.0.0.12:5432", "closed", "retrying",
+		"session", "cache", "miss", `{"k":"v"}`, "blk_-1608999687919862906", "req_id=9f86d081884c7d65"}
+	var buf bytes.Buffer
+	for buf.Len() < 1<<20 {
+		for range 12 {
+			buf.WriteString(words[rng.IntN(len(words))])
+			buf.WriteByte(' ')
+		}
+		buf.WriteString("\n")
+	}
+	return buf.Bytes(), "generated"
+}
+
+func BenchmarkFind(b *testing.B) {
+	text, src := benchText(b)
+	for _, c := range []struct {
+		name string
+		set  *Set
+	}{{"default", Default()}} {
+		b.Run(src+"/"+c.name+"/Find", func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(text)))
+			var dst []Finding
+			for b.Loop() {
+				dst = c.set.Find(dst[:0], text)
+			}
+		})
+		b.Run(src+"/"+c.name+"/FindEncoded", func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(text)))
+			var dst []Finding
+			for b.Loop() {
+				dst = c.set.FindEncoded(dst[:0], text)
+			}
+		})
+	}
+}
