@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/hushlog/hush/detect/detecttest"
 )
 
 // Generators of well-formed tokens, written from the formats (not from the
@@ -157,7 +159,8 @@ var families = []family{
 	{"anthropic-api-key", func(r *rand.Rand) string { return "sk-ant-api03-" + rnd(r, 78, b64uChars) + "AA" }, false, nil},
 	{"1password-service-account-token", func(r *rand.Rand) string { return "ops_eyJ" + rnd(r, 243, b62chars) }, false, nil},
 	{"microsoft-identifiable-key", func(r *rand.Rand) string {
-		return rnd(r, 52, b62chars) + "JQQJ99" + rnd(r, 26, b62chars)
+		// A standard key with its Marvin32 checksum (see cask.go).
+		return detecttest.New(r.Uint64()).Variant("microsoft-identifiable-key", "cask-84").Text
 	}, false, nil},
 }
 

@@ -62,9 +62,9 @@ var detectors = [...]detector{
 		Remediation: "Revoke it at https://id.atlassian.com/manage-profile/security/api-tokens and create a new one.",
 	}, check: checkAtlassian, maxLen: 400},
 	{rule: &Rule{
-		ID: "microsoft-identifiable-key", Name: "Microsoft identifiable key (CASK)", Confidence: Prefix, Default: true,
+		ID: "microsoft-identifiable-key", Name: "Microsoft identifiable key (CASK)", Confidence: Checksum, Default: true,
 		Prefixes:    nil, // found by its signature, see checkCASK
-		Format:      "Microsoft's identifiable keys: 52 base62/base64url characters, the signature JQQJ9 and a kind character (84 or 88 characters); the checksum is not confirmed from a published description, so prefix-only",
+		Format:      "Microsoft's common annotated keys: 52 alphanumerics, the signature JQQJ9 and a kind character (84 or 88 characters); standard keys (kind '9') are checksum-verified (Marvin32, seed \"Default0\", over the first 60 bytes), derived ones prefix-only",
 		Source:      "https://github.com/microsoft/security-utilities (identifiable secrets), https://github.com/microsoft/cask",
 		Remediation: "Regenerate the key in the Azure portal for the resource that issued it (https://learn.microsoft.com/azure/key-vault/keys/how-to-configure-key-rotation) and update its users.",
 	}, maxLen: caskMaxLen},
@@ -76,11 +76,11 @@ var detectors = [...]detector{
 		Remediation: "Generate a new identity with age-keygen, re-encrypt the files to its recipient and destroy the old key (https://age-encryption.org).",
 	}, check: checkAge, maxLen: 74},
 	{rule: &Rule{
-		ID: "gitlab-token", Name: "GitLab token", Confidence: Prefix, Default: true,
+		ID: "gitlab-token", Name: "GitLab token", Confidence: Checksum, Default: true,
 		Prefixes: []string{"glpat-", "gldt-", "glrt-", "glrtr-", "glptt-", "glft-", "glimt-", "glagent-", "gloas-",
 			"glcbt-", "glffct-", "glsoat-", "glwt-", "gltst-", "glsa-" /* not Grafana's glsa_ */},
-		Format:      "gl*- prefix + at least 20 base64url characters (routable tokens: base64url payload, '.', and more)",
-		Source:      "https://docs.gitlab.com/security/tokens/ (token prefixes)",
+		Format:      "gl*- prefix + at least 20 base64url characters; routable tokens (base64url payload, '.', 2-character version, '.', 2-character payload length, 7-character base36 CRC32 of the rest) are checksum-verified, the others prefix-only",
+		Source:      "https://docs.gitlab.com/security/tokens/ (token prefixes); routable tokens: gitlab-org/gitlab lib/authn/token_field/generator/routable_token.rb",
 		Remediation: "Revoke it in GitLab (https://docs.gitlab.com/security/tokens/#token-prefixes lists where each kind is managed) and issue a new one.",
 	}, check: checkGitLab, maxLen: 300},
 	{rule: &Rule{
@@ -292,7 +292,54 @@ func checkGitLab(t []byte, i, n int) (int, Confidence) {
 	if e-i > 300 {
 		return -1, 0
 	}
+	if routable, ok := gitlabRoutable(t[i:e], n); routable {
+		if !ok {
+			return -1, 0
+		}
+		return e, Checksum
+	}
 	return e, Prefix
+}
+
+// gitlabRoutable checks a GitLab routable token, as GitLab's
+// Authn::TokenField::Generator::RoutableToken writes it
+// (lib/authn/token_field/generator/routable_token.rb): prefix +
+// base64url payload + "." + 2-character base36 version + "." + the payload's
+// length in 2 base36 characters + the CRC32 (IEEE) of everything before it
+// in 7 base36 characters. routable reports the shape; ok that the length
+// and the checksum verify.
+func gitlabRoutable(tok []byte, n int) (routable, ok bool) {
+	d1 := bytes.IndexByte(tok[n:], '.')
+	if d1 < 0 {
+		return false, false
+	}
+	d1 += n
+	if len(tok) != d1+1+2+1+9 || tok[d1+3] != '.' {
+		return false, false
+	}
+	ver, tail := tok[d1+1:d1+3], tok[d1+4:]
+	size, ok1 := base36(tail[:2])
+	sum, ok2 := base36(tail[2:])
+	if _, okv := base36(ver); !okv || !ok1 || !ok2 {
+		return false, false
+	}
+	return true, size == uint64(d1-n) && sum == uint64(crc32.ChecksumIEEE(tok[:len(tok)-7]))
+}
+
+// base36 parses lower-case base36 digits (Ruby's Integer#to_s(36)).
+func base36(b []byte) (uint64, bool) {
+	var v uint64
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			v = v*36 + uint64(c-'0')
+		case c >= 'a' && c <= 'z':
+			v = v*36 + uint64(c-'a'+10)
+		default:
+			return 0, false
+		}
+	}
+	return v, true
 }
 
 func checkSlack(t []byte, i, n int) (int, Confidence) {
@@ -503,9 +550,9 @@ const (
 )
 
 // findCASK appends the identifiable keys in the run text[a:b]: found by
-// their signature, 52 characters in, then checked for their shape. The
-// checksum (Marvin32 over the key with a published seed) is not verified:
-// prefix confidence.
+// their signature, 52 characters in, then checked for their shape and, for
+// standard keys, their Marvin32 checksum (cask.go): a standard key whose
+// checksum fails is not reported.
 func findCASK(dst []Finding, text []byte, a, b int, r *Rule) []Finding {
 	for q := a + 52; q+len(caskSig) <= b; {
 		k := bytes.Index(text[q:b], []byte(caskSig))
@@ -531,7 +578,16 @@ func findCASK(dst []Finding, text []byte, a, b int, r *Rule) []Finding {
 		if !after(text, e, b64url) {
 			continue
 		}
-		dst = append(dst, Finding{Start: start, End: e, Rule: r, Confidence: Prefix})
+		conf := Prefix
+		if n := e - start; n == caskLen || n == caskMaxLen {
+			if checked, ok := caskChecksum(text[start:e]); checked {
+				if !ok {
+					continue
+				}
+				conf = Checksum
+			}
+		}
+		dst = append(dst, Finding{Start: start, End: e, Rule: r, Confidence: conf})
 		q = e
 	}
 	return dst

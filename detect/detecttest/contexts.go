@@ -26,7 +26,7 @@ type Context struct {
 
 // Contexts returns the contexts every family is tested in: raw text, a JSON
 // string, JSON in JSON, a URL query parameter, the base64 of a line holding
-// the token, Authorization headers (Bearer and Basic), configuration lines
+// the token (after "key=") and of a JSON document holding it, Authorization headers (Bearer and Basic), configuration lines
 // (KEY=value, YAML, INI), an environment dump, Go's %q, a stack trace and
 // error message, and a zap/slog-like JSON record.
 func Contexts() []Context {
@@ -47,6 +47,9 @@ func Contexts() []Context {
 		{"base64-line", func(t Token) Placed {
 			line := "export API_CREDENTIAL=" + t.Text + "\n"
 			return around("2026-12-02 12:00:00 job=sync blob=", base64.StdEncoding.EncodeToString([]byte(line)), " size=512\n", t)
+		}},
+		{"base64-json", func(t Token) Placed {
+			return around(`{"event":"sync","payload":"`, base64.StdEncoding.EncodeToString([]byte(`{"auth":"`+t.Text+`"}`)), `"}`+"\n", t)
 		}},
 		{"header-bearer", func(t Token) Placed {
 			return around("> GET /api/v1/repos HTTP/1.1\r\n> Host: api.example.com\r\n> Authorization: Bearer ", t.Text, "\r\n> Accept: */*\r\n", t)

@@ -28,10 +28,19 @@ type Token struct {
 	Text    string
 	Start   int
 	End     int
+	// Checksum reports that this shape carries a checksum its owner
+	// publishes (and that the generator computed it).
+	Checksum bool
 }
 
 // Secret returns the part to redact.
 func (t Token) Secret() string { return t.Text[t.Start:t.End] }
+
+// summed marks t as carrying a published checksum.
+func summed(t Token) Token {
+	t.Checksum = true
+	return t
+}
 
 // whole makes a token whose whole text is the secret.
 func whole(rule, variant, text string) Token {
@@ -209,7 +218,7 @@ var families = []family{
 	{rule: "grafana-token", variants: []variant{
 		{"glsa", func(g *Gen) Token { return g.grafanaSA() }},
 		{"glc", func(g *Gen) Token { return g.grafanaCloud() }},
-	}},
+	}, bad: func(g *Gen) Token { return g.badSuffix(g.grafanaSA(), hexLower, 8) }},
 	{rule: "1password-service-account-token", variants: []variant{
 		{"ops", func(g *Gen) Token { return g.onePassword() }},
 	}},
@@ -334,14 +343,14 @@ func (g *Gen) badSuffix(t Token, alphabet string, n int) Token {
 // github returns a GitHub token: prefix + 30 base62 + base62CRC of the 30.
 func (g *Gen) github(prefix string) Token {
 	body := g.str(base62Alphabet, 30)
-	return whole("github-token", prefix[:3], prefix+body+base62CRC(body))
+	return summed(whole("github-token", prefix[:3], prefix+body+base62CRC(body)))
 }
 
 // npm returns an npm access token: npm_ + 30 base62 + 6 base62 checksum, the
 // GitHub scheme.
 func (g *Gen) npm() Token {
 	body := g.str(base62Alphabet, 30)
-	return whole("npm-token", "npm", "npm_"+body+base62CRC(body))
+	return summed(whole("npm-token", "npm", "npm_"+body+base62CRC(body)))
 }
 
 // atlassian returns an Atlassian API token: "ATATT3xFfGF0", a base64url body,
@@ -351,13 +360,13 @@ func (g *Gen) npm() Token {
 // the checksum is as secret scanners document it, not as the owner does.
 func (g *Gen) atlassian() Token {
 	head := "ATATT3xFfGF0" + g.str(b64url, 171) + "="
-	return whole("atlassian-api-token", "ATATT", head+fmt.Sprintf("%08X", crc32IEEE(head)))
+	return summed(whole("atlassian-api-token", "ATATT", head+fmt.Sprintf("%08X", crc32IEEE(head))))
 }
 
 // age returns an age X25519 identity: Bech32 of 32 random bytes with the HRP
 // "age-secret-key-", upper case (C2SP age specification).
 func (g *Gen) age() Token {
-	return whole("age-secret-key", "age", strings.ToUpper(bech32Encode("age-secret-key-", to5bit(g.bytes(32)))))
+	return summed(whole("age-secret-key", "age", strings.ToUpper(bech32Encode("age-secret-key-", to5bit(g.bytes(32))))))
 }
 
 // gitlabRoutable returns a GitLab routable token as GitLab's
@@ -372,7 +381,7 @@ func (g *Gen) gitlabRoutable(prefix string) Token {
 	raw = append(raw, byte(len(payload)))
 	b64 := base64.RawURLEncoding.EncodeToString(raw)
 	head := prefix + b64 + ".01." + base36Pad(uint64(len(b64)), 2)
-	return whole("gitlab-token", strings.TrimSuffix(prefix, "-")+"-routable", head+base36Pad(uint64(crc32IEEE(head)), 7))
+	return summed(whole("gitlab-token", strings.TrimSuffix(prefix, "-")+"-routable", head+base36Pad(uint64(crc32IEEE(head)), 7)))
 }
 
 func base36(v uint64) string { return base36Pad(v, 1) }
@@ -386,6 +395,17 @@ func base36(v uint64) string { return base36Pad(v, 1) }
 // (seed "Default0") of the 60 bytes before it: 4 characters in the 84-character
 // form, 6 + "==" in the 88-character form.
 func (g *Gen) cask(long bool) Token {
+	// Microsoft's published pattern (CommonAnnotatedKeyRegexPattern) allows
+	// only alphanumerics: a key whose checksum encodes to '+' or '/' is not
+	// issued, so draw again.
+	for {
+		if t, ok := g.caskOnce(long); ok {
+			return t
+		}
+	}
+}
+
+func (g *Gen) caskOnce(long bool) (Token, bool) {
 	head := g.str(alnum, 52) + "JQQJ99" + g.str(upperDigits[:26], 1) + g.str("ABCDEFGHIJKL", 1) +
 		g.str(alnum, 16) + g.str(alnum[:52], 1) + g.str(alnum, 3)
 	raw, err := base64.StdEncoding.DecodeString(head)
@@ -394,12 +414,19 @@ func (g *Gen) cask(long bool) Token {
 	}
 	sum := marvin32(raw, caskSeed)
 	cs := base64.StdEncoding.EncodeToString([]byte{byte(sum), byte(sum >> 8), byte(sum >> 16), byte(sum >> 24)})
+	n := 4
 	if long {
 		// The 64-byte form: the checksum's base64 characters end the key
 		// with its padding; the 6 characters before "==" carry 4 bytes.
-		return whole("microsoft-identifiable-key", "cask-88", head+cs[:6]+"==")
+		n = 6
 	}
-	return whole("microsoft-identifiable-key", "cask-84", head+cs[:4])
+	if strings.ContainsAny(cs[:n], "+/") {
+		return Token{}, false
+	}
+	if long {
+		return summed(whole("microsoft-identifiable-key", "cask-88", head+cs[:6]+"==")), true
+	}
+	return summed(whole("microsoft-identifiable-key", "cask-84", head+cs[:4])), true
 }
 
 func (g *Gen) badCask() Token {
@@ -424,7 +451,7 @@ func (g *Gen) vaultService() Token {
 // little-endian hex CRC32 of the part before it.
 func (g *Gen) grafanaSA() Token {
 	key := "glsa_" + g.str(alnum, 32)
-	return whole("grafana-token", "glsa", key+"_"+grafanaChecksum(key))
+	return summed(whole("grafana-token", "glsa", key+"_"+grafanaChecksum(key)))
 }
 
 // grafanaCloud returns a Grafana Cloud access policy token: "glc_" + base64
