@@ -270,7 +270,7 @@ var runByte = makeClass("A-Za-z0-9", "-_.+/=")
 func (s *Set) scanTokens(dst []Finding, text []byte) []Finding {
 	done := 0 // word starts before done have been looked at
 	for p := 0; p+8 <= len(text); p += stride {
-		if !denseWord(binary.LittleEndian.Uint64(text[p:])) {
+		if !denseWord(binary.LittleEndian.Uint64(text[p:])) || short(text, p) {
 			continue
 		}
 		a, b := s.widen(text, p, done)
@@ -291,7 +291,7 @@ func (s *Set) scanTokens(dst []Finding, text []byte) []Finding {
 func (s *Set) scanTokensB64(dst []Finding, text []byte) []Finding {
 	done := 0
 	for p := 0; p+8 <= len(text); p += stride {
-		if !denseWord(binary.LittleEndian.Uint64(text[p:])) {
+		if !denseWord(binary.LittleEndian.Uint64(text[p:])) || short(text, p) {
 			continue
 		}
 		a, b := s.widen(text, p, done)
@@ -307,6 +307,18 @@ func (s *Set) scanTokensB64(dst []Finding, text []byte) []Finding {
 		}
 	}
 	return dst
+}
+
+// short reports whether the dense stretch around the dense word at p is
+// shorter than minDense, so no token is there: a stretch of 20 bytes that
+// holds text[p:p+8] goes on for 6 more bytes after it or before it, and
+// the words at p+6 and p-6 say whether it does. Near the ends of text it
+// reports false.
+func short(text []byte, p int) bool {
+	if p < 6 || p+14 > len(text) {
+		return false
+	}
+	return !denseWord(binary.LittleEndian.Uint64(text[p+6:])) && !denseWord(binary.LittleEndian.Uint64(text[p-6:]))
 }
 
 // widen returns the run of token bytes around the word at p, looking no

@@ -188,7 +188,7 @@ func TestBuiltinCatchesSecretAddedAfterWithAttrs(t *testing.T) {
 func TestKeyRules(t *testing.T) {
 	for _, kind := range handlerKinds {
 		t.Run(kind.name, func(t *testing.T) {
-			r := knownOnly(t) // no known secrets at all, no detectors (the dsn holds a password)
+			r := newRedactor(t) // no known secrets at all
 			buf := &syncBuffer{}
 			l := slog.New(kind.new(buf, r))
 			l.With("Cookie", "session=abc").WithGroup("req").Info("m",
@@ -237,10 +237,9 @@ func TestKeyRulesConfigurable(t *testing.T) {
 }
 
 // TestCleanRecordsUnchanged: output is byte-identical to slog's own when
-// nothing is secret (the detectors are off: the dsn's password would be a
-// detected token).
+// nothing is secret.
 func TestCleanRecordsUnchanged(t *testing.T) {
-	r := knownOnly(t, allSecrets...)
+	r := newRedactor(t, allSecrets...)
 	for _, kind := range handlerKinds {
 		t.Run(kind.name, func(t *testing.T) {
 			plain, hushed := &syncBuffer{}, &syncBuffer{}

@@ -34,21 +34,6 @@ func newRedactor(t testing.TB, secrets ...redact.Secret) *redact.Redactor {
 	return r
 }
 
-// knownOnly is newRedactor without the token detectors, for tests of what
-// happens to text that holds no known secret (a URL with a password in it
-// is a detected token otherwise).
-func knownOnly(t testing.TB, secrets ...redact.Secret) *redact.Redactor {
-	t.Helper()
-	r, err := redact.New(redact.WithDetectors(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := r.Set(secrets); err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
 // assertNoLeak fails if out holds any of the secrets in any form the
 // project's leak oracle knows, or in any standard decode of out. Failure
 // messages name the secret and the form, never the value.

@@ -103,8 +103,9 @@ func TestScanDetectWithoutSource(t *testing.T) {
 			sc := bufio.NewScanner(strings.NewReader(out))
 			for sc.Scan() {
 				var f struct {
-					Secret, Rule, Confidence string
-					Length                   int
+					Name             string `json:"secret"`
+					Rule, Confidence string
+					Length           int
 				}
 				require.NoError(t, json.Unmarshal(sc.Bytes(), &f))
 				r, ok := detect.Lookup(f.Rule)
@@ -112,7 +113,7 @@ func TestScanDetectWithoutSource(t *testing.T) {
 					continue
 				}
 				assert.True(t, must(detect.Parse(tc.spec)).Has(f.Rule), "rule %s reported, but not selected", f.Rule)
-				assert.Equal(t, "detected:"+f.Rule, f.Secret)
+				assert.Equal(t, "detected:"+f.Rule, f.Name)
 				assert.Contains(t, confidences, f.Confidence)
 				assert.LessOrEqual(t, int(confidences[f.Confidence]), int(r.Confidence), "%s: confidence above the rule's best", f.Rule)
 				assert.Positive(t, f.Length)
@@ -303,7 +304,7 @@ func TestScrubDetectAcrossChunks(t *testing.T) {
 	dir := t.TempDir()
 	g := detecttest.New(8)
 	var in, want bytes.Buffer
-	tokens := 0
+	tokenCount := 0
 	for i := 0; in.Len() < 2<<20; i++ {
 		var line bytes.Buffer
 		for j := range i % 97 {
@@ -315,7 +316,7 @@ func TestScrubDetectAcrossChunks(t *testing.T) {
 		tok := g.Token([]string{"private-key", "github-token", "private-key", "url-password", "slack-token"}[i%5])
 		in.WriteString(tok.Text + "\n")
 		want.WriteString(tok.Text[:tok.Start] + "[REDACTED:detected:" + tok.Rule + "]" + tok.Text[tok.End:] + "\n")
-		tokens++
+		tokenCount++
 	}
 	log := filepath.Join(dir, "big.log")
 	require.NoError(t, os.WriteFile(log, in.Bytes(), 0o644))
@@ -325,10 +326,10 @@ func TestScrubDetectAcrossChunks(t *testing.T) {
 		if out != want.String() {
 			// Never print the output: it may hold a token.
 			t.Errorf("chunk %s: the output is not the input with each token replaced (%d bytes, want %d; %d replacements, want %d)",
-				chunk, len(out), want.Len(), strings.Count(out, "[REDACTED:detected:"), tokens)
+				chunk, len(out), want.Len(), strings.Count(out, "[REDACTED:detected:"), tokenCount)
 		}
 		code, _, errs = runHush(t, nil, "scan", "--chunk-size", chunk, "--format", "json", "-o", filepath.Join(dir, "f.json"), log)
 		require.Equal(t, exitFound, code, "chunk %s: scan exit code; stderr: %s", chunk, errs)
-		assert.Contains(t, errs, fmt.Sprintf(": %d findings in 1 file", tokens), "chunk %s: every token found once", chunk)
+		assert.Contains(t, errs, fmt.Sprintf(": %d findings in 1 file", tokenCount), "chunk %s: every token found once", chunk)
 	}
 }

@@ -16,14 +16,16 @@ const DetectedPlaces = 6
 
 // DetectedEntry is an entry holding the token text v in DetectedPlaces
 // places: the message, a value, a key, an error, a value inside a group,
-// and the With context.
+// and the With context. The token is always set apart by a space or a
+// quote: glued to a word ("k_" + token), where a token starts is
+// ambiguous, and detectors decline.
 func DetectedEntry(v string) Entry {
 	return Entry{
 		With:    []Attr{{"ctx", "session " + v}},
 		Message: "connecting with " + v,
 		Attrs: []Attr{
 			{"note", v},
-			{"k_" + v, "x"},
+			{"k " + v, "x"},
 			{"error", Error{"login failed for " + v}},
 			{"req", Group{{"url", "see " + v}}},
 		},
