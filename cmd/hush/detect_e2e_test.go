@@ -63,18 +63,6 @@ func libraryFinds(t *testing.T, path, spec string) map[string]int {
 	return n
 }
 
-// onlyRules returns the secrets of the rules keep says yes to.
-func onlyRules(secrets []redact.Secret, keep func(rule string) bool) []redact.Secret {
-	var out []redact.Secret
-	for _, s := range secrets {
-		rule, _, _ := strings.Cut(s.Name, "/")
-		if keep(rule) {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // TestScanDetectWithoutSource: hush scan with no secret source is a token
 // scanner. Every token of the default set is found, by rule and confidence,
 // in every format, and no output names a value; --detect selects the

@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -47,35 +45,7 @@ func TestEndToEndDetectors(t *testing.T) {
 		{"none", "    allow_no_sources: true\n    detectors:\n      enabled: [none]\n", false},
 	} {
 		t.Run(mode.name, func(t *testing.T) {
-			dir := t.TempDir()
-			in := filepath.Join(dir, "app.log")
-			out := filepath.Join(dir, "scrubbed.json")
-			if err := os.WriteFile(in, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			cfg := `
-receivers:
-  filelog:
-    include: [` + in + `]
-    start_at: beginning
-processors:
-  hush:
-` + mode.hush + `
-exporters:
-  file:
-    path: ` + out + `
-service:
-  telemetry:
-    metrics:
-      level: none
-  pipelines:
-    logs:
-      receivers: [filelog]
-      processors: [hush]
-      exporters: [file]
-`
-			c := startWithConfig(t, bin, cfg, nil)
-			data := waitForScrubbedFile(t, c, out)
+			c, data := runFilePipeline(t, bin, t.TempDir(), lines, mode.hush, nil)
 			if !mode.on {
 				for _, s := range secrets {
 					if len(leaktest.Find([]redact.Secret{s}, data)) == 0 {

@@ -2,10 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/base64"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/hushlog/hush/internal/k8sfake"
@@ -26,45 +22,13 @@ func TestEndToEndKubernetes(t *testing.T) {
 
 	bin := buildCollector(t)
 	dir := t.TempDir()
-	in := filepath.Join(dir, "app.log")
-	out := filepath.Join(dir, "scrubbed.json")
-	lines := []string{
-		"2026-11-26T08:00:00Z INFO starting checkout v2.14.1",
-		"2026-11-26T08:00:01Z DEBUG db url postgres://app:" + dbValue + "@db.internal/app",
-		"2026-11-26T08:00:02Z WARN upstream auth Basic " + base64.StdEncoding.EncodeToString([]byte("svc:"+apiValue)),
-		"2026-11-26T08:00:03Z INFO order 1001 accepted",
-	}
-	if err := os.WriteFile(in, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg := `
-receivers:
-  filelog:
-    include: [` + in + `]
-    start_at: beginning
-processors:
-  hush:
-    kubernetes:
-      namespaces: [prod]
-exporters:
-  file:
-    path: ` + out + `
-service:
-  telemetry:
-    metrics:
-      level: none
-  pipelines:
-    logs:
-      receivers: [filelog]
-      processors: [hush]
-      exporters: [file]
-`
 	kubeconfig, err := api.Kubeconfig(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := startWithConfig(t, bin, cfg, []string{"KUBECONFIG=" + kubeconfig, "HOME=" + dir})
-	data := waitForScrubbedFile(t, c, out)
+	c, data := runFilePipeline(t, bin, dir, sourceLines(), `    kubernetes:
+      namespaces: [prod]
+`, []string{"KUBECONFIG=" + kubeconfig, "HOME=" + dir})
 	assertNoLeak(t, "file exporter output", data)
 	assertNoLeak(t, "collector output", c.out.Bytes())
 	for _, want := range []string{

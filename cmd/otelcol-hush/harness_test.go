@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net"
 	"net/http"
@@ -469,4 +470,53 @@ func waitForScrubbedFile(t testing.TB, c *collector, out string) []byte {
 	c.stop(t)
 	data, _ := os.ReadFile(out)
 	return data
+}
+
+// sourceLines is the log of the source tests: two clean lines (which
+// waitForScrubbedFile waits for) around a DSN holding dbValue and a Basic
+// header holding apiValue.
+func sourceLines() []string {
+	return []string{
+		"2026-11-26T08:00:00Z INFO starting checkout v2.14.1",
+		"2026-11-26T08:00:01Z DEBUG db url postgres://app:" + dbValue + "@db.internal/app",
+		"2026-11-26T08:00:02Z WARN upstream auth Basic " + base64.StdEncoding.EncodeToString([]byte("svc:"+apiValue)),
+		"2026-11-26T08:00:03Z INFO order 1001 accepted",
+	}
+}
+
+// runFilePipeline writes lines to a log in dir and runs the distribution
+// on it: the filelog receiver, a hush processor configured by hush (its
+// keys, indented by four spaces), the file exporter. The lines must hold
+// the two clean ones of sourceLines. It returns the stopped Collector and
+// what the exporter wrote.
+func runFilePipeline(t testing.TB, bin, dir string, lines []string, hush string, env []string) (*collector, []byte) {
+	t.Helper()
+	in := filepath.Join(dir, "app.log")
+	out := filepath.Join(dir, "scrubbed.json")
+	if err := os.WriteFile(in, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := `
+receivers:
+  filelog:
+    include: [` + in + `]
+    start_at: beginning
+processors:
+  hush:
+` + hush + `
+exporters:
+  file:
+    path: ` + out + `
+service:
+  telemetry:
+    metrics:
+      level: none
+  pipelines:
+    logs:
+      receivers: [filelog]
+      processors: [hush]
+      exporters: [file]
+`
+	c := startWithConfig(t, bin, cfg, env)
+	return c, waitForScrubbedFile(t, c, out)
 }

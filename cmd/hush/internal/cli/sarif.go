@@ -258,17 +258,11 @@ func (r *sarifReporter) finding(f Finding) error {
 		return r.write(r.detected(uri, f))
 	}
 	res := sarifResult{
-		RuleID:    sarifRuleID,
-		RuleIndex: 0,
-		Level:     "error",
-		Message:   sarifMessage{fmt.Sprintf("The live secret %q appears here (%s).", f.Secret, describeEncoding(f.Encoding))},
-		Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
-			ArtifactLocation: sarifArtifact{URI: uri},
-			Region: &sarifRegion{
-				StartLine: f.Line, StartColumn: f.Column,
-				EndLine: f.EndLine, EndColumn: f.EndColumn,
-			},
-		}}},
+		RuleID:              sarifRuleID,
+		RuleIndex:           0,
+		Level:               "error",
+		Message:             sarifMessage{fmt.Sprintf("The live secret %q appears here (%s).", f.Secret, describeEncoding(f.Encoding))},
+		Locations:           findingLocation(uri, f),
 		PartialFingerprints: map[string]string{"hushSecretLocation/v1": fingerprint(uri, f)},
 		Properties:          map[string]string{"secret": f.Secret, "encoding": f.Encoding},
 	}
@@ -293,13 +287,7 @@ func (r *sarifReporter) detected(uri string, f Finding) sarifResult {
 		Level:     "error",
 		Message: sarifMessage{fmt.Sprintf("%s %s appears here (%s; %s confidence).",
 			article(name, true), name, describeEncoding(f.Encoding), f.Confidence)},
-		Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
-			ArtifactLocation: sarifArtifact{URI: uri},
-			Region: &sarifRegion{
-				StartLine: f.Line, StartColumn: f.Column,
-				EndLine: f.EndLine, EndColumn: f.EndColumn,
-			},
-		}}},
+		Locations:           findingLocation(uri, f),
 		PartialFingerprints: map[string]string{"hushSecretLocation/v1": fingerprint(uri, f)},
 		Properties:          map[string]string{"rule": f.Rule, "confidence": f.Confidence, "encoding": f.Encoding},
 	}
@@ -340,6 +328,17 @@ func (r *sarifReporter) end(problems []problem) error {
 	}
 	fmt.Fprintf(r.w, `],"invocations":%s}]}`+"\n", b)
 	return r.w.Flush()
+}
+
+// findingLocation is where a finding is, for its result.
+func findingLocation(uri string, f Finding) []sarifLocation {
+	return []sarifLocation{{PhysicalLocation: sarifPhysical{
+		ArtifactLocation: sarifArtifact{URI: uri},
+		Region: &sarifRegion{
+			StartLine: f.Line, StartColumn: f.Column,
+			EndLine: f.EndLine, EndColumn: f.EndColumn,
+		},
+	}}}
 }
 
 // artifactURI turns a path into a URI reference: relative paths stay
