@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/hushlog/hush/fingerprint"
 )
@@ -720,18 +721,28 @@ func (r *Redactor) merge(t *tracker, gen uint64, units []unit) {
 	r.maybeMerge() // what was re-applied may be over a limit, or wait for an idle merge
 }
 
+// sameSecret compares name and value; strings that share their bytes (the
+// usual case: the list Set was given last time, copied) are equal without
+// reading them.
+func sameSecret(a, b *Secret) bool {
+	return sameString(a.Name, b.Name) && sameString(a.Value, b.Value)
+}
+
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
+}
+
 // diffSecrets returns the secrets of old that are not in new and those of
 // new that are not in old, as multisets of (name, value), in order. A
 // common prefix and suffix (a sorted list with one value rotated, inserted
 // or deleted) cost a comparison per secret; only the rest is hashed.
 func diffSecrets(old, new []Secret) (removed, added []Secret, p, q int) {
 	n := min(len(old), len(new))
-	for p < n && old[p].Name == new[p].Name && old[p].Value == new[p].Value {
+	for p < n && sameSecret(&old[p], &new[p]) {
 		p++
 	}
 	for o, w := old[p:], new[p:]; q < len(o) && q < len(w); q++ {
-		a, b := &o[len(o)-1-q], &w[len(w)-1-q]
-		if a.Name != b.Name || a.Value != b.Value {
+		if !sameSecret(&o[len(o)-1-q], &w[len(w)-1-q]) {
 			break
 		}
 	}
