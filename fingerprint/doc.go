@@ -33,11 +33,14 @@
 // does not depend on the number of patterns except through the filter's
 // size in cache.
 //
-// The filter's size: a filter of at most 128 KiB gets 16 bits per gram
-// (on real logs 0.2-0.3% of samples pass); it sits in L2, and its memory
-// does not matter. A larger one gets 108 bits per pattern: the stride is
-// capped at 9 (what 16-byte patterns allow anyway) and each gram gets 12
-// bits (0.6-0.8% of samples pass). Filters of 4 MiB and more are allocated
+// The filter's size: a filter of at most 8 MiB (about 10,000 secrets with
+// every encoded form; smallFilter) gets 16 bits per gram and a stride of up
+// to 16 (on real logs 0.2-0.3% of samples pass): speed first. A larger one
+// gets 108 bits per pattern: the stride is capped at 9 (what 16-byte
+// patterns allow anyway) and each gram gets 12 bits (0.6-0.8% of samples
+// pass), memory first. The bound was 128 KiB for a while: at 10,000
+// secrets on the loghub corpus that cost 15% more instructions a byte
+// (5.27 against 4.45, callgrind) for 31 instead of about 50 bytes a form. Filters of 4 MiB and more are allocated
 // on a 2 MiB boundary and advised MADV_HUGEPAGE on Linux (hugepage_linux.go;
 // elsewhere, or when the kernel says no, ordinary pages), so that a probe
 // costs a cache miss but rarely a TLB miss too.
@@ -63,10 +66,10 @@
 // fingerprints: no byte of any pattern. Keys are drawn from crypto/rand per
 // build, so fingerprints differ between processes and builds. A test dumps
 // every byte of an index and looks for every 8-byte piece of every pattern.
-// Past 128 KiB of filter the index costs about 31 bytes per pattern: 13.5
+// Past 8 MiB of filter the index costs about 31 bytes per pattern: 13.5
 // of filter, 16 of entry, 1 to 2 of bucket offsets (MemoryBytes; redact's
-// Stats().BytesPerPattern). A small index spends up to 16 bits per gram,
-// up to 50 bytes per pattern, for speed.
+// Stats().BytesPerPattern). A smaller index spends up to 16 bits per gram
+// of up to 16 grams, up to about 50 bytes per pattern, for speed.
 //
 // # Trade-offs for the next maintainer
 //

@@ -81,12 +81,12 @@ type entry struct {
 }
 
 const (
-	shortLimit  = 16        // patterns shorter than this go to the q=4 class
-	maxStride   = 16        // more grams per pattern cost filter bits for little speed
-	smallBits   = 16        // filter bits per gram of a small filter (four set per gram, in one word)
-	smallFilter = 128 << 10 // bytes: a filter up to this size gets smallBits per gram
-	largeStride = 9         // the stride of a larger filter: 16-byte patterns need no more
-	largeBits   = 108       // filter bits per pattern of a larger filter: 12 per gram at stride 9
+	shortLimit  = 16      // patterns shorter than this go to the q=4 class
+	maxStride   = 16      // more grams per pattern cost filter bits for little speed
+	smallBits   = 16      // filter bits per gram of a small filter (four set per gram, in one word)
+	smallFilter = 8 << 20 // bytes: a filter up to this size gets smallBits per gram
+	largeStride = 9       // the stride of a larger filter: 16-byte patterns need no more
+	largeBits   = 108     // filter bits per pattern of a larger filter: 12 per gram at stride 9
 	minWords    = 8
 	mulK        = 0x9E3779B97F4A7C15
 )

@@ -330,7 +330,8 @@ type Stats struct {
 	// encoded form of every value).
 	Patterns int
 	// IndexBytes is the memory held by the index; BytesPerPattern is
-	// IndexBytes / Patterns (about 31 at 10,000 secrets and more).
+	// IndexBytes / Patterns (about 31 past about 10,000 secrets, up to
+	// about 50 below, where the index spends memory on speed).
 	IndexBytes      int
 	BytesPerPattern float64
 	// DeltaPatterns is how many of Patterns are in the delta index of the
