@@ -3,9 +3,11 @@ package hushzap
 import (
 	"bytes"
 	"fmt"
-	"github.com/hushlog/hush/internal/keyrule"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/hushlog/hush/internal/keyrule"
 
 	"go.uber.org/zap/buffer"
 	"go.uber.org/zap/zapcore"
@@ -92,6 +94,7 @@ func (e *encoder) Clone() zapcore.Encoder {
 }
 
 func (e *encoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
+	ent.Message = scrubMessage(e.r, ent.Message)
 	if e.cache != nil {
 		for i := range fields {
 			if fields[i].Type == zapcore.InlineMarshalerType || e.cache.ruled(&fields[i]) {
@@ -173,7 +176,7 @@ func (e *encoder) encodeGuarded(ent zapcore.Entry, fields []zapcore.Field, first
 	}
 	buf, p, err := e.tryEncode(ent, guarded)
 	if p != nil {
-		panic(e.r.ScrubString(fmt.Sprint(first)))
+		panic(e.r.ScrubValueString(fmt.Sprint(first)))
 	}
 	return buf, err
 }
@@ -228,6 +231,26 @@ func panicToError(err *error) {
 	if p := recover(); p != nil {
 		*err = fmt.Errorf("PANIC=%v", p)
 	}
+}
+
+// scrubMessage scrubs an entry's message as a value (redact's ScrubValue)
+// before the wrapped encoder writes it, when it holds a line feed. The
+// console encoder prints the message as it is, real line breaks included,
+// and the entry's bytes are then read as written, where no match spans a
+// line break: a multi-line secret's short line (a PEM key's last line)
+// would survive next to its redacted neighbour. Read as a value, the short
+// line goes with the line it is joined to, whatever the encoder does next.
+// A message without a line feed needs nothing more than the scrub of the
+// encoded entry: read as a value it finds what Scrub finds in it, plus
+// only what its escaped form holds, which the JSON encoder writes and the
+// entry's scrub (ScrubEscaped) reads, and the console encoder never
+// writes. The test of a line feed is one IndexByte over the message; a
+// clean message with one is returned as it is, without allocating.
+func scrubMessage(r *redact.Redactor, msg string) string {
+	if strings.IndexByte(msg, '\n') < 0 {
+		return msg
+	}
+	return r.ScrubValueString(msg)
 }
 
 // scrubBuffer returns buf itself when it holds no secret. Otherwise it
