@@ -22,7 +22,10 @@ import (
 // values, stack traces, caller, function and logger name, in whatever
 // escaping enc applies. Secrets are looked up in the set current when the
 // entry is encoded, so a secret added after With still stays out of an entry
-// whose context holds it.
+// whose context holds it. A message with a line feed is also scrubbed as a
+// value (redact's ScrubValue) before enc writes it, so a multi-line
+// secret's short line (a PEM key's last line) is redacted even where enc
+// prints the message as it is (the console encoder).
 //
 // Fields and context whose keys match the key rules (see WithKeyPatterns)
 // are replaced whole before enc sees them. The rules apply to the keys of
@@ -256,7 +259,7 @@ func scrubMessage(r *redact.Redactor, msg string) string {
 // scrubBuffer returns buf itself when it holds no secret. Otherwise it
 // returns a new pooled buffer with the scrubbed bytes and frees buf.
 func scrubBuffer(r *redact.Redactor, buf *buffer.Buffer) *buffer.Buffer {
-	if !r.Contains(buf.Bytes()) {
+	if !entryContains(r, buf.Bytes()) {
 		return buf
 	}
 	out := _pool.Get()
@@ -274,11 +277,35 @@ func scrubBuffer(r *redact.Redactor, buf *buffer.Buffer) *buffer.Buffer {
 // line, prints the message, logger name, caller and stack as they are: a
 // backslash before a secret there is the application's own byte
 // (C:\keys\<secret>.pfx), and Scrub keeps it.
+//
+// An entry that is not JSON and holds a line feed before its last byte (the
+// console encoder's message, logger name or stack, printed with real line
+// breaks) is one record written by one Write: it is scrubbed as a value
+// (ScrubValue), so a multi-line secret's short line goes with the line it
+// is joined to across the real line break, where Scrub, reading text as
+// written, matches no span across one.
 func scrubEntry(r *redact.Redactor, dst, entry []byte) []byte {
 	if isJSONObject(entry) {
 		return r.ScrubEscaped(dst, entry)
 	}
+	if innerLineFeed(entry) {
+		return r.ScrubValue(dst, entry)
+	}
 	return r.Scrub(dst, entry)
+}
+
+// entryContains reports whether scrubEntry would change entry.
+func entryContains(r *redact.Redactor, entry []byte) bool {
+	if innerLineFeed(entry) && !isJSONObject(entry) {
+		return r.ContainsValue(entry)
+	}
+	return r.Contains(entry)
+}
+
+// innerLineFeed reports whether b holds a line feed before its last byte
+// (the entry's own line ending).
+func innerLineFeed(b []byte) bool {
+	return len(b) > 1 && bytes.IndexByte(b[:len(b)-1], '\n') >= 0
 }
 
 func isJSONObject(b []byte) bool {

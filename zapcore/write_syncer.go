@@ -39,7 +39,7 @@ var _bytesPool = sync.Pool{New: func() any {
 }}
 
 func (w *writeSyncer) Write(p []byte) (int, error) {
-	if !w.r.Contains(p) {
+	if !entryContains(w.r, p) {
 		return w.ws.Write(p)
 	}
 	bp := _bytesPool.Get().(*[]byte)
