@@ -237,18 +237,19 @@ func panicToError(err *error) {
 }
 
 // scrubMessage scrubs an entry's message as a value (redact's ScrubValue)
-// before the wrapped encoder writes it, when it holds a line feed. The
-// console encoder prints the message as it is, real line breaks included,
-// and the entry's bytes are then read as written, where no match spans a
-// line break: a multi-line secret's short line (a PEM key's last line)
-// would survive next to its redacted neighbour. Read as a value, the short
-// line goes with the line it is joined to, whatever the encoder does next.
-// A message without a line feed needs nothing more than the scrub of the
-// encoded entry: read as a value it finds what Scrub finds in it, plus
-// only what its escaped form holds, which the JSON encoder writes and the
-// entry's scrub (ScrubEscaped) reads, and the console encoder never
-// writes. The test of a line feed is one IndexByte over the message; a
-// clean message with one is returned as it is, without allocating.
+// before the wrapped encoder writes it, when it holds a line feed, so the
+// message is protected whatever the encoder does with it: an encoder that
+// prints it as it is, real line breaks included, inside an entry scrubbed
+// in an escaping syntax (one that opens with "{", read by ScrubEscaped,
+// where no match spans a real line break) would otherwise leave a
+// multi-line secret's short line (a PEM key's last line) next to its
+// redacted neighbour. (zap's console entry is scrubbed as a value as a
+// whole, scrubEntry.) A message without a line feed needs nothing more
+// than the scrub of the encoded entry: read as a value it finds what Scrub
+// finds in it, plus only what its escaped form holds, which the JSON
+// encoder writes and ScrubEscaped reads. The test of a line feed is one
+// IndexByte over the message; a clean message with one is returned as it
+// is, without allocating.
 func scrubMessage(r *redact.Redactor, msg string) string {
 	if strings.IndexByte(msg, '\n') < 0 {
 		return msg
@@ -296,7 +297,7 @@ func scrubEntry(r *redact.Redactor, dst, entry []byte) []byte {
 
 // entryContains reports whether scrubEntry would change entry.
 func entryContains(r *redact.Redactor, entry []byte) bool {
-	if innerLineFeed(entry) && !isJSONObject(entry) {
+	if !isJSONObject(entry) && innerLineFeed(entry) {
 		return r.ContainsValue(entry)
 	}
 	return r.Contains(entry)
