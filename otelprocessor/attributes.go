@@ -72,7 +72,7 @@ func (ps *pass) keyName(k string) string {
 	if ps.p.summary != SummaryDebug {
 		return k
 	}
-	return ps.r.ScrubString(k)
+	return ps.r.ScrubValueString(k)
 }
 
 // ruleValue applies known secrets and the value rules to the value of an
@@ -209,7 +209,7 @@ func (ps *pass) keyPath(prefix, k string) string {
 	if ps.p.summary != SummaryDebug {
 		return ""
 	}
-	k = ps.r.ScrubString(k)
+	k = ps.r.ScrubValueString(k)
 	if prefix == "" {
 		return k
 	}

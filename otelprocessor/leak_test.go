@@ -3,6 +3,7 @@ package hushprocessor
 import (
 	"bytes"
 	"crypto/sha256"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -19,9 +20,12 @@ import (
 
 // suiteConfig is the default configuration protecting the leak suite's
 // secrets.
-func suiteConfig() *Config {
+func suiteConfig() *Config { return secretsConfig(leaktest.Secrets()) }
+
+// secretsConfig is the default configuration protecting secrets.
+func secretsConfig(secrets []redact.Secret) *Config {
 	cfg := NewFactory().CreateDefaultConfig().(*Config)
-	for _, s := range leaktest.Secrets() {
+	for _, s := range secrets {
 		cfg.Static = append(cfg.Static, config.StaticSecret{Name: s.Name, Value: config.Opaque(s.Value)})
 	}
 	return cfg
@@ -64,7 +68,9 @@ func putAttrs(m pcommon.Map, attrs []leaktest.Attr) error {
 type collectorFrontEnd struct {
 	t      *testing.T
 	signal string
-	out    []byte
+	// secrets the processor knows; the suite's when nil.
+	secrets []redact.Secret
+	out     []byte
 }
 
 func (c *collectorFrontEnd) Output() []byte { return c.out }
@@ -81,6 +87,9 @@ func nestInGroups(e leaktest.Entry) []leaktest.Attr {
 
 func (c *collectorFrontEnd) Log(e leaktest.Entry) error {
 	cfg := suiteConfig()
+	if c.secrets != nil {
+		cfg = secretsConfig(c.secrets)
+	}
 	e.Attrs = nestInGroups(e)
 	switch c.signal {
 	case "logs":
@@ -128,13 +137,52 @@ func TestConformance(t *testing.T) {
 	}
 }
 
+// TestConformanceMultiline runs the leak suite with multi-line secrets (PEM
+// keys whose last line is too short to index alone, LF and CRLF, and an AWS
+// credentials file) through the processor, per signal. An OTLP string is a
+// value an exporter writes later, escaped or as it is, and the protobuf
+// output holds its line breaks as they are: a short line left next to its
+// redacted neighbour is a leak in both.
+func TestConformanceMultiline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a processor per scenario")
+	}
+	secrets := leaktest.MultilineSecrets()
+	for _, signal := range []string{"logs", "traces", "metrics"} {
+		t.Run(signal, func(t *testing.T) {
+			leaktest.RunSecrets(t, secrets, func(t *testing.T, _ *redact.Redactor) leaktest.FrontEnd {
+				return &collectorFrontEnd{t: t, signal: signal, secrets: secrets}
+			})
+		})
+	}
+}
+
+// TestEveryStringOfEverySignalMultiline is TestEveryStringOfEverySignal
+// with each multi-line secret: every string field of every signal is
+// scrubbed as a value.
+func TestEveryStringOfEverySignalMultiline(t *testing.T) {
+	secrets := leaktest.MultilineSecrets()
+	for _, sec := range secrets {
+		t.Run(strings.ReplaceAll(sec.Name, "/", "_"), func(t *testing.T) {
+			everyString(t, secrets, sec)
+		})
+	}
+}
+
 // TestEveryStringOfEverySignal puts a secret in each string field of each
 // signal, one at a time, and checks the processor's output with the leak
 // oracle. The table in the README lists the same fields.
 func TestEveryStringOfEverySignal(t *testing.T) {
 	secrets := leaktest.Secrets()
-	v := secrets[0].Value
-	repl := "[REDACTED:" + secrets[0].Name + "]"
+	everyString(t, secrets, secrets[0])
+}
+
+// everyString puts sec, one of secrets, in each string field of each
+// signal, one at a time, and checks the output.
+func everyString(t *testing.T, secrets []redact.Secret, sec redact.Secret) {
+	cfg := func() *Config { return secretsConfig(secrets) }
+	v := sec.Value
+	repl := "[REDACTED:" + sec.Name + "]"
 	traceState := "vendor=" + v + ",other=x"
 
 	logs := map[string]func(plog.ResourceLogs){
@@ -159,7 +207,7 @@ func TestEveryStringOfEverySignal(t *testing.T) {
 			rl := ld.ResourceLogs().AppendEmpty()
 			rl.ScopeLogs().AppendEmpty().LogRecords().AppendEmpty().Body().SetStr("m")
 			set(rl)
-			out := logsBytes(t, runLogs(t, suiteConfig(), ld))
+			out := logsBytes(t, runLogs(t, cfg(), ld))
 			leaktest.Check(t, secrets, out, "logs "+field)
 			assert.True(t, bytes.Contains(out, []byte(repl)), "no replacement") // never print out
 		})
@@ -188,7 +236,7 @@ func TestEveryStringOfEverySignal(t *testing.T) {
 			rs := td.ResourceSpans().AppendEmpty()
 			rs.ScopeSpans().AppendEmpty().Spans().AppendEmpty().SetName("op")
 			set(rs)
-			out := tracesBytes(t, runTraces(t, suiteConfig(), td))
+			out := tracesBytes(t, runTraces(t, cfg(), td))
 			leaktest.Check(t, secrets, out, "traces "+field)
 			assert.True(t, bytes.Contains(out, []byte(repl)), "no replacement") // never print out
 		})
@@ -223,7 +271,7 @@ func TestEveryStringOfEverySignal(t *testing.T) {
 			m.SetName("app.requests")
 			m.SetEmptySum().DataPoints().AppendEmpty().SetIntValue(1)
 			set(rm)
-			out := metricsBytes(t, runMetrics(t, suiteConfig(), md))
+			out := metricsBytes(t, runMetrics(t, cfg(), md))
 			leaktest.Check(t, secrets, out, "metrics "+field)
 			assert.True(t, bytes.Contains(out, []byte(repl)), "no replacement") // never print out
 		})
@@ -251,7 +299,7 @@ func TestEveryStringOfEverySignal(t *testing.T) {
 		s := ms.AppendEmpty()
 		s.SetName("s")
 		s.SetEmptySummary().DataPoints().AppendEmpty().Attributes().PutStr("k", v)
-		out := metricsBytes(t, runMetrics(t, suiteConfig(), md))
+		out := metricsBytes(t, runMetrics(t, cfg(), md))
 		leaktest.Check(t, secrets, out, "metrics of every type")
 	})
 }

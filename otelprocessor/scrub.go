@@ -42,8 +42,15 @@ func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)
 
 // scrubString returns s with known secrets replaced, and whether anything
 // was. A clean string costs one scan and no allocation.
+//
+// Every string the processor scrubs is a value an exporter will write
+// later, escaped (OTLP JSON, a JSON log line), quoted, or as it is (a
+// console or file exporter printing a body), so the processor scrubs it as
+// a value (redact's ScrubValue): a multi-line secret's short line (a PEM
+// key's last line) goes with the line it is joined to, which the reading
+// as written (ScrubString) leaves in place.
 func (ps *pass) scrubString(s string) (string, bool) {
-	out := ps.r.ScrubString(s)
+	out := ps.r.ScrubValueString(s)
 	if len(out) == len(s) && unsafe.StringData(out) == unsafe.StringData(s) {
 		return s, false
 	}
@@ -55,7 +62,7 @@ func (ps *pass) scrubString(s string) (string, bool) {
 // tokens to their rules. It runs only on text known to hold a secret, so
 // the second scan is off the clean path.
 func (ps *pass) count(b []byte) {
-	for _, m := range ps.r.Find(b) {
+	for _, m := range ps.r.FindValue(b) {
 		if m.Rule != "" {
 			ps.detected[detection{m.Rule, m.Confidence}]++
 			continue
@@ -66,7 +73,7 @@ func (ps *pass) count(b []byte) {
 
 // keyHasSecret reports whether a map key holds a known secret.
 func (ps *pass) keyHasSecret(k string) bool {
-	return ps.r.Contains(bytesOf(k))
+	return ps.r.ContainsValue(bytesOf(k))
 }
 
 // scrubValue removes known secrets from v in place, whatever its type:
@@ -89,11 +96,11 @@ func (ps *pass) scrubValue(v pcommon.Value) bool {
 			return false
 		}
 		raw := v.Bytes().AsRaw()
-		if !ps.r.Contains(raw) {
+		if !ps.r.ContainsValue(raw) {
 			return false
 		}
 		ps.count(raw)
-		v.Bytes().FromRaw(ps.r.Scrub(nil, raw))
+		v.Bytes().FromRaw(ps.r.ScrubValue(nil, raw))
 		return true
 	case pcommon.ValueTypeMap:
 		return ps.scrubMap(v.Map())
@@ -113,11 +120,11 @@ func (ps *pass) scrubValue(v pcommon.Value) bool {
 // scrubRendered replaces a number by its scrubbed string form when that
 // form holds a secret (a numeric PIN or account number).
 func (ps *pass) scrubRendered(v pcommon.Value, rendered []byte) bool {
-	if !ps.r.Contains(rendered) {
+	if !ps.r.ContainsValue(rendered) {
 		return false
 	}
 	ps.count(rendered)
-	v.SetStr(string(ps.r.Scrub(nil, rendered)))
+	v.SetStr(string(ps.r.ScrubValue(nil, rendered)))
 	return true
 }
 
@@ -177,7 +184,7 @@ func (ps *pass) renameKeys(m pcommon.Map, keys []string) {
 		tmp := pcommon.NewValueEmpty()
 		v.CopyTo(tmp)
 		m.Remove(k)
-		tmp.CopyTo(m.PutEmpty(ps.r.ScrubString(k)))
+		tmp.CopyTo(m.PutEmpty(ps.r.ScrubValueString(k)))
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/hushlog/hush/internal/leaktest"
 	"github.com/hushlog/hush/redact"
 	hushzap "github.com/hushlog/hush/zapcore"
 )
@@ -267,6 +268,20 @@ func TestCoreZeroExtraAllocs(t *testing.T) {
 	}
 	if got := count(ws); got > base {
 		t.Errorf("NewWriteSyncer: %v allocs per clean entry, plain zap %v", got, base)
+	}
+
+	// A clean message with line feeds, with multi-line secrets known: the
+	// message is read as a value before the console encoder prints it,
+	// still without allocating.
+	rm := newRedactor(t, append(benchSecrets(1000), leaktest.MultilineSecrets()...)...)
+	msg := "request failed:\nretrying in 2s\n\tattempt 3 of 5"
+	for name, newEnc := range encoders {
+		plain := zap.New(zapcore.NewCore(newEnc(), zapcore.AddSync(discard{}), zap.DebugLevel))
+		hushed := zap.New(hushzap.NewCore(newEnc(), zapcore.AddSync(discard{}), zap.DebugLevel, rm))
+		base := testing.AllocsPerRun(200, func() { plain.Info(msg, fields...) })
+		if got := testing.AllocsPerRun(200, func() { hushed.Info(msg, fields...) }); got > base {
+			t.Errorf("NewCore, %s encoder: %v allocs per clean multi-line entry, plain zap %v", name, got, base)
+		}
 	}
 }
 

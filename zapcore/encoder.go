@@ -3,9 +3,11 @@ package hushzap
 import (
 	"bytes"
 	"fmt"
-	"github.com/hushlog/hush/internal/keyrule"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/hushlog/hush/internal/keyrule"
 
 	"go.uber.org/zap/buffer"
 	"go.uber.org/zap/zapcore"
@@ -20,7 +22,10 @@ import (
 // values, stack traces, caller, function and logger name, in whatever
 // escaping enc applies. Secrets are looked up in the set current when the
 // entry is encoded, so a secret added after With still stays out of an entry
-// whose context holds it.
+// whose context holds it. A message with a line feed is also scrubbed as a
+// value (redact's ScrubValue) before enc writes it, so a multi-line
+// secret's short line (a PEM key's last line) is redacted even where enc
+// prints the message as it is (the console encoder).
 //
 // Fields and context whose keys match the key rules (see WithKeyPatterns)
 // are replaced whole before enc sees them. The rules apply to the keys of
@@ -92,6 +97,7 @@ func (e *encoder) Clone() zapcore.Encoder {
 }
 
 func (e *encoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
+	ent.Message = scrubMessage(e.r, ent.Message)
 	if e.cache != nil {
 		for i := range fields {
 			if fields[i].Type == zapcore.InlineMarshalerType || e.cache.ruled(&fields[i]) {
@@ -173,7 +179,7 @@ func (e *encoder) encodeGuarded(ent zapcore.Entry, fields []zapcore.Field, first
 	}
 	buf, p, err := e.tryEncode(ent, guarded)
 	if p != nil {
-		panic(e.r.ScrubString(fmt.Sprint(first)))
+		panic(e.r.ScrubValueString(fmt.Sprint(first)))
 	}
 	return buf, err
 }
@@ -230,10 +236,31 @@ func panicToError(err *error) {
 	}
 }
 
+// scrubMessage scrubs an entry's message as a value (redact's ScrubValue)
+// before the wrapped encoder writes it, when it holds a line feed, so the
+// message is protected whatever the encoder does with it: an encoder that
+// prints it as it is, real line breaks included, inside an entry scrubbed
+// in an escaping syntax (one that opens with "{", read by ScrubEscaped,
+// where no match spans a real line break) would otherwise leave a
+// multi-line secret's short line (a PEM key's last line) next to its
+// redacted neighbour. (zap's console entry is scrubbed as a value as a
+// whole, scrubEntry.) A message without a line feed needs nothing more
+// than the scrub of the encoded entry: read as a value it finds what Scrub
+// finds in it, plus only what its escaped form holds, which the JSON
+// encoder writes and ScrubEscaped reads. The test of a line feed is one
+// IndexByte over the message; a clean message with one is returned as it
+// is, without allocating.
+func scrubMessage(r *redact.Redactor, msg string) string {
+	if strings.IndexByte(msg, '\n') < 0 {
+		return msg
+	}
+	return r.ScrubValueString(msg)
+}
+
 // scrubBuffer returns buf itself when it holds no secret. Otherwise it
 // returns a new pooled buffer with the scrubbed bytes and frees buf.
 func scrubBuffer(r *redact.Redactor, buf *buffer.Buffer) *buffer.Buffer {
-	if !r.Contains(buf.Bytes()) {
+	if !entryContains(r, buf.Bytes()) {
 		return buf
 	}
 	out := _pool.Get()
@@ -251,11 +278,35 @@ func scrubBuffer(r *redact.Redactor, buf *buffer.Buffer) *buffer.Buffer {
 // line, prints the message, logger name, caller and stack as they are: a
 // backslash before a secret there is the application's own byte
 // (C:\keys\<secret>.pfx), and Scrub keeps it.
+//
+// An entry that is not JSON and holds a line feed before its last byte (the
+// console encoder's message, logger name or stack, printed with real line
+// breaks) is one record written by one Write: it is scrubbed as a value
+// (ScrubValue), so a multi-line secret's short line goes with the line it
+// is joined to across the real line break, where Scrub, reading text as
+// written, matches no span across one.
 func scrubEntry(r *redact.Redactor, dst, entry []byte) []byte {
 	if isJSONObject(entry) {
 		return r.ScrubEscaped(dst, entry)
 	}
+	if innerLineFeed(entry) {
+		return r.ScrubValue(dst, entry)
+	}
 	return r.Scrub(dst, entry)
+}
+
+// entryContains reports whether scrubEntry would change entry.
+func entryContains(r *redact.Redactor, entry []byte) bool {
+	if !isJSONObject(entry) && innerLineFeed(entry) {
+		return r.ContainsValue(entry)
+	}
+	return r.Contains(entry)
+}
+
+// innerLineFeed reports whether b holds a line feed before its last byte
+// (the entry's own line ending).
+func innerLineFeed(b []byte) bool {
+	return len(b) > 1 && bytes.IndexByte(b[:len(b)-1], '\n') >= 0
 }
 
 func isJSONObject(b []byte) bool {

@@ -46,7 +46,8 @@ func BenchmarkZapOverhead(b *testing.B) {
 // index that also holds multi-line secrets (PEM keys, an AWS credentials
 // file: their short lines' joins hold a line break, so every value with a
 // line feed is also read as the encoder escapes it), and entries that
-// carry a stack trace as a string field.
+// carry a stack trace as a string field; and NewCore under the console
+// encoder with messages that hold line feeds.
 func BenchmarkZapOverheadMultiline(b *testing.B) {
 	r, err := redact.New()
 	if err != nil {
@@ -63,5 +64,20 @@ func BenchmarkZapOverheadMultiline(b *testing.B) {
 		pairbench.Overhead(b,
 			func(i int) { plain.Info(_messages[i%1000], append(fakeFields(), stack)...) },
 			func(i int) { wrapped.Info(_messages[i%1000], append(fakeFields(), stack)...) })
+	})
+	// NewCore under the console encoder with a message holding line feeds:
+	// the message is read as a value (ScrubValueString) before the encoder
+	// prints it, then the entry's bytes are scrubbed as before.
+	var msgs [1000]string
+	for i := range msgs {
+		msgs[i] = _messages[i] + "\nretrying in 2s\n\tattempt 3 of 5"
+	}
+	plainConsole := zap.New(zapcore.NewCore(consoleEncoder(), zapcore.AddSync(io.Discard), zap.DebugLevel))
+	core := zap.New(hushzap.NewCore(consoleEncoder(), zapcore.AddSync(io.Discard), zap.DebugLevel, r))
+	b.Run("impl=hush-core-console-multiline-message", func(b *testing.B) {
+		b.ReportAllocs()
+		pairbench.Overhead(b,
+			func(i int) { plainConsole.Info(msgs[i%1000], fakeFields()...) },
+			func(i int) { core.Info(msgs[i%1000], fakeFields()...) })
 	})
 }

@@ -15,6 +15,11 @@ import (
 // buffer that splits or joins entries (use redact.Redactor.NewWriter for an
 // arbitrary stream).
 //
+// A Write that is not JSON and holds a line feed before its end (the
+// console encoder's multi-line message or stack) is scrubbed as one value
+// (redact's ScrubValue), so a multi-line secret's short line goes with its
+// neighbour across the real line break.
+//
 // A clean Write goes to ws unchanged with no allocation; Write reports
 // len(p) on success even when the scrubbed bytes were shorter or longer. The
 // result is as safe for concurrent use as ws is.
@@ -39,7 +44,7 @@ var _bytesPool = sync.Pool{New: func() any {
 }}
 
 func (w *writeSyncer) Write(p []byte) (int, error) {
-	if !w.r.Contains(p) {
+	if !entryContains(w.r, p) {
 		return w.ws.Write(p)
 	}
 	bp := _bytesPool.Get().(*[]byte)
