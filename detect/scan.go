@@ -367,11 +367,18 @@ const (
 // findPEM appends the PEM private-key blocks of text.
 func findPEM(dst []Finding, text []byte, r *Rule) []Finding {
 	for pos := 0; pos < len(text); {
-		k := bytes.Index(text[pos:], []byte(pemBegin))
+		// Look for "BEGIN " and then for the dashes before it: '-' is
+		// common in log text (dates, names), 'B' is not, and bytes.Index
+		// calls IndexByte at every occurrence of the needle's first byte.
+		k := bytes.Index(text[min(len(text), pos+len(pemDash)):], []byte(pemBegin[len(pemDash):]))
 		if k < 0 {
 			break
 		}
 		start := pos + k
+		if !hasPrefix(text, start, pemDash) {
+			pos = start + 1
+			continue
+		}
 		pos = start + len(pemBegin)
 		lab := pos
 		for lab < len(text) && lab-pos < 40 && (text[lab] >= 'A' && text[lab] <= 'Z' || text[lab] == ' ') {
