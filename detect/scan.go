@@ -616,7 +616,23 @@ var b64Bufs = sync.Pool{New: func() any { return new([b64Chunk / 4 * 3]byte) }}
 // the top bits of a printable byte), while the identifiers, hex strings
 // and paths of log text that are runs of base64 characters mostly do not.
 func mixedCase(b []byte) bool {
-	up, lo := false, false
+	// Eight bytes at a time: b holds base64 characters only, where a
+	// lower-case letter is a byte with bits 6 and 5 set and an upper-case
+	// one a byte with bit 6 set and bit 5 clear, other than '_'.
+	const bit6, low7 = 0x4040404040404040, 0x7f7f7f7f7f7f7f7f
+	var u, l uint64
+	for len(b) >= 8 {
+		x := binary.LittleEndian.Uint64(b)
+		y := x ^ 0x5f5f5f5f5f5f5f5f
+		us := ^((y&low7 + low7) | y | low7) // 0x80 at each '_'
+		u |= x &^ (x << 1) & bit6 &^ (us >> 1)
+		l |= x & (x << 1) & bit6
+		if u != 0 && l != 0 {
+			return true
+		}
+		b = b[8:]
+	}
+	up, lo := u != 0, l != 0
 	for _, c := range b {
 		up = up || c >= 'A' && c <= 'Z'
 		lo = lo || c >= 'a' && c <= 'z'
