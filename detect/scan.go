@@ -17,6 +17,11 @@ type Set struct {
 	// prefixes starting with c, longest first.
 	first [256]uint8
 	heads [][]cand
+	// pairs has a bit for each pair of bytes a prefix begins with (a
+	// prefix of one byte sets the bits of every pair it begins): the
+	// scan looks up a word start's first two bytes in it before the
+	// prefixes that begin with its first byte.
+	pairs *[1 << 16 / 64]uint64
 
 	tokens bool // any prefix rule
 	cask   *detector
@@ -35,7 +40,7 @@ type cand struct {
 }
 
 func compile(on [numDetectors]bool) *Set {
-	s := &Set{on: on}
+	s := &Set{on: on, pairs: new([1 << 16 / 64]uint64)}
 	heads := map[byte][]cand{}
 	for k := range detectors {
 		if !on[k] {
@@ -61,6 +66,12 @@ func compile(on [numDetectors]bool) *Set {
 		s.reach = max(s.reach, d.maxLen)
 		for _, p := range d.rule.Prefixes {
 			heads[p[0]] = append(heads[p[0]], cand{p, d})
+			for c := range 256 {
+				if len(p) == 1 || p[1] == byte(c) {
+					k := int(p[0])<<8 | c
+					s.pairs[k/64] |= 1 << (k % 64)
+				}
+			}
 		}
 	}
 	for c := range 256 {
@@ -333,10 +344,14 @@ func (s *Set) words(dst []Finding, text []byte, a, b int) ([]Finding, int) {
 		if i > 0 && alnum[text[i-1]] {
 			continue
 		}
-		h := s.first[text[i]]
-		if h == 0 {
+		k := int(text[i]) << 8
+		if i+1 < len(text) {
+			k |= int(text[i+1])
+		}
+		if s.pairs[k/64]&(1<<(k%64)) == 0 {
 			continue
 		}
+		h := s.first[text[i]]
 		for _, c := range s.heads[h-1] {
 			if !hasPrefix(text, i, c.prefix) {
 				continue
