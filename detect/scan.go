@@ -17,6 +17,11 @@ type Set struct {
 	// prefixes starting with c, longest first.
 	first [256]uint8
 	heads [][]cand
+	// pairs has a bit for each pair of bytes a prefix begins with (a
+	// prefix of one byte sets the bits of every pair it begins): the
+	// scan looks up a word start's first two bytes in it before the
+	// prefixes that begin with its first byte.
+	pairs *[1 << 16 / 64]uint64
 
 	tokens bool // any prefix rule
 	cask   *detector
@@ -35,7 +40,7 @@ type cand struct {
 }
 
 func compile(on [numDetectors]bool) *Set {
-	s := &Set{on: on}
+	s := &Set{on: on, pairs: new([1 << 16 / 64]uint64)}
 	heads := map[byte][]cand{}
 	for k := range detectors {
 		if !on[k] {
@@ -61,6 +66,12 @@ func compile(on [numDetectors]bool) *Set {
 		s.reach = max(s.reach, d.maxLen)
 		for _, p := range d.rule.Prefixes {
 			heads[p[0]] = append(heads[p[0]], cand{p, d})
+			for c := range 256 {
+				if len(p) == 1 || p[1] == byte(c) {
+					k := int(p[0])<<8 | c
+					s.pairs[k/64] |= 1 << (k % 64)
+				}
+			}
 		}
 	}
 	for c := range 256 {
@@ -345,10 +356,14 @@ func (s *Set) words(dst []Finding, text []byte, a, b int) ([]Finding, int) {
 		if i > 0 && alnum[text[i-1]] {
 			continue
 		}
-		h := s.first[text[i]]
-		if h == 0 {
+		k := int(text[i]) << 8
+		if i+1 < len(text) {
+			k |= int(text[i+1])
+		}
+		if s.pairs[k/64]&(1<<(k%64)) == 0 {
 			continue
 		}
+		h := s.first[text[i]]
 		for _, c := range s.heads[h-1] {
 			if !hasPrefix(text, i, c.prefix) {
 				continue
@@ -379,11 +394,18 @@ const (
 // findPEM appends the PEM private-key blocks of text.
 func findPEM(dst []Finding, text []byte, r *Rule) []Finding {
 	for pos := 0; pos < len(text); {
-		k := bytes.Index(text[pos:], []byte(pemBegin))
+		// Look for "BEGIN " and then for the dashes before it: '-' is
+		// common in log text (dates, names), 'B' is not, and bytes.Index
+		// calls IndexByte at every occurrence of the needle's first byte.
+		k := bytes.Index(text[min(len(text), pos+len(pemDash)):], []byte(pemBegin[len(pemDash):]))
 		if k < 0 {
 			break
 		}
 		start := pos + k
+		if !hasPrefix(text, start, pemDash) {
+			pos = start + 1
+			continue
+		}
 		pos = start + len(pemBegin)
 		lab := pos
 		for lab < len(text) && lab-pos < 40 && (text[lab] >= 'A' && text[lab] <= 'Z' || text[lab] == ' ') {
@@ -621,7 +643,23 @@ var b64Bufs = sync.Pool{New: func() any { return new([b64Chunk / 4 * 3]byte) }}
 // the top bits of a printable byte), while the identifiers, hex strings
 // and paths of log text that are runs of base64 characters mostly do not.
 func mixedCase(b []byte) bool {
-	up, lo := false, false
+	// Eight bytes at a time: b holds base64 characters only, where a
+	// lower-case letter is a byte with bits 6 and 5 set and an upper-case
+	// one a byte with bit 6 set and bit 5 clear, other than '_'.
+	const bit6, low7 = 0x4040404040404040, 0x7f7f7f7f7f7f7f7f
+	var u, l uint64
+	for len(b) >= 8 {
+		x := binary.LittleEndian.Uint64(b)
+		y := x ^ 0x5f5f5f5f5f5f5f5f
+		us := ^((y&low7 + low7) | y | low7) // 0x80 at each '_'
+		u |= x &^ (x << 1) & bit6 &^ (us >> 1)
+		l |= x & (x << 1) & bit6
+		if u != 0 && l != 0 {
+			return true
+		}
+		b = b[8:]
+	}
+	up, lo := u != 0, l != 0
 	for _, c := range b {
 		up = up || c >= 'A' && c <= 'Z'
 		lo = lo || c >= 'a' && c <= 'z'
