@@ -88,6 +88,7 @@ const (
 	largeStride = 9       // the stride of a larger filter: 16-byte patterns need no more
 	largeBits   = 108     // filter bits per pattern of a larger filter: 12 per gram at stride 9
 	minWords    = 8
+	maxWords    = math.MaxInt32 // filter words (16 GiB): an int on every platform
 	mulK        = 0x9E3779B97F4A7C15
 )
 
@@ -160,7 +161,7 @@ func filterWords(patterns, stride int) (words, newStride int) {
 	}
 	stride = min(stride, largeStride)
 	bpg := min(smallBits, largeBits/stride)
-	return min(max(minWords, (patterns*stride*bpg+63)/64), math.MaxUint32), stride
+	return min(max(minWords, (patterns*stride*bpg+63)/64), maxWords), stride
 }
 
 func buildClass(patterns []Pattern, members []int, q int) class {
