@@ -40,7 +40,7 @@
 // patterns allow anyway) and each gram gets 12 bits (0.6-0.8% of samples
 // pass), memory first. The bound was 128 KiB for a while: at 10,000
 // secrets on the loghub corpus that cost 15% more instructions a byte
-// (5.27 against 4.45, callgrind) for 31 instead of about 50 bytes a form. Filters of 4 MiB and more are allocated
+// (5.27 against 4.45, callgrind) for 31 instead of about 50 bytes a form. Filters of 2 MiB and more are allocated
 // on a 2 MiB boundary and advised MADV_HUGEPAGE on Linux (hugepage_linux.go;
 // elsewhere, or when the kernel says no, ordinary pages), so that a probe
 // costs a cache miss but rarely a TLB miss too.
