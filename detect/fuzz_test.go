@@ -77,3 +77,29 @@ func TestFindEncodedBase64(t *testing.T) {
 		}
 	}
 }
+
+// TestBase64RunsDecodeInLinearTime: the chunks of a long base64 run move
+// on by at least half a chunk, and keep the overlap a token crossing a
+// chunk's end needs, for the overlap of every rule set.
+func TestBase64RunsDecodeInLinearTime(t *testing.T) {
+	for _, spec := range []string{"default", "all"} {
+		s, err := Parse(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ov := s.b64Overlap()
+		if 2*ov > b64Chunk {
+			t.Errorf("%s: overlap %d is more than half a chunk (%d)", spec, ov, b64Chunk)
+		}
+		for c := 0; c < 3*b64Chunk; c += 4 {
+			e := c + b64Chunk
+			n := nextChunk(c, e, ov)
+			if n < c+b64Chunk/2 {
+				t.Fatalf("%s: chunk at %d moves on by %d", spec, c, n-c)
+			}
+			if e-n < ov-3 || (n-c)%4 != 0 {
+				t.Fatalf("%s: chunk at %d keeps %d bytes of overlap, want %d, aligned", spec, c, e-n, ov)
+			}
+		}
+	}
+}
