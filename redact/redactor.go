@@ -153,7 +153,11 @@ type Match struct {
 func (r *Redactor) Find(src []byte) []Match {
 	s := r.cur.Load()
 	var sb [8]span
-	spans := s.spans(sb[:0], src)
+	return s.matches(s.spans(sb[:0], src))
+}
+
+// matches converts spans to Matches (nil for none).
+func (s *snapshot) matches(spans []span) []Match {
 	if len(spans) == 0 {
 		return nil
 	}

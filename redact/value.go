@@ -72,15 +72,7 @@ func (r *Redactor) ScrubValue(dst, v []byte) []byte {
 func (r *Redactor) FindValue(v []byte) []Match {
 	s := r.cur.Load()
 	var sb [8]span
-	spans := s.valueSpans(sb[:0], v)
-	if len(spans) == 0 {
-		return nil
-	}
-	out := make([]Match, len(spans))
-	for i, sp := range spans {
-		out[i] = s.match(sp)
-	}
-	return out
+	return s.matches(s.valueSpans(sb[:0], v))
 }
 
 // ScrubValueString is ScrubValue for a string. When s holds no secret it

@@ -136,21 +136,7 @@ func eachWay(t *testing.T, suite func(*testing.T, func(*testing.T, *redact.Redac
 // whatever the encoder does with its line breaks.
 func TestConformanceMultiline(t *testing.T) {
 	for encName, newEnc := range encoders {
-		ways := map[string]func(ws zapcore.WriteSyncer, r *redact.Redactor) *zap.Logger{
-			"NewCore": func(ws zapcore.WriteSyncer, r *redact.Redactor) *zap.Logger {
-				return zap.New(hushzap.NewCore(newEnc(), ws, zap.DebugLevel, r))
-			},
-			"Wrap": func(ws zapcore.WriteSyncer, r *redact.Redactor) *zap.Logger {
-				return zap.New(zapcore.NewCore(newEnc(), ws, zap.DebugLevel), hushzap.Wrap(r))
-			},
-			"NewEncoder": func(ws zapcore.WriteSyncer, r *redact.Redactor) *zap.Logger {
-				return zap.New(zapcore.NewCore(hushzap.NewEncoder(newEnc(), r), ws, zap.DebugLevel))
-			},
-			"NewWriteSyncer": func(ws zapcore.WriteSyncer, r *redact.Redactor) *zap.Logger {
-				return zap.New(zapcore.NewCore(newEnc(), hushzap.NewWriteSyncer(ws, r), zap.DebugLevel))
-			},
-		}
-		for way, newLogger := range ways {
+		for way, newLogger := range zapWays(newEnc) {
 			t.Run(way+"/"+encName, func(t *testing.T) {
 				leaktest.RunSecrets(t, leaktest.MultilineSecrets(), func(t *testing.T, r *redact.Redactor) leaktest.FrontEnd {
 					buf := &syncBuffer{}
