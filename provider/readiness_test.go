@@ -167,8 +167,17 @@ func TestRefresherRetrySchedule(t *testing.T) {
 	// Each wait after the n-th failure in a row lies in [d/2, d],
 	// d = min(1m, 1s·2^(n-1)); the draws alternate between both ends.
 	var got []time.Duration
-	for range 8 {
-		got = append(got, next())
+	for i := range 8 {
+		if i < 7 {
+			got = append(got, next())
+			continue
+		}
+		// Read the count while the loop waits for the 8th timer: once it
+		// fires, the 9th round runs (and fails) concurrently.
+		tm := <-timers
+		got = append(got, tm.d)
+		assert.Equal(t, 8, f.Status().Failures["src"])
+		tm.fire <- time.Time{}
 	}
 	want := []time.Duration{
 		500 * time.Millisecond, 2 * time.Second, 2 * time.Second, 8 * time.Second, 8 * time.Second,
@@ -177,7 +186,6 @@ func TestRefresherRetrySchedule(t *testing.T) {
 	for i := range got {
 		assert.InDelta(t, want[i], got[i], float64(time.Millisecond), "wait after failure %d", i+1)
 	}
-	assert.Equal(t, 8, f.Status().Failures["src"])
 
 	// Healed before the 9th round: the wait is the jittered interval, and
 	// the failure count starts again.
