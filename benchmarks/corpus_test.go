@@ -9,20 +9,18 @@ import (
 	"html"
 	"math/rand/v2"
 	"net/url"
-	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/hushlog/hush/internal/benchcorpus"
 	"github.com/hushlog/hush/redact"
 )
 
 // corpusEnv names a directory of log files (*.log) to benchmark on: the
 // loghub sample logs in the published results. Unset, the benchmarks and
 // the checks of this package run on generated log text.
-const corpusEnv = "HUSH_CORPUS"
+const corpusEnv = benchcorpus.Env
 
 // generatedSize is how much log text to generate without a corpus.
 const generatedSize = 4 << 20
@@ -47,62 +45,13 @@ var (
 func loadCorpus(tb testing.TB) corpus {
 	tb.Helper()
 	corpusOnce.Do(func() {
-		dir := os.Getenv(corpusEnv)
-		if dir == "" {
-			theCorpus = corpus{text: generateLogs(generatedSize), source: "generated log text (" + corpusEnv + " not set)"}
-		} else {
-			text, n, err := readLogs(dir)
-			switch {
-			case err != nil:
-				corpusErr = fmt.Errorf("%s=%s: %w", corpusEnv, dir, err)
-			case len(text) == 0:
-				corpusErr = fmt.Errorf("%s=%s: no *.log file with any text", corpusEnv, dir)
-			default:
-				theCorpus = corpus{text: text, source: fmt.Sprintf("%d log files from $%s", n, corpusEnv)}
-			}
-		}
-		theCorpus.lines = splitLines(theCorpus.text)
+		c, err := benchcorpus.Load(func() []byte { return generateLogs(generatedSize) })
+		theCorpus, corpusErr = corpus{text: c.Text, lines: c.Lines, source: c.Source}, err
 	})
 	if corpusErr != nil {
 		tb.Fatal(corpusErr)
 	}
 	return theCorpus
-}
-
-// readLogs concatenates the *.log files of dir in name order, each ending in
-// a newline.
-func readLogs(dir string) ([]byte, int, error) {
-	names, err := filepath.Glob(filepath.Join(dir, "*.log"))
-	if err != nil {
-		return nil, 0, err
-	}
-	slices.Sort(names)
-	var out []byte
-	for _, n := range names {
-		b, err := os.ReadFile(n)
-		if err != nil {
-			return nil, 0, fmt.Errorf("read corpus: %w", err)
-		}
-		out = append(out, b...)
-		if len(b) > 0 && b[len(b)-1] != '\n' {
-			out = append(out, '\n')
-		}
-	}
-	return out, len(names), nil
-}
-
-func splitLines(text []byte) [][]byte {
-	var lines [][]byte
-	for len(text) > 0 {
-		i := bytes.IndexByte(text, '\n')
-		if i < 0 {
-			lines = append(lines, text)
-			break
-		}
-		lines = append(lines, text[:i+1])
-		text = text[i+1:]
-	}
-	return lines
 }
 
 // generateLogs makes size bytes of realistic, deterministic log text: the

@@ -3,10 +3,10 @@ package redact_test
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/hushlog/hush/detect"
+	"github.com/hushlog/hush/internal/benchcorpus"
 	"github.com/hushlog/hush/internal/pairbench"
 	"github.com/hushlog/hush/redact"
 )
@@ -14,23 +14,14 @@ import (
 // benchCorpus is $HUSH_CORPUS's *.log files concatenated, or generated log
 // text when it is unset.
 func benchCorpus(b *testing.B) ([]byte, string) {
-	dir := os.Getenv("HUSH_CORPUS")
-	if dir == "" {
-		return benchLog(), "generated"
+	c, err := benchcorpus.Load(benchLog)
+	if err != nil {
+		b.Fatal(err)
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.log"))
-	var text []byte
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		text = append(text, data...)
+	if os.Getenv(benchcorpus.Env) == "" {
+		return c.Text, "generated"
 	}
-	if len(text) == 0 {
-		b.Fatalf("HUSH_CORPUS=%s: no *.log text", dir)
-	}
-	return text, "corpus"
+	return c.Text, "corpus"
 }
 
 // BenchmarkScrubDetectors scrubs log text with known secrets alone and
