@@ -28,11 +28,19 @@ import (
 //	\  backslash escapes of JSON, Go, Python, JavaScript, Ruby, PHP, Java
 //	   and C#: \" \\ \/ \' \n \r \t \b \f \v \a \0 \xHH \uXXXX (surrogate
 //	   pairs joined) \UXXXXXXXX. \xHH above 7F is a byte in Go's quoting
-//	   and a code point in Python's: both are tried.
+//	   and a code point in Python's: both are tried. \u{H...} (1 to 6
+//	   hex digits) as Rust's Debug, JavaScript and Ruby write it; \NNN
+//	   in octal (C, strace, PostgreSQL's bytea).
+//	&  character references of HTML and XML: &#DDD; and &#xHHH; for any
+//	   character (.NET's HtmlEncoder writes "+" as &#x2B; and every
+//	   non-ASCII character so, WebUtility.HtmlEncode U+00A0-U+00FF as
+//	   &#160;), the XML entities and HTML 4's Latin-1 names (Apache
+//	   Commons' escapeHtml4 writes "ä" as &auml;). The forms of the common
+//	   escapers (&lt; &#34; &quot; &#39; ...) are indexed as well, so a
+//	   value is found in a line where the decoder would not run.
 //
 // Clean text pays one pass for the markers and for wrapped base64 (see
-// decodedSpans). (HTML entities are few enough in their variants to be
-// indexed: decoding them would cost more than the forms.)
+// decodedSpans).
 
 // maxDecodeDepth is how many escapings on top of each other are undone.
 const maxDecodeDepth = 2
@@ -124,6 +132,7 @@ type decoder struct {
 var decoders = []decoder{
 	{URL, '%', percentAt, decodePercent, false},
 	{JSON, '\\', backslashAt, func(d, m *decoded, base int, src []byte) { decodeBackslash(d, m, base, src, false) }, false},
+	{HTML, '&', entityAt, decodeEntities, false},
 }
 
 // decodersPlus adds form decoding ("+" is a space, %XX as ever) for index
@@ -252,12 +261,12 @@ type sweep struct {
 	s    *snapshot
 	text []byte
 	sc   *decodeScratch
-	// decs are the enabled decoders (at most three, of distinct markers);
+	// decs are the enabled decoders (at most four, of distinct markers);
 	// next[k] is where decs[k] looks for its next line: its lines before
 	// next[k] are done.
-	decs [3]*decoder
+	decs [4]*decoder
 	nd   int
-	next [3]int
+	next [4]int
 	// wdone is where the search for wrapped base64 goes on: the runs
 	// before it are done.
 	wdone int
@@ -647,7 +656,7 @@ func backslashAt(src []byte, i int) bool {
 		return false
 	}
 	c := src[i+1]
-	if simpleEscapes[c] != 0 || c == '0' {
+	if simpleEscapes[c] != 0 || c == '0' || octalEscape(src, i) > 0 {
 		return true
 	}
 	switch c {
@@ -655,6 +664,9 @@ func backslashAt(src []byte, i int) bool {
 		_, ok := hexN(src, i+2, 2)
 		return ok
 	case 'u':
+		if _, n := braceEscape(src, i); n > 0 {
+			return true
+		}
 		_, ok := hexN(src, i+2, 4)
 		return ok
 	case 'U':
@@ -662,6 +674,43 @@ func backslashAt(src []byte, i int) bool {
 		return ok
 	}
 	return false
+}
+
+// octalEscape parses \NNN at src[i] (three octal digits, at most \377:
+// C, strace, PostgreSQL's bytea) and returns the byte plus one, or 0.
+func octalEscape(src []byte, i int) int {
+	if i+3 >= len(src) || src[i+1] < '0' || src[i+1] > '3' {
+		return 0
+	}
+	v := 0
+	for _, c := range src[i+1 : i+4] {
+		if c < '0' || c > '7' {
+			return 0
+		}
+		v = v<<3 | int(c-'0')
+	}
+	return v + 1
+}
+
+// braceEscape parses \u{H...} at src[i] (1 to 6 hex digits, at most
+// U+10FFFF) and returns the code point and the escape's length, or 0.
+func braceEscape(src []byte, i int) (rune, int) {
+	if i+4 >= len(src) || src[i+1] != 'u' || src[i+2] != '{' {
+		return 0, 0
+	}
+	var r rune
+	j := i + 3
+	for ; j < len(src) && j-i-3 < 6; j++ {
+		v, ok := unhex(src[j])
+		if !ok {
+			break
+		}
+		r = r<<4 | rune(v)
+	}
+	if j == i+3 || j >= len(src) || src[j] != '}' || r > utf8.MaxRune {
+		return 0, 0
+	}
+	return r, j + 1 - i
 }
 
 // highByteAt reports a \xHH escape above 7F: the only escape whose meaning
@@ -691,6 +740,11 @@ func decodeBackslash(d, m *decoded, base int, src []byte, xRune bool) {
 			continue
 		}
 		c := src[i+1]
+		if v := octalEscape(src, i); v > 0 {
+			d.put(m, base, i, i+4, byte(v-1))
+			i += 4
+			continue
+		}
 		if v := simpleEscapes[c]; v != 0 || c == '0' {
 			d.put(m, base, i, i+2, v)
 			i += 2
@@ -708,6 +762,11 @@ func decodeBackslash(d, m *decoded, base int, src []byte, xRune bool) {
 				continue
 			}
 		case 'u':
+			if v, n := braceEscape(src, i); n > 0 {
+				d.putRune(m, base, i, i+n, v)
+				i += n
+				continue
+			}
 			if v, ok := hexN(src, i+2, 4); ok {
 				n := 6
 				if 0xD800 <= v && v < 0xDC00 && i+7 < len(src) && src[i+6] == '\\' && src[i+7] == 'u' {

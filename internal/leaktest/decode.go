@@ -1,6 +1,7 @@
 package leaktest
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -177,8 +178,8 @@ func percentDecode(text []byte, plus bool) []byte {
 var simpleEscapes = map[byte]byte{'"': '"', '\\': '\\', '/': '/', 'n': '\n', 'r': '\r', 't': '\t', 'b': '\b', 'f': '\f', 'v': '\v', 'a': '\a', '\'': '\''}
 
 // unescape decodes the backslash escapes of JSON and Go string literals
-// (\" \\ \/ \n \r \t \b \f \v \a \' \xHH \uXXXX with surrogate pairs
-// \UXXXXXXXX and octal \NNN) wherever they occur; anything else is kept.
+// (\" \\ \/ \n \r \t \b \f \v \a \' \xHH \uXXXX with surrogate pairs,
+// \u{H...}, \UXXXXXXXX and octal \NNN) wherever they occur; anything else is kept.
 func unescape(text []byte) []byte {
 	out := make([]byte, 0, len(text))
 	for i := 0; i < len(text); i++ {
@@ -199,6 +200,14 @@ func unescape(text []byte) []byte {
 				out = append(out, byte(v))
 				i += 3
 				continue
+			}
+		case n == 'u' && i+3 < len(text) && text[i+2] == '{':
+			if j := bytes.IndexByte(text[i+3:min(len(text), i+10)], '}'); j > 0 {
+				if v, err := strconv.ParseUint(string(text[i+3:i+3+j]), 16, 32); err == nil && v <= utf8.MaxRune {
+					out = utf8.AppendRune(out, rune(v))
+					i += 3 + j
+					continue
+				}
 			}
 		case n == 'u' && i+5 < len(text):
 			if v, err := strconv.ParseUint(string(text[i+2:i+6]), 16, 16); err == nil {
