@@ -170,8 +170,8 @@ func composedList() []func(string) string {
 }
 
 // FuzzComposed injects secrets under composed encodings (base64 in query
-// strings, URL twice, JSON in JSON, base64 of base64, wrapped base64) and
-// under the escapes the scan decodes, into arbitrary bytes, and checks the
+// strings, URL twice, JSON in JSON, base64 of base64, wrapped base64),
+// under the escapes the scan decodes and under character references, into arbitrary bytes, and checks the
 // invariants of FuzzScrub: no injected form survives whole, bytes outside
 // the reported spans are untouched, scrubbing is idempotent, and streaming
 // at arbitrary split points equals one-shot scrubbing.
@@ -185,6 +185,14 @@ func FuzzComposed(f *testing.F) {
 	slices.Sort(names) // a fixed order: a failing input must reproduce
 	for _, n := range names {
 		forms = append(forms, goEncoders[n])
+	}
+	names = names[:0]
+	for n := range entityForms {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		forms = append(forms, entityForms[n])
 	}
 	f.Add([]byte("plain log line\n"), uint64(1), uint8(2))
 	f.Add([]byte("%41%2 \\u00 &#x4 \\\\x41\n"), uint64(5), uint8(3))
