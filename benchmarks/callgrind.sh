@@ -13,7 +13,11 @@
 # Usage: ./callgrind.sh BASE [CELL]
 #   BASE  a commit to compare against
 #   CELL  benchmark pattern (default: hush-clean at 10,000 secrets)
-# Environment: HUSH_CORPUS (the benchmark corpus), OUT (keep the profiles).
+# Environment: HUSH_CORPUS (the benchmark corpus), OUT (keep the profiles),
+#   FN (count only inside functions matching this callgrind pattern, e.g.
+#   FN='*redact.(*Redactor).Scrub': the index build's share of the 1x and
+#   11x totals varies with its random keys by more than a small change of
+#   the scan; default: the whole program).
 # Prints instructions per iteration and per byte for each side, and their
 # ratio.
 set -euo pipefail
@@ -30,7 +34,7 @@ go test -c -o "$tmp/new.test" .
 bytes=$(cat "${HUSH_CORPUS:?set HUSH_CORPUS}"/*.log | wc -c)
 total() { # binary iterations
 	GOGC=off GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off valgrind --tool=callgrind \
-		--callgrind-out-file="$tmp/$(basename "$1").$2.out" "$1" -test.run '^$' \
+		${FN:+--toggle-collect="$FN"} --callgrind-out-file="$tmp/$(basename "$1").$2.out" "$1" -test.run '^$' \
 		-test.bench "$cell" -test.benchtime "$2x" -test.count 1 >"$tmp/$(basename "$1").$2.log" 2>&1
 	grep -m1 '^summary:' "$tmp/$(basename "$1").$2.out" | cut -d' ' -f2
 }
