@@ -1,0 +1,116 @@
+package redact_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hushlog/hush/internal/leaktest"
+	"github.com/hushlog/hush/redact"
+)
+
+var nestedSecrets = []redact.Secret{
+	{Name: "short", Value: "Kq2Lm7Pv"},
+	{Name: "nine", Value: "p@ss/w+rd"},
+	{Name: "token", Value: "ghp_Zx9Kq2Lm7Pv4Rt8WnB3c"},
+	{Name: "unicode", Value: "pässwörd/日本-Kq2Lm7"},
+	{Name: "long", Value: "Vr7Qm2Xk9Lp4Ws8Zt3Nc6Bh1Jd5Fg0Ya-Zx9Kq2Lm7Pv4Rt8W"},
+}
+
+// TestNestedBase64EveryAlignment: base64 of base64 is redacted with the
+// value at every byte alignment of the inner encoding and the inner
+// encoding at every alignment of the outer one, in a blob long enough to
+// be decoded by the scan (a .dockerconfigjson) and glued to other base64
+// characters, by the block scan and the portable one alike (same spans),
+// and nothing of the value survives any decode of the output.
+func TestNestedBase64EveryAlignment(t *testing.T) {
+	r, err := redact.New(redact.WithDetectors(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Set(nestedSecrets); err != nil {
+		t.Fatal(err)
+	}
+	defer redact.SetPortableScan(false)
+	std := base64.StdEncoding.EncodeToString
+	for _, sec := range nestedSecrets {
+		for _, user := range []string{"", "u:", "ci:", "robot$ci:"} {
+			auth := std([]byte(user + sec.Value))
+			for pad := range 3 {
+				doc := `{"auths":{"registry.example.com":{` + strings.Repeat(" ", pad) + `"auth":"` + auth + `"}}}`
+				outer := std([]byte(doc))
+				for ci, ctx := range []string{"data: %s\n", `{".dockerconfigjson":"%s"}`, "/v1/ab%s", "x%s=="} {
+					text := []byte(strings.Repeat("log line ", 5) + fmt.Sprintf(ctx, outer) + " end\n")
+					what := fmt.Sprintf("%s, user %d bytes, pad %d, context %d", sec.Name, len(user), pad, ci)
+					redact.SetPortableScan(false)
+					a := r.Find(text)
+					redact.SetPortableScan(true)
+					b := r.Find(text)
+					if !slices.Equal(a, b) {
+						t.Errorf("%s: %d spans by blocks, %d by the portable scan", what, len(a), len(b))
+					}
+					for _, blocks := range []bool{true, false} {
+						redact.SetPortableScan(!blocks)
+						out := r.Scrub(nil, text)
+						leaktest.Check(t, nestedSecrets, out, what)
+						if !bytes.Contains(out, []byte(r.Replacement(sec.Name))) {
+							t.Errorf("%s (blocks %v): nothing redacted", what, blocks)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestNestedBase64Standalone: a value's base64 encoded again, alone (a blob
+// too short for the scan to decode), is found by its indexed form.
+func TestNestedBase64Standalone(t *testing.T) {
+	r, err := redact.New(redact.WithDetectors(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Set(nestedSecrets); err != nil {
+		t.Fatal(err)
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding} {
+		for _, sec := range nestedSecrets {
+			text := []byte("secret=" + enc.EncodeToString([]byte(enc.EncodeToString([]byte(sec.Value)))) + " done\n")
+			out := r.Scrub(nil, text)
+			leaktest.Check(t, nestedSecrets, out, sec.Name)
+		}
+	}
+}
+
+// TestNestedBase64LongRun: base64 of base64 inside a blob longer than a
+// segment is found wherever it sits, also across a window's edge, by both
+// scans.
+func TestNestedBase64LongRun(t *testing.T) {
+	r, err := redact.New(redact.WithDetectors(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Set(nestedSecrets); err != nil {
+		t.Fatal(err)
+	}
+	defer redact.SetPortableScan(false)
+	sec := nestedSecrets[2]
+	inner := base64.StdEncoding.EncodeToString([]byte("u:" + sec.Value))
+	for _, at := range []int{0, 1000, 3*(1<<16)/4 - 10, 3 * (1 << 16) / 4, 100000, 240000} {
+		// The inner encoding of the value after at characters of other
+		// inner base64: one stretch of decoded base64 characters.
+		body := []byte(strings.Repeat("A", at) + inner)
+		outer := base64.StdEncoding.EncodeToString(body)
+		text := []byte("blob " + outer + "\n")
+		for _, blocks := range []bool{true, false} {
+			redact.SetPortableScan(!blocks)
+			out := r.Scrub(nil, text)
+			if !leaktest.Check(t, nestedSecrets, out, fmt.Sprintf("at %d, blocks %v", at, blocks)) {
+				return
+			}
+		}
+	}
+}
