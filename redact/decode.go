@@ -312,7 +312,7 @@ func (sw *sweep) blocks(wrapped bool) {
 			}
 		}
 		if r&2 != 0 && wrapped && b >= sw.ndone {
-			sw.ndone = sw.nestedRunAt(b, sw.ndone) // base64 of base64 (nested.go)
+			sw.ndone = sw.nestedBlock(b, sw.ndone) // base64 of base64 (nested.go)
 		}
 		off = b + 32
 	}

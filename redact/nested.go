@@ -13,15 +13,18 @@ import "encoding/binary"
 // searched with the same index, and a match of a base64 pattern there
 // redacts the characters of the run its bytes came from.
 //
-// Only runs of at least nestedMinRun characters are decoded: every such
-// run holds a 32-byte block of base64 characters only, which the decoding
-// scan's block pass reports anyway (see decodedSpans), so clean text pays
-// nothing more; the portable scan samples for the same runs. The one
+// Only runs of at least nestedMinRun characters of the standard alphabet
+// are decoded (an encoder's output, cut by anything else: a quote, "=",
+// a space). Every such run holds an aligned 32-byte block of them, which
+// the decoding scan's block pass reports as a block of base64 characters
+// (see decodedSpans); the portable scan samples for the same runs. Log
+// text has few: a path without "_", "-" or ".", a long hash. The one
 // double form of a value standing alone (base64 of its base64, both from
 // the first byte) is still indexed (formSet.addBase64), for short blobs.
 
-// nestedMinRun is the shortest run of base64 characters decoded in search
-// of base64 of base64: a run this long holds an aligned 32-byte block.
+// nestedMinRun is the shortest run of standard base64 characters decoded
+// in search of base64 of base64: a run this long holds an aligned 32-byte
+// block.
 const nestedMinRun = 64
 
 // nestedMinInner is the shortest stretch of decoded base64 characters
@@ -41,16 +44,28 @@ var b64Val = func() (t [256]byte) {
 	return t
 }()
 
-// nestedRunAt searches the run of base64 characters (base64Chars) that
-// holds text[p], when it is at least nestedMinRun long, and returns where
-// the run ends. Runs before lo are done.
-func (sw *sweep) nestedRunAt(p, lo int) int {
+// isStdChar reports whether c is a character of the standard alphabet.
+func isStdChar(c byte) bool { return b64Val[c] != 0xFF }
+
+// nestedBlock looks at the 32 bytes at b, all base64 characters (a block
+// the block pass reports): when they are all of the standard alphabet, it
+// searches the run of them that holds the block, if it is long enough, and
+// returns where the run ends. Else (a block of a path with "_" or "-") it
+// returns lo: a long run that holds some of these bytes holds another
+// block of the standard alphabet only. Runs before lo are done.
+func (sw *sweep) nestedBlock(b, lo int) int {
 	text := sw.text
-	a, e := p, p
-	for a > lo && base64Chars[text[a-1]] {
+	// A run of nestedMinRun holds a character next to the block (a block
+	// of 32 alone, a hex digest between spaces, is done in two loads).
+	if !(b > lo && isStdChar(text[b-1]) || b+32 < len(text) && isStdChar(text[b+32])) || !stdBlock(text[b:b+32]) {
+		return lo
+	}
+	a := b
+	for a > lo && isStdChar(text[a-1]) {
 		a--
 	}
-	for e < len(text) && base64Chars[text[e]] {
+	e := b + 32
+	for e < len(text) && isStdChar(text[e]) {
 		e++
 	}
 	if e-a >= nestedMinRun {
@@ -59,9 +74,31 @@ func (sw *sweep) nestedRunAt(p, lo int) int {
 	return e
 }
 
-// nestedRuns is the portable way to find the runs nestedRunAt is given by
-// the block pass: a run of nestedMinRun characters or more holds the eight
-// bytes at some multiple of 56, so the text is sampled there.
+// stdBlock reports whether 32 base64 characters (of either alphabet, or
+// "=") are all of the standard alphabet: none is "-", "=" or "_". Eight at
+// a time: "-" and "=" are the bytes equal to 0x2D once bit 4 is cleared.
+func stdBlock(p []byte) bool {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	p = p[:32]
+	w0 := binary.LittleEndian.Uint64(p[0:])
+	w1 := binary.LittleEndian.Uint64(p[8:])
+	w2 := binary.LittleEndian.Uint64(p[16:])
+	w3 := binary.LittleEndian.Uint64(p[24:])
+	return (nonStd(w0)|nonStd(w1)|nonStd(w2)|nonStd(w3))&high == 0
+}
+
+// nonStd has the high bit set in each byte of x, base64 characters, that
+// is "-", "=" or "_" (and maybe in the bytes above one; only zero matters).
+func nonStd(x uint64) uint64 {
+	const ones = 0x0101010101010101
+	y := x&^(0x10*ones) ^ 0x2D*ones // zero where "-" or "="
+	z := x ^ 0x5F*ones              // zero where "_"
+	return (y-ones)&^y | (z-ones)&^z
+}
+
+// nestedRuns is the portable way to find the runs nestedBlock finds: a run
+// of nestedMinRun characters or more holds the eight bytes at some
+// multiple of 56, so the text is sampled there.
 func (sw *sweep) nestedRuns() {
 	const ones, high = 0x0101010101010101, 0x8080808080808080
 	text := sw.text
@@ -74,39 +111,28 @@ func (sw *sweep) nestedRuns() {
 		if ((x-0x2b*ones)|(x+0x05*ones)|x)&high != 0 {
 			continue // a byte below '+' or above 'z'
 		}
-		all := true
-		for _, c := range text[p : p+8] {
-			if !base64Chars[c] {
-				all = false
-				break
-			}
+		a, e := p, p
+		for e < len(text) && isStdChar(text[e]) {
+			e++
 		}
-		if all {
-			done = sw.nestedRunAt(p, done)
+		if e < p+8 {
+			continue
 		}
+		for a > done && isStdChar(text[a-1]) {
+			a--
+		}
+		if e-a >= nestedMinRun {
+			sw.nestedRun(a, e)
+		}
+		done = e
 	}
 }
 
-// nestedRun searches text[a:e], a run of base64 characters, for base64 of
-// base64: each stretch of the standard alphabet long enough to hold an
-// inner pattern is decoded at its four character offsets.
+// nestedRun searches text[a:e], a run of standard base64 characters, for
+// base64 of base64: its decodings from each of its first four characters.
 func (sw *sweep) nestedRun(a, e int) {
-	text := sw.text
-	for i := a; i < e; {
-		for i < e && b64Val[text[i]] == 0xFF {
-			i++
-		}
-		j := i
-		for j < e && b64Val[text[j]] != 0xFF {
-			j++
-		}
-		// nestedMinInner decoded bytes need at least this many characters.
-		if j-i >= (nestedMinInner*4+2)/3 {
-			for o := range 4 {
-				sw.nestedStretches(i+o, j)
-			}
-		}
-		i = j
+	for o := range 4 {
+		sw.nestedStretches(a+o, e)
 	}
 }
 
@@ -127,9 +153,6 @@ func decodedAt(text []byte, p, e, k int) (byte, bool) {
 	}
 	return x<<6 | y, true
 }
-
-// isStdChar reports whether c is a character of the standard alphabet.
-func isStdChar(c byte) bool { return b64Val[c] != 0xFF }
 
 // nestedStretches finds, in the decoding of text[p:e], the stretches of
 // at least nestedMinInner standard-alphabet bytes and searches them. It
