@@ -850,6 +850,7 @@ func (sw *sweep) wrappedRun(start, width int) (pos int, more bool) {
 			a = lineEnd
 		}
 	}
+	s.nestedWrapped(sc, d, text) // base64 of base64 (nested.go)
 	return pos, more
 }
 

@@ -128,11 +128,91 @@ func (sw *sweep) nestedRuns() {
 	}
 }
 
+// nestedScan is one search for base64 of base64, in the source text (d is
+// nil) or in the joined lines of a run of wrapped base64 (see wrappedRun),
+// where d maps each byte back to the source.
+type nestedScan struct {
+	s    *snapshot
+	sw   *sweep         // the source text's sweep: its scratch is taken when first needed
+	sc   *decodeScratch // or the scratch
+	text []byte
+	d    *decoded
+	src  []byte // the source text d maps to
+}
+
 // nestedRun searches text[a:e], a run of standard base64 characters, for
 // base64 of base64: its decodings from each of its first four characters.
 func (sw *sweep) nestedRun(a, e int) {
+	ns := nestedScan{s: sw.s, sw: sw, text: sw.text}
+	ns.run(a, e)
+}
+
+// nestedWrapped searches the joined lines of a run of wrapped base64 (the
+// base64 command wraps a .dockerconfigjson at 76 columns) for base64 of
+// base64 that spans a line break or lies in a line too short for the scan
+// of the text to decode (the last); what a full line holds whole is found
+// in the text as written.
+func (s *snapshot) nestedWrapped(sc *decodeScratch, d *decoded, src []byte) {
+	t := d.text
+	ns := nestedScan{s: s, sc: sc, text: t, d: d, src: src}
+	for i := 0; i < len(t); {
+		for i < len(t) && !isStdChar(t[i]) {
+			i++
+		}
+		j := i
+		for j < len(t) && isStdChar(t[j]) {
+			j++
+		}
+		if j-i >= nestedMinRun {
+			ns.run(i, j)
+		}
+		i = j
+	}
+}
+
+func (ns *nestedScan) run(a, e int) {
 	for o := range 4 {
-		sw.nestedStretches(a+o, e)
+		ns.stretches(a+o, e)
+	}
+}
+
+func (ns *nestedScan) scratch() *decodeScratch {
+	if ns.sc == nil {
+		ns.sc = ns.sw.scratch()
+	}
+	return ns.sc
+}
+
+// emit records a match of a base64 pattern found at text[start:end].
+func (ns *nestedScan) emit(start, end int, sec uint32) {
+	sc := ns.scratch()
+	d := ns.d
+	if d == nil {
+		sc.spans = append(sc.spans, span{start: start, end: end, sec: sec, enc: Base64, length: end - start})
+		return
+	}
+	if int(d.to[end-1]-d.from[start]) == end-start {
+		// Within one line: the scan of the text has it if the line's run
+		// is long enough to decode (not the run's last line, shorter).
+		a, e := int(d.from[start]), int(d.to[end-1])
+		for a > 0 && isStdChar(ns.src[a-1]) {
+			a--
+		}
+		for e < len(ns.src) && isStdChar(ns.src[e]) {
+			e++
+		}
+		if e-a >= nestedMinRun {
+			return
+		}
+	}
+	// One span per line the match touches, as wrappedRun does.
+	for a := start; a < end; {
+		lineEnd := a
+		for lineEnd < end && d.from[lineEnd] == d.from[a]+int32(lineEnd-a) {
+			lineEnd++
+		}
+		sc.spans = append(sc.spans, span{start: int(d.from[a]), end: int(d.to[lineEnd-1]), sec: sec, enc: Base64, length: end - start})
+		a = lineEnd
 	}
 }
 
@@ -154,12 +234,12 @@ func decodedAt(text []byte, p, e, k int) (byte, bool) {
 	return x<<6 | y, true
 }
 
-// nestedStretches finds, in the decoding of text[p:e], the stretches of
+// stretches finds, in the decoding of text[p:e], the stretches of
 // at least nestedMinInner standard-alphabet bytes and searches them. It
 // probes one decoded byte in nestedMinInner: a stretch that long holds a
 // probed byte.
-func (sw *sweep) nestedStretches(p, e int) {
-	text := sw.text
+func (ns *nestedScan) stretches(p, e int) {
+	text := ns.text
 	n := 0 // decoded bytes
 	if e > p {
 		n = (e-p)/4*3 + max((e-p)%4-1, 0)
@@ -186,18 +266,18 @@ func (sw *sweep) nestedStretches(p, e int) {
 			hi++
 		}
 		if hi-lo >= nestedMinInner {
-			sw.nestedSearch(p, e, lo, hi)
+			ns.search(p, e, lo, hi)
 		}
 		k = hi + nestedMinInner
 	}
 }
 
-// nestedSearch searches the decoded bytes [lo, hi) of text[p:e] in windows
+// search searches the decoded bytes [lo, hi) of text[p:e] in windows
 // of a segment that overlap by a match's reach, and records a span for
 // each match of a base64 pattern.
-func (sw *sweep) nestedSearch(p, e, lo, hi int) {
-	s, text := sw.s, sw.text
-	sc := sw.scratch()
+func (ns *nestedScan) search(p, e, lo, hi int) {
+	s, text := ns.s, ns.text
+	sc := ns.scratch()
 	seg, reach := s.segment(), s.maxLen
 	for w := lo; ; w += seg - reach {
 		we := min(hi, w+seg)
@@ -229,7 +309,7 @@ func (sw *sweep) nestedSearch(p, e, lo, hi int) {
 			// g = k/3, r = k%3.
 			start := p + 4*(x/3) + x%3
 			end := p + 4*((y-1)/3) + (y-1)%3 + 2
-			sc.spans = append(sc.spans, span{start: start, end: end, sec: pi.sec, enc: Base64, length: end - start})
+			ns.emit(start, end, pi.sec)
 		}
 		if we >= hi {
 			return

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -18,6 +19,32 @@ var nestedSecrets = []redact.Secret{
 	{Name: "token", Value: "ghp_Zx9Kq2Lm7Pv4Rt8WnB3c"},
 	{Name: "unicode", Value: "pässwörd/日本-Kq2Lm7"},
 	{Name: "long", Value: "Vr7Qm2Xk9Lp4Ws8Zt3Nc6Bh1Jd5Fg0Ya-Zx9Kq2Lm7Pv4Rt8W"},
+}
+
+// nestedContexts put a blob of base64 in a log line: as it is, glued to
+// other base64 characters, query-escaped (base64 of base64 text has no "+"
+// or "/": only the padding is escaped), wrapped at 76 and 64 columns.
+var nestedContexts = []func(string) string{
+	func(b string) string { return "data: " + b + "\n" },
+	func(b string) string { return `{".dockerconfigjson":"` + b + `"}` },
+	func(b string) string { return "/v1/ab" + b },
+	func(b string) string { return "x" + b + "==" },
+	func(b string) string { return "GET /cb?cfg=" + url.QueryEscape(b) + "&x=1" },
+	func(b string) string { return "blob:\n" + string(wrapLines(b, 76, "\n")) + "\n" },
+	func(b string) string { return "blob:\r\n" + string(wrapLines(b, 76, "\r\n")) + "\r\n" },
+	func(b string) string {
+		return "-----BEGIN X-----\n" + string(wrapLines(b, 64, "\n")) + "\n-----END X-----"
+	},
+}
+
+// wrapLines breaks s into lines of width characters.
+func wrapLines(s string, width int, eol string) []byte {
+	var b []byte
+	for len(s) > width {
+		b = append(append(b, s[:width]...), eol...)
+		s = s[width:]
+	}
+	return append(b, s...)
 }
 
 // TestNestedBase64EveryAlignment: base64 of base64 is redacted with the
@@ -42,8 +69,8 @@ func TestNestedBase64EveryAlignment(t *testing.T) {
 			for pad := range 3 {
 				doc := `{"auths":{"registry.example.com":{` + strings.Repeat(" ", pad) + `"auth":"` + auth + `"}}}`
 				outer := std([]byte(doc))
-				for ci, ctx := range []string{"data: %s\n", `{".dockerconfigjson":"%s"}`, "/v1/ab%s", "x%s=="} {
-					text := []byte(strings.Repeat("log line ", 5) + fmt.Sprintf(ctx, outer) + " end\n")
+				for ci, ctx := range nestedContexts {
+					text := []byte(strings.Repeat("log line ", 5) + ctx(outer) + " end\n")
 					what := fmt.Sprintf("%s, user %d bytes, pad %d, context %d", sec.Name, len(user), pad, ci)
 					redact.SetPortableScan(false)
 					a := r.Find(text)
