@@ -316,3 +316,28 @@ func (ns *nestedScan) search(p, e, lo, hi int) {
 		}
 	}
 }
+
+// heldNested moves cut, where the streaming Writer cuts its buffer, back
+// into the run of standard base64 characters it falls in, so that the next
+// scan, which starts at the cut, still sees the run as long enough to
+// decode: the cut keeps nestedMinRun characters of the run after it, or
+// moves back to where the run starts. A run that reaches the end of buf
+// may go on, so it counts as ending there. It looks at most nestedMinRun
+// bytes either way.
+func heldNested(buf []byte, cut int) int {
+	if cut <= 0 || cut > len(buf) || !isStdChar(buf[cut-1]) || cut < len(buf) && !isStdChar(buf[cut]) {
+		return cut
+	}
+	e := cut
+	for e < len(buf) && e-cut < nestedMinRun && isStdChar(buf[e]) {
+		e++
+	}
+	if e-cut >= nestedMinRun {
+		return cut
+	}
+	a := cut
+	for a > 0 && a > e-nestedMinRun && isStdChar(buf[a-1]) {
+		a--
+	}
+	return a
+}

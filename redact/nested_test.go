@@ -141,3 +141,42 @@ func TestNestedBase64LongRun(t *testing.T) {
 		}
 	}
 }
+
+// TestNestedBase64Streaming: a Writer fed a line longer than it holds back
+// (so that it cuts the line) in writes of every size redacts base64 of
+// base64 as one-shot scrubbing does, wherever the cut falls in the blob.
+func TestNestedBase64Streaming(t *testing.T) {
+	r, err := redact.New(redact.WithDetectors(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Set(nestedSecrets); err != nil {
+		t.Fatal(err)
+	}
+	std := base64.StdEncoding.EncodeToString
+	for _, sec := range nestedSecrets[:3] {
+		doc := `{"auths":{"registry.example.com":{"username":"robot","auth":"` + std([]byte("u:"+sec.Value)) + `"}}}`
+		text := []byte(strings.Repeat("lorem ipsum. ", 300) + std([]byte(doc)) + " end" + strings.Repeat(" lorem ipsum.", 300) + "\nnext line\n")
+		want := r.Scrub(nil, text)
+		leaktest.Check(t, nestedSecrets, want, sec.Name+" one-shot")
+		for _, size := range []int{1, 3, 7, 64, 100, 1000} {
+			var parts [][]byte
+			for i := 0; i < len(text); i += size {
+				parts = append(parts, text[i:min(i+size, len(text))])
+			}
+			var out bytes.Buffer
+			w := r.NewWriter(&out)
+			for _, p := range parts {
+				if _, err := w.Write(p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(out.Bytes(), want) {
+				t.Errorf("%s in writes of %d: streaming differs from one-shot", sec.Name, size)
+			}
+		}
+	}
+}
