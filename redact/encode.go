@@ -86,7 +86,15 @@ func (fs *formSet) add(v string, encs Encoding) {
 		fs.commit(start, form{enc: JSON}, v)
 	}
 	if encs&HTML != 0 && (strings.ContainsAny(v, "<>&'\"\t\r\n") || hasXMLInvalid(v)) {
-		for _, st := range htmlStyles {
+		// The styles differ only in how they write a quote, an
+		// apostrophe and (xml) control bytes: a style that writes v as an
+		// earlier one did is not written again.
+		quot, apos := strings.IndexByte(v, '"') >= 0, strings.IndexByte(v, '\'') >= 0
+		xml := strings.ContainsAny(v, "\t\r\n") || hasXMLInvalid(v) || !utf8.ValidString(v)
+		for i, st := range htmlStyles {
+			if htmlSameAsEarlier(i, quot, apos, xml) {
+				continue
+			}
 			start := len(fs.arena)
 			fs.arena = appendHTML(fs.arena, v, st.quot, st.apos, st.xml)
 			fs.commit(start, form{enc: HTML}, v)
@@ -195,6 +203,20 @@ var htmlStyles = []struct {
 	{"&quot;", "&#x27;", false}, // Python html.escape
 	{"&quot;", "&#039;", false}, // PHP htmlspecialchars
 	{`"`, `'`, false},           // Python html.escape(quote=False)
+}
+
+// htmlSameAsEarlier reports whether htmlStyles[i] writes a value as some
+// earlier style does, given whether the value has a quote, an apostrophe,
+// and a byte the xml styles write otherwise (a tab, a line break, another
+// control byte, invalid UTF-8).
+func htmlSameAsEarlier(i int, quot, apos, xml bool) bool {
+	st := htmlStyles[i]
+	for _, e := range htmlStyles[:i] {
+		if (!quot || e.quot == st.quot) && (!apos || e.apos == st.apos) && (!xml || e.xml == st.xml) {
+			return true
+		}
+	}
+	return false
 }
 
 func appendHTML(b []byte, v, quot, apos string, xml bool) []byte {
