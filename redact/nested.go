@@ -319,12 +319,16 @@ func (ns *nestedScan) search(p, e, lo, hi int) {
 
 // heldNested moves cut, where the streaming Writer cuts its buffer, back
 // into the run of standard base64 characters it falls in, so that the next
-// scan, which starts at the cut, still sees the run as long enough to
-// decode: the cut keeps nestedMinRun characters of the run after it, or
-// moves back to where the run starts. A run that reaches the end of buf
-// may go on, so it counts as ending there. It looks at most nestedMinRun
-// bytes either way.
-func heldNested(buf []byte, cut int) int {
+// scan, which starts at the cut, decodes the run as one-shot scrubbing
+// does. First, the cut keeps nestedMinRun characters of the run after it,
+// or moves back to where the run starts (a run that reaches the end of buf
+// may go on, so it counts as ending there). Then, a span of the scan (they
+// are in order, apart) that starts less than three characters after the
+// cut moves it back to three characters before the span: base64 of base64
+// found there may start inside a group of four characters that began
+// before the cut, which the next scan could not decode. It looks at most
+// nestedMinRun bytes either way.
+func heldNested(buf []byte, cut int, spans []span) int {
 	if cut <= 0 || cut > len(buf) || !isStdChar(buf[cut-1]) || cut < len(buf) && !isStdChar(buf[cut]) {
 		return cut
 	}
@@ -332,12 +336,20 @@ func heldNested(buf []byte, cut int) int {
 	for e < len(buf) && e-cut < nestedMinRun && isStdChar(buf[e]) {
 		e++
 	}
-	if e-cut >= nestedMinRun {
-		return cut
+	if e-cut < nestedMinRun {
+		a := cut
+		for a > 0 && a > e-nestedMinRun && isStdChar(buf[a-1]) {
+			a--
+		}
+		cut = a
 	}
-	a := cut
-	for a > 0 && a > e-nestedMinRun && isStdChar(buf[a-1]) {
-		a--
+	for _, sp := range spans {
+		if sp.start >= cut+3 {
+			break
+		}
+		if sp.start >= cut {
+			return max(0, sp.start-3)
+		}
 	}
-	return a
+	return cut
 }

@@ -154,28 +154,35 @@ func TestNestedBase64Streaming(t *testing.T) {
 		t.Fatal(err)
 	}
 	std := base64.StdEncoding.EncodeToString
-	for _, sec := range nestedSecrets[:3] {
-		doc := `{"auths":{"registry.example.com":{"username":"robot","auth":"` + std([]byte("u:"+sec.Value)) + `"}}}`
-		text := []byte(strings.Repeat("lorem ipsum. ", 300) + std([]byte(doc)) + " end" + strings.Repeat(" lorem ipsum.", 300) + "\nnext line\n")
-		want := r.Scrub(nil, text)
-		leaktest.Check(t, nestedSecrets, want, sec.Name+" one-shot")
-		for _, size := range []int{1, 3, 7, 64, 100, 1000} {
-			var parts [][]byte
-			for i := 0; i < len(text); i += size {
-				parts = append(parts, text[i:min(i+size, len(text))])
+	for k, sec := range nestedSecrets {
+		for pad := range 3 {
+			// The auth field last in the blob, or with a long field after it.
+			tail := ""
+			if k%2 == 1 {
+				tail = `,"email":"` + strings.Repeat("robot.account.", 20) + `@example.com"`
 			}
-			var out bytes.Buffer
-			w := r.NewWriter(&out)
-			for _, p := range parts {
-				if _, err := w.Write(p); err != nil {
+			doc := `{"auths":{"registry.example.com":{"username":"robot",` + strings.Repeat(" ", pad) + `"auth":"` + std([]byte("u:"+sec.Value)) + `"` + tail + `}}}`
+			text := []byte(strings.Repeat("lorem ipsum. ", 300) + std([]byte(doc)) + " end" + strings.Repeat(" lorem ipsum.", 300) + "\nnext line\n")
+			want := r.Scrub(nil, text)
+			leaktest.Check(t, nestedSecrets, want, sec.Name+" one-shot")
+			for _, size := range []int{1, 3, 7, 64, 100, 1000} {
+				var parts [][]byte
+				for i := 0; i < len(text); i += size {
+					parts = append(parts, text[i:min(i+size, len(text))])
+				}
+				var out bytes.Buffer
+				w := r.NewWriter(&out)
+				for _, p := range parts {
+					if _, err := w.Write(p); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := w.Close(); err != nil {
 					t.Fatal(err)
 				}
-			}
-			if err := w.Close(); err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(out.Bytes(), want) {
-				t.Errorf("%s in writes of %d: streaming differs from one-shot", sec.Name, size)
+				if !bytes.Equal(out.Bytes(), want) {
+					t.Errorf("%s, pad %d, in writes of %d: streaming differs from one-shot", sec.Name, pad, size)
+				}
 			}
 		}
 	}
