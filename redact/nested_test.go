@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"slices"
 	"strings"
@@ -184,6 +185,64 @@ func TestNestedBase64Streaming(t *testing.T) {
 					t.Errorf("%s, pad %d, in writes of %d: streaming differs from one-shot", sec.Name, pad, size)
 				}
 			}
+		}
+	}
+}
+
+// TestNestedBase64StreamingRandom: long lines of base64 runs (base64 of
+// base64 at random alignments, base64 of random bytes, paths), streamed in
+// writes of random sizes, come out as one-shot scrubbing gives them.
+func TestNestedBase64StreamingRandom(t *testing.T) {
+	r, err := redact.New(redact.WithDetectors(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Set(nestedSecrets); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(11, 12))
+	std := base64.StdEncoding.EncodeToString
+	piece := func() string {
+		switch rng.IntN(5) {
+		case 0:
+			sec := nestedSecrets[rng.IntN(len(nestedSecrets))]
+			doc := `{"auths":{"r.example":{` + strings.Repeat(" ", rng.IntN(3)) + `"auth":"` + std([]byte(strings.Repeat("u", rng.IntN(4))+":"+sec.Value)) + `"` + strings.Repeat(`,"x":"yz"`, rng.IntN(8)) + `}}}`
+			return std([]byte(doc))
+		case 1:
+			b := make([]byte, rng.IntN(200))
+			for i := range b {
+				b[i] = byte(rng.IntN(256))
+			}
+			return std(b)
+		case 2:
+			return "/var/lib/kubelet/pods/" + std([]byte(strings.Repeat("p", rng.IntN(60))))
+		case 3:
+			return "\n"
+		}
+		return strings.Repeat(" lorem ipsum", 1+rng.IntN(40))
+	}
+	for round := range 60 {
+		var sb strings.Builder
+		for range 20 + rng.IntN(40) {
+			sb.WriteString(piece())
+			sb.WriteString(" ")
+		}
+		text := []byte(sb.String())
+		want := r.Scrub(nil, text)
+		var out bytes.Buffer
+		w := r.NewWriter(&out)
+		for rest := text; len(rest) > 0; {
+			n := min(len(rest), 1+rng.IntN(300))
+			if _, err := w.Write(rest[:n]); err != nil {
+				t.Fatal(err)
+			}
+			rest = rest[n:]
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(out.Bytes(), want) {
+			t.Fatalf("round %d: streaming differs from one-shot", round)
 		}
 	}
 }
