@@ -2,6 +2,7 @@ package fingerprint
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -43,7 +44,7 @@ func BenchmarkLayoutPair(b *testing.B) {
 		if float64(n*9*smallBits/8) <= float64(smallFilter) {
 			smallFilterBytes = 0 // the compact layout
 		} else {
-			smallFilterBytes = 1 << 40 // the fast layout
+			smallFilterBytes = math.MaxInt // the fast layout
 		}
 		variant, err := Build(ps)
 		smallFilterBytes = smallFilter
