@@ -33,14 +33,18 @@
 // does not depend on the number of patterns except through the filter's
 // size in cache.
 //
-// The filter's size: a filter of at most 8 MiB (about 10,000 secrets with
-// every encoded form; smallFilter) gets 16 bits per gram and a stride of up
+// The filter's size: a filter of at most 8 MiB (about 40,000 secrets with
+// every encoded form, 10.7 patterns each; smallFilter) gets 16 bits per gram and a stride of up
 // to 16 (on real logs 0.2-0.3% of samples pass): speed first. A larger one
 // gets 108 bits per pattern: the stride is capped at 9 (what 16-byte
 // patterns allow anyway) and each gram gets 12 bits (0.6-0.8% of samples
 // pass), memory first. The bound was 128 KiB for a while: at 10,000
 // secrets on the loghub corpus that cost 15% more instructions a byte
-// (5.27 against 4.45, callgrind) for 31 instead of about 50 bytes a form. Filters of 2 MiB and more are allocated
+// (5.27 against 4.45, callgrind) for 31 instead of about 50 bytes a form;
+// with 10.7 forms a secret it costs 6.6% more instructions (4.78 against
+// 4.49) and 19-27% more time side by side (BenchmarkLayoutPair) for 31
+// instead of 35 bytes a form. Past the bound the fast layout would be 4-13%
+// faster at 100,000 secrets, for 36 instead of 31.5 bytes a form. Filters of 2 MiB and more are allocated
 // on a 2 MiB boundary and advised MADV_HUGEPAGE on Linux (hugepage_linux.go;
 // elsewhere, or when the kernel says no, ordinary pages), so that a probe
 // costs a cache miss but rarely a TLB miss too.

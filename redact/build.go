@@ -542,8 +542,10 @@ func expand(jobs []job, encs Encoding) []expansion {
 }
 
 func (e *expansion) run(jobs []job, encs Encoding) {
-	e.patterns = make([]fingerprint.Pattern, 0, 20*len(jobs))
-	e.pats = make([]patInfo, 0, 20*len(jobs))
+	// About ten distinct forms a value (raw, six base64, one base64 of
+	// base64, two hex); more grow the slices.
+	e.patterns = make([]fingerprint.Pattern, 0, 12*len(jobs))
+	e.pats = make([]patInfo, 0, 12*len(jobs))
 	e.counts = make([]uint32, 0, len(jobs))
 	var hashes []uint64
 	for _, j := range jobs {

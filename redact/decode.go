@@ -175,6 +175,7 @@ func putScratch(sc *decodeScratch) {
 		clear(sc.alts[i].text)
 	}
 	clear(sc.probe.text)
+	clear(sc.nested)
 	select {
 	case decodeFree <- sc:
 	default:
@@ -191,7 +192,8 @@ type decodeScratch struct {
 	matches []fingerprint.Match
 	// spans collects what the decoding scan finds (the caller's slice
 	// would escape through the recursion).
-	spans []span
+	spans  []span
+	nested []byte // decoded base64 of base64 (nested.go)
 }
 
 // Restarts. A decoder reads a line from left to right, and an escape it
@@ -245,6 +247,9 @@ func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
 			}
 			pos = sw.wrappedRuns(a, w)
 		}
+		if wrapped {
+			sw.nestedRuns()
+		}
 	}
 	if sw.sc != nil {
 		dst = append(dst, sw.sc.spans...)
@@ -270,6 +275,7 @@ type sweep struct {
 	// wdone is where the search for wrapped base64 goes on: the runs
 	// before it are done.
 	wdone int
+	ndone int // the same for base64 of base64 (nested.go)
 }
 
 func (sw *sweep) scratch() *decodeScratch {
@@ -313,6 +319,9 @@ func (sw *sweep) blocks(wrapped bool) {
 			if a, w := blockStretch(text, b, sw.wdone); w != 0 {
 				sw.wdone = sw.wrappedRuns(a, w)
 			}
+		}
+		if r&2 != 0 && wrapped && b >= sw.ndone {
+			sw.ndone = sw.nestedBlock(b, sw.ndone) // base64 of base64 (nested.go)
 		}
 		off = b + 32
 	}
@@ -900,6 +909,7 @@ func (sw *sweep) wrappedRun(start, width int) (pos int, more bool) {
 			a = lineEnd
 		}
 	}
+	s.nestedWrapped(sc, d, text) // base64 of base64 (nested.go)
 	return pos, more
 }
 

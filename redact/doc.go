@@ -21,7 +21,7 @@
 //     whitespace; each line of a multi-line value (PEM armour lines
 //     excepted); each invalid UTF-8 byte as U+FFFD; space as + (form
 //     encoding); base64 std and URL, padded or not, at all three byte
-//     alignments, and base64 of base64; hex in both cases; XML/HTML
+//     alignments, and base64 of base64 standing alone; hex in both cases; XML/HTML
 //     entities (&lt; &#34; &quot; &#39; &#x27; &#039; &apos;); shell
 //     single-quote escaping.
 //   - Protected forms, decoded by the scan (decode.go): a line holding a
@@ -35,8 +35,11 @@
 //     compositions (base64 in a query string, URL-escaped twice, JSON in
 //     JSON). Base64 wrapped at 64 or 76 columns (PEM, MIME, the base64
 //     command) is searched with its line breaks removed; a match redacts
-//     its part of each line and keeps the breaks. WithEncodings narrows
-//     the set.
+//     its part of each line and keeps the breaks. Base64 of base64 (a
+//     Kubernetes .dockerconfigjson) at every alignment: a run of 64 or
+//     more standard base64 characters (also wrapped) is decoded, and the
+//     stretches of its decoding that are base64 characters are searched
+//     for base64 forms (nested.go). WithEncodings narrows the set.
 //   - JSON document secrets (objects and arrays) are split into fields,
 //     each protected as name#key: credential-like keys (see JSONPolicy),
 //     and values that look secret by themselves (URLs and DSNs and their

@@ -86,7 +86,15 @@ func (fs *formSet) add(v string, encs Encoding) {
 		fs.commit(start, form{enc: JSON}, v)
 	}
 	if encs&HTML != 0 && (strings.ContainsAny(v, "<>&'\"\t\r\n") || hasXMLInvalid(v)) {
-		for _, st := range htmlStyles {
+		// The styles differ only in how they write a quote, an
+		// apostrophe and (xml) control bytes: a style that writes v as an
+		// earlier one did is not written again.
+		quot, apos := strings.IndexByte(v, '"') >= 0, strings.IndexByte(v, '\'') >= 0
+		xml := strings.ContainsAny(v, "\t\r\n") || hasXMLInvalid(v) || !utf8.ValidString(v)
+		for i, st := range htmlStyles {
+			if htmlSameAsEarlier(i, quot, apos, xml) {
+				continue
+			}
 			start := len(fs.arena)
 			fs.arena = appendHTML(fs.arena, v, st.quot, st.apos, st.xml)
 			fs.commit(start, form{enc: HTML}, v)
@@ -131,10 +139,13 @@ func appendUpperHex(b []byte, s string) []byte {
 // a 3-byte group. Padding never falls inside that part, so padded and
 // unpadded output share it.
 //
-// It adds base64 of base64 as well, standard alphabet at both levels: a
-// Kubernetes secret shows a .dockerconfigjson, whose "auth" field is
-// base64("user:password"), base64-encoded again. The inner encoding's core
-// (at each of its three alignments) is encoded at each of three alignments.
+// Of base64 of base64 (standard alphabet at both levels) it adds one form:
+// the value's encoding from its first byte, encoded again from its first
+// byte, a blob that is the value and nothing else, often too short for the
+// scan to decode. Every other alignment (a Kubernetes .dockerconfigjson,
+// whose "auth" field is base64("user:password") base64-encoded again with
+// the rest of the document) is found by decoding long runs of base64 in the
+// scan (nested.go) instead of by eight more forms.
 func (fs *formSet) addBase64(v string) {
 	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
 		for k := 0; k < 3; k++ {
@@ -145,19 +156,17 @@ func (fs *formSet) addBase64(v string) {
 				continue
 			}
 			fs.commit(start, form{enc: Base64, extLeft: extLeft, extRight: extRight, urlAlphabet: enc == base64.RawURLEncoding}, v)
-			if enc != base64.RawStdEncoding || len(fs.forms) == 0 {
+			if enc != base64.RawStdEncoding || k != 0 || len(fs.forms) == 0 {
 				continue
 			}
 			inner := string(fs.forms[len(fs.forms)-1].b)
 			if inner != string(fs.arena[start:]) {
 				continue // not committed
 			}
-			for j := 0; j < 3; j++ {
-				start := len(fs.arena)
-				fs.arena, extLeft, extRight = fs.appendBase64Core(fs.arena, enc, j, inner)
-				if len(fs.arena) > start {
-					fs.commit(start, form{enc: Base64, extLeft: extLeft, extRight: extRight}, v)
-				}
+			start = len(fs.arena)
+			fs.arena, extLeft, extRight = fs.appendBase64Core(fs.arena, enc, 0, inner)
+			if len(fs.arena) > start {
+				fs.commit(start, form{enc: Base64, extLeft: extLeft, extRight: extRight}, v)
 			}
 		}
 	}
@@ -194,6 +203,20 @@ var htmlStyles = []struct {
 	{"&quot;", "&#x27;", false}, // Python html.escape
 	{"&quot;", "&#039;", false}, // PHP htmlspecialchars
 	{`"`, `'`, false},           // Python html.escape(quote=False)
+}
+
+// htmlSameAsEarlier reports whether htmlStyles[i] writes a value as some
+// earlier style does, given whether the value has a quote, an apostrophe,
+// and a byte the xml styles write otherwise (a tab, a line break, another
+// control byte, invalid UTF-8).
+func htmlSameAsEarlier(i int, quot, apos, xml bool) bool {
+	st := htmlStyles[i]
+	for _, e := range htmlStyles[:i] {
+		if (!quot || e.quot == st.quot) && (!apos || e.apos == st.apos) && (!xml || e.xml == st.xml) {
+			return true
+		}
+	}
+	return false
 }
 
 func appendHTML(b []byte, v, quot, apos string, xml bool) []byte {

@@ -30,7 +30,8 @@ const (
 	URL
 	// Base64 is standard and URL-safe base64, padded or not, at all three
 	// byte alignments (so base64("user:"+password) is caught), base64 of
-	// base64, and base64 wrapped at 64 or 76 columns.
+	// base64 (decoded by the scan in runs of 64 characters or more), and
+	// base64 wrapped at 64 or 76 columns.
 	Base64
 	// Hex is lower and upper case hex.
 	Hex

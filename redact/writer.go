@@ -77,6 +77,9 @@ func (w *Writer) Write(p []byte) (int, error) {
 		}
 	}
 	cut = min(cut, len(w.buf))
+	if s.decoders&Base64 != 0 {
+		cut = heldNested(w.buf, cut, spans) // a run of base64 decoded as one-shot (nested.go)
+	}
 	if s.det != nil {
 		cut = s.det.held(w.buf, cut) // a token, a private key's lines go out whole
 	}
