@@ -17,14 +17,15 @@ import (
 // scrubber rewrites entries and fields before an encoder sees them. It is
 // the engine of WrapCore; NewCore and NewEncoder scrub bytes instead.
 type scrubber struct {
-	r    *redact.Redactor
-	keys *keyrule.Matcher
-	hook zapcore.CheckPreWriteHook // s.preWrite, bound once
+	r     *redact.Redactor
+	keys  *keyrule.Matcher
+	clean *cleanCache               // the short strings known to hold no secret
+	hook  zapcore.CheckPreWriteHook // s.preWrite, bound once
 }
 
 func newScrubber(r *redact.Redactor, opts []Option) *scrubber {
 	c := newConfig(opts)
-	s := &scrubber{r: r, keys: keyrule.New(c.keyPatterns)}
+	s := &scrubber{r: r, keys: keyrule.New(c.keyPatterns), clean: newCleanCache(r)}
 	s.hook = s.preWrite
 	return s
 }
@@ -148,9 +149,10 @@ func (s *scrubber) field(f zapcore.Field, st *standIns) (zapcore.Field, bool) {
 
 // containsString reports whether v, a value the wrapped core will write,
 // holds a secret as written or as the core's encoder will escape it
-// (Redactor.ContainsValue).
+// (Redactor.ContainsValue). The keys and values logged again and again are
+// answered from the cache of clean strings.
 func (s *scrubber) containsString(v string) bool {
-	return s.r.ContainsValue(unsafe.Slice(unsafe.StringData(v), len(v)))
+	return s.clean.contains(v)
 }
 
 // scrub returns v with known secrets replaced, or v itself. A value is
