@@ -59,32 +59,46 @@ func newCleanCache(r *redact.Redactor) *cleanCache {
 
 // contains reports r.ContainsValue(v).
 func (c *cleanCache) contains(v string) bool {
-	b := unsafe.Slice(unsafe.StringData(v), len(v))
-	if len(v) > maxCleanString {
-		return c.r.ContainsValue(b)
+	if len(v) <= maxCleanString {
+		ver := c.r.Version()
+		ep := c.epoch.Load()
+		i := cleanSlot(v)
+		if ep.v == ver {
+			if e := c.slots[i].Load(); e != nil && e.epoch == ep.n && e.s == v {
+				return false
+			}
+			if e := c.slots[i^1].Load(); e != nil && e.epoch == ep.n && e.s == v {
+				return false
+			}
+		}
+		return c.miss(v, i, ver, ep)
 	}
-	ver := c.r.Version()
-	ep := c.epoch.Load()
+	return c.r.ContainsValue(unsafe.Slice(unsafe.StringData(v), len(v)))
+}
+
+// cleanSlot is the slot a string's address and length pick.
+func cleanSlot(v string) uint64 {
+	h := (uint64(uintptr(unsafe.Pointer(unsafe.StringData(v)))) ^ uint64(len(v))) * 0x9E3779B97F4A7C15
+	return h >> (64 - cleanCacheBits)
+}
+
+// miss checks v, found in neither slot i nor its neighbour, and caches it
+// when it is clean. ver is the Version read before the lookup, ep the
+// epoch then.
+func (c *cleanCache) miss(v string, i uint64, ver redact.Version, ep *cleanEpoch) bool {
+	if c.r.ContainsValue(unsafe.Slice(unsafe.StringData(v), len(v))) {
+		return true
+	}
 	if ep.v != ver {
 		ep = c.advance(ep, ver)
-	}
-	h := (uint64(uintptr(unsafe.Pointer(unsafe.StringData(v)))) ^ uint64(len(v))) * 0x9E3779B97F4A7C15
-	i := h >> (64 - cleanCacheBits)
-	slot, other := &c.slots[i], &c.slots[i^1]
-	e, o := slot.Load(), other.Load()
-	if ep != nil {
-		if e != nil && e.epoch == ep.n && e.s == v || o != nil && o.epoch == ep.n && o.s == v {
-			return false
-		}
-	}
-	if c.r.ContainsValue(b) {
-		return true
 	}
 	// The verdict is ep's only if no set was published while it was
 	// checked (ver, held here, cannot be published again).
 	if ep == nil || c.r.Version() != ver {
 		return false
 	}
+	slot, other := &c.slots[i], &c.slots[i^1]
+	e, o := slot.Load(), other.Load()
 	switch {
 	case e == nil || e.epoch != ep.n:
 		slot.CompareAndSwap(e, &cleanString{s: strings.Clone(v), epoch: ep.n})

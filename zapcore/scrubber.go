@@ -19,13 +19,15 @@ import (
 type scrubber struct {
 	r     *redact.Redactor
 	keys  *keyrule.Matcher
+	kc    *keyCache                 // keys' verdicts by address; nil when keys is
 	clean *cleanCache               // the short strings known to hold no secret
 	hook  zapcore.CheckPreWriteHook // s.preWrite, bound once
 }
 
 func newScrubber(r *redact.Redactor, opts []Option) *scrubber {
 	c := newConfig(opts)
-	s := &scrubber{r: r, keys: keyrule.New(c.keyPatterns), clean: newCleanCache(r)}
+	keys := keyrule.New(c.keyPatterns)
+	s := &scrubber{r: r, keys: keys, kc: newKeyCache(keys), clean: newCleanCache(r)}
 	s.hook = s.preWrite
 	return s
 }
@@ -89,7 +91,7 @@ func (st *standIns) array(m zapcore.ArrayMarshaler, s *scrubber) *scrubArray {
 }
 
 func (s *scrubber) field(f zapcore.Field, st *standIns) (zapcore.Field, bool) {
-	if s.keys != nil && keyRuled(s.keys, &f) {
+	if s.kc != nil && s.kc.ruled(&f) {
 		return redactedField(s.r, f.Key), true
 	}
 	changed := false
