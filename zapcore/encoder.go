@@ -46,7 +46,7 @@ import (
 //	})
 func NewEncoder(enc zapcore.Encoder, r *redact.Redactor, opts ...Option) zapcore.Encoder {
 	s := newScrubber(r, opts)
-	return &encoder{Encoder: enc, r: r, keys: s.keys, cache: newKeyCache(s.keys), s: s}
+	return &encoder{Encoder: enc, r: r, keys: s.keys, cache: s.kc, s: s}
 }
 
 // encoder embeds the wrapped Encoder: the ObjectEncoder methods it does not

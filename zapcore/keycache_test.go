@@ -136,3 +136,34 @@ func TestKeyCacheRuledIsKeyRuled(t *testing.T) {
 		}
 	}
 }
+
+// Two keys whose addresses pick the same slot (or the two slots of a pair)
+// are both cached: after one judgement each, both are held, so neither is
+// judged afresh on every call. With one slot per key the second was never
+// cached.
+func TestKeyCacheCollidingKeys(t *testing.T) {
+	c := newKeyCache(keyrule.New(keyrule.DefaultPatterns))
+	bySlot := map[uint64]string{}
+	var a, b string
+	for i := 0; a == ""; i++ {
+		k := strings.Clone(fmt.Sprintf("colliding_key_%d", i))
+		if prev, ok := bySlot[keySlot(k)]; ok {
+			a, b = prev, k
+		}
+		bySlot[keySlot(k)] = k
+	}
+	c.judge(a)
+	c.judge(b)
+	held := map[string]bool{}
+	for i := range c.slots {
+		if e := c.slots[i].Load(); e != nil {
+			held[e.key] = true
+		}
+	}
+	assert.True(t, held[a] && held[b], "both keys of slot %d cached (first %v, second %v)", keySlot(a), held[a], held[b])
+	allocs := testing.AllocsPerRun(100, func() {
+		c.judge(a)
+		c.judge(b)
+	})
+	assert.Zero(t, allocs, "allocations per judgement of cached keys")
+}

@@ -117,7 +117,7 @@ var _ zapcore.ObjectEncoder = (*scrubObjectEncoder)(nil)
 // replacement and reports false. Otherwise it returns k, scrubbed (unless
 // keysOnly: the bytes are scrubbed later).
 func (e *scrubObjectEncoder) key(k string, kind keyrule.Kind) (string, bool) {
-	if e.s.keys.Redacts(k, kind) {
+	if e.s.kc != nil && e.s.kc.judge(k).Redacts(kind) {
 		f := redactedField(e.s.r, k)
 		e.enc.AddString(f.Key, f.String)
 		return "", false

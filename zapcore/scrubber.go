@@ -17,14 +17,17 @@ import (
 // scrubber rewrites entries and fields before an encoder sees them. It is
 // the engine of WrapCore; NewCore and NewEncoder scrub bytes instead.
 type scrubber struct {
-	r    *redact.Redactor
-	keys *keyrule.Matcher
-	hook zapcore.CheckPreWriteHook // s.preWrite, bound once
+	r     *redact.Redactor
+	keys  *keyrule.Matcher
+	kc    *keyCache                 // keys' verdicts by address; nil when keys is
+	clean *cleanCache               // the short strings known to hold no secret
+	hook  zapcore.CheckPreWriteHook // s.preWrite, bound once
 }
 
 func newScrubber(r *redact.Redactor, opts []Option) *scrubber {
 	c := newConfig(opts)
-	s := &scrubber{r: r, keys: keyrule.New(c.keyPatterns)}
+	keys := keyrule.New(c.keyPatterns)
+	s := &scrubber{r: r, keys: keys, kc: newKeyCache(keys), clean: newCleanCache(r)}
 	s.hook = s.preWrite
 	return s
 }
@@ -88,7 +91,7 @@ func (st *standIns) array(m zapcore.ArrayMarshaler, s *scrubber) *scrubArray {
 }
 
 func (s *scrubber) field(f zapcore.Field, st *standIns) (zapcore.Field, bool) {
-	if s.keys != nil && keyRuled(s.keys, &f) {
+	if s.kc != nil && s.kc.ruled(&f) {
 		return redactedField(s.r, f.Key), true
 	}
 	changed := false
@@ -148,9 +151,10 @@ func (s *scrubber) field(f zapcore.Field, st *standIns) (zapcore.Field, bool) {
 
 // containsString reports whether v, a value the wrapped core will write,
 // holds a secret as written or as the core's encoder will escape it
-// (Redactor.ContainsValue).
+// (Redactor.ContainsValue). The keys and values logged again and again are
+// answered from the cache of clean strings.
 func (s *scrubber) containsString(v string) bool {
-	return s.r.ContainsValue(unsafe.Slice(unsafe.StringData(v), len(v)))
+	return s.clean.contains(v)
 }
 
 // scrub returns v with known secrets replaced, or v itself. A value is

@@ -72,7 +72,11 @@ func Wrap(r *redact.Redactor, opts ...Option) zap.Option {
 // sampling, tee): in Check it lets core decide, and only when an entry will
 // be written registers a pre-write hook (zapcore.CheckedEntry.Before) that
 // scrubs it. Clean strings and byte fields cost a scan and no allocation;
-// an entry with an error, Stringer, reflected or marshaler field costs a
+// a string of up to 64 bytes logged again at the same address (a key, a
+// constant value, a struct's field) and found clean under the current
+// secret set is answered from a cache instead (its bytes compared with a
+// private copy; the cache starts afresh whenever Set or Add changes the
+// set); an entry with an error, Stringer, reflected or marshaler field costs a
 // copy of its field slice and a stand-in per such field, besides what
 // rendering them costs.
 func WrapCore(core zapcore.Core, r *redact.Redactor, opts ...Option) zapcore.Core {

@@ -129,3 +129,43 @@ func TestWrapScrubsStack(t *testing.T) {
 	assertNoLeak(t, out, fn)
 	assertRedacted(t, out, fn.Name)
 }
+
+// lateKeyObject logs a constant key and value inside an ObjectMarshaler,
+// the strings Wrap's cache of clean strings answers for.
+type lateKeyObject struct{ key, value string }
+
+func (o lateKeyObject) MarshalLogObject(enc zapcore.ObjectEncoder) error {
+	enc.AddString(o.key, o.value)
+	return nil
+}
+
+// TestWrapSecretAddedAfterCaching: the same strings (the same addresses)
+// logged clean, so that Wrap remembers them as clean, are redacted in the
+// next entry once a secret they hold is added: in the message, a key, a
+// value, and a key and value inside an object.
+func TestWrapSecretAddedAfterCaching(t *testing.T) {
+	late := redact.Secret{Name: "late/token", Value: "late-Vw37NpJx82Tq"}
+	msg, key, val := "conn "+late.Value, "k_"+late.Value, "v="+late.Value
+	r := newRedactor(t, allSecrets...)
+	buf := &syncBuffer{}
+	l := zap.New(zapcore.NewCore(jsonEncoder(), buf, zap.DebugLevel), hushzap.Wrap(r))
+	log := func() {
+		l.Info(msg, zap.String(key, "x"), zap.String("v", val), zap.Object("o", lateKeyObject{key, val}))
+	}
+	for range 3 {
+		log()
+	}
+	if n := strings.Count(buf.String(), "[REDACTED:"); n != 0 {
+		t.Fatalf("%d redactions before the secret is known", n)
+	}
+	if err := r.Add(late); err != nil {
+		t.Fatal(err)
+	}
+	before := len(buf.String())
+	log() // the same logger, so the same cache
+	out := buf.String()[before:]
+	assertNoLeak(t, out, late)
+	if n := strings.Count(out, "[REDACTED:"+late.Name+"]"); n != 5 {
+		t.Errorf("%d replacements of the secret added after the strings were cached, want 5", n)
+	}
+}
