@@ -1,6 +1,9 @@
 package redact
 
-import "encoding/binary"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // Base64 of base64. A Kubernetes Secret shows a .dockerconfigjson whose
 // "auth" field is base64("user:password"), base64-encoded again with the
@@ -348,7 +351,12 @@ func heldNested(buf []byte, cut int, spans []span) int {
 			break
 		}
 		if sp.start >= cut {
-			return max(0, sp.start-3)
+			// Not before the line the span starts on: a run of base64
+			// does not cross a line break (wrapped base64 is held by
+			// whole lines, heldWrapped), and a cut inside the line before
+			// would hide a wrapped run's first line from the next scan.
+			ls := bytes.LastIndexByte(buf[max(0, sp.start-3):sp.start], '\n') + 1 + max(0, sp.start-3)
+			return max(0, sp.start-3, ls)
 		}
 	}
 	return cut
