@@ -83,8 +83,18 @@ func compile(on [numDetectors]bool) *Set {
 		s.heads = append(s.heads, cs)
 		s.first[c] = uint8(len(s.heads))
 	}
+	if s.pem != nil || s.url != nil {
+		// FindEncoded decodes base64 for PEM blocks and URLs too: the
+		// scan widens its samples by reach to the runs it decodes, and
+		// a piece of a long run is decoded from b64Overlap back.
+		s.reach = max(s.reach, s.urlMaxLen())
+	}
 	return s
 }
+
+// urlMaxLen is the longest scheme://user:password@ that findURLPasswords
+// reports a password of.
+func (s *Set) urlMaxLen() int { return detectors[indexOf("url-password")].maxLen }
 
 // MaxLen returns the longest token the set can report, in bytes: what a
 // stream must hold back so that a token split across writes is found.
@@ -208,7 +218,7 @@ func (s *Set) find(dst []Finding, text []byte, b64 bool) []Finding {
 	}
 	n := len(dst)
 	switch {
-	case b64 && s.tokens:
+	case b64 && (s.tokens || s.pem != nil || s.url != nil):
 		dst = s.scanTokensB64(dst, text)
 	case s.tokens:
 		dst = s.scanTokens(dst, text)
@@ -397,18 +407,19 @@ func findPEM(dst []Finding, text []byte, r *Rule) []Finding {
 		// Look for "BEGIN " and then for the dashes before it: '-' is
 		// common in log text (dates, names), 'B' is not, and bytes.Index
 		// calls IndexByte at every occurrence of the needle's first byte.
-		k := bytes.Index(text[min(len(text), pos+len(pemDash)):], []byte(pemBegin[len(pemDash):]))
+		// The space after BEGIN may be a '+' (see labelByte).
+		k := bytes.Index(text[min(len(text), pos+len(pemDash)):], []byte(pemBegin[len(pemDash):len(pemBegin)-1]))
 		if k < 0 {
 			break
 		}
 		start := pos + k
-		if !hasPrefix(text, start, pemDash) {
+		if !hasPrefix(text, start, pemDash) || start+len(pemBegin) > len(text) || text[start+len(pemBegin)-1] != ' ' && text[start+len(pemBegin)-1] != '+' {
 			pos = start + 1
 			continue
 		}
 		pos = start + len(pemBegin)
 		lab := pos
-		for lab < len(text) && lab-pos < 40 && (text[lab] >= 'A' && text[lab] <= 'Z' || text[lab] == ' ') {
+		for lab < len(text) && lab-pos < 40 && labelByte(text[lab]) {
 			lab++
 		}
 		label := text[pos:lab]
@@ -419,12 +430,15 @@ func findPEM(dst []Finding, text []byte, r *Rule) []Finding {
 		limit := min(len(text), start+MaxPEMLen)
 		end, conf := -1, Structure
 		for q := bodyStart; q < limit; {
-			e := bytes.Index(text[q:limit], []byte(pemEnd))
+			e := bytes.Index(text[q:limit], []byte(pemEnd[:len(pemEnd)-1]))
 			if e < 0 {
 				break
 			}
 			e += q
 			l := e + len(pemEnd)
+			if l > len(text) || text[l-1] != ' ' && text[l-1] != '+' {
+				break
+			}
 			if hasPrefix(text, l, string(label)) && hasPrefix(text, l+len(label), pemDash) && keyBody(text[bodyStart:e]) == e-bodyStart {
 				end = l + len(label) + len(pemDash)
 			}
@@ -498,8 +512,31 @@ func keyBody(b []byte) int {
 	return i
 }
 
+// labelByte reports a byte of a PEM label: a capital letter or a space,
+// written as itself or, in a form-encoded query string once its %XX are
+// decoded, as '+'.
+func labelByte(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c == ' ' || c == '+'
+}
+
+// privateLabel reports a private key's label (its spaces as ' ' or '+').
 func privateLabel(l []byte) bool {
-	return bytes.HasSuffix(l, []byte("PRIVATE KEY")) || string(l) == "PGP PRIVATE KEY BLOCK"
+	return len(l) >= len("PRIVATE KEY") && sameLabel(l[len(l)-len("PRIVATE KEY"):], "PRIVATE KEY") ||
+		sameLabel(l, "PGP PRIVATE KEY BLOCK")
+}
+
+// sameLabel reports whether l is the label want, with any space of it
+// written as '+'.
+func sameLabel(l []byte, want string) bool {
+	if len(l) != len(want) {
+		return false
+	}
+	for i := range l {
+		if l[i] != want[i] && !(want[i] == ' ' && l[i] == '+') {
+			return false
+		}
+	}
+	return true
 }
 
 // URL passwords.
@@ -618,9 +655,28 @@ func (s *Set) decodeRun(dst []Finding, text []byte, i, j int) []Finding {
 		e := min(j, c+b64Chunk)
 		n := decodeB64(buf, text[c:e], alpha)
 		n0 := len(dst)
-		dst = s.scanTokens(dst, buf[:n])
+		if s.tokens {
+			dst = s.scanTokens(dst, buf[:n])
+		}
+		if s.pem != nil {
+			dst = findPEM(dst, buf[:n], s.pem.rule)
+		}
+		if s.url != nil {
+			dst = findURLPasswords(dst, buf[:n], s.url.rule)
+		}
 		k := n0
 		for _, f := range dst[n0:] {
+			if s.pem != nil && f.Rule == s.pem.rule && f.Confidence == Prefix && n-f.End <= maxPEMEndLine {
+				// A block without its END line in what was decoded
+				// may go on in the run past the chunk (or past the
+				// piece of the run the scan handed over): decode it
+				// whole.
+				if g, ok := s.pemAcross(text, c+f.Start/3*4, f.Start%3, e, alpha); ok {
+					dst[k] = g
+					k++
+					continue
+				}
+			}
 			f.Start = c + f.Start/3*4
 			f.End = min(e, c+(f.End+2)/3*4)
 			f.Base64 = true
@@ -635,6 +691,46 @@ func (s *Set) decodeRun(dst []Finding, text []byte, i, j int) []Finding {
 	}
 	return dst
 }
+
+// maxPEMEndLine bounds an END line ("-----END " and a label of at most 40
+// bytes and "-----"): a block without one that stops this close to the end
+// of what was decoded may have been cut there.
+const maxPEMEndLine = len(pemEnd) + 40 + len(pemDash)
+
+// pemAcross decodes the PEM block whose group of base64 starts at text[g]
+// (the block at offset off of it) as far as the run of base64 goes, up to
+// MaxPEMLen past it, and returns the block found there if it ends past e,
+// where the caller's decoding stopped.
+func (s *Set) pemAcross(text []byte, g, off, e int, alpha *[256]int8) (Finding, bool) {
+	cls := b64std
+	if alpha == &b64URLVal {
+		cls = b64url
+	}
+	end := run(text, e, cls, pemEncLen-(e-g))
+	end -= (end - g) % 4 // whole groups
+	if end <= e {
+		return Finding{}, false
+	}
+	bp := pemBufs.Get().(*[pemEncLen / 4 * 3]byte)
+	defer pemBufs.Put(bp)
+	n := decodeB64(bp[:], text[g:end], alpha)
+	var fb [1]Finding
+	fs := findPEM(fb[:0], bp[off:n], s.pem.rule)
+	if len(fs) == 0 || fs[0].Start != 0 {
+		return Finding{}, false
+	}
+	f := fs[0]
+	f.Start, f.End = g, min(end, g+(off+f.End+2)/3*4)
+	f.Base64 = true
+	return f, f.End > e
+}
+
+// pemEncLen is the most base64 pemAcross decodes: a block of MaxPEMLen
+// bytes at any offset of its first group.
+const pemEncLen = (MaxPEMLen+2+2)/3*4 + 4
+
+// pemBufs holds pemAcross's scratch.
+var pemBufs = sync.Pool{New: func() any { return new([pemEncLen / 4 * 3]byte) }}
 
 // nextChunk returns where the chunk after text[c:e] starts: overlap bytes
 // back from e, so that a token crossing e is decoded whole, and at least

@@ -537,7 +537,7 @@ func (s *snapshot) scanDecoded(sc *decodeScratch, d *decoded, ptext []byte, lvl 
 		}
 		sc.spans = append(sc.spans, span{start: start, end: end, sec: p.sec, enc: dec.enc, length: m.End - m.Start})
 	}
-	s.detectDecoded(sc, d, ptext, lvl, dec, limit)
+	s.detectDecoded(sc, d, lvl, dec, limit)
 	if lvl+1 >= maxDecodeDepth {
 		return
 	}

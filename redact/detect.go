@@ -171,9 +171,13 @@ func (s *snapshot) detectRaw(dst []span, text []byte, escaped bool) []span {
 }
 
 // detectDecoded appends to sc.spans the tokens found in d, a decoded level
-// (see scanDecoded): only those that take in an escape of this level, so
-// that a token is found once, at the level its bytes are escaped in.
-func (s *snapshot) detectDecoded(sc *decodeScratch, d *decoded, ptext []byte, lvl int, dec *decoder, limit int) {
+// (see scanDecoded). Unlike the index's matches, a token whose own bytes
+// hold no escape of this level counts too: what makes it a token may be
+// escaped around it (the scheme://user: of a URL's password, a byte before
+// or after it that the check looks at), so the level below may not have
+// found it. A token the level below found as well is the same span, and
+// merges with it.
+func (s *snapshot) detectDecoded(sc *decodeScratch, d *decoded, lvl int, dec *decoder, limit int) {
 	if s.det == nil {
 		return
 	}
@@ -184,10 +188,6 @@ func (s *snapshot) detectDecoded(sc *decodeScratch, d *decoded, ptext []byte, lv
 			continue
 		}
 		start, end := int(d.from[a]), int(d.to[b-1])
-		below := int(d.pto[b-1] - d.pfrom[a])
-		if below == b-a && (!dec.sameLen || bytes.Equal(d.text[a:b], ptext[d.pfrom[a]:d.pto[b-1]])) || end-start == below && lvl > 0 {
-			continue
-		}
 		enc := dec.enc
 		if f.Base64 {
 			enc = Base64
@@ -273,10 +273,26 @@ func uncoveredKey(text []byte, sp span, raw []span) bool {
 	return false
 }
 
-// detectOnly is findSpansBuf for a snapshot without an index.
+// detectOnly is findSpansBuf for a snapshot without an index: the
+// detectors on the text as written and on its decoded levels, as with an
+// index.
 func (s *snapshot) detectOnly(dst []span, text []byte, escaped bool) []span {
+	if s.det == nil {
+		return dst
+	}
 	n := len(dst)
 	dst = s.detectRaw(dst, text, escaped)
+	if s.decoders != 0 {
+		m := len(dst)
+		dst = s.decodedSpans(dst, text)
+		if escaped {
+			for i := m; i < len(dst); i++ {
+				if danglingBackslash(text, dst[i].start) {
+					dst[i].start--
+				}
+			}
+		}
+	}
 	return mergeSpans(dst, n)
 }
 
