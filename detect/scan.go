@@ -122,7 +122,8 @@ func (s *Set) MaxTokenLen() int {
 // that a token which may go on in bytes still to come is not passed on
 // unscanned: the start of the earliest word near the end of buf that is,
 // or could become, the beginning of a token of the set (a prefix, an
-// unfinished identifiable key, an unfinished scheme://user:password@).
+// unfinished identifiable key, an unfinished scheme://user:password@, the
+// end of an unfinished run of base64 that may encode one).
 // It returns len(buf) when nothing needs holding. PEM blocks span lines:
 // a stream holds them on its own (see MaxPEMLen).
 func (s *Set) Hold(buf []byte) int {
@@ -148,35 +149,119 @@ func (s *Set) Hold(buf []byte) int {
 	if s.url != nil {
 		h = min(h, s.holdURL(buf))
 	}
+	return min(h, s.holdBase64(buf))
+}
+
+// holdBase64 returns where an unfinished run of base64 at the end of buf
+// must be cut, or len(buf): FindEncoded finds a token (a PEM block, a
+// URL) in a run only once its encoding is whole. A cut inside the run is
+// fine (a run at the start of text is decoded at every alignment), so it
+// holds only what may be the start of an encoded token: of the groups at
+// the end of the run (at each of the four alignments, the run's start
+// being unknown), those that decode to text, b64Overlap at most, or from
+// an encoded PEM BEGIN line whose END line has not come yet. Base64 of
+// binary data (an image, a hash) decodes to non-text within a group or
+// two, and a word of log text ("passpass") is not text in base64.
+func (s *Set) holdBase64(buf []byte) int {
+	n := len(buf)
+	lim := max(0, n-s.b64Overlap())
+	if s.pem != nil {
+		lim = max(0, n-pemEncLen)
+	}
+	r := n
+	for r > lim && b64Any[buf[r-1]] {
+		r--
+	}
+	if r == n {
+		return n
+	}
+	alpha := &b64StdVal
+	h := n
+	for ph := range 4 {
+		e := n - ph // groups end here
+		t := e
+		for t-4 >= r && textGroup(buf[t-4:t], alpha) {
+			t -= 4
+		}
+		if t-4 >= r {
+			t -= 4 // a token may start inside the group before
+		} else {
+			t = r
+		}
+		h = min(h, max(t, n-s.b64Overlap()), e)
+		if s.pem != nil && e-t >= 4*((len(pemBegin)+2)/3+1) {
+			h = min(h, s.heldPEMIn(buf, t, e))
+		}
+	}
 	return h
+}
+
+// textGroup reports whether the four base64 characters g decode to three
+// bytes of text (printable ASCII, tab, CR, LF), in either alphabet.
+func textGroup(g []byte, alpha *[256]int8) bool {
+	var v uint32
+	for _, c := range g {
+		d := alpha[c]
+		if d < 0 {
+			d = b64URLVal[c]
+		}
+		v = v<<6 | uint32(d)
+	}
+	for _, b := range [3]byte{byte(v >> 16), byte(v >> 8), byte(v)} {
+		if (b < 0x20 || b > 0x7e) && b != '\t' && b != '\r' && b != '\n' {
+			return false
+		}
+	}
+	return true
+}
+
+// heldPEMIn returns the start of the group that encodes a PEM BEGIN line
+// in buf[t:e] (whole groups) with no END line after it, or len(buf).
+func (s *Set) heldPEMIn(buf []byte, t, e int) int {
+	bp := pemBufs.Get().(*[pemEncLen / 4 * 3]byte)
+	defer pemBufs.Put(bp)
+	a := &b64StdVal
+	for _, c := range buf[t:e] {
+		if c == '-' || c == '_' {
+			a = &b64URLVal
+			break
+		}
+	}
+	dec := bp[:decodeB64(bp[:], buf[t:e], a)]
+	k := bytes.LastIndex(dec, []byte(pemBegin[:len(pemBegin)-1]))
+	if k < 0 || bytes.Contains(dec[k:], []byte(pemEnd[:len(pemEnd)-1])) {
+		return len(buf)
+	}
+	return t + k/3*4
 }
 
 // holdURL returns where an unfinished scheme://user:password@ begins at
 // the end of buf, or len(buf).
 func (s *Set) holdURL(buf []byte) int {
 	n := len(buf)
-	{
-		// A scheme, "scheme:" or "scheme:/" at the very end.
-		k := n
-		for k > 0 && n-k < 32 && (schemeByte[buf[k-1]] || buf[k-1] == ':' || buf[k-1] == '/') {
-			k--
-		}
-		if tail := buf[k:]; k < n && n-k < 32 {
-			c := bytes.IndexByte(tail, ':')
-			if c < 0 || bytes.HasPrefix([]byte("://"), tail[c:]) {
-				return k
-			}
-		}
-		w := buf[max(0, n-s.url.maxLen):]
-		if k := bytes.LastIndex(w, []byte("://")); k >= 0 && !bytes.ContainsAny(w[k:], " \t\r\n\"'<>") {
-			k += n - len(w)
-			for k > 0 && schemeByte[buf[k-1]] {
-				k--
-			}
-			return k
+	h := n
+	// A scheme, "scheme:" or "scheme:/" at the very end.
+	k := n
+	for k > 0 && n-k < 32 && (schemeByte[buf[k-1]] || buf[k-1] == ':' || buf[k-1] == '/') {
+		k--
+	}
+	if tail := buf[k:]; k < n && n-k < 32 {
+		c := bytes.IndexByte(tail, ':')
+		if c < 0 || bytes.HasPrefix([]byte("://"), tail[c:]) {
+			h = k
 		}
 	}
-	return n
+	// An unfinished userinfo after "://" (whatever its last bytes are:
+	// the tail above may be the end of a user name or a password).
+	w := buf[max(0, n-s.url.maxLen):]
+	if k := bytes.LastIndex(w, []byte("://")); k >= 0 && !bytes.ContainsAny(w[k:], " \t\r\n\"'<>") {
+		k += n - len(w)
+		for k > 0 && schemeByte[buf[k-1]] {
+			k--
+		}
+		h = min(h, k)
+	}
+	return h
 }
 
 // holdByte holds the bytes a token may hold, as written or escaped.
@@ -192,7 +277,13 @@ func (s *Set) mayStart(t []byte) bool {
 			}
 		}
 	}
-	return s.cask != nil && alnum[t[0]] && len(t) < caskMaxLen && run(t, 0, alnum, len(t)) == len(t)
+	if s.cask == nil || !alnum[t[0]] || len(t) >= caskMaxLen {
+		return false
+	}
+	// An identifiable key so far: alphanumeric, and the "==" that ends
+	// the 88-character form may have begun.
+	m := run(t, 0, alnum, len(t))
+	return m == len(t) || m == len(t)-1 && t[m] == '='
 }
 
 // Find appends the tokens found in text to dst, in order of their start,
@@ -204,8 +295,10 @@ func (s *Set) Find(dst []Finding, text []byte) []Finding {
 
 // FindEncoded is Find that also decodes the runs of base64 in text (at
 // least MinBase64Run characters, standard or URL alphabet, from the run's
-// start) and looks for tokens in what they hold: an Authorization: Basic
-// header, a base64 blob. A token found there is reported with Base64 set
+// start; a run at the start of text, which may go on from bytes before
+// it, at each of the four alignments) and looks for tokens, PEM blocks
+// and URL passwords in what they hold: an Authorization: Basic header, a
+// base64 blob. A token found there is reported with Base64 set
 // and Start:End the aligned part of the run that encodes it (every base64
 // character holding a bit of the token).
 func (s *Set) FindEncoded(dst []Finding, text []byte) []Finding {
@@ -609,12 +702,11 @@ func (s *Set) base64Runs(dst []Finding, text []byte, a, b int) []Finding {
 			continue
 		}
 		j := run(text, i, b64Any, b-i)
-		start := i
+		start, r := i, i
 		if i == a && i > 0 && b64Any[text[i-1]] {
 			// The scan cut a long run into pieces: decode from a
 			// position aligned with the run's true start, far enough
 			// back to take in a token that crosses into this piece.
-			r := i
 			for r > 0 && b64Any[text[r-1]] && i-r < 1<<16 {
 				r--
 			}
@@ -623,6 +715,16 @@ func (s *Set) base64Runs(dst []Finding, text []byte, a, b int) []Finding {
 		}
 		if j-start >= MinBase64Run && mixedCase(text[start:j]) {
 			dst = s.decodeRun(dst, text, start, j)
+			if r == 0 || b64Any[text[r-1]] {
+				// The run begins where text does (or further back
+				// than the search went): it may have begun before
+				// text (text is what a stream holds after a cut, or
+				// a window of a decoded line), so its alignment is
+				// not known. Decode it at the three others too.
+				for k := 1; k < 4 && j-start-k >= MinBase64Run; k++ {
+					dst = s.decodeRun(dst, text, start+k, j)
+				}
+			}
 		}
 		i = j
 	}

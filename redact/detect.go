@@ -63,6 +63,9 @@ type detection struct {
 	// escape a decoded window starts.
 	reach int
 	pem   bool
+	// markers are the escape markers the Redactor's decoders undo ('%',
+	// '\\'): a stream holds a line's tail that has one (see held).
+	markers []byte
 }
 
 func (r *Redactor) newDetection() *detection {
@@ -78,6 +81,12 @@ func (r *Redactor) newDetection() *detection {
 		d.ctrs = append(d.ctrs, r.countersFor(name))
 	}
 	d.reach = maxExpansion*set.MaxTokenLen() + 2
+	if r.opts.encodings&URL != 0 {
+		d.markers = append(d.markers, '%')
+	}
+	if r.opts.encodings&JSON != 0 {
+		d.markers = append(d.markers, '\\')
+	}
 	return d
 }
 
@@ -95,12 +104,33 @@ func (r *Redactor) renderDetected(rule string) string {
 }
 
 // held moves cut back, for a stream, before a token that may go on in the
-// bytes still to come: a word that begins one (detect.Set.Hold) and an
-// unterminated PEM private-key block.
+// bytes still to come: a word that begins one (detect.Set.Hold), an
+// unterminated PEM private-key block, and the escaped end of a line.
 func (d *detection) held(buf []byte, cut int) int {
 	cut = min(cut, d.set.Hold(buf))
 	if d.pem {
 		cut = heldPEM(buf, cut)
+	}
+	return d.heldEscaped(buf, cut)
+}
+
+// heldEscaped moves cut back to reach before the end of buf, within its
+// last line, when that stretch holds an escape the Redactor decodes: a
+// token escaped there, or one whose context is (the scheme://user: of a
+// URL as %3A%2F%2F), is found in the decoded line only once it is whole,
+// and Hold reads the text as written.
+func (d *detection) heldEscaped(buf []byte, cut int) int {
+	from := max(0, len(buf)-d.reach)
+	if nl := bytes.LastIndexByte(buf[from:], '\n'); nl >= 0 {
+		from += nl + 1
+	}
+	if from >= cut {
+		return cut
+	}
+	for _, m := range d.markers {
+		if bytes.IndexByte(buf[from:], m) >= 0 {
+			return from
+		}
 	}
 	return cut
 }
@@ -333,9 +363,11 @@ func mergeSpans(dst []span, n int) []span {
 // heldPEM moves cut (where a stream would cut its buffered bytes) back to
 // the start of a PEM private-key block that begins before cut and has no
 // END line yet in buf, so that the block is scrubbed whole; a block whose
-// start is more than detect.MaxPEMLen before the end of buf is not held.
+// start is more than detect.MaxPEMLen before the end of buf (maxExpansion
+// times that on buf's last line, where an escaped block is) is not held.
+// The armour lines are read as written or escaped (see pemLabel).
 func heldPEM(buf []byte, cut int) int {
-	const begin = "-----BEGIN "
+	const begin = "-----BEGIN"
 	// The end of buf may be the first bytes of a BEGIN marker.
 	for i := max(0, len(buf)-len(begin)+1); i < len(buf); i++ {
 		if buf[i] == '-' && strings.HasPrefix(begin, string(buf[i:])) {
@@ -344,30 +376,98 @@ func heldPEM(buf []byte, cut int) int {
 		}
 	}
 	from := max(0, len(buf)-detect.MaxPEMLen)
+	if ls := bytes.LastIndexByte(buf, '\n') + 1; ls < from {
+		from = max(ls, len(buf)-maxExpansion*detect.MaxPEMLen)
+	}
 	for hi := len(buf); hi > from; {
 		i := bytes.LastIndex(buf[from:hi], []byte(begin))
 		if i < 0 {
 			return cut
 		}
 		i += from
-		line := buf[i+len(begin):]
-		lab := 0
-		for lab < len(line) && lab < 40 && (line[lab] >= 'A' && line[lab] <= 'Z' || line[lab] == ' ') {
-			lab++
-		}
-		if lab == len(line) {
+		var lb [pemLabelMax]byte
+		label, end, more := pemLabel(lb[:0], buf, i+len(begin))
+		if more {
 			return min(cut, i) // the label goes on in a later write
 		}
-		if !bytes.HasSuffix(line[:lab], []byte("PRIVATE KEY")) && !bytes.Equal(line[:lab], []byte("PGP PRIVATE KEY BLOCK")) {
+		if end < 0 || !privatePEMLabel(label) {
 			hi = i
 			continue
 		}
-		var mb [64]byte
-		end := append(append(append(mb[:0], "-----END "...), line[:lab]...), "-----"...)
-		if bytes.Contains(line, end) {
+		if pemEndAfter(buf[end:], label) {
 			return cut // complete
 		}
 		return min(cut, i)
 	}
 	return cut
+}
+
+// pemLabelMax bounds a PEM label as pemLabel reads it (" RSA PRIVATE KEY").
+const pemLabelMax = 48
+
+// pemSeps are the ways a space of a PEM label is written: as itself, and
+// escaped in a query string, once or twice, plain or form-encoded.
+var pemSeps = [...]string{" ", "+", "%20", "%2B", "%2b", "%2520", "%252B", "%252b"}
+
+// pemLabel reads the label of an armour line from buf[i:] (just after
+// "-----BEGIN" or "-----END") into dst, each space (as written or escaped)
+// as ' ', up to the closing "-----". It returns the label, where the line
+// ends (-1 when this is no label), and more when buf ends before the label
+// does.
+func pemLabel(dst, buf []byte, i int) (label []byte, end int, more bool) {
+	for i < len(buf) && len(dst) < pemLabelMax {
+		c := buf[i]
+		if c >= 'A' && c <= 'Z' {
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		if c == '-' {
+			switch rest := string(buf[i:]); {
+			case strings.HasPrefix(rest, "-----"):
+				return dst, i + 5, false
+			case strings.HasPrefix("-----", rest):
+				return dst, -1, true
+			}
+			return dst, -1, false
+		}
+		sep := 0
+		for _, s := range pemSeps {
+			rest := string(buf[i:])
+			if strings.HasPrefix(rest, s) {
+				sep = len(s)
+				break
+			}
+			if strings.HasPrefix(s, rest) {
+				return dst, -1, true
+			}
+		}
+		if sep == 0 {
+			return dst, -1, false
+		}
+		dst = append(dst, ' ')
+		i += sep
+	}
+	return dst, -1, i == len(buf)
+}
+
+// privatePEMLabel reports a private key's label as pemLabel reads it.
+func privatePEMLabel(l []byte) bool {
+	return len(l) > 1 && l[0] == ' ' && (bytes.HasSuffix(l, []byte(" PRIVATE KEY")) || string(l) == " PGP PRIVATE KEY BLOCK")
+}
+
+// pemEndAfter reports whether b holds the END line of the label.
+func pemEndAfter(b []byte, label []byte) bool {
+	const end = "-----END"
+	for {
+		i := bytes.Index(b, []byte(end))
+		if i < 0 {
+			return false
+		}
+		var lb [pemLabelMax]byte
+		if l, e, _ := pemLabel(lb[:0], b, i+len(end)); e >= 0 && bytes.Equal(l, label) {
+			return true
+		}
+		b = b[i+len(end):]
+	}
 }

@@ -25,7 +25,8 @@ type Context struct {
 }
 
 // Contexts returns the contexts every family is tested in: raw text, a JSON
-// string, JSON in JSON, a URL query parameter, the base64 of a line holding
+// string, JSON in JSON, a URL query parameter, one URL-escaped twice, a URL
+// in a JSON string, the URL-escaped base64 of a line, the base64 of a line holding
 // the token (after "key=") and of a JSON document holding it, Authorization headers (Bearer and Basic), configuration lines
 // (KEY=value, YAML, INI), an environment dump, Go's %q, a stack trace and
 // error message, and a zap/slog-like JSON record.
@@ -43,6 +44,24 @@ func Contexts() []Context {
 		}},
 		{"url-query", func(t Token) Placed {
 			return around(`10.0.3.7 - - [02/Dec/2026:12:00:00 +0000] "GET /oauth/callback?code=`, url.QueryEscape(t.Text), `&state=af0ifjsldkj HTTP/1.1" 302 0`+"\n", t)
+		}},
+		{"url-twice", func(t Token) Placed {
+			// A redirect target carried in a query parameter: the token
+			// is URL-escaped twice.
+			next := "/oauth/callback?code=" + url.QueryEscape(t.Text) + "&state=af0ifjsldkj"
+			return around(`10.0.3.7 - - [02/Dec/2026:12:00:00 +0000] "GET /login?next=`, url.QueryEscape(next), ` HTTP/1.1" 302 0`+"\n", t)
+		}},
+		{"url-in-json", func(t Token) Placed {
+			// A request URL with the token in its query, logged as a JSON
+			// string (JSON then URL escaping).
+			u := "https://api.example.com/v1/hook?sig=" + url.QueryEscape(t.Text) + "&v=2"
+			return around(`{"level":"info","msg":"outbound request","url":`, jsonString(u), `,"status":200}`+"\n", t)
+		}},
+		{"base64-url", func(t Token) Placed {
+			// The base64 of a line, URL-escaped in a query parameter
+			// (+, / and = as %2B, %2F, %3D).
+			line := "export API_CREDENTIAL=" + t.Text + "\n"
+			return around(`10.0.3.7 - - [02/Dec/2026:12:00:00 +0000] "GET /sync?state=`, url.QueryEscape(base64.StdEncoding.EncodeToString([]byte(line))), `&v=1 HTTP/1.1" 200 512`+"\n", t)
 		}},
 		{"base64-line", func(t Token) Placed {
 			line := "export API_CREDENTIAL=" + t.Text + "\n"
