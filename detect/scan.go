@@ -183,12 +183,8 @@ func (s *Set) holdBase64(buf []byte) int {
 		for t-4 >= r && textGroup(buf[t-4:t], alpha) {
 			t -= 4
 		}
-		if t-4 >= r {
-			t -= 4 // a token may start inside the group before
-		} else {
-			t = r
-		}
-		h = min(h, max(t, n-s.b64Overlap()), e)
+		// A token may start inside the group before.
+		h = min(h, max(t-4, r, n-s.b64Overlap()), e)
 		if s.pem != nil && e-t >= 4*((len(pemBegin)+2)/3+1) {
 			h = min(h, s.heldPEMIn(buf, t, e))
 		}
@@ -229,8 +225,13 @@ func (s *Set) heldPEMIn(buf []byte, t, e int) int {
 	}
 	dec := bp[:decodeB64(bp[:], buf[t:e], a)]
 	k := bytes.LastIndex(dec, []byte(pemBegin[:len(pemBegin)-1]))
-	if k < 0 || bytes.Contains(dec[k:], []byte(pemEnd[:len(pemEnd)-1])) {
+	if k < 0 {
 		return len(buf)
+	}
+	if e := bytes.Index(dec[k:], []byte(pemEnd[:len(pemEnd)-1])); e >= 0 {
+		if tail := dec[k+e+len(pemEnd)-1:]; bytes.Contains(tail[:min(len(tail), maxPEMEndLine)], []byte(pemDash)) {
+			return len(buf) // the END line is whole
+		}
 	}
 	return t + k/3*4
 }
@@ -809,7 +810,6 @@ func (s *Set) pemAcross(text []byte, g, off, e int, alpha *[256]int8) (Finding, 
 		cls = b64url
 	}
 	end := run(text, e, cls, pemEncLen-(e-g))
-	end -= (end - g) % 4 // whole groups
 	if end <= e {
 		return Finding{}, false
 	}
