@@ -7,6 +7,7 @@ import (
 	"slices"
 	"unicode/utf8"
 
+	"github.com/hushlog/hush/detect"
 	"github.com/hushlog/hush/fingerprint"
 )
 
@@ -183,6 +184,10 @@ type decodeScratch struct {
 	// spans collects what the decoding scan finds (the caller's slice
 	// would escape through the recursion).
 	spans []span
+	// pemCut is the source position of the earliest PEM block without
+	// its END line that runs to the end of a decoded window (-1 for
+	// none): the block may go on past the window (see decodeLine).
+	pemCut int
 }
 
 // Restarts. A decoder reads a line from left to right, and an escape it
@@ -339,6 +344,7 @@ func (sw *sweep) decodeLine(dec *decoder, i int) int {
 	if nl := bytes.IndexByte(text[i:], '\n'); nl >= 0 {
 		lineEnd = i + nl
 	}
+	pemAt := -1 // the start of a PEM block the last window cut
 	for {
 		j := firstEscape(dec, text[:lineEnd], i)
 		if j < 0 {
@@ -347,13 +353,22 @@ func (sw *sweep) decodeLine(dec *decoder, i int) int {
 		// Decode a window of the line: from reach before the first
 		// escape (no match that takes it in starts earlier) to at most
 		// seg bytes on, so that a line of a gigabyte costs bounded
-		// scratch. The next window starts reach before this one ends.
+		// scratch. The next window starts reach before this one ends,
+		// or at a PEM block this one cut (longer than reach), and is
+		// then long enough for the block escaped.
 		start := max(0, j-reach)
+		if pemAt >= 0 {
+			start = min(start, pemAt)
+		}
 		if nl := bytes.LastIndexByte(text[start:j], '\n'); nl >= 0 {
 			start += nl + 1
 		}
 		end := min(lineEnd, start+seg)
+		if pemAt >= 0 {
+			end = min(lineEnd, start+max(seg, maxExpansion*detect.MaxPEMLen+reach))
+		}
 		sc := sw.scratch()
+		sc.pemCut = -1
 		s.decodeStep(sc, nil, text, start, end, dec, 0, math.MaxInt)
 		if dec.marker == '\\' && firstEscape(&pythonBytes, text[:end], j) >= 0 {
 			s.decodeStep(sc, nil, text, start, end, &pythonBytes, 0, math.MaxInt)
@@ -362,6 +377,10 @@ func (sw *sweep) decodeLine(dec *decoder, i int) int {
 			return lineEnd + 1
 		}
 		pos := end - reach
+		pemAt = -1
+		if c := sc.pemCut; c > start && c < pos {
+			pos, pemAt = c, c
+		}
 		k := bytes.IndexByte(text[pos:lineEnd], dec.marker)
 		if k < 0 {
 			return lineEnd + 1

@@ -110,8 +110,38 @@ func (d *detection) held(buf []byte, cut int) int {
 	cut = min(cut, d.set.Hold(buf))
 	if d.pem {
 		cut = heldPEM(buf, cut)
+		if bytes.IndexByte(d.markers, '%') >= 0 {
+			cut = heldPEMPercent(buf, cut)
+		}
 	}
 	return d.heldEscaped(buf, cut)
+}
+
+// heldPEMPercent is heldPEM for a block on buf's last line whose armour
+// lines are percent-escaped dashes and all ("%2D%2D%2D%2D%2DBEGIN", an
+// encoder that escapes every byte), once or twice: it reads the line's
+// tail percent-decoded. A line without an escaped dash costs a search.
+func heldPEMPercent(buf []byte, cut int) int {
+	from := max(bytes.LastIndexByte(buf, '\n')+1, len(buf)-maxExpansion*detect.MaxPEMLen)
+	tail := buf[from:]
+	if !bytes.Contains(tail, []byte("%2D")) && !bytes.Contains(tail, []byte("%2d")) {
+		return cut
+	}
+	sc := getScratch()
+	defer putScratch(sc)
+	d := &sc.levels[0]
+	d.reset()
+	decodePercent(d, nil, from, tail)
+	if bytes.Contains(d.text, []byte("%2")) {
+		d2 := &sc.levels[1]
+		d2.reset()
+		decodePercent(d2, d, 0, d.text)
+		d = d2
+	}
+	if h := heldPEM(d.text, len(d.text)); h < len(d.text) {
+		return min(cut, int(d.from[h]))
+	}
+	return cut
 }
 
 // heldEscaped moves cut back to reach before the end of buf, within its
@@ -200,6 +230,10 @@ func (s *snapshot) detectRaw(dst []span, text []byte, escaped bool) []span {
 	return dst
 }
 
+// pemEndLine bounds a PEM END line ("-----END ", a label of at most 40
+// bytes, "-----").
+const pemEndLine = 9 + 40 + 5
+
 // detectDecoded appends to sc.spans the tokens found in d, a decoded level
 // (see scanDecoded). Unlike the index's matches, a token whose own bytes
 // hold no escape of this level counts too: what makes it a token may be
@@ -218,6 +252,9 @@ func (s *snapshot) detectDecoded(sc *decodeScratch, d *decoded, lvl int, dec *de
 			continue
 		}
 		start, end := int(d.from[a]), int(d.to[b-1])
+		if f.Confidence == detect.Prefix && d == &sc.levels[lvl] && len(d.text)-b <= pemEndLine && f.Rule.ID == "private-key" && (sc.pemCut < 0 || start < sc.pemCut) {
+			sc.pemCut = start // no END line in the window: it may be past it
+		}
 		enc := dec.enc
 		if f.Base64 {
 			enc = Base64
