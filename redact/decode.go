@@ -792,7 +792,7 @@ func (sw *sweep) wrappedRuns(start, width int) int {
 // on, and then pos is where the next segment starts.
 func (sw *sweep) wrappedRun(start, width int) (pos int, more bool) {
 	s, text := sw.s, sw.text
-	reach, seg := s.maxLen, s.segment()
+	reach, seg := s.det.withReach(s.maxLen), s.segment()
 	sc := sw.scratch()
 	d := &sc.levels[0]
 	d.reset()
@@ -860,6 +860,7 @@ func (sw *sweep) wrappedRun(start, width int) (pos int, more bool) {
 			a = lineEnd
 		}
 	}
+	s.detectWrapped(sc, d)
 	return pos, more
 }
 

@@ -66,6 +66,10 @@ type detection struct {
 	// markers are the escape markers the Redactor's decoders undo ('%',
 	// '\\'): a stream holds a line's tail that has one (see held).
 	markers []byte
+	// wrapReach is how much wrapped base64 a stream holds back so that a
+	// token encoded across its lines is scrubbed whole (0: the Redactor
+	// does not decode base64).
+	wrapReach int
 }
 
 func (r *Redactor) newDetection() *detection {
@@ -86,6 +90,15 @@ func (r *Redactor) newDetection() *detection {
 	}
 	if r.opts.encodings&JSON != 0 {
 		d.markers = append(d.markers, '\\')
+	}
+	if r.opts.encodings&Base64 != 0 {
+		n := set.MaxTokenLen()
+		if d.pem {
+			n = max(n, detect.MaxPEMLen)
+		}
+		// Its base64, with a line break every 64 characters.
+		enc := (n+2)/3*4 + 8
+		d.wrapReach = enc + enc/64 + 1
 	}
 	return d
 }
@@ -112,6 +125,13 @@ func (d *detection) held(buf []byte, cut int) int {
 		cut = heldPEM(buf, cut)
 		if bytes.IndexByte(d.markers, '%') >= 0 {
 			cut = heldPEMPercent(buf, cut)
+		}
+	}
+	if d.wrapReach > 0 && cut > 0 {
+		// The full-width lines of wrapped base64 before the line cut
+		// is on: the run may go on in that line or the next.
+		if ls := bytes.LastIndexByte(buf[:cut], '\n') + 1; ls > 0 {
+			cut = min(cut, heldWrapped(buf, ls, d.wrapReach))
 		}
 	}
 	return d.heldEscaped(buf, cut)
@@ -260,6 +280,34 @@ func (s *snapshot) detectDecoded(sc *decodeScratch, d *decoded, lvl int, dec *de
 			enc = Base64
 		}
 		sc.spans = append(sc.spans, span{start: start, end: end, sec: s.det.sec(&f), enc: enc})
+	}
+}
+
+// detectWrapped appends to sc.spans the tokens encoded in d, the joined
+// lines of a run of wrapped base64 (see wrappedRun), decoded: one span per line the
+// token's encoding touches, the line breaks staying. A token within one
+// line counts too (what makes it one may be on the line before: a URL's
+// scheme://user:); the scan of the text as written may have found it as
+// well, and the spans merge.
+func (s *snapshot) detectWrapped(sc *decodeScratch, d *decoded) {
+	if s.det == nil {
+		return
+	}
+	var fb [8]detect.Finding
+	for _, f := range s.det.set.FindEncoded(fb[:0], d.text) {
+		if !f.Base64 {
+			continue // the joined lines are base64, not text
+		}
+		a, b := f.Start, f.End
+		sec := s.det.sec(&f)
+		for a < b {
+			e := a
+			for e < b && d.from[e] == d.from[a]+int32(e-a) {
+				e++
+			}
+			sc.spans = append(sc.spans, span{start: int(d.from[a]), end: int(d.to[e-1]), sec: sec, enc: Base64})
+			a = e
+		}
 	}
 }
 

@@ -27,7 +27,8 @@ type Context struct {
 // Contexts returns the contexts every family is tested in: raw text, a JSON
 // string, JSON in JSON, a URL query parameter, one URL-escaped twice, a URL
 // in a JSON string, the URL-escaped base64 of a line, the base64 of a line holding
-// the token (after "key=") and of a JSON document holding it, Authorization headers (Bearer and Basic), configuration lines
+// the token (after "key=") and of a JSON document holding it, the base64
+// of a file holding it wrapped at 76 columns, Authorization headers (Bearer and Basic), configuration lines
 // (KEY=value, YAML, INI), an environment dump, Go's %q, a stack trace and
 // error message, and a zap/slog-like JSON record.
 func Contexts() []Context {
@@ -66,6 +67,12 @@ func Contexts() []Context {
 		{"base64-line", func(t Token) Placed {
 			line := "export API_CREDENTIAL=" + t.Text + "\n"
 			return around("2026-12-02 12:00:00 job=sync blob=", base64.StdEncoding.EncodeToString([]byte(line)), " size=512\n", t)
+		}},
+		{"base64-wrapped", func(t Token) Placed {
+			// The base64 command's output (wrapped at 76 columns) of a
+			// file that holds the token, in a CI log.
+			doc := "# app.env\nSERVICE_NAME=billing\nSERVICE_TOKEN=" + t.Text + "\nTIMEOUT=30s\n"
+			return around("+ base64 /run/secrets/app.env\n", wrap76(base64.StdEncoding.EncodeToString([]byte(doc))), "\n+ echo done\ndone\n", t)
 		}},
 		{"base64-json", func(t Token) Placed {
 			return around(`{"event":"sync","payload":"`, base64.StdEncoding.EncodeToString([]byte(`{"auth":"`+t.Text+`"}`)), `"}`+"\n", t)
@@ -134,4 +141,16 @@ func placeIn(out string, t Token) Placed {
 		p.Literal, p.Start, p.End = true, i+t.Start, i+t.End
 	}
 	return p
+}
+
+// wrap76 breaks s into lines of 76 characters, as the base64 command and
+// MIME write base64.
+func wrap76(s string) string {
+	var b strings.Builder
+	for len(s) > 76 {
+		b.WriteString(s[:76] + "\n")
+		s = s[76:]
+	}
+	b.WriteString(s)
+	return b.String()
 }
