@@ -184,7 +184,7 @@ func (s *Set) holdBase64(buf []byte) int {
 			t -= 4
 		}
 		// A token may start inside the group before.
-		h = min(h, max(t-4, r, n-s.b64Overlap()), e)
+		h = min(h, max(t-4, r, n-s.b64Overlap()))
 		if s.pem != nil && e-t >= 4*((len(pemBegin)+2)/3+1) {
 			h = min(h, s.heldPEMIn(buf, t, e))
 		}
