@@ -18,11 +18,33 @@ func TestPEMAcrossDecodeChunks(t *testing.T) {
 	}
 	g := detecttest.New(43)
 	filler := strings.Repeat("level=info msg=\"syncing shard 17 of 64\" took=12ms\n", 800)
-	pem := g.Variant("private-key", "pem-rsa-lf").Text
+	small := g.Variant("private-key", "pem-rsa-lf").Text
+	// An RSA 8192 key's size: its block is longer than half a chunk, so
+	// that the next chunk (which starts at most half a chunk on) does not
+	// hold its BEGIN line.
+	body := make([]byte, 4700)
+	for i := range body {
+		body[i] = byte(g.Rand().Uint32())
+	}
+	enc := base64.StdEncoding.EncodeToString(body)
+	var sb strings.Builder
+	sb.WriteString("-----BEGIN RSA PRIVATE KEY-----\n")
+	for ; len(enc) > 64; enc = enc[64:] {
+		sb.WriteString(enc[:64] + "\n")
+	}
+	sb.WriteString(enc + "\n-----END RSA PRIVATE KEY-----")
+	big := sb.String()
 	chunkDoc := b64Chunk / 4 * 3 // document bytes the first chunk decodes
-	for _, back := range []int{len(pem) + 3, len(pem) - 1, len(pem) / 2, 40, 11, 1, 0} {
+	for _, c := range []struct {
+		pem  string
+		back int
+	}{
+		{big, len(big) - 1}, {big, len(big) / 2}, {big, 40}, {big, 1},
+		{small, len(small) + 3}, {small, len(small) - 1}, {small, len(small) / 2}, {small, 11}, {small, 0},
+	} {
+		pem, back := c.pem, c.back
 		lead := chunkDoc - back
-		doc := filler[:lead] + pem + "\n" + filler[:300]
+		doc := strings.Repeat(filler, 2)[:lead] + pem + "\n" + filler[:300]
 		text := []byte(base64.StdEncoding.EncodeToString([]byte(doc)))
 		start, end := lead/3*4, (lead+len(pem)+2)/3*4
 		var got []Finding
