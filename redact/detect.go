@@ -15,10 +15,12 @@ import (
 // given: a GitHub token, an AWS access key ID, a PEM private key. They run
 // in the same call as the index, on the text as written, on each decoded
 // level of a line with escapes (a token in a JSON string or a query string
-// is found and its escape sequences redacted with it) and in runs of
-// base64 (the aligned part of the run that encodes the token is
-// redacted). A detected token is replaced by the detected-replacement
-// template, which names its rule.
+// is found and its escape sequences redacted with it), in runs of base64
+// (the aligned part of the run that encodes the token is redacted) and
+// across the lines of wrapped base64. A Redactor with detectors and no
+// secrets decodes the same way. A PEM block that a decoded window cuts is
+// decoded whole from its start in the next one. A detected token is
+// replaced by the detected-replacement template, which names its rule.
 
 // DefaultDetectedReplacement is the default replacement of a detected
 // token.
