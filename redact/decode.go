@@ -860,7 +860,13 @@ func (sw *sweep) wrappedRun(start, width int) (pos int, more bool) {
 			a = lineEnd
 		}
 	}
-	s.detectWrapped(sc, d)
+	if cut := s.detectWrapped(sc, d); more {
+		// A PEM block the segment cut: the next segment starts at its
+		// line (a segment is longer than a block's base64).
+		if ls := bytes.LastIndexByte(text[:cut+1], '\n') + 1; cut >= 0 && ls > start {
+			pos = min(pos, ls)
+		}
+	}
 	return pos, more
 }
 

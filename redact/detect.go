@@ -290,10 +290,13 @@ func (s *snapshot) detectDecoded(sc *decodeScratch, d *decoded, lvl int, dec *de
 // token's encoding touches, the line breaks staying. A token within one
 // line counts too (what makes it one may be on the line before: a URL's
 // scheme://user:); the scan of the text as written may have found it as
-// well, and the spans merge.
-func (s *snapshot) detectWrapped(sc *decodeScratch, d *decoded) {
+// well, and the spans merge. It returns the source position of the first
+// PEM block without its END line that runs to the end of d (the segment
+// may have cut it), or -1.
+func (s *snapshot) detectWrapped(sc *decodeScratch, d *decoded) int {
+	cut := -1
 	if s.det == nil {
-		return
+		return cut
 	}
 	var fb [8]detect.Finding
 	for _, f := range s.det.set.FindEncoded(fb[:0], d.text) {
@@ -301,6 +304,9 @@ func (s *snapshot) detectWrapped(sc *decodeScratch, d *decoded) {
 			continue // the joined lines are base64, not text
 		}
 		a, b := f.Start, f.End
+		if cut < 0 && f.Confidence == detect.Prefix && f.Rule.ID == "private-key" && len(d.text)-b <= (pemEndLine+2)/3*4+4 {
+			cut = int(d.from[a])
+		}
 		sec := s.det.sec(&f)
 		for a < b {
 			e := a
@@ -311,6 +317,7 @@ func (s *snapshot) detectWrapped(sc *decodeScratch, d *decoded) {
 			a = e
 		}
 	}
+	return cut
 }
 
 // yieldToKnown settles the detected tokens that overlap a known secret's

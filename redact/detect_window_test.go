@@ -1,6 +1,7 @@
 package redact_test
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/url"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/hushlog/hush/detect"
 	"github.com/hushlog/hush/detect/detecttest"
+	"github.com/hushlog/hush/internal/leaktest"
 	"github.com/hushlog/hush/redact"
 )
 
@@ -86,4 +88,78 @@ func TestDetectedPEMAcrossDecodedWindows(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestDetectedPEMAcrossWrappedSegments: a PEM block in a blob of wrapped
+// base64 longer than the 64 KiB segments the blob is searched in is
+// redacted whole (no piece of it left) wherever it crosses a segment's
+// end, by Scrub and by a Writer. Segments overlap by the reach of a token
+// on one line (1,794 bytes with the short-reach sets): a block whose base64
+// begins further back than that before the end is decoded again whole from
+// its line.
+func TestDetectedPEMAcrossWrappedSegments(t *testing.T) {
+	const segment = 1 << 16
+	g := detecttest.New(33)
+	filler := strings.Repeat("level=info msg=\"syncing shard 17 of 64\" took=12ms\n", 2000)
+	for _, c := range []struct {
+		spec        string
+		withSecrets bool
+	}{{"default", false}, {"private-key,aws-access-key-id", false}, {"private-key", true}} {
+		r := newDetecting(t, c.spec, c.withSecrets)
+		for _, variant := range []string{"pem-rsa-lf", "pem-ec-crlf"} {
+			tok := g.Variant("private-key", variant)
+			pem := tok.Text
+			enc := (len(pem) + 2) / 3 * 4
+			for _, back := range []int{enc + 8, enc - 100, enc * 7 / 8, enc / 2, 12, -40} {
+				lead := (segment - back) / 4 * 3 // document bytes before the block
+				doc := filler[:lead] + pem + "\n" + filler[:900]
+				text := "+ base64 /run/secrets/bundle\n" + wrap76(base64.StdEncoding.EncodeToString([]byte(doc))) + "\n+ echo done\n"
+				where := fmt.Sprintf("%s (secrets %v), %s at document offset %d", c.spec, c.withSecrets, variant, lead)
+				out := r.ScrubString(text)
+				if leaks := leaktest.Find(pemPieces(variant, pem), []byte(out)); len(leaks) > 0 {
+					t.Errorf("%s: Scrub left %d pieces of the block, first %s", where, len(leaks), leaks[0])
+					continue
+				}
+				if !strings.Contains(out, "[REDACTED:detected:private-key]") {
+					t.Errorf("%s: no replacement", where)
+				}
+				var b strings.Builder
+				w := r.NewWriter(&b)
+				for i := 0; i < len(text); i += 4096 {
+					_, _ = w.Write([]byte(text[i:min(len(text), i+4096)]))
+				}
+				_ = w.Close()
+				if b.String() != out {
+					t.Errorf("%s: written in 4 KiB writes, the stream differs from Scrub (length %d, want %d)", where, b.Len(), len(out))
+				}
+			}
+		}
+	}
+}
+
+// wrap76 breaks s into lines of 76 characters, as the base64 command does.
+func wrap76(s string) string {
+	var b strings.Builder
+	for len(s) > 76 {
+		b.WriteString(s[:76] + "\n")
+		s = s[76:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+// pemPieces are 12-byte pieces of a PEM block's key material (its body
+// lines) to look for after redaction.
+func pemPieces(name, pem string) []redact.Secret {
+	var out []redact.Secret
+	for i, line := range strings.Split(pem, "\n") {
+		line = strings.TrimSuffix(line, "\r")
+		if strings.HasPrefix(line, "-----") {
+			continue
+		}
+		for k := 0; k+12 <= len(line); k += 16 {
+			out = append(out, redact.Secret{Name: fmt.Sprintf("%s line %d [%d:%d]", name, i, k, k+12), Value: line[k : k+12]})
+		}
+	}
+	return out
 }
