@@ -26,6 +26,9 @@ func TestPEMInLongBase64Run(t *testing.T) {
 		r := detectingRedactor(t, s)
 		for _, variant := range []string{"pem-rsa-lf", "pem-openssh-crlf"} {
 			for k := range 24 {
+				if testing.Short() && k%4 != 0 {
+					continue
+				}
 				pem := g.Variant("private-key", variant).Text
 				lead := k*1733 + g.Rand().IntN(3) // the block's offset in the document
 				doc := filler[:lead] + pem + "\n" + filler[:g.Rand().IntN(600)]

@@ -257,7 +257,7 @@ func testStreamSplits(t *testing.T, s *detect.Set, way recallWay, g *detecttest.
 					var at []int
 					spread := 64
 					if testing.Short() {
-						spread = 12
+						spread = 6
 					}
 					if !testing.Short() && len(p.Text) <= 1000 {
 						for k := 1; k < len(p.Text); k++ {
@@ -284,7 +284,7 @@ func testStreamSplits(t *testing.T, s *detect.Set, way recallWay, g *detecttest.
 						}
 					}
 					for _, most := range []int{4, 16, 64} {
-						if most == 4 && (len(p.Text) > 1000 || testing.Short()) {
+						if most != 16 && testing.Short() || most == 4 && len(p.Text) > 1000 {
 							continue // long PEM blocks: held whole, rescanned at every write
 						}
 						var cuts []int
