@@ -25,7 +25,7 @@ type Context struct {
 }
 
 // Contexts returns the contexts every family is tested in: raw text, a JSON
-// string, JSON in JSON, a URL query parameter, one URL-escaped twice, a URL
+// string, one with its slashes escaped (PHP), JSON in JSON, a URL query parameter, one URL-escaped twice, a URL
 // in a JSON string, the URL-escaped base64 of a line, the base64 of a line holding
 // the token (after "key=") and of a JSON document holding it, the base64
 // of a file holding it wrapped at 76 columns, Authorization headers (Bearer and Basic), configuration lines
@@ -42,6 +42,12 @@ func Contexts() []Context {
 		{"json-in-json", func(t Token) Placed {
 			inner := `{"config":{"credential":` + jsonString(t.Text) + `}}`
 			return around(`{"level":"debug","payload":`, jsonString(inner), "}\n", t)
+		}},
+		{"json-slashes", func(t Token) Placed {
+			// A JSON string as PHP's json_encode and some Java encoders
+			// write it: every '/' escaped as "\/" (a URL's "://"
+			// becomes ":\/\/").
+			return around(`{"channel":"app","message":"connect","context":{"dsn":`, strings.ReplaceAll(jsonString(t.Text), "/", `\/`), `}}`+"\n", t)
 		}},
 		{"url-query", func(t Token) Placed {
 			return around(`10.0.3.7 - - [02/Dec/2026:12:00:00 +0000] "GET /oauth/callback?code=`, url.QueryEscape(t.Text), `&state=af0ifjsldkj HTTP/1.1" 302 0`+"\n", t)
