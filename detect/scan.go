@@ -83,8 +83,18 @@ func compile(on [numDetectors]bool) *Set {
 		s.heads = append(s.heads, cs)
 		s.first[c] = uint8(len(s.heads))
 	}
+	if s.pem != nil || s.url != nil {
+		// FindEncoded decodes base64 for PEM blocks and URLs too: the
+		// scan widens its samples by reach to the runs it decodes, and
+		// a piece of a long run is decoded from b64Overlap back.
+		s.reach = max(s.reach, s.urlMaxLen())
+	}
 	return s
 }
+
+// urlMaxLen is the longest scheme://user:password@ that findURLPasswords
+// reports a password of.
+func (s *Set) urlMaxLen() int { return detectors[indexOf("url-password")].maxLen }
 
 // MaxLen returns the longest token the set can report, in bytes: what a
 // stream must hold back so that a token split across writes is found.
@@ -112,7 +122,8 @@ func (s *Set) MaxTokenLen() int {
 // that a token which may go on in bytes still to come is not passed on
 // unscanned: the start of the earliest word near the end of buf that is,
 // or could become, the beginning of a token of the set (a prefix, an
-// unfinished identifiable key, an unfinished scheme://user:password@).
+// unfinished identifiable key, an unfinished scheme://user:password@, the
+// end of an unfinished run of base64 that may encode one).
 // It returns len(buf) when nothing needs holding. PEM blocks span lines:
 // a stream holds them on its own (see MaxPEMLen).
 func (s *Set) Hold(buf []byte) int {
@@ -138,35 +149,120 @@ func (s *Set) Hold(buf []byte) int {
 	if s.url != nil {
 		h = min(h, s.holdURL(buf))
 	}
+	return min(h, s.holdBase64(buf))
+}
+
+// holdBase64 returns where an unfinished run of base64 at the end of buf
+// must be cut, or len(buf): FindEncoded finds a token (a PEM block, a
+// URL) in a run only once its encoding is whole. A cut inside the run is
+// fine (a run at the start of text is decoded at every alignment), so it
+// holds only what may be the start of an encoded token: of the groups at
+// the end of the run (at each of the four alignments, the run's start
+// being unknown), those that decode to text, b64Overlap at most, or from
+// an encoded PEM BEGIN line whose END line has not come yet. Base64 of
+// binary data (an image, a hash) decodes to non-text within a group or
+// two, and a word of log text ("passpass") is not text in base64.
+func (s *Set) holdBase64(buf []byte) int {
+	n := len(buf)
+	lim := max(0, n-s.b64Overlap())
+	if s.pem != nil {
+		lim = max(0, n-pemEncLen)
+	}
+	r := n
+	for r > lim && b64Any[buf[r-1]] {
+		r--
+	}
+	if r == n {
+		return n
+	}
+	alpha := &b64StdVal
+	h := n
+	for ph := range 4 {
+		e := n - ph // groups end here
+		t := e
+		for t-4 >= r && textGroup(buf[t-4:t], alpha) {
+			t -= 4
+		}
+		// A token may start inside the group before.
+		h = min(h, max(t-4, r, n-s.b64Overlap()))
+		if s.pem != nil && e-t >= 4*((len(pemBegin)+2)/3+1) {
+			h = min(h, s.heldPEMIn(buf, t, e))
+		}
+	}
 	return h
+}
+
+// textGroup reports whether the four base64 characters g decode to three
+// bytes of text (printable ASCII, tab, CR, LF), in either alphabet.
+func textGroup(g []byte, alpha *[256]int8) bool {
+	var v uint32
+	for _, c := range g {
+		d := alpha[c]
+		if d < 0 {
+			d = b64URLVal[c]
+		}
+		v = v<<6 | uint32(d)
+	}
+	for _, b := range [3]byte{byte(v >> 16), byte(v >> 8), byte(v)} {
+		if (b < 0x20 || b > 0x7e) && b != '\t' && b != '\r' && b != '\n' {
+			return false
+		}
+	}
+	return true
+}
+
+// heldPEMIn returns the start of the group that encodes a PEM BEGIN line
+// in buf[t:e] (whole groups) with no END line after it, or len(buf).
+func (s *Set) heldPEMIn(buf []byte, t, e int) int {
+	bp := pemBufs.Get().(*[pemEncLen / 4 * 3]byte)
+	defer pemBufs.Put(bp)
+	a := &b64StdVal
+	for _, c := range buf[t:e] {
+		if c == '-' || c == '_' {
+			a = &b64URLVal
+			break
+		}
+	}
+	dec := bp[:decodeB64(bp[:], buf[t:e], a)]
+	k := bytes.LastIndex(dec, []byte(pemBegin[:len(pemBegin)-1]))
+	if k < 0 {
+		return len(buf)
+	}
+	if e := bytes.Index(dec[k:], []byte(pemEnd[:len(pemEnd)-1])); e >= 0 {
+		if tail := dec[k+e+len(pemEnd)-1:]; bytes.Contains(tail[:min(len(tail), maxPEMEndLine)], []byte(pemDash)) {
+			return len(buf) // the END line is whole
+		}
+	}
+	return t + k/3*4
 }
 
 // holdURL returns where an unfinished scheme://user:password@ begins at
 // the end of buf, or len(buf).
 func (s *Set) holdURL(buf []byte) int {
 	n := len(buf)
-	{
-		// A scheme, "scheme:" or "scheme:/" at the very end.
-		k := n
-		for k > 0 && n-k < 32 && (schemeByte[buf[k-1]] || buf[k-1] == ':' || buf[k-1] == '/') {
-			k--
-		}
-		if tail := buf[k:]; k < n && n-k < 32 {
-			c := bytes.IndexByte(tail, ':')
-			if c < 0 || bytes.HasPrefix([]byte("://"), tail[c:]) {
-				return k
-			}
-		}
-		w := buf[max(0, n-s.url.maxLen):]
-		if k := bytes.LastIndex(w, []byte("://")); k >= 0 && !bytes.ContainsAny(w[k:], " \t\r\n\"'<>") {
-			k += n - len(w)
-			for k > 0 && schemeByte[buf[k-1]] {
-				k--
-			}
-			return k
+	h := n
+	// A scheme, "scheme:" or "scheme:/" at the very end.
+	k := n
+	for k > 0 && n-k < 32 && (schemeByte[buf[k-1]] || buf[k-1] == ':' || buf[k-1] == '/') {
+		k--
+	}
+	if tail := buf[k:]; k < n && n-k < 32 {
+		c := bytes.IndexByte(tail, ':')
+		if c < 0 || bytes.HasPrefix([]byte("://"), tail[c:]) {
+			h = k
 		}
 	}
-	return n
+	// An unfinished userinfo after "://" (whatever its last bytes are:
+	// the tail above may be the end of a user name or a password).
+	w := buf[max(0, n-s.url.maxLen):]
+	if k := bytes.LastIndex(w, []byte("://")); k >= 0 && !bytes.ContainsAny(w[k:], " \t\r\n\"'<>") {
+		k += n - len(w)
+		for k > 0 && schemeByte[buf[k-1]] {
+			k--
+		}
+		h = min(h, k)
+	}
+	return h
 }
 
 // holdByte holds the bytes a token may hold, as written or escaped.
@@ -182,7 +278,13 @@ func (s *Set) mayStart(t []byte) bool {
 			}
 		}
 	}
-	return s.cask != nil && alnum[t[0]] && len(t) < caskMaxLen && run(t, 0, alnum, len(t)) == len(t)
+	if s.cask == nil || !alnum[t[0]] || len(t) >= caskMaxLen {
+		return false
+	}
+	// An identifiable key so far: alphanumeric, and the "==" that ends
+	// the 88-character form may have begun.
+	m := run(t, 0, alnum, len(t))
+	return m == len(t) || m == len(t)-1 && t[m] == '='
 }
 
 // Find appends the tokens found in text to dst, in order of their start,
@@ -194,8 +296,10 @@ func (s *Set) Find(dst []Finding, text []byte) []Finding {
 
 // FindEncoded is Find that also decodes the runs of base64 in text (at
 // least MinBase64Run characters, standard or URL alphabet, from the run's
-// start) and looks for tokens in what they hold: an Authorization: Basic
-// header, a base64 blob. A token found there is reported with Base64 set
+// start; a run at the start of text, which may go on from bytes before
+// it, at each of the four alignments) and looks for tokens, PEM blocks
+// and URL passwords in what they hold: an Authorization: Basic header, a
+// base64 blob. A token found there is reported with Base64 set
 // and Start:End the aligned part of the run that encodes it (every base64
 // character holding a bit of the token).
 func (s *Set) FindEncoded(dst []Finding, text []byte) []Finding {
@@ -208,7 +312,7 @@ func (s *Set) find(dst []Finding, text []byte, b64 bool) []Finding {
 	}
 	n := len(dst)
 	switch {
-	case b64 && s.tokens:
+	case b64 && (s.tokens || s.pem != nil || s.url != nil):
 		dst = s.scanTokensB64(dst, text)
 	case s.tokens:
 		dst = s.scanTokens(dst, text)
@@ -397,18 +501,19 @@ func findPEM(dst []Finding, text []byte, r *Rule) []Finding {
 		// Look for "BEGIN " and then for the dashes before it: '-' is
 		// common in log text (dates, names), 'B' is not, and bytes.Index
 		// calls IndexByte at every occurrence of the needle's first byte.
-		k := bytes.Index(text[min(len(text), pos+len(pemDash)):], []byte(pemBegin[len(pemDash):]))
+		// The space after BEGIN may be a '+' (see labelByte).
+		k := bytes.Index(text[min(len(text), pos+len(pemDash)):], []byte(pemBegin[len(pemDash):len(pemBegin)-1]))
 		if k < 0 {
 			break
 		}
 		start := pos + k
-		if !hasPrefix(text, start, pemDash) {
+		if !hasPrefix(text, start, pemDash) || start+len(pemBegin) > len(text) || text[start+len(pemBegin)-1] != ' ' && text[start+len(pemBegin)-1] != '+' {
 			pos = start + 1
 			continue
 		}
 		pos = start + len(pemBegin)
 		lab := pos
-		for lab < len(text) && lab-pos < 40 && (text[lab] >= 'A' && text[lab] <= 'Z' || text[lab] == ' ') {
+		for lab < len(text) && lab-pos < 40 && labelByte(text[lab]) {
 			lab++
 		}
 		label := text[pos:lab]
@@ -419,12 +524,15 @@ func findPEM(dst []Finding, text []byte, r *Rule) []Finding {
 		limit := min(len(text), start+MaxPEMLen)
 		end, conf := -1, Structure
 		for q := bodyStart; q < limit; {
-			e := bytes.Index(text[q:limit], []byte(pemEnd))
+			e := bytes.Index(text[q:limit], []byte(pemEnd[:len(pemEnd)-1]))
 			if e < 0 {
 				break
 			}
 			e += q
 			l := e + len(pemEnd)
+			if l > len(text) || text[l-1] != ' ' && text[l-1] != '+' {
+				break
+			}
 			if hasPrefix(text, l, string(label)) && hasPrefix(text, l+len(label), pemDash) && keyBody(text[bodyStart:e]) == e-bodyStart {
 				end = l + len(label) + len(pemDash)
 			}
@@ -498,8 +606,31 @@ func keyBody(b []byte) int {
 	return i
 }
 
+// labelByte reports a byte of a PEM label: a capital letter or a space,
+// written as itself or, in a form-encoded query string once its %XX are
+// decoded, as '+'.
+func labelByte(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c == ' ' || c == '+'
+}
+
+// privateLabel reports a private key's label (its spaces as ' ' or '+').
 func privateLabel(l []byte) bool {
-	return bytes.HasSuffix(l, []byte("PRIVATE KEY")) || string(l) == "PGP PRIVATE KEY BLOCK"
+	return len(l) >= len("PRIVATE KEY") && sameLabel(l[len(l)-len("PRIVATE KEY"):], "PRIVATE KEY") ||
+		sameLabel(l, "PGP PRIVATE KEY BLOCK")
+}
+
+// sameLabel reports whether l is the label want, with any space of it
+// written as '+'.
+func sameLabel(l []byte, want string) bool {
+	if len(l) != len(want) {
+		return false
+	}
+	for i := range l {
+		if l[i] != want[i] && !(want[i] == ' ' && l[i] == '+') {
+			return false
+		}
+	}
+	return true
 }
 
 // URL passwords.
@@ -572,12 +703,11 @@ func (s *Set) base64Runs(dst []Finding, text []byte, a, b int) []Finding {
 			continue
 		}
 		j := run(text, i, b64Any, b-i)
-		start := i
+		start, r := i, i
 		if i == a && i > 0 && b64Any[text[i-1]] {
 			// The scan cut a long run into pieces: decode from a
 			// position aligned with the run's true start, far enough
 			// back to take in a token that crosses into this piece.
-			r := i
 			for r > 0 && b64Any[text[r-1]] && i-r < 1<<16 {
 				r--
 			}
@@ -586,6 +716,16 @@ func (s *Set) base64Runs(dst []Finding, text []byte, a, b int) []Finding {
 		}
 		if j-start >= MinBase64Run && mixedCase(text[start:j]) {
 			dst = s.decodeRun(dst, text, start, j)
+			if r == 0 || b64Any[text[r-1]] {
+				// The run begins where text does (or further back
+				// than the search went): it may have begun before
+				// text (text is what a stream holds after a cut, or
+				// a window of a decoded line), so its alignment is
+				// not known. Decode it at the three others too.
+				for k := 1; k < 4 && j-start-k >= MinBase64Run; k++ {
+					dst = s.decodeRun(dst, text, start+k, j)
+				}
+			}
 		}
 		i = j
 	}
@@ -618,9 +758,28 @@ func (s *Set) decodeRun(dst []Finding, text []byte, i, j int) []Finding {
 		e := min(j, c+b64Chunk)
 		n := decodeB64(buf, text[c:e], alpha)
 		n0 := len(dst)
-		dst = s.scanTokens(dst, buf[:n])
+		if s.tokens {
+			dst = s.scanTokens(dst, buf[:n])
+		}
+		if s.pem != nil {
+			dst = findPEM(dst, buf[:n], s.pem.rule)
+		}
+		if s.url != nil {
+			dst = findURLPasswords(dst, buf[:n], s.url.rule)
+		}
 		k := n0
 		for _, f := range dst[n0:] {
+			if s.pem != nil && f.Rule == s.pem.rule && f.Confidence == Prefix && n-f.End <= maxPEMEndLine {
+				// A block without its END line in what was decoded
+				// may go on in the run past the chunk (or past the
+				// piece of the run the scan handed over): decode it
+				// whole.
+				if g, ok := s.pemAcross(text, c+f.Start/3*4, f.Start%3, e, alpha); ok {
+					dst[k] = g
+					k++
+					continue
+				}
+			}
 			f.Start = c + f.Start/3*4
 			f.End = min(e, c+(f.End+2)/3*4)
 			f.Base64 = true
@@ -635,6 +794,45 @@ func (s *Set) decodeRun(dst []Finding, text []byte, i, j int) []Finding {
 	}
 	return dst
 }
+
+// maxPEMEndLine bounds an END line ("-----END " and a label of at most 40
+// bytes and "-----"): a block without one that stops this close to the end
+// of what was decoded may have been cut there.
+const maxPEMEndLine = len(pemEnd) + 40 + len(pemDash)
+
+// pemAcross decodes the PEM block whose group of base64 starts at text[g]
+// (the block at offset off of it) as far as the run of base64 goes, up to
+// MaxPEMLen past it, and returns the block found there if it ends past e,
+// where the caller's decoding stopped.
+func (s *Set) pemAcross(text []byte, g, off, e int, alpha *[256]int8) (Finding, bool) {
+	cls := b64std
+	if alpha == &b64URLVal {
+		cls = b64url
+	}
+	end := run(text, e, cls, pemEncLen-(e-g))
+	if end <= e {
+		return Finding{}, false
+	}
+	bp := pemBufs.Get().(*[pemEncLen / 4 * 3]byte)
+	defer pemBufs.Put(bp)
+	n := decodeB64(bp[:], text[g:end], alpha)
+	var fb [1]Finding
+	fs := findPEM(fb[:0], bp[off:n], s.pem.rule)
+	if len(fs) == 0 || fs[0].Start != 0 {
+		return Finding{}, false
+	}
+	f := fs[0]
+	f.Start, f.End = g, min(end, g+(off+f.End+2)/3*4)
+	f.Base64 = true
+	return f, f.End > e
+}
+
+// pemEncLen is the most base64 pemAcross decodes: a block of MaxPEMLen
+// bytes at any offset of its first group.
+const pemEncLen = (MaxPEMLen+2+2)/3*4 + 4
+
+// pemBufs holds pemAcross's scratch.
+var pemBufs = sync.Pool{New: func() any { return new([pemEncLen / 4 * 3]byte) }}
 
 // nextChunk returns where the chunk after text[c:e] starts: overlap bytes
 // back from e, so that a token crossing e is decoded whole, and at least

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"unicode/utf8"
 
+	"github.com/hushlog/hush/detect"
 	"github.com/hushlog/hush/fingerprint"
 )
 
@@ -194,6 +195,10 @@ type decodeScratch struct {
 	// would escape through the recursion).
 	spans  []span
 	nested []byte // decoded base64 of base64 (nested.go)
+	// pemCut is the source position of the earliest PEM block without
+	// its END line that runs to the end of a decoded window (-1 for
+	// none): the block may go on past the window (see decodeLine).
+	pemCut int
 }
 
 // Restarts. A decoder reads a line from left to right, and an escape it
@@ -357,6 +362,7 @@ func (sw *sweep) decodeLine(dec *decoder, i int) int {
 	if nl := bytes.IndexByte(text[i:], '\n'); nl >= 0 {
 		lineEnd = i + nl
 	}
+	pemAt := -1 // the start of a PEM block the last window cut
 	for {
 		j := firstEscape(dec, text[:lineEnd], i)
 		if j < 0 {
@@ -365,13 +371,22 @@ func (sw *sweep) decodeLine(dec *decoder, i int) int {
 		// Decode a window of the line: from reach before the first
 		// escape (no match that takes it in starts earlier) to at most
 		// seg bytes on, so that a line of a gigabyte costs bounded
-		// scratch. The next window starts reach before this one ends.
+		// scratch. The next window starts reach before this one ends,
+		// or at a PEM block this one cut (longer than reach), and is
+		// then long enough for the block escaped.
 		start := max(0, j-reach)
+		if pemAt >= 0 {
+			start = min(start, pemAt)
+		}
 		if nl := bytes.LastIndexByte(text[start:j], '\n'); nl >= 0 {
 			start += nl + 1
 		}
 		end := min(lineEnd, start+seg)
+		if pemAt >= 0 {
+			end = min(lineEnd, start+max(seg, maxExpansion*detect.MaxPEMLen+reach))
+		}
 		sc := sw.scratch()
+		sc.pemCut = -1
 		s.decodeStep(sc, nil, text, start, end, dec, 0, math.MaxInt)
 		if dec.marker == '\\' && firstEscape(&pythonBytes, text[:end], j) >= 0 {
 			s.decodeStep(sc, nil, text, start, end, &pythonBytes, 0, math.MaxInt)
@@ -380,6 +395,10 @@ func (sw *sweep) decodeLine(dec *decoder, i int) int {
 			return lineEnd + 1
 		}
 		pos := end - reach
+		pemAt = -1
+		if c := sc.pemCut; c > start && c < pos {
+			pos, pemAt = c, c
+		}
 		k := bytes.IndexByte(text[pos:lineEnd], dec.marker)
 		if k < 0 {
 			return lineEnd + 1
@@ -555,7 +574,7 @@ func (s *snapshot) scanDecoded(sc *decodeScratch, d *decoded, ptext []byte, lvl 
 		}
 		sc.spans = append(sc.spans, span{start: start, end: end, sec: p.sec, enc: dec.enc, length: m.End - m.Start})
 	}
-	s.detectDecoded(sc, d, ptext, lvl, dec, limit)
+	s.detectDecoded(sc, d, lvl, dec, limit)
 	if lvl+1 >= maxDecodeDepth {
 		return
 	}
@@ -841,7 +860,7 @@ func (sw *sweep) wrappedRuns(start, width int) int {
 // on, and then pos is where the next segment starts.
 func (sw *sweep) wrappedRun(start, width int) (pos int, more bool) {
 	s, text := sw.s, sw.text
-	reach, seg := s.maxLen, s.segment()
+	reach, seg := s.det.withReach(s.maxLen), s.segment()
 	sc := sw.scratch()
 	d := &sc.levels[0]
 	d.reset()
@@ -910,6 +929,13 @@ func (sw *sweep) wrappedRun(start, width int) (pos int, more bool) {
 		}
 	}
 	s.nestedWrapped(sc, d, text) // base64 of base64 (nested.go)
+	if cut := s.detectWrapped(sc, d); more {
+		// A PEM block the segment cut: the next segment starts at its
+		// line (a segment is longer than a block's base64).
+		if ls := bytes.LastIndexByte(text[:cut+1], '\n') + 1; cut >= 0 && ls > start {
+			pos = min(pos, ls)
+		}
+	}
 	return pos, more
 }
 

@@ -15,10 +15,12 @@ import (
 // given: a GitHub token, an AWS access key ID, a PEM private key. They run
 // in the same call as the index, on the text as written, on each decoded
 // level of a line with escapes (a token in a JSON string or a query string
-// is found and its escape sequences redacted with it) and in runs of
-// base64 (the aligned part of the run that encodes the token is
-// redacted). A detected token is replaced by the detected-replacement
-// template, which names its rule.
+// is found and its escape sequences redacted with it), in runs of base64
+// (the aligned part of the run that encodes the token is redacted) and
+// across the lines of wrapped base64. A Redactor with detectors and no
+// secrets decodes the same way. A PEM block that a decoded window cuts is
+// decoded whole from its start in the next one. A detected token is
+// replaced by the detected-replacement template, which names its rule.
 
 // DefaultDetectedReplacement is the default replacement of a detected
 // token.
@@ -63,6 +65,13 @@ type detection struct {
 	// escape a decoded window starts.
 	reach int
 	pem   bool
+	// markers are the escape markers the Redactor's decoders undo ('%',
+	// '\\'): a stream holds a line's tail that has one (see held).
+	markers []byte
+	// wrapReach is how much wrapped base64 a stream holds back so that a
+	// token encoded across its lines is scrubbed whole (0: the Redactor
+	// does not decode base64).
+	wrapReach int
 }
 
 func (r *Redactor) newDetection() *detection {
@@ -78,6 +87,21 @@ func (r *Redactor) newDetection() *detection {
 		d.ctrs = append(d.ctrs, r.countersFor(name))
 	}
 	d.reach = maxExpansion*set.MaxTokenLen() + 2
+	if r.opts.encodings&URL != 0 {
+		d.markers = append(d.markers, '%')
+	}
+	if r.opts.encodings&JSON != 0 {
+		d.markers = append(d.markers, '\\')
+	}
+	if r.opts.encodings&Base64 != 0 {
+		n := set.MaxTokenLen()
+		if d.pem {
+			n = max(n, detect.MaxPEMLen)
+		}
+		// Its base64, with a line break every 64 characters.
+		enc := (n+2)/3*4 + 8
+		d.wrapReach = enc + enc/64 + 1
+	}
 	return d
 }
 
@@ -95,12 +119,70 @@ func (r *Redactor) renderDetected(rule string) string {
 }
 
 // held moves cut back, for a stream, before a token that may go on in the
-// bytes still to come: a word that begins one (detect.Set.Hold) and an
-// unterminated PEM private-key block.
+// bytes still to come: a word that begins one (detect.Set.Hold), an
+// unterminated PEM private-key block, and the escaped end of a line.
 func (d *detection) held(buf []byte, cut int) int {
 	cut = min(cut, d.set.Hold(buf))
 	if d.pem {
 		cut = heldPEM(buf, cut)
+		if bytes.IndexByte(d.markers, '%') >= 0 {
+			cut = heldPEMPercent(buf, cut)
+		}
+	}
+	if d.wrapReach > 0 && cut > 0 {
+		// The full-width lines of wrapped base64 before the line cut
+		// is on: the run may go on in that line or the next.
+		if ls := bytes.LastIndexByte(buf[:cut], '\n') + 1; ls > 0 {
+			cut = min(cut, heldWrapped(buf, ls, d.wrapReach))
+		}
+	}
+	return d.heldEscaped(buf, cut)
+}
+
+// heldPEMPercent is heldPEM for a block on buf's last line whose armour
+// lines are percent-escaped dashes and all ("%2D%2D%2D%2D%2DBEGIN", an
+// encoder that escapes every byte), once or twice: it reads the line's
+// tail percent-decoded. A line without an escaped dash costs a search.
+func heldPEMPercent(buf []byte, cut int) int {
+	from := max(bytes.LastIndexByte(buf, '\n')+1, len(buf)-maxExpansion*detect.MaxPEMLen)
+	tail := buf[from:]
+	if !bytes.Contains(tail, []byte("%2D")) && !bytes.Contains(tail, []byte("%2d")) {
+		return cut
+	}
+	sc := getScratch()
+	defer putScratch(sc)
+	d := &sc.levels[0]
+	d.reset()
+	decodePercent(d, nil, from, tail)
+	if bytes.Contains(d.text, []byte("%2")) {
+		d2 := &sc.levels[1]
+		d2.reset()
+		decodePercent(d2, d, 0, d.text)
+		d = d2
+	}
+	if h := heldPEM(d.text, len(d.text)); h < len(d.text) {
+		return min(cut, int(d.from[h]))
+	}
+	return cut
+}
+
+// heldEscaped moves cut back to reach before the end of buf, within its
+// last line, when that stretch holds an escape the Redactor decodes: a
+// token escaped there, or one whose context is (the scheme://user: of a
+// URL as %3A%2F%2F), is found in the decoded line only once it is whole,
+// and Hold reads the text as written.
+func (d *detection) heldEscaped(buf []byte, cut int) int {
+	from := max(0, len(buf)-d.reach)
+	if nl := bytes.LastIndexByte(buf[from:], '\n'); nl >= 0 {
+		from += nl + 1
+	}
+	if from >= cut {
+		return cut
+	}
+	for _, m := range d.markers {
+		if bytes.IndexByte(buf[from:], m) >= 0 {
+			return from
+		}
 	}
 	return cut
 }
@@ -170,10 +252,18 @@ func (s *snapshot) detectRaw(dst []span, text []byte, escaped bool) []span {
 	return dst
 }
 
+// pemEndLine bounds a PEM END line ("-----END ", a label of at most 40
+// bytes, "-----").
+const pemEndLine = 9 + 40 + 5
+
 // detectDecoded appends to sc.spans the tokens found in d, a decoded level
-// (see scanDecoded): only those that take in an escape of this level, so
-// that a token is found once, at the level its bytes are escaped in.
-func (s *snapshot) detectDecoded(sc *decodeScratch, d *decoded, ptext []byte, lvl int, dec *decoder, limit int) {
+// (see scanDecoded). Unlike the index's matches, a token whose own bytes
+// hold no escape of this level counts too: what makes it a token may be
+// escaped around it (the scheme://user: of a URL's password, a byte before
+// or after it that the check looks at), so the level below may not have
+// found it. A token the level below found as well is the same span, and
+// merges with it.
+func (s *snapshot) detectDecoded(sc *decodeScratch, d *decoded, lvl int, dec *decoder, limit int) {
 	if s.det == nil {
 		return
 	}
@@ -184,9 +274,8 @@ func (s *snapshot) detectDecoded(sc *decodeScratch, d *decoded, ptext []byte, lv
 			continue
 		}
 		start, end := int(d.from[a]), int(d.to[b-1])
-		below := int(d.pto[b-1] - d.pfrom[a])
-		if below == b-a && (!dec.sameLen || bytes.Equal(d.text[a:b], ptext[d.pfrom[a]:d.pto[b-1]])) || end-start == below && lvl > 0 {
-			continue
+		if f.Confidence == detect.Prefix && d == &sc.levels[lvl] && len(d.text)-b <= pemEndLine && f.Rule.ID == "private-key" && (sc.pemCut < 0 || start < sc.pemCut) {
+			sc.pemCut = start // no END line in the window: it may be past it
 		}
 		enc := dec.enc
 		if f.Base64 {
@@ -194,6 +283,41 @@ func (s *snapshot) detectDecoded(sc *decodeScratch, d *decoded, ptext []byte, lv
 		}
 		sc.spans = append(sc.spans, span{start: start, end: end, sec: s.det.sec(&f), enc: enc})
 	}
+}
+
+// detectWrapped appends to sc.spans the tokens encoded in d, the joined
+// lines of a run of wrapped base64 (see wrappedRun), decoded: one span per line the
+// token's encoding touches, the line breaks staying. A token within one
+// line counts too (what makes it one may be on the line before: a URL's
+// scheme://user:); the scan of the text as written may have found it as
+// well, and the spans merge. It returns the source position of the first
+// PEM block without its END line that runs to the end of d (the segment
+// may have cut it), or -1.
+func (s *snapshot) detectWrapped(sc *decodeScratch, d *decoded) int {
+	cut := -1
+	if s.det == nil {
+		return cut
+	}
+	var fb [8]detect.Finding
+	for _, f := range s.det.set.FindEncoded(fb[:0], d.text) {
+		if !f.Base64 {
+			continue // the joined lines are base64, not text
+		}
+		a, b := f.Start, f.End
+		if cut < 0 && f.Confidence == detect.Prefix && f.Rule.ID == "private-key" && len(d.text)-b <= (pemEndLine+2)/3*4+4 {
+			cut = int(d.from[a])
+		}
+		sec := s.det.sec(&f)
+		for a < b {
+			e := a
+			for e < b && d.from[e] == d.from[a]+int32(e-a) {
+				e++
+			}
+			sc.spans = append(sc.spans, span{start: int(d.from[a]), end: int(d.to[e-1]), sec: sec, enc: Base64})
+			a = e
+		}
+	}
+	return cut
 }
 
 // yieldToKnown settles the detected tokens that overlap a known secret's
@@ -273,10 +397,26 @@ func uncoveredKey(text []byte, sp span, raw []span) bool {
 	return false
 }
 
-// detectOnly is findSpansBuf for a snapshot without an index.
+// detectOnly is findSpansBuf for a snapshot without an index: the
+// detectors on the text as written and on its decoded levels, as with an
+// index.
 func (s *snapshot) detectOnly(dst []span, text []byte, escaped bool) []span {
+	if s.det == nil {
+		return dst
+	}
 	n := len(dst)
 	dst = s.detectRaw(dst, text, escaped)
+	if s.decoders != 0 {
+		m := len(dst)
+		dst = s.decodedSpans(dst, text)
+		if escaped {
+			for i := m; i < len(dst); i++ {
+				if danglingBackslash(text, dst[i].start) {
+					dst[i].start--
+				}
+			}
+		}
+	}
 	return mergeSpans(dst, n)
 }
 
@@ -317,9 +457,11 @@ func mergeSpans(dst []span, n int) []span {
 // heldPEM moves cut (where a stream would cut its buffered bytes) back to
 // the start of a PEM private-key block that begins before cut and has no
 // END line yet in buf, so that the block is scrubbed whole; a block whose
-// start is more than detect.MaxPEMLen before the end of buf is not held.
+// start is more than detect.MaxPEMLen before the end of buf (maxExpansion
+// times that on buf's last line, where an escaped block is) is not held.
+// The armour lines are read as written or escaped (see pemLabel).
 func heldPEM(buf []byte, cut int) int {
-	const begin = "-----BEGIN "
+	const begin = "-----BEGIN"
 	// The end of buf may be the first bytes of a BEGIN marker.
 	for i := max(0, len(buf)-len(begin)+1); i < len(buf); i++ {
 		if buf[i] == '-' && strings.HasPrefix(begin, string(buf[i:])) {
@@ -328,30 +470,98 @@ func heldPEM(buf []byte, cut int) int {
 		}
 	}
 	from := max(0, len(buf)-detect.MaxPEMLen)
+	if ls := bytes.LastIndexByte(buf, '\n') + 1; ls < from {
+		from = max(ls, len(buf)-maxExpansion*detect.MaxPEMLen)
+	}
 	for hi := len(buf); hi > from; {
 		i := bytes.LastIndex(buf[from:hi], []byte(begin))
 		if i < 0 {
 			return cut
 		}
 		i += from
-		line := buf[i+len(begin):]
-		lab := 0
-		for lab < len(line) && lab < 40 && (line[lab] >= 'A' && line[lab] <= 'Z' || line[lab] == ' ') {
-			lab++
-		}
-		if lab == len(line) {
+		var lb [pemLabelMax]byte
+		label, end, more := pemLabel(lb[:0], buf, i+len(begin))
+		if more {
 			return min(cut, i) // the label goes on in a later write
 		}
-		if !bytes.HasSuffix(line[:lab], []byte("PRIVATE KEY")) && !bytes.Equal(line[:lab], []byte("PGP PRIVATE KEY BLOCK")) {
+		if end < 0 || !privatePEMLabel(label) {
 			hi = i
 			continue
 		}
-		var mb [64]byte
-		end := append(append(append(mb[:0], "-----END "...), line[:lab]...), "-----"...)
-		if bytes.Contains(line, end) {
+		if pemEndAfter(buf[end:], label) {
 			return cut // complete
 		}
 		return min(cut, i)
 	}
 	return cut
+}
+
+// pemLabelMax bounds a PEM label as pemLabel reads it (" RSA PRIVATE KEY").
+const pemLabelMax = 48
+
+// pemSeps are the ways a space of a PEM label is written: as itself, and
+// escaped in a query string, once or twice, plain or form-encoded.
+var pemSeps = [...]string{" ", "+", "%20", "%2B", "%2b", "%2520", "%252B", "%252b"}
+
+// pemLabel reads the label of an armour line from buf[i:] (just after
+// "-----BEGIN" or "-----END") into dst, each space (as written or escaped)
+// as ' ', up to the closing "-----". It returns the label, where the line
+// ends (-1 when this is no label), and more when buf ends before the label
+// does.
+func pemLabel(dst, buf []byte, i int) (label []byte, end int, more bool) {
+	for i < len(buf) && len(dst) < pemLabelMax {
+		c := buf[i]
+		if c >= 'A' && c <= 'Z' {
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		if c == '-' {
+			switch rest := string(buf[i:]); {
+			case strings.HasPrefix(rest, "-----"):
+				return dst, i + 5, false
+			case strings.HasPrefix("-----", rest):
+				return dst, -1, true
+			}
+			return dst, -1, false
+		}
+		sep := 0
+		for _, s := range pemSeps {
+			rest := string(buf[i:])
+			if strings.HasPrefix(rest, s) {
+				sep = len(s)
+				break
+			}
+			if strings.HasPrefix(s, rest) {
+				return dst, -1, true
+			}
+		}
+		if sep == 0 {
+			return dst, -1, false
+		}
+		dst = append(dst, ' ')
+		i += sep
+	}
+	return dst, -1, i == len(buf)
+}
+
+// privatePEMLabel reports a private key's label as pemLabel reads it.
+func privatePEMLabel(l []byte) bool {
+	return len(l) > 1 && l[0] == ' ' && (bytes.HasSuffix(l, []byte(" PRIVATE KEY")) || string(l) == " PGP PRIVATE KEY BLOCK")
+}
+
+// pemEndAfter reports whether b holds the END line of the label.
+func pemEndAfter(b []byte, label []byte) bool {
+	const end = "-----END"
+	for {
+		i := bytes.Index(b, []byte(end))
+		if i < 0 {
+			return false
+		}
+		var lb [pemLabelMax]byte
+		if l, e, _ := pemLabel(lb[:0], b, i+len(end)); e >= 0 && bytes.Equal(l, label) {
+			return true
+		}
+		b = b[i+len(end):]
+	}
 }

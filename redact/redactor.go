@@ -48,7 +48,13 @@ func New(opts ...Option) (*Redactor, error) {
 	r := &Redactor{opts: o, added: map[Secret]struct{}{}, counters: map[string]*counters{},
 		incrMinBase: defaultIncrMinBase, deltaLimit: defaultDeltaLimit, idleMerge: defaultIdleMerge}
 	r.det = r.newDetection()
-	r.cur.Store(&snapshot{built: time.Now(), det: r.det})
+	s := &snapshot{built: time.Now(), det: r.det}
+	if r.det != nil {
+		// Detectors alone decode as a Redactor with secrets does: a
+		// token in a JSON string, a query string or wrapped base64.
+		s.decoders = o.encodings & (URL | JSON | Base64)
+	}
+	r.cur.Store(s)
 	return r, nil
 }
 

@@ -25,8 +25,10 @@ type Context struct {
 }
 
 // Contexts returns the contexts every family is tested in: raw text, a JSON
-// string, JSON in JSON, a URL query parameter, the base64 of a line holding
-// the token (after "key=") and of a JSON document holding it, Authorization headers (Bearer and Basic), configuration lines
+// string, one with its slashes escaped (PHP), JSON in JSON, a URL query parameter, one URL-escaped twice, a URL
+// in a JSON string, the URL-escaped base64 of a line, the base64 of a line holding
+// the token (after "key=") and of a JSON document holding it, the base64
+// of a file holding it wrapped at 76 columns, Authorization headers (Bearer and Basic), configuration lines
 // (KEY=value, YAML, INI), an environment dump, Go's %q, a stack trace and
 // error message, and a zap/slog-like JSON record.
 func Contexts() []Context {
@@ -41,12 +43,42 @@ func Contexts() []Context {
 			inner := `{"config":{"credential":` + jsonString(t.Text) + `}}`
 			return around(`{"level":"debug","payload":`, jsonString(inner), "}\n", t)
 		}},
+		{"json-slashes", func(t Token) Placed {
+			// A JSON string as PHP's json_encode and some Java encoders
+			// write it: every '/' escaped as "\/" (a URL's "://"
+			// becomes ":\/\/").
+			return around(`{"channel":"app","message":"connect","context":{"dsn":`, strings.ReplaceAll(jsonString(t.Text), "/", `\/`), `}}`+"\n", t)
+		}},
 		{"url-query", func(t Token) Placed {
 			return around(`10.0.3.7 - - [02/Dec/2026:12:00:00 +0000] "GET /oauth/callback?code=`, url.QueryEscape(t.Text), `&state=af0ifjsldkj HTTP/1.1" 302 0`+"\n", t)
+		}},
+		{"url-twice", func(t Token) Placed {
+			// A redirect target carried in a query parameter: the token
+			// is URL-escaped twice.
+			next := "/oauth/callback?code=" + url.QueryEscape(t.Text) + "&state=af0ifjsldkj"
+			return around(`10.0.3.7 - - [02/Dec/2026:12:00:00 +0000] "GET /login?next=`, url.QueryEscape(next), ` HTTP/1.1" 302 0`+"\n", t)
+		}},
+		{"url-in-json", func(t Token) Placed {
+			// A request URL with the token in its query, logged as a JSON
+			// string (JSON then URL escaping).
+			u := "https://api.example.com/v1/hook?sig=" + url.QueryEscape(t.Text) + "&v=2"
+			return around(`{"level":"info","msg":"outbound request","url":`, jsonString(u), `,"status":200}`+"\n", t)
+		}},
+		{"base64-url", func(t Token) Placed {
+			// The base64 of a line, URL-escaped in a query parameter
+			// (+, / and = as %2B, %2F, %3D).
+			line := "export API_CREDENTIAL=" + t.Text + "\n"
+			return around(`10.0.3.7 - - [02/Dec/2026:12:00:00 +0000] "GET /sync?state=`, url.QueryEscape(base64.StdEncoding.EncodeToString([]byte(line))), `&v=1 HTTP/1.1" 200 512`+"\n", t)
 		}},
 		{"base64-line", func(t Token) Placed {
 			line := "export API_CREDENTIAL=" + t.Text + "\n"
 			return around("2026-12-02 12:00:00 job=sync blob=", base64.StdEncoding.EncodeToString([]byte(line)), " size=512\n", t)
+		}},
+		{"base64-wrapped", func(t Token) Placed {
+			// The base64 command's output (wrapped at 76 columns) of a
+			// file that holds the token, in a CI log.
+			doc := "# app.env\nSERVICE_NAME=billing\nSERVICE_TOKEN=" + t.Text + "\nTIMEOUT=30s\n"
+			return around("+ base64 /run/secrets/app.env\n", wrap76(base64.StdEncoding.EncodeToString([]byte(doc))), "\n+ echo done\ndone\n", t)
 		}},
 		{"base64-json", func(t Token) Placed {
 			return around(`{"event":"sync","payload":"`, base64.StdEncoding.EncodeToString([]byte(`{"auth":"`+t.Text+`"}`)), `"}`+"\n", t)
@@ -115,4 +147,16 @@ func placeIn(out string, t Token) Placed {
 		p.Literal, p.Start, p.End = true, i+t.Start, i+t.End
 	}
 	return p
+}
+
+// wrap76 breaks s into lines of 76 characters, as the base64 command and
+// MIME write base64.
+func wrap76(s string) string {
+	var b strings.Builder
+	for len(s) > 76 {
+		b.WriteString(s[:76] + "\n")
+		s = s[76:]
+	}
+	b.WriteString(s)
+	return b.String()
 }
