@@ -64,3 +64,25 @@ func BenchmarkFind(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCandScan is the candidate scan alone over the text (every
+// event returned and dropped).
+func BenchmarkCandScan(b *testing.B) {
+	text, src := benchText(b)
+	s := Default()
+	b.Run(src, func(b *testing.B) {
+		b.SetBytes(int64(len(text)))
+		events := 0
+		for b.Loop() {
+			sc := candScan{tabs: s.tabs}
+			for {
+				_, _, _, ok := sc.next(text)
+				if !ok {
+					break
+				}
+				events++
+			}
+		}
+		b.ReportMetric(float64(events)/float64(b.N), "events/op")
+	})
+}

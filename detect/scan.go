@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 	"slices"
 	"sync"
 )
@@ -24,6 +25,7 @@ type Set struct {
 	pairs *[1 << 16 / 64]uint64
 
 	tokens bool // any prefix rule
+	tabs   *candTabs
 	cask   *detector
 	pem    *detector
 	url    *detector
@@ -74,6 +76,13 @@ func compile(on [numDetectors]bool) *Set {
 			}
 		}
 	}
+	var prefixes []string
+	for c := range 256 {
+		for _, cd := range heads[byte(c)] {
+			prefixes = append(prefixes, cd.prefix)
+		}
+	}
+	s.tabs = buildCandTabs(prefixes, s.cask != nil)
 	for c := range 256 {
 		cs := heads[byte(c)]
 		if len(cs) == 0 {
@@ -242,118 +251,68 @@ func (s *Set) find(dst []Finding, text []byte, b64 bool) []Finding {
 	return dst[:k]
 }
 
-// Token scan.
-//
-// Every token family's token holds a stretch of at least minDense bytes
-// none of which is a space, a control byte, a byte above 'z', or one of
-// the separators . / : = that ordinary log text is full of (the body of
-// the shortest token, an AWS key ID, is 20 bytes). Sampling 8-byte words
-// every stride = minDense-7 bytes therefore lands one word wholly inside
-// every token. A sample whose word has such a byte (almost all of them in
-// log text) costs one load and a few arithmetic instructions; a word that
-// passes is a run of token-like bytes, and only then are the run's word
-// starts looked up in the first-byte table and the prefixes compared.
+// Token scan: see cands.go for the candidate scan. Each candidate is a
+// word start whose first two bytes begin a prefix of the set (looked up
+// exactly in the pairs bitmap, then the prefixes that begin with its first
+// byte, longest first, then the detector's check), or the signature of an
+// identifiable key. Findings do not overlap: a candidate inside a token
+// found before it is skipped.
 
-const (
-	minDense = 20
-	stride   = minDense - 7
-)
-
-// denseWord reports whether the 8 bytes of x (little-endian) are all in
-// '-'..'z' and none is '.', '/', ':' or '='.
-func denseWord(x uint64) bool {
-	const ones, high = 0x0101010101010101, 0x8080808080808080
-	lo := (x - 0x2d*ones) &^ x            // a byte below '-'
-	hi := x + 0x05*ones                   // a byte above 'z'
-	v := (x ^ 0x2e*ones) &^ (0x01 * ones) // '.' or '/'
-	c := x ^ 0x3a*ones                    // ':'
-	e := x ^ 0x3d*ones                    // '='
-	z := (v - ones) &^ v
-	z |= (c - ones) &^ c
-	z |= (e - ones) &^ e
-	return (lo|hi|x|z)&high == 0
-}
-
-// runByte holds the bytes a token may contain: the scan widens a sampled
-// word to the run of them around it.
+// runByte holds the bytes a token may contain.
 var runByte = makeClass("A-Za-z0-9", "-_.+/=")
 
 func (s *Set) scanTokens(dst []Finding, text []byte) []Finding {
-	done := 0 // word starts before done have been looked at
-	for p := 0; p+8 <= len(text); p += stride {
-		if !denseWord(binary.LittleEndian.Uint64(text[p:])) || short(text, p) {
-			continue
+	sc := candScan{tabs: s.tabs}
+	done := 0 // candidates before done are inside a finding
+	for {
+		o, cand, _, ok := sc.next(text)
+		if !ok {
+			return dst
 		}
-		a, b := s.widen(text, p, done)
-		if b-a >= minDense || a == done {
-			a = max(a, done)
-			dst, done = s.words(dst, text, a, b)
-		}
-		if next := max(b, done); next > p {
-			p = next - stride
+		if cand != 0 {
+			dst, done = s.cands(dst, text, o, cand, done)
 		}
 	}
-	return dst
 }
 
-// scanTokensB64 is scanTokens that also decodes the runs of base64 it
-// meets (a copy rather than a flag: the decoded text is scanned by
+// scanTokensB64 is scanTokens that also decodes the long mixed-case runs
+// of base64 (a copy rather than a flag: the decoded text is scanned by
 // scanTokens, and a recursive cycle would make dst escape).
 func (s *Set) scanTokensB64(dst []Finding, text []byte) []Finding {
+	sc := candScan{tabs: s.tabs}
 	done := 0
-	for p := 0; p+8 <= len(text); p += stride {
-		if !denseWord(binary.LittleEndian.Uint64(text[p:])) || short(text, p) {
+	for {
+		o, cand, ends, ok := sc.next(text)
+		if !ok {
+			return dst
+		}
+		if cand != 0 {
+			dst, done = s.cands(dst, text, o, cand, done)
+		}
+		for ends != 0 {
+			e := o + bits.TrailingZeros64(ends)
+			ends &= ends - 1
+			a := e - 1
+			for a > 0 && b64Any[text[a-1]] {
+				a--
+			}
+			dst = s.base64Runs(dst, text, a, e)
+		}
+	}
+}
+
+// cands looks for tokens at the candidates of the chunk at o.
+func (s *Set) cands(dst []Finding, text []byte, o int, cand uint64, done int) ([]Finding, int) {
+	for cand != 0 {
+		i := o + bits.TrailingZeros64(cand)
+		cand &= cand - 1
+		if s.cask != nil && text[i] == 'J' && hasPrefix(text, i, caskSig) {
+			if i >= 52 {
+				dst = findCASK(dst, text, i-52, i+len(caskSig), s.cask.rule)
+			}
 			continue
 		}
-		a, b := s.widen(text, p, done)
-		if b-a >= minDense || a == done {
-			a = max(a, done)
-			dst, done = s.words(dst, text, a, b)
-			if b-a >= MinBase64Run {
-				dst = s.base64Runs(dst, text, a, b)
-			}
-		}
-		if next := max(b, done); next > p {
-			p = next - stride
-		}
-	}
-	return dst
-}
-
-// short reports whether the dense stretch around the dense word at p is
-// shorter than minDense, so no token is there: a stretch of 20 bytes that
-// holds text[p:p+8] goes on for 6 more bytes after it or before it, and
-// the words at p+6 and p-6 say whether it does. Near the ends of text it
-// reports false.
-func short(text []byte, p int) bool {
-	if p < 6 || p+14 > len(text) {
-		return false
-	}
-	return !denseWord(binary.LittleEndian.Uint64(text[p+6:])) && !denseWord(binary.LittleEndian.Uint64(text[p-6:]))
-}
-
-// widen returns the run of token bytes around the word at p, looking no
-// further back than done or the set's reach.
-func (s *Set) widen(text []byte, p, done int) (int, int) {
-	a := p
-	for lim := max(done, p-s.reach); a > lim && runByte[text[a-1]]; a-- {
-	}
-	b := p + 8
-	for lim := min(len(text), p+8+s.reach); b < lim && runByte[text[b]]; b++ {
-	}
-	return a, b
-}
-
-// words looks for tokens starting at the word starts in text[a:b] (a
-// position whose previous byte is not alphanumeric) and returns the
-// findings and where it stopped (b, or the end of a token reaching past
-// it).
-func (s *Set) words(dst []Finding, text []byte, a, b int) ([]Finding, int) {
-	if s.cask != nil && b-a >= caskLen {
-		dst = findCASK(dst, text, a, b, s.cask.rule)
-	}
-	for i := a; i < b; i++ {
-		if i > 0 && alnum[text[i-1]] {
+		if i < done || i > 0 && alnum[text[i-1]] {
 			continue
 		}
 		k := int(text[i]) << 8
@@ -373,14 +332,11 @@ func (s *Set) words(dst []Finding, text []byte, a, b int) ([]Finding, int) {
 				continue
 			}
 			dst = append(dst, Finding{Start: i, End: e, Rule: c.det.rule, Confidence: conf})
-			i = e - 1
-			if e > b {
-				b = e
-			}
+			done = e
 			break
 		}
 	}
-	return dst, b
+	return dst, done
 }
 
 // PEM private keys.

@@ -1,0 +1,315 @@
+package detect
+
+import "math/bits"
+
+// The candidate scan.
+//
+// One pass over the text, 64 bytes at a time (AVX2 where there is, see
+// cands_amd64.s; the same arithmetic in Go elsewhere and for the last
+// bytes), yields two bit masks per 64-byte chunk:
+//
+//   - cand: the word starts (the byte before is not alphanumeric) whose
+//     first two bytes may begin a prefix of the set, and the positions of
+//     "JQ" (the start of an identifiable key's signature, 52 bytes into
+//     the key) when the set holds microsoft-identifiable-key. The pairs
+//     are looked up in the 8 buckets of two nibble tables, as Teddy does:
+//     a byte's bucket bits for the first byte of a pair are
+//     lo[c&15] & hi[c>>4], the same for the second, and a pair may begin
+//     a prefix when the two share a bit. The tables over-approximate (a
+//     bucket holds the product of its bytes' nibbles), so a candidate is
+//     checked exactly (the pairs bitmap, the word start) before the
+//     prefixes are compared. The bucket of "JQ" is exact and has no word
+//     start (the key's signature follows 52 alphanumerics).
+//   - ends: the end of every run of base64 characters (either alphabet) of
+//     at least MinBase64Run that holds an upper-case and a lower-case
+//     letter (see mixedCase), at the position of the byte after it.
+//     Runs cross chunks: the state carries the length of the run the
+//     chunk ends in and whether it holds each case so far. Inside a chunk
+//     the flags reach a run's end by addition: m + U carries from each
+//     upper-case letter through the ones of m (the run's bytes) to the
+//     byte after the run, and never past a zero; the same for lower case
+//     and for the starts of 27 base64 characters in a row.
+//
+// Every token is a word start with its prefix (or an identifiable key), so
+// the scan looks at every place a token can begin, anywhere in the text;
+// it costs about a third of a cycle per byte where the AVX2 path runs.
+
+// candTabs are the nibble tables of the scan: the byte classes (class),
+// the buckets of the first (first) and second (second) byte of a pair,
+// each low nibble then high nibble.
+type candTabs struct {
+	classLo, classHi   [16]byte
+	firstLo, firstHi   [16]byte
+	secondLo, secondHi [16]byte
+}
+
+// The bits of a byte's class (classLo[c&15] & classHi[c>>4]).
+const (
+	clsDigit = 1 << iota // 0-9
+	clsUpA               // A-O
+	clsUpP               // P-Z
+	clsLoA               // a-o
+	clsLoP               // p-z
+	clsSign              // + - /
+	clsUnder             // _
+
+	clsAlnum = clsDigit | clsUpA | clsUpP | clsLoA | clsLoP
+	clsUpper = clsUpA | clsUpP
+	clsLower = clsLoA | clsLoP
+)
+
+// caskBucket is the bucket of "JQ".
+const caskBucket = 1 << 7
+
+var classLo, classHi = func() (lo, hi [16]byte) {
+	set := func(bit byte, his []int, los string) {
+		for _, h := range his {
+			hi[h] |= bit
+		}
+		for i := 0; i < len(los); i++ {
+			c := los[i]
+			var n int
+			switch {
+			case c >= '0' && c <= '9':
+				n = int(c - '0')
+			default:
+				n = int(c-'a') + 10
+			}
+			lo[n] |= bit
+		}
+	}
+	set(clsDigit, []int{3}, "0123456789")
+	set(clsUpA, []int{4}, "123456789abcdef")
+	set(clsUpP, []int{5}, "0123456789a")
+	set(clsLoA, []int{6}, "123456789abcdef")
+	set(clsLoP, []int{7}, "0123456789a")
+	set(clsSign, []int{2}, "bdf")
+	set(clsUnder, []int{5}, "f")
+	return lo, hi
+}()
+
+// buildCandTabs assigns the pairs the prefixes begin with to buckets 0-6
+// (a greedy choice of the bucket whose product grows least), and "JQ" to
+// caskBucket when cask is set.
+func buildCandTabs(prefixes []string, cask bool) *candTabs {
+	t := &candTabs{classLo: classLo, classHi: classHi}
+	// The second bytes of each first byte.
+	var seconds [256][256]bool
+	var firsts []byte
+	for _, p := range prefixes {
+		c := p[0]
+		if !anyTrue(seconds[c][:]) {
+			firsts = append(firsts, c)
+		}
+		for d := range 256 {
+			if len(p) == 1 || p[1] == byte(d) {
+				seconds[c][d] = true
+			}
+		}
+	}
+	type bucket struct{ flo, fhi, slo, shi uint16 }
+	var bk [7]bucket
+	area := func(b bucket) int {
+		return bits.OnesCount16(b.flo) * bits.OnesCount16(b.fhi) * bits.OnesCount16(b.slo) * bits.OnesCount16(b.shi)
+	}
+	for _, c := range firsts {
+		var add bucket
+		add.flo, add.fhi = 1<<(c&15), 1<<(c>>4)
+		for d := range 256 {
+			if seconds[c][d] {
+				add.slo |= 1 << (d & 15)
+				add.shi |= 1 << (d >> 4)
+			}
+		}
+		best, cost := 0, -1
+		for k, b := range bk {
+			u := bucket{b.flo | add.flo, b.fhi | add.fhi, b.slo | add.slo, b.shi | add.shi}
+			if d := area(u) - area(b); cost < 0 || d < cost {
+				best, cost = k, d
+			}
+		}
+		b := &bk[best]
+		b.flo, b.fhi, b.slo, b.shi = b.flo|add.flo, b.fhi|add.fhi, b.slo|add.slo, b.shi|add.shi
+	}
+	for k, b := range bk {
+		for n := range 16 {
+			if b.flo&(1<<n) != 0 {
+				t.firstLo[n] |= 1 << k
+			}
+			if b.fhi&(1<<n) != 0 {
+				t.firstHi[n] |= 1 << k
+			}
+			if b.slo&(1<<n) != 0 {
+				t.secondLo[n] |= 1 << k
+			}
+			if b.shi&(1<<n) != 0 {
+				t.secondHi[n] |= 1 << k
+			}
+		}
+	}
+	if cask {
+		t.firstLo['J'&15] |= caskBucket
+		t.firstHi['J'>>4] |= caskBucket
+		t.secondLo['Q'&15] |= caskBucket
+		t.secondHi['Q'>>4] |= caskBucket
+	}
+	// Bytes of 0x80 and up have no class and begin no pair: VPSHUFB
+	// reads the high nibble as an index, so its table must say so.
+	for n := 8; n < 16; n++ {
+		t.classHi[n], t.firstHi[n], t.secondHi[n] = 0, 0, 0
+	}
+	return t
+}
+
+func anyTrue(b []bool) bool {
+	for _, v := range b {
+		if v {
+			return true
+		}
+	}
+	return false
+}
+
+// candState is what the scan carries from one chunk to the next.
+type candState struct {
+	// aprev is 1 when the byte before the chunk is alphanumeric.
+	aprev uint64
+	// run is the length of the run of base64 characters the previous
+	// chunk ends in; up and low are 1 when it holds an upper-case,
+	// a lower-case letter.
+	run     uint64
+	up, low uint64
+}
+
+// step takes the masks of one chunk (bit k for byte k): b64 (base64
+// characters), alnum, upper, lower, pairs (a byte and the next share a
+// bucket) and cask (the "JQ" bucket), and returns its candidates and the
+// ends of its long mixed-case base64 runs.
+func (st *candState) step(b64, alnum, upper, lower, pairs, cask uint64) (cand, ends uint64) {
+	cand = pairs&^(alnum<<1|st.aprev) | cask
+	st.aprev = alnum >> 63
+	m := b64
+	su, cu := bits.Add64(m, upper, st.up)
+	sl, cl := bits.Add64(m, lower, st.low)
+	p2 := m & (m >> 1)
+	p4 := p2 & (p2 >> 2)
+	p8 := p4 & (p4 >> 4)
+	p16 := p8 & (p8 >> 8)
+	p27 := p16 & (p8 >> 16) & (p2 >> 24) & (m >> 26)
+	var c27 uint64
+	if st.run+uint64(bits.TrailingZeros64(^m)) >= MinBase64Run {
+		c27 = 1
+	}
+	s27, _ := bits.Add64(m, p27, c27)
+	ends = su & sl & s27 &^ m
+	st.up, st.low = cu, cl
+	if m == ^uint64(0) {
+		st.run += 64
+	} else {
+		st.run = uint64(bits.LeadingZeros64(^m))
+	}
+	return cand, ends
+}
+
+// chunkMasks computes a chunk's masks in Go from the same tables as the
+// assembly: text[o:o+64], the bytes past the end of text reading as 0
+// (no class, no pair).
+func (t *candTabs) chunkMasks(text []byte, o int) (b64, alnum, upper, lower, pairs, cask uint64) {
+	var next byte
+	if o < len(text) {
+		next = text[o]
+	}
+	for k := range 64 {
+		c := next
+		next = 0
+		if o+k+1 < len(text) {
+			next = text[o+k+1]
+		}
+		if c == 0 && next == 0 {
+			continue
+		}
+		cls := t.classLo[c&15] & t.classHi[c>>4&15]
+		if c >= 0x80 {
+			cls = 0
+		}
+		bit := uint64(1) << k
+		if cls != 0 {
+			b64 |= bit
+			if cls&clsAlnum != 0 {
+				alnum |= bit
+			}
+			if cls&clsUpper != 0 {
+				upper |= bit
+			}
+			if cls&clsLower != 0 {
+				lower |= bit
+			}
+		}
+		f := t.firstLo[c&15] & t.firstHi[c>>4&15]
+		s := t.secondLo[next&15] & t.secondHi[next>>4&15]
+		if c >= 0x80 {
+			f = 0
+		}
+		if next >= 0x80 {
+			s = 0
+		}
+		if v := f & s; v != 0 {
+			pairs |= bit
+			if v&caskBucket != 0 {
+				cask |= bit
+			}
+		}
+	}
+	return
+}
+
+// candScan walks text chunk by chunk and stops at each chunk with
+// candidates or base64 ends.
+type candScan struct {
+	st   candState
+	o    int // the next chunk
+	tabs *candTabs
+}
+
+// next returns the next chunk with candidates or ends, and false after the
+// last (the chunk that holds len(text), where a run at the end of text
+// ends).
+func (sc *candScan) next(text []byte) (o int, cand, ends uint64, ok bool) {
+	n := len(text)
+	if haveCandAVX2 && !forceCandGo {
+		// The assembly reads the byte after each chunk: it takes the
+		// chunks that end before the last byte.
+		if lim := (n - 1) &^ 63; sc.o < lim {
+			r, c, e := candChunks(&text[sc.o], lim-sc.o, sc.tabs, &sc.st)
+			if r < lim-sc.o {
+				o = sc.o + r
+				sc.o = o + 64
+				return o, c, e, true
+			}
+			sc.o = lim
+		}
+	}
+	for sc.o <= n {
+		o = sc.o
+		sc.o += 64
+		cand, ends = sc.st.step(sc.tabs.chunkMasks(text, o))
+		if cand|ends != 0 {
+			return o, cand, ends, true
+		}
+	}
+	return 0, 0, 0, false
+}
+
+// forceCandGo makes the scan take the Go path (tests run both).
+var forceCandGo = false
+
+// candChunksGo is candChunks in Go: text holds at least n+1 bytes.
+func candChunksGo(text []byte, n int, t *candTabs, st *candState) (off int, cand, ends uint64) {
+	for off = 0; off < n; off += 64 {
+		cand, ends = st.step(t.chunkMasks(text[:off+65], off))
+		if cand|ends != 0 {
+			return off, cand, ends
+		}
+	}
+	return n, 0, 0
+}

@@ -1,0 +1,230 @@
+#include "textflag.h"
+
+// func candChunks(p *byte, n int, t *candTabs, st *candState) (off int, cand, ends uint64)
+//
+// The candidate scan (cands.go) over the 64-byte chunks of p[:n], n a
+// multiple of 64, p[n] readable (each chunk reads the byte after it). It
+// returns the offset of the first chunk with candidates or base64 ends,
+// its masks, and st as it is after that chunk; n, 0, 0 when there is none.
+// Go's candState.step is the reference of the scalar part, chunkMasks of
+// the vector part.
+//
+// Locals: the movemasks of the chunk, inverted where they come from a
+// comparison with zero: 0 ^pairs, 8 cask, 16 ^b64, 24 ^alnum, 32 ^upper,
+// 40 ^lower (the low half of each at +0, the high at +4); 48 cand.
+TEXT ·candChunks(SB), NOSPLIT, $56-56
+	MOVQ           p+0(FP), SI
+	MOVQ           n+8(FP), CX
+	MOVQ           t+16(FP), AX
+	VBROADCASTI128 0(AX), Y14
+	VBROADCASTI128 16(AX), Y13
+	VBROADCASTI128 32(AX), Y12
+	VBROADCASTI128 48(AX), Y11
+	VBROADCASTI128 64(AX), Y10
+	VBROADCASTI128 80(AX), Y9
+	MOVL           $0x0f0f0f0f, AX
+	MOVQ           AX, X15
+	VPBROADCASTD   X15, Y15
+	MOVL           $0x1f1f1f1f, AX
+	MOVQ           AX, X7
+	VPBROADCASTD   X7, Y7
+	MOVL           $0x06060606, AX
+	MOVQ           AX, X6
+	VPBROADCASTD   X6, Y6
+	MOVL           $0x18181818, AX
+	MOVQ           AX, X5
+	VPBROADCASTD   X5, Y5
+	VPXOR          Y8, Y8, Y8
+	MOVQ           st+24(FP), AX
+	MOVQ           0(AX), R8
+	MOVQ           8(AX), R9
+	MOVQ           16(AX), R10
+	MOVQ           24(AX), R11
+	XORQ           DX, DX
+
+loop:
+	CMPQ DX, CX
+	JGE  none
+	VMOVDQU   0(SI)(DX*1), Y0
+	VMOVDQU   1(SI)(DX*1), Y1
+	VPSRLW    $4, Y0, Y2
+	VPAND     Y15, Y2, Y2
+	VPAND     Y15, Y0, Y0
+	VPSHUFB   Y0, Y14, Y3
+	VPSHUFB   Y2, Y13, Y4
+	VPAND     Y4, Y3, Y3
+	VPSHUFB   Y0, Y12, Y0
+	VPSHUFB   Y2, Y11, Y2
+	VPAND     Y2, Y0, Y0
+	VPSRLW    $4, Y1, Y2
+	VPAND     Y15, Y2, Y2
+	VPAND     Y15, Y1, Y1
+	VPSHUFB   Y1, Y10, Y1
+	VPSHUFB   Y2, Y9, Y2
+	VPAND     Y2, Y1, Y1
+	VPAND     Y1, Y0, Y0
+	VPMOVMSKB Y0, AX
+	MOVL      AX, 8(SP)
+	VPCMPEQB  Y8, Y0, Y0
+	VPMOVMSKB Y0, AX
+	MOVL      AX, 0(SP)
+	VPCMPEQB  Y8, Y3, Y0
+	VPMOVMSKB Y0, AX
+	MOVL      AX, 16(SP)
+	VPAND     Y7, Y3, Y0
+	VPCMPEQB  Y8, Y0, Y0
+	VPMOVMSKB Y0, AX
+	MOVL      AX, 24(SP)
+	VPAND     Y6, Y3, Y0
+	VPCMPEQB  Y8, Y0, Y0
+	VPMOVMSKB Y0, AX
+	MOVL      AX, 32(SP)
+	VPAND     Y5, Y3, Y0
+	VPCMPEQB  Y8, Y0, Y0
+	VPMOVMSKB Y0, AX
+	MOVL      AX, 40(SP)
+	VMOVDQU   32(SI)(DX*1), Y0
+	VMOVDQU   33(SI)(DX*1), Y1
+	VPSRLW    $4, Y0, Y2
+	VPAND     Y15, Y2, Y2
+	VPAND     Y15, Y0, Y0
+	VPSHUFB   Y0, Y14, Y3
+	VPSHUFB   Y2, Y13, Y4
+	VPAND     Y4, Y3, Y3
+	VPSHUFB   Y0, Y12, Y0
+	VPSHUFB   Y2, Y11, Y2
+	VPAND     Y2, Y0, Y0
+	VPSRLW    $4, Y1, Y2
+	VPAND     Y15, Y2, Y2
+	VPAND     Y15, Y1, Y1
+	VPSHUFB   Y1, Y10, Y1
+	VPSHUFB   Y2, Y9, Y2
+	VPAND     Y2, Y1, Y1
+	VPAND     Y1, Y0, Y0
+	VPMOVMSKB Y0, AX
+	MOVL      AX, 12(SP)
+	VPCMPEQB  Y8, Y0, Y0
+	VPMOVMSKB Y0, AX
+	MOVL      AX, 4(SP)
+	VPCMPEQB  Y8, Y3, Y0
+	VPMOVMSKB Y0, AX
+	MOVL      AX, 20(SP)
+	VPAND     Y7, Y3, Y0
+	VPCMPEQB  Y8, Y0, Y0
+	VPMOVMSKB Y0, AX
+	MOVL      AX, 28(SP)
+	VPAND     Y6, Y3, Y0
+	VPCMPEQB  Y8, Y0, Y0
+	VPMOVMSKB Y0, AX
+	MOVL      AX, 36(SP)
+	VPAND     Y5, Y3, Y0
+	VPCMPEQB  Y8, Y0, Y0
+	VPMOVMSKB Y0, AX
+	MOVL      AX, 44(SP)
+
+	// cand = pairs &^ (alnum<<1 | aprev) | cask
+	MOVQ 24(SP), AX
+	NOTQ AX
+	MOVQ AX, DI
+	SHLQ $1, DI
+	ORQ  R8, DI
+	SHRQ $63, AX
+	MOVQ AX, R8
+	MOVQ 0(SP), BX
+	NOTQ BX
+	NOTQ DI
+	ANDQ DI, BX
+	ORQ  8(SP), BX
+	MOVQ BX, 48(SP)
+
+	// m: the base64 characters; the upper-case and lower-case flags
+	// carried through its runs.
+	MOVQ   16(SP), R12
+	NOTQ   R12
+	MOVQ   32(SP), R13
+	NOTQ   R13
+	BTQ    $0, R10
+	ADCQ   R12, R13
+	SETCS  R10B
+	MOVBQZX R10B, R10
+	MOVQ   40(SP), DI
+	NOTQ   DI
+	BTQ    $0, R11
+	ADCQ   R12, DI
+	SETCS  R11B
+	MOVBQZX R11B, R11
+	ANDQ   DI, R13
+
+	// p27: the starts of 27 base64 characters in a row.
+	MOVQ R12, AX
+	SHRQ $1, AX
+	ANDQ R12, AX
+	MOVQ AX, DI
+	SHRQ $2, DI
+	ANDQ AX, DI
+	MOVQ DI, BX
+	SHRQ $4, BX
+	ANDQ DI, BX
+	MOVQ BX, DI
+	SHRQ $8, DI
+	ANDQ BX, DI
+	SHRQ $16, BX
+	ANDQ BX, DI
+	SHRQ $24, AX
+	ANDQ AX, DI
+	MOVQ R12, AX
+	SHRQ $26, AX
+	ANDQ AX, DI
+
+	// The run the chunk begins with, and the one it ends in.
+	MOVQ  R12, AX
+	NOTQ  AX
+	TESTQ AX, AX
+	JZ    allones
+	BSFQ  AX, BX
+	BSRQ  AX, AX
+	ADDQ  R9, BX
+	MOVQ  $63, R9
+	SUBQ  AX, R9
+	JMP   runs
+
+allones:
+	MOVQ R9, BX
+	ADDQ $64, BX
+	ADDQ $64, R9
+
+runs:
+	CMPQ BX, $27
+	CMC
+	ADCQ R12, DI
+	ANDQ DI, R13
+	MOVQ R12, AX
+	NOTQ AX
+	ANDQ AX, R13
+
+	MOVQ 48(SP), BX
+	MOVQ BX, AX
+	ORQ  R13, AX
+	JNZ  found
+	ADDQ $64, DX
+	JMP  loop
+
+found:
+	MOVQ       DX, off+32(FP)
+	MOVQ       BX, cand+40(FP)
+	MOVQ       R13, ends+48(FP)
+	JMP        done
+
+none:
+	MOVQ       CX, off+32(FP)
+	MOVQ       $0, cand+40(FP)
+	MOVQ       $0, ends+48(FP)
+
+done:
+	MOVQ       st+24(FP), AX
+	MOVQ       R8, 0(AX)
+	MOVQ       R9, 8(AX)
+	MOVQ       R10, 16(AX)
+	MOVQ       R11, 24(AX)
+	VZEROUPPER
+	RET
