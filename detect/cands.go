@@ -269,6 +269,10 @@ type candScan struct {
 	st   candState
 	o    int // the next chunk
 	tabs *candTabs
+	// tail is the copy of the last bytes from base on (see next).
+	tail   [129]byte
+	base   int
+	copied bool
 }
 
 // next returns the next chunk with candidates or ends, and false after the
@@ -276,27 +280,44 @@ type candScan struct {
 // ends).
 func (sc *candScan) next(text []byte) (o int, cand, ends uint64, ok bool) {
 	n := len(text)
-	if haveCandAVX2 && !forceCandGo {
-		// The assembly reads the byte after each chunk: it takes the
-		// chunks that end before the last byte.
-		if lim := (n - 1) &^ 63; sc.o < lim {
-			r, c, e := candChunks(&text[sc.o], lim-sc.o, sc.tabs, &sc.st)
-			if r < lim-sc.o {
-				o = sc.o + r
-				sc.o = o + 64
-				return o, c, e, true
+	if !haveCandAVX2 || forceCandGo {
+		for sc.o <= n {
+			o = sc.o
+			sc.o += 64
+			cand, ends = sc.st.step(sc.tabs.chunkMasks(text, o))
+			if cand|ends != 0 {
+				return o, cand, ends, true
 			}
-			sc.o = lim
 		}
+		return 0, 0, 0, false
+	}
+	// The assembly reads the byte after each chunk: it takes the chunks
+	// that end before the last byte, and the rest (at most 64 bytes) in
+	// a copy padded with zeros, two chunks so that a run ending at
+	// len(text) ends in the copy too.
+	if lim := (n - 1) &^ 63; sc.o < lim {
+		r, c, e := candChunks(&text[sc.o], lim-sc.o, sc.tabs, &sc.st)
+		if r < lim-sc.o {
+			o = sc.o + r
+			sc.o = o + 64
+			return o, c, e, true
+		}
+		sc.o = lim
 	}
 	for sc.o <= n {
-		o = sc.o
-		sc.o += 64
-		cand, ends = sc.st.step(sc.tabs.chunkMasks(text, o))
-		if cand|ends != 0 {
-			return o, cand, ends, true
+		if !sc.copied {
+			copy(sc.tail[:], text[sc.o:])
+			sc.base, sc.copied = sc.o, true
 		}
+		r, c, e := candChunks(&sc.tail[sc.o-sc.base], sc.base+128-sc.o, sc.tabs, &sc.st)
+		if r == sc.base+128-sc.o {
+			break
+		}
+		o = sc.o + r
+		sc.o = o + 64
+		return o, c, e, true
 	}
+	sc.o = n + 1
 	return 0, 0, 0, false
 }
 

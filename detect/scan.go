@@ -296,10 +296,46 @@ func (s *Set) scanTokensB64(dst []Finding, text []byte) []Finding {
 			for a > 0 && b64Any[text[a-1]] {
 				a--
 			}
-			dst = s.base64Runs(dst, text, a, e)
+			if plausibleB64(text[a:e]) {
+				dst = s.base64Runs(dst, text, a, e)
+			}
 		}
 	}
 }
+
+// plausibleB64 reports whether run, a run of base64 characters decoded
+// from its start as FindEncoded decodes it, holds text: three whole groups
+// in a row (nine bytes) that decode to printable ASCII, tabs or line
+// breaks. Whatever the decoded text is looked at for (a token, at least 20
+// bytes of them; a URL's userinfo; a PEM line) has them, while the
+// identifiers and paths of log text that are long mixed-case runs of
+// base64 characters decode to bytes above 0x7f within a group or two.
+func plausibleB64(run []byte) bool {
+	n := 0 // plausible groups in a row
+	for k := 0; k+4 <= len(run); k += 4 {
+		v0, v1, v2, v3 := b64AnyVal[run[k]], b64AnyVal[run[k+1]], b64AnyVal[run[k+2]], b64AnyVal[run[k+3]]
+		if !textByte[v0<<2|v1>>4] || !textByte[(v1&15)<<4|v2>>2] || !textByte[(v2&3)<<6|v3] {
+			n = 0
+			continue
+		}
+		if n++; n == 3 {
+			return true
+		}
+	}
+	return false
+}
+
+// b64AnyVal is the value of a base64 character of either alphabet.
+var b64AnyVal = func() (v [256]byte) {
+	for i, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789" {
+		v[c] = byte(i)
+	}
+	v['+'], v['-'], v['/'], v['_'] = 62, 62, 63, 63
+	return v
+}()
+
+// textByte holds printable ASCII, tab and the line breaks.
+var textByte = makeClass(" -~", "\t\n\r")
 
 // cands looks for tokens at the candidates of the chunk at o.
 func (s *Set) cands(dst []Finding, text []byte, o int, cand uint64, done int) ([]Finding, int) {

@@ -1,0 +1,163 @@
+package detect
+
+import (
+	"bytes"
+	"encoding/base64"
+	"math/rand/v2"
+	"testing"
+)
+
+// candEvents runs the candidate scan over text and returns every chunk it
+// stops at with its masks.
+func candEvents(s *Set, text []byte, goPath bool) [][3]uint64 {
+	defer func(f bool) { forceCandGo = f }(forceCandGo)
+	forceCandGo = goPath
+	sc := candScan{tabs: s.tabs}
+	var out [][3]uint64
+	for {
+		o, c, e, ok := sc.next(text)
+		if !ok {
+			return out
+		}
+		out = append(out, [3]uint64{uint64(o), c, e})
+	}
+}
+
+// candEventsRef is the scan written bytewise from its definition: a
+// candidate at every word start whose two bytes begin a prefix (the exact
+// pairs) and at every "JQ"; an end after every run of at least
+// MinBase64Run base64 characters that holds both cases. The fast paths
+// may report more candidates (the buckets over-approximate), never fewer.
+func candEventsRef(s *Set, text []byte) (cands map[int]bool, ends map[int]bool) {
+	cands, ends = map[int]bool{}, map[int]bool{}
+	for i := range text {
+		if s.cask != nil && i+1 < len(text) && text[i] == 'J' && text[i+1] == 'Q' {
+			cands[i] = true
+		}
+		if i > 0 && alnum[text[i-1]] {
+			continue
+		}
+		k := int(text[i]) << 8
+		if i+1 < len(text) {
+			k |= int(text[i+1])
+		}
+		if s.pairs[k/64]&(1<<(k%64)) != 0 {
+			cands[i] = true
+		}
+	}
+	for i := 0; i < len(text); {
+		if !b64Any[text[i]] {
+			i++
+			continue
+		}
+		j := i
+		for j < len(text) && b64Any[text[j]] {
+			j++
+		}
+		if j-i >= MinBase64Run && mixedCaseRef(text[i:j]) {
+			ends[j] = true
+		}
+		i = j
+	}
+	return cands, ends
+}
+
+// candTexts are random and adversarial texts for the scan: runs of base64
+// across chunk boundaries, prefixes at every offset, bytes above 0x7f, NULs.
+func candTexts(rng *rand.Rand) [][]byte {
+	var out [][]byte
+	alpha := []string{
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_",
+		"abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789",
+		" .:=@\n\x00\x80\xff{}[]`~", "ghp_AKIAsk-xoxb-JQQJ9SG.dp.glpat-",
+	}
+	for range 400 {
+		n := rng.IntN(300)
+		if rng.IntN(10) == 0 {
+			n = rng.IntN(3000)
+		}
+		b := make([]byte, 0, n)
+		for len(b) < n {
+			a := alpha[rng.IntN(len(alpha))]
+			for k := rng.IntN(70); k > 0 && len(b) < n; k-- {
+				b = append(b, a[rng.IntN(len(a))])
+			}
+		}
+		out = append(out, b)
+	}
+	// Runs of every length around 27 and 64, ending at every offset.
+	for _, l := range []int{26, 27, 28, 63, 64, 65, 127, 128, 129, 200} {
+		for off := range 70 {
+			b := bytes.Repeat([]byte{' '}, off)
+			for k := range l {
+				b = append(b, "aB"[k%2])
+			}
+			out = append(out, b, append(append([]byte(nil), b...), ' '))
+		}
+	}
+	for _, fam := range families {
+		tok := fam.gen(rng)
+		for off := range 66 {
+			b := append(bytes.Repeat([]byte{'.'}, off), tok...)
+			out = append(out, b, []byte(base64.StdEncoding.EncodeToString(b)))
+		}
+	}
+	return out
+}
+
+// TestCandScanAgrees: the assembly and the Go path stop at the same chunks
+// with the same masks, and both report every candidate and base64 end of
+// the bytewise reference (and only ends it reports).
+func TestCandScanAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	for _, s := range []*Set{Default(), allSet(t), mustSet(t, "aws-access-key-id")} {
+		for ti, text := range candTexts(rng) {
+			goEv := candEvents(s, text, true)
+			if haveCandAVX2 {
+				asmEv := candEvents(s, text, false)
+				if len(asmEv) != len(goEv) {
+					t.Fatalf("text %d (%d bytes): %d events in assembly, %d in Go", ti, len(text), len(asmEv), len(goEv))
+				}
+				for k := range goEv {
+					if asmEv[k] != goEv[k] {
+						t.Fatalf("text %d (%d bytes): event %d differs: assembly %x, Go %x", ti, len(text), k, asmEv[k], goEv[k])
+					}
+				}
+			}
+			cands, ends := candEventsRef(s, text)
+			gotC, gotE := map[int]bool{}, map[int]bool{}
+			for _, ev := range goEv {
+				for k := range 64 {
+					if ev[1]>>k&1 != 0 {
+						gotC[int(ev[0])+k] = true
+					}
+					if ev[2]>>k&1 != 0 {
+						gotE[int(ev[0])+k] = true
+					}
+				}
+			}
+			for i := range cands {
+				if !gotC[i] {
+					t.Fatalf("text %d (%d bytes): candidate at %d missed", ti, len(text), i)
+				}
+			}
+			if len(gotE) != len(ends) {
+				t.Fatalf("text %d (%d bytes): %d base64 ends, want %d", ti, len(text), len(gotE), len(ends))
+			}
+			for i := range ends {
+				if !gotE[i] {
+					t.Fatalf("text %d (%d bytes): base64 end at %d missed", ti, len(text), i)
+				}
+			}
+		}
+	}
+}
+
+func mustSet(t *testing.T, ids ...string) *Set {
+	t.Helper()
+	s, err := New(ids...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
