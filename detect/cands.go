@@ -41,6 +41,8 @@ type candTabs struct {
 	classLo, classHi   [16]byte
 	firstLo, firstHi   [16]byte
 	secondLo, secondHi [16]byte
+	// The products for the bytes below 0x80 (the AVX-512 path).
+	class, first, second [128]byte
 }
 
 // The bits of a byte's class (classLo[c&15] & classHi[c>>4]).
@@ -157,6 +159,11 @@ func buildCandTabs(prefixes []string, cask bool) *candTabs {
 	// reads the high nibble as an index, so its table must say so.
 	for n := 8; n < 16; n++ {
 		t.classHi[n], t.firstHi[n], t.secondHi[n] = 0, 0, 0
+	}
+	for c := range 128 {
+		t.class[c] = t.classLo[c&15] & t.classHi[c>>4]
+		t.first[c] = t.firstLo[c&15] & t.firstHi[c>>4]
+		t.second[c] = t.secondLo[c&15] & t.secondHi[c>>4]
 	}
 	return t
 }
@@ -296,7 +303,7 @@ func (sc *candScan) next(text []byte) (o int, cand, ends uint64, ok bool) {
 	// a copy padded with zeros, two chunks so that a run ending at
 	// len(text) ends in the copy too.
 	if lim := (n - 1) &^ 63; sc.o < lim {
-		r, c, e := candChunks(&text[sc.o], lim-sc.o, sc.tabs, &sc.st)
+		r, c, e := candChunksFast(&text[sc.o], lim-sc.o, sc.tabs, &sc.st)
 		if r < lim-sc.o {
 			o = sc.o + r
 			sc.o = o + 64
@@ -309,7 +316,7 @@ func (sc *candScan) next(text []byte) (o int, cand, ends uint64, ok bool) {
 			copy(sc.tail[:], text[sc.o:])
 			sc.base, sc.copied = sc.o, true
 		}
-		r, c, e := candChunks(&sc.tail[sc.o-sc.base], sc.base+128-sc.o, sc.tabs, &sc.st)
+		r, c, e := candChunksFast(&sc.tail[sc.o-sc.base], sc.base+128-sc.o, sc.tabs, &sc.st)
 		if r == sc.base+128-sc.o {
 			break
 		}

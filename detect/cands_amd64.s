@@ -228,3 +228,157 @@ done:
 	MOVQ       R11, 24(AX)
 	VZEROUPPER
 	RET
+
+// func candChunks512(p *byte, n int, t *candTabs, st *candState) (off int, cand, ends uint64)
+//
+// candChunks with AVX-512 (BW, VBMI): a chunk is one register, its bytes
+// below 0x80 are looked up in the 128-byte tables (the products of the
+// nibble tables) with VPERMI2B, and the masks come out of VPTESTMB. The
+// scalar part is candChunks'.
+TEXT ·candChunks512(SB), NOSPLIT, $56-56
+	MOVQ         p+0(FP), SI
+	MOVQ         n+8(FP), CX
+	MOVQ         t+16(FP), AX
+	VMOVDQU64    96(AX), Z16
+	VMOVDQU64    160(AX), Z17
+	VMOVDQU64    224(AX), Z18
+	VMOVDQU64    288(AX), Z19
+	VMOVDQU64    352(AX), Z20
+	VMOVDQU64    416(AX), Z21
+	MOVL         $0x80, AX
+	VPBROADCASTB AX, Z31
+	MOVL         $0x1f, AX
+	VPBROADCASTB AX, Z30
+	MOVL         $0x06, AX
+	VPBROADCASTB AX, Z29
+	MOVL         $0x18, AX
+	VPBROADCASTB AX, Z28
+	MOVQ         st+24(FP), AX
+	MOVQ         0(AX), R8
+	MOVQ         8(AX), R9
+	MOVQ         16(AX), R10
+	MOVQ         24(AX), R11
+	XORQ         DX, DX
+
+loop512:
+	CMPQ      DX, CX
+	JGE       none512
+	VMOVDQU8  (SI)(DX*1), Z0
+	VMOVDQU8  1(SI)(DX*1), Z1
+	VPTESTNMB Z31, Z0, K1
+	VPTESTNMB Z31, Z1, K2
+	KANDQ     K1, K2, K2
+	VMOVDQU64 Z0, Z2
+	VPERMI2B  Z17, Z16, Z2
+	VPERMI2B  Z19, Z18, Z0
+	VPERMI2B  Z21, Z20, Z1
+	VPANDQ    Z1, Z0, Z0
+	VPTESTMB  Z0, Z0, K2, K3
+	VPTESTMB  Z31, Z0, K2, K5
+	VPTESTMB  Z30, Z2, K1, K4
+	VPTESTMB  Z2, Z2, K1, K6
+	VPTESTMB  Z29, Z2, K1, K7
+	VPTESTMB  Z28, Z2, K1, K2
+
+	// cand = pairs &^ (alnum<<1 | aprev) | cask
+	KMOVQ K4, AX
+	MOVQ  AX, DI
+	SHLQ  $1, DI
+	ORQ   R8, DI
+	SHRQ  $63, AX
+	MOVQ  AX, R8
+	KMOVQ K3, BX
+	NOTQ  DI
+	ANDQ  DI, BX
+	KMOVQ K5, AX
+	ORQ   AX, BX
+	MOVQ  BX, 48(SP)
+
+	// m: the base64 characters; the upper-case and lower-case flags
+	// carried through its runs.
+	KMOVQ  K6, R12
+	KMOVQ  K7, R13
+	BTQ    $0, R10
+	ADCQ   R12, R13
+	SETCS  R10B
+	MOVBQZX R10B, R10
+	KMOVQ  K2, DI
+	BTQ    $0, R11
+	ADCQ   R12, DI
+	SETCS  R11B
+	MOVBQZX R11B, R11
+	ANDQ   DI, R13
+
+	// p27: the starts of 27 base64 characters in a row.
+	MOVQ R12, AX
+	SHRQ $1, AX
+	ANDQ R12, AX
+	MOVQ AX, DI
+	SHRQ $2, DI
+	ANDQ AX, DI
+	MOVQ DI, BX
+	SHRQ $4, BX
+	ANDQ DI, BX
+	MOVQ BX, DI
+	SHRQ $8, DI
+	ANDQ BX, DI
+	SHRQ $16, BX
+	ANDQ BX, DI
+	SHRQ $24, AX
+	ANDQ AX, DI
+	MOVQ R12, AX
+	SHRQ $26, AX
+	ANDQ AX, DI
+
+	// The run the chunk begins with, and the one it ends in.
+	MOVQ  R12, AX
+	NOTQ  AX
+	TESTQ AX, AX
+	JZ    allones512
+	BSFQ  AX, BX
+	BSRQ  AX, AX
+	ADDQ  R9, BX
+	MOVQ  $63, R9
+	SUBQ  AX, R9
+	JMP   runs512
+
+allones512:
+	MOVQ R9, BX
+	ADDQ $64, BX
+	ADDQ $64, R9
+
+runs512:
+	CMPQ BX, $27
+	CMC
+	ADCQ R12, DI
+	ANDQ DI, R13
+	MOVQ R12, AX
+	NOTQ AX
+	ANDQ AX, R13
+
+	MOVQ 48(SP), BX
+	MOVQ BX, AX
+	ORQ  R13, AX
+	JNZ  found512
+	ADDQ $64, DX
+	JMP  loop512
+
+found512:
+	MOVQ DX, off+32(FP)
+	MOVQ BX, cand+40(FP)
+	MOVQ R13, ends+48(FP)
+	JMP  done512
+
+none512:
+	MOVQ CX, off+32(FP)
+	MOVQ $0, cand+40(FP)
+	MOVQ $0, ends+48(FP)
+
+done512:
+	MOVQ       st+24(FP), AX
+	MOVQ       R8, 0(AX)
+	MOVQ       R9, 8(AX)
+	MOVQ       R10, 16(AX)
+	MOVQ       R11, 24(AX)
+	VZEROUPPER
+	RET

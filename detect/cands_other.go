@@ -5,10 +5,15 @@ package detect
 import "unsafe"
 
 // haveCandAVX2 is false: the scan runs candState.step on chunkMasks.
-const haveCandAVX2 = false
+const (
+	haveCandAVX2 = false
+	haveCand512  = false
+)
 
-// candChunks is not called where haveCandAVX2 is false; it is the Go
+var forceCandAVX2 = false
+
+// candChunksFast is not called where haveCandAVX2 is false; it is the Go
 // reference, so that the code compiles and stays correct everywhere.
-func candChunks(p *byte, n int, t *candTabs, st *candState) (off int, cand, ends uint64) {
+func candChunksFast(p *byte, n int, t *candTabs, st *candState) (off int, cand, ends uint64) {
 	return candChunksGo(unsafe.Slice(p, n+1), n, t, st)
 }

@@ -9,9 +9,9 @@ import (
 
 // candEvents runs the candidate scan over text and returns every chunk it
 // stops at with its masks.
-func candEvents(s *Set, text []byte, goPath bool) [][3]uint64 {
-	defer func(f bool) { forceCandGo = f }(forceCandGo)
-	forceCandGo = goPath
+func candEvents(s *Set, text []byte, goPath, avx2 bool) [][3]uint64 {
+	defer func(f, g bool) { forceCandGo, forceCandAVX2 = f, g }(forceCandGo, forceCandAVX2)
+	forceCandGo, forceCandAVX2 = goPath, avx2
 	sc := candScan{tabs: s.tabs}
 	var out [][3]uint64
 	for {
@@ -112,15 +112,22 @@ func TestCandScanAgrees(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
 	for _, s := range []*Set{Default(), allSet(t), mustSet(t, "aws-access-key-id")} {
 		for ti, text := range candTexts(rng) {
-			goEv := candEvents(s, text, true)
-			if haveCandAVX2 {
-				asmEv := candEvents(s, text, false)
+			goEv := candEvents(s, text, true, false)
+			for _, path := range []struct {
+				name string
+				have bool
+				avx2 bool
+			}{{"AVX2", haveCandAVX2, true}, {"AVX-512", haveCand512, false}} {
+				if !path.have {
+					continue
+				}
+				asmEv := candEvents(s, text, false, path.avx2)
 				if len(asmEv) != len(goEv) {
-					t.Fatalf("text %d (%d bytes): %d events in assembly, %d in Go", ti, len(text), len(asmEv), len(goEv))
+					t.Fatalf("%s, text %d (%d bytes): %d events in assembly, %d in Go", path.name, ti, len(text), len(asmEv), len(goEv))
 				}
 				for k := range goEv {
 					if asmEv[k] != goEv[k] {
-						t.Fatalf("text %d (%d bytes): event %d differs: assembly %x, Go %x", ti, len(text), k, asmEv[k], goEv[k])
+						t.Fatalf("%s, text %d (%d bytes): event %d differs: assembly %x, Go %x", path.name, ti, len(text), k, asmEv[k], goEv[k])
 					}
 				}
 			}
