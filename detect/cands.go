@@ -11,7 +11,10 @@ import "math/bits"
 //   - cand: the word starts (the byte before is not alphanumeric) whose
 //     first two bytes may begin a prefix of the set, and the positions of
 //     "JQ" (the start of an identifiable key's signature, 52 bytes into
-//     the key) when the set holds microsoft-identifiable-key. The pairs
+//     the key) when the set holds microsoft-identifiable-key. With
+//     private-key and url-password, "-B" at a word start and ":/" tell
+//     whether the text may hold a "-----BEGIN " or a "scheme://": their
+//     own searches run only then. The pairs
 //     are looked up in the 8 buckets of two nibble tables, as Teddy does:
 //     a byte's bucket bits for the first byte of a pair are
 //     lo[c&15] & hi[c>>4], the same for the second, and a pair may begin
@@ -91,9 +94,14 @@ var classLo, classHi = func() (lo, hi [16]byte) {
 }()
 
 // buildCandTabs assigns the pairs the prefixes begin with to buckets 0-6
-// (a greedy choice of the bucket whose product grows least), and "JQ" to
-// caskBucket when cask is set.
-func buildCandTabs(prefixes []string, cask bool) *candTabs {
+// (a greedy choice of the bucket whose product grows least), and "JQ"
+// (when cask is set) and ":/" (when url is set) to caskBucket, the one
+// without a word start. A PEM block's "-----BEGIN" is a word start ("-B"
+// after a '-'): with pem set, "-B" is one of the pairs.
+func buildCandTabs(prefixes []string, cask, pem, url bool) *candTabs {
+	if pem {
+		prefixes = append(prefixes[:len(prefixes):len(prefixes)], "-B")
+	}
 	t := &candTabs{classLo: classLo, classHi: classHi}
 	// The second bytes of each first byte.
 	var seconds [256][256]bool
@@ -149,11 +157,16 @@ func buildCandTabs(prefixes []string, cask bool) *candTabs {
 			}
 		}
 	}
-	if cask {
-		t.firstLo['J'&15] |= caskBucket
-		t.firstHi['J'>>4] |= caskBucket
-		t.secondLo['Q'&15] |= caskBucket
-		t.secondHi['Q'>>4] |= caskBucket
+	for _, p := range []struct {
+		on   bool
+		pair string
+	}{{cask, "JQ"}, {url, ":/"}} {
+		if p.on {
+			t.firstLo[p.pair[0]&15] |= caskBucket
+			t.firstHi[p.pair[0]>>4] |= caskBucket
+			t.secondLo[p.pair[1]&15] |= caskBucket
+			t.secondHi[p.pair[1]>>4] |= caskBucket
+		}
 	}
 	// Bytes of 0x80 and up have no class and begin no pair: VPSHUFB
 	// reads the high nibble as an index, so its table must say so.

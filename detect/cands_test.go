@@ -34,8 +34,14 @@ func candEventsRef(s *Set, text []byte) (cands map[int]bool, ends map[int]bool) 
 		if s.cask != nil && i+1 < len(text) && text[i] == 'J' && text[i+1] == 'Q' {
 			cands[i] = true
 		}
+		if s.url != nil && i+1 < len(text) && text[i] == ':' && text[i+1] == '/' {
+			cands[i] = true
+		}
 		if i > 0 && alnum[text[i-1]] {
 			continue
+		}
+		if s.pem != nil && i+1 < len(text) && text[i] == '-' && text[i+1] == 'B' {
+			cands[i] = true
 		}
 		k := int(text[i]) << 8
 		if i+1 < len(text) {
@@ -167,4 +173,99 @@ func mustSet(t *testing.T, ids ...string) *Set {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// TestCandScanFindsWhatSamplingFound: on random and adversarial text, the
+// candidate scan finds every token the sampling scan found (the same span
+// and rule), as written and in base64.
+func TestCandScanFindsWhatSamplingFound(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 24))
+	texts := candTexts(rng)
+	// Tokens in log-like text: after separators, inside runs, glued to
+	// base64 and to each other.
+	for range 300 {
+		var b []byte
+		for range 1 + rng.IntN(6) {
+			b = append(b, []string{" ", "=", "/", ".", "_", "-", "+", "x", "\n", "%2F", ":"}[rng.IntN(11)]...)
+			if rng.IntN(3) == 0 {
+				for range rng.IntN(40) {
+					b = append(b, "aZ09+/_-"[rng.IntN(8)])
+				}
+			}
+			tok := families[rng.IntN(len(families))].gen(rng)
+			if rng.IntN(3) == 0 {
+				tok = base64.StdEncoding.EncodeToString([]byte([]string{"", "u:", "ab"}[rng.IntN(3)] + tok))
+			}
+			b = append(b, tok...)
+		}
+		texts = append(texts, b)
+	}
+	total := 0
+	for _, s := range []*Set{Default(), allSet(t)} {
+		for ti, text := range texts {
+			for _, b64 := range []bool{false, true} {
+				var old, cur []Finding
+				if b64 {
+					old = s.oldScanTokensB64(nil, text)
+					cur, _ = s.scanTokensB64(nil, text)
+				} else {
+					old = s.oldScanTokens(nil, text)
+					cur, _ = s.scanTokens(nil, text)
+				}
+				total += len(old)
+				for _, f := range old {
+					found := false
+					for _, g := range cur {
+						if g.Start == f.Start && g.End == f.End && g.Rule == f.Rule {
+							found = true
+						}
+					}
+					if !found {
+						t.Errorf("text %d (%d bytes, base64 %v): %s at [%d,%d) found by sampling, not by the candidate scan", ti, len(text), b64, f.Rule.ID, f.Start, f.End)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d findings of the sampling scan checked", total)
+	if total < 500 {
+		t.Fatalf("only %d findings of the sampling scan: the texts do not exercise it", total)
+	}
+}
+
+// TestGatesKeepFindings: Find and FindEncoded find the same with the PEM
+// and URL searches gated on the scan's "-B" and ":/" as when they always
+// run, on text full of pieces of both.
+func TestGatesKeepFindings(t *testing.T) {
+	rng := rand.New(rand.NewPCG(25, 26))
+	pieces := []string{"-----BEGIN RSA PRIVATE KEY-----", "-----BEGIN ", "-----END RSA PRIVATE KEY-----", "-----", "\\n", "\n",
+		"MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu", "https://", "://", "u:p@h", "@", ":", "/", "user:pa55@db.example",
+		"x", " ", "JQQJ9", "-B", ":/"}
+	s := allSet(t)
+	defer func() { ungated = false }()
+	n := 0
+	for i := range 3000 {
+		var b []byte
+		for range rng.IntN(30) {
+			b = append(b, pieces[rng.IntN(len(pieces))]...)
+		}
+		for _, b64 := range []bool{false, true} {
+			ungated = false
+			got := s.find(nil, b, b64)
+			ungated = true
+			want := s.find(nil, b, b64)
+			n += len(want)
+			if len(got) != len(want) {
+				t.Fatalf("text %d (%d bytes): %d findings gated, %d ungated", i, len(b), len(got), len(want))
+			}
+			for k := range got {
+				if got[k] != want[k] {
+					t.Fatalf("text %d (%d bytes): finding %d differs: %s at [%d,%d) gated, %s at [%d,%d) ungated", i, len(b), k, got[k].Rule.ID, got[k].Start, got[k].End, want[k].Rule.ID, want[k].Start, want[k].End)
+				}
+			}
+		}
+	}
+	if n < 1000 {
+		t.Fatalf("only %d findings: the texts do not exercise the gates", n)
+	}
 }

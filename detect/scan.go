@@ -82,7 +82,7 @@ func compile(on [numDetectors]bool) *Set {
 			prefixes = append(prefixes, cd.prefix)
 		}
 	}
-	s.tabs = buildCandTabs(prefixes, s.cask != nil)
+	s.tabs = buildCandTabs(prefixes, s.cask != nil, s.pem != nil, s.url != nil)
 	for c := range 256 {
 		cs := heads[byte(c)]
 		if len(cs) == 0 {
@@ -216,16 +216,20 @@ func (s *Set) find(dst []Finding, text []byte, b64 bool) []Finding {
 		return dst
 	}
 	n := len(dst)
+	seen := seenPEM | seenURL // without the scan, search for both
 	switch {
 	case b64 && s.tokens:
-		dst = s.scanTokensB64(dst, text)
+		dst, seen = s.scanTokensB64(dst, text)
 	case s.tokens:
-		dst = s.scanTokens(dst, text)
+		dst, seen = s.scanTokens(dst, text)
 	}
-	if s.pem != nil {
+	if ungated {
+		seen = seenPEM | seenURL
+	}
+	if s.pem != nil && seen&seenPEM != 0 {
 		dst = findPEM(dst, text, s.pem.rule)
 	}
-	if s.url != nil {
+	if s.url != nil && seen&seenURL != 0 {
 		dst = findURLPasswords(dst, text, s.url.rule)
 	}
 	out := dst[n:]
@@ -261,16 +265,27 @@ func (s *Set) find(dst []Finding, text []byte, b64 bool) []Finding {
 // runByte holds the bytes a token may contain.
 var runByte = makeClass("A-Za-z0-9", "-_.+/=")
 
-func (s *Set) scanTokens(dst []Finding, text []byte) []Finding {
+// ungated makes find search for PEM blocks and URLs whatever the scan saw
+// (tests compare).
+var ungated = false
+
+// The scan's reports of what the text may hold besides tokens.
+const (
+	seenPEM = 1 << iota // "-B" at a word start
+	seenURL             // ":/"
+)
+
+func (s *Set) scanTokens(dst []Finding, text []byte) ([]Finding, int) {
 	sc := candScan{tabs: s.tabs}
 	done := 0 // candidates before done are inside a finding
+	seen := 0
 	for {
 		o, cand, _, ok := sc.next(text)
 		if !ok {
-			return dst
+			return dst, seen
 		}
 		if cand != 0 {
-			dst, done = s.cands(dst, text, o, cand, done)
+			dst, done, seen = s.cands(dst, text, o, cand, done, seen)
 		}
 	}
 }
@@ -278,16 +293,17 @@ func (s *Set) scanTokens(dst []Finding, text []byte) []Finding {
 // scanTokensB64 is scanTokens that also decodes the long mixed-case runs
 // of base64 (a copy rather than a flag: the decoded text is scanned by
 // scanTokens, and a recursive cycle would make dst escape).
-func (s *Set) scanTokensB64(dst []Finding, text []byte) []Finding {
+func (s *Set) scanTokensB64(dst []Finding, text []byte) ([]Finding, int) {
 	sc := candScan{tabs: s.tabs}
 	done := 0
+	seen := 0
 	for {
 		o, cand, ends, ok := sc.next(text)
 		if !ok {
-			return dst
+			return dst, seen
 		}
 		if cand != 0 {
-			dst, done = s.cands(dst, text, o, cand, done)
+			dst, done, seen = s.cands(dst, text, o, cand, done, seen)
 		}
 		for ends != 0 {
 			e := o + bits.TrailingZeros64(ends)
@@ -337,30 +353,43 @@ var b64AnyVal = func() (v [256]byte) {
 // textByte holds printable ASCII, tab and the line breaks.
 var textByte = makeClass(" -~", "\t\n\r")
 
-// cands looks for tokens at the candidates of the chunk at o.
-func (s *Set) cands(dst []Finding, text []byte, o int, cand uint64, done int) ([]Finding, int) {
+// cands looks for tokens at the candidates of the chunk at o, and notes in
+// seen the pairs that begin a PEM block or a URL.
+func (s *Set) cands(dst []Finding, text []byte, o int, cand uint64, done, seen int) ([]Finding, int, int) {
 	for cand != 0 {
 		i := o + bits.TrailingZeros64(cand)
 		cand &= cand - 1
-		if s.cask != nil && text[i] == 'J' && hasPrefix(text, i, caskSig) {
-			if i >= 52 {
+		var next byte
+		if i+1 < len(text) {
+			next = text[i+1]
+		}
+		switch text[i] {
+		case 'J':
+			if s.cask != nil && i >= 52 && hasPrefix(text, i, caskSig) {
 				dst = findCASK(dst, text, i-52, i+len(caskSig), s.cask.rule)
+			}
+			continue
+		case ':':
+			if next == '/' {
+				seen |= seenURL
+			}
+			continue
+		case '-':
+			if next == 'B' {
+				seen |= seenPEM
 			}
 			continue
 		}
 		if i < done || i > 0 && alnum[text[i-1]] {
 			continue
 		}
-		k := int(text[i]) << 8
-		if i+1 < len(text) {
-			k |= int(text[i+1])
-		}
+		k := int(text[i])<<8 | int(next)
 		if s.pairs[k/64]&(1<<(k%64)) == 0 {
 			continue
 		}
 		h := s.first[text[i]]
 		for _, c := range s.heads[h-1] {
-			if !hasPrefix(text, i, c.prefix) {
+			if len(c.prefix) > 1 && c.prefix[1] != next || !hasPrefix(text, i, c.prefix) {
 				continue
 			}
 			e, conf := c.det.check(text, i, len(c.prefix))
@@ -372,7 +401,7 @@ func (s *Set) cands(dst []Finding, text []byte, o int, cand uint64, done int) ([
 			break
 		}
 	}
-	return dst, done
+	return dst, done, seen
 }
 
 // PEM private keys.
@@ -610,7 +639,7 @@ func (s *Set) decodeRun(dst []Finding, text []byte, i, j int) []Finding {
 		e := min(j, c+b64Chunk)
 		n := decodeB64(buf, text[c:e], alpha)
 		n0 := len(dst)
-		dst = s.scanTokens(dst, buf[:n])
+		dst, _ = s.scanTokens(dst, buf[:n])
 		k := n0
 		for _, f := range dst[n0:] {
 			f.Start = c + f.Start/3*4
