@@ -70,19 +70,26 @@ func BenchmarkFind(b *testing.B) {
 func BenchmarkCandScan(b *testing.B) {
 	text, src := benchText(b)
 	s := Default()
-	b.Run(src, func(b *testing.B) {
-		b.SetBytes(int64(len(text)))
-		events := 0
-		for b.Loop() {
-			sc := candScan{tabs: s.tabs}
-			for {
-				_, _, _, ok := sc.next(text)
-				if !ok {
-					break
+	for _, path := range []struct {
+		name       string
+		goPath, v2 bool
+	}{{"best", false, false}, {"avx2", false, true}, {"go", true, false}} {
+		b.Run(src+"/"+path.name, func(b *testing.B) {
+			defer func(f, g bool) { forceCandGo, forceCandAVX2 = f, g }(forceCandGo, forceCandAVX2)
+			forceCandGo, forceCandAVX2 = path.goPath, path.v2
+			b.SetBytes(int64(len(text)))
+			events := 0
+			for b.Loop() {
+				sc := candScan{tabs: s.tabs}
+				for {
+					_, _, _, ok := sc.next(text)
+					if !ok {
+						break
+					}
+					events++
 				}
-				events++
 			}
-		}
-		b.ReportMetric(float64(events)/float64(b.N), "events/op")
-	})
+			b.ReportMetric(float64(events)/float64(b.N), "events/op")
+		})
+	}
 }

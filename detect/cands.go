@@ -12,7 +12,7 @@ import "math/bits"
 //     first two bytes may begin a prefix of the set, and the positions of
 //     "JQ" (the start of an identifiable key's signature, 52 bytes into
 //     the key) when the set holds microsoft-identifiable-key. With
-//     private-key and url-password, "-B" at a word start and ":/" tell
+//     private-key and url-password, "-B" and "//" at a word start tell
 //     whether the text may hold a "-----BEGIN " or a "scheme://": their
 //     own searches run only then. The pairs
 //     are looked up in the 8 buckets of two nibble tables, as Teddy does:
@@ -94,52 +94,101 @@ var classLo, classHi = func() (lo, hi [16]byte) {
 }()
 
 // buildCandTabs assigns the pairs the prefixes begin with to buckets 0-6
-// (a greedy choice of the bucket whose product grows least), and "JQ"
-// (when cask is set) and ":/" (when url is set) to caskBucket, the one
-// without a word start. A PEM block's "-----BEGIN" is a word start ("-B"
-// after a '-'): with pem set, "-B" is one of the pairs.
+// (a greedy choice of the bucket whose product admits the fewest pairs
+// that begin no prefix, in a few orders), and "JQ" (when cask is set) to caskBucket,
+// the one without a word start. A PEM block's "-----BEGIN" is a word start
+// ("-B" after a '-'), and so is the second '/' of a URL's "://": with pem,
+// url set, "-B", "//" are among the pairs.
 func buildCandTabs(prefixes []string, cask, pem, url bool) *candTabs {
 	if pem {
 		prefixes = append(prefixes[:len(prefixes):len(prefixes)], "-B")
 	}
+	if url {
+		prefixes = append(prefixes[:len(prefixes):len(prefixes)], "//")
+	}
 	t := &candTabs{classLo: classLo, classHi: classHi}
 	// The second bytes of each first byte.
-	var seconds [256][256]bool
+	var seconds [128][128]bool
 	var firsts []byte
 	for _, p := range prefixes {
 		c := p[0]
 		if !anyTrue(seconds[c][:]) {
 			firsts = append(firsts, c)
 		}
-		for d := range 256 {
+		for d := range 128 {
 			if len(p) == 1 || p[1] == byte(d) {
 				seconds[c][d] = true
 			}
 		}
 	}
 	type bucket struct{ flo, fhi, slo, shi uint16 }
-	var bk [7]bucket
-	area := func(b bucket) int {
-		return bits.OnesCount16(b.flo) * bits.OnesCount16(b.fhi) * bits.OnesCount16(b.slo) * bits.OnesCount16(b.shi)
+	// cost counts the pairs a bucket admits that begin no prefix.
+	cost := func(b bucket) int {
+		n := 0
+		for fl := b.flo; fl != 0; fl &= fl - 1 {
+			for fh := b.fhi; fh != 0; fh &= fh - 1 {
+				f := bits.TrailingZeros16(fh)<<4 | bits.TrailingZeros16(fl)
+				if f >= 128 {
+					continue
+				}
+				for dl := b.slo; dl != 0; dl &= dl - 1 {
+					for dh := b.shi; dh != 0; dh &= dh - 1 {
+						d := bits.TrailingZeros16(dh)<<4 | bits.TrailingZeros16(dl)
+						if d < 128 && !seconds[f][d] {
+							n++
+						}
+					}
+				}
+			}
+		}
+		return n
 	}
-	for _, c := range firsts {
-		var add bucket
-		add.flo, add.fhi = 1<<(c&15), 1<<(c>>4)
-		for d := range 256 {
+	adds := make([]bucket, len(firsts))
+	for k, c := range firsts {
+		adds[k].flo, adds[k].fhi = 1<<(c&15), 1<<(c>>4)
+		for d := range 128 {
 			if seconds[c][d] {
-				add.slo |= 1 << (d & 15)
-				add.shi |= 1 << (d >> 4)
+				adds[k].slo |= 1 << (d & 15)
+				adds[k].shi |= 1 << (d >> 4)
 			}
 		}
-		best, cost := 0, -1
-		for k, b := range bk {
-			u := bucket{b.flo | add.flo, b.fhi | add.fhi, b.slo | add.slo, b.shi | add.shi}
-			if d := area(u) - area(b); cost < 0 || d < cost {
-				best, cost = k, d
+	}
+	// Greedy placement, in a few orders (fixed), keeping the cheapest.
+	var bk [7]bucket
+	bestTotal := -1
+	order := make([]int, len(firsts))
+	for k := range order {
+		order[k] = k
+	}
+	rng := uint64(1)
+	for try := range 24 {
+		if try > 0 {
+			for k := len(order) - 1; k > 0; k-- {
+				rng = rng*6364136223846793005 + 1442695040888963407
+				r := int(rng>>33) % (k + 1)
+				order[k], order[r] = order[r], order[k]
 			}
 		}
-		b := &bk[best]
-		b.flo, b.fhi, b.slo, b.shi = b.flo|add.flo, b.fhi|add.fhi, b.slo|add.slo, b.shi|add.shi
+		var cur [7]bucket
+		for _, k := range order {
+			add := adds[k]
+			best, bestCost := 0, -1
+			for b := range cur {
+				u := bucket{cur[b].flo | add.flo, cur[b].fhi | add.fhi, cur[b].slo | add.slo, cur[b].shi | add.shi}
+				if d := cost(u) - cost(cur[b]); bestCost < 0 || d < bestCost {
+					best, bestCost = b, d
+				}
+			}
+			b := &cur[best]
+			b.flo, b.fhi, b.slo, b.shi = b.flo|add.flo, b.fhi|add.fhi, b.slo|add.slo, b.shi|add.shi
+		}
+		total := 0
+		for _, b := range cur {
+			total += cost(b)
+		}
+		if bestTotal < 0 || total < bestTotal {
+			bestTotal, bk = total, cur
+		}
 	}
 	for k, b := range bk {
 		for n := range 16 {
@@ -160,7 +209,7 @@ func buildCandTabs(prefixes []string, cask, pem, url bool) *candTabs {
 	for _, p := range []struct {
 		on   bool
 		pair string
-	}{{cask, "JQ"}, {url, ":/"}} {
+	}{{cask, "JQ"}} {
 		if p.on {
 			t.firstLo[p.pair[0]&15] |= caskBucket
 			t.firstHi[p.pair[0]>>4] |= caskBucket
@@ -283,13 +332,27 @@ func (t *candTabs) chunkMasks(text []byte, o int) (b64, alnum, upper, lower, pai
 	return
 }
 
-// candScan walks text chunk by chunk and stops at each chunk with
-// candidates or base64 ends.
+// candBatch is how many chunks the scan reports at once.
+const candBatch = 32
+
+// candEvent is a chunk with candidates or base64 ends: its offset and
+// masks.
+type candEvent struct {
+	off, cand, ends uint64
+}
+
+// candScan walks text chunk by chunk and reports each chunk with
+// candidates or base64 ends; the assembly reports them in batches.
 type candScan struct {
 	st   candState
-	o    int // the next chunk
+	o    int // where the scan goes on
 	tabs *candTabs
-	// tail is the copy of the last bytes from base on (see next).
+	ev   [candBatch]candEvent
+	k, n int // ev[k:n] are still to report
+	// shift is added to the offsets in ev.
+	shift int
+	// tail is the copy of the last bytes of text, from base on (see
+	// fill).
 	tail   [129]byte
 	base   int
 	copied bool
@@ -299,58 +362,67 @@ type candScan struct {
 // last (the chunk that holds len(text), where a run at the end of text
 // ends).
 func (sc *candScan) next(text []byte) (o int, cand, ends uint64, ok bool) {
+	for sc.k == sc.n {
+		if !sc.fill(text) {
+			return 0, 0, 0, false
+		}
+	}
+	e := &sc.ev[sc.k]
+	sc.k++
+	return int(e.off) + sc.shift, e.cand, e.ends, true
+}
+
+// fill scans on to the next batch of events; false at the end of text.
+func (sc *candScan) fill(text []byte) bool {
 	n := len(text)
+	sc.k, sc.n, sc.shift = 0, 0, sc.o
+	if sc.o > n {
+		return false
+	}
 	if !haveCandAVX2 || forceCandGo {
-		for sc.o <= n {
-			o = sc.o
-			sc.o += 64
-			cand, ends = sc.st.step(sc.tabs.chunkMasks(text, o))
+		for ; sc.o <= n && sc.n < candBatch; sc.o += 64 {
+			cand, ends := sc.st.step(sc.tabs.chunkMasks(text, sc.o))
 			if cand|ends != 0 {
-				return o, cand, ends, true
+				sc.ev[sc.n] = candEvent{uint64(sc.o - sc.shift), cand, ends}
+				sc.n++
 			}
 		}
-		return 0, 0, 0, false
+		return true
 	}
 	// The assembly reads the byte after each chunk: it takes the chunks
 	// that end before the last byte, and the rest (at most 64 bytes) in
 	// a copy padded with zeros, two chunks so that a run ending at
 	// len(text) ends in the copy too.
 	if lim := (n - 1) &^ 63; sc.o < lim {
-		r, c, e := candChunksFast(&text[sc.o], lim-sc.o, sc.tabs, &sc.st)
-		if r < lim-sc.o {
-			o = sc.o + r
-			sc.o = o + 64
-			return o, c, e, true
-		}
-		sc.o = lim
+		r, c := candChunksFast(&text[sc.o], lim-sc.o, sc.tabs, &sc.st, &sc.ev)
+		sc.o += r
+		sc.n = c
+		return true
 	}
-	for sc.o <= n {
-		if !sc.copied {
-			copy(sc.tail[:], text[sc.o:])
-			sc.base, sc.copied = sc.o, true
-		}
-		r, c, e := candChunksFast(&sc.tail[sc.o-sc.base], sc.base+128-sc.o, sc.tabs, &sc.st)
-		if r == sc.base+128-sc.o {
-			break
-		}
-		o = sc.o + r
-		sc.o = o + 64
-		return o, c, e, true
+	if !sc.copied {
+		copy(sc.tail[:], text[sc.o:])
+		sc.base, sc.copied = sc.o, true
 	}
-	sc.o = n + 1
-	return 0, 0, 0, false
+	r, c := candChunksFast(&sc.tail[sc.o-sc.base], sc.base+128-sc.o, sc.tabs, &sc.st, &sc.ev)
+	sc.o += r
+	sc.n = c
+	if sc.o == sc.base+128 {
+		sc.o = n + 1 // the copy holds the end
+	}
+	return true
 }
 
 // forceCandGo makes the scan take the Go path (tests run both).
 var forceCandGo = false
 
 // candChunksGo is candChunks in Go: text holds at least n+1 bytes.
-func candChunksGo(text []byte, n int, t *candTabs, st *candState) (off int, cand, ends uint64) {
-	for off = 0; off < n; off += 64 {
-		cand, ends = st.step(t.chunkMasks(text[:off+65], off))
+func candChunksGo(text []byte, n int, t *candTabs, st *candState, ev *[candBatch]candEvent) (off, count int) {
+	for off = 0; off < n && count < candBatch; off += 64 {
+		cand, ends := st.step(t.chunkMasks(text[:off+65], off))
 		if cand|ends != 0 {
-			return off, cand, ends
+			ev[count] = candEvent{uint64(off), cand, ends}
+			count++
 		}
 	}
-	return n, 0, 0
+	return off, count
 }

@@ -13,21 +13,21 @@ var (
 )
 
 // candChunks is the candidate scan of the 64-byte chunks of p[:n] (n a
-// multiple of 64, p[n] readable): the offset of the first chunk with
-// candidates or base64 ends and its masks, st carried past it; n when
-// there is none. candChunksGo is its reference.
+// multiple of 64, p[n] readable): it writes the chunks with candidates or
+// base64 ends to ev until ev is full, and returns where it stopped and how
+// many it wrote, st carried along. candChunksGo is its reference.
 //
 //go:noescape
-func candChunks(p *byte, n int, t *candTabs, st *candState) (off int, cand, ends uint64)
+func candChunks(p *byte, n int, t *candTabs, st *candState, ev *[candBatch]candEvent) (off, count int)
 
 // candChunks512 is candChunks with AVX-512.
 //
 //go:noescape
-func candChunks512(p *byte, n int, t *candTabs, st *candState) (off int, cand, ends uint64)
+func candChunks512(p *byte, n int, t *candTabs, st *candState, ev *[candBatch]candEvent) (off, count int)
 
-func candChunksFast(p *byte, n int, t *candTabs, st *candState) (off int, cand, ends uint64) {
+func candChunksFast(p *byte, n int, t *candTabs, st *candState, ev *[candBatch]candEvent) (off, count int) {
 	if haveCand512 && !forceCandAVX2 {
-		return candChunks512(p, n, t, st)
+		return candChunks512(p, n, t, st, ev)
 	}
-	return candChunks(p, n, t, st)
+	return candChunks(p, n, t, st, ev)
 }

@@ -1,18 +1,19 @@
 #include "textflag.h"
 
-// func candChunks(p *byte, n int, t *candTabs, st *candState) (off int, cand, ends uint64)
+// func candChunks(p *byte, n int, t *candTabs, st *candState, ev *[candBatch]candEvent) (off, count int)
 //
 // The candidate scan (cands.go) over the 64-byte chunks of p[:n], n a
 // multiple of 64, p[n] readable (each chunk reads the byte after it). It
-// returns the offset of the first chunk with candidates or base64 ends,
-// its masks, and st as it is after that chunk; n, 0, 0 when there is none.
+// writes the chunks with candidates or base64 ends to ev (offset, masks)
+// until ev is full (candBatch, 32) and returns where it stopped and how
+// many it wrote; st is carried along.
 // Go's candState.step is the reference of the scalar part, chunkMasks of
 // the vector part.
 //
 // Locals: the movemasks of the chunk, inverted where they come from a
 // comparison with zero: 0 ^pairs, 8 cask, 16 ^b64, 24 ^alnum, 32 ^upper,
 // 40 ^lower (the low half of each at +0, the high at +4); 48 cand.
-TEXT ·candChunks(SB), NOSPLIT, $56-56
+TEXT ·candChunks(SB), NOSPLIT, $64-56
 	MOVQ           p+0(FP), SI
 	MOVQ           n+8(FP), CX
 	MOVQ           t+16(FP), AX
@@ -41,6 +42,7 @@ TEXT ·candChunks(SB), NOSPLIT, $56-56
 	MOVQ           16(AX), R10
 	MOVQ           24(AX), R11
 	XORQ           DX, DX
+	MOVQ           $0, 56(SP)
 
 loop:
 	CMPQ DX, CX
@@ -210,15 +212,27 @@ runs:
 	JMP  loop
 
 found:
-	MOVQ       DX, off+32(FP)
-	MOVQ       BX, cand+40(FP)
-	MOVQ       R13, ends+48(FP)
-	JMP        done
+	// ev[count] = {DX, cand, ends}; stop when ev is full.
+	MOVQ ev+32(FP), AX
+	MOVQ 56(SP), DI
+	LEAQ (DI)(DI*2), R12
+	SHLQ $3, R12
+	MOVQ DX, 0(AX)(R12*1)
+	MOVQ BX, 8(AX)(R12*1)
+	MOVQ R13, 16(AX)(R12*1)
+	INCQ DI
+	MOVQ DI, 56(SP)
+	ADDQ $64, DX
+	CMPQ DI, $32
+	JLT  loop
+	MOVQ DX, off+40(FP)
+	MOVQ DI, count+48(FP)
+	JMP  done
 
 none:
-	MOVQ       CX, off+32(FP)
-	MOVQ       $0, cand+40(FP)
-	MOVQ       $0, ends+48(FP)
+	MOVQ CX, off+40(FP)
+	MOVQ 56(SP), DI
+	MOVQ DI, count+48(FP)
 
 done:
 	MOVQ       st+24(FP), AX
@@ -229,13 +243,13 @@ done:
 	VZEROUPPER
 	RET
 
-// func candChunks512(p *byte, n int, t *candTabs, st *candState) (off int, cand, ends uint64)
+// func candChunks512(p *byte, n int, t *candTabs, st *candState, ev *[candBatch]candEvent) (off, count int)
 //
 // candChunks with AVX-512 (BW, VBMI): a chunk is one register, its bytes
 // below 0x80 are looked up in the 128-byte tables (the products of the
 // nibble tables) with VPERMI2B, and the masks come out of VPTESTMB. The
 // scalar part is candChunks'.
-TEXT ·candChunks512(SB), NOSPLIT, $56-56
+TEXT ·candChunks512(SB), NOSPLIT, $64-56
 	MOVQ         p+0(FP), SI
 	MOVQ         n+8(FP), CX
 	MOVQ         t+16(FP), AX
@@ -259,6 +273,7 @@ TEXT ·candChunks512(SB), NOSPLIT, $56-56
 	MOVQ         16(AX), R10
 	MOVQ         24(AX), R11
 	XORQ         DX, DX
+	MOVQ         $0, 56(SP)
 
 loop512:
 	CMPQ      DX, CX
@@ -364,15 +379,27 @@ runs512:
 	JMP  loop512
 
 found512:
-	MOVQ DX, off+32(FP)
-	MOVQ BX, cand+40(FP)
-	MOVQ R13, ends+48(FP)
+	// ev[count] = {DX, cand, ends}; stop when ev is full.
+	MOVQ ev+32(FP), AX
+	MOVQ 56(SP), DI
+	LEAQ (DI)(DI*2), R12
+	SHLQ $3, R12
+	MOVQ DX, 0(AX)(R12*1)
+	MOVQ BX, 8(AX)(R12*1)
+	MOVQ R13, 16(AX)(R12*1)
+	INCQ DI
+	MOVQ DI, 56(SP)
+	ADDQ $64, DX
+	CMPQ DI, $32
+	JLT  loop512
+	MOVQ DX, off+40(FP)
+	MOVQ DI, count+48(FP)
 	JMP  done512
 
 none512:
-	MOVQ CX, off+32(FP)
-	MOVQ $0, cand+40(FP)
-	MOVQ $0, ends+48(FP)
+	MOVQ CX, off+40(FP)
+	MOVQ 56(SP), DI
+	MOVQ DI, count+48(FP)
 
 done512:
 	MOVQ       st+24(FP), AX

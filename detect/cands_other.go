@@ -14,6 +14,6 @@ var forceCandAVX2 = false
 
 // candChunksFast is not called where haveCandAVX2 is false; it is the Go
 // reference, so that the code compiles and stays correct everywhere.
-func candChunksFast(p *byte, n int, t *candTabs, st *candState) (off int, cand, ends uint64) {
-	return candChunksGo(unsafe.Slice(p, n+1), n, t, st)
+func candChunksFast(p *byte, n int, t *candTabs, st *candState, ev *[candBatch]candEvent) (off, count int) {
+	return candChunksGo(unsafe.Slice(p, n+1), n, t, st, ev)
 }

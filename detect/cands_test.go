@@ -34,13 +34,13 @@ func candEventsRef(s *Set, text []byte) (cands map[int]bool, ends map[int]bool) 
 		if s.cask != nil && i+1 < len(text) && text[i] == 'J' && text[i+1] == 'Q' {
 			cands[i] = true
 		}
-		if s.url != nil && i+1 < len(text) && text[i] == ':' && text[i+1] == '/' {
-			cands[i] = true
-		}
 		if i > 0 && alnum[text[i-1]] {
 			continue
 		}
 		if s.pem != nil && i+1 < len(text) && text[i] == '-' && text[i+1] == 'B' {
+			cands[i] = true
+		}
+		if s.url != nil && i+1 < len(text) && text[i] == '/' && text[i+1] == '/' {
 			cands[i] = true
 		}
 		k := int(text[i]) << 8
@@ -240,7 +240,7 @@ func TestGatesKeepFindings(t *testing.T) {
 	rng := rand.New(rand.NewPCG(25, 26))
 	pieces := []string{"-----BEGIN RSA PRIVATE KEY-----", "-----BEGIN ", "-----END RSA PRIVATE KEY-----", "-----", "\\n", "\n",
 		"MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu", "https://", "://", "u:p@h", "@", ":", "/", "user:pa55@db.example",
-		"x", " ", "JQQJ9", "-B", ":/"}
+		"x", " ", "JQQJ9", "-B", ":/", "//", "a://b"}
 	s := allSet(t)
 	defer func() { ungated = false }()
 	n := 0
@@ -267,5 +267,34 @@ func TestGatesKeepFindings(t *testing.T) {
 	}
 	if n < 1000 {
 		t.Fatalf("only %d findings: the texts do not exercise the gates", n)
+	}
+}
+
+// TestCandChunksGoAgrees: candChunksGo (the assembly's stand-in where
+// there is none) reports the batches the assembly reports.
+func TestCandChunksGoAgrees(t *testing.T) {
+	if !haveCandAVX2 {
+		t.Skip("no assembly here")
+	}
+	rng := rand.New(rand.NewPCG(27, 28))
+	s := allSet(t)
+	for ti, text := range candTexts(rng) {
+		n := len(text) &^ 63
+		if n == len(text) {
+			n -= 64
+		}
+		if n <= 0 {
+			continue
+		}
+		var st1, st2 candState
+		var ev1, ev2 [candBatch]candEvent
+		for o := 0; o < n; {
+			r1, c1 := candChunksFast(&text[o], n-o, s.tabs, &st1, &ev1)
+			r2, c2 := candChunksGo(text[o:], n-o, s.tabs, &st2, &ev2)
+			if r1 != r2 || c1 != c2 || ev1 != ev2 || st1 != st2 {
+				t.Fatalf("text %d (%d bytes) at %d: assembly (%d, %d), Go (%d, %d), or the batches or states differ", ti, len(text), o, r1, c1, r2, c2)
+			}
+			o += r1
+		}
 	}
 }

@@ -272,7 +272,7 @@ var ungated = false
 // The scan's reports of what the text may hold besides tokens.
 const (
 	seenPEM = 1 << iota // "-B" at a word start
-	seenURL             // ":/"
+	seenURL             // "//" at a word start
 )
 
 func (s *Set) scanTokens(dst []Finding, text []byte) ([]Finding, int) {
@@ -369,7 +369,7 @@ func (s *Set) cands(dst []Finding, text []byte, o int, cand uint64, done, seen i
 				dst = findCASK(dst, text, i-52, i+len(caskSig), s.cask.rule)
 			}
 			continue
-		case ':':
+		case '/':
 			if next == '/' {
 				seen |= seenURL
 			}
