@@ -40,12 +40,17 @@ import "math/bits"
 // candTabs are the nibble tables of the scan: the byte classes (class),
 // the buckets of the first (first) and second (second) byte of a pair,
 // each low nibble then high nibble.
+//
+// The pairs have 16 buckets, in two tables each (first2 and second2 hold
+// buckets 8-15).
 type candTabs struct {
-	classLo, classHi   [16]byte
-	firstLo, firstHi   [16]byte
-	secondLo, secondHi [16]byte
+	classLo, classHi     [16]byte
+	firstLo, firstHi     [16]byte
+	secondLo, secondHi   [16]byte
+	first2Lo, first2Hi   [16]byte
+	second2Lo, second2Hi [16]byte
 	// The products for the bytes below 0x80 (the AVX-512 path).
-	class, first, second [128]byte
+	class, first, second, first2, second2 [128]byte
 }
 
 // The bits of a byte's class (classLo[c&15] & classHi[c>>4]).
@@ -63,7 +68,7 @@ const (
 	clsLower = clsLoA | clsLoP
 )
 
-// caskBucket is the bucket of "JQ".
+// caskBucket is the bit of "JQ" in the second tables (bucket 15).
 const caskBucket = 1 << 7
 
 var classLo, classHi = func() (lo, hi [16]byte) {
@@ -154,7 +159,7 @@ func buildCandTabs(prefixes []string, cask, pem, url bool) *candTabs {
 		}
 	}
 	// Greedy placement, in a few orders (fixed), keeping the cheapest.
-	var bk [7]bucket
+	var bk [15]bucket
 	bestTotal := -1
 	order := make([]int, len(firsts))
 	for k := range order {
@@ -169,7 +174,7 @@ func buildCandTabs(prefixes []string, cask, pem, url bool) *candTabs {
 				order[k], order[r] = order[r], order[k]
 			}
 		}
-		var cur [7]bucket
+		var cur [15]bucket
 		for _, k := range order {
 			add := adds[k]
 			best, bestCost := 0, -1
@@ -191,18 +196,23 @@ func buildCandTabs(prefixes []string, cask, pem, url bool) *candTabs {
 		}
 	}
 	for k, b := range bk {
+		fl, fh, sl, sh := &t.firstLo, &t.firstHi, &t.secondLo, &t.secondHi
+		if k >= 8 {
+			fl, fh, sl, sh = &t.first2Lo, &t.first2Hi, &t.second2Lo, &t.second2Hi
+		}
+		bit := byte(1) << (k % 8)
 		for n := range 16 {
 			if b.flo&(1<<n) != 0 {
-				t.firstLo[n] |= 1 << k
+				fl[n] |= bit
 			}
 			if b.fhi&(1<<n) != 0 {
-				t.firstHi[n] |= 1 << k
+				fh[n] |= bit
 			}
 			if b.slo&(1<<n) != 0 {
-				t.secondLo[n] |= 1 << k
+				sl[n] |= bit
 			}
 			if b.shi&(1<<n) != 0 {
-				t.secondHi[n] |= 1 << k
+				sh[n] |= bit
 			}
 		}
 	}
@@ -211,21 +221,23 @@ func buildCandTabs(prefixes []string, cask, pem, url bool) *candTabs {
 		pair string
 	}{{cask, "JQ"}} {
 		if p.on {
-			t.firstLo[p.pair[0]&15] |= caskBucket
-			t.firstHi[p.pair[0]>>4] |= caskBucket
-			t.secondLo[p.pair[1]&15] |= caskBucket
-			t.secondHi[p.pair[1]>>4] |= caskBucket
+			t.first2Lo[p.pair[0]&15] |= caskBucket
+			t.first2Hi[p.pair[0]>>4] |= caskBucket
+			t.second2Lo[p.pair[1]&15] |= caskBucket
+			t.second2Hi[p.pair[1]>>4] |= caskBucket
 		}
 	}
 	// Bytes of 0x80 and up have no class and begin no pair: VPSHUFB
 	// reads the high nibble as an index, so its table must say so.
 	for n := 8; n < 16; n++ {
-		t.classHi[n], t.firstHi[n], t.secondHi[n] = 0, 0, 0
+		t.classHi[n], t.firstHi[n], t.secondHi[n], t.first2Hi[n], t.second2Hi[n] = 0, 0, 0, 0, 0
 	}
 	for c := range 128 {
 		t.class[c] = t.classLo[c&15] & t.classHi[c>>4]
 		t.first[c] = t.firstLo[c&15] & t.firstHi[c>>4]
 		t.second[c] = t.secondLo[c&15] & t.secondHi[c>>4]
+		t.first2[c] = t.first2Lo[c&15] & t.first2Hi[c>>4]
+		t.second2[c] = t.second2Lo[c&15] & t.second2Hi[c>>4]
 	}
 	return t
 }
@@ -297,9 +309,9 @@ func (t *candTabs) chunkMasks(text []byte, o int) (b64, alnum, upper, lower, pai
 		if c == 0 && next == 0 {
 			continue
 		}
-		cls := t.classLo[c&15] & t.classHi[c>>4&15]
-		if c >= 0x80 {
-			cls = 0
+		var cls byte
+		if c < 0x80 {
+			cls = t.class[c]
 		}
 		bit := uint64(1) << k
 		if cls != 0 {
@@ -314,17 +326,14 @@ func (t *candTabs) chunkMasks(text []byte, o int) (b64, alnum, upper, lower, pai
 				lower |= bit
 			}
 		}
-		f := t.firstLo[c&15] & t.firstHi[c>>4&15]
-		s := t.secondLo[next&15] & t.secondHi[next>>4&15]
-		if c >= 0x80 {
-			f = 0
+		var v, v2 byte
+		if c < 0x80 && next < 0x80 {
+			v = t.first[c] & t.second[next]
+			v2 = t.first2[c] & t.second2[next]
 		}
-		if next >= 0x80 {
-			s = 0
-		}
-		if v := f & s; v != 0 {
+		if v|v2 != 0 {
 			pairs |= bit
-			if v&caskBucket != 0 {
+			if v2&caskBucket != 0 {
 				cask |= bit
 			}
 		}

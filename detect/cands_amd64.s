@@ -12,8 +12,10 @@
 //
 // Locals: the movemasks of the chunk, inverted where they come from a
 // comparison with zero: 0 ^pairs, 8 cask, 16 ^b64, 24 ^alnum, 32 ^upper,
-// 40 ^lower (the low half of each at +0, the high at +4); 48 cand.
-TEXT ·candChunks(SB), NOSPLIT, $64-56
+// 40 ^lower (the low half of each at +0, the high at +4); 48 cand; 56 the
+// events written; 64-191 the second pair tables (buckets 8-15), 192-287
+// the class masks, each 32 bytes (no register is left for them).
+TEXT ·candChunks(SB), NOSPLIT, $288-56
 	MOVQ           p+0(FP), SI
 	MOVQ           n+8(FP), CX
 	MOVQ           t+16(FP), AX
@@ -26,15 +28,27 @@ TEXT ·candChunks(SB), NOSPLIT, $64-56
 	MOVL           $0x0f0f0f0f, AX
 	MOVQ           AX, X15
 	VPBROADCASTD   X15, Y15
+	MOVQ           t+16(FP), AX
+	VBROADCASTI128 96(AX), Y0
+	VMOVDQU        Y0, 64(SP)
+	VBROADCASTI128 112(AX), Y0
+	VMOVDQU        Y0, 96(SP)
+	VBROADCASTI128 128(AX), Y0
+	VMOVDQU        Y0, 128(SP)
+	VBROADCASTI128 144(AX), Y0
+	VMOVDQU        Y0, 160(SP)
 	MOVL           $0x1f1f1f1f, AX
 	MOVQ           AX, X7
 	VPBROADCASTD   X7, Y7
+	VMOVDQU        Y7, 192(SP)
 	MOVL           $0x06060606, AX
 	MOVQ           AX, X6
 	VPBROADCASTD   X6, Y6
+	VMOVDQU        Y6, 224(SP)
 	MOVL           $0x18181818, AX
 	MOVQ           AX, X5
 	VPBROADCASTD   X5, Y5
+	VMOVDQU        Y5, 256(SP)
 	VPXOR          Y8, Y8, Y8
 	MOVQ           st+24(FP), AX
 	MOVQ           0(AX), R8
@@ -55,33 +69,45 @@ loop:
 	VPSHUFB   Y0, Y14, Y3
 	VPSHUFB   Y2, Y13, Y4
 	VPAND     Y4, Y3, Y3
-	VPSHUFB   Y0, Y12, Y0
-	VPSHUFB   Y2, Y11, Y2
-	VPAND     Y2, Y0, Y0
+	VPSHUFB   Y0, Y12, Y4
+	VPSHUFB   Y2, Y11, Y5
+	VPAND     Y5, Y4, Y4
+	VMOVDQU   64(SP), Y5
+	VPSHUFB   Y0, Y5, Y5
+	VMOVDQU   96(SP), Y6
+	VPSHUFB   Y2, Y6, Y6
+	VPAND     Y6, Y5, Y5
 	VPSRLW    $4, Y1, Y2
 	VPAND     Y15, Y2, Y2
 	VPAND     Y15, Y1, Y1
-	VPSHUFB   Y1, Y10, Y1
-	VPSHUFB   Y2, Y9, Y2
-	VPAND     Y2, Y1, Y1
-	VPAND     Y1, Y0, Y0
-	VPMOVMSKB Y0, AX
+	VPSHUFB   Y1, Y10, Y0
+	VPSHUFB   Y2, Y9, Y6
+	VPAND     Y6, Y0, Y0
+	VPAND     Y0, Y4, Y4
+	VMOVDQU   128(SP), Y6
+	VPSHUFB   Y1, Y6, Y6
+	VMOVDQU   160(SP), Y7
+	VPSHUFB   Y2, Y7, Y7
+	VPAND     Y7, Y6, Y6
+	VPAND     Y6, Y5, Y5
+	VPMOVMSKB Y5, AX
 	MOVL      AX, 8(SP)
-	VPCMPEQB  Y8, Y0, Y0
-	VPMOVMSKB Y0, AX
+	VPOR      Y5, Y4, Y4
+	VPCMPEQB  Y8, Y4, Y4
+	VPMOVMSKB Y4, AX
 	MOVL      AX, 0(SP)
 	VPCMPEQB  Y8, Y3, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 16(SP)
-	VPAND     Y7, Y3, Y0
+	VPAND     192(SP), Y3, Y0
 	VPCMPEQB  Y8, Y0, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 24(SP)
-	VPAND     Y6, Y3, Y0
+	VPAND     224(SP), Y3, Y0
 	VPCMPEQB  Y8, Y0, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 32(SP)
-	VPAND     Y5, Y3, Y0
+	VPAND     256(SP), Y3, Y0
 	VPCMPEQB  Y8, Y0, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 40(SP)
@@ -93,33 +119,45 @@ loop:
 	VPSHUFB   Y0, Y14, Y3
 	VPSHUFB   Y2, Y13, Y4
 	VPAND     Y4, Y3, Y3
-	VPSHUFB   Y0, Y12, Y0
-	VPSHUFB   Y2, Y11, Y2
-	VPAND     Y2, Y0, Y0
+	VPSHUFB   Y0, Y12, Y4
+	VPSHUFB   Y2, Y11, Y5
+	VPAND     Y5, Y4, Y4
+	VMOVDQU   64(SP), Y5
+	VPSHUFB   Y0, Y5, Y5
+	VMOVDQU   96(SP), Y6
+	VPSHUFB   Y2, Y6, Y6
+	VPAND     Y6, Y5, Y5
 	VPSRLW    $4, Y1, Y2
 	VPAND     Y15, Y2, Y2
 	VPAND     Y15, Y1, Y1
-	VPSHUFB   Y1, Y10, Y1
-	VPSHUFB   Y2, Y9, Y2
-	VPAND     Y2, Y1, Y1
-	VPAND     Y1, Y0, Y0
-	VPMOVMSKB Y0, AX
+	VPSHUFB   Y1, Y10, Y0
+	VPSHUFB   Y2, Y9, Y6
+	VPAND     Y6, Y0, Y0
+	VPAND     Y0, Y4, Y4
+	VMOVDQU   128(SP), Y6
+	VPSHUFB   Y1, Y6, Y6
+	VMOVDQU   160(SP), Y7
+	VPSHUFB   Y2, Y7, Y7
+	VPAND     Y7, Y6, Y6
+	VPAND     Y6, Y5, Y5
+	VPMOVMSKB Y5, AX
 	MOVL      AX, 12(SP)
-	VPCMPEQB  Y8, Y0, Y0
-	VPMOVMSKB Y0, AX
+	VPOR      Y5, Y4, Y4
+	VPCMPEQB  Y8, Y4, Y4
+	VPMOVMSKB Y4, AX
 	MOVL      AX, 4(SP)
 	VPCMPEQB  Y8, Y3, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 20(SP)
-	VPAND     Y7, Y3, Y0
+	VPAND     192(SP), Y3, Y0
 	VPCMPEQB  Y8, Y0, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 28(SP)
-	VPAND     Y6, Y3, Y0
+	VPAND     224(SP), Y3, Y0
 	VPCMPEQB  Y8, Y0, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 36(SP)
-	VPAND     Y5, Y3, Y0
+	VPAND     256(SP), Y3, Y0
 	VPCMPEQB  Y8, Y0, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 44(SP)
@@ -253,12 +291,16 @@ TEXT ·candChunks512(SB), NOSPLIT, $64-56
 	MOVQ         p+0(FP), SI
 	MOVQ         n+8(FP), CX
 	MOVQ         t+16(FP), AX
-	VMOVDQU64    96(AX), Z16
-	VMOVDQU64    160(AX), Z17
-	VMOVDQU64    224(AX), Z18
-	VMOVDQU64    288(AX), Z19
-	VMOVDQU64    352(AX), Z20
-	VMOVDQU64    416(AX), Z21
+	VMOVDQU64    160(AX), Z16
+	VMOVDQU64    224(AX), Z17
+	VMOVDQU64    288(AX), Z18
+	VMOVDQU64    352(AX), Z19
+	VMOVDQU64    416(AX), Z20
+	VMOVDQU64    480(AX), Z21
+	VMOVDQU64    544(AX), Z22
+	VMOVDQU64    608(AX), Z23
+	VMOVDQU64    672(AX), Z24
+	VMOVDQU64    736(AX), Z25
 	MOVL         $0x80, AX
 	VPBROADCASTB AX, Z31
 	MOVL         $0x1f, AX
@@ -285,11 +327,17 @@ loop512:
 	KANDQ     K1, K2, K2
 	VMOVDQU64 Z0, Z2
 	VPERMI2B  Z17, Z16, Z2
+	VMOVDQU64 Z0, Z3
+	VPERMI2B  Z23, Z22, Z3
 	VPERMI2B  Z19, Z18, Z0
+	VMOVDQU64 Z1, Z4
+	VPERMI2B  Z25, Z24, Z4
 	VPERMI2B  Z21, Z20, Z1
 	VPANDQ    Z1, Z0, Z0
+	VPANDQ    Z4, Z3, Z3
+	VPTESTMB  Z31, Z3, K2, K5
+	VPORQ     Z3, Z0, Z0
 	VPTESTMB  Z0, Z0, K2, K3
-	VPTESTMB  Z31, Z0, K2, K5
 	VPTESTMB  Z30, Z2, K1, K4
 	VPTESTMB  Z2, Z2, K1, K6
 	VPTESTMB  Z29, Z2, K1, K7
