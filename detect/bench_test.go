@@ -54,6 +54,18 @@ func BenchmarkFind(b *testing.B) {
 				dst = c.set.Find(dst[:0], text)
 			}
 		})
+		// 64 KiB blocks, as redact's DetectorOverhead benchmark scrubs.
+		b.Run(src+"/"+c.name+"/FindEncoded64K", func(b *testing.B) {
+			const block = 64 << 10
+			b.ReportAllocs()
+			b.SetBytes(int64(len(text) / block * block))
+			var dst []Finding
+			for b.Loop() {
+				for i := 0; i+block <= len(text); i += block {
+					dst = c.set.FindEncoded(dst[:0], text[i:i+block])
+				}
+			}
+		})
 		b.Run(src+"/"+c.name+"/FindEncoded", func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(text)))
@@ -82,7 +94,7 @@ func BenchmarkCandScan(b *testing.B) {
 			for b.Loop() {
 				sc := candScan{tabs: s.tabs}
 				for {
-					_, _, _, ok := sc.next(text)
+					_, _, _, _, ok := sc.next(text)
 					if !ok {
 						break
 					}

@@ -344,10 +344,10 @@ func (t *candTabs) chunkMasks(text []byte, o int) (b64, alnum, upper, lower, pai
 // candBatch is how many chunks the scan reports at once.
 const candBatch = 32
 
-// candEvent is a chunk with candidates or base64 ends: its offset and
-// masks.
+// candEvent is a chunk with candidates or base64 ends: its offset, its
+// masks, and its base64 characters (where the runs that end there begin).
 type candEvent struct {
-	off, cand, ends uint64
+	off, cand, ends, b64 uint64
 }
 
 // candScan walks text chunk by chunk and reports each chunk with
@@ -370,15 +370,15 @@ type candScan struct {
 // next returns the next chunk with candidates or ends, and false after the
 // last (the chunk that holds len(text), where a run at the end of text
 // ends).
-func (sc *candScan) next(text []byte) (o int, cand, ends uint64, ok bool) {
+func (sc *candScan) next(text []byte) (o int, cand, ends, b64 uint64, ok bool) {
 	for sc.k == sc.n {
 		if !sc.fill(text) {
-			return 0, 0, 0, false
+			return 0, 0, 0, 0, false
 		}
 	}
 	e := &sc.ev[sc.k]
 	sc.k++
-	return int(e.off) + sc.shift, e.cand, e.ends, true
+	return int(e.off) + sc.shift, e.cand, e.ends, e.b64, true
 }
 
 // fill scans on to the next batch of events; false at the end of text.
@@ -390,9 +390,10 @@ func (sc *candScan) fill(text []byte) bool {
 	}
 	if !haveCandAVX2 || forceCandGo {
 		for ; sc.o <= n && sc.n < candBatch; sc.o += 64 {
-			cand, ends := sc.st.step(sc.tabs.chunkMasks(text, sc.o))
+			b64, alnum, upper, lower, pairs, cask := sc.tabs.chunkMasks(text, sc.o)
+			cand, ends := sc.st.step(b64, alnum, upper, lower, pairs, cask)
 			if cand|ends != 0 {
-				sc.ev[sc.n] = candEvent{uint64(sc.o - sc.shift), cand, ends}
+				sc.ev[sc.n] = candEvent{uint64(sc.o - sc.shift), cand, ends, b64}
 				sc.n++
 			}
 		}
@@ -427,9 +428,10 @@ var forceCandGo = false
 // candChunksGo is candChunks in Go: text holds at least n+1 bytes.
 func candChunksGo(text []byte, n int, t *candTabs, st *candState, ev *[candBatch]candEvent) (off, count int) {
 	for off = 0; off < n && count < candBatch; off += 64 {
-		cand, ends := st.step(t.chunkMasks(text[:off+65], off))
+		b64, alnum, upper, lower, pairs, cask := t.chunkMasks(text[:off+65], off)
+		cand, ends := st.step(b64, alnum, upper, lower, pairs, cask)
 		if cand|ends != 0 {
-			ev[count] = candEvent{uint64(off), cand, ends}
+			ev[count] = candEvent{uint64(off), cand, ends, b64}
 			count++
 		}
 	}

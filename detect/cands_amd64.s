@@ -250,14 +250,15 @@ runs:
 	JMP  loop
 
 found:
-	// ev[count] = {DX, cand, ends}; stop when ev is full.
+	// ev[count] = {DX, cand, ends, m}; stop when ev is full.
 	MOVQ ev+32(FP), AX
 	MOVQ 56(SP), DI
-	LEAQ (DI)(DI*2), R12
-	SHLQ $3, R12
-	MOVQ DX, 0(AX)(R12*1)
-	MOVQ BX, 8(AX)(R12*1)
-	MOVQ R13, 16(AX)(R12*1)
+	SHLQ $5, DI
+	MOVQ DX, 0(AX)(DI*1)
+	MOVQ BX, 8(AX)(DI*1)
+	MOVQ R13, 16(AX)(DI*1)
+	MOVQ R12, 24(AX)(DI*1)
+	SHRQ $5, DI
 	INCQ DI
 	MOVQ DI, 56(SP)
 	ADDQ $64, DX
@@ -427,14 +428,15 @@ runs512:
 	JMP  loop512
 
 found512:
-	// ev[count] = {DX, cand, ends}; stop when ev is full.
+	// ev[count] = {DX, cand, ends, m}; stop when ev is full.
 	MOVQ ev+32(FP), AX
 	MOVQ 56(SP), DI
-	LEAQ (DI)(DI*2), R12
-	SHLQ $3, R12
-	MOVQ DX, 0(AX)(R12*1)
-	MOVQ BX, 8(AX)(R12*1)
-	MOVQ R13, 16(AX)(R12*1)
+	SHLQ $5, DI
+	MOVQ DX, 0(AX)(DI*1)
+	MOVQ BX, 8(AX)(DI*1)
+	MOVQ R13, 16(AX)(DI*1)
+	MOVQ R12, 24(AX)(DI*1)
+	SHRQ $5, DI
 	INCQ DI
 	MOVQ DI, 56(SP)
 	ADDQ $64, DX

@@ -9,17 +9,17 @@ import (
 
 // candEvents runs the candidate scan over text and returns every chunk it
 // stops at with its masks.
-func candEvents(s *Set, text []byte, goPath, avx2 bool) [][3]uint64 {
+func candEvents(s *Set, text []byte, goPath, avx2 bool) [][4]uint64 {
 	defer func(f, g bool) { forceCandGo, forceCandAVX2 = f, g }(forceCandGo, forceCandAVX2)
 	forceCandGo, forceCandAVX2 = goPath, avx2
 	sc := candScan{tabs: s.tabs}
-	var out [][3]uint64
+	var out [][4]uint64
 	for {
-		o, c, e, ok := sc.next(text)
+		o, c, e, m, ok := sc.next(text)
 		if !ok {
 			return out
 		}
-		out = append(out, [3]uint64{uint64(o), c, e})
+		out = append(out, [4]uint64{uint64(o), c, e, m})
 	}
 }
 

@@ -18,6 +18,9 @@ type Set struct {
 	// prefixes starting with c, longest first.
 	first [256]uint8
 	heads [][]cand
+	// byPair[first[c]-1] splits heads by the prefixes' second byte (a
+	// prefix of one byte is under every second byte).
+	byPair [][]pairCands
 	// pairs has a bit for each pair of bytes a prefix begins with (a
 	// prefix of one byte sets the bits of every pair it begins): the
 	// scan looks up a word start's first two bytes in it before the
@@ -39,6 +42,12 @@ type Set struct {
 type cand struct {
 	prefix string
 	det    *detector
+}
+
+// pairCands are the prefixes that begin with a first byte and second.
+type pairCands struct {
+	second byte
+	cands  []cand
 }
 
 func compile(on [numDetectors]bool) *Set {
@@ -91,6 +100,19 @@ func compile(on [numDetectors]bool) *Set {
 		slices.SortStableFunc(cs, func(a, b cand) int { return len(b.prefix) - len(a.prefix) })
 		s.heads = append(s.heads, cs)
 		s.first[c] = uint8(len(s.heads))
+		var bp []pairCands
+		for d := range 256 {
+			var l []cand
+			for _, cd := range cs {
+				if len(cd.prefix) == 1 || cd.prefix[1] == byte(d) {
+					l = append(l, cd)
+				}
+			}
+			if len(l) > 0 {
+				bp = append(bp, pairCands{byte(d), l})
+			}
+		}
+		s.byPair = append(s.byPair, bp)
 	}
 	return s
 }
@@ -280,7 +302,7 @@ func (s *Set) scanTokens(dst []Finding, text []byte) ([]Finding, int) {
 	done := 0 // candidates before done are inside a finding
 	seen := 0
 	for {
-		o, cand, _, ok := sc.next(text)
+		o, cand, _, _, ok := sc.next(text)
 		if !ok {
 			return dst, seen
 		}
@@ -298,7 +320,7 @@ func (s *Set) scanTokensB64(dst []Finding, text []byte) ([]Finding, int) {
 	done := 0
 	seen := 0
 	for {
-		o, cand, ends, ok := sc.next(text)
+		o, cand, ends, m, ok := sc.next(text)
 		if !ok {
 			return dst, seen
 		}
@@ -306,11 +328,17 @@ func (s *Set) scanTokensB64(dst []Finding, text []byte) ([]Finding, int) {
 			dst, done, seen = s.cands(dst, text, o, cand, done, seen)
 		}
 		for ends != 0 {
-			e := o + bits.TrailingZeros64(ends)
+			j := bits.TrailingZeros64(ends)
 			ends &= ends - 1
-			a := e - 1
-			for a > 0 && b64Any[text[a-1]] {
-				a--
+			// The run begins after the last byte of the chunk before
+			// j that is not base64, or before the chunk.
+			e, a := o+j, o
+			if z := ^m & (1<<j - 1); z != 0 {
+				a = o + 64 - bits.LeadingZeros64(z)
+			} else {
+				for a > 0 && b64Any[text[a-1]] {
+					a--
+				}
 			}
 			if plausibleB64(text[a:e]) {
 				dst = s.base64Runs(dst, text, a, e)
@@ -355,10 +383,10 @@ var textByte = makeClass(" -~", "\t\n\r")
 
 // cands looks for tokens at the candidates of the chunk at o, and notes in
 // seen the pairs that begin a PEM block or a URL.
-func (s *Set) cands(dst []Finding, text []byte, o int, cand uint64, done, seen int) ([]Finding, int, int) {
-	for cand != 0 {
-		i := o + bits.TrailingZeros64(cand)
-		cand &= cand - 1
+func (s *Set) cands(dst []Finding, text []byte, o int, cm uint64, done, seen int) ([]Finding, int, int) {
+	for cm != 0 {
+		i := o + bits.TrailingZeros64(cm)
+		cm &= cm - 1
 		var next byte
 		if i+1 < len(text) {
 			next = text[i+1]
@@ -387,9 +415,15 @@ func (s *Set) cands(dst []Finding, text []byte, o int, cand uint64, done, seen i
 		if s.pairs[k/64]&(1<<(k%64)) == 0 {
 			continue
 		}
-		h := s.first[text[i]]
-		for _, c := range s.heads[h-1] {
-			if len(c.prefix) > 1 && c.prefix[1] != next || !hasPrefix(text, i, c.prefix) {
+		var cs []cand
+		for _, p := range s.byPair[s.first[text[i]]-1] {
+			if p.second == next {
+				cs = p.cands
+				break
+			}
+		}
+		for _, c := range cs {
+			if !hasPrefix(text, i, c.prefix) {
 				continue
 			}
 			e, conf := c.det.check(text, i, len(c.prefix))
