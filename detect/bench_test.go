@@ -54,6 +54,19 @@ func BenchmarkFind(b *testing.B) {
 				dst = c.set.Find(dst[:0], text)
 			}
 		})
+		// One call per line, as a log pipeline calls (and the comparison
+		// with gitleaks in benchmarks/detectcompare).
+		lines := bytes.SplitAfter(text, []byte("\n"))
+		b.Run(src+"/"+c.name+"/FindLines", func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(text)))
+			var dst []Finding
+			for b.Loop() {
+				for _, l := range lines {
+					dst = c.set.Find(dst[:0], l)
+				}
+			}
+		})
 		// 64 KiB blocks, as redact's DetectorOverhead benchmark scrubs.
 		b.Run(src+"/"+c.name+"/FindEncoded64K", func(b *testing.B) {
 			const block = 64 << 10

@@ -1,6 +1,9 @@
 package detect
 
-import "math/bits"
+import (
+	"math/bits"
+	"unsafe"
+)
 
 // The candidate scan.
 //
@@ -399,12 +402,19 @@ func (sc *candScan) fill(text []byte) bool {
 		}
 		return true
 	}
-	// The assembly reads the byte after each chunk: it takes the chunks
-	// that end before the last byte, and the rest (at most 64 bytes) in
-	// a copy padded with zeros, two chunks so that a run ending at
-	// len(text) ends in the copy too.
+	if haveCand512 && !forceCandAVX2 {
+		// Masked loads take the text to its end.
+		r, c := candChunks512((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(text)), sc.o)), n-sc.o, sc.tabs, &sc.st, &sc.ev)
+		sc.o += r
+		sc.n = c
+		return true
+	}
+	// The AVX2 assembly reads the byte after each chunk: it takes the
+	// chunks that end before the last byte, and the rest (at most 64
+	// bytes) in a copy padded with zeros, two chunks so that a run ending
+	// at len(text) ends in the copy too.
 	if lim := (n - 1) &^ 63; sc.o < lim {
-		r, c := candChunksFast(&text[sc.o], lim-sc.o, sc.tabs, &sc.st, &sc.ev)
+		r, c := candChunks(&text[sc.o], lim-sc.o, sc.tabs, &sc.st, &sc.ev)
 		sc.o += r
 		sc.n = c
 		return true
@@ -413,7 +423,7 @@ func (sc *candScan) fill(text []byte) bool {
 		copy(sc.tail[:], text[sc.o:])
 		sc.base, sc.copied = sc.o, true
 	}
-	r, c := candChunksFast(&sc.tail[sc.o-sc.base], sc.base+128-sc.o, sc.tabs, &sc.st, &sc.ev)
+	r, c := candChunks(&sc.tail[sc.o-sc.base], sc.base+128-sc.o, sc.tabs, &sc.st, &sc.ev)
 	sc.o += r
 	sc.n = c
 	if sc.o == sc.base+128 {

@@ -20,14 +20,8 @@ var (
 //go:noescape
 func candChunks(p *byte, n int, t *candTabs, st *candState, ev *[candBatch]candEvent) (off, count int)
 
-// candChunks512 is candChunks with AVX-512.
+// candChunks512 is candChunks with AVX-512, over all of p[:n] (any n)
+// and the chunk that holds n: off is past n when it is done.
 //
 //go:noescape
 func candChunks512(p *byte, n int, t *candTabs, st *candState, ev *[candBatch]candEvent) (off, count int)
-
-func candChunksFast(p *byte, n int, t *candTabs, st *candState, ev *[candBatch]candEvent) (off, count int) {
-	if haveCand512 && !forceCandAVX2 {
-		return candChunks512(p, n, t, st, ev)
-	}
-	return candChunks(p, n, t, st, ev)
-}

@@ -284,10 +284,13 @@ done:
 
 // func candChunks512(p *byte, n int, t *candTabs, st *candState, ev *[candBatch]candEvent) (off, count int)
 //
-// candChunks with AVX-512 (BW, VBMI): a chunk is one register, its bytes
-// below 0x80 are looked up in the 128-byte tables (the products of the
-// nibble tables) with VPERMI2B, and the masks come out of VPTESTMB. The
-// scalar part is candChunks'.
+// candChunks with AVX-512 (BW, VBMI) over all of p[:n], any n: a chunk is
+// one register, its bytes below 0x80 are looked up in the 128-byte tables
+// (the products of the nibble tables) with VPERMI2B, and the masks come
+// out of VPTESTMB. The last chunks are loaded with masks (the bytes past n
+// read as zero, as in chunkMasks), up to the chunk that holds n (where a
+// run at the end ends); off is then past n. The scalar part is
+// candChunks'.
 TEXT ·candChunks512(SB), NOSPLIT, $64-56
 	MOVQ         p+0(FP), SI
 	MOVQ         n+8(FP), CX
@@ -319,10 +322,46 @@ TEXT ·candChunks512(SB), NOSPLIT, $64-56
 	MOVQ         $0, 56(SP)
 
 loop512:
-	CMPQ      DX, CX
-	JGE       none512
-	VMOVDQU8  (SI)(DX*1), Z0
-	VMOVDQU8  1(SI)(DX*1), Z1
+	CMPQ DX, CX
+	JGT  none512
+	MOVQ CX, AX
+	SUBQ DX, AX
+	CMPQ AX, $65
+	JGE  full512
+
+	// The last chunks: masked loads of the AX bytes left (and AX-1 from
+	// the next byte on), the rest zero.
+	MOVQ  CX, R12
+	MOVQ  AX, CX
+	MOVQ  $-1, BX
+	CMPQ  CX, $64
+	JGE   mask0512
+	MOVQ  $1, BX
+	SHLQ  CX, BX
+	DECQ  BX
+
+mask0512:
+	KMOVQ BX, K3
+	XORQ  BX, BX
+	TESTQ CX, CX
+	JZ    mask1512
+	DECQ  CX
+	MOVQ  $1, BX
+	SHLQ  CX, BX
+	DECQ  BX
+
+mask1512:
+	KMOVQ      BX, K4
+	MOVQ       R12, CX
+	VMOVDQU8.Z (SI)(DX*1), K3, Z0
+	VMOVDQU8.Z 1(SI)(DX*1), K4, Z1
+	JMP        loaded512
+
+full512:
+	VMOVDQU8 (SI)(DX*1), Z0
+	VMOVDQU8 1(SI)(DX*1), Z1
+
+loaded512:
 	VPTESTNMB Z31, Z0, K1
 	VPTESTNMB Z31, Z1, K2
 	KANDQ     K1, K2, K2
@@ -447,7 +486,7 @@ found512:
 	JMP  done512
 
 none512:
-	MOVQ CX, off+40(FP)
+	MOVQ DX, off+40(FP)
 	MOVQ 56(SP), DI
 	MOVQ DI, count+48(FP)
 

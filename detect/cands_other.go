@@ -12,8 +12,12 @@ const (
 
 var forceCandAVX2 = false
 
-// candChunksFast is not called where haveCandAVX2 is false; it is the Go
-// reference, so that the code compiles and stays correct everywhere.
-func candChunksFast(p *byte, n int, t *candTabs, st *candState, ev *[candBatch]candEvent) (off, count int) {
+// candChunks and candChunks512 are not called where haveCandAVX2 is
+// false; they are here so that the code compiles.
+func candChunks(p *byte, n int, t *candTabs, st *candState, ev *[candBatch]candEvent) (off, count int) {
 	return candChunksGo(unsafe.Slice(p, n+1), n, t, st, ev)
+}
+
+func candChunks512(p *byte, n int, t *candTabs, st *candState, ev *[candBatch]candEvent) (off, count int) {
+	panic("no AVX-512 here")
 }
