@@ -54,6 +54,10 @@ type candTabs struct {
 	second2Lo, second2Hi [16]byte
 	// The products for the bytes below 0x80 (the AVX-512 path).
 	class, first, second, first2, second2 [128]byte
+	// The same for every byte, the pair tables' two halves in one (the
+	// Go path).
+	cls256                [256]byte
+	pairFirst, pairSecond [256]uint16
 }
 
 // The bits of a byte's class (classLo[c&15] & classHi[c>>4]).
@@ -241,6 +245,9 @@ func buildCandTabs(prefixes []string, cask, pem, url bool) *candTabs {
 		t.second[c] = t.secondLo[c&15] & t.secondHi[c>>4]
 		t.first2[c] = t.first2Lo[c&15] & t.first2Hi[c>>4]
 		t.second2[c] = t.second2Lo[c&15] & t.second2Hi[c>>4]
+		t.cls256[c] = t.class[c]
+		t.pairFirst[c] = uint16(t.first[c]) | uint16(t.first2[c])<<8
+		t.pairSecond[c] = uint16(t.second[c]) | uint16(t.second2[c])<<8
 	}
 	return t
 }
@@ -299,25 +306,19 @@ func (st *candState) step(b64, alnum, upper, lower, pairs, cask uint64) (cand, e
 // assembly: text[o:o+64], the bytes past the end of text reading as 0
 // (no class, no pair).
 func (t *candTabs) chunkMasks(text []byte, o int) (b64, alnum, upper, lower, pairs, cask uint64) {
-	var next byte
-	if o < len(text) {
-		next = text[o]
+	end := min(len(text), o+65)
+	if o >= end {
+		return
 	}
-	for k := range 64 {
-		c := next
-		next = 0
-		if o+k+1 < len(text) {
-			next = text[o+k+1]
+	w := text[o:end] // the chunk and the byte after it
+	for k := range min(64, len(w)) {
+		var d byte
+		if k+1 < len(w) {
+			d = w[k+1]
 		}
-		if c == 0 && next == 0 {
-			continue
-		}
-		var cls byte
-		if c < 0x80 {
-			cls = t.class[c]
-		}
+		c := w[k]
 		bit := uint64(1) << k
-		if cls != 0 {
+		if cls := t.cls256[c]; cls != 0 {
 			b64 |= bit
 			if cls&clsAlnum != 0 {
 				alnum |= bit
@@ -329,14 +330,9 @@ func (t *candTabs) chunkMasks(text []byte, o int) (b64, alnum, upper, lower, pai
 				lower |= bit
 			}
 		}
-		var v, v2 byte
-		if c < 0x80 && next < 0x80 {
-			v = t.first[c] & t.second[next]
-			v2 = t.first2[c] & t.second2[next]
-		}
-		if v|v2 != 0 {
+		if v := t.pairFirst[c] & t.pairSecond[d]; v != 0 {
 			pairs |= bit
-			if v2&caskBucket != 0 {
+			if v&(caskBucket<<8) != 0 {
 				cask |= bit
 			}
 		}
