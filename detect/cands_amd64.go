@@ -6,7 +6,7 @@ import "golang.org/x/sys/cpu"
 // candChunks512 does (AVX-512 with byte permutes), which is then used.
 var (
 	haveCandAVX2 = cpu.X86.HasAVX2
-	haveCand512  = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VBMI
+	haveCand512  = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VBMI && cpu.X86.HasBMI1 && cpu.X86.HasBMI2
 	// forceCandAVX2 makes the scan use candChunks where candChunks512
 	// runs (tests run both).
 	forceCandAVX2 = false
@@ -20,7 +20,7 @@ var (
 //go:noescape
 func candChunks(p *byte, n int, t *candTabs, st *candState, ev *[candBatch]candEvent) (off, count int)
 
-// candChunks512 is candChunks with AVX-512, over all of p[:n] (any n)
+// candChunks512 is candChunks with AVX-512 (and BMI1, BMI2), over all of p[:n] (any n)
 // and the chunk that holds n: off is past n when it is done.
 //
 //go:noescape

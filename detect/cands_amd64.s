@@ -320,14 +320,17 @@ TEXT ·candChunks512(SB), NOSPLIT, $64-56
 	MOVQ         24(AX), R11
 	XORQ         DX, DX
 	MOVQ         $0, 56(SP)
+	LEAQ         -65(CX), AX
+	MOVQ         AX, 0(SP)
 
 loop512:
+	// Whole chunks while 65 bytes are left (the chunk and the next byte).
+	CMPQ DX, 0(SP)
+	JLE  full512
 	CMPQ DX, CX
 	JGT  none512
 	MOVQ CX, AX
 	SUBQ DX, AX
-	CMPQ AX, $65
-	JGE  full512
 
 	// The last chunks: masked loads of the AX bytes left (and AX-1 from
 	// the next byte on), the rest zero.
@@ -383,55 +386,51 @@ loaded512:
 	VPTESTMB  Z29, Z2, K1, K7
 	VPTESTMB  Z28, Z2, K1, K2
 
-	// cand = pairs &^ (alnum<<1 | aprev) | cask
+	// cand = pairs &^ (alnum<<1 | aprev) | cask, kept in R15 (no global
+	// is accessed here: R15 is free).
 	KMOVQ K4, AX
-	MOVQ  AX, DI
-	SHLQ  $1, DI
+	LEAQ  (AX)(AX*1), DI
 	ORQ   R8, DI
 	SHRQ  $63, AX
 	MOVQ  AX, R8
-	KMOVQ K3, BX
-	NOTQ  DI
-	ANDQ  DI, BX
+	KMOVQ K3, R15
+	ANDNQ R15, DI, R15
 	KMOVQ K5, AX
-	ORQ   AX, BX
-	MOVQ  BX, 48(SP)
+	ORQ   AX, R15
 
 	// m: the base64 characters; the upper-case and lower-case flags
 	// carried through its runs.
-	KMOVQ  K6, R12
-	KMOVQ  K7, R13
-	BTQ    $0, R10
-	ADCQ   R12, R13
-	SETCS  R10B
+	KMOVQ   K6, R12
+	KMOVQ   K7, R13
+	BTQ     $0, R10
+	ADCQ    R12, R13
+	SETCS   R10B
 	MOVBQZX R10B, R10
-	KMOVQ  K2, DI
-	BTQ    $0, R11
-	ADCQ   R12, DI
-	SETCS  R11B
+	KMOVQ   K2, DI
+	BTQ     $0, R11
+	ADCQ    R12, DI
+	SETCS   R11B
 	MOVBQZX R11B, R11
-	ANDQ   DI, R13
+	ANDQ    DI, R13
 
-	// p27: the starts of 27 base64 characters in a row.
-	MOVQ R12, AX
-	SHRQ $1, AX
-	ANDQ R12, AX
-	MOVQ AX, DI
-	SHRQ $2, DI
-	ANDQ AX, DI
-	MOVQ DI, BX
-	SHRQ $4, BX
-	ANDQ DI, BX
-	MOVQ BX, DI
-	SHRQ $8, DI
-	ANDQ BX, DI
-	SHRQ $16, BX
-	ANDQ BX, DI
-	SHRQ $24, AX
-	ANDQ AX, DI
-	MOVQ R12, AX
-	SHRQ $26, AX
-	ANDQ AX, DI
+	// p27: the starts of 27 base64 characters in a row. Rotations leave
+	// garbage in the top 26 bits (windows that wrap), cleared at the end.
+	RORXQ $1, R12, AX
+	ANDQ  R12, AX
+	RORXQ $2, AX, DI
+	ANDQ  AX, DI
+	RORXQ $4, DI, BX
+	ANDQ  DI, BX
+	RORXQ $8, BX, DI
+	ANDQ  BX, DI
+	RORXQ $16, BX, BX
+	ANDQ  BX, DI
+	RORXQ $24, AX, AX
+	ANDQ  AX, DI
+	RORXQ $26, R12, AX
+	ANDQ  AX, DI
+	SHLQ  $26, DI
+	SHRQ  $26, DI
 
 	// The run the chunk begins with, and the one it ends in.
 	MOVQ  R12, AX
@@ -459,8 +458,7 @@ runs512:
 	NOTQ AX
 	ANDQ AX, R13
 
-	MOVQ 48(SP), BX
-	MOVQ BX, AX
+	MOVQ R15, AX
 	ORQ  R13, AX
 	JNZ  found512
 	ADDQ $64, DX
@@ -472,7 +470,7 @@ found512:
 	MOVQ 56(SP), DI
 	SHLQ $5, DI
 	MOVQ DX, 0(AX)(DI*1)
-	MOVQ BX, 8(AX)(DI*1)
+	MOVQ R15, 8(AX)(DI*1)
 	MOVQ R13, 16(AX)(DI*1)
 	MOVQ R12, 24(AX)(DI*1)
 	SHRQ $5, DI
