@@ -341,7 +341,7 @@ func (t *candTabs) chunkMasks(text []byte, o int) (b64, alnum, upper, lower, pai
 }
 
 // candBatch is how many chunks the scan reports at once.
-const candBatch = 32
+const candBatch = 8
 
 // candEvent is a chunk with candidates or base64 ends: its offset, its
 // masks, and its base64 characters (where the runs that end there begin).
@@ -359,11 +359,6 @@ type candScan struct {
 	k, n int // ev[k:n] are still to report
 	// shift is added to the offsets in ev.
 	shift int
-	// tail is the copy of the last bytes of text, from base on (see
-	// fill).
-	tail   [129]byte
-	base   int
-	copied bool
 }
 
 // next returns the next chunk with candidates or ends, and false after the
@@ -415,14 +410,15 @@ func (sc *candScan) fill(text []byte) bool {
 		sc.n = c
 		return true
 	}
-	if !sc.copied {
-		copy(sc.tail[:], text[sc.o:])
-		sc.base, sc.copied = sc.o, true
-	}
-	r, c := candChunks(&sc.tail[sc.o-sc.base], sc.base+128-sc.o, sc.tabs, &sc.st, &sc.ev)
+	// The copy is made again at each call (at most 64 bytes; the rest
+	// of text is at most two chunks, so one call almost always does).
+	base := max(0, (n-1)&^63)
+	var tail [129]byte
+	copy(tail[:], text[base:])
+	r, c := candChunks(&tail[sc.o-base], base+128-sc.o, sc.tabs, &sc.st, &sc.ev)
 	sc.o += r
 	sc.n = c
-	if sc.o == sc.base+128 {
+	if sc.o == base+128 {
 		sc.o = n + 1 // the copy holds the end
 	}
 	return true
