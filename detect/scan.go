@@ -243,7 +243,7 @@ func (s *Set) find(dst []Finding, text []byte, b64 bool) []Finding {
 	case b64 && s.tokens:
 		dst, seen = s.scanTokensB64(dst, text)
 	case s.tokens:
-		dst, seen = s.scanTokens(dst, text)
+		dst, seen = s.scanTokensSeen(dst, text)
 	}
 	if ungated {
 		seen = seenPEM | seenURL
@@ -297,7 +297,14 @@ const (
 	seenURL             // "//" at a word start
 )
 
-func (s *Set) scanTokens(dst []Finding, text []byte) ([]Finding, int) {
+func (s *Set) scanTokens(dst []Finding, text []byte) []Finding {
+	dst, _ = s.scanTokensSeen(dst, text)
+	return dst
+}
+
+// scanTokensSeen is scanTokens that also returns what the scan saw (seenPEM,
+// seenURL).
+func (s *Set) scanTokensSeen(dst []Finding, text []byte) ([]Finding, int) {
 	sc := candScan{tabs: s.tabs}
 	done := 0 // candidates before done are inside a finding
 	seen := 0
@@ -673,7 +680,7 @@ func (s *Set) decodeRun(dst []Finding, text []byte, i, j int) []Finding {
 		e := min(j, c+b64Chunk)
 		n := decodeB64(buf, text[c:e], alpha)
 		n0 := len(dst)
-		dst, _ = s.scanTokens(dst, buf[:n])
+		dst = s.scanTokens(dst, buf[:n])
 		k := n0
 		for _, f := range dst[n0:] {
 			f.Start = c + f.Start/3*4
