@@ -298,3 +298,56 @@ func TestCandChunksGoAgrees(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCandScan: on any text, the assembly paths report what the Go path
+// reports, and every candidate and base64 end of the bytewise reference.
+func FuzzCandScan(f *testing.F) {
+	rng := rand.New(rand.NewPCG(29, 30))
+	for _, text := range candTexts(rng)[:60] {
+		f.Add(text)
+	}
+	s := allSet(f)
+	f.Fuzz(func(t *testing.T, text []byte) {
+		goEv := candEvents(s, text, true, false)
+		for _, path := range []struct {
+			have, avx2 bool
+		}{{haveCandAVX2, true}, {haveCand512, false}} {
+			if !path.have {
+				continue
+			}
+			ev := candEvents(s, text, false, path.avx2)
+			if len(ev) != len(goEv) {
+				t.Fatalf("avx2 %v: %d events, Go %d (text %d bytes)", path.avx2, len(ev), len(goEv), len(text))
+			}
+			for k := range ev {
+				if ev[k] != goEv[k] {
+					t.Fatalf("avx2 %v: event %d differs (text %d bytes)", path.avx2, k, len(text))
+				}
+			}
+		}
+		cands, ends := candEventsRef(s, text)
+		got := map[int]bool{}
+		gotE := 0
+		for _, ev := range goEv {
+			for k := range 64 {
+				if ev[1]>>k&1 != 0 {
+					got[int(ev[0])+k] = true
+				}
+				if ev[2]>>k&1 != 0 {
+					gotE++
+					if !ends[int(ev[0])+k] {
+						t.Fatalf("base64 end at %d not in the reference (text %d bytes)", int(ev[0])+k, len(text))
+					}
+				}
+			}
+		}
+		if gotE != len(ends) {
+			t.Fatalf("%d base64 ends, reference %d (text %d bytes)", gotE, len(ends), len(text))
+		}
+		for i := range cands {
+			if !got[i] {
+				t.Fatalf("candidate at %d missed (text %d bytes)", i, len(text))
+			}
+		}
+	})
+}
