@@ -394,8 +394,14 @@ func (sc *candScan) fill(text []byte) bool {
 		return true
 	}
 	if haveCand512 && !forceCandAVX2 {
-		// Masked loads take the text to its end.
-		r, c := candChunks512((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(text)), sc.o)), n-sc.o, sc.tabs, &sc.st, &sc.ev)
+		// Masked loads take the text to its end. With nothing left
+		// (the chunk at len(text), all masked), nothing is read: any
+		// pointer into text will do, and none past its end is made.
+		p := unsafe.SliceData(text)
+		if sc.o < n {
+			p = &text[sc.o]
+		}
+		r, c := candChunks512(p, n-sc.o, sc.tabs, &sc.st, &sc.ev)
 		sc.o += r
 		sc.n = c
 		return true
