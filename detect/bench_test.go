@@ -54,6 +54,31 @@ func BenchmarkFind(b *testing.B) {
 				dst = c.set.Find(dst[:0], text)
 			}
 		})
+		// One call per line, as a log pipeline calls (and the comparison
+		// with gitleaks in benchmarks/detectcompare).
+		lines := bytes.SplitAfter(text, []byte("\n"))
+		b.Run(src+"/"+c.name+"/FindLines", func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(text)))
+			var dst []Finding
+			for b.Loop() {
+				for _, l := range lines {
+					dst = c.set.Find(dst[:0], l)
+				}
+			}
+		})
+		// 64 KiB blocks, as redact's DetectorOverhead benchmark scrubs.
+		b.Run(src+"/"+c.name+"/FindEncoded64K", func(b *testing.B) {
+			const block = 64 << 10
+			b.ReportAllocs()
+			b.SetBytes(int64(len(text) / block * block))
+			var dst []Finding
+			for b.Loop() {
+				for i := 0; i+block <= len(text); i += block {
+					dst = c.set.FindEncoded(dst[:0], text[i:i+block])
+				}
+			}
+		})
 		b.Run(src+"/"+c.name+"/FindEncoded", func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(text)))
@@ -61,6 +86,35 @@ func BenchmarkFind(b *testing.B) {
 			for b.Loop() {
 				dst = c.set.FindEncoded(dst[:0], text)
 			}
+		})
+	}
+}
+
+// BenchmarkCandScan is the candidate scan alone over the text (every
+// event returned and dropped).
+func BenchmarkCandScan(b *testing.B) {
+	text, src := benchText(b)
+	s := Default()
+	for _, path := range []struct {
+		name       string
+		goPath, v2 bool
+	}{{"best", false, false}, {"avx2", false, true}, {"go", true, false}} {
+		b.Run(src+"/"+path.name, func(b *testing.B) {
+			defer func(f, g bool) { forceCandGo, forceCandAVX2 = f, g }(forceCandGo, forceCandAVX2)
+			forceCandGo, forceCandAVX2 = path.goPath, path.v2
+			b.SetBytes(int64(len(text)))
+			events := 0
+			for b.Loop() {
+				sc := candScan{tabs: s.tabs}
+				for {
+					_, _, _, _, ok := sc.next(text)
+					if !ok {
+						break
+					}
+					events++
+				}
+			}
+			b.ReportMetric(float64(events)/float64(b.N), "events/op")
 		})
 	}
 }

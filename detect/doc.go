@@ -47,15 +47,19 @@
 //
 // # The scan and its cost
 //
-// Every token holds a stretch of at least 20 bytes in '-'..'z' without
-// . / : = ; Find tests an 8-byte word every 13 bytes with SWAR arithmetic,
-// widens a passing word whose stretch can be 20 bytes long to its run of
-// token bytes, and compares the prefixes of the run's word starts through
-// a first-byte table; then length and alphabet, then the checksum. PEM
-// blocks are found with bytes.Index, URL passwords from each '@'.
-// FindEncoded also decodes mixed-case base64 runs of 27 characters or more.
-// Hold tells a stream what to keep back. Find and FindEncoded make no
-// allocation beyond growing dst. On the loghub corpus the default set costs
-// about as much again as hush's known-secret scan at 10,000 secrets
-// (DESIGN.md, "Token detectors"): above the +15% target.
+// One pass over the text, 64 bytes at a time (AVX-512 or AVX2 assembly
+// where the CPU has it, the same arithmetic in Go elsewhere), classifies
+// every byte with nibble tables and reports the chunks that hold a
+// candidate: a word start whose first two bytes begin a prefix of the set
+// (16 Teddy-style buckets, then an exact pairs bitmap), the signature of
+// an identifiable key, "-B" or "//" at a word start (the PEM and URL
+// searches run only when the text has them), or the end of a run of at
+// least 27 base64 characters holding both cases. A candidate's prefixes
+// (those of its two bytes) are compared, then length and alphabet, then
+// the checksum. FindEncoded decodes a long base64 run when three groups in
+// a row decode to text. Hold tells a stream what to keep back. Find and
+// FindEncoded make no allocation beyond growing dst. On the loghub corpus
+// the default set costs about a sixth of hush's known-secret scan at
+// 10,000 secrets with the AVX-512 path (DESIGN.md, "Token detectors"); the
+// Go path, where there is no assembly, costs several times more.
 package detect

@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 	"slices"
 	"sync"
 )
@@ -17,6 +18,9 @@ type Set struct {
 	// prefixes starting with c, longest first.
 	first [256]uint8
 	heads [][]cand
+	// byPair[first[c]-1] splits heads by the prefixes' second byte (a
+	// prefix of one byte is under every second byte).
+	byPair [][]pairCands
 	// pairs has a bit for each pair of bytes a prefix begins with (a
 	// prefix of one byte sets the bits of every pair it begins): the
 	// scan looks up a word start's first two bytes in it before the
@@ -24,6 +28,7 @@ type Set struct {
 	pairs *[1 << 16 / 64]uint64
 
 	tokens bool // any prefix rule
+	tabs   *candTabs
 	cask   *detector
 	pem    *detector
 	url    *detector
@@ -37,6 +42,12 @@ type Set struct {
 type cand struct {
 	prefix string
 	det    *detector
+}
+
+// pairCands are the prefixes that begin with a first byte and second.
+type pairCands struct {
+	second byte
+	cands  []cand
 }
 
 func compile(on [numDetectors]bool) *Set {
@@ -74,6 +85,13 @@ func compile(on [numDetectors]bool) *Set {
 			}
 		}
 	}
+	var prefixes []string
+	for c := range 256 {
+		for _, cd := range heads[byte(c)] {
+			prefixes = append(prefixes, cd.prefix)
+		}
+	}
+	s.tabs = buildCandTabs(prefixes, s.cask != nil, s.pem != nil, s.url != nil)
 	for c := range 256 {
 		cs := heads[byte(c)]
 		if len(cs) == 0 {
@@ -82,6 +100,19 @@ func compile(on [numDetectors]bool) *Set {
 		slices.SortStableFunc(cs, func(a, b cand) int { return len(b.prefix) - len(a.prefix) })
 		s.heads = append(s.heads, cs)
 		s.first[c] = uint8(len(s.heads))
+		var bp []pairCands
+		for d := range 256 {
+			var l []cand
+			for _, cd := range cs {
+				if len(cd.prefix) == 1 || cd.prefix[1] == byte(d) {
+					l = append(l, cd)
+				}
+			}
+			if len(l) > 0 {
+				bp = append(bp, pairCands{byte(d), l})
+			}
+		}
+		s.byPair = append(s.byPair, bp)
 	}
 	if s.pem != nil || s.url != nil {
 		// FindEncoded decodes base64 for PEM blocks and URLs too: the
@@ -311,16 +342,20 @@ func (s *Set) find(dst []Finding, text []byte, b64 bool) []Finding {
 		return dst
 	}
 	n := len(dst)
+	seen := seenPEM | seenURL // without the scan, search for both
 	switch {
 	case b64 && (s.tokens || s.pem != nil || s.url != nil):
-		dst = s.scanTokensB64(dst, text)
+		dst, seen = s.scanTokensB64(dst, text)
 	case s.tokens:
-		dst = s.scanTokens(dst, text)
+		dst, seen = s.scanTokensSeen(dst, text)
 	}
-	if s.pem != nil {
+	if ungated {
+		seen = seenPEM | seenURL
+	}
+	if s.pem != nil && seen&seenPEM != 0 {
 		dst = findPEM(dst, text, s.pem.rule)
 	}
-	if s.url != nil {
+	if s.url != nil && seen&seenURL != 0 {
 		dst = findURLPasswords(dst, text, s.url.rule)
 	}
 	out := dst[n:]
@@ -346,129 +381,162 @@ func (s *Set) find(dst []Finding, text []byte, b64 bool) []Finding {
 	return dst[:k]
 }
 
-// Token scan.
-//
-// Every token family's token holds a stretch of at least minDense bytes
-// none of which is a space, a control byte, a byte above 'z', or one of
-// the separators . / : = that ordinary log text is full of (the body of
-// the shortest token, an AWS key ID, is 20 bytes). Sampling 8-byte words
-// every stride = minDense-7 bytes therefore lands one word wholly inside
-// every token. A sample whose word has such a byte (almost all of them in
-// log text) costs one load and a few arithmetic instructions; a word that
-// passes is a run of token-like bytes, and only then are the run's word
-// starts looked up in the first-byte table and the prefixes compared.
+// Token scan: see cands.go for the candidate scan. Each candidate is a
+// word start whose first two bytes begin a prefix of the set (looked up
+// exactly in the pairs bitmap, then the prefixes that begin with its first
+// byte, longest first, then the detector's check), or the signature of an
+// identifiable key. Findings do not overlap: a candidate inside a token
+// found before it is skipped.
 
-const (
-	minDense = 20
-	stride   = minDense - 7
-)
-
-// denseWord reports whether the 8 bytes of x (little-endian) are all in
-// '-'..'z' and none is '.', '/', ':' or '='.
-func denseWord(x uint64) bool {
-	const ones, high = 0x0101010101010101, 0x8080808080808080
-	lo := (x - 0x2d*ones) &^ x            // a byte below '-'
-	hi := x + 0x05*ones                   // a byte above 'z'
-	v := (x ^ 0x2e*ones) &^ (0x01 * ones) // '.' or '/'
-	c := x ^ 0x3a*ones                    // ':'
-	e := x ^ 0x3d*ones                    // '='
-	z := (v - ones) &^ v
-	z |= (c - ones) &^ c
-	z |= (e - ones) &^ e
-	return (lo|hi|x|z)&high == 0
-}
-
-// runByte holds the bytes a token may contain: the scan widens a sampled
-// word to the run of them around it.
+// runByte holds the bytes a token may contain.
 var runByte = makeClass("A-Za-z0-9", "-_.+/=")
 
+// ungated makes find search for PEM blocks and URLs whatever the scan saw
+// (tests compare).
+var ungated = false
+
+// The scan's reports of what the text may hold besides tokens.
+const (
+	seenPEM = 1 << iota // "-B" at a word start
+	seenURL             // "//" at a word start
+)
+
 func (s *Set) scanTokens(dst []Finding, text []byte) []Finding {
-	done := 0 // word starts before done have been looked at
-	for p := 0; p+8 <= len(text); p += stride {
-		if !denseWord(binary.LittleEndian.Uint64(text[p:])) || short(text, p) {
-			continue
-		}
-		a, b := s.widen(text, p, done)
-		if b-a >= minDense || a == done {
-			a = max(a, done)
-			dst, done = s.words(dst, text, a, b)
-		}
-		if next := max(b, done); next > p {
-			p = next - stride
-		}
-	}
+	dst, _ = s.scanTokensSeen(dst, text)
 	return dst
 }
 
-// scanTokensB64 is scanTokens that also decodes the runs of base64 it
-// meets (a copy rather than a flag: the decoded text is scanned by
-// scanTokens, and a recursive cycle would make dst escape).
-func (s *Set) scanTokensB64(dst []Finding, text []byte) []Finding {
-	done := 0
-	for p := 0; p+8 <= len(text); p += stride {
-		if !denseWord(binary.LittleEndian.Uint64(text[p:])) || short(text, p) {
-			continue
+// scanTokensSeen is scanTokens that also returns what the scan saw (seenPEM,
+// seenURL).
+func (s *Set) scanTokensSeen(dst []Finding, text []byte) ([]Finding, int) {
+	sc := candScan{tabs: s.tabs}
+	done := 0 // candidates before done are inside a finding
+	seen := 0
+	for {
+		o, cand, _, _, ok := sc.next(text)
+		if !ok {
+			return dst, seen
 		}
-		a, b := s.widen(text, p, done)
-		if b-a >= minDense || a == done {
-			a = max(a, done)
-			dst, done = s.words(dst, text, a, b)
-			if b-a >= MinBase64Run {
-				dst = s.base64Runs(dst, text, a, b)
+		if cand != 0 {
+			dst, done, seen = s.cands(dst, text, o, cand, done, seen)
+		}
+	}
+}
+
+// scanTokensB64 is scanTokens that also decodes the long mixed-case runs
+// of base64 (a copy rather than a flag: the decoded text is scanned by
+// scanTokens, and a recursive cycle would make dst escape).
+func (s *Set) scanTokensB64(dst []Finding, text []byte) ([]Finding, int) {
+	sc := candScan{tabs: s.tabs}
+	done := 0
+	seen := 0
+	for {
+		o, cand, ends, m, ok := sc.next(text)
+		if !ok {
+			return dst, seen
+		}
+		if cand != 0 {
+			dst, done, seen = s.cands(dst, text, o, cand, done, seen)
+		}
+		for ends != 0 {
+			j := bits.TrailingZeros64(ends)
+			ends &= ends - 1
+			// The run begins after the last byte of the chunk before
+			// j that is not base64, or before the chunk.
+			e, a := o+j, o
+			if z := ^m & (1<<j - 1); z != 0 {
+				a = o + 64 - bits.LeadingZeros64(z)
+			} else {
+				for a > 0 && b64Any[text[a-1]] {
+					a--
+				}
+			}
+			// A run at the start of text may have begun before it (what
+			// a stream holds after a cut, a window of a decoded line):
+			// its alignment is unknown.
+			if plausibleB64(text[a:e]) || a == 0 && (plausibleB64(text[1:e]) || plausibleB64(text[2:e]) || plausibleB64(text[3:e])) {
+				dst = s.base64Runs(dst, text, a, e)
 			}
 		}
-		if next := max(b, done); next > p {
-			p = next - stride
-		}
 	}
-	return dst
 }
 
-// short reports whether the dense stretch around the dense word at p is
-// shorter than minDense, so no token is there: a stretch of 20 bytes that
-// holds text[p:p+8] goes on for 6 more bytes after it or before it, and
-// the words at p+6 and p-6 say whether it does. Near the ends of text it
-// reports false.
-func short(text []byte, p int) bool {
-	if p < 6 || p+14 > len(text) {
-		return false
-	}
-	return !denseWord(binary.LittleEndian.Uint64(text[p+6:])) && !denseWord(binary.LittleEndian.Uint64(text[p-6:]))
-}
-
-// widen returns the run of token bytes around the word at p, looking no
-// further back than done or the set's reach.
-func (s *Set) widen(text []byte, p, done int) (int, int) {
-	a := p
-	for lim := max(done, p-s.reach); a > lim && runByte[text[a-1]]; a-- {
-	}
-	b := p + 8
-	for lim := min(len(text), p+8+s.reach); b < lim && runByte[text[b]]; b++ {
-	}
-	return a, b
-}
-
-// words looks for tokens starting at the word starts in text[a:b] (a
-// position whose previous byte is not alphanumeric) and returns the
-// findings and where it stopped (b, or the end of a token reaching past
-// it).
-func (s *Set) words(dst []Finding, text []byte, a, b int) ([]Finding, int) {
-	if s.cask != nil && b-a >= caskLen {
-		dst = findCASK(dst, text, a, b, s.cask.rule)
-	}
-	for i := a; i < b; i++ {
-		if i > 0 && alnum[text[i-1]] {
+// plausibleB64 reports whether run, a run of base64 characters decoded
+// from its start as FindEncoded decodes it, holds text: three whole groups
+// in a row (nine bytes) that decode to printable ASCII, tabs or line
+// breaks. Whatever the decoded text is looked at for (a token, at least 20
+// bytes of them; a URL's userinfo; a PEM line) has them, while the
+// identifiers and paths of log text that are long mixed-case runs of
+// base64 characters decode to bytes above 0x7f within a group or two.
+func plausibleB64(run []byte) bool {
+	n := 0 // plausible groups in a row
+	for k := 0; k+4 <= len(run); k += 4 {
+		v0, v1, v2, v3 := b64AnyVal[run[k]], b64AnyVal[run[k+1]], b64AnyVal[run[k+2]], b64AnyVal[run[k+3]]
+		if !textByte[v0<<2|v1>>4] || !textByte[(v1&15)<<4|v2>>2] || !textByte[(v2&3)<<6|v3] {
+			n = 0
 			continue
 		}
-		k := int(text[i]) << 8
-		if i+1 < len(text) {
-			k |= int(text[i+1])
+		if n++; n == 3 {
+			return true
 		}
+	}
+	return false
+}
+
+// b64AnyVal is the value of a base64 character of either alphabet.
+var b64AnyVal = func() (v [256]byte) {
+	for i, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789" {
+		v[c] = byte(i)
+	}
+	v['+'], v['-'], v['/'], v['_'] = 62, 62, 63, 63
+	return v
+}()
+
+// textByte holds printable ASCII, tab and the line breaks.
+var textByte = makeClass(" -~", "\t\n\r")
+
+// cands looks for tokens at the candidates of the chunk at o, and notes in
+// seen the pairs that begin a PEM block or a URL.
+func (s *Set) cands(dst []Finding, text []byte, o int, cm uint64, done, seen int) ([]Finding, int, int) {
+	for cm != 0 {
+		i := o + bits.TrailingZeros64(cm)
+		cm &= cm - 1
+		var next byte
+		if i+1 < len(text) {
+			next = text[i+1]
+		}
+		switch text[i] {
+		case 'J':
+			if s.cask != nil && i >= 52 && hasPrefix(text, i, caskSig) {
+				dst = findCASK(dst, text, i-52, i+len(caskSig), s.cask.rule)
+			}
+			continue
+		case '/':
+			if next == '/' {
+				seen |= seenURL
+			}
+			continue
+		case '-':
+			if next == 'B' {
+				seen |= seenPEM
+			}
+			continue
+		}
+		if i < done || i > 0 && alnum[text[i-1]] {
+			continue
+		}
+		k := int(text[i])<<8 | int(next)
 		if s.pairs[k/64]&(1<<(k%64)) == 0 {
 			continue
 		}
-		h := s.first[text[i]]
-		for _, c := range s.heads[h-1] {
+		var cs []cand
+		for _, p := range s.byPair[s.first[text[i]]-1] {
+			if p.second == next {
+				cs = p.cands
+				break
+			}
+		}
+		for _, c := range cs {
 			if !hasPrefix(text, i, c.prefix) {
 				continue
 			}
@@ -477,14 +545,11 @@ func (s *Set) words(dst []Finding, text []byte, a, b int) ([]Finding, int) {
 				continue
 			}
 			dst = append(dst, Finding{Start: i, End: e, Rule: c.det.rule, Confidence: conf})
-			i = e - 1
-			if e > b {
-				b = e
-			}
+			done = e
 			break
 		}
 	}
-	return dst, b
+	return dst, done, seen
 }
 
 // PEM private keys.

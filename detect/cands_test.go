@@ -1,0 +1,353 @@
+package detect
+
+import (
+	"bytes"
+	"encoding/base64"
+	"math/rand/v2"
+	"testing"
+)
+
+// candEvents runs the candidate scan over text and returns every chunk it
+// stops at with its masks.
+func candEvents(s *Set, text []byte, goPath, avx2 bool) [][4]uint64 {
+	defer func(f, g bool) { forceCandGo, forceCandAVX2 = f, g }(forceCandGo, forceCandAVX2)
+	forceCandGo, forceCandAVX2 = goPath, avx2
+	sc := candScan{tabs: s.tabs}
+	var out [][4]uint64
+	for {
+		o, c, e, m, ok := sc.next(text)
+		if !ok {
+			return out
+		}
+		out = append(out, [4]uint64{uint64(o), c, e, m})
+	}
+}
+
+// candEventsRef is the scan written bytewise from its definition: a
+// candidate at every word start whose two bytes begin a prefix (the exact
+// pairs) and at every "JQ"; an end after every run of at least
+// MinBase64Run base64 characters that holds both cases. The fast paths
+// may report more candidates (the buckets over-approximate), never fewer.
+func candEventsRef(s *Set, text []byte) (cands map[int]bool, ends map[int]bool) {
+	cands, ends = map[int]bool{}, map[int]bool{}
+	for i := range text {
+		if s.cask != nil && i+1 < len(text) && text[i] == 'J' && text[i+1] == 'Q' {
+			cands[i] = true
+		}
+		if i > 0 && alnum[text[i-1]] {
+			continue
+		}
+		if s.pem != nil && i+1 < len(text) && text[i] == '-' && text[i+1] == 'B' {
+			cands[i] = true
+		}
+		if s.url != nil && i+1 < len(text) && text[i] == '/' && text[i+1] == '/' {
+			cands[i] = true
+		}
+		k := int(text[i]) << 8
+		if i+1 < len(text) {
+			k |= int(text[i+1])
+		}
+		if s.pairs[k/64]&(1<<(k%64)) != 0 {
+			cands[i] = true
+		}
+	}
+	for i := 0; i < len(text); {
+		if !b64Any[text[i]] {
+			i++
+			continue
+		}
+		j := i
+		for j < len(text) && b64Any[text[j]] {
+			j++
+		}
+		if j-i >= MinBase64Run && mixedCaseRef(text[i:j]) {
+			ends[j] = true
+		}
+		i = j
+	}
+	return cands, ends
+}
+
+// candTexts are random and adversarial texts for the scan: runs of base64
+// across chunk boundaries, prefixes at every offset, bytes above 0x7f, NULs.
+func candTexts(rng *rand.Rand) [][]byte {
+	var out [][]byte
+	alpha := []string{
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_",
+		"abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789",
+		" .:=@\n\x00\x80\xff{}[]`~", "ghp_AKIAsk-xoxb-JQQJ9SG.dp.glpat-",
+	}
+	for range 400 {
+		n := rng.IntN(300)
+		if rng.IntN(10) == 0 {
+			n = rng.IntN(3000)
+		}
+		b := make([]byte, 0, n)
+		for len(b) < n {
+			a := alpha[rng.IntN(len(alpha))]
+			for k := rng.IntN(70); k > 0 && len(b) < n; k-- {
+				b = append(b, a[rng.IntN(len(a))])
+			}
+		}
+		out = append(out, b)
+	}
+	// Runs of every length around 27 and 64, ending at every offset.
+	for _, l := range []int{26, 27, 28, 63, 64, 65, 127, 128, 129, 200} {
+		for off := range 70 {
+			b := bytes.Repeat([]byte{' '}, off)
+			for k := range l {
+				b = append(b, "aB"[k%2])
+			}
+			out = append(out, b, append(append([]byte(nil), b...), ' '))
+		}
+	}
+	for _, fam := range families {
+		tok := fam.gen(rng)
+		for off := range 66 {
+			b := append(bytes.Repeat([]byte{'.'}, off), tok...)
+			out = append(out, b, []byte(base64.StdEncoding.EncodeToString(b)))
+		}
+	}
+	return out
+}
+
+// TestCandScanAgrees: the assembly and the Go path stop at the same chunks
+// with the same masks, and both report every candidate and base64 end of
+// the bytewise reference (and only ends it reports).
+func TestCandScanAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	for _, s := range []*Set{Default(), allSet(t), mustSet(t, "aws-access-key-id")} {
+		for ti, text := range candTexts(rng) {
+			goEv := candEvents(s, text, true, false)
+			for _, path := range []struct {
+				name string
+				have bool
+				avx2 bool
+			}{{"AVX2", haveCandAVX2, true}, {"AVX-512", haveCand512, false}} {
+				if !path.have {
+					continue
+				}
+				asmEv := candEvents(s, text, false, path.avx2)
+				if len(asmEv) != len(goEv) {
+					t.Fatalf("%s, text %d (%d bytes): %d events in assembly, %d in Go", path.name, ti, len(text), len(asmEv), len(goEv))
+				}
+				for k := range goEv {
+					if asmEv[k] != goEv[k] {
+						t.Fatalf("%s, text %d (%d bytes): event %d differs: assembly %x, Go %x", path.name, ti, len(text), k, asmEv[k], goEv[k])
+					}
+				}
+			}
+			cands, ends := candEventsRef(s, text)
+			gotC, gotE := map[int]bool{}, map[int]bool{}
+			for _, ev := range goEv {
+				for k := range 64 {
+					if ev[1]>>k&1 != 0 {
+						gotC[int(ev[0])+k] = true
+					}
+					if ev[2]>>k&1 != 0 {
+						gotE[int(ev[0])+k] = true
+					}
+				}
+			}
+			for i := range cands {
+				if !gotC[i] {
+					t.Fatalf("text %d (%d bytes): candidate at %d missed", ti, len(text), i)
+				}
+			}
+			if len(gotE) != len(ends) {
+				t.Fatalf("text %d (%d bytes): %d base64 ends, want %d", ti, len(text), len(gotE), len(ends))
+			}
+			for i := range ends {
+				if !gotE[i] {
+					t.Fatalf("text %d (%d bytes): base64 end at %d missed", ti, len(text), i)
+				}
+			}
+		}
+	}
+}
+
+func mustSet(t *testing.T, ids ...string) *Set {
+	t.Helper()
+	s, err := New(ids...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestCandScanFindsWhatSamplingFound: on random and adversarial text, the
+// candidate scan finds every token the sampling scan found (the same span
+// and rule), as written and in base64.
+func TestCandScanFindsWhatSamplingFound(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 24))
+	texts := candTexts(rng)
+	// Tokens in log-like text: after separators, inside runs, glued to
+	// base64 and to each other.
+	for range 300 {
+		var b []byte
+		for range 1 + rng.IntN(6) {
+			b = append(b, []string{" ", "=", "/", ".", "_", "-", "+", "x", "\n", "%2F", ":"}[rng.IntN(11)]...)
+			if rng.IntN(3) == 0 {
+				for range rng.IntN(40) {
+					b = append(b, "aZ09+/_-"[rng.IntN(8)])
+				}
+			}
+			tok := families[rng.IntN(len(families))].gen(rng)
+			if rng.IntN(3) == 0 {
+				tok = base64.StdEncoding.EncodeToString([]byte([]string{"", "u:", "ab"}[rng.IntN(3)] + tok))
+			}
+			b = append(b, tok...)
+		}
+		texts = append(texts, b)
+	}
+	total := 0
+	for _, s := range []*Set{Default(), allSet(t)} {
+		for ti, text := range texts {
+			for _, b64 := range []bool{false, true} {
+				var old, cur []Finding
+				if b64 {
+					old = s.oldScanTokensB64(nil, text)
+					cur, _ = s.scanTokensB64(nil, text)
+				} else {
+					old = s.oldScanTokens(nil, text)
+					cur = s.scanTokens(nil, text)
+				}
+				total += len(old)
+				for _, f := range old {
+					found := false
+					for _, g := range cur {
+						if g.Start == f.Start && g.End == f.End && g.Rule == f.Rule {
+							found = true
+						}
+					}
+					if !found {
+						t.Errorf("text %d (%d bytes, base64 %v): %s at [%d,%d) found by sampling, not by the candidate scan", ti, len(text), b64, f.Rule.ID, f.Start, f.End)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d findings of the sampling scan checked", total)
+	if total < 500 {
+		t.Fatalf("only %d findings of the sampling scan: the texts do not exercise it", total)
+	}
+}
+
+// TestGatesKeepFindings: Find and FindEncoded find the same with the PEM
+// and URL searches gated on the scan's "-B" and ":/" as when they always
+// run, on text full of pieces of both.
+func TestGatesKeepFindings(t *testing.T) {
+	rng := rand.New(rand.NewPCG(25, 26))
+	pieces := []string{"-----BEGIN RSA PRIVATE KEY-----", "-----BEGIN ", "-----END RSA PRIVATE KEY-----", "-----", "\\n", "\n",
+		"MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu", "https://", "://", "u:p@h", "@", ":", "/", "user:pa55@db.example",
+		"x", " ", "JQQJ9", "-B", ":/", "//", "a://b"}
+	s := allSet(t)
+	defer func() { ungated = false }()
+	n := 0
+	for i := range 3000 {
+		var b []byte
+		for range rng.IntN(30) {
+			b = append(b, pieces[rng.IntN(len(pieces))]...)
+		}
+		for _, b64 := range []bool{false, true} {
+			ungated = false
+			got := s.find(nil, b, b64)
+			ungated = true
+			want := s.find(nil, b, b64)
+			n += len(want)
+			if len(got) != len(want) {
+				t.Fatalf("text %d (%d bytes): %d findings gated, %d ungated", i, len(b), len(got), len(want))
+			}
+			for k := range got {
+				if got[k] != want[k] {
+					t.Fatalf("text %d (%d bytes): finding %d differs: %s at [%d,%d) gated, %s at [%d,%d) ungated", i, len(b), k, got[k].Rule.ID, got[k].Start, got[k].End, want[k].Rule.ID, want[k].Start, want[k].End)
+				}
+			}
+		}
+	}
+	if n < 1000 {
+		t.Fatalf("only %d findings: the texts do not exercise the gates", n)
+	}
+}
+
+// TestCandChunksGoAgrees: candChunksGo (the assembly's stand-in where
+// there is none) reports the batches the AVX2 assembly reports.
+func TestCandChunksGoAgrees(t *testing.T) {
+	if !haveCandAVX2 {
+		t.Skip("no assembly here")
+	}
+	rng := rand.New(rand.NewPCG(27, 28))
+	s := allSet(t)
+	for ti, text := range candTexts(rng) {
+		n := len(text) &^ 63
+		if n == len(text) {
+			n -= 64
+		}
+		if n <= 0 {
+			continue
+		}
+		var st1, st2 candState
+		var ev1, ev2 [candBatch]candEvent
+		for o := 0; o < n; {
+			r1, c1 := candChunks(&text[o], n-o, s.tabs, &st1, &ev1)
+			r2, c2 := candChunksGo(text[o:], n-o, s.tabs, &st2, &ev2)
+			if r1 != r2 || c1 != c2 || ev1 != ev2 || st1 != st2 {
+				t.Fatalf("text %d (%d bytes) at %d: assembly (%d, %d), Go (%d, %d), or the batches or states differ", ti, len(text), o, r1, c1, r2, c2)
+			}
+			o += r1
+		}
+	}
+}
+
+// FuzzCandScan: on any text, the assembly paths report what the Go path
+// reports, and every candidate and base64 end of the bytewise reference.
+func FuzzCandScan(f *testing.F) {
+	rng := rand.New(rand.NewPCG(29, 30))
+	for _, text := range candTexts(rng)[:60] {
+		f.Add(text)
+	}
+	s := allSet(f)
+	f.Fuzz(func(t *testing.T, text []byte) {
+		goEv := candEvents(s, text, true, false)
+		for _, path := range []struct {
+			have, avx2 bool
+		}{{haveCandAVX2, true}, {haveCand512, false}} {
+			if !path.have {
+				continue
+			}
+			ev := candEvents(s, text, false, path.avx2)
+			if len(ev) != len(goEv) {
+				t.Fatalf("avx2 %v: %d events, Go %d (text %d bytes)", path.avx2, len(ev), len(goEv), len(text))
+			}
+			for k := range ev {
+				if ev[k] != goEv[k] {
+					t.Fatalf("avx2 %v: event %d differs (text %d bytes)", path.avx2, k, len(text))
+				}
+			}
+		}
+		cands, ends := candEventsRef(s, text)
+		got := map[int]bool{}
+		gotE := 0
+		for _, ev := range goEv {
+			for k := range 64 {
+				if ev[1]>>k&1 != 0 {
+					got[int(ev[0])+k] = true
+				}
+				if ev[2]>>k&1 != 0 {
+					gotE++
+					if !ends[int(ev[0])+k] {
+						t.Fatalf("base64 end at %d not in the reference (text %d bytes)", int(ev[0])+k, len(text))
+					}
+				}
+			}
+		}
+		if gotE != len(ends) {
+			t.Fatalf("%d base64 ends, reference %d (text %d bytes)", gotE, len(ends), len(text))
+		}
+		for i := range cands {
+			if !got[i] {
+				t.Fatalf("candidate at %d missed (text %d bytes)", i, len(text))
+			}
+		}
+	})
+}
