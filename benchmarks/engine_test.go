@@ -141,6 +141,46 @@ func BenchmarkBuild(b *testing.B) {
 	}
 }
 
+// BenchmarkRotation rotates one secret per op among N (Set with one value
+// changed) and measures the time until the new value is protected: Set has
+// returned and a Scrub of a line holding it redacts it. The Redactor takes
+// the incremental path (a delta index beside the large one, merged in the
+// background); cpu-ms/op is the process's CPU time per op, the background
+// merges the rotations cause included.
+func BenchmarkRotation(b *testing.B) {
+	for _, n := range secretCounts {
+		secrets := benchSecrets(n)
+		b.Run(fmt.Sprintf("secrets=%d", n), func(b *testing.B) {
+			r, err := redact.New(redact.WithDetectors(nil))
+			if err != nil {
+				b.Fatal(err)
+			}
+			list := append([]redact.Secret(nil), secrets...)
+			if err := r.Set(list); err != nil {
+				b.Fatal(err)
+			}
+			var line, out []byte
+			b.ReportAllocs()
+			cpu0 := processCPU()
+			i := 0
+			for b.Loop() {
+				k := i % n
+				list[k].Value = fmt.Sprintf("rotated-%08d-%s", i, secrets[k].Value[:8])
+				if err := r.Set(list); err != nil {
+					b.Fatal(err)
+				}
+				line = append(append(line[:0], "msg token="...), list[k].Value...)
+				out = r.Scrub(out[:0], line)
+				if bytes.Contains(out, []byte("rotated-")) {
+					b.Fatalf("rotation %d among %d: the new value is not redacted", i, n)
+				}
+				i++
+			}
+			b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1e3/float64(i), "cpu-ms/op")
+		})
+	}
+}
+
 // processCPU returns the CPU time (user and system) this process has used.
 func processCPU() time.Duration { return cputime.Process() }
 

@@ -68,8 +68,9 @@ else
 		# stop at the sizes set in engine_test.go (-engine.maxregexp,
 		# -engine.maxindex).
 		bench 'Engine/method=(regexp|bytes-index)' "$COUNT" 1x -engine.regexptext 262144
-		# Redactor.Set, the build a refresh pays.
+		# Redactor.Set, the build a refresh pays, and one rotation.
 		bench 'Build' "$COUNT" 1x
+		bench 'Rotation' "$COUNT" 200x
 	} >"$out/engine.txt"
 	echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
 fi

@@ -90,6 +90,7 @@ func (r result) median(unit string) (float64, bool) {
 type data struct {
 	engine  map[key]result
 	build   map[int]result
+	rotate  map[int]result
 	skipped map[key]string
 	header  []string // goos, goarch, cpu lines
 	text    string   // what the benchmark text was, as the benchmark logged it
@@ -98,11 +99,12 @@ type data struct {
 var (
 	engineRe = regexp.MustCompile(`^BenchmarkEngine/method=([^/]+)/secrets=(\d+)(?:-\d+)?$`)
 	buildRe  = regexp.MustCompile(`^BenchmarkBuild/secrets=(\d+)(?:-\d+)?$`)
+	rotateRe = regexp.MustCompile(`^BenchmarkRotation/secrets=(\d+)(?:-\d+)?$`)
 	skipRe   = regexp.MustCompile(`^\s*--- SKIP: BenchmarkEngine/method=([^/]+)/secrets=(\d+)`)
 )
 
 func parse(r io.Reader) (*data, error) {
-	d := &data{engine: map[key]result{}, build: map[int]result{}, skipped: map[key]string{}}
+	d := &data{engine: map[key]result{}, build: map[int]result{}, rotate: map[int]result{}, skipped: map[key]string{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	lastMsg := "" // go test -v prints a skip message before its --- SKIP line
@@ -142,6 +144,12 @@ func parse(r io.Reader) (*data, error) {
 				d.build[n] = result{}
 			}
 			res = d.build[n]
+		} else if m := rotateRe.FindStringSubmatch(f[0]); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			if d.rotate[n] == nil {
+				d.rotate[n] = result{}
+			}
+			res = d.rotate[n]
 		} else {
 			continue
 		}
@@ -393,9 +401,8 @@ func (d *data) targets() []target {
 }
 
 // indexTable writes the index's size per secret count, from hush-clean's
-// metrics (Stats().Patterns and Stats().IndexBytes / Stats().Patterns):
-// one row per size, so that further per-size columns (the cost of one
-// rotation, say) can join it.
+// metrics (Stats().Patterns and Stats().IndexBytes / Stats().Patterns),
+// and the cost of one rotation (BenchmarkRotation): one row per size.
 func (d *data) indexTable(w io.Writer) {
 	type row struct {
 		n     int
@@ -418,22 +425,29 @@ func (d *data) indexTable(w io.Writer) {
 			fmt.Sprintf("%.1f", bp),
 			fmt.Sprintf("%.2f", pat*bp/1e6),
 			medStr(r, "build-ms", "%.0f"),
+			medStr(d.rotate[n], "ns/op", "%.2f", 1e-6),
+			medStr(d.rotate[n], "cpu-ms/op", "%.2f"),
 		}})
 	}
 	if len(rows) == 0 {
 		return
 	}
 	fmt.Fprintf(w, "\n## Index size by number of secrets (hush-clean, every form)\n\n")
-	fmt.Fprintf(w, "| secrets | indexed forms | forms per secret | bytes per form | index MB | build ms |\n|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(w, "| secrets | indexed forms | forms per secret | bytes per form | index MB | build ms | one rotation: ms until protected | its CPU ms |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
 		fmt.Fprintf(w, "| %s | %s |\n", fmtN(r.n), strings.Join(r.cells, " | "))
 	}
 }
 
-func medStr(r result, unit, format string) string {
+// medStr formats the median of unit, times scale when given ("?" when
+// there is none).
+func medStr(r result, unit, format string, scale ...float64) string {
 	v, ok := r.median(unit)
 	if !ok {
 		return "?"
+	}
+	for _, f := range scale {
+		v *= f
 	}
 	return fmt.Sprintf(format, v)
 }
