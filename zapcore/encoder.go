@@ -46,7 +46,7 @@ import (
 //	})
 func NewEncoder(enc zapcore.Encoder, r *redact.Redactor, opts ...Option) zapcore.Encoder {
 	s := newScrubber(r, opts)
-	return &encoder{Encoder: enc, r: r, keys: s.keys, cache: s.kc, s: s}
+	return &encoder{Encoder: enc, r: r, keys: s.keys, cache: s.kc, s: s, tmpl: new(templates)}
 }
 
 // encoder embeds the wrapped Encoder: the ObjectEncoder methods it does not
@@ -56,8 +56,9 @@ type encoder struct {
 	zapcore.Encoder
 	r     *redact.Redactor
 	keys  *keyrule.Matcher
-	cache *keyCache // the verdicts on keys of log-call fields; nil when keys is
-	s     *scrubber // for the key-rule view of inline marshalers
+	cache *keyCache  // the verdicts on keys of log-call fields; nil when keys is
+	s     *scrubber  // for the key-rule view of inline marshalers
+	tmpl  *templates // clean entries to check similar ones against; shared with clones
 }
 
 var _ zapcore.Encoder = (*encoder)(nil)
@@ -93,7 +94,7 @@ func (w *inlineKeys) MarshalLogObject(enc zapcore.ObjectEncoder) error {
 }
 
 func (e *encoder) Clone() zapcore.Encoder {
-	return &encoder{Encoder: e.Encoder.Clone(), r: e.r, keys: e.keys, cache: e.cache, s: e.s}
+	return &encoder{Encoder: e.Encoder.Clone(), r: e.r, keys: e.keys, cache: e.cache, s: e.s, tmpl: e.tmpl}
 }
 
 func (e *encoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
@@ -150,6 +151,14 @@ func (e *encoder) encode(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buf
 	}
 	if err != nil || buf == nil {
 		return buf, err
+	}
+	if isJSONObject(buf.Bytes()) {
+		// entryContains, with the index searched only where buf differs
+		// from a clean entry of the same shape (templates.go).
+		if !e.tmpl.contains(e.r, e.tmpl.slot(fields), buf.Bytes()) {
+			return buf, nil
+		}
+		return rewriteBuffer(e.r, buf), nil
 	}
 	return scrubBuffer(e.r, buf), nil
 }
@@ -263,6 +272,12 @@ func scrubBuffer(r *redact.Redactor, buf *buffer.Buffer) *buffer.Buffer {
 	if !entryContains(r, buf.Bytes()) {
 		return buf
 	}
+	return rewriteBuffer(r, buf)
+}
+
+// rewriteBuffer returns a new pooled buffer with buf's bytes scrubbed, and
+// frees buf.
+func rewriteBuffer(r *redact.Redactor, buf *buffer.Buffer) *buffer.Buffer {
 	out := _pool.Get()
 	// Scrub appends into out's own backing array while it fits; Write then
 	// copies the result onto itself (a no-op move) or from the grown array.
