@@ -3,6 +3,7 @@ package redact
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 	"sync/atomic"
 )
 
@@ -100,11 +101,8 @@ func commonPrefix(a, b []byte) int {
 	n := len(a)
 	p := 0
 	for ; p+8 <= n && p < 64; p += 8 {
-		if binary.LittleEndian.Uint64(a[p:]) != binary.LittleEndian.Uint64(b[p:]) {
-			for a[p] == b[p] {
-				p++
-			}
-			return p
+		if x := binary.LittleEndian.Uint64(a[p:]) ^ binary.LittleEndian.Uint64(b[p:]); x != 0 {
+			return p + bits.TrailingZeros64(x)/8
 		}
 	}
 	k := 64
