@@ -15,6 +15,11 @@ import (
 type CleanText struct {
 	v    Version
 	text []byte
+	// quiet says the decoders' scan has nothing to look at anywhere in
+	// text: no marker byte of an enabled decoder and no run of 32 base64
+	// characters (at any alignment). tab is the scan's marker table.
+	quiet bool
+	tab   [16]byte
 	// hint is a common suffix length a little under that of the last
 	// text compared: the entries of one call site usually share about as
 	// much with the template as the last one did, and checking that costs
@@ -31,7 +36,67 @@ func (r *Redactor) NewCleanText(text []byte) *CleanText {
 	if s.idx == nil || s.idx.Contains(text) {
 		return nil
 	}
-	return &CleanText{v: Version{s}, text: bytes.Clone(text)}
+	c := &CleanText{v: Version{s}, text: bytes.Clone(text), tab: s.markerTab()}
+	c.quiet = quietText(text, &c.tab)
+	return c
+}
+
+// markerTab is the marker table of the decoding scan of s (sweep.markerTable).
+func (s *snapshot) markerTab() [16]byte {
+	sw := sweep{s: s}
+	decs := s.decs()
+	for k := range decs {
+		if s.decoders&decs[k].enc != 0 {
+			sw.decs[sw.nd] = &decs[k]
+			sw.nd++
+		}
+	}
+	return sw.markerTable()
+}
+
+// quietText reports whether text holds no marker byte of tab and no run of
+// 32 base64 characters: whether no 32-byte block of it, at any alignment,
+// is an event of the decoding scan (blockEvents).
+func quietText(text []byte, tab *[16]byte) bool {
+	run := 0
+	for _, c := range text {
+		if c < 0x80 && tab[c&15] == c {
+			return false
+		}
+		if base64Chars[c] {
+			run++
+			if run >= 32 {
+				return false
+			}
+		} else {
+			run = 0
+		}
+	}
+	return true
+}
+
+// quietWindow reports whether the decoding scan of src sees no event (a
+// marker byte, a 32-byte block of base64 characters only, at src's
+// alignment) in the blocks that hold a byte of src[x:y] or straddle x
+// (where y == x), nor a marker byte in src[x:y] past the last whole block.
+// When src shares src[:x] and src[y:] with a quiet CleanText, those are the
+// only blocks that can hold an event: a block within src[:x] is one of the
+// template's own (at the same offset), and one within src[y:] is a run of
+// 32 base64 characters of the template's. With no event anywhere, the scan
+// decodes nothing (decodedSpans).
+func quietWindow(src []byte, x, y int, tab *[16]byte) bool {
+	full := len(src) &^ 31
+	a := max(0, x-1) &^ 31
+	b := min(full, (y+32)&^31)
+	if a < b && blockEvents(&src[a], b-a, tab) != b-a {
+		return false
+	}
+	for i := max(x, full); i < y; i++ {
+		if c := src[i]; c < 0x80 && tab[c&15] == c {
+			return false
+		}
+	}
+	return true
 }
 
 // ContainsLike reports Contains(src). When c is a CleanText of the current
@@ -42,9 +107,12 @@ func (r *Redactor) NewCleanText(text []byte) *CleanText {
 // prefix, or within the common suffix, occurs in c's text too, which has
 // none; any other occurrence reaches into the differing middle (or across
 // the joint where the middle is empty) and, being at most the longest
-// pattern long, lies within the widened window. The detectors and the
-// decoders, whose findings depend on more than a match's own bytes, read
-// all of src as Contains does. scanned is how many bytes the index read,
+// pattern long, lies within the widened window. The detectors, whose
+// findings depend on more than a match's own bytes, read all of src as
+// Contains does; so do the decoders, unless c's text gave them nothing to
+// look at and neither do the bytes of src around the difference (then
+// they would find nothing in src either: quietWindow). scanned is how
+// many bytes the index read,
 // or -1 when c was of no use (nil, or of another secret set) and src was
 // checked whole.
 func (r *Redactor) ContainsLike(c *CleanText, src []byte) (found bool, scanned int) {
@@ -52,7 +120,9 @@ func (r *Redactor) ContainsLike(c *CleanText, src []byte) (found bool, scanned i
 	if c == nil || c.v.s != s || s.idx == nil {
 		return s.contains(src), -1
 	}
-	lo, hi := c.differing(src, s.idx.MaxLen()-1)
+	p, q := c.differing(src)
+	reach := s.idx.MaxLen() - 1
+	lo, hi := max(0, p-reach), min(len(src), len(src)-q+reach)
 	if s.idx.Contains(src[lo:hi]) {
 		return s.contains(src), hi - lo
 	}
@@ -67,27 +137,28 @@ func (r *Redactor) ContainsLike(c *CleanText, src []byte) (found bool, scanned i
 	if s.decoders == 0 {
 		return false, hi - lo
 	}
+	if c.quiet && haveBlocks && !forceNoBlocks && quietWindow(src, p, len(src)-q, &c.tab) {
+		return false, hi - lo
+	}
 	var sb [8]span
 	return len(s.decodedSpans(sb[:0], src)) > 0, hi - lo
 }
 
-// differing returns the window [lo, hi) of b that holds every span of at
-// most reach+1 bytes not lying within the common prefix or the common
-// suffix of a and b: the bytes between them widened by reach on each side.
-// The prefix and suffix it finds may be shorter than the longest common
-// ones (never longer), which only widens the window.
-func (c *CleanText) differing(b []byte, reach int) (lo, hi int) {
+// differing returns the length of a common prefix of c's text and b, and
+// of a common suffix of what follows it. They may be shorter than the
+// longest common ones (never longer), which only widens what is searched.
+func (c *CleanText) differing(b []byte) (p, q int) {
 	a := c.text
 	n := min(len(a), len(b))
-	p := commonPrefix(a[:n], b[:n])
-	q := int(c.hint.Load())
+	p = commonPrefix(a[:n], b[:n])
+	q = int(c.hint.Load())
 	if q == 0 || q > n-p || !bytes.Equal(a[len(a)-q:], b[len(b)-q:]) {
 		q = commonSuffix(a[p:], b[p:])
 		// A few bytes of slack: the next entry's counter may be a
 		// digit longer.
 		c.hint.Store(uint64(max(0, q-suffixSlack)))
 	}
-	return max(0, p-reach), min(len(b), len(b)-q+reach)
+	return p, q
 }
 
 // suffixSlack is how much shorter than the last common suffix the hint is.

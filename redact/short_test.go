@@ -181,3 +181,100 @@ func TestContainsLikeStale(t *testing.T) {
 		t.Fatal("NewCleanText of a text holding a secret is not nil")
 	}
 }
+
+// TestContainsLikeDecoded: ContainsLike agrees with Contains where only
+// the decoders find the secret (one byte of it percent- or JSON-escaped,
+// base64 of its base64) and the template is the same text with the escape
+// or the run broken by one byte, so that the template gives the decoders
+// nothing to look at: the difference is then all that can wake them, at
+// every alignment of the 32-byte blocks of their scan.
+func TestContainsLikeDecoded(t *testing.T) {
+	const v = "Qm7vX2kLp9Rt4wZs"
+	for _, det := range []bool{false, true} {
+		var opts []redact.Option
+		if !det {
+			opts = append(opts, redact.WithDetectors(nil))
+		}
+		r, err := redact.New(opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Set([]redact.Secret{{Name: "a", Value: v}}); err != nil {
+			t.Fatal(err)
+		}
+		nested := base64.StdEncoding.EncodeToString([]byte(base64.StdEncoding.EncodeToString([]byte(v))))
+		forms := []struct {
+			name   string
+			b      string
+			break_ int // the byte the template replaces with '#'
+		}{
+			{"percent", v[:15] + "%73", 15},
+			{"percent-first", "%51" + v[1:], 0},
+			{"json", v[:15] + `\u0073`, 15},
+			{"nested-base64", nested, len(nested) / 2},
+			// The template keeps the escape and differs before it: it
+			// gives the decoders a marker, in the common suffix.
+			{"percent-kept", v[:15] + "%73", 14},
+			{"percent-kept-far", v[:15] + "%73", 0},
+		}
+		found := 0
+		for _, f := range forms {
+			for at := 0; at < 140; at++ {
+				// Half the texts end with the form: its bytes fall in
+				// the scan's last, partial block.
+				trailer := " x y " + strings.Repeat("z ", 60)
+				if at%2 == 1 {
+					trailer = ""
+				}
+				src := []byte(strings.Repeat("a b ", 40)[:at/2] + f.b + trailer)
+				tmpl := bytes.Clone(src)
+				tmpl[at/2+f.break_] = '#'
+				c := r.NewCleanText(tmpl)
+				if c == nil {
+					t.Fatalf("detectors=%v %s at %d: the template is not clean", det, f.name, at)
+				}
+				want := r.Contains(src)
+				if want {
+					found++
+				}
+				for k := range 2 {
+					if got, _ := r.ContainsLike(c, src); got != want {
+						t.Fatalf("detectors=%v %s at %d (call %d): ContainsLike = %v, Contains = %v", det, f.name, at, k, got, want)
+					}
+				}
+				// The template against itself, and a clean change.
+				if got, _ := r.ContainsLike(c, tmpl); got {
+					t.Fatalf("detectors=%v %s at %d: the template is reported dirty", det, f.name, at)
+				}
+			}
+		}
+		// The template has a byte more well before wrapped base64 that
+		// encodes the secret across a line break (only the decoders find
+		// it): the blob's runs are at another alignment in the
+		// template, and far from the difference.
+		// 36 bytes before the secret: its encoding starts at column 48
+		// and goes on past the break at column 64.
+		blob := base64.StdEncoding.EncodeToString([]byte(strings.Repeat("payload ", 4) + "it: " + v + " and some more of it, to fill the line"))
+		wrapped := blob[:64] + "\n" + blob[64:]
+		for at := 0; at < 64; at++ {
+			pre := strings.Repeat("a b ", 40)[:at]
+			post := strings.Repeat(". ", 25) + wrapped + "\n x y " + strings.Repeat("z ", 60)
+			src := []byte(pre + post)
+			tmpl := []byte(pre + "#" + post)
+			c := r.NewCleanText(tmpl)
+			if c == nil {
+				t.Fatalf("detectors=%v shifted run at %d: the template is not clean", det, at)
+			}
+			want := r.Contains(src)
+			if !want {
+				t.Fatalf("detectors=%v shifted run at %d: the wrapped secret is not found", det, at)
+			}
+			if got, _ := r.ContainsLike(c, src); got != want {
+				t.Fatalf("detectors=%v shifted run at %d: ContainsLike = %v, Contains = %v", det, at, got, want)
+			}
+		}
+		if found < 5*140 {
+			t.Fatalf("detectors=%v: only %d of the texts hold the secret (the forms are not all decoded)", det, found)
+		}
+	}
+}
