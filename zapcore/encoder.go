@@ -100,10 +100,8 @@ func (e *encoder) Clone() zapcore.Encoder {
 func (e *encoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
 	ent.Message = scrubMessage(e.r, ent.Message)
 	if e.cache != nil {
-		for i := range fields {
-			if fields[i].Type == zapcore.InlineMarshalerType || e.cache.ruled(&fields[i]) {
-				return e.encodeRuled(ent, fields, i)
-			}
+		if i := e.cache.firstRuled(fields); i >= 0 {
+			return e.encodeRuled(ent, fields, i)
 		}
 	}
 	return e.encode(ent, fields)

@@ -98,6 +98,40 @@ func keySlot(key string) uint64 {
 	return h >> (64 - keyCacheBits)
 }
 
+// firstRuled returns the index of the first of fields whose value the key
+// rules redact (as keyRuled says) or that is an inline marshaler (whose
+// fields the rules apply to), or -1: one loop over an entry's fields, with
+// the lookup of a cached key inline.
+func (c *keyCache) firstRuled(fields []zapcore.Field) int {
+	for i := range fields {
+		f := &fields[i]
+		if f.Type == zapcore.InlineMarshalerType {
+			return i
+		}
+		k := ruledKinds[f.Type]
+		if k == keyrule.KindBool {
+			continue
+		}
+		var v keyrule.Verdict
+		if n := len(f.Key); n > 0 && n <= maxCachedKey {
+			j := keySlot(f.Key)
+			if e := c.slots[j].Load(); e != nil && sameKey(e.key, f.Key) {
+				v = e.verdict
+			} else if o := c.slots[j^1].Load(); o != nil && sameKey(o.key, f.Key) {
+				v = o.verdict
+			} else {
+				v = c.judge(f.Key)
+			}
+		} else {
+			v = c.judge(f.Key)
+		}
+		if v.Redacts(k) {
+			return i
+		}
+	}
+	return -1
+}
+
 // ruled reports whether the key rules redact f's value, as keyRuled does.
 func (c *keyCache) ruled(f *zapcore.Field) bool {
 	k := ruledKinds[f.Type]
