@@ -111,11 +111,11 @@ func quietWindow(src []byte, x, y int, tab *[16]byte) bool {
 // findings depend on more than a match's own bytes, read all of src as
 // Contains does; so do the decoders, unless c's text gave them nothing to
 // look at and neither do the bytes of src around the difference (then
-// they would find nothing in src either: quietWindow). scanned is how
-// many bytes the index read,
-// or -1 when c was of no use (nil, or of another secret set) and src was
-// checked whole.
-func (r *Redactor) ContainsLike(c *CleanText, src []byte) (found bool, scanned int) {
+// they would find nothing in src either: quietWindow). shared is how many
+// bytes of src its common prefix and suffix with c's text hold (how much
+// c resembles src), or -1 when c was of no use (nil, or of another secret
+// set) and src was checked whole.
+func (r *Redactor) ContainsLike(c *CleanText, src []byte) (found bool, shared int) {
 	s := r.cur.Load()
 	if c == nil || c.v.s != s || s.idx == nil {
 		return s.contains(src), -1
@@ -123,25 +123,26 @@ func (r *Redactor) ContainsLike(c *CleanText, src []byte) (found bool, scanned i
 	p, q := c.differing(src)
 	reach := s.idx.MaxLen() - 1
 	lo, hi := max(0, p-reach), min(len(src), len(src)-q+reach)
+	shared = p + q
 	if s.idx.Contains(src[lo:hi]) {
-		return s.contains(src), hi - lo
+		return s.contains(src), shared
 	}
 	// No pattern occurs anywhere in src: what Contains would find beyond
 	// the index is the detectors' tokens and the decoded forms.
 	if s.det != nil {
 		var sb [8]span
 		if len(s.detectRaw(sb[:0], src, false)) > 0 {
-			return true, hi - lo
+			return true, shared
 		}
 	}
 	if s.decoders == 0 {
-		return false, hi - lo
+		return false, shared
 	}
 	if c.quiet && haveBlocks && !forceNoBlocks && quietWindow(src, p, len(src)-q, &c.tab) {
-		return false, hi - lo
+		return false, shared
 	}
 	var sb [8]span
-	return len(s.decodedSpans(sb[:0], src)) > 0, hi - lo
+	return len(s.decodedSpans(sb[:0], src)) > 0, shared
 }
 
 // differing returns the length of a common prefix of c's text and b, and

@@ -32,6 +32,7 @@ type templates struct {
 const (
 	templateSlots = 16
 	replaceAfter  = 32
+	maxTemplate   = 16 << 10 // bytes: a stack trace's entry is checked whole
 )
 
 // slot picks the template slot of an entry with fields.
@@ -45,17 +46,18 @@ func (t *templates) slot(fields []zapcore.Field) int {
 
 // contains reports r.Contains(entry), with the template of slot i, and
 // remembers entry as that slot's template when it is clean and the slot
-// served poorly.
+// served poorly (the template and entry shared less than half of entry).
+// Entries over maxTemplate bytes are not remembered.
 func (t *templates) contains(r *redact.Redactor, i int, entry []byte) bool {
-	found, scanned := r.ContainsLike(t.slots[i].Load(), entry)
+	found, shared := r.ContainsLike(t.slots[i].Load(), entry)
 	if found {
 		return true
 	}
-	if scanned >= 0 && scanned <= len(entry)/2 {
+	if shared >= len(entry)/2 {
 		t.misses[i].Store(0)
 		return false
 	}
-	if scanned < 0 || t.misses[i].Add(1) >= replaceAfter {
+	if len(entry) <= maxTemplate && (shared < 0 || t.misses[i].Add(1) >= replaceAfter) {
 		if c := r.NewCleanText(entry); c != nil {
 			t.slots[i].Store(c)
 			t.misses[i].Store(0)
