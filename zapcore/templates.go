@@ -54,7 +54,9 @@ func (t *templates) contains(r *redact.Redactor, i int, entry []byte) bool {
 		return true
 	}
 	if shared >= len(entry)/2 {
-		t.misses[i].Store(0)
+		if t.misses[i].Load() != 0 { // no write to a shared line on the common path
+			t.misses[i].Store(0)
+		}
 		return false
 	}
 	if len(entry) <= maxTemplate && (shared < 0 || t.misses[i].Add(1) >= replaceAfter) {
