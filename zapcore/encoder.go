@@ -35,7 +35,10 @@ import (
 // known secret among their values is still scrubbed.
 //
 // On an entry without secrets or key-rule matches, the wrapper allocates
-// nothing: it returns enc's buffer as it is. A dirty entry is scrubbed into
+// nothing: it returns enc's buffer as it is. (It keeps a copy of a clean
+// JSON entry per shape of log call, up to 16, taken once per secret set:
+// the entries that resemble it are searched only where they differ from
+// it; see templates.go.) A dirty entry is scrubbed into
 // a fresh pooled buffer and enc's buffer is freed, so the caller frees the
 // result exactly once, as with any Encoder.
 //
