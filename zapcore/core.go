@@ -15,7 +15,8 @@ import (
 // The core has zapcore.NewCore's Check, With and Sync semantics, so it
 // composes with zapcore.NewSamplerWithOptions, zapcore.NewTee and
 // zapcore.NewIncreaseLevelCore. It allocates nothing of its own on an entry
-// that holds no secret.
+// that holds no secret (but for the copies of clean entries NewEncoder
+// keeps, once per shape of log call and secret set).
 func NewCore(enc zapcore.Encoder, ws zapcore.WriteSyncer, enab zapcore.LevelEnabler, r *redact.Redactor, opts ...Option) zapcore.Core {
 	return zapcore.NewCore(NewEncoder(enc, r, opts...), ws, enab)
 }

@@ -40,5 +40,8 @@
 //
 // On an entry that holds no secret, NewCore, NewEncoder and NewWriteSyncer
 // allocate nothing beyond what zap itself allocates: the encoded bytes are
-// checked with Redactor.Contains and only a dirty entry is copied.
+// checked with Redactor.Contains and only a dirty entry is copied. (NewCore
+// and NewEncoder keep a copy of a clean JSON entry per shape of log call,
+// taken once per secret set, and search a similar entry's bytes for the
+// known secrets only where it differs: Redactor.ContainsLike.)
 package hushzap

@@ -35,7 +35,10 @@ import (
 // known secret among their values is still scrubbed.
 //
 // On an entry without secrets or key-rule matches, the wrapper allocates
-// nothing: it returns enc's buffer as it is. A dirty entry is scrubbed into
+// nothing: it returns enc's buffer as it is. (It keeps a copy of a clean
+// JSON entry per shape of log call, up to 16, taken once per secret set:
+// the entries that resemble it are searched only where they differ from
+// it; see templates.go.) A dirty entry is scrubbed into
 // a fresh pooled buffer and enc's buffer is freed, so the caller frees the
 // result exactly once, as with any Encoder.
 //
@@ -46,7 +49,7 @@ import (
 //	})
 func NewEncoder(enc zapcore.Encoder, r *redact.Redactor, opts ...Option) zapcore.Encoder {
 	s := newScrubber(r, opts)
-	return &encoder{Encoder: enc, r: r, keys: s.keys, cache: s.kc, s: s}
+	return &encoder{Encoder: enc, r: r, keys: s.keys, cache: s.kc, s: s, tmpl: new(templates)}
 }
 
 // encoder embeds the wrapped Encoder: the ObjectEncoder methods it does not
@@ -56,8 +59,9 @@ type encoder struct {
 	zapcore.Encoder
 	r     *redact.Redactor
 	keys  *keyrule.Matcher
-	cache *keyCache // the verdicts on keys of log-call fields; nil when keys is
-	s     *scrubber // for the key-rule view of inline marshalers
+	cache *keyCache  // the verdicts on keys of log-call fields; nil when keys is
+	s     *scrubber  // for the key-rule view of inline marshalers
+	tmpl  *templates // clean entries to check similar ones against; shared with clones
 }
 
 var _ zapcore.Encoder = (*encoder)(nil)
@@ -93,16 +97,14 @@ func (w *inlineKeys) MarshalLogObject(enc zapcore.ObjectEncoder) error {
 }
 
 func (e *encoder) Clone() zapcore.Encoder {
-	return &encoder{Encoder: e.Encoder.Clone(), r: e.r, keys: e.keys, cache: e.cache, s: e.s}
+	return &encoder{Encoder: e.Encoder.Clone(), r: e.r, keys: e.keys, cache: e.cache, s: e.s, tmpl: e.tmpl}
 }
 
 func (e *encoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
 	ent.Message = scrubMessage(e.r, ent.Message)
 	if e.cache != nil {
-		for i := range fields {
-			if fields[i].Type == zapcore.InlineMarshalerType || e.cache.ruled(&fields[i]) {
-				return e.encodeRuled(ent, fields, i)
-			}
+		if i := e.cache.firstRuled(fields); i >= 0 {
+			return e.encodeRuled(ent, fields, i)
 		}
 	}
 	return e.encode(ent, fields)
@@ -150,6 +152,14 @@ func (e *encoder) encode(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buf
 	}
 	if err != nil || buf == nil {
 		return buf, err
+	}
+	if isJSONObject(buf.Bytes()) {
+		// entryContains, with the index searched only where buf differs
+		// from a clean entry of the same shape (templates.go).
+		if !e.tmpl.contains(e.r, e.tmpl.slot(fields), buf.Bytes()) {
+			return buf, nil
+		}
+		return rewriteBuffer(e.r, buf), nil
 	}
 	return scrubBuffer(e.r, buf), nil
 }
@@ -263,6 +273,12 @@ func scrubBuffer(r *redact.Redactor, buf *buffer.Buffer) *buffer.Buffer {
 	if !entryContains(r, buf.Bytes()) {
 		return buf
 	}
+	return rewriteBuffer(r, buf)
+}
+
+// rewriteBuffer returns a new pooled buffer with buf's bytes scrubbed, and
+// frees buf.
+func rewriteBuffer(r *redact.Redactor, buf *buffer.Buffer) *buffer.Buffer {
 	out := _pool.Get()
 	// Scrub appends into out's own backing array while it fits; Write then
 	// copies the result onto itself (a no-op move) or from the grown array.

@@ -1,6 +1,7 @@
 package hushzap
 
 import (
+	"encoding/binary"
 	"strings"
 	"sync/atomic"
 	"unsafe"
@@ -60,12 +61,12 @@ func (c *keyCache) judge(key string) keyrule.Verdict {
 	i := keySlot(key)
 	slot := &c.slots[i]
 	e := slot.Load()
-	if e != nil && e.key == key {
+	if e != nil && sameKey(e.key, key) {
 		return e.verdict
 	}
 	other := &c.slots[i^1]
 	o := other.Load()
-	if o != nil && o.key == key {
+	if o != nil && sameKey(o.key, key) {
 		return o.verdict
 	}
 	v := c.m.Judge(key)
@@ -78,10 +79,57 @@ func (c *keyCache) judge(key string) keyrule.Verdict {
 	return v
 }
 
+// sameKey reports a == b, with two overlapping loads inline for the keys
+// of 4 to 8 bytes that most are ("user", "error") rather than a call of
+// the runtime's comparison.
+func sameKey(a, b string) bool {
+	n := len(a)
+	if n != len(b) || n < 4 || n > 8 {
+		return a == b
+	}
+	x, y := unsafe.Slice(unsafe.StringData(a), n), unsafe.Slice(unsafe.StringData(b), n)
+	return binary.LittleEndian.Uint32(x) == binary.LittleEndian.Uint32(y) &&
+		binary.LittleEndian.Uint32(x[n-4:]) == binary.LittleEndian.Uint32(y[n-4:])
+}
+
 // keySlot is the slot a key's address and length pick.
 func keySlot(key string) uint64 {
 	h := (uint64(uintptr(unsafe.Pointer(unsafe.StringData(key)))) ^ uint64(len(key))) * 0x9E3779B97F4A7C15
 	return h >> (64 - keyCacheBits)
+}
+
+// firstRuled returns the index of the first of fields whose value the key
+// rules redact (as keyRuled says) or that is an inline marshaler (whose
+// fields the rules apply to), or -1: one loop over an entry's fields, with
+// the lookup of a cached key inline.
+func (c *keyCache) firstRuled(fields []zapcore.Field) int {
+	for i := range fields {
+		f := &fields[i]
+		if f.Type == zapcore.InlineMarshalerType {
+			return i
+		}
+		k := ruledKinds[f.Type]
+		if k == keyrule.KindBool {
+			continue
+		}
+		var v keyrule.Verdict
+		if n := len(f.Key); n > 0 && n <= maxCachedKey {
+			j := keySlot(f.Key)
+			if e := c.slots[j].Load(); e != nil && sameKey(e.key, f.Key) {
+				v = e.verdict
+			} else if o := c.slots[j^1].Load(); o != nil && sameKey(o.key, f.Key) {
+				v = o.verdict
+			} else {
+				v = c.judge(f.Key)
+			}
+		} else {
+			v = c.judge(f.Key)
+		}
+		if v.Redacts(k) {
+			return i
+		}
+	}
+	return -1
 }
 
 // ruled reports whether the key rules redact f's value, as keyRuled does.

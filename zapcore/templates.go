@@ -1,0 +1,69 @@
+package hushzap
+
+import (
+	"sync/atomic"
+	"unsafe"
+
+	"go.uber.org/zap/zapcore"
+
+	"github.com/hushlog/hush/redact"
+)
+
+// templates holds, per shape of log call, the last clean entry worth
+// remembering (redact.CleanText): the entries of one call site share most
+// of their bytes (keys, punctuation, constant values) and differ in a
+// timestamp, a counter, a value or two, so the index is searched only
+// around the bytes that differ from the template (Redactor.ContainsLike);
+// the detectors and decoders still read the whole entry. Any template
+// gives the right answer, a similar one only a faster one, so a call picks
+// a slot by a cheap guess at its shape (the number of fields and the
+// address of the first key) and the slots are shared by an encoder and its
+// clones (With): a per-request logger does not copy an entry of its own.
+//
+// A slot is filled when it is empty or of another secret set, and
+// replaced when it served poorly (most of the entry differed) for
+// replaceAfter clean entries in a row (each replacement copies an entry, so
+// two shapes that share a slot do not copy on every call).
+type templates struct {
+	slots  [templateSlots]atomic.Pointer[redact.CleanText]
+	misses [templateSlots]atomic.Uint32
+}
+
+const (
+	templateSlots = 16
+	replaceAfter  = 32
+	maxTemplate   = 16 << 10 // bytes: a stack trace's entry is checked whole
+)
+
+// slot picks the template slot of an entry with fields.
+func (t *templates) slot(fields []zapcore.Field) int {
+	h := uint64(len(fields))
+	if len(fields) > 0 {
+		h ^= uint64(uintptr(unsafe.Pointer(unsafe.StringData(fields[0].Key))))
+	}
+	return int((h * 0x9E3779B97F4A7C15) >> (64 - 4))
+}
+
+// contains reports r.Contains(entry), with the template of slot i, and
+// remembers entry as that slot's template when it is clean and the slot
+// served poorly (the template and entry shared less than half of entry).
+// Entries over maxTemplate bytes are not remembered.
+func (t *templates) contains(r *redact.Redactor, i int, entry []byte) bool {
+	found, shared := r.ContainsLike(t.slots[i].Load(), entry)
+	if found {
+		return true
+	}
+	if shared >= len(entry)/2 {
+		if t.misses[i].Load() != 0 { // no write to a shared line on the common path
+			t.misses[i].Store(0)
+		}
+		return false
+	}
+	if len(entry) <= maxTemplate && (shared < 0 || t.misses[i].Add(1) >= replaceAfter) {
+		if c := r.NewCleanText(entry); c != nil {
+			t.slots[i].Store(c)
+			t.misses[i].Store(0)
+		}
+	}
+	return false
+}
