@@ -12,6 +12,18 @@ import (
 func candEvents(s *Set, text []byte, goPath, avx2 bool) [][4]uint64 {
 	defer func(f, g bool) { forceCandGo, forceCandAVX2 = f, g }(forceCandGo, forceCandAVX2)
 	forceCandGo, forceCandAVX2 = goPath, avx2
+	return candEventsNow(s, text)
+}
+
+// candEventsTables is candEvents of the nibble tables read byte by byte
+// (chunkMasks and step), the reference of the Go path and the assembly.
+func candEventsTables(s *Set, text []byte) [][4]uint64 {
+	defer func(f bool) { forceCandTables = f }(forceCandTables)
+	forceCandTables = true
+	return candEventsNow(s, text)
+}
+
+func candEventsNow(s *Set, text []byte) [][4]uint64 {
 	sc := candScan{tabs: s.tabs}
 	var out [][4]uint64
 	for {
@@ -123,17 +135,22 @@ func TestCandScanAgrees(t *testing.T) {
 				name string
 				have bool
 				avx2 bool
-			}{{"AVX2", haveCandAVX2, true}, {"AVX-512", haveCand512, false}} {
+			}{{"tables", true, false}, {"AVX2", haveCandAVX2, true}, {"AVX-512", haveCand512, false}} {
 				if !path.have {
 					continue
 				}
-				asmEv := candEvents(s, text, false, path.avx2)
+				var asmEv [][4]uint64
+				if path.name == "tables" {
+					asmEv = candEventsTables(s, text)
+				} else {
+					asmEv = candEvents(s, text, false, path.avx2)
+				}
 				if len(asmEv) != len(goEv) {
-					t.Fatalf("%s, text %d (%d bytes): %d events in assembly, %d in Go", path.name, ti, len(text), len(asmEv), len(goEv))
+					t.Fatalf("%s, text %d (%d bytes): %d events there, %d in Go", path.name, ti, len(text), len(asmEv), len(goEv))
 				}
 				for k := range goEv {
 					if asmEv[k] != goEv[k] {
-						t.Fatalf("%s, text %d (%d bytes): event %d differs: assembly %x, Go %x", path.name, ti, len(text), k, asmEv[k], goEv[k])
+						t.Fatalf("%s, text %d (%d bytes): event %d differs: there %x, Go %x", path.name, ti, len(text), k, asmEv[k], goEv[k])
 					}
 				}
 			}
@@ -310,18 +327,24 @@ func FuzzCandScan(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text []byte) {
 		goEv := candEvents(s, text, true, false)
 		for _, path := range []struct {
+			name       string
 			have, avx2 bool
-		}{{haveCandAVX2, true}, {haveCand512, false}} {
+		}{{"tables", true, false}, {"AVX2", haveCandAVX2, true}, {"AVX-512", haveCand512, false}} {
 			if !path.have {
 				continue
 			}
-			ev := candEvents(s, text, false, path.avx2)
+			var ev [][4]uint64
+			if path.name == "tables" {
+				ev = candEventsTables(s, text)
+			} else {
+				ev = candEvents(s, text, false, path.avx2)
+			}
 			if len(ev) != len(goEv) {
-				t.Fatalf("avx2 %v: %d events, Go %d (text %d bytes)", path.avx2, len(ev), len(goEv), len(text))
+				t.Fatalf("%s: %d events, Go %d (text %d bytes)", path.name, len(ev), len(goEv), len(text))
 			}
 			for k := range ev {
 				if ev[k] != goEv[k] {
-					t.Fatalf("avx2 %v: event %d differs (text %d bytes)", path.avx2, k, len(text))
+					t.Fatalf("%s: event %d differs (text %d bytes)", path.name, k, len(text))
 				}
 			}
 		}
