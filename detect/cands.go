@@ -7,9 +7,10 @@ import (
 
 // The candidate scan.
 //
-// One pass over the text, 64 bytes at a time (AVX2 where there is, see
-// cands_amd64.s; the same arithmetic in Go elsewhere and for the last
-// bytes), yields two bit masks per 64-byte chunk:
+// One pass over the text, 64 bytes at a time (AVX-512 or AVX2 where there
+// is, see cands_amd64.s; 8-byte words in Go elsewhere, see cands_go.go;
+// chunkMasks, the tables read byte by byte, is the reference of both),
+// yields two bit masks per 64-byte chunk:
 //
 //   - cand: the word starts (the byte before is not alphanumeric) whose
 //     first two bytes may begin a prefix of the set, and the positions of

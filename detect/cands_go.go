@@ -78,9 +78,7 @@ func (t *candTabs) chunkGo(p *[65]byte, st *candState) (cand, ends, b64 uint64) 
 	for ; look != 0; look &= look - 1 {
 		k := bits.TrailingZeros64(look) & 63
 		i := binary.LittleEndian.Uint16(p[k:])
-		if t.bucketPairs[i>>6]&(1<<(i&63)) != 0 {
-			cand |= 1 << k
-		}
+		cand |= t.bucketPairs[i>>6] >> (i & 63) & 1 << k
 	}
 	if t.cask {
 		// "JQ" is two upper-case letters in a row.

@@ -374,3 +374,50 @@ func FuzzCandScan(f *testing.F) {
 		}
 	})
 }
+
+// TestCandGoEveryByte: the Go path (SWAR) reports what the nibble tables
+// read byte by byte report, on text of every byte value at every place in
+// a word and a chunk: random bytes, and each byte next to the neighbours
+// of the class ranges' ends and the same bytes with the high bit set.
+func TestCandGoEveryByte(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	edges := []byte("*+,-./09:@AJOPQZ[^_`ajopqz{\x7f")
+	for _, c := range edges[:len(edges):len(edges)] {
+		edges = append(edges, c|0x80)
+	}
+	var texts [][]byte
+	for range 300 {
+		b := make([]byte, rng.IntN(300))
+		for i := range b {
+			if rng.IntN(2) == 0 {
+				b[i] = byte(rng.IntN(256))
+			} else {
+				b[i] = edges[rng.IntN(len(edges))]
+			}
+		}
+		texts = append(texts, b)
+	}
+	for c := range 256 {
+		for _, d := range edges {
+			b := bytes.Repeat([]byte{d}, 130)
+			for i := 0; i < len(b); i += 9 {
+				b[i] = byte(c)
+			}
+			texts = append(texts, b)
+		}
+	}
+	for _, s := range []*Set{Default(), allSet(t), mustSet(t, "aws-access-key-id")} {
+		for ti, text := range texts {
+			goEv := candEvents(s, text, true, false)
+			tabEv := candEventsTables(s, text)
+			if len(goEv) != len(tabEv) {
+				t.Fatalf("text %d (%d bytes): %d events in Go, %d from the tables", ti, len(text), len(goEv), len(tabEv))
+			}
+			for k := range goEv {
+				if goEv[k] != tabEv[k] {
+					t.Fatalf("text %d (%d bytes): event %d differs: Go %x, tables %x", ti, len(text), k, goEv[k], tabEv[k])
+				}
+			}
+		}
+	}
+}
