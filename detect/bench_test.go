@@ -89,6 +89,17 @@ func BenchmarkFind(b *testing.B) {
 				dst = c.set.FindEncoded(dst[:0], text)
 			}
 		})
+		// The same with the candidate scan's Go path (arm64, s390x, ...).
+		b.Run(src+"/"+c.name+"/FindEncodedGo", func(b *testing.B) {
+			defer func(f bool) { forceCandGo = f }(forceCandGo)
+			forceCandGo = true
+			b.ReportAllocs()
+			b.SetBytes(int64(len(text)))
+			var dst []Finding
+			for b.Loop() {
+				dst = c.set.FindEncoded(dst[:0], text)
+			}
+		})
 	}
 }
 
@@ -170,7 +181,6 @@ func BenchmarkCandScanGo(b *testing.B) {
 		}
 		const block = 64 << 10
 		ns := make([][]float64, len(sides))
-		b.SetBytes(int64(len(text)))
 		for i := 0; b.Loop(); i++ {
 			for o := 0; o < len(text); o += block {
 				blk := text[o:min(len(text), o+block)]
