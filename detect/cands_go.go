@@ -18,13 +18,15 @@ import (
 //     multiplication (movemask).
 //   - The pairs of the buckets matter only at word starts (and "JQ",
 //     whose bucket has no word start): the scan looks up each word start
-//     whose first byte may begin a pair (a base64 character, when every
-//     byte that begins a bucket's pair is one) in bucketPairs, the
+//     whose byte is of a class (digit, sign, upper or lower case, none)
+//     that a byte beginning a bucket's pair is of, in bucketPairs, the
 //     buckets' pairs as a bitmap; log text has about one such word start
-//     in six bytes.
-//   - "JQ" is looked for in all eight pairs of a word at once, against
-//     the word one byte on; its exact positions only when there is one.
+//     in ten bytes (the loghub corpus, the default set).
+//   - "JQ" is looked for at the pairs of upper-case letters.
 //   - The base64 runs' ends are candState.runEnds, as for the assembly.
+//
+// It costs about 13 instructions a byte on amd64 (the bytewise tables,
+// 44), about 1.1 ns a byte where the AVX2 assembly costs 0.25.
 
 const (
 	swarOnes = 0x0101010101010101
