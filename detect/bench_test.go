@@ -5,7 +5,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 )
 
 // benchText is $HUSH_CORPUS's *.log files, or generated log text.
@@ -87,6 +89,17 @@ func BenchmarkFind(b *testing.B) {
 				dst = c.set.FindEncoded(dst[:0], text)
 			}
 		})
+		// The same with the candidate scan's Go path (arm64, s390x, ...).
+		b.Run(src+"/"+c.name+"/FindEncodedGo", func(b *testing.B) {
+			defer func(f bool) { forceCandGo = f }(forceCandGo)
+			forceCandGo = true
+			b.ReportAllocs()
+			b.SetBytes(int64(len(text)))
+			var dst []Finding
+			for b.Loop() {
+				dst = c.set.FindEncoded(dst[:0], text)
+			}
+		})
 	}
 }
 
@@ -117,4 +130,73 @@ func BenchmarkCandScan(b *testing.B) {
 			b.ReportMetric(float64(events)/float64(b.N), "events/op")
 		})
 	}
+}
+
+// candScanAll runs the candidate scan over text and returns how many
+// events it reported.
+func candScanAll(s *Set, text []byte) int {
+	events := 0
+	sc := candScan{tabs: s.tabs}
+	for {
+		_, _, _, _, ok := sc.next(text)
+		if !ok {
+			return events
+		}
+		events++
+	}
+}
+
+// BenchmarkCandScanGo is the Go path of the candidate scan (what runs on
+// arm64, s390x, ... and without AVX2) alone, and the nibble tables read
+// byte by byte (chunkMasks, the Go path before SWAR) alone; then paired:
+// each 64 KiB block of the text scanned by each path (and the assembly
+// where it runs) in turn, reporting each path's median ns/byte over the
+// blocks, which the machine's load changes less than the mean.
+func BenchmarkCandScanGo(b *testing.B) {
+	text, src := benchText(b)
+	s := Default()
+	for _, path := range []struct {
+		name           string
+		goPath, tables bool
+	}{{"go", true, false}, {"tables", false, true}} {
+		b.Run(src+"/"+path.name, func(b *testing.B) {
+			defer func(f, g bool) { forceCandGo, forceCandTables = f, g }(forceCandGo, forceCandTables)
+			forceCandGo, forceCandTables = path.goPath, path.tables
+			b.ReportAllocs()
+			b.SetBytes(int64(len(text)))
+			for b.Loop() {
+				candScanAll(s, text)
+			}
+		})
+	}
+	b.Run(src+"/paired", func(b *testing.B) {
+		defer func(f, g, h bool) { forceCandGo, forceCandTables, forceCandAVX2 = f, g, h }(forceCandGo, forceCandTables, forceCandAVX2)
+		type side struct {
+			name              string
+			goPath, tables, v bool
+		}
+		sides := []side{{"go", true, false, false}, {"tables", false, true, false}}
+		if haveCandAVX2 {
+			sides = append(sides, side{"avx2", false, false, true})
+		}
+		const block = 64 << 10
+		ns := make([][]float64, len(sides))
+		for i := 0; b.Loop(); i++ {
+			for o := 0; o < len(text); o += block {
+				blk := text[o:min(len(text), o+block)]
+				for k := range sides {
+					k = (i + o/block + k) % len(sides)
+					sd := sides[k]
+					forceCandGo, forceCandTables, forceCandAVX2 = sd.goPath, sd.tables, sd.v
+					t0 := time.Now()
+					candScanAll(s, blk)
+					ns[k] = append(ns[k], float64(time.Since(t0).Nanoseconds())/float64(len(blk)))
+				}
+			}
+		}
+		for k, sd := range sides {
+			slices.Sort(ns[k])
+			b.ReportMetric(ns[k][len(ns[k])/2], sd.name+"-ns/B")
+		}
+	})
 }

@@ -7,9 +7,10 @@ import (
 
 // The candidate scan.
 //
-// One pass over the text, 64 bytes at a time (AVX2 where there is, see
-// cands_amd64.s; the same arithmetic in Go elsewhere and for the last
-// bytes), yields two bit masks per 64-byte chunk:
+// One pass over the text, 64 bytes at a time (AVX-512 or AVX2 where there
+// is, see cands_amd64.s; 8-byte words in Go elsewhere, see cands_go.go;
+// chunkMasks, the tables read byte by byte, is the reference of both),
+// yields two bit masks per 64-byte chunk:
 //
 //   - cand: the word starts (the byte before is not alphanumeric) whose
 //     first two bytes may begin a prefix of the set, and the positions of
@@ -58,6 +59,16 @@ type candTabs struct {
 	// Go path).
 	cls256                [256]byte
 	pairFirst, pairSecond [256]uint16
+
+	// The Go path (cands_go.go): bucketPairs has the bit d<<8|c when
+	// bytes c and d share a bucket (pairFirst[c]&pairSecond[d] != 0);
+	// cask is set when "JQ" is in the tables. The Go path looks up only
+	// the word starts whose byte is of a class some byte that begins a
+	// bucket's pair is of: firstDigit, firstSign (+ - / _), firstUpper,
+	// firstLower, firstNone (no class) are all ones for those classes.
+	bucketPairs                                              [1 << 16 / 64]uint64
+	cask                                                     bool
+	firstDigit, firstSign, firstUpper, firstLower, firstNone uint64
 }
 
 // The bits of a byte's class (classLo[c&15] & classHi[c>>4]).
@@ -249,6 +260,32 @@ func buildCandTabs(prefixes []string, cask, pem, url bool) *candTabs {
 		t.pairFirst[c] = uint16(t.first[c]) | uint16(t.first2[c])<<8
 		t.pairSecond[c] = uint16(t.second[c]) | uint16(t.second2[c])<<8
 	}
+	t.cask = cask
+	for c := range 256 {
+		if t.pairFirst[c] == 0 {
+			continue
+		}
+		for _, cl := range []struct {
+			sel *uint64
+			on  bool
+		}{
+			{&t.firstDigit, t.cls256[c]&clsDigit != 0},
+			{&t.firstSign, t.cls256[c]&(clsSign|clsUnder) != 0},
+			{&t.firstUpper, t.cls256[c]&clsUpper != 0},
+			{&t.firstLower, t.cls256[c]&clsLower != 0},
+			{&t.firstNone, t.cls256[c] == 0},
+		} {
+			if cl.on {
+				*cl.sel = ^uint64(0)
+			}
+		}
+		for d := range 256 {
+			if t.pairFirst[c]&t.pairSecond[d] != 0 {
+				k := d<<8 | c
+				t.bucketPairs[k/64] |= 1 << (k % 64)
+			}
+		}
+	}
 	return t
 }
 
@@ -279,6 +316,12 @@ type candState struct {
 func (st *candState) step(b64, alnum, upper, lower, pairs, cask uint64) (cand, ends uint64) {
 	cand = pairs&^(alnum<<1|st.aprev) | cask
 	st.aprev = alnum >> 63
+	return cand, st.runEnds(b64, upper, lower)
+}
+
+// runEnds is the base64 half of step: the ends of the chunk's long
+// mixed-case runs of base64 characters, the run state carried on.
+func (st *candState) runEnds(b64, upper, lower uint64) (ends uint64) {
 	m := b64
 	su, cu := bits.Add64(m, upper, st.up)
 	sl, cl := bits.Add64(m, lower, st.low)
@@ -299,7 +342,7 @@ func (st *candState) step(b64, alnum, upper, lower, pairs, cask uint64) (cand, e
 	} else {
 		st.run = uint64(bits.LeadingZeros64(^m))
 	}
-	return cand, ends
+	return ends
 }
 
 // chunkMasks computes a chunk's masks in Go from the same tables as the
@@ -382,7 +425,7 @@ func (sc *candScan) fill(text []byte) bool {
 	if sc.o > n {
 		return false
 	}
-	if !haveCandAVX2 || forceCandGo {
+	if forceCandTables {
 		for ; sc.o <= n && sc.n < candBatch; sc.o += 64 {
 			b64, alnum, upper, lower, pairs, cask := sc.tabs.chunkMasks(text, sc.o)
 			cand, ends := sc.st.step(b64, alnum, upper, lower, pairs, cask)
@@ -391,6 +434,10 @@ func (sc *candScan) fill(text []byte) bool {
 				sc.n++
 			}
 		}
+		return true
+	}
+	if !haveCandAVX2 || forceCandGo {
+		sc.scanGo(text)
 		return true
 	}
 	if haveCand512 && !forceCandAVX2 {
@@ -430,14 +477,15 @@ func (sc *candScan) fill(text []byte) bool {
 	return true
 }
 
-// forceCandGo makes the scan take the Go path (tests run both).
-var forceCandGo = false
+// forceCandGo makes the scan take the Go path (tests run both);
+// forceCandTables makes it take chunkMasks and step, the nibble tables
+// read byte by byte: the reference of both other paths.
+var forceCandGo, forceCandTables = false, false
 
 // candChunksGo is candChunks in Go: text holds at least n+1 bytes.
 func candChunksGo(text []byte, n int, t *candTabs, st *candState, ev *[candBatch]candEvent) (off, count int) {
 	for off = 0; off < n && count < candBatch; off += 64 {
-		b64, alnum, upper, lower, pairs, cask := t.chunkMasks(text[:off+65], off)
-		cand, ends := st.step(b64, alnum, upper, lower, pairs, cask)
+		cand, ends, b64 := t.chunkGo((*[65]byte)(text[off:]), st)
 		if cand|ends != 0 {
 			ev[count] = candEvent{uint64(off), cand, ends, b64}
 			count++

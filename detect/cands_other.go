@@ -4,7 +4,7 @@ package detect
 
 import "unsafe"
 
-// haveCandAVX2 is false: the scan runs candState.step on chunkMasks.
+// haveCandAVX2 is false: the scan runs its Go path (scanGo, cands_go.go).
 const (
 	haveCandAVX2 = false
 	haveCand512  = false

@@ -12,6 +12,18 @@ import (
 func candEvents(s *Set, text []byte, goPath, avx2 bool) [][4]uint64 {
 	defer func(f, g bool) { forceCandGo, forceCandAVX2 = f, g }(forceCandGo, forceCandAVX2)
 	forceCandGo, forceCandAVX2 = goPath, avx2
+	return candEventsNow(s, text)
+}
+
+// candEventsTables is candEvents of the nibble tables read byte by byte
+// (chunkMasks and step), the reference of the Go path and the assembly.
+func candEventsTables(s *Set, text []byte) [][4]uint64 {
+	defer func(f bool) { forceCandTables = f }(forceCandTables)
+	forceCandTables = true
+	return candEventsNow(s, text)
+}
+
+func candEventsNow(s *Set, text []byte) [][4]uint64 {
 	sc := candScan{tabs: s.tabs}
 	var out [][4]uint64
 	for {
@@ -123,17 +135,22 @@ func TestCandScanAgrees(t *testing.T) {
 				name string
 				have bool
 				avx2 bool
-			}{{"AVX2", haveCandAVX2, true}, {"AVX-512", haveCand512, false}} {
+			}{{"tables", true, false}, {"AVX2", haveCandAVX2, true}, {"AVX-512", haveCand512, false}} {
 				if !path.have {
 					continue
 				}
-				asmEv := candEvents(s, text, false, path.avx2)
+				var asmEv [][4]uint64
+				if path.name == "tables" {
+					asmEv = candEventsTables(s, text)
+				} else {
+					asmEv = candEvents(s, text, false, path.avx2)
+				}
 				if len(asmEv) != len(goEv) {
-					t.Fatalf("%s, text %d (%d bytes): %d events in assembly, %d in Go", path.name, ti, len(text), len(asmEv), len(goEv))
+					t.Fatalf("%s, text %d (%d bytes): %d events there, %d in Go", path.name, ti, len(text), len(asmEv), len(goEv))
 				}
 				for k := range goEv {
 					if asmEv[k] != goEv[k] {
-						t.Fatalf("%s, text %d (%d bytes): event %d differs: assembly %x, Go %x", path.name, ti, len(text), k, asmEv[k], goEv[k])
+						t.Fatalf("%s, text %d (%d bytes): event %d differs: there %x, Go %x", path.name, ti, len(text), k, asmEv[k], goEv[k])
 					}
 				}
 			}
@@ -310,18 +327,24 @@ func FuzzCandScan(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text []byte) {
 		goEv := candEvents(s, text, true, false)
 		for _, path := range []struct {
+			name       string
 			have, avx2 bool
-		}{{haveCandAVX2, true}, {haveCand512, false}} {
+		}{{"tables", true, false}, {"AVX2", haveCandAVX2, true}, {"AVX-512", haveCand512, false}} {
 			if !path.have {
 				continue
 			}
-			ev := candEvents(s, text, false, path.avx2)
+			var ev [][4]uint64
+			if path.name == "tables" {
+				ev = candEventsTables(s, text)
+			} else {
+				ev = candEvents(s, text, false, path.avx2)
+			}
 			if len(ev) != len(goEv) {
-				t.Fatalf("avx2 %v: %d events, Go %d (text %d bytes)", path.avx2, len(ev), len(goEv), len(text))
+				t.Fatalf("%s: %d events, Go %d (text %d bytes)", path.name, len(ev), len(goEv), len(text))
 			}
 			for k := range ev {
 				if ev[k] != goEv[k] {
-					t.Fatalf("avx2 %v: event %d differs (text %d bytes)", path.avx2, k, len(text))
+					t.Fatalf("%s: event %d differs (text %d bytes)", path.name, k, len(text))
 				}
 			}
 		}
@@ -350,4 +373,51 @@ func FuzzCandScan(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCandGoEveryByte: the Go path (SWAR) reports what the nibble tables
+// read byte by byte report, on text of every byte value at every place in
+// a word and a chunk: random bytes, and each byte next to the neighbours
+// of the class ranges' ends and the same bytes with the high bit set.
+func TestCandGoEveryByte(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	edges := []byte("*+,-./09:@AJOPQZ[^_`ajopqz{\x7f")
+	for _, c := range edges[:len(edges):len(edges)] {
+		edges = append(edges, c|0x80)
+	}
+	var texts [][]byte
+	for range 300 {
+		b := make([]byte, rng.IntN(300))
+		for i := range b {
+			if rng.IntN(2) == 0 {
+				b[i] = byte(rng.IntN(256))
+			} else {
+				b[i] = edges[rng.IntN(len(edges))]
+			}
+		}
+		texts = append(texts, b)
+	}
+	for c := range 256 {
+		for _, d := range edges {
+			b := bytes.Repeat([]byte{d}, 130)
+			for i := 0; i < len(b); i += 9 {
+				b[i] = byte(c)
+			}
+			texts = append(texts, b)
+		}
+	}
+	for _, s := range []*Set{Default(), allSet(t), mustSet(t, "aws-access-key-id")} {
+		for ti, text := range texts {
+			goEv := candEvents(s, text, true, false)
+			tabEv := candEventsTables(s, text)
+			if len(goEv) != len(tabEv) {
+				t.Fatalf("text %d (%d bytes): %d events in Go, %d from the tables", ti, len(text), len(goEv), len(tabEv))
+			}
+			for k := range goEv {
+				if goEv[k] != tabEv[k] {
+					t.Fatalf("text %d (%d bytes): event %d differs: Go %x, tables %x", ti, len(text), k, goEv[k], tabEv[k])
+				}
+			}
+		}
+	}
 }
