@@ -342,22 +342,17 @@ func (s *Set) find(dst []Finding, text []byte, b64 bool) []Finding {
 		return dst
 	}
 	n := len(dst)
-	seen := seenPEM | seenURL // without the scan, search for both
+	var g gates
+	g.whole = wholePEM | wholeURL // without the scan, search the whole text
 	switch {
 	case b64 && (s.tokens || s.pem != nil || s.url != nil):
-		dst, seen = s.scanTokensB64(dst, text)
+		g.whole = 0
+		dst = s.scanTokensB64(dst, text, &g)
 	case s.tokens:
-		dst, seen = s.scanTokensSeen(dst, text)
+		g.whole = 0
+		dst = s.scanTokensSeen(dst, text, &g)
 	}
-	if ungated {
-		seen = seenPEM | seenURL
-	}
-	if s.pem != nil && seen&seenPEM != 0 {
-		dst = findPEM(dst, text, s.pem.rule)
-	}
-	if s.url != nil && seen&seenURL != 0 {
-		dst = findURLPasswords(dst, text, s.url.rule)
-	}
+	dst = s.gatedSearches(dst, text, &g)
 	out := dst[n:]
 	if len(out) < 2 {
 		return dst
@@ -391,34 +386,121 @@ func (s *Set) find(dst []Finding, text []byte, b64 bool) []Finding {
 // runByte holds the bytes a token may contain.
 var runByte = makeClass("A-Za-z0-9", "-_.+/=")
 
-// ungated makes find search for PEM blocks and URLs whatever the scan saw
-// (tests compare).
+// ungated makes find (and decodeRun) search the whole text for PEM blocks
+// and URLs, whatever the scan saw (tests compare).
 var ungated = false
 
-// The scan's reports of what the text may hold besides tokens.
+// The searches gates has overflowed (or that run without the scan).
 const (
-	seenPEM = 1 << iota // "-B" at a word start
-	seenURL             // "//" at a word start
+	wholePEM = 1 << iota // search the whole text for PEM blocks
+	wholeURL             // for URL passwords
 )
 
-func (s *Set) scanTokens(dst []Finding, text []byte) []Finding {
-	dst, _ = s.scanTokensSeen(dst, text)
+// maxGates is how many places of each search gates holds; past that, the
+// search runs over the whole text (the same findings, at the cost of
+// a search of every '@' or "BEGIN").
+const maxGates = 32
+
+// gates are the places the candidate scan saw where the PEM and URL
+// searches can find something: the start of each "-----BEGIN " followed
+// by a space or '+' (the scan sees its "-B" at a word start), and each '@'
+// that ends a run of userinfo bytes which begins after a "scheme://" (the
+// scan sees its "//" at a word start) within findURLPasswords' reach.
+// Those searches look at nothing else of the text, so that text pays for
+// them only around its candidates. findPEM and findURLPasswords look at
+// every "BEGIN" and every '@' and reject the others with the same checks:
+// the findings are the same (TestGatesKeepFindings).
+type gates struct {
+	whole      int // wholePEM, wholeURL: search the whole text
+	npem, nurl int
+	pem        [maxGates]int // the starts of "-----BEGIN " lines
+	url        [maxGates]int // the '@' after a userinfo
+}
+
+// pemAt notes the "-B" at i.
+func (g *gates) pemAt(text []byte, i int) {
+	start := i - (len(pemDash) - 1)
+	if start < 0 || !hasPrefix(text, start, pemBegin[:len(pemBegin)-1]) || start+len(pemBegin) > len(text) ||
+		text[start+len(pemBegin)-1] != ' ' && text[start+len(pemBegin)-1] != '+' {
+		return
+	}
+	if g.npem == maxGates {
+		g.whole |= wholePEM
+		return
+	}
+	g.pem[g.npem] = start
+	g.npem++
+}
+
+// urlAt notes the "//" at i: the '@' that ends the userinfo after it, if
+// it is within the reach of findURLPasswords' walk back from an '@'
+// (userinfoReach bytes) and a "scheme:" comes before.
+func (g *gates) urlAt(text []byte, i int) {
+	if i < 2 || text[i-1] != ':' || !schemeByte[text[i-2]] {
+		return
+	}
+	// The userinfo starts at u = i+2. The walk back from an '@' at
+	// "at" stops at the first byte that is not userinfo or at
+	// at-userinfoReach: it reaches u (text[u-1] is '/', not userinfo)
+	// if and only if text[u:at] is userinfo and at-u <= userinfoReach.
+	u := i + 2
+	j, lim := u, min(len(text), u+userinfoReach+1)
+	for j < lim && userinfo[text[j]] {
+		j++
+	}
+	if j == lim || text[j] != '@' {
+		return
+	}
+	if g.nurl == maxGates {
+		g.whole |= wholeURL
+		return
+	}
+	g.url[g.nurl] = j
+	g.nurl++
+}
+
+// gatedSearches appends the PEM blocks and URL passwords of text: at the
+// places of g, or over the whole text when g says so (or ungated).
+func (s *Set) gatedSearches(dst []Finding, text []byte, g *gates) []Finding {
+	whole := g.whole
+	if ungated {
+		whole = wholePEM | wholeURL
+	}
+	if s.pem != nil {
+		if whole&wholePEM != 0 {
+			dst = findPEM(dst, text, s.pem.rule)
+		} else if g.npem > 0 {
+			dst = findPEMAt(dst, text, g.pem[:g.npem], s.pem.rule)
+		}
+	}
+	if s.url != nil {
+		if whole&wholeURL != 0 {
+			dst = findURLPasswords(dst, text, s.url.rule)
+		} else {
+			for _, at := range g.url[:g.nurl] {
+				dst = urlPassword(dst, text, at, s.url.rule)
+			}
+		}
+	}
 	return dst
 }
 
-// scanTokensSeen is scanTokens that also returns what the scan saw (seenPEM,
-// seenURL).
-func (s *Set) scanTokensSeen(dst []Finding, text []byte) ([]Finding, int) {
+func (s *Set) scanTokens(dst []Finding, text []byte) []Finding {
+	return s.scanTokensSeen(dst, text, nil)
+}
+
+// scanTokensSeen is scanTokens that also notes in g (unless nil) the
+// places of the PEM and URL searches.
+func (s *Set) scanTokensSeen(dst []Finding, text []byte, g *gates) []Finding {
 	sc := candScan{tabs: s.tabs}
 	done := 0 // candidates before done are inside a finding
-	seen := 0
 	for {
 		o, cand, _, _, ok := sc.next(text)
 		if !ok {
-			return dst, seen
+			return dst
 		}
 		if cand != 0 {
-			dst, done, seen = s.cands(dst, text, o, cand, done, seen)
+			dst, done = s.cands(dst, text, o, cand, done, g)
 		}
 	}
 }
@@ -426,17 +508,16 @@ func (s *Set) scanTokensSeen(dst []Finding, text []byte) ([]Finding, int) {
 // scanTokensB64 is scanTokens that also decodes the long mixed-case runs
 // of base64 (a copy rather than a flag: the decoded text is scanned by
 // scanTokens, and a recursive cycle would make dst escape).
-func (s *Set) scanTokensB64(dst []Finding, text []byte) ([]Finding, int) {
+func (s *Set) scanTokensB64(dst []Finding, text []byte, g *gates) []Finding {
 	sc := candScan{tabs: s.tabs}
 	done := 0
-	seen := 0
 	for {
 		o, cand, ends, m, ok := sc.next(text)
 		if !ok {
-			return dst, seen
+			return dst
 		}
 		if cand != 0 {
-			dst, done, seen = s.cands(dst, text, o, cand, done, seen)
+			dst, done = s.cands(dst, text, o, cand, done, g)
 		}
 		for ends != 0 {
 			j := bits.TrailingZeros64(ends)
@@ -496,8 +577,8 @@ var b64AnyVal = func() (v [256]byte) {
 var textByte = makeClass(" -~", "\t\n\r")
 
 // cands looks for tokens at the candidates of the chunk at o, and notes in
-// seen the pairs that begin a PEM block or a URL.
-func (s *Set) cands(dst []Finding, text []byte, o int, cm uint64, done, seen int) ([]Finding, int, int) {
+// g (unless nil) the pairs that begin a PEM block or a URL.
+func (s *Set) cands(dst []Finding, text []byte, o int, cm uint64, done int, g *gates) ([]Finding, int) {
 	for cm != 0 {
 		i := o + bits.TrailingZeros64(cm)
 		cm &= cm - 1
@@ -512,13 +593,13 @@ func (s *Set) cands(dst []Finding, text []byte, o int, cm uint64, done, seen int
 			}
 			continue
 		case '/':
-			if next == '/' {
-				seen |= seenURL
+			if next == '/' && g != nil {
+				g.urlAt(text, i)
 			}
 			continue
 		case '-':
-			if next == 'B' {
-				seen |= seenPEM
+			if next == 'B' && g != nil {
+				g.pemAt(text, i)
 			}
 			continue
 		}
@@ -549,7 +630,7 @@ func (s *Set) cands(dst []Finding, text []byte, o int, cm uint64, done, seen int
 			break
 		}
 	}
-	return dst, done, seen
+	return dst, done
 }
 
 // PEM private keys.
@@ -576,48 +657,69 @@ func findPEM(dst []Finding, text []byte, r *Rule) []Finding {
 			pos = start + 1
 			continue
 		}
-		pos = start + len(pemBegin)
-		lab := pos
-		for lab < len(text) && lab-pos < 40 && labelByte(text[lab]) {
-			lab++
-		}
-		label := text[pos:lab]
-		if !hasPrefix(text, lab, pemDash) || !privateLabel(label) {
-			continue
-		}
-		bodyStart := lab + len(pemDash)
-		limit := min(len(text), start+MaxPEMLen)
-		end, conf := -1, Structure
-		for q := bodyStart; q < limit; {
-			e := bytes.Index(text[q:limit], []byte(pemEnd[:len(pemEnd)-1]))
-			if e < 0 {
-				break
-			}
-			e += q
-			l := e + len(pemEnd)
-			if l > len(text) || text[l-1] != ' ' && text[l-1] != '+' {
-				break
-			}
-			if hasPrefix(text, l, string(label)) && hasPrefix(text, l+len(label), pemDash) && keyBody(text[bodyStart:e]) == e-bodyStart {
-				end = l + len(label) + len(pemDash)
-			}
-			break
-		}
-		if end < 0 {
-			// No END line (or no key between the lines): the BEGIN line
-			// and the key material after it, if there is any.
-			n := keyBody(text[bodyStart:limit])
-			end = bodyStart + n
-			if n < 0 {
-				pos = bodyStart
-				continue
-			}
-			conf = Prefix
-		}
-		dst = append(dst, Finding{Start: start, End: end, Rule: r, Confidence: conf})
-		pos = end
+		dst, pos = pemBlock(dst, text, start, r)
 	}
 	return dst
+}
+
+// findPEMAt is findPEM at starts, the starts of the "-----BEGIN " lines
+// of text (followed by a space or '+') in order, as gates.pemAt notes
+// them: findPEM looks at nothing else, and skips the ones inside a block
+// it found (or inside the BEGIN line and key material of one it
+// rejected) as findPEM does.
+func findPEMAt(dst []Finding, text []byte, starts []int, r *Rule) []Finding {
+	pos := 0
+	for _, start := range starts {
+		if start < pos {
+			continue
+		}
+		dst, pos = pemBlock(dst, text, start, r)
+	}
+	return dst
+}
+
+// pemBlock appends the PEM private-key block whose "-----BEGIN " line
+// (followed by a space or '+') starts at text[start], if it is one, and
+// returns where findPEM goes on.
+func pemBlock(dst []Finding, text []byte, start int, r *Rule) ([]Finding, int) {
+	pos := start + len(pemBegin)
+	lab := pos
+	for lab < len(text) && lab-pos < 40 && labelByte(text[lab]) {
+		lab++
+	}
+	label := text[pos:lab]
+	if !hasPrefix(text, lab, pemDash) || !privateLabel(label) {
+		return dst, pos
+	}
+	bodyStart := lab + len(pemDash)
+	limit := min(len(text), start+MaxPEMLen)
+	end, conf := -1, Structure
+	for q := bodyStart; q < limit; {
+		e := bytes.Index(text[q:limit], []byte(pemEnd[:len(pemEnd)-1]))
+		if e < 0 {
+			break
+		}
+		e += q
+		l := e + len(pemEnd)
+		if l > len(text) || text[l-1] != ' ' && text[l-1] != '+' {
+			break
+		}
+		if hasPrefix(text, l, string(label)) && hasPrefix(text, l+len(label), pemDash) && keyBody(text[bodyStart:e]) == e-bodyStart {
+			end = l + len(label) + len(pemDash)
+		}
+		break
+	}
+	if end < 0 {
+		// No END line (or no key between the lines): the BEGIN line
+		// and the key material after it, if there is any.
+		n := keyBody(text[bodyStart:limit])
+		end = bodyStart + n
+		if n < 0 {
+			return dst, bodyStart
+		}
+		conf = Prefix
+	}
+	return append(dst, Finding{Start: start, End: end, Rule: r, Confidence: conf}), end
 }
 
 // pemBody holds the bytes of a PEM body: base64, line breaks as written or
@@ -706,6 +808,10 @@ var userinfo = makeClass("A-Za-z0-9", "-._~", "%", "!$&'()*+,;=", ":")
 
 var schemeByte = makeClass("A-Za-z0-9", "+.-")
 
+// userinfoReach is how far back of an '@' findURLPasswords looks for the
+// "scheme://" its userinfo follows.
+const userinfoReach = 256
+
 // findURLPasswords appends the password of every scheme://user:password@
 // in text.
 func findURLPasswords(dst []Finding, text []byte, r *Rule) []Finding {
@@ -716,31 +822,37 @@ func findURLPasswords(dst []Finding, text []byte, r *Rule) []Finding {
 		}
 		at := pos + k
 		pos = at + 1
-		u := at
-		for lim := max(0, at-256); u > lim && userinfo[text[u-1]]; u-- {
-		}
-		// scheme://
-		if u < 4 || text[u-1] != '/' || text[u-2] != '/' || text[u-3] != ':' || !schemeByte[text[u-4]] {
-			continue
-		}
-		sc := u - 4
-		for sc > 0 && schemeByte[text[sc-1]] {
-			sc--
-		}
-		if !(text[sc] >= 'a' && text[sc] <= 'z' || text[sc] >= 'A' && text[sc] <= 'Z') {
-			continue
-		}
-		c := bytes.IndexByte(text[u:at], ':')
-		if c < 0 || u+c+1 == at {
-			continue
-		}
-		// A host must follow.
-		if at+1 >= len(text) || !(alnum[text[at+1]] || text[at+1] == '[') {
-			continue
-		}
-		dst = append(dst, Finding{Start: u + c + 1, End: at, Rule: r, Confidence: Structure})
+		dst = urlPassword(dst, text, at, r)
 	}
 	return dst
+}
+
+// urlPassword appends the password of the scheme://user:password@ that
+// ends at the '@' at text[at], if it is one.
+func urlPassword(dst []Finding, text []byte, at int, r *Rule) []Finding {
+	u := at
+	for lim := max(0, at-userinfoReach); u > lim && userinfo[text[u-1]]; u-- {
+	}
+	// scheme://
+	if u < 4 || text[u-1] != '/' || text[u-2] != '/' || text[u-3] != ':' || !schemeByte[text[u-4]] {
+		return dst
+	}
+	sc := u - 4
+	for sc > 0 && schemeByte[text[sc-1]] {
+		sc--
+	}
+	if !(text[sc] >= 'a' && text[sc] <= 'z' || text[sc] >= 'A' && text[sc] <= 'Z') {
+		return dst
+	}
+	c := bytes.IndexByte(text[u:at], ':')
+	if c < 0 || u+c+1 == at {
+		return dst
+	}
+	// A host must follow.
+	if at+1 >= len(text) || !(alnum[text[at+1]] || text[at+1] == '[') {
+		return dst
+	}
+	return append(dst, Finding{Start: u + c + 1, End: at, Rule: r, Confidence: Structure})
 }
 
 // Base64.
@@ -823,15 +935,13 @@ func (s *Set) decodeRun(dst []Finding, text []byte, i, j int) []Finding {
 		e := min(j, c+b64Chunk)
 		n := decodeB64(buf, text[c:e], alpha)
 		n0 := len(dst)
+		var g gates
+		g.whole = wholePEM | wholeURL
 		if s.tokens {
-			dst = s.scanTokens(dst, buf[:n])
+			g.whole = 0
+			dst = s.scanTokensSeen(dst, buf[:n], &g)
 		}
-		if s.pem != nil {
-			dst = findPEM(dst, buf[:n], s.pem.rule)
-		}
-		if s.url != nil {
-			dst = findURLPasswords(dst, buf[:n], s.url.rule)
-		}
+		dst = s.gatedSearches(dst, buf[:n], &g)
 		k := n0
 		for _, f := range dst[n0:] {
 			if s.pem != nil && f.Rule == s.pem.rule && f.Confidence == Prefix && n-f.End <= maxPEMEndLine {
