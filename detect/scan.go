@@ -42,6 +42,31 @@ type Set struct {
 type cand struct {
 	prefix string
 	det    *detector
+	// head and mask are the prefix's first eight bytes (fewer: the
+	// mask's zero bytes), little-endian: a word start at i begins with
+	// them when its eight bytes w have w&mask == head.
+	head, mask uint64
+}
+
+// newCand returns the cand of prefix p.
+func newCand(p string, d *detector) cand {
+	c := cand{prefix: p, det: d}
+	for k := range min(8, len(p)) {
+		c.head |= uint64(p[k]) << (8 * k)
+		c.mask |= 0xff << (8 * k)
+	}
+	return c
+}
+
+// at reports whether text[i:] begins with the prefix.
+func (c *cand) at(text []byte, i int) bool {
+	if len(text)-i < 8 {
+		return hasPrefix(text, i, c.prefix)
+	}
+	if binary.LittleEndian.Uint64(text[i:])&c.mask != c.head {
+		return false
+	}
+	return len(c.prefix) <= 8 || hasPrefix(text, i+8, c.prefix[8:])
 }
 
 // pairCands are the prefixes that begin with a first byte and second.
@@ -76,7 +101,7 @@ func compile(on [numDetectors]bool) *Set {
 		s.tokens = true
 		s.reach = max(s.reach, d.maxLen)
 		for _, p := range d.rule.Prefixes {
-			heads[p[0]] = append(heads[p[0]], cand{p, d})
+			heads[p[0]] = append(heads[p[0]], newCand(p, d))
 			for c := range 256 {
 				if len(p) == 1 || p[1] == byte(c) {
 					k := int(p[0])<<8 | c
@@ -617,8 +642,9 @@ func (s *Set) cands(dst []Finding, text []byte, o int, cm uint64, done int, g *g
 				break
 			}
 		}
-		for _, c := range cs {
-			if !hasPrefix(text, i, c.prefix) {
+		for k := range cs {
+			c := &cs[k]
+			if !c.at(text, i) {
 				continue
 			}
 			e, conf := c.det.check(text, i, len(c.prefix))
