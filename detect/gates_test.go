@@ -286,3 +286,51 @@ func FuzzGates(f *testing.F) {
 		}
 	})
 }
+
+// plausibleB64Ref is plausibleB64 as defined: three groups in a row, from
+// the run's start, that decode to text.
+func plausibleB64Ref(run []byte) bool {
+	n := 0
+	for k := 0; k+4 <= len(run); k += 4 {
+		if !textGroupAny(run[k:]) {
+			n = 0
+			continue
+		}
+		if n++; n == 3 {
+			return true
+		}
+	}
+	return false
+}
+
+// TestPlausibleB64: plausibleB64, which looks at the third group of each
+// three first, finds three text groups in a row where the definition
+// does, on runs of text and non-text groups in every mix.
+func TestPlausibleB64(t *testing.T) {
+	rng := rand.New(rand.NewPCG(33, 34))
+	text, bin := []string{"dGV4", "aGVs", "bG8g", "d29y", "ICAg", "e30K"}, []string{"////", "gICA", "_-_-", "AAAA", "zzzz", "9999"}
+	n := [2]int{}
+	for i := range 20000 {
+		var b []byte
+		for range rng.IntN(12) {
+			if rng.IntN(2) == 0 {
+				b = append(b, text[rng.IntN(len(text))]...)
+			} else {
+				b = append(b, bin[rng.IntN(len(bin))]...)
+			}
+		}
+		b = b[:len(b)-rng.IntN(min(len(b), 3)+1)] // a partial group at the end
+		want := plausibleB64Ref(b)
+		if got := plausibleB64(b); got != want {
+			t.Fatalf("run %d (%d bytes): plausible %v, want %v", i, len(b), got, want)
+		}
+		if want {
+			n[1]++
+		} else {
+			n[0]++
+		}
+	}
+	if n[0] < 1000 || n[1] < 1000 {
+		t.Fatalf("%d plausible runs, %d not: the runs do not exercise it", n[1], n[0])
+	}
+}

@@ -575,18 +575,30 @@ func (s *Set) scanTokensB64(dst []Finding, text []byte, g *gates) []Finding {
 // identifiers and paths of log text that are long mixed-case runs of
 // base64 characters decode to bytes above 0x7f within a group or two.
 func plausibleB64(run []byte) bool {
-	n := 0 // plausible groups in a row
-	for k := 0; k+4 <= len(run); k += 4 {
-		v0, v1, v2, v3 := b64AnyVal[run[k]], b64AnyVal[run[k+1]], b64AnyVal[run[k+2]], b64AnyVal[run[k+3]]
-		if !textByte[v0<<2|v1>>4] || !textByte[(v1&15)<<4|v2>>2] || !textByte[(v2&3)<<6|v3] {
-			n = 0
-			continue
-		}
-		if n++; n == 3 {
+	// Three groups in a row from group g: the last of them first, so
+	// that a group that is not text rules out the three runs of groups
+	// it is in at once (log text's runs mostly have none).
+	ng := len(run) / 4
+	for g := 0; g+3 <= ng; {
+		switch {
+		case !textGroupAny(run[4*(g+2):]):
+			g += 3
+		case !textGroupAny(run[4*(g+1):]):
+			g += 2
+		case !textGroupAny(run[4*g:]):
+			g++
+		default:
 			return true
 		}
 	}
 	return false
+}
+
+// textGroupAny reports whether the four base64 characters at the start of
+// g (either alphabet) decode to three bytes of text (textByte).
+func textGroupAny(g []byte) bool {
+	v0, v1, v2, v3 := b64AnyVal[g[0]], b64AnyVal[g[1]], b64AnyVal[g[2]], b64AnyVal[g[3]]
+	return textByte[v0<<2|v1>>4] && textByte[(v1&15)<<4|v2>>2] && textByte[(v2&3)<<6|v3]
 }
 
 // b64AnyVal is the value of a base64 character of either alphabet.
