@@ -146,30 +146,36 @@ func gateFindingsEqual(t testing.TB, what string, got, want []Finding) {
 // checkGates compares, on text, the searches at the places the scan noted
 // with the searches of the whole text (findPEM, findURLPasswords), and
 // Find and FindEncoded with the searches gated and ungated. It returns
-// how many gated searches ran (not overflowed) and found something.
-func checkGates(t testing.TB, s *Set, what string, text []byte) (windowed int) {
+// how many gated searches found something, and how many ran over the
+// text past maxGates places.
+func checkGates(t testing.TB, s *Set, what string, text []byte) (found, over int) {
 	t.Helper()
 	defer func() { ungated = false }()
+	ungated = false
 	if s.tokens {
 		var g gates
+		g.scanned()
 		s.scanTokensSeen(nil, text, &g)
-		if s.url != nil && g.whole&wholeURL == 0 {
-			var got []Finding
-			for _, at := range g.url[:g.nurl] {
-				got = urlPassword(got, text, at, s.url.rule)
-			}
+		if s.url != nil {
+			got := s.urlSearch(nil, text, &g)
 			want := findURLPasswords(nil, text, s.url.rule)
 			gateFindingsEqual(t, what+": url-password searches", got, want)
 			if len(want) > 0 {
-				windowed++
+				found++
+			}
+			if g.urlFrom >= 0 {
+				over++
 			}
 		}
-		if s.pem != nil && g.whole&wholePEM == 0 {
-			got := findPEMAt(nil, text, g.pem[:g.npem], s.pem.rule)
+		if s.pem != nil {
+			got := s.pemSearch(nil, text, &g)
 			want := findPEM(nil, text, s.pem.rule)
 			gateFindingsEqual(t, what+": private-key searches", got, want)
 			if len(want) > 0 {
-				windowed++
+				found++
+			}
+			if g.pemFrom >= 0 {
+				over++
 			}
 		}
 	}
@@ -184,7 +190,7 @@ func checkGates(t testing.TB, s *Set, what string, text []byte) (windowed int) {
 		}
 		gateFindingsEqual(t, w, got, want)
 	}
-	return windowed
+	return found, over
 }
 
 // scanPaths are the candidate scan's paths that run here.
@@ -207,24 +213,25 @@ func TestGatesKeepFindings(t *testing.T) {
 			continue
 		}
 		forceCandGo, forceCandAVX2 = path.goPath, !path.avx512 && !path.goPath
-		windowed, found := 0, 0
+		searches, over, found := 0, 0, 0
 		for si, s := range gateSets(t) {
 			for i, b := range texts {
-				windowed += checkGates(t, s, path.name+": set "+string(rune('0'+si))+": text "+itoa(i)+" ("+itoa(len(b))+" bytes)", b)
+				n, o := checkGates(t, s, path.name+": set "+itoa(si)+": text "+itoa(i)+" ("+itoa(len(b))+" bytes)", b)
+				searches, over = searches+n, over+o
 				if si == 0 {
 					found += len(s.FindEncoded(nil, b))
 				}
 			}
 		}
-		t.Logf("%s: %d gated searches found something, %d findings in all", path.name, windowed, found)
-		if windowed < 2000 || found < 5000 {
-			t.Fatalf("%s: %d gated searches found something, %d findings in all: the texts do not exercise the gates", path.name, windowed, found)
+		t.Logf("%s: %d gated searches found something, %d went on over the text, %d findings in all", path.name, searches, over, found)
+		if searches < 2000 || over < 100 || found < 4000 {
+			t.Fatalf("%s: %d gated searches found something, %d went on over the text, %d findings in all: the texts do not exercise the gates", path.name, searches, over, found)
 		}
 	}
 }
 
-// TestGatesOverflow: past maxGates places, a search runs over the whole
-// text, and finds every one.
+// TestGatesOverflow: past maxGates places, a search runs over the rest of
+// the text, and finds every one.
 func TestGatesOverflow(t *testing.T) {
 	s := allSet(t)
 	for _, k := range []int{maxGates, maxGates + 1, 5 * maxGates} {
@@ -233,9 +240,10 @@ func TestGatesOverflow(t *testing.T) {
 			b = append(b, "x https://u:p@host -----BEGIN PRIVATE KEY-----\n"+pemKeyBody+"\n-----END PRIVATE KEY-----\n"...)
 		}
 		var g gates
+		g.scanned()
 		s.scanTokensSeen(nil, b, &g)
-		if over := g.whole == wholePEM|wholeURL; over != (k > maxGates) {
-			t.Fatalf("%d URLs and PEM blocks: whole-text searches %v", k, over)
+		if g.npem != min(k, maxGates) || g.nurl != min(k, maxGates) || (g.pemFrom >= 0) != (k > maxGates) || (g.urlFrom >= 0) != (k > maxGates) {
+			t.Fatalf("%d URLs and PEM blocks: %d, %d places, the rest from %d, %d", k, g.npem, g.nurl, g.pemFrom, g.urlFrom)
 		}
 		n := [2]int{}
 		for _, f := range s.Find(nil, b) {

@@ -367,14 +367,13 @@ func (s *Set) find(dst []Finding, text []byte, b64 bool) []Finding {
 		return dst
 	}
 	n := len(dst)
-	var g gates
-	g.whole = wholePEM | wholeURL // without the scan, search the whole text
+	var g gates // without the scan, the searches run over the whole text
 	switch {
 	case b64 && (s.tokens || s.pem != nil || s.url != nil):
-		g.whole = 0
+		g.scanned()
 		dst = s.scanTokensB64(dst, text, &g)
 	case s.tokens:
-		g.whole = 0
+		g.scanned()
 		dst = s.scanTokensSeen(dst, text, &g)
 	}
 	dst = s.gatedSearches(dst, text, &g)
@@ -415,42 +414,43 @@ var runByte = makeClass("A-Za-z0-9", "-_.+/=")
 // and URLs, whatever the scan saw (tests compare).
 var ungated = false
 
-// The searches gates has overflowed (or that run without the scan).
-const (
-	wholePEM = 1 << iota // search the whole text for PEM blocks
-	wholeURL             // for URL passwords
-)
-
-// maxGates is how many places of each search gates holds; past that, the
-// search runs over the whole text (the same findings, at the cost of
-// a search of every '@' or "BEGIN").
-const maxGates = 32
+// maxGates is how many places of each search gates holds; from the next
+// one on, the search runs over the rest of the text (the same findings, at
+// the cost of looking at every '@' or "BEGIN" there).
+const maxGates = 8
 
 // gates are the places the candidate scan saw where the PEM and URL
 // searches can find something: the start of each "-----BEGIN " followed
 // by a space or '+' (the scan sees its "-B" at a word start), and each '@'
 // that ends a run of userinfo bytes which begins after a "scheme://" (the
 // scan sees its "//" at a word start) within findURLPasswords' reach.
-// Those searches look at nothing else of the text, so that text pays for
-// them only around its candidates. findPEM and findURLPasswords look at
-// every "BEGIN" and every '@' and reject the others with the same checks:
-// the findings are the same (TestGatesKeepFindings).
+// findPEM and findURLPasswords look at every "BEGIN" and every '@' of the
+// text and reject the others with the same checks, so searching at these
+// places only finds the same (TestGatesKeepFindings), and text pays for
+// the searches only around its candidates.
+//
+// The zero gates search the whole text (there was no scan).
 type gates struct {
-	whole      int // wholePEM, wholeURL: search the whole text
 	npem, nurl int
-	pem        [maxGates]int // the starts of "-----BEGIN " lines
-	url        [maxGates]int // the '@' after a userinfo
+	// pemFrom, urlFrom: the searches run over text[from:] as well
+	// (from the place past the first maxGates), or not at all if < 0.
+	pemFrom, urlFrom int
+	pem              [maxGates]int // the starts of "-----BEGIN " lines
+	url              [maxGates]int // the '@' after a userinfo
 }
+
+// scanned makes g search at the places the scan notes only.
+func (g *gates) scanned() { g.pemFrom, g.urlFrom = -1, -1 }
 
 // pemAt notes the "-B" at i.
 func (g *gates) pemAt(text []byte, i int) {
 	start := i - (len(pemDash) - 1)
-	if start < 0 || !hasPrefix(text, start, pemBegin[:len(pemBegin)-1]) || start+len(pemBegin) > len(text) ||
+	if g.pemFrom >= 0 || start < 0 || !hasPrefix(text, start, pemBegin[:len(pemBegin)-1]) || start+len(pemBegin) > len(text) ||
 		text[start+len(pemBegin)-1] != ' ' && text[start+len(pemBegin)-1] != '+' {
 		return
 	}
 	if g.npem == maxGates {
-		g.whole |= wholePEM
+		g.pemFrom = start
 		return
 	}
 	g.pem[g.npem] = start
@@ -461,13 +461,15 @@ func (g *gates) pemAt(text []byte, i int) {
 // it is within the reach of findURLPasswords' walk back from an '@'
 // (userinfoReach bytes) and a "scheme:" comes before.
 func (g *gates) urlAt(text []byte, i int) {
-	if i < 2 || text[i-1] != ':' || !schemeByte[text[i-2]] {
+	if g.urlFrom >= 0 || i < 2 || text[i-1] != ':' || !schemeByte[text[i-2]] {
 		return
 	}
 	// The userinfo starts at u = i+2. The walk back from an '@' at
 	// "at" stops at the first byte that is not userinfo or at
 	// at-userinfoReach: it reaches u (text[u-1] is '/', not userinfo)
 	// if and only if text[u:at] is userinfo and at-u <= userinfoReach.
+	// (The '@' of the "//" are in order: the next "//" ends the
+	// userinfo of this one.)
 	u := i + 2
 	j, lim := u, min(len(text), u+userinfoReach+1)
 	for j < lim && userinfo[text[j]] {
@@ -477,35 +479,49 @@ func (g *gates) urlAt(text []byte, i int) {
 		return
 	}
 	if g.nurl == maxGates {
-		g.whole |= wholeURL
+		g.urlFrom = j
 		return
 	}
 	g.url[g.nurl] = j
 	g.nurl++
 }
 
-// gatedSearches appends the PEM blocks and URL passwords of text: at the
-// places of g, or over the whole text when g says so (or ungated).
+// gatedSearches appends the PEM blocks and URL passwords of text at the
+// places of g (or everywhere, ungated).
 func (s *Set) gatedSearches(dst []Finding, text []byte, g *gates) []Finding {
-	whole := g.whole
-	if ungated {
-		whole = wholePEM | wholeURL
-	}
 	if s.pem != nil {
-		if whole&wholePEM != 0 {
-			dst = findPEM(dst, text, s.pem.rule)
-		} else if g.npem > 0 {
-			dst = findPEMAt(dst, text, g.pem[:g.npem], s.pem.rule)
-		}
+		dst = s.pemSearch(dst, text, g)
 	}
 	if s.url != nil {
-		if whole&wholeURL != 0 {
-			dst = findURLPasswords(dst, text, s.url.rule)
-		} else {
-			for _, at := range g.url[:g.nurl] {
-				dst = urlPassword(dst, text, at, s.url.rule)
-			}
-		}
+		dst = s.urlSearch(dst, text, g)
+	}
+	return dst
+}
+
+// pemSearch is findPEM at the places of g.
+func (s *Set) pemSearch(dst []Finding, text []byte, g *gates) []Finding {
+	if ungated {
+		return findPEM(dst, text, s.pem.rule)
+	}
+	// findPEM from pos would look at the starts past pos, which are
+	// the ones from pemFrom on and the ones noted before (done).
+	dst, pos := findPEMAt(dst, text, g.pem[:g.npem], s.pem.rule)
+	if g.pemFrom >= 0 {
+		dst = findPEMFrom(dst, text, max(pos, g.pemFrom), s.pem.rule)
+	}
+	return dst
+}
+
+// urlSearch is findURLPasswords at the places of g.
+func (s *Set) urlSearch(dst []Finding, text []byte, g *gates) []Finding {
+	if ungated {
+		return findURLPasswords(dst, text, s.url.rule)
+	}
+	for _, at := range g.url[:g.nurl] {
+		dst = urlPassword(dst, text, at, s.url.rule)
+	}
+	if g.urlFrom >= 0 {
+		dst = findURLPasswordsFrom(dst, text, g.urlFrom, s.url.rule)
 	}
 	return dst
 }
@@ -681,7 +697,12 @@ const (
 
 // findPEM appends the PEM private-key blocks of text.
 func findPEM(dst []Finding, text []byte, r *Rule) []Finding {
-	for pos := 0; pos < len(text); {
+	return findPEMFrom(dst, text, 0, r)
+}
+
+// findPEMFrom is findPEM of the blocks that start at pos or after.
+func findPEMFrom(dst []Finding, text []byte, pos int, r *Rule) []Finding {
+	for pos < len(text) {
 		// Look for "BEGIN " and then for the dashes before it: '-' is
 		// common in log text (dates, names), 'B' is not, and bytes.Index
 		// calls IndexByte at every occurrence of the needle's first byte.
@@ -700,12 +721,12 @@ func findPEM(dst []Finding, text []byte, r *Rule) []Finding {
 	return dst
 }
 
-// findPEMAt is findPEM at starts, the starts of the "-----BEGIN " lines
-// of text (followed by a space or '+') in order, as gates.pemAt notes
-// them: findPEM looks at nothing else, and skips the ones inside a block
-// it found (or inside the BEGIN line and key material of one it
-// rejected) as findPEM does.
-func findPEMAt(dst []Finding, text []byte, starts []int, r *Rule) []Finding {
+// findPEMAt is findPEM at starts, the starts of "-----BEGIN " lines of
+// text (followed by a space or '+') in order, as gates.pemAt notes them:
+// findPEM looks at nothing else, and skips the ones inside a block it
+// found (or inside the BEGIN line and key material of one it rejected) as
+// findPEM does. It returns where findPEM would go on.
+func findPEMAt(dst []Finding, text []byte, starts []int, r *Rule) ([]Finding, int) {
 	pos := 0
 	for _, start := range starts {
 		if start < pos {
@@ -713,7 +734,7 @@ func findPEMAt(dst []Finding, text []byte, starts []int, r *Rule) []Finding {
 		}
 		dst, pos = pemBlock(dst, text, start, r)
 	}
-	return dst
+	return dst, pos
 }
 
 // pemBlock appends the PEM private-key block whose "-----BEGIN " line
@@ -853,7 +874,12 @@ const userinfoReach = 256
 // findURLPasswords appends the password of every scheme://user:password@
 // in text.
 func findURLPasswords(dst []Finding, text []byte, r *Rule) []Finding {
-	for pos := 0; pos < len(text); {
+	return findURLPasswordsFrom(dst, text, 0, r)
+}
+
+// findURLPasswordsFrom is findURLPasswords of the '@' at pos or after.
+func findURLPasswordsFrom(dst []Finding, text []byte, pos int, r *Rule) []Finding {
+	for pos < len(text) {
 		k := bytes.IndexByte(text[pos:], '@')
 		if k < 0 {
 			break
@@ -974,9 +1000,8 @@ func (s *Set) decodeRun(dst []Finding, text []byte, i, j int) []Finding {
 		n := decodeB64(buf, text[c:e], alpha)
 		n0 := len(dst)
 		var g gates
-		g.whole = wholePEM | wholeURL
 		if s.tokens {
-			g.whole = 0
+			g.scanned()
 			dst = s.scanTokensSeen(dst, buf[:n], &g)
 		}
 		dst = s.gatedSearches(dst, buf[:n], &g)
