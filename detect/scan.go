@@ -435,12 +435,14 @@ type gates struct {
 	// pemFrom, urlFrom: the searches run over text[from:] as well
 	// (from the place past the first maxGates), or not at all if < 0.
 	pemFrom, urlFrom int
-	pem              [maxGates]int // the starts of "-----BEGIN " lines
-	url              [maxGates]int // the '@' after a userinfo
+	// none: no place noted, nothing to search.
+	none bool
+	pem  [maxGates]int // the starts of "-----BEGIN " lines
+	url  [maxGates]int // the '@' after a userinfo
 }
 
 // scanned makes g search at the places the scan notes only.
-func (g *gates) scanned() { g.pemFrom, g.urlFrom = -1, -1 }
+func (g *gates) scanned() { g.pemFrom, g.urlFrom, g.none = -1, -1, true }
 
 // pemAt notes the "-B" at i.
 func (g *gates) pemAt(text []byte, i int) {
@@ -449,6 +451,7 @@ func (g *gates) pemAt(text []byte, i int) {
 		text[start+len(pemBegin)-1] != ' ' && text[start+len(pemBegin)-1] != '+' {
 		return
 	}
+	g.none = false
 	if g.npem == maxGates {
 		g.pemFrom = start
 		return
@@ -478,6 +481,7 @@ func (g *gates) urlAt(text []byte, i int) {
 	if j == lim || text[j] != '@' {
 		return
 	}
+	g.none = false
 	if g.nurl == maxGates {
 		g.urlFrom = j
 		return
@@ -489,6 +493,13 @@ func (g *gates) urlAt(text []byte, i int) {
 // gatedSearches appends the PEM blocks and URL passwords of text at the
 // places of g (or everywhere, ungated).
 func (s *Set) gatedSearches(dst []Finding, text []byte, g *gates) []Finding {
+	if g.none && !ungated {
+		return dst // most text (inlined: Find is called on a line)
+	}
+	return s.searches(dst, text, g)
+}
+
+func (s *Set) searches(dst []Finding, text []byte, g *gates) []Finding {
 	if s.pem != nil {
 		dst = s.pemSearch(dst, text, g)
 	}
