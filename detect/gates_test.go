@@ -146,8 +146,8 @@ func gateFindingsEqual(t testing.TB, what string, got, want []Finding) {
 // checkGates compares, on text, the searches at the places the scan noted
 // with the searches of the whole text (findPEM, findURLPasswords), and
 // Find and FindEncoded with the searches gated and ungated. It returns
-// how many gated searches found something, and how many ran over the
-// text past maxGates places.
+// how many gated searches found something, and how many had more than
+// maxGates places.
 func checkGates(t testing.TB, s *Set, what string, text []byte) (found, over int) {
 	t.Helper()
 	defer func() { ungated = false }()
@@ -157,27 +157,31 @@ func checkGates(t testing.TB, s *Set, what string, text []byte) (found, over int
 		g.scanned()
 		s.scanTokensSeen(nil, text, &g)
 		if s.url != nil {
-			got := s.urlSearch(nil, text, &g)
+			var got []Finding
+			for _, at := range g.urls() {
+				got = urlPassword(got, text, at, s.url.rule)
+			}
 			want := findURLPasswords(nil, text, s.url.rule)
 			gateFindingsEqual(t, what+": url-password searches", got, want)
 			if len(want) > 0 {
 				found++
 			}
-			if g.urlFrom >= 0 {
+			if g.nurl > maxGates {
 				over++
 			}
 		}
 		if s.pem != nil {
-			got := s.pemSearch(nil, text, &g)
+			got := findPEMAt(nil, text, g.pems(), s.pem.rule)
 			want := findPEM(nil, text, s.pem.rule)
 			gateFindingsEqual(t, what+": private-key searches", got, want)
 			if len(want) > 0 {
 				found++
 			}
-			if g.pemFrom >= 0 {
+			if g.npem > maxGates {
 				over++
 			}
 		}
+		g.release()
 	}
 	for _, b64 := range []bool{false, true} {
 		ungated = false
@@ -223,15 +227,15 @@ func TestGatesKeepFindings(t *testing.T) {
 				}
 			}
 		}
-		t.Logf("%s: %d gated searches found something, %d went on over the text, %d findings in all", path.name, searches, over, found)
+		t.Logf("%s: %d gated searches found something, %d had more than maxGates places, %d findings in all", path.name, searches, over, found)
 		if searches < 2000 || over < 100 || found < 4000 {
-			t.Fatalf("%s: %d gated searches found something, %d went on over the text, %d findings in all: the texts do not exercise the gates", path.name, searches, over, found)
+			t.Fatalf("%s: %d gated searches found something, %d had more than maxGates places, %d findings in all: the texts do not exercise the gates", path.name, searches, over, found)
 		}
 	}
 }
 
-// TestGatesOverflow: past maxGates places, a search runs over the rest of
-// the text, and finds every one.
+// TestGatesOverflow: past maxGates places, gates go on noting them (in
+// their spill), and the searches find every one.
 func TestGatesOverflow(t *testing.T) {
 	s := allSet(t)
 	for _, k := range []int{maxGates, maxGates + 1, 5 * maxGates} {
@@ -242,9 +246,15 @@ func TestGatesOverflow(t *testing.T) {
 		var g gates
 		g.scanned()
 		s.scanTokensSeen(nil, b, &g)
-		if g.npem != min(k, maxGates) || g.nurl != min(k, maxGates) || (g.pemFrom >= 0) != (k > maxGates) || (g.urlFrom >= 0) != (k > maxGates) {
-			t.Fatalf("%d URLs and PEM blocks: %d, %d places, the rest from %d, %d", k, g.npem, g.nurl, g.pemFrom, g.urlFrom)
+		if len(g.pems()) != k || len(g.urls()) != k || (g.spill != nil) != (k > maxGates) {
+			t.Fatalf("%d URLs and PEM blocks: %d, %d places noted, spilled %v", k, len(g.pems()), len(g.urls()), g.spill != nil)
 		}
+		for j, p := range g.pems() {
+			if j > 0 && p <= g.pems()[j-1] {
+				t.Fatalf("%d URLs and PEM blocks: the BEGIN lines noted out of order", k)
+			}
+		}
+		g.release()
 		n := [2]int{}
 		for _, f := range s.Find(nil, b) {
 			switch f.Rule.ID {

@@ -414,9 +414,9 @@ var runByte = makeClass("A-Za-z0-9", "-_.+/=")
 // and URLs, whatever the scan saw (tests compare).
 var ungated = false
 
-// maxGates is how many places of each search gates holds; from the next
-// one on, the search runs over the rest of the text (the same findings, at
-// the cost of looking at every '@' or "BEGIN" there).
+// maxGates is how many places of each search gates holds in itself (the
+// frame of Find, called on a line); the places past them go to a slice of
+// gateSpills.
 const maxGates = 8
 
 // gates are the places the candidate scan saw where the PEM and URL
@@ -431,32 +431,73 @@ const maxGates = 8
 //
 // The zero gates search the whole text (there was no scan).
 type gates struct {
+	scan       bool // search at the places noted (else the whole text)
+	none       bool // with scan: no place noted
 	npem, nurl int
-	// pemFrom, urlFrom: the searches run over text[from:] as well
-	// (from the place past the first maxGates), or not at all if < 0.
-	pemFrom, urlFrom int
-	// none: no place noted, nothing to search.
-	none bool
-	pem  [maxGates]int // the starts of "-----BEGIN " lines
-	url  [maxGates]int // the '@' after a userinfo
+	pem        [maxGates]int // the starts of "-----BEGIN " lines
+	url        [maxGates]int // the '@' after a userinfo
+	// spill holds all the places of a search once there are more than
+	// maxGates (from gateSpills: put it back with release).
+	spill *gateSpill
 }
 
+type gateSpill struct{ pem, url []int }
+
+var gateSpills = sync.Pool{New: func() any { return new(gateSpill) }}
+
 // scanned makes g search at the places the scan notes only.
-func (g *gates) scanned() { g.pemFrom, g.urlFrom, g.none = -1, -1, true }
+func (g *gates) scanned() { g.scan, g.none = true, true }
+
+// release puts back g's spill.
+func (g *gates) release() {
+	if g.spill != nil {
+		gateSpills.Put(g.spill)
+		g.spill = nil
+	}
+}
+
+// more returns g's spill, taken from gateSpills.
+func (g *gates) more() *gateSpill {
+	if g.spill == nil {
+		g.spill = gateSpills.Get().(*gateSpill)
+		g.spill.pem, g.spill.url = g.spill.pem[:0], g.spill.url[:0]
+	}
+	return g.spill
+}
+
+// pems returns the starts noted.
+func (g *gates) pems() []int {
+	if g.npem > maxGates {
+		return g.spill.pem
+	}
+	return g.pem[:g.npem]
+}
+
+// urls returns the '@' noted.
+func (g *gates) urls() []int {
+	if g.nurl > maxGates {
+		return g.spill.url
+	}
+	return g.url[:g.nurl]
+}
 
 // pemAt notes the "-B" at i.
 func (g *gates) pemAt(text []byte, i int) {
 	start := i - (len(pemDash) - 1)
-	if g.pemFrom >= 0 || start < 0 || !hasPrefix(text, start, pemBegin[:len(pemBegin)-1]) || start+len(pemBegin) > len(text) ||
+	if start < 0 || !hasPrefix(text, start, pemBegin[:len(pemBegin)-1]) || start+len(pemBegin) > len(text) ||
 		text[start+len(pemBegin)-1] != ' ' && text[start+len(pemBegin)-1] != '+' {
 		return
 	}
 	g.none = false
-	if g.npem == maxGates {
-		g.pemFrom = start
-		return
+	switch {
+	case g.npem < maxGates:
+		g.pem[g.npem] = start
+	case g.npem == maxGates:
+		m := g.more()
+		m.pem = append(append(m.pem, g.pem[:]...), start)
+	default:
+		g.spill.pem = append(g.spill.pem, start)
 	}
-	g.pem[g.npem] = start
 	g.npem++
 }
 
@@ -464,7 +505,7 @@ func (g *gates) pemAt(text []byte, i int) {
 // it is within the reach of findURLPasswords' walk back from an '@'
 // (userinfoReach bytes) and a "scheme:" comes before.
 func (g *gates) urlAt(text []byte, i int) {
-	if g.urlFrom >= 0 || i < 2 || text[i-1] != ':' || !schemeByte[text[i-2]] {
+	if i < 2 || text[i-1] != ':' || !schemeByte[text[i-2]] {
 		return
 	}
 	// The userinfo starts at u = i+2. The walk back from an '@' at
@@ -482,16 +523,20 @@ func (g *gates) urlAt(text []byte, i int) {
 		return
 	}
 	g.none = false
-	if g.nurl == maxGates {
-		g.urlFrom = j
-		return
+	switch {
+	case g.nurl < maxGates:
+		g.url[g.nurl] = j
+	case g.nurl == maxGates:
+		m := g.more()
+		m.url = append(append(m.url, g.url[:]...), j)
+	default:
+		g.spill.url = append(g.spill.url, j)
 	}
-	g.url[g.nurl] = j
 	g.nurl++
 }
 
 // gatedSearches appends the PEM blocks and URL passwords of text at the
-// places of g (or everywhere, ungated).
+// places of g (or everywhere, ungated), and releases g.
 func (s *Set) gatedSearches(dst []Finding, text []byte, g *gates) []Finding {
 	if g.none && !ungated {
 		return dst // most text (inlined: Find is called on a line)
@@ -500,40 +545,24 @@ func (s *Set) gatedSearches(dst []Finding, text []byte, g *gates) []Finding {
 }
 
 func (s *Set) searches(dst []Finding, text []byte, g *gates) []Finding {
+	whole := !g.scan || ungated
 	if s.pem != nil {
-		dst = s.pemSearch(dst, text, g)
+		if whole {
+			dst = findPEM(dst, text, s.pem.rule)
+		} else {
+			dst = findPEMAt(dst, text, g.pems(), s.pem.rule)
+		}
 	}
 	if s.url != nil {
-		dst = s.urlSearch(dst, text, g)
+		if whole {
+			dst = findURLPasswords(dst, text, s.url.rule)
+		} else {
+			for _, at := range g.urls() {
+				dst = urlPassword(dst, text, at, s.url.rule)
+			}
+		}
 	}
-	return dst
-}
-
-// pemSearch is findPEM at the places of g.
-func (s *Set) pemSearch(dst []Finding, text []byte, g *gates) []Finding {
-	if ungated {
-		return findPEM(dst, text, s.pem.rule)
-	}
-	// findPEM from pos would look at the starts past pos, which are
-	// the ones from pemFrom on and the ones noted before (done).
-	dst, pos := findPEMAt(dst, text, g.pem[:g.npem], s.pem.rule)
-	if g.pemFrom >= 0 {
-		dst = findPEMFrom(dst, text, max(pos, g.pemFrom), s.pem.rule)
-	}
-	return dst
-}
-
-// urlSearch is findURLPasswords at the places of g.
-func (s *Set) urlSearch(dst []Finding, text []byte, g *gates) []Finding {
-	if ungated {
-		return findURLPasswords(dst, text, s.url.rule)
-	}
-	for _, at := range g.url[:g.nurl] {
-		dst = urlPassword(dst, text, at, s.url.rule)
-	}
-	if g.urlFrom >= 0 {
-		dst = findURLPasswordsFrom(dst, text, g.urlFrom, s.url.rule)
-	}
+	g.release()
 	return dst
 }
 
@@ -708,12 +737,7 @@ const (
 
 // findPEM appends the PEM private-key blocks of text.
 func findPEM(dst []Finding, text []byte, r *Rule) []Finding {
-	return findPEMFrom(dst, text, 0, r)
-}
-
-// findPEMFrom is findPEM of the blocks that start at pos or after.
-func findPEMFrom(dst []Finding, text []byte, pos int, r *Rule) []Finding {
-	for pos < len(text) {
+	for pos := 0; pos < len(text); {
 		// Look for "BEGIN " and then for the dashes before it: '-' is
 		// common in log text (dates, names), 'B' is not, and bytes.Index
 		// calls IndexByte at every occurrence of the needle's first byte.
@@ -736,8 +760,8 @@ func findPEMFrom(dst []Finding, text []byte, pos int, r *Rule) []Finding {
 // text (followed by a space or '+') in order, as gates.pemAt notes them:
 // findPEM looks at nothing else, and skips the ones inside a block it
 // found (or inside the BEGIN line and key material of one it rejected) as
-// findPEM does. It returns where findPEM would go on.
-func findPEMAt(dst []Finding, text []byte, starts []int, r *Rule) ([]Finding, int) {
+// findPEM does.
+func findPEMAt(dst []Finding, text []byte, starts []int, r *Rule) []Finding {
 	pos := 0
 	for _, start := range starts {
 		if start < pos {
@@ -745,7 +769,7 @@ func findPEMAt(dst []Finding, text []byte, starts []int, r *Rule) ([]Finding, in
 		}
 		dst, pos = pemBlock(dst, text, start, r)
 	}
-	return dst, pos
+	return dst
 }
 
 // pemBlock appends the PEM private-key block whose "-----BEGIN " line
@@ -885,12 +909,7 @@ const userinfoReach = 256
 // findURLPasswords appends the password of every scheme://user:password@
 // in text.
 func findURLPasswords(dst []Finding, text []byte, r *Rule) []Finding {
-	return findURLPasswordsFrom(dst, text, 0, r)
-}
-
-// findURLPasswordsFrom is findURLPasswords of the '@' at pos or after.
-func findURLPasswordsFrom(dst []Finding, text []byte, pos int, r *Rule) []Finding {
-	for pos < len(text) {
+	for pos := 0; pos < len(text); {
 		k := bytes.IndexByte(text[pos:], '@')
 		if k < 0 {
 			break
