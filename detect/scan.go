@@ -18,9 +18,11 @@ type Set struct {
 	// prefixes starting with c, longest first.
 	first [256]uint8
 	heads [][]cand
-	// byPair[first[c]-1] splits heads by the prefixes' second byte (a
-	// prefix of one byte is under every second byte).
-	byPair [][]pairCands
+	// byPair[first[c]-1][d] is 1 + the index in pairLists of the
+	// prefixes that begin with c, d (a prefix of one byte is under every
+	// second byte), or 0.
+	byPair    [][256]uint16
+	pairLists []pairCands
 	// pairs has a bit for each pair of bytes a prefix begins with (a
 	// prefix of one byte sets the bits of every pair it begins): the
 	// scan looks up a word start's first two bytes in it before the
@@ -69,10 +71,11 @@ func (c *cand) at(text []byte, i int) bool {
 	return len(c.prefix) <= 8 || hasPrefix(text, i+8, c.prefix[8:])
 }
 
-// pairCands are the prefixes that begin with a first byte and second.
+// pairCands are the prefixes that begin with a first byte and second, and
+// the bits of their third bytes (every bit if one is shorter).
 type pairCands struct {
-	second byte
-	cands  []cand
+	third [4]uint64
+	cands []cand
 }
 
 func compile(on [numDetectors]bool) *Set {
@@ -125,16 +128,22 @@ func compile(on [numDetectors]bool) *Set {
 		slices.SortStableFunc(cs, func(a, b cand) int { return len(b.prefix) - len(a.prefix) })
 		s.heads = append(s.heads, cs)
 		s.first[c] = uint8(len(s.heads))
-		var bp []pairCands
+		var bp [256]uint16
 		for d := range 256 {
-			var l []cand
+			var pc pairCands
 			for _, cd := range cs {
 				if len(cd.prefix) == 1 || cd.prefix[1] == byte(d) {
-					l = append(l, cd)
+					pc.cands = append(pc.cands, cd)
+					for e := range 256 {
+						if len(cd.prefix) <= 2 || cd.prefix[2] == byte(e) {
+							pc.third[e/64] |= 1 << (e % 64)
+						}
+					}
 				}
 			}
-			if len(l) > 0 {
-				bp = append(bp, pairCands{byte(d), l})
+			if len(pc.cands) > 0 {
+				s.pairLists = append(s.pairLists, pc)
+				bp[d] = uint16(len(s.pairLists))
 			}
 		}
 		s.byPair = append(s.byPair, bp)
@@ -699,17 +708,25 @@ func (s *Set) cands(dst []Finding, text []byte, o int, cm uint64, done int, g *g
 		if i < done || i > 0 && alnum[text[i-1]] {
 			continue
 		}
-		k := int(text[i])<<8 | int(next)
-		if s.pairs[k/64]&(1<<(k%64)) == 0 {
+		// The prefixes that begin with the pair (the pairs bitmap's
+		// bit), if the third byte begins one.
+		h := s.first[text[i]]
+		if h == 0 {
 			continue
 		}
-		var cs []cand
-		for _, p := range s.byPair[s.first[text[i]]-1] {
-			if p.second == next {
-				cs = p.cands
-				break
-			}
+		pl := s.byPair[h-1][next]
+		if pl == 0 {
+			continue
 		}
+		p := &s.pairLists[pl-1]
+		var third byte
+		if i+2 < len(text) {
+			third = text[i+2]
+		}
+		if p.third[third/64]&(1<<(third%64)) == 0 {
+			continue
+		}
+		cs := p.cands
 		for k := range cs {
 			c := &cs[k]
 			if !c.at(text, i) {
