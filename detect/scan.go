@@ -25,8 +25,7 @@ type Set struct {
 	pairLists []pairCands
 	// pairs has a bit for each pair of bytes a prefix begins with (a
 	// prefix of one byte sets the bits of every pair it begins): the
-	// scan looks up a word start's first two bytes in it before the
-	// prefixes that begin with its first byte.
+	// pairs that have a list in byPair (the tests' reference).
 	pairs *[1 << 16 / 64]uint64
 
 	tokens bool // any prefix rule
@@ -457,12 +456,13 @@ var gateSpills = sync.Pool{New: func() any { return new(gateSpill) }}
 // scanned makes g search at the places the scan notes only.
 func (g *gates) scanned() { g.scan, g.none = true, true }
 
-// release puts back g's spill.
+// release puts back g's spill (unless a text with very many URLs made it
+// large).
 func (g *gates) release() {
-	if g.spill != nil {
+	if g.spill != nil && cap(g.spill.pem)+cap(g.spill.url) <= 1<<16 {
 		gateSpills.Put(g.spill)
-		g.spill = nil
 	}
+	g.spill = nil
 }
 
 // more returns g's spill, taken from gateSpills.
