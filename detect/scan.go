@@ -18,13 +18,14 @@ type Set struct {
 	// prefixes starting with c, longest first.
 	first [256]uint8
 	heads [][]cand
-	// byPair[first[c]-1] splits heads by the prefixes' second byte (a
-	// prefix of one byte is under every second byte).
-	byPair [][]pairCands
+	// byPair[first[c]-1][d] is 1 + the index in pairLists of the
+	// prefixes that begin with c, d (a prefix of one byte is under every
+	// second byte), or 0.
+	byPair    [][256]uint16
+	pairLists []pairCands
 	// pairs has a bit for each pair of bytes a prefix begins with (a
 	// prefix of one byte sets the bits of every pair it begins): the
-	// scan looks up a word start's first two bytes in it before the
-	// prefixes that begin with its first byte.
+	// pairs that have a list in byPair (the tests' reference).
 	pairs *[1 << 16 / 64]uint64
 
 	tokens bool // any prefix rule
@@ -42,12 +43,38 @@ type Set struct {
 type cand struct {
 	prefix string
 	det    *detector
+	// head and mask are the prefix's first eight bytes (fewer: the
+	// mask's zero bytes), little-endian: a word start at i begins with
+	// them when its eight bytes w have w&mask == head.
+	head, mask uint64
 }
 
-// pairCands are the prefixes that begin with a first byte and second.
+// newCand returns the cand of prefix p.
+func newCand(p string, d *detector) cand {
+	c := cand{prefix: p, det: d}
+	for k := range min(8, len(p)) {
+		c.head |= uint64(p[k]) << (8 * k)
+		c.mask |= 0xff << (8 * k)
+	}
+	return c
+}
+
+// at reports whether text[i:] begins with the prefix.
+func (c *cand) at(text []byte, i int) bool {
+	if len(text)-i < 8 {
+		return hasPrefix(text, i, c.prefix)
+	}
+	if binary.LittleEndian.Uint64(text[i:])&c.mask != c.head {
+		return false
+	}
+	return len(c.prefix) <= 8 || hasPrefix(text, i+8, c.prefix[8:])
+}
+
+// pairCands are the prefixes that begin with a first byte and second, and
+// the bits of their third bytes (every bit if one is shorter).
 type pairCands struct {
-	second byte
-	cands  []cand
+	third [4]uint64
+	cands []cand
 }
 
 func compile(on [numDetectors]bool) *Set {
@@ -76,7 +103,7 @@ func compile(on [numDetectors]bool) *Set {
 		s.tokens = true
 		s.reach = max(s.reach, d.maxLen)
 		for _, p := range d.rule.Prefixes {
-			heads[p[0]] = append(heads[p[0]], cand{p, d})
+			heads[p[0]] = append(heads[p[0]], newCand(p, d))
 			for c := range 256 {
 				if len(p) == 1 || p[1] == byte(c) {
 					k := int(p[0])<<8 | c
@@ -100,16 +127,22 @@ func compile(on [numDetectors]bool) *Set {
 		slices.SortStableFunc(cs, func(a, b cand) int { return len(b.prefix) - len(a.prefix) })
 		s.heads = append(s.heads, cs)
 		s.first[c] = uint8(len(s.heads))
-		var bp []pairCands
+		var bp [256]uint16
 		for d := range 256 {
-			var l []cand
+			var pc pairCands
 			for _, cd := range cs {
 				if len(cd.prefix) == 1 || cd.prefix[1] == byte(d) {
-					l = append(l, cd)
+					pc.cands = append(pc.cands, cd)
+					for e := range 256 {
+						if len(cd.prefix) <= 2 || cd.prefix[2] == byte(e) {
+							pc.third[e/64] |= 1 << (e % 64)
+						}
+					}
 				}
 			}
-			if len(l) > 0 {
-				bp = append(bp, pairCands{byte(d), l})
+			if len(pc.cands) > 0 {
+				s.pairLists = append(s.pairLists, pc)
+				bp[d] = uint16(len(s.pairLists))
 			}
 		}
 		s.byPair = append(s.byPair, bp)
@@ -342,22 +375,16 @@ func (s *Set) find(dst []Finding, text []byte, b64 bool) []Finding {
 		return dst
 	}
 	n := len(dst)
-	seen := seenPEM | seenURL // without the scan, search for both
+	var g gates // without the scan, the searches run over the whole text
 	switch {
 	case b64 && (s.tokens || s.pem != nil || s.url != nil):
-		dst, seen = s.scanTokensB64(dst, text)
+		g.scanned()
+		dst = s.scanTokensB64(dst, text, &g)
 	case s.tokens:
-		dst, seen = s.scanTokensSeen(dst, text)
+		g.scanned()
+		dst = s.scanTokensSeen(dst, text, &g)
 	}
-	if ungated {
-		seen = seenPEM | seenURL
-	}
-	if s.pem != nil && seen&seenPEM != 0 {
-		dst = findPEM(dst, text, s.pem.rule)
-	}
-	if s.url != nil && seen&seenURL != 0 {
-		dst = findURLPasswords(dst, text, s.url.rule)
-	}
+	dst = s.gatedSearches(dst, text, &g)
 	out := dst[n:]
 	if len(out) < 2 {
 		return dst
@@ -391,34 +418,179 @@ func (s *Set) find(dst []Finding, text []byte, b64 bool) []Finding {
 // runByte holds the bytes a token may contain.
 var runByte = makeClass("A-Za-z0-9", "-_.+/=")
 
-// ungated makes find search for PEM blocks and URLs whatever the scan saw
-// (tests compare).
+// ungated makes find (and decodeRun) search the whole text for PEM blocks
+// and URLs, whatever the scan saw (tests compare).
 var ungated = false
 
-// The scan's reports of what the text may hold besides tokens.
-const (
-	seenPEM = 1 << iota // "-B" at a word start
-	seenURL             // "//" at a word start
-)
+// maxGates is how many places of each search gates holds in itself (the
+// frame of Find, called on a line); the places past them go to a slice of
+// gateSpills.
+const maxGates = 8
 
-func (s *Set) scanTokens(dst []Finding, text []byte) []Finding {
-	dst, _ = s.scanTokensSeen(dst, text)
+// gates are the places the candidate scan saw where the PEM and URL
+// searches can find something: the start of each "-----BEGIN " followed
+// by a space or '+' (the scan sees its "-B" at a word start), and each '@'
+// that ends a run of userinfo bytes which begins after a "scheme://" (the
+// scan sees its "//" at a word start) within findURLPasswords' reach.
+// findPEM and findURLPasswords look at every "BEGIN" and every '@' of the
+// text and reject the others with the same checks, so searching at these
+// places only finds the same (TestGatesKeepFindings), and text pays for
+// the searches only around its candidates.
+//
+// The zero gates search the whole text (there was no scan).
+type gates struct {
+	scan       bool // search at the places noted (else the whole text)
+	none       bool // with scan: no place noted
+	npem, nurl int
+	pem        [maxGates]int // the starts of "-----BEGIN " lines
+	url        [maxGates]int // the '@' after a userinfo
+	// spill holds all the places of a search once there are more than
+	// maxGates (from gateSpills: put it back with release).
+	spill *gateSpill
+}
+
+type gateSpill struct{ pem, url []int }
+
+var gateSpills = sync.Pool{New: func() any { return new(gateSpill) }}
+
+// scanned makes g search at the places the scan notes only.
+func (g *gates) scanned() { g.scan, g.none = true, true }
+
+// release puts back g's spill (unless a text with very many URLs made it
+// large).
+func (g *gates) release() {
+	if g.spill != nil && cap(g.spill.pem)+cap(g.spill.url) <= 1<<16 {
+		gateSpills.Put(g.spill)
+	}
+	g.spill = nil
+}
+
+// more returns g's spill, taken from gateSpills.
+func (g *gates) more() *gateSpill {
+	if g.spill == nil {
+		g.spill = gateSpills.Get().(*gateSpill)
+		g.spill.pem, g.spill.url = g.spill.pem[:0], g.spill.url[:0]
+	}
+	return g.spill
+}
+
+// pems returns the starts noted.
+func (g *gates) pems() []int {
+	if g.npem > maxGates {
+		return g.spill.pem
+	}
+	return g.pem[:g.npem]
+}
+
+// urls returns the '@' noted.
+func (g *gates) urls() []int {
+	if g.nurl > maxGates {
+		return g.spill.url
+	}
+	return g.url[:g.nurl]
+}
+
+// pemAt notes the "-B" at i.
+func (g *gates) pemAt(text []byte, i int) {
+	start := i - (len(pemDash) - 1)
+	if start < 0 || !hasPrefix(text, start, pemBegin[:len(pemBegin)-1]) || start+len(pemBegin) > len(text) ||
+		text[start+len(pemBegin)-1] != ' ' && text[start+len(pemBegin)-1] != '+' {
+		return
+	}
+	g.none = false
+	switch {
+	case g.npem < maxGates:
+		g.pem[g.npem] = start
+	case g.npem == maxGates:
+		m := g.more()
+		m.pem = append(append(m.pem, g.pem[:]...), start)
+	default:
+		g.spill.pem = append(g.spill.pem, start)
+	}
+	g.npem++
+}
+
+// urlAt notes the "//" at i: the '@' that ends the userinfo after it, if
+// it is within the reach of findURLPasswords' walk back from an '@'
+// (userinfoReach bytes) and a "scheme:" comes before.
+func (g *gates) urlAt(text []byte, i int) {
+	if i < 2 || text[i-1] != ':' || !schemeByte[text[i-2]] {
+		return
+	}
+	// The userinfo starts at u = i+2. The walk back from an '@' at
+	// "at" stops at the first byte that is not userinfo or at
+	// at-userinfoReach: it reaches u (text[u-1] is '/', not userinfo)
+	// if and only if text[u:at] is userinfo and at-u <= userinfoReach.
+	// (The '@' of the "//" are in order: the next "//" ends the
+	// userinfo of this one.)
+	u := i + 2
+	j, lim := u, min(len(text), u+userinfoReach+1)
+	for j < lim && userinfo[text[j]] {
+		j++
+	}
+	if j == lim || text[j] != '@' {
+		return
+	}
+	g.none = false
+	switch {
+	case g.nurl < maxGates:
+		g.url[g.nurl] = j
+	case g.nurl == maxGates:
+		m := g.more()
+		m.url = append(append(m.url, g.url[:]...), j)
+	default:
+		g.spill.url = append(g.spill.url, j)
+	}
+	g.nurl++
+}
+
+// gatedSearches appends the PEM blocks and URL passwords of text at the
+// places of g (or everywhere, ungated), and releases g.
+func (s *Set) gatedSearches(dst []Finding, text []byte, g *gates) []Finding {
+	if g.none && !ungated {
+		return dst // most text (inlined: Find is called on a line)
+	}
+	return s.searches(dst, text, g)
+}
+
+func (s *Set) searches(dst []Finding, text []byte, g *gates) []Finding {
+	whole := !g.scan || ungated
+	if s.pem != nil {
+		if whole {
+			dst = findPEM(dst, text, s.pem.rule)
+		} else {
+			dst = findPEMAt(dst, text, g.pems(), s.pem.rule)
+		}
+	}
+	if s.url != nil {
+		if whole {
+			dst = findURLPasswords(dst, text, s.url.rule)
+		} else {
+			for _, at := range g.urls() {
+				dst = urlPassword(dst, text, at, s.url.rule)
+			}
+		}
+	}
+	g.release()
 	return dst
 }
 
-// scanTokensSeen is scanTokens that also returns what the scan saw (seenPEM,
-// seenURL).
-func (s *Set) scanTokensSeen(dst []Finding, text []byte) ([]Finding, int) {
+func (s *Set) scanTokens(dst []Finding, text []byte) []Finding {
+	return s.scanTokensSeen(dst, text, nil)
+}
+
+// scanTokensSeen is scanTokens that also notes in g (unless nil) the
+// places of the PEM and URL searches.
+func (s *Set) scanTokensSeen(dst []Finding, text []byte, g *gates) []Finding {
 	sc := candScan{tabs: s.tabs}
 	done := 0 // candidates before done are inside a finding
-	seen := 0
 	for {
 		o, cand, _, _, ok := sc.next(text)
 		if !ok {
-			return dst, seen
+			return dst
 		}
 		if cand != 0 {
-			dst, done, seen = s.cands(dst, text, o, cand, done, seen)
+			dst, done = s.cands(dst, text, o, cand, done, g)
 		}
 	}
 }
@@ -426,17 +598,16 @@ func (s *Set) scanTokensSeen(dst []Finding, text []byte) ([]Finding, int) {
 // scanTokensB64 is scanTokens that also decodes the long mixed-case runs
 // of base64 (a copy rather than a flag: the decoded text is scanned by
 // scanTokens, and a recursive cycle would make dst escape).
-func (s *Set) scanTokensB64(dst []Finding, text []byte) ([]Finding, int) {
+func (s *Set) scanTokensB64(dst []Finding, text []byte, g *gates) []Finding {
 	sc := candScan{tabs: s.tabs}
 	done := 0
-	seen := 0
 	for {
 		o, cand, ends, m, ok := sc.next(text)
 		if !ok {
-			return dst, seen
+			return dst
 		}
 		if cand != 0 {
-			dst, done, seen = s.cands(dst, text, o, cand, done, seen)
+			dst, done = s.cands(dst, text, o, cand, done, g)
 		}
 		for ends != 0 {
 			j := bits.TrailingZeros64(ends)
@@ -469,18 +640,30 @@ func (s *Set) scanTokensB64(dst []Finding, text []byte) ([]Finding, int) {
 // identifiers and paths of log text that are long mixed-case runs of
 // base64 characters decode to bytes above 0x7f within a group or two.
 func plausibleB64(run []byte) bool {
-	n := 0 // plausible groups in a row
-	for k := 0; k+4 <= len(run); k += 4 {
-		v0, v1, v2, v3 := b64AnyVal[run[k]], b64AnyVal[run[k+1]], b64AnyVal[run[k+2]], b64AnyVal[run[k+3]]
-		if !textByte[v0<<2|v1>>4] || !textByte[(v1&15)<<4|v2>>2] || !textByte[(v2&3)<<6|v3] {
-			n = 0
-			continue
-		}
-		if n++; n == 3 {
+	// Three groups in a row from group g: the last of them first, so
+	// that a group that is not text rules out the three runs of groups
+	// it is in at once (log text's runs mostly have none).
+	ng := len(run) / 4
+	for g := 0; g+3 <= ng; {
+		switch {
+		case !textGroupAny(run[4*(g+2):]):
+			g += 3
+		case !textGroupAny(run[4*(g+1):]):
+			g += 2
+		case !textGroupAny(run[4*g:]):
+			g++
+		default:
 			return true
 		}
 	}
 	return false
+}
+
+// textGroupAny reports whether the four base64 characters at the start of
+// g (either alphabet) decode to three bytes of text (textByte).
+func textGroupAny(g []byte) bool {
+	v0, v1, v2, v3 := b64AnyVal[g[0]], b64AnyVal[g[1]], b64AnyVal[g[2]], b64AnyVal[g[3]]
+	return textByte[v0<<2|v1>>4] && textByte[(v1&15)<<4|v2>>2] && textByte[(v2&3)<<6|v3]
 }
 
 // b64AnyVal is the value of a base64 character of either alphabet.
@@ -496,8 +679,8 @@ var b64AnyVal = func() (v [256]byte) {
 var textByte = makeClass(" -~", "\t\n\r")
 
 // cands looks for tokens at the candidates of the chunk at o, and notes in
-// seen the pairs that begin a PEM block or a URL.
-func (s *Set) cands(dst []Finding, text []byte, o int, cm uint64, done, seen int) ([]Finding, int, int) {
+// g (unless nil) the pairs that begin a PEM block or a URL.
+func (s *Set) cands(dst []Finding, text []byte, o int, cm uint64, done int, g *gates) ([]Finding, int) {
 	for cm != 0 {
 		i := o + bits.TrailingZeros64(cm)
 		cm &= cm - 1
@@ -512,32 +695,41 @@ func (s *Set) cands(dst []Finding, text []byte, o int, cm uint64, done, seen int
 			}
 			continue
 		case '/':
-			if next == '/' {
-				seen |= seenURL
+			if next == '/' && g != nil {
+				g.urlAt(text, i)
 			}
 			continue
 		case '-':
-			if next == 'B' {
-				seen |= seenPEM
+			if next == 'B' && g != nil {
+				g.pemAt(text, i)
 			}
 			continue
 		}
 		if i < done || i > 0 && alnum[text[i-1]] {
 			continue
 		}
-		k := int(text[i])<<8 | int(next)
-		if s.pairs[k/64]&(1<<(k%64)) == 0 {
+		// The prefixes that begin with the pair (the pairs bitmap's
+		// bit), if the third byte begins one.
+		h := s.first[text[i]]
+		if h == 0 {
 			continue
 		}
-		var cs []cand
-		for _, p := range s.byPair[s.first[text[i]]-1] {
-			if p.second == next {
-				cs = p.cands
-				break
-			}
+		pl := s.byPair[h-1][next]
+		if pl == 0 {
+			continue
 		}
-		for _, c := range cs {
-			if !hasPrefix(text, i, c.prefix) {
+		p := &s.pairLists[pl-1]
+		var third byte
+		if i+2 < len(text) {
+			third = text[i+2]
+		}
+		if p.third[third/64]&(1<<(third%64)) == 0 {
+			continue
+		}
+		cs := p.cands
+		for k := range cs {
+			c := &cs[k]
+			if !c.at(text, i) {
 				continue
 			}
 			e, conf := c.det.check(text, i, len(c.prefix))
@@ -549,7 +741,7 @@ func (s *Set) cands(dst []Finding, text []byte, o int, cm uint64, done, seen int
 			break
 		}
 	}
-	return dst, done, seen
+	return dst, done
 }
 
 // PEM private keys.
@@ -576,48 +768,69 @@ func findPEM(dst []Finding, text []byte, r *Rule) []Finding {
 			pos = start + 1
 			continue
 		}
-		pos = start + len(pemBegin)
-		lab := pos
-		for lab < len(text) && lab-pos < 40 && labelByte(text[lab]) {
-			lab++
-		}
-		label := text[pos:lab]
-		if !hasPrefix(text, lab, pemDash) || !privateLabel(label) {
-			continue
-		}
-		bodyStart := lab + len(pemDash)
-		limit := min(len(text), start+MaxPEMLen)
-		end, conf := -1, Structure
-		for q := bodyStart; q < limit; {
-			e := bytes.Index(text[q:limit], []byte(pemEnd[:len(pemEnd)-1]))
-			if e < 0 {
-				break
-			}
-			e += q
-			l := e + len(pemEnd)
-			if l > len(text) || text[l-1] != ' ' && text[l-1] != '+' {
-				break
-			}
-			if hasPrefix(text, l, string(label)) && hasPrefix(text, l+len(label), pemDash) && keyBody(text[bodyStart:e]) == e-bodyStart {
-				end = l + len(label) + len(pemDash)
-			}
-			break
-		}
-		if end < 0 {
-			// No END line (or no key between the lines): the BEGIN line
-			// and the key material after it, if there is any.
-			n := keyBody(text[bodyStart:limit])
-			end = bodyStart + n
-			if n < 0 {
-				pos = bodyStart
-				continue
-			}
-			conf = Prefix
-		}
-		dst = append(dst, Finding{Start: start, End: end, Rule: r, Confidence: conf})
-		pos = end
+		dst, pos = pemBlock(dst, text, start, r)
 	}
 	return dst
+}
+
+// findPEMAt is findPEM at starts, the starts of "-----BEGIN " lines of
+// text (followed by a space or '+') in order, as gates.pemAt notes them:
+// findPEM looks at nothing else, and skips the ones inside a block it
+// found (or inside the BEGIN line and key material of one it rejected) as
+// findPEM does.
+func findPEMAt(dst []Finding, text []byte, starts []int, r *Rule) []Finding {
+	pos := 0
+	for _, start := range starts {
+		if start < pos {
+			continue
+		}
+		dst, pos = pemBlock(dst, text, start, r)
+	}
+	return dst
+}
+
+// pemBlock appends the PEM private-key block whose "-----BEGIN " line
+// (followed by a space or '+') starts at text[start], if it is one, and
+// returns where findPEM goes on.
+func pemBlock(dst []Finding, text []byte, start int, r *Rule) ([]Finding, int) {
+	pos := start + len(pemBegin)
+	lab := pos
+	for lab < len(text) && lab-pos < 40 && labelByte(text[lab]) {
+		lab++
+	}
+	label := text[pos:lab]
+	if !hasPrefix(text, lab, pemDash) || !privateLabel(label) {
+		return dst, pos
+	}
+	bodyStart := lab + len(pemDash)
+	limit := min(len(text), start+MaxPEMLen)
+	end, conf := -1, Structure
+	for q := bodyStart; q < limit; {
+		e := bytes.Index(text[q:limit], []byte(pemEnd[:len(pemEnd)-1]))
+		if e < 0 {
+			break
+		}
+		e += q
+		l := e + len(pemEnd)
+		if l > len(text) || text[l-1] != ' ' && text[l-1] != '+' {
+			break
+		}
+		if hasPrefix(text, l, string(label)) && hasPrefix(text, l+len(label), pemDash) && keyBody(text[bodyStart:e]) == e-bodyStart {
+			end = l + len(label) + len(pemDash)
+		}
+		break
+	}
+	if end < 0 {
+		// No END line (or no key between the lines): the BEGIN line
+		// and the key material after it, if there is any.
+		n := keyBody(text[bodyStart:limit])
+		end = bodyStart + n
+		if n < 0 {
+			return dst, bodyStart
+		}
+		conf = Prefix
+	}
+	return append(dst, Finding{Start: start, End: end, Rule: r, Confidence: conf}), end
 }
 
 // pemBody holds the bytes of a PEM body: base64, line breaks as written or
@@ -706,6 +919,10 @@ var userinfo = makeClass("A-Za-z0-9", "-._~", "%", "!$&'()*+,;=", ":")
 
 var schemeByte = makeClass("A-Za-z0-9", "+.-")
 
+// userinfoReach is how far back of an '@' findURLPasswords looks for the
+// "scheme://" its userinfo follows.
+const userinfoReach = 256
+
 // findURLPasswords appends the password of every scheme://user:password@
 // in text.
 func findURLPasswords(dst []Finding, text []byte, r *Rule) []Finding {
@@ -716,31 +933,37 @@ func findURLPasswords(dst []Finding, text []byte, r *Rule) []Finding {
 		}
 		at := pos + k
 		pos = at + 1
-		u := at
-		for lim := max(0, at-256); u > lim && userinfo[text[u-1]]; u-- {
-		}
-		// scheme://
-		if u < 4 || text[u-1] != '/' || text[u-2] != '/' || text[u-3] != ':' || !schemeByte[text[u-4]] {
-			continue
-		}
-		sc := u - 4
-		for sc > 0 && schemeByte[text[sc-1]] {
-			sc--
-		}
-		if !(text[sc] >= 'a' && text[sc] <= 'z' || text[sc] >= 'A' && text[sc] <= 'Z') {
-			continue
-		}
-		c := bytes.IndexByte(text[u:at], ':')
-		if c < 0 || u+c+1 == at {
-			continue
-		}
-		// A host must follow.
-		if at+1 >= len(text) || !(alnum[text[at+1]] || text[at+1] == '[') {
-			continue
-		}
-		dst = append(dst, Finding{Start: u + c + 1, End: at, Rule: r, Confidence: Structure})
+		dst = urlPassword(dst, text, at, r)
 	}
 	return dst
+}
+
+// urlPassword appends the password of the scheme://user:password@ that
+// ends at the '@' at text[at], if it is one.
+func urlPassword(dst []Finding, text []byte, at int, r *Rule) []Finding {
+	u := at
+	for lim := max(0, at-userinfoReach); u > lim && userinfo[text[u-1]]; u-- {
+	}
+	// scheme://
+	if u < 4 || text[u-1] != '/' || text[u-2] != '/' || text[u-3] != ':' || !schemeByte[text[u-4]] {
+		return dst
+	}
+	sc := u - 4
+	for sc > 0 && schemeByte[text[sc-1]] {
+		sc--
+	}
+	if !(text[sc] >= 'a' && text[sc] <= 'z' || text[sc] >= 'A' && text[sc] <= 'Z') {
+		return dst
+	}
+	c := bytes.IndexByte(text[u:at], ':')
+	if c < 0 || u+c+1 == at {
+		return dst
+	}
+	// A host must follow.
+	if at+1 >= len(text) || !(alnum[text[at+1]] || text[at+1] == '[') {
+		return dst
+	}
+	return append(dst, Finding{Start: u + c + 1, End: at, Rule: r, Confidence: Structure})
 }
 
 // Base64.
@@ -823,15 +1046,12 @@ func (s *Set) decodeRun(dst []Finding, text []byte, i, j int) []Finding {
 		e := min(j, c+b64Chunk)
 		n := decodeB64(buf, text[c:e], alpha)
 		n0 := len(dst)
+		var g gates
 		if s.tokens {
-			dst = s.scanTokens(dst, buf[:n])
+			g.scanned()
+			dst = s.scanTokensSeen(dst, buf[:n], &g)
 		}
-		if s.pem != nil {
-			dst = findPEM(dst, buf[:n], s.pem.rule)
-		}
-		if s.url != nil {
-			dst = findURLPasswords(dst, buf[:n], s.url.rule)
-		}
+		dst = s.gatedSearches(dst, buf[:n], &g)
 		k := n0
 		for _, f := range dst[n0:] {
 			if s.pem != nil && f.Rule == s.pem.rule && f.Confidence == Prefix && n-f.End <= maxPEMEndLine {
