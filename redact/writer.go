@@ -83,10 +83,6 @@ func (w *Writer) Write(p []byte) (int, error) {
 	if s.det != nil {
 		cut = s.det.held(w.buf, cut) // a token, a private key's lines go out whole
 	}
-	cut = min(cut, len(w.buf))
-	if s.det != nil {
-		cut = s.det.held(w.buf, cut) // a token, a private key's lines go out whole
-	}
 	if cut <= 0 {
 		return len(p), nil
 	}
