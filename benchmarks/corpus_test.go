@@ -17,10 +17,10 @@ import (
 	"github.com/hushlog/hush/redact"
 )
 
-// corpusEnv names a directory of log files (*.log) to benchmark on: the
-// loghub sample logs in the published results. Unset, the benchmarks and
-// the checks of this package run on generated log text.
-const corpusEnv = benchcorpus.Env
+// The corpus: the *.log files of the directory $HUSH_CORPUS names (the
+// loghub sample logs in the published results, see internal/benchcorpus).
+// Unset, the benchmarks and the checks of this package run on generated log
+// text.
 
 // generatedSize is how much log text to generate without a corpus.
 const generatedSize = 4 << 20

@@ -805,20 +805,17 @@ func pemBlock(dst []Finding, text []byte, start int, r *Rule) ([]Finding, int) {
 	bodyStart := lab + len(pemDash)
 	limit := min(len(text), start+MaxPEMLen)
 	end, conf := -1, Structure
-	for q := bodyStart; q < limit; {
-		e := bytes.Index(text[q:limit], []byte(pemEnd[:len(pemEnd)-1]))
-		if e < 0 {
-			break
+	// The first END line after the body decides: the block ends there when
+	// its label is the BEGIN line's and only key material comes between.
+	if bodyStart < limit {
+		if e := bytes.Index(text[bodyStart:limit], []byte(pemEnd[:len(pemEnd)-1])); e >= 0 {
+			e += bodyStart
+			l := e + len(pemEnd)
+			if l <= len(text) && (text[l-1] == ' ' || text[l-1] == '+') &&
+				hasPrefix(text, l, string(label)) && hasPrefix(text, l+len(label), pemDash) && keyBody(text[bodyStart:e]) == e-bodyStart {
+				end = l + len(label) + len(pemDash)
+			}
 		}
-		e += q
-		l := e + len(pemEnd)
-		if l > len(text) || text[l-1] != ' ' && text[l-1] != '+' {
-			break
-		}
-		if hasPrefix(text, l, string(label)) && hasPrefix(text, l+len(label), pemDash) && keyBody(text[bodyStart:e]) == e-bodyStart {
-			end = l + len(label) + len(pemDash)
-		}
-		break
 	}
 	if end < 0 {
 		// No END line (or no key between the lines): the BEGIN line

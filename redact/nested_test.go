@@ -62,7 +62,7 @@ func TestNestedBase64EveryAlignment(t *testing.T) {
 	if err := r.Set(nestedSecrets); err != nil {
 		t.Fatal(err)
 	}
-	defer redact.SetPortableScan(false)
+	defer redact.SetPortableScan(false)()
 	std := base64.StdEncoding.EncodeToString
 	for _, sec := range nestedSecrets {
 		for _, user := range []string{"", "u:", "ci:", "robot$ci:"} {
@@ -124,7 +124,7 @@ func TestNestedBase64LongRun(t *testing.T) {
 	if err := r.Set(nestedSecrets); err != nil {
 		t.Fatal(err)
 	}
-	defer redact.SetPortableScan(false)
+	defer redact.SetPortableScan(false)()
 	sec := nestedSecrets[2]
 	inner := base64.StdEncoding.EncodeToString([]byte("u:" + sec.Value))
 	for _, at := range []int{0, 1000, 3*(1<<16)/4 - 10, 3 * (1 << 16) / 4, 100000, 240000} {
