@@ -119,7 +119,7 @@ func TestDetectedPEMAcrossWrappedSegments(t *testing.T) {
 			for _, back := range []int{enc + 8, enc - 100, enc * 7 / 8, enc / 2, 12, -40} {
 				lead := (segment - back) / 4 * 3 // document bytes before the block
 				doc := filler[:lead] + pem + "\n" + filler[:900]
-				text := "+ base64 /run/secrets/bundle\n" + wrap76(base64.StdEncoding.EncodeToString([]byte(doc))) + "\n+ echo done\n"
+				text := "+ base64 /run/secrets/bundle\n" + wrap(base64.StdEncoding.EncodeToString([]byte(doc)), 76, "\n") + "\n+ echo done\n"
 				where := fmt.Sprintf("%s (secrets %v), %s at document offset %d", c.spec, c.withSecrets, variant, lead)
 				out := r.ScrubString(text)
 				if leaks := leaktest.Find(pemPieces(variant, pem), []byte(out)); len(leaks) > 0 {
@@ -141,17 +141,6 @@ func TestDetectedPEMAcrossWrappedSegments(t *testing.T) {
 			}
 		}
 	}
-}
-
-// wrap76 breaks s into lines of 76 characters, as the base64 command does.
-func wrap76(s string) string {
-	var b strings.Builder
-	for len(s) > 76 {
-		b.WriteString(s[:76] + "\n")
-		s = s[76:]
-	}
-	b.WriteString(s)
-	return b.String()
 }
 
 // pemPieces are 12-byte pieces of a PEM block's key material (its body
