@@ -130,6 +130,12 @@ type decoder struct {
 	sameLen bool
 }
 
+// decodedFamilies are the encoding families the scan decodes (the
+// decoders below, and wrapped base64 and base64 of base64): a snapshot's
+// decoders are the Redactor's encodings among them, with or without
+// secrets.
+const decodedFamilies = URL | JSON | HTML | Base64
+
 var decoders = []decoder{
 	{URL, '%', percentAt, decodePercent, false},
 	{JSON, '\\', backslashAt, func(d, m *decoded, base int, src []byte) { decodeBackslash(d, m, base, src, false) }, false},

@@ -439,7 +439,7 @@ func (t *tracker) snapshot(r *Redactor, start time.Time) *snapshot {
 		idx:         t.layers(),
 		pats:        t.pats[:len(t.pats):len(t.pats)],
 		secs:        t.secs[:len(t.secs):len(t.secs)],
-		decoders:    r.opts.encodings & (URL | JSON | HTML | Base64),
+		decoders:    r.opts.encodings & decodedFamilies,
 		decodedOnly: t.baseDecodedOnly || t.deltaDecodedOnly,
 		backslash:   t.baseBackslash || t.deltaBackslash,
 		secrets:     t.live - len(t.bad),

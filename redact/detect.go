@@ -66,7 +66,7 @@ type detection struct {
 	reach int
 	pem   bool
 	// markers are the escape markers the Redactor's decoders undo ('%',
-	// '\\'): a stream holds a line's tail that has one (see held).
+	// '\\', '&'): a stream holds a line's tail that has one (see held).
 	markers []byte
 	// wrapReach is how much wrapped base64 a stream holds back so that a
 	// token encoded across its lines is scrubbed whole (0: the Redactor
@@ -87,11 +87,10 @@ func (r *Redactor) newDetection() *detection {
 		d.ctrs = append(d.ctrs, r.countersFor(name))
 	}
 	d.reach = maxExpansion*set.MaxTokenLen() + 2
-	if r.opts.encodings&URL != 0 {
-		d.markers = append(d.markers, '%')
-	}
-	if r.opts.encodings&JSON != 0 {
-		d.markers = append(d.markers, '\\')
+	for _, dec := range decoders {
+		if r.opts.encodings&dec.enc != 0 {
+			d.markers = append(d.markers, dec.marker)
+		}
 	}
 	if r.opts.encodings&Base64 != 0 {
 		n := set.MaxTokenLen()

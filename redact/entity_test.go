@@ -265,3 +265,29 @@ func unescapeLenient(s string) string {
 	}
 	return b.String()
 }
+
+// TestCharacterReferenceTokenStreams: a detected token whose context is
+// written with character references (a URL's scheme://user: as &#x3A;&#x2F;)
+// is found by a stream in writes of one byte as by one-shot scrubbing.
+func TestCharacterReferenceTokenStreams(t *testing.T) {
+	r, err := redact.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, text := range []string{
+		"<a href=\"postgres&#x3A;&#x2F;&#x2F;app&#x3A;Zq8rT2vLx9s3cr3t&#x40;db.internal\">db</a>\n",
+		"dsn=redis&#58;&#47;&#47;cache&#58;Wq8JZq8rT2vLx9s&#64;10.0.0.7 next\n",
+	} {
+		want := r.ScrubString(text)
+		if want == text {
+			t.Fatalf("case %d: one-shot scrubbing found nothing", i)
+		}
+		var parts [][]byte
+		for k := range len(text) {
+			parts = append(parts, []byte(text[k:k+1]))
+		}
+		if got := streamed(t, r, parts...); string(got) != want {
+			t.Errorf("case %d: writes of one byte differ from one-shot (output %d bytes, want %d)", i, len(got), len(want))
+		}
+	}
+}

@@ -52,7 +52,7 @@ func New(opts ...Option) (*Redactor, error) {
 	if r.det != nil {
 		// Detectors alone decode as a Redactor with secrets does: a
 		// token in a JSON string, a query string or wrapped base64.
-		s.decoders = o.encodings & (URL | JSON | Base64)
+		s.decoders = o.encodings & decodedFamilies
 	}
 	r.cur.Store(s)
 	return r, nil
