@@ -410,7 +410,7 @@ type baseBuild struct {
 // holds it. It runs off the hot path, and touches no state of the Redactor
 // but its counters.
 func (r *Redactor) buildUnits(units []unit) (*baseBuild, error) {
-	bb := &baseBuild{secIndex: map[string]uint32{}}
+	bb := &baseBuild{secIndex: make(map[string]uint32, len(units)), secs: make([]secInfo, 0, len(units))}
 	seenValue := make(map[string]struct{}, len(units))
 	jobs := make([]job, 0, len(units))
 	for _, u := range units {

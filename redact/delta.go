@@ -481,6 +481,8 @@ func (r *Redactor) fullBuild(secrets []Secret) (*tracker, error) {
 		return nil, err
 	}
 	t := newTracker()
+	t.vals = make(map[string]*liveValue, len(units))
+	t.names = make(map[string]*liveName, len(units))
 	for _, u := range units {
 		t.hold(u)
 	}
@@ -747,8 +749,13 @@ func diffSecrets(old, new []Secret) (removed, added []Secret, p, q int) {
 		}
 	}
 	oldRest, newRest := old[p:len(old)-q], new[p:len(new)-q]
-	if len(oldRest)+len(newRest) == 0 {
+	switch {
+	case len(oldRest)+len(newRest) == 0:
 		return nil, nil, p, q
+	case len(oldRest) == 0: // a first Set: everything is added
+		return nil, slices.Clone(newRest), p, q
+	case len(newRest) == 0:
+		return slices.Clone(oldRest), nil, p, q
 	}
 	count := make(map[[2]string]int, len(oldRest))
 	for _, s := range oldRest {
