@@ -41,30 +41,44 @@ func (s *Set) Quiet(text []byte) bool {
 // holds a byte of text[p-1:e].
 //
 // So the scan of text[p-2:e+2] sees every candidate at p-1 to e, and
-// every run within it; a run that crosses its edges is read whole.
+// every run that holds a byte of text[p-1:e] once its ends are moved out to
+// the ends of the runs they cut. A short window is read byte by byte.
 func (s *Set) QuietAround(text []byte, p, e int) bool {
 	if s.Len() == 0 {
 		return true
 	}
+	t := s.tabs
 	n := len(text)
 	lo, hi := max(0, p-2), min(n, e+2)
+	if lo < n && t.cls256[text[lo]] != 0 {
+		for lo > 0 && t.cls256[text[lo-1]] != 0 {
+			lo--
+		}
+	}
+	if hi > 0 && t.cls256[text[hi-1]] != 0 {
+		for hi < n && t.cls256[text[hi]] != 0 {
+			hi++
+		}
+	}
+	if hi-lo <= smallWindow && !forceWindowScan {
+		return t.quietBytes(text, lo, hi, p, e)
+	}
 	sub := text[lo:hi]
-	sc := candScan{tabs: s.tabs}
+	sc := candScan{tabs: t}
 	for {
 		o, cand, ends, _, ok := sc.next(sub)
 		if !ok {
-			break
+			return true
 		}
 		if ends != 0 {
-			// A long mixed-case run within sub: one of text too (if
-			// it is cut at sub's edges, the run of text holds it).
+			// A long mixed-case run of text (sub cuts none).
 			return false
 		}
 		for cand != 0 {
 			// Candidates at sub's first byte (taken as a word start)
 			// and at its last (the byte after taken as 0) are not of
 			// text unless sub starts or ends where text does: those
-			// are at p-2 and e+1, outside p-1 to e.
+			// are before p-1 and after e.
 			i := lo + o + bits.TrailingZeros64(cand)
 			cand &= cand - 1
 			if i >= p-1 && i <= e {
@@ -72,38 +86,42 @@ func (s *Set) QuietAround(text []byte, p, e int) bool {
 			}
 		}
 	}
-	t := s.tabs
-	if lo > 0 && t.cls256[text[lo-1]] != 0 && t.cls256[text[lo]] != 0 && t.longRun(text, lo) {
-		return false
-	}
-	if hi < n && t.cls256[text[hi-1]] != 0 && t.cls256[text[hi]] != 0 && t.longRun(text, hi) {
-		return false
-	}
-	return true
 }
 
-// longRun reports whether the run of base64 characters (the scan's: any
-// byte of a class) that holds text[i] is at least MinBase64Run long and
-// holds an upper-case and a lower-case letter.
-func (t *candTabs) longRun(text []byte, i int) bool {
-	var cls byte
-	a := i
-	for a > 0 {
-		c := t.cls256[text[a-1]]
-		if c == 0 {
-			break
+// smallWindow is the longest window QuietAround reads byte by byte rather
+// than with the scan, which costs more to set up.
+const smallWindow = 48
+
+// forceWindowScan makes QuietAround scan every window (tests compare).
+var forceWindowScan = false
+
+// quietBytes is QuietAround's window read byte by byte from the tables of
+// the scan (chunkMasks and candState.step): the candidates at p-1 to e, and
+// the runs of text[lo:hi], whose ends are those of runs of text.
+func (t *candTabs) quietBytes(text []byte, lo, hi, p, e int) bool {
+	n := len(text)
+	for i := max(0, p-1); i <= e && i < n; i++ {
+		var d byte
+		if i+1 < n {
+			d = text[i+1]
 		}
-		cls |= c
-		a--
-	}
-	j := i
-	for j < len(text) {
-		c := t.cls256[text[j]]
-		if c == 0 {
-			break
+		v := t.pairFirst[text[i]] & t.pairSecond[d]
+		if v != 0 && (v&(caskBucket<<8) != 0 || i == 0 || t.cls256[text[i-1]]&clsAlnum == 0) {
+			return false
 		}
-		cls |= c
-		j++
 	}
-	return j-a >= MinBase64Run && cls&clsUpper != 0 && cls&clsLower != 0
+	run, cls := 0, byte(0)
+	for _, c := range text[lo:hi] {
+		k := t.cls256[c]
+		if k != 0 {
+			run++
+			cls |= k
+			continue
+		}
+		if run >= MinBase64Run && cls&clsUpper != 0 && cls&clsLower != 0 {
+			return false
+		}
+		run, cls = 0, 0
+	}
+	return run < MinBase64Run || cls&clsUpper == 0 || cls&clsLower == 0
 }

@@ -97,14 +97,17 @@ func TestQuietAround(t *testing.T) {
 		sets[spec] = s
 	}
 	paths := []struct {
-		name               string
-		goPath, avx2, tabs bool
-	}{{"native", false, false, false}, {"avx2", false, true, false}, {"go", true, false, false}, {"tables", false, false, true}}
+		name                     string
+		goPath, avx2, tabs, scan bool
+	}{{"native", false, false, false, false}, {"native-scan", false, false, false, true}, {"avx2", false, true, false, true},
+		{"go", true, false, false, true}, {"tables", false, false, true, true}}
 	for name, s := range sets {
 		for _, path := range paths {
 			t.Run(name+"/"+path.name, func(t *testing.T) {
-				defer func(f, g, h bool) { forceCandGo, forceCandAVX2, forceCandTables = f, g, h }(forceCandGo, forceCandAVX2, forceCandTables)
-				forceCandGo, forceCandAVX2, forceCandTables = path.goPath, path.avx2, path.tabs
+				defer func(f, g, h, w bool) {
+					forceCandGo, forceCandAVX2, forceCandTables, forceWindowScan = f, g, h, w
+				}(forceCandGo, forceCandAVX2, forceCandTables, forceWindowScan)
+				forceCandGo, forceCandAVX2, forceCandTables, forceWindowScan = path.goPath, path.avx2, path.tabs, path.scan
 				rng := rand.New(rand.NewPCG(7, uint64(len(name))))
 				agreeLoud, used := 0, 0
 				for trial := range 3000 {
@@ -165,4 +168,27 @@ func commonEnds(a, b []byte) (p, q int) {
 		q++
 	}
 	return p, q
+}
+
+// BenchmarkQuietAround: the window of an entry of zapcore's benchmark
+// (BenchmarkZap10Fields), from its timestamp to its message's number.
+func BenchmarkQuietAround(b *testing.B) {
+	text := []byte(`{"level":"info","ts":1796246277323855103,"msg":"Test logging, but use a somewhat realistic message length. (#8)","int":1,"ints":[1,2,3,4,5,6,7,8,9,0],"string":"a","strings":["a","b","c","d","e","f","g","h","i","j"],"time":0}`)
+	p := bytes.Index(text, []byte(`277`))
+	e := bytes.Index(text, []byte(`8)"`)) + 1
+	s := Default()
+	for _, path := range []struct {
+		name         string
+		goPath, avx2 bool
+	}{{"native", false, false}, {"avx2", false, true}, {"go", true, false}} {
+		b.Run(path.name, func(b *testing.B) {
+			defer func(f, g bool) { forceCandGo, forceCandAVX2 = f, g }(forceCandGo, forceCandAVX2)
+			forceCandGo, forceCandAVX2 = path.goPath, path.avx2
+			for b.Loop() {
+				if !s.QuietAround(text, p, e) {
+					b.Fatal("not quiet")
+				}
+			}
+		})
+	}
 }
