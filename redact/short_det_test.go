@@ -328,3 +328,37 @@ func TestContainsLikeDetectorsRunEdges(t *testing.T) {
 		}
 	}
 }
+
+// TestContainsLikeDetectorsStretch: src differs from the template in its
+// timestamp and, further on, in one byte at the start of a token (the byte
+// before it, one of its first four): the detectors' scan reads around the
+// two differences, not the stretch between, and must see the token's
+// candidate, which the stretch's last bytes and the differing byte make.
+func TestContainsLikeDetectorsStretch(t *testing.T) {
+	gen := detecttest.New(9)
+	r := sdRedactor(t, WithEncodings(Raw))
+	set := r.opts.detectors
+	st := sdStats{foundByRule: map[string]int{}}
+	for _, tok := range gen.All() {
+		if !set.Has(tok.Rule) || tok.Start != 0 {
+			continue
+		}
+		for blank := -1; blank < 4; blank++ {
+			head := func(ts string) []byte {
+				return []byte(`{"level":"info","ts":` + ts + `,"msg":"request handled by the upstream","detail":" `)
+			}
+			tail := []byte(`","ok":true}`)
+			src := slices.Concat(head("1796246277323855103"), []byte(tok.Text), tail)
+			tmpl := slices.Concat(head("1796246277323755656"), []byte(tok.Text), tail)
+			tmpl[len(head(""))+len("1796246277323755656")+blank] = 'x'
+			if !set.Quiet(tmpl) {
+				continue
+			}
+			what := fmt.Sprintf("%s/%s with byte %d of it differing", tok.Rule, tok.Variant, blank)
+			sdCheck(t, r, r.NewCleanText(tmpl), src, what, &st, tok.Rule)
+		}
+	}
+	if st.found < 20 {
+		t.Fatalf("only %d tokens found through a quiet template", st.found)
+	}
+}
