@@ -90,29 +90,37 @@ func (s *Set) QuietAround(text []byte, p, e int) bool {
 
 // smallWindow is the longest window QuietAround reads byte by byte rather
 // than with the scan, which costs more to set up.
-const smallWindow = 48
+const smallWindow = 16
 
 // forceWindowScan makes QuietAround scan every window (tests compare).
 var forceWindowScan = false
 
 // quietBytes is QuietAround's window read byte by byte from the tables of
 // the scan (chunkMasks and candState.step): the candidates at p-1 to e, and
-// the runs of text[lo:hi], whose ends are those of runs of text.
+// the runs of text[lo:hi], whose ends are those of runs of text. A
+// candidate is a word start whose pair is in a bucket, or a "JQ" (the
+// only pair of its bucket, caskBucket): a byte after an alphanumeric one
+// other than 'J' is none.
 func (t *candTabs) quietBytes(text []byte, lo, hi, p, e int) bool {
 	n := len(text)
-	for i := max(0, p-1); i <= e && i < n; i++ {
-		var d byte
-		if i+1 < n {
-			d = text[i+1]
-		}
-		v := t.pairFirst[text[i]] & t.pairSecond[d]
-		if v != 0 && (v&(caskBucket<<8) != 0 || i == 0 || t.cls256[text[i-1]]&clsAlnum == 0) {
-			return false
-		}
-	}
+	from, to := max(0, p-1), min(e, n-1)
+	// The byte before lo is not alphanumeric, or lo is before p-1 (a
+	// candidate there does not count).
+	prevAlnum := false
 	run, cls := 0, byte(0)
-	for _, c := range text[lo:hi] {
+	for i := lo; i < hi; i++ {
+		c := text[i]
 		k := t.cls256[c]
+		if (!prevAlnum || c == 'J') && i >= from && i <= to {
+			var d byte
+			if i+1 < n {
+				d = text[i+1]
+			}
+			if v := t.pairFirst[c] & t.pairSecond[d]; v != 0 && (!prevAlnum || v&(caskBucket<<8) != 0) {
+				return false
+			}
+		}
+		prevAlnum = k&clsAlnum != 0
 		if k != 0 {
 			run++
 			cls |= k

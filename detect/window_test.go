@@ -170,25 +170,32 @@ func commonEnds(a, b []byte) (p, q int) {
 	return p, q
 }
 
-// BenchmarkQuietAround: the window of an entry of zapcore's benchmark
-// (BenchmarkZap10Fields), from its timestamp to its message's number.
+// BenchmarkQuietAround: windows of an entry of zapcore's benchmark
+// (BenchmarkZap10Fields): from its timestamp to its message's number, its
+// timestamp's last digits, its message's number; read with the scan and
+// byte by byte.
 func BenchmarkQuietAround(b *testing.B) {
 	text := []byte(`{"level":"info","ts":1796246277323855103,"msg":"Test logging, but use a somewhat realistic message length. (#8)","int":1,"ints":[1,2,3,4,5,6,7,8,9,0],"string":"a","strings":["a","b","c","d","e","f","g","h","i","j"],"time":0}`)
-	p := bytes.Index(text, []byte(`277`))
-	e := bytes.Index(text, []byte(`8)"`)) + 1
+	ts := bytes.Index(text, []byte(`855103`))
+	num := bytes.Index(text, []byte(`8)"`))
 	s := Default()
-	for _, path := range []struct {
-		name         string
-		goPath, avx2 bool
-	}{{"native", false, false}, {"avx2", false, true}, {"go", true, false}} {
-		b.Run(path.name, func(b *testing.B) {
-			defer func(f, g bool) { forceCandGo, forceCandAVX2 = f, g }(forceCandGo, forceCandAVX2)
-			forceCandGo, forceCandAVX2 = path.goPath, path.avx2
-			for b.Loop() {
-				if !s.QuietAround(text, p, e) {
-					b.Fatal("not quiet")
+	for _, w := range []struct {
+		name string
+		p, e int
+	}{{"ts-to-number", ts, num + 1}, {"ts", ts, ts + 6}, {"number", num, num + 1}} {
+		for _, path := range []struct {
+			name               string
+			goPath, avx2, scan bool
+		}{{"native", false, false, false}, {"native-scan", false, false, true}, {"avx2-scan", false, true, true}, {"go-scan", true, false, true}} {
+			b.Run(w.name+"/"+path.name, func(b *testing.B) {
+				defer func(f, g, h bool) { forceCandGo, forceCandAVX2, forceWindowScan = f, g, h }(forceCandGo, forceCandAVX2, forceWindowScan)
+				forceCandGo, forceCandAVX2, forceWindowScan = path.goPath, path.avx2, path.scan
+				for b.Loop() {
+					if !s.QuietAround(text, w.p, w.e) {
+						b.Fatal("not quiet")
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }

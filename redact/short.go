@@ -5,8 +5,6 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"sync/atomic"
-
-	"github.com/hushlog/hush/detect"
 )
 
 // CleanText is a text the index found no pattern in (no form of any
@@ -140,7 +138,7 @@ func (r *Redactor) ContainsLike(c *CleanText, src []byte) (found bool, shared in
 	}
 	// No pattern occurs anywhere in src: what Contains would find beyond
 	// the index is the detectors' tokens and the decoded forms.
-	if s.det != nil && !(c.detQuiet && c.quietDetected(s.det.set, src, p, q)) {
+	if s.det != nil && !(c.detQuiet && s.det.set.QuietAround(src, p, len(src)-q)) {
 		var sb [8]span
 		if len(s.detectRaw(sb[:0], src, false)) > 0 {
 			return true, shared
@@ -155,43 +153,6 @@ func (r *Redactor) ContainsLike(c *CleanText, src []byte) (found bool, shared in
 	var sb [8]span
 	return len(s.decodedSpans(sb[:0], src)) > 0, shared
 }
-
-// quietDetected reports whether the detectors' candidate scan sees nothing
-// in src (detect.Set.Quiet), given that it saw nothing in c's text, which
-// src shares src[:p] and its last q bytes with. It reads src around the
-// bytes between (detect.Set.QuietAround) and, when those hold a stretch
-// equal to c's text at the same offsets soon after p (the entries of a
-// call site differ in a timestamp of a fixed width, then in a value or two
-// further on), around the bytes on either side of the stretch only. The
-// scan's events depend on a few bytes each (a candidate on itself and the
-// bytes on either side, a run of base64 on itself and the bytes that
-// bound it): one whose bytes all lie in the stretch is one of c's text too
-// (a run that begins where the stretch does is within a run of c's text
-// that ends where it ends, and holds it), as is one within the common
-// prefix or suffix; QuietAround sees every other.
-func (c *CleanText) quietDetected(set *detect.Set, src []byte, p, q int) bool {
-	a, e := c.text, len(src)-q
-	m := min(e, len(a)-q) // the stretch is within both middles
-	for k := p + 1; k+8 <= m && k <= p+stretchSearch; k++ {
-		if binary.LittleEndian.Uint64(a[k:]) != binary.LittleEndian.Uint64(src[k:]) {
-			continue
-		}
-		k2 := k + 8 + commonPrefix(a[k+8:m], src[k+8:m])
-		if k2-k < minStretch {
-			break
-		}
-		return set.QuietAround(src, p, k) && set.QuietAround(src, k2, e)
-	}
-	return set.QuietAround(src, p, e)
-}
-
-const (
-	// stretchSearch is how far past p quietDetected looks for a stretch
-	// that src and c's text share (a timestamp's width).
-	stretchSearch = 40
-	// minStretch is the shortest stretch worth reading around.
-	minStretch = 16
-)
 
 // differing returns the length of a common prefix of c's text and b, and
 // of a common suffix of what follows it. They may be shorter than the

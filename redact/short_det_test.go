@@ -331,9 +331,8 @@ func TestContainsLikeDetectorsRunEdges(t *testing.T) {
 
 // TestContainsLikeDetectorsStretch: src differs from the template in its
 // timestamp and, further on, in one byte at the start of a token (the byte
-// before it, one of its first four): the detectors' scan reads around the
-// two differences, not the stretch between, and must see the token's
-// candidate, which the stretch's last bytes and the differing byte make.
+// before it, one of its first four): the token's candidate, which the
+// bytes the two share and the differing byte make, is seen.
 func TestContainsLikeDetectorsStretch(t *testing.T) {
 	gen := detecttest.New(9)
 	r := sdRedactor(t, WithEncodings(Raw))
