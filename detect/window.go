@@ -61,7 +61,7 @@ func (s *Set) QuietAround(text []byte, p, e int) bool {
 		}
 	}
 	if hi-lo <= smallWindow && !forceWindowScan {
-		return t.quietBytes(text, lo, hi, p, e)
+		return t.quietBytes(text, p, e)
 	}
 	sub := text[lo:hi]
 	sc := candScan{tabs: t}
@@ -89,29 +89,28 @@ func (s *Set) QuietAround(text []byte, p, e int) bool {
 }
 
 // smallWindow is the longest window QuietAround reads byte by byte rather
-// than with the scan, which costs more to set up.
+// than with the scan, which costs more to set up. It is shorter than
+// MinBase64Run: such a window, whose ends are not within a run of base64,
+// holds no long run.
 const smallWindow = 16
+
+var _ [MinBase64Run - smallWindow - 1]struct{} // smallWindow < MinBase64Run
 
 // forceWindowScan makes QuietAround scan every window (tests compare).
 var forceWindowScan = false
 
-// quietBytes is QuietAround's window read byte by byte from the tables of
-// the scan (chunkMasks and candState.step): the candidates at p-1 to e, and
-// the runs of text[lo:hi], whose ends are those of runs of text. A
-// candidate is a word start whose pair is in a bucket, or a "JQ" (the
-// only pair of its bucket, caskBucket): a byte after an alphanumeric one
-// other than 'J' is none.
-func (t *candTabs) quietBytes(text []byte, lo, hi, p, e int) bool {
+// quietBytes reports whether the scan sees no candidate at p-1 to e,
+// reading text byte by byte with its tables (chunkMasks and
+// candState.step). A candidate is a word start whose pair is in a bucket,
+// or a "JQ" (the only pair of its bucket, caskBucket): a byte after an
+// alphanumeric one other than 'J' is none.
+func (t *candTabs) quietBytes(text []byte, p, e int) bool {
 	n := len(text)
-	from, to := max(0, p-1), min(e, n-1)
-	// The byte before lo is not alphanumeric, or lo is before p-1 (a
-	// candidate there does not count).
-	prevAlnum := false
-	run, cls := 0, byte(0)
-	for i := lo; i < hi; i++ {
+	i := max(0, p-1)
+	prevAlnum := i > 0 && t.cls256[text[i-1]]&clsAlnum != 0
+	for ; i <= e && i < n; i++ {
 		c := text[i]
-		k := t.cls256[c]
-		if (!prevAlnum || c == 'J') && i >= from && i <= to {
+		if !prevAlnum || c == 'J' {
 			var d byte
 			if i+1 < n {
 				d = text[i+1]
@@ -120,16 +119,7 @@ func (t *candTabs) quietBytes(text []byte, lo, hi, p, e int) bool {
 				return false
 			}
 		}
-		prevAlnum = k&clsAlnum != 0
-		if k != 0 {
-			run++
-			cls |= k
-			continue
-		}
-		if run >= MinBase64Run && cls&clsUpper != 0 && cls&clsLower != 0 {
-			return false
-		}
-		run, cls = 0, 0
+		prevAlnum = t.cls256[c]&clsAlnum != 0
 	}
-	return run < MinBase64Run || cls&clsUpper == 0 || cls&clsLower == 0
+	return true
 }
