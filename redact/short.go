@@ -120,10 +120,10 @@ func quietWindow(src []byte, x, y int, tab *[16]byte) bool {
 // anywhere in src, and they find nothing: detect.Set.QuietAround); so do
 // the decoders, unless c's text gave them nothing to look at and neither
 // do the bytes of src around the difference (then they would find nothing
-// in src either: quietWindow). shared is how many
-// bytes of src its common prefix and suffix with c's text hold (how much
-// c resembles src), or -1 when c was of no use (nil, or of another secret
-// set) and src was checked whole.
+// in src either: quietWindow). shared is how many bytes of src its common
+// prefix and suffix with c's text hold (how much c resembles src), or -1
+// when c was of no use (nil, or of another secret set) and src was checked
+// whole.
 func (r *Redactor) ContainsLike(c *CleanText, src []byte) (found bool, shared int) {
 	s := r.cur.Load()
 	if c == nil || c.v.s != s || s.idx == nil {
