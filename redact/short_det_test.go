@@ -361,3 +361,27 @@ func TestContainsLikeDetectorsStretch(t *testing.T) {
 		t.Fatalf("only %d tokens found through a quiet template", st.found)
 	}
 }
+
+// TestContainsLikeDetectorsAllocs: ContainsLike allocates nothing, whether
+// the detectors' scan sees nothing around the difference or something
+// (a clean word that begins like a prefix, a URL without a password).
+func TestContainsLikeDetectorsAllocs(t *testing.T) {
+	r := sdRedactor(t)
+	tmpl := []byte(`{"level":"info","ts":1796246277323755656,"msg":"request handled","n":1,"detail":"value one","ok":true}`)
+	c := r.NewCleanText(tmpl)
+	if c == nil || !c.detQuiet {
+		t.Fatal("the template is not clean and quiet")
+	}
+	for _, src := range []string{
+		`{"level":"info","ts":1796246277323855103,"msg":"request handled","n":2,"detail":"value one","ok":true}`,
+		`{"level":"info","ts":1796246277323855103,"msg":"request handled","n":2,"detail":"ghp_short https://example.com/x","ok":true}`,
+	} {
+		if r.Contains([]byte(src)) {
+			t.Fatal("a text is not clean")
+		}
+		b := []byte(src)
+		if n := testing.AllocsPerRun(100, func() { r.ContainsLike(c, b) }); n != 0 {
+			t.Errorf("ContainsLike allocates %v times", n)
+		}
+	}
+}
