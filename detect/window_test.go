@@ -199,3 +199,42 @@ func BenchmarkQuietAround(b *testing.B) {
 		}
 	}
 }
+
+// FuzzQuietAround: for any quiet template and any text, QuietAround with
+// their common prefix and suffix agrees with Quiet, with the window read
+// by the scan and, when short, byte by byte.
+func FuzzQuietAround(f *testing.F) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	for range 64 {
+		tmpl := quieten(rng, Default(), windowText(rng, 1+rng.IntN(30)))
+		if tmpl == nil {
+			continue
+		}
+		text := bytes.Clone(tmpl)
+		at := rng.IntN(len(text) + 1)
+		text = append(text[:at:at], append(windowText(rng, 1), text[at:]...)...)
+		f.Add(tmpl, text)
+	}
+	all, err := Parse("all")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, tmpl, text []byte) {
+		for _, s := range []*Set{Default(), all} {
+			if !s.Quiet(tmpl) {
+				continue
+			}
+			p, q := commonEnds(tmpl, text)
+			want := s.Quiet(text)
+			for _, scan := range []bool{false, true} {
+				func() {
+					defer func(w bool) { forceWindowScan = w }(forceWindowScan)
+					forceWindowScan = scan
+					if got := s.QuietAround(text, p, len(text)-q); got != want {
+						t.Fatalf("QuietAround(text, %d, %d) = %v, Quiet = %v (scan %v, template %d bytes, text %d)", p, len(text)-q, got, want, scan, len(tmpl), len(text))
+					}
+				}()
+			}
+		}
+	})
+}
