@@ -20,6 +20,11 @@ type CleanText struct {
 	// characters (at any alignment). tab is the scan's marker table.
 	quiet bool
 	tab   [16]byte
+	// detQuiet says the detectors' candidate scan sees nothing anywhere
+	// in text (detect.Set.Quiet): then it sees something in a text that
+	// shares a prefix and a suffix with it only around the bytes between
+	// them (detect.Set.QuietAround).
+	detQuiet bool
 	// hint is a common suffix length a little under that of the last
 	// text compared: the entries of one call site usually share about as
 	// much with the template as the last one did, and checking that costs
@@ -38,6 +43,7 @@ func (r *Redactor) NewCleanText(text []byte) *CleanText {
 	}
 	c := &CleanText{v: Version{s}, text: bytes.Clone(text), tab: s.markerTab()}
 	c.quiet = quietText(text, &c.tab)
+	c.detQuiet = s.det != nil && s.det.set.Quiet(text)
 	return c
 }
 
@@ -109,12 +115,15 @@ func quietWindow(src []byte, x, y int, tab *[16]byte) bool {
 // the joint where the middle is empty) and, being at most the longest
 // pattern long, lies within the widened window. The detectors, whose
 // findings depend on more than a match's own bytes, read all of src as
-// Contains does; so do the decoders, unless c's text gave them nothing to
-// look at and neither do the bytes of src around the difference (then
-// they would find nothing in src either: quietWindow). shared is how many
-// bytes of src its common prefix and suffix with c's text hold (how much
-// c resembles src), or -1 when c was of no use (nil, or of another secret
-// set) and src was checked whole.
+// Contains does, unless their candidate scan saw nothing in c's text and
+// sees nothing in src around the difference either (then it sees nothing
+// anywhere in src, and they find nothing: detect.Set.QuietAround); so do
+// the decoders, unless c's text gave them nothing to look at and neither
+// do the bytes of src around the difference (then they would find nothing
+// in src either: quietWindow). shared is how many bytes of src its common
+// prefix and suffix with c's text hold (how much c resembles src), or -1
+// when c was of no use (nil, or of another secret set) and src was checked
+// whole.
 func (r *Redactor) ContainsLike(c *CleanText, src []byte) (found bool, shared int) {
 	s := r.cur.Load()
 	if c == nil || c.v.s != s || s.idx == nil {
@@ -129,7 +138,7 @@ func (r *Redactor) ContainsLike(c *CleanText, src []byte) (found bool, shared in
 	}
 	// No pattern occurs anywhere in src: what Contains would find beyond
 	// the index is the detectors' tokens and the decoded forms.
-	if s.det != nil {
+	if s.det != nil && !(c.detQuiet && s.det.set.QuietAround(src, p, len(src)-q)) {
 		var sb [8]span
 		if len(s.detectRaw(sb[:0], src, false)) > 0 {
 			return true, shared

@@ -43,5 +43,6 @@
 // checked with Redactor.Contains and only a dirty entry is copied. (NewCore
 // and NewEncoder keep a copy of a clean JSON entry per shape of log call,
 // taken once per secret set, and search a similar entry's bytes for the
-// known secrets only where it differs: Redactor.ContainsLike.)
+// known secrets, and run the detectors on it, only where it differs:
+// Redactor.ContainsLike.)
 package hushzap

@@ -14,7 +14,10 @@ import (
 // of their bytes (keys, punctuation, constant values) and differ in a
 // timestamp, a counter, a value or two, so the index is searched only
 // around the bytes that differ from the template (Redactor.ContainsLike);
-// the detectors and decoders still read the whole entry. Any template
+// the detectors' candidate scan, and the decoders' scan, read only around
+// them too when they saw nothing in the template (most log lines; a URL's
+// "//" or a word that begins like a token prefix makes the detectors read
+// the whole entry). Any template
 // gives the right answer, a similar one only a faster one, so a call picks
 // a slot by a cheap guess at its shape (the number of fields and the
 // address of the first key) and the slots are shared by an encoder and its
