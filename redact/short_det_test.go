@@ -151,10 +151,8 @@ func sdCheck(t *testing.T, r *Redactor, c *CleanText, src []byte, what string, s
 // bytes and pieces of tokens at random places. Every rule of the set is
 // found through a quiet template at least once.
 func TestContainsLikeDetectors(t *testing.T) {
-	all := detect.Default()
-	if s, err := detect.Parse("all"); err == nil {
-		all = s
-	} else {
+	all, err := detect.Parse("all")
+	if err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
