@@ -60,6 +60,10 @@ func (e *EnvFile) read() (expanded, literal map[string]string, err error) {
 	if err != nil {
 		return nil, nil, provider.NewError("env file "+e.path, "", kindOf(err), err)
 	}
+	// A byte order mark would make the first line unparsable (or its key
+	// start with the mark): loaders such as python-dotenv and .NET's read
+	// the file as text, without it.
+	b = bytes.TrimPrefix(b, utf8BOM)
 	m, err := godotenv.UnmarshalBytes(b)
 	if err != nil {
 		// The parser's message quotes the offending text, which may be a
