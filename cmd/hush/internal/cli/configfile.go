@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/hushlog/hush/config"
+	"github.com/hushlog/hush/redact"
 )
 
 // The configuration file.
@@ -48,6 +49,9 @@ type configFile struct {
 	block   *yaml.Node // the hush mapping
 	where   string     // how the block was found, for messages: "", "hush", "processors.hush/x"
 	ignored []string   // processor-only keys present, ignored
+	// opaque are the values of the key material the file holds as
+	// written (static secret values, hash keys), found by check.
+	opaque []redact.Secret
 }
 
 // readConfigFile reads path and finds the hush block in it.
@@ -158,7 +162,7 @@ func (cf *configFile) check() error {
 		keep = append(keep, k, v)
 	}
 	m.Content = keep
-	checkNode(m, reflect.TypeFor[config.Config](), "", &errs, processorOnlyKeys)
+	checkNode(m, reflect.TypeFor[config.Config](), "", &errs, processorOnlyKeys, &cf.opaque)
 	if len(errs) > 0 {
 		return fmt.Errorf("--config %s:\n  %s", cf.path, strings.Join(errs, "\n  "))
 	}
@@ -172,8 +176,9 @@ var (
 
 // checkNode checks a YAML node against a Go type decoded with mapstructure
 // tags, appending "line N: key: problem" for each problem. Values are
-// never quoted.
-func checkNode(n *yaml.Node, t reflect.Type, at string, errs *[]string, extra []string) {
+// never quoted. The values of key material (config.Opaque) are appended to
+// opaque, named by their key, so that no message can print them.
+func checkNode(n *yaml.Node, t reflect.Type, at string, errs *[]string, extra []string, opaque *[]redact.Secret) {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
@@ -222,7 +227,7 @@ func checkNode(n *yaml.Node, t reflect.Type, at string, errs *[]string, extra []
 				*errs = append(*errs, msg)
 				continue
 			}
-			checkNode(v, ft, join(at, k.Value), errs, nil)
+			checkNode(v, ft, join(at, k.Value), errs, nil, opaque)
 		}
 	case t.Kind() == reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
@@ -233,7 +238,7 @@ func checkNode(n *yaml.Node, t reflect.Type, at string, errs *[]string, extra []
 			return
 		}
 		for i, e := range n.Content {
-			checkNode(e, t.Elem(), fmt.Sprintf("%s[%d]", name, i), errs, nil)
+			checkNode(e, t.Elem(), fmt.Sprintf("%s[%d]", name, i), errs, nil, opaque)
 		}
 	case t.Kind() == reflect.Int:
 		if n.Kind != yaml.ScalarNode {
@@ -250,6 +255,8 @@ func checkNode(n *yaml.Node, t reflect.Type, at string, errs *[]string, extra []
 	case t.Kind() == reflect.String, t == opaqueType:
 		if n.Kind != yaml.ScalarNode {
 			bad("a string")
+		} else if t == opaqueType && n.Value != "" {
+			*opaque = append(*opaque, redact.Secret{Name: name, Value: n.Value})
 		}
 	}
 }
@@ -365,13 +372,18 @@ func badLine(doc []byte) int {
 
 // loadConfig reads a configuration file: the hush block, checked, then
 // ${env:VAR} and ${VAR} expanded as the Collector does, and decoded over the
-// defaults. Processor-only keys are reported with notice.
-func loadConfig(ctx context.Context, path string, notice func(string)) (*config.Config, error) {
+// defaults. Processor-only keys are reported with notice. The key material
+// the file holds (static secret values, hash keys), as written and once
+// expanded, is given to learn as soon as it is read, before any message
+// about the file is made.
+func loadConfig(ctx context.Context, path string, notice func(string), learn func(...redact.Secret)) (*config.Config, error) {
 	cf, err := readConfigFile(path)
 	if err != nil {
 		return nil, err
 	}
-	if err := cf.check(); err != nil {
+	err = cf.check()
+	learn(cf.opaque...)
+	if err != nil {
 		return nil, err
 	}
 	if len(cf.ignored) > 0 && notice != nil {
@@ -394,6 +406,7 @@ func loadConfig(ctx context.Context, path string, notice func(string)) (*config.
 	if err != nil {
 		return nil, fmt.Errorf("--config %s: %w", path, err)
 	}
+	learn(expandedOpaque(conf.ToStringMap())...)
 	cfg := config.Default()
 	// A duration written as a bare number ("grace_period: 10") would
 	// decode as nanoseconds: refused, as the Collector processor does.
@@ -404,6 +417,31 @@ func loadConfig(ctx context.Context, path string, notice func(string)) (*config.
 		return nil, fmt.Errorf("--config %s: after ${...} expansion: %s", path, withoutValues(err.Error()))
 	}
 	return cfg, nil
+}
+
+// expandedOpaque returns the key material of a configuration once
+// ${...} is expanded: the static secrets' values and the hash key.
+func expandedOpaque(m map[string]any) []redact.Secret {
+	var out []redact.Secret
+	add := func(name string, v any) {
+		if s, ok := v.(string); ok && s != "" {
+			out = append(out, redact.Secret{Name: name, Value: s})
+		} else if v != nil && !ok {
+			// A number or a boolean where a value was expected: its text.
+			if s := fmt.Sprint(v); s != "" {
+				out = append(out, redact.Secret{Name: name, Value: s})
+			}
+		}
+	}
+	add("hash_key", m["hash_key"])
+	if list, ok := m["static"].([]any); ok {
+		for i, e := range list {
+			if em, ok := e.(map[string]any); ok {
+				add(fmt.Sprintf("static[%d].value", i), em["value"])
+			}
+		}
+	}
+	return out
 }
 
 var decodeValue = regexp.MustCompile(`, value: '[^\n]*`)

@@ -329,7 +329,7 @@ func parseK8s(flags []string) (namespaces []string, selector string, err error) 
 func (s *sourceFlags) config(ctx context.Context, con *console) (*config.Config, error) {
 	cfg := config.Default()
 	if s.configFile != "" {
-		c, err := loadConfig(ctx, s.configFile, func(msg string) { con.notice("", msg) })
+		c, err := loadConfig(ctx, s.configFile, func(msg string) { con.notice("", msg) }, con.learn)
 		if err != nil {
 			return nil, usageError(err)
 		}
@@ -421,6 +421,7 @@ func (s *sourceFlags) redactor(ctx context.Context, con *console) (*redact.Redac
 	if err != nil {
 		return nil, 0, usageError(fmt.Errorf("configuration: %w", err))
 	}
+	con.guard.configure(opts)
 	r, err := redact.New(opts...)
 	if err != nil {
 		return nil, 0, usageError(err)
@@ -440,7 +441,7 @@ func (s *sourceFlags) redactor(ctx context.Context, con *console) (*redact.Redac
 		con.printf("hush: no secret source: looking only for the tokens %s recognise by their format\n", plural(set.Len(), "detector"))
 		return r, look, nil
 	}
-	secrets, err := listSecrets(ctx, cfg, s.timeout)
+	secrets, err := listSecrets(ctx, cfg, s.timeout, con.learn)
 	if errors.Is(err, context.Canceled) {
 		return nil, 0, err
 	}
