@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/hushlog/hush/redact"
 )
 
 // scrubOptions are the flags of hush scrub.
@@ -226,13 +228,16 @@ func (s *scrubber) consume(c *chunk) {
 		if c.control || c.buf != nil { // no buffer: the input could not even be opened
 			s.sink, s.failed = s.open(in, c)
 			if s.failed == nil && c.control {
-				s.arch, s.failed = newArchiveWriter(c.arch, s.sink, c.zipComment)
+				comment, ms := scrubText(s.e.r, c.zipComment)
+				s.count(ms)
+				s.arch, s.failed = newArchiveWriter(c.arch, s.sink, comment)
 			}
 		}
 	}
 	switch {
 	case c.control && in.parent != nil:
 		// An archive entry without content.
+		s.count(scrubMemberNames(s.e.r, c.member))
 		if s.failed == nil && s.arch != nil {
 			if err := s.arch.entry(c.member); err != nil {
 				s.failed = fmt.Errorf("write %s: %w", s.outName(top), err)
@@ -261,10 +266,7 @@ func (s *scrubber) consume(c *chunk) {
 			s.failed = fmt.Errorf("write %s: %w", s.outName(top), unwrapPath(err))
 		}
 	}
-	for _, m := range c.matches {
-		s.counts[m.Name]++
-	}
-	s.changed = s.changed || len(c.matches) > 0
+	s.count(c.matches)
 	s.bytes += int64(len(c.data))
 	if s.nulAt < 0 && c.nulAt >= 0 {
 		s.nulAt = c.offset + int64(c.nulAt)
@@ -289,6 +291,9 @@ func (s *scrubber) beginContent(in *input, c *chunk) {
 	if c.unchecked != "" {
 		s.unchecked++
 		s.e.con.problem(in.name(), fmt.Errorf("not checked: %s; copied unchanged", c.unchecked))
+	}
+	if in.parent != nil {
+		s.count(scrubMemberNames(s.e.r, c.member))
 	}
 	if s.sink == nil || s.failed != nil {
 		return
@@ -316,6 +321,14 @@ func (s *scrubber) beginContent(in *input, c *chunk) {
 		w = e
 	}
 	s.w = w
+}
+
+// count counts redactions made in the input being consumed.
+func (s *scrubber) count(ms []redact.Match) {
+	for _, m := range ms {
+		s.counts[m.Name]++
+	}
+	s.changed = s.changed || len(ms) > 0
 }
 
 // endContent completes a stream of content begun by beginContent.

@@ -1,0 +1,137 @@
+package cli
+
+import (
+	"strings"
+
+	"github.com/hushlog/hush/redact"
+)
+
+// Names.
+//
+// A file or an archive member can be named after a secret (a core dump
+// named after a token, a cache directory after a key), and so can a link's
+// target or an archive comment. Such a name is data like any other: scan
+// reports the secrets in it, and scrub writes it scrubbed — in a rewritten
+// archive, and under -o DIR — so that the clean copy holds no secret, not
+// even in its names.
+
+// scrubPath returns the path p (components separated by "/") with every
+// secret replaced, and the matches. A replacement never adds or removes a
+// path component: its "/" and "\" become "_" ("[REDACTED:prod_db_password]"),
+// and a component that would become "." or ".." becomes "_", so a scrubbed
+// name stays where the original was.
+func scrubPath(r *redact.Redactor, p string) (string, []redact.Match) {
+	ms := r.Find([]byte(p))
+	if len(ms) == 0 {
+		return p, nil
+	}
+	var b strings.Builder
+	prev := 0
+	for _, m := range ms {
+		b.WriteString(p[prev:m.Start])
+		orig := p[m.Start:m.End]
+		repl := r.ScrubString(orig)
+		if repl == orig {
+			// The value's form is only recognised in its context (an
+			// encoding aligned on the text around it).
+			repl = "[REDACTED:" + m.Name + "]"
+		}
+		b.WriteString(pathSafe.Replace(repl))
+		prev = m.End
+	}
+	b.WriteString(p[prev:])
+	out := b.String()
+	origParts := strings.Split(p, "/")
+	parts := strings.Split(out, "/")
+	for i, c := range parts {
+		if (c == "." || c == "..") && (i >= len(origParts) || origParts[i] != c) {
+			parts[i] = "_"
+		}
+	}
+	return strings.Join(parts, "/"), ms
+}
+
+// pathSafe makes a replacement text one path component.
+var pathSafe = strings.NewReplacer("/", "_", "\\", "_", "\x00", "_")
+
+// scrubText returns free text (a comment, a user name) with every secret
+// replaced, and the matches.
+func scrubText(r *redact.Redactor, t string) (string, []redact.Match) {
+	ms := r.Find([]byte(t))
+	if len(ms) == 0 {
+		return t, nil
+	}
+	return r.ScrubString(t), ms
+}
+
+// scrubMemberNames scrubs, in place, what an archive member's header says
+// besides its content: its name and a link's target (as paths), its
+// comment, owner names and extended attributes (as text). It returns the
+// matches. A tar header that changed is written in whatever format its
+// new fields need; a zip entry copied raw loses the extra fields that
+// would repeat its old name or comment (Info-ZIP Unicode Path, Comment).
+func scrubMemberNames(r *redact.Redactor, m *member) []redact.Match {
+	var all []redact.Match
+	path := func(p string) string {
+		out, ms := scrubPath(r, p)
+		all = append(all, ms...)
+		return out
+	}
+	text := func(t string) string {
+		out, ms := scrubText(r, t)
+		all = append(all, ms...)
+		return out
+	}
+	switch {
+	case m.tar != nil:
+		h := m.tar
+		h.Name, h.Linkname = path(h.Name), path(h.Linkname)
+		h.Uname, h.Gname = text(h.Uname), text(h.Gname)
+		if len(h.PAXRecords) > 0 {
+			recs := make(map[string]string, len(h.PAXRecords))
+			for k, v := range h.PAXRecords {
+				switch k {
+				case "path", "linkpath", "uname", "gname":
+					// The header's fields say these, and win.
+				default:
+					recs[text(k)] = text(v)
+				}
+			}
+			h.PAXRecords = recs
+		}
+		if len(all) > 0 {
+			h.Format = 0 // tar.FormatUnknown: the writer chooses
+		}
+	case m.zip != nil:
+		h := m.zip
+		h.Name, h.Comment = path(h.Name), text(h.Comment)
+		if len(all) > 0 {
+			h.Extra = dropZipExtra(h.Extra, 0x7075, 0x6375)
+		}
+	}
+	return all
+}
+
+// dropZipExtra returns a zip extra field without the records of the given
+// ids; a malformed field is dropped whole.
+func dropZipExtra(extra []byte, ids ...uint16) []byte {
+	var out []byte
+	for b := extra; len(b) > 0; {
+		if len(b) < 4 {
+			return out
+		}
+		id, n := uint16(b[0])|uint16(b[1])<<8, int(b[2])|int(b[3])<<8
+		if len(b) < 4+n {
+			return out
+		}
+		keep := true
+		for _, d := range ids {
+			keep = keep && id != d
+		}
+		if keep {
+			out = append(out, b[:4+n]...)
+		}
+		b = b[4+n:]
+	}
+	return out
+}
