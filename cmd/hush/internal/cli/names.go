@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/hushlog/hush/redact"
@@ -134,4 +135,78 @@ func dropZipExtra(extra []byte, ids ...uint16) []byte {
 		b = b[4+n:]
 	}
 	return out
+}
+
+// outNames gives the inputs their names under -o DIR: scrubbed, component
+// by component, and never the same for two inputs. Two different names
+// that scrub the same (two values of one secret, a file already named
+// like the scrubbed form of another) make the second "NAME~2.EXT" (~3,
+// ...); the same name met again (the directory of several files) keeps
+// what it was given.
+type outNames struct {
+	r    *redact.Redactor
+	dirs map[string]*outDir // by final directory path, "" for the top
+}
+
+type outDir struct {
+	given map[string]string // a raw name and kind ("f" or "d") to its final name
+	used  map[string]bool   // the final names used
+}
+
+func newOutNames(r *redact.Redactor) *outNames {
+	return &outNames{r: r, dirs: map[string]*outDir{}}
+}
+
+// place returns the final name of rel ("/"-separated), the name it would
+// have had but for a collision, when different, and the secrets replaced
+// in the components named for the first time.
+func (o *outNames) place(rel string) (final, wanted string, ms []redact.Match) {
+	parts := strings.Split(rel, "/")
+	var fin, want []string
+	parent := ""
+	for i, c := range parts {
+		kind := "d"
+		if i == len(parts)-1 {
+			kind = "f"
+		}
+		d := o.dirs[parent]
+		if d == nil {
+			d = &outDir{given: map[string]string{}, used: map[string]bool{}}
+			o.dirs[parent] = d
+		}
+		sc, cms := scrubPath(o.r, c)
+		f, ok := d.given[kind+c]
+		if !ok {
+			ms = append(ms, cms...)
+			f = sc
+			for n := 2; d.used[f]; n++ {
+				f = numbered(sc, n)
+			}
+			d.used[f] = true
+			d.given[kind+c] = f
+		}
+		fin, want = append(fin, f), append(want, sc)
+		parent = strings.Join(fin, "/")
+	}
+	final = strings.Join(fin, "/")
+	if w := strings.Join(want, "/"); w != final {
+		wanted = w
+	}
+	return final, wanted, ms
+}
+
+// numbered returns name with "~n" before its extension: app~2.log,
+// bundle~2.tar.gz, .env~2.
+func numbered(name string, n int) string {
+	base, ext := name, ""
+	if i := strings.LastIndexByte(name, '.'); i > 0 {
+		base, ext = name[:i], name[i:]
+		switch ext {
+		case ".gz", ".zst", ".bz2", ".xz":
+			if j := strings.LastIndexByte(base, '.'); j > 0 {
+				base, ext = name[:j], name[j:]
+			}
+		}
+	}
+	return base + "~" + strconv.Itoa(n) + ext
 }

@@ -81,3 +81,51 @@ func TestDropZipExtra(t *testing.T) {
 		t.Errorf("malformed tail: got %x", got)
 	}
 }
+
+// TestOutNamesDistinct: whatever the names, every input placed gets a
+// final name of its own with no secret in it; a directory met again keeps
+// its name, a file and a directory that scrub the same are kept apart, and
+// a name without a collision is only scrubbed.
+func TestOutNamesDistinct(t *testing.T) {
+	r, _ := newTestRedactor(t, redact.Secret{Name: "T", Value: "Hq3-Rt7-Yu2-Io9-Pa1"}, redact.Secret{Name: "T", Value: "Sd4-Fg8-Jk2-Lz6-Xc3"})
+	v1, v2 := "Hq3-Rt7-Yu2-Io9-Pa1", "Sd4-Fg8-Jk2-Lz6-Xc3"
+	o := newOutNames(r)
+	rels := []string{
+		"b/plain.log", "b/d-" + v1 + "/x.log", "b/d-" + v1 + "/y.log", "b/d-" + v2 + "/x.log",
+		"b/f-" + v1, "b/f-" + v2 + "/z", "b/[REDACTED:T].log", "b/" + v1 + ".log", "b/" + v2 + ".log",
+		"b/a.tar.gz", "b/" + v1 + ".tar.gz", "b/" + v2 + ".tar.gz", "b/[REDACTED:T]~2.tar.gz",
+	}
+	seen := map[string]bool{}
+	for _, rel := range rels {
+		final, wanted, _ := o.place(rel)
+		assertNoValue(t, "final name", []byte(final), redact.Secret{Name: "T", Value: v1}, redact.Secret{Name: "T", Value: v2})
+		if seen[final] {
+			t.Errorf("two inputs placed at %q", final)
+		}
+		seen[final] = true
+		if scrubbed, _ := scrubPath(r, rel); (wanted == "") != (final == scrubbed) {
+			t.Errorf("%q: wanted %q reported for a name that did not change", final, wanted)
+		}
+	}
+	for _, want := range []string{"b/plain.log", "b/d-[REDACTED:T]/y.log", "b/d-[REDACTED:T]~2/x.log", "b/[REDACTED:T]~2.log", "b/a.tar.gz", "b/[REDACTED:T]~2.tar.gz", "b/[REDACTED:T]~2~2.tar.gz"} {
+		if !seen[want] {
+			t.Errorf("%q not placed; have %d names", want, len(seen))
+		}
+	}
+	for f := range seen {
+		if strings.HasPrefix(f, "b/f-[REDACTED:T]/") && seen["b/f-[REDACTED:T]"] {
+			t.Errorf("a file and a directory both at b/f-[REDACTED:T]")
+		}
+	}
+}
+
+func TestNumbered(t *testing.T) {
+	for in, want := range map[string]string{
+		"app.log": "app~2.log", "bundle.tar.gz": "bundle~2.tar.gz", "x.log.zst": "x~2.log.zst",
+		".env": ".env~2", "noext": "noext~2", "a.gz": "a~2.gz", "[REDACTED:db.pw].log": "[REDACTED:db.pw]~2.log",
+	} {
+		if got := numbered(in, 2); got != want {
+			t.Errorf("numbered(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

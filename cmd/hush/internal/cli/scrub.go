@@ -80,6 +80,7 @@ func checkScrubArgs(o *scrubOptions, args []string) error {
 func (s *scrubber) plan(args []string, inputs []*input) ([]*input, error) {
 	s.targets = map[*input]string{}
 	s.aliasTargets = map[*input][]string{}
+	s.counts = map[string]uint64{} // the names scrubbed under -o DIR count
 	switch {
 	case s.opts.inPlace:
 		if s.opts.output != "" {
@@ -94,6 +95,9 @@ func (s *scrubber) plan(args []string, inputs []*input) ([]*input, error) {
 			if err != nil {
 				s.e.con.problem(in.name(), err)
 				continue
+			}
+			if _, ms := scrubPath(s.e.r, filepath.ToSlash(in.path)); len(ms) > 0 {
+				s.e.con.notice(in.name(), "its name holds a secret, which --in-place leaves as it is (rename the file, or scrub with -o DIR, which scrubs names too)")
 			}
 			s.targets[in] = target
 			keep = append(keep, in)
@@ -119,6 +123,19 @@ func (s *scrubber) plan(args []string, inputs []*input) ([]*input, error) {
 		return nil, fmt.Errorf("-o %s: not a directory, but the inputs need one", out)
 	}
 	seen := map[string]*input{}
+	names := newOutNames(s.e.r)
+	// dirTarget is where a name goes under -o DIR: scrubbed of secrets,
+	// and distinct from every other input's.
+	dirTarget := func(in *input, root, rel string) string {
+		final, wanted, ms := names.place(filepath.ToSlash(filepath.Join(rootBase(root), rel)))
+		for _, m := range ms {
+			s.counts[m.Name]++
+		}
+		if wanted != "" {
+			s.e.con.notice(in.name(), fmt.Sprintf("written as %s, as %s is another input's: their names are the same once their secrets are replaced", filepath.Join(out, final), filepath.Join(out, wanted)))
+		}
+		return filepath.Join(out, filepath.FromSlash(final))
+	}
 	var keep []*input
 	for _, in := range inputs {
 		target := out
@@ -132,6 +149,9 @@ func (s *scrubber) plan(args []string, inputs []*input) ([]*input, error) {
 			return nil, fmt.Errorf("%s and %s would both be written to %s", prev.name(), in.name(), target)
 		}
 		seen[target] = in
+		if toDir {
+			target = dirTarget(in, in.root, in.rel)
+		}
 		if tfi, err := os.Stat(target); err == nil && in.info != nil && os.SameFile(tfi, in.info) {
 			s.e.con.problem(in.name(), fmt.Errorf("the output %s is the input itself; use --in-place to scrub a file where it is", target))
 			continue
@@ -141,14 +161,14 @@ func (s *scrubber) plan(args []string, inputs []*input) ([]*input, error) {
 		if toDir {
 			for _, a := range in.aliases {
 				t := filepath.Join(out, rootBase(a.root), a.rel)
-				if t == target {
+				if t == filepath.Join(out, rootBase(in.root), in.rel) {
 					continue // the same name given twice
 				}
 				if prev, dup := seen[t]; dup {
 					return nil, fmt.Errorf("%s and %s would both be written to %s", prev.name(), a.path, t)
 				}
 				seen[t] = in
-				s.aliasTargets[in] = append(s.aliasTargets[in], t)
+				s.aliasTargets[in] = append(s.aliasTargets[in], dirTarget(in, a.root, a.rel))
 			}
 		}
 	}
@@ -188,7 +208,9 @@ func inPlaceTarget(in *input) (string, error) {
 
 // run scrubs the inputs.
 func (s *scrubber) run(ctx context.Context, inputs []*input) {
-	s.counts = map[string]uint64{}
+	if s.counts == nil {
+		s.counts = map[string]uint64{}
+	}
 	check := !s.e.opts.binary
 	var cur *input
 	s.e.run(ctx, inputs, func(p *pipeline) func(*chunk) {
