@@ -54,9 +54,20 @@ type configFile struct {
 	opaque []redact.Secret
 }
 
-// readConfigFile reads path and finds the hush block in it.
-func readConfigFile(path string) (*configFile, error) {
-	b, err := os.ReadFile(path)
+// readConfigFile reads path and finds the hush block in it. The file is
+// read within timeout, and gives way to ctx: a named pipe no one writes to
+// (a process substitution whose command hangs) blocks an open until a
+// writer comes, and must not hold the run, nor its first SIGTERM.
+func readConfigFile(ctx context.Context, path string, timeout time.Duration) (*configFile, error) {
+	var b []byte
+	err := withTimeout(ctx, timeout, "--config "+path, func(context.Context) error {
+		var err error
+		b, err = os.ReadFile(path)
+		return err
+	})
+	if errors.Is(err, context.Canceled) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("--config: %w", err)
 	}
@@ -376,8 +387,8 @@ func badLine(doc []byte) int {
 // the file holds (static secret values, hash keys), as written and once
 // expanded, is given to learn as soon as it is read, before any message
 // about the file is made.
-func loadConfig(ctx context.Context, path string, notice func(string), learn func(...redact.Secret)) (*config.Config, error) {
-	cf, err := readConfigFile(path)
+func loadConfig(ctx context.Context, path string, timeout time.Duration, notice func(string), learn func(...redact.Secret)) (*config.Config, error) {
+	cf, err := readConfigFile(ctx, path, timeout)
 	if err != nil {
 		return nil, err
 	}

@@ -329,7 +329,10 @@ func parseK8s(flags []string) (namespaces []string, selector string, err error) 
 func (s *sourceFlags) config(ctx context.Context, con *console) (*config.Config, error) {
 	cfg := config.Default()
 	if s.configFile != "" {
-		c, err := loadConfig(ctx, s.configFile, func(msg string) { con.notice("", msg) }, con.learn)
+		c, err := loadConfig(ctx, s.configFile, s.timeout, func(msg string) { con.notice("", msg) }, con.learn)
+		if errors.Is(err, context.Canceled) {
+			return nil, err
+		}
 		if err != nil {
 			return nil, usageError(err)
 		}
