@@ -262,3 +262,32 @@ func TestArchiveSecretOnlyInNames(t *testing.T) {
 		})
 	}
 }
+
+// TestFileNameFindings: scan reports a secret in a file's name — the part
+// that travels with the file, the argument's last element and the path
+// below it — and not in the directories leading to the argument.
+func TestFileNameFindings(t *testing.T) {
+	sdir := secretsDir(t)
+	base := filepath.Join(t.TempDir(), "host-"+dbpw)
+	logs := filepath.Join(base, "logs")
+	if err := os.MkdirAll(filepath.Join(logs, "d-"+token), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"clean.log", "d-" + token + "/x.log"} {
+		if err := os.WriteFile(filepath.Join(logs, name), []byte("nothing\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errs := runHush(t, nil, "scan", "--format", "json", "--secrets-dir", sdir, logs)
+	if code != exitFound {
+		t.Errorf("exit code %d; stderr: %s", code, errs)
+	}
+	noLeak(t, "report", []byte(out+errs))
+	if n := strings.Count(out, "\n"); n != 1 || !strings.Contains(out, `"secret":"api/token"`) || !strings.Contains(out, `"in":"name"`) {
+		t.Errorf("want one finding, api/token in a name; got %d lines: %s", n, out)
+	}
+	code, _, errs = runHush(t, nil, "scan", "--secrets-dir", sdir, filepath.Join(logs, "clean.log"))
+	if code != exitOK {
+		t.Errorf("a clean file under a directory named after a secret: exit code %d; stderr: %s", code, errs)
+	}
+}

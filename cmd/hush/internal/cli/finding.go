@@ -39,7 +39,9 @@ type Finding struct {
 	// structure or prefix (see package detect); empty for a known secret.
 	Confidence string `json:"confidence,omitempty"`
 	// In is empty for a secret in the content; for one in what is said
-	// about it, where: "name" (the file's or archive member's name),
+	// about it, where: "name" (the archive member's name, or the file's:
+	// the last element of the argument it was found under and the path
+	// below, as -o DIR writes it),
 	// "link" (a link member's target) or "comment" (a member's or the
 	// archive's comment). Line and EndLine are then 0; Column, EndColumn
 	// and Offset locate the match in that text.

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"unicode/utf8"
 )
 
@@ -176,7 +177,10 @@ func (s *scanner) names(in *input, c *chunk) {
 	}
 	switch mem := c.member; {
 	case in.parent == nil:
-		report("name", in.name())
+		// The name as it would be shipped (as -o DIR writes it): the
+		// argument's last element and the path below it, not the
+		// directories that lead to it.
+		report("name", filepath.ToSlash(filepath.Join(rootBase(in.root), in.rel)))
 		report("comment", c.zipComment)
 	case mem != nil && mem.tar != nil:
 		report("name", mem.tar.Name)
