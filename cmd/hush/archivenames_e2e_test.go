@@ -291,3 +291,72 @@ func TestFileNameFindings(t *testing.T) {
 		t.Errorf("a clean file under a directory named after a secret: exit code %d; stderr: %s", code, errs)
 	}
 }
+
+// TestGzipHeaderNames: the gzip header's original file name (gzip keeps
+// it: `gzip dump-TOKEN.log`) and comment are part of the file: scan reports
+// a secret in them, and scrub writes the name scrubbed (the comment is not
+// written back), for a .gz file and a gzipped archive member alike.
+func TestGzipHeaderNames(t *testing.T) {
+	sdir := secretsDir(t)
+	gz := func(name, comment, content string) []byte {
+		var b bytes.Buffer
+		z := gzip.NewWriter(&b)
+		z.Name, z.Comment = name, comment
+		io.WriteString(z, content)
+		z.Close()
+		return b.Bytes()
+	}
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "dump.log.gz")
+	if err := os.WriteFile(plain, gz("dump-"+token+".log", "", "nothing here\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	commented := filepath.Join(dir, "c.log.gz")
+	if err := os.WriteFile(commented, gz("c.log", "made by "+dbpw, "nothing here\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var tb bytes.Buffer
+	tw := tar.NewWriter(&tb)
+	member := gz("dump-"+dbpw+".log", "", "nothing here\n")
+	tw.WriteHeader(&tar.Header{Name: "app.log.gz", Mode: 0o644, Size: int64(len(member)), Typeflag: tar.TypeReg})
+	tw.Write(member)
+	tw.Close()
+	archive := filepath.Join(dir, "bundle.tar")
+	if err := os.WriteFile(archive, tb.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gzName := func(b []byte) string {
+		z, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, z)
+		return z.Name + "\n" + z.Comment
+	}
+	for _, p := range []string{plain, commented, archive} {
+		code, out, errs := runHush(t, nil, "scan", "--secrets-dir", sdir, p)
+		if code != exitFound {
+			t.Errorf("%s: scan exit code %d; stderr: %s", filepath.Base(p), code, errs)
+		}
+		noLeak(t, "scan", []byte(out+errs))
+
+		o := filepath.Join(t.TempDir(), filepath.Base(p))
+		code, _, errs = runHush(t, nil, "scrub", "--secrets-dir", sdir, "-o", o, p)
+		if code != exitOK {
+			t.Errorf("%s: scrub exit code %d; stderr: %s", filepath.Base(p), code, errs)
+			continue
+		}
+		b, err := os.ReadFile(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p == archive {
+			b = readTar(t, bytes.NewReader(b))["app.log.gz"]
+		}
+		noLeak(t, filepath.Base(p)+": the gzip header written", []byte(gzName(b)))
+		noLeak(t, filepath.Base(p)+": the bytes written", b)
+		if h := gzName(b); p != commented && !strings.HasPrefix(h, "dump-[REDACTED:") {
+			t.Errorf("%s: the gzip name (%d bytes) is not the original one scrubbed", filepath.Base(p), len(h))
+		}
+	}
+}

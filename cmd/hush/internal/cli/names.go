@@ -2,6 +2,8 @@ package cli
 
 import (
 	"strconv"
+
+	"github.com/klauspost/compress/gzip"
 	"strings"
 
 	"github.com/hushlog/hush/redact"
@@ -209,4 +211,17 @@ func numbered(name string, n int) string {
 		}
 	}
 	return base + "~" + strconv.Itoa(n) + ext
+}
+
+// scrubGzipHeader scrubs, in place, the original file name a gzip header
+// keeps (`gzip dump-TOKEN.log` stores "dump-TOKEN.log"), which the output
+// is written with again; its comment is not written back. It returns the
+// matches.
+func scrubGzipHeader(r *redact.Redactor, h *gzip.Header) []redact.Match {
+	if h == nil {
+		return nil
+	}
+	name, ms := scrubPath(r, h.Name)
+	h.Name = name
+	return ms
 }

@@ -175,6 +175,10 @@ func (s *scanner) names(in *input, c *chunk) {
 			}
 		}
 	}
+	if c.hdr != nil {
+		report("gzip header", c.hdr.Name)
+		report("gzip header", c.hdr.Comment)
+	}
 	switch mem := c.member; {
 	case in.parent == nil:
 		// The name as it would be shipped (as -o DIR writes it): the

@@ -248,6 +248,7 @@ func (s *scrubber) consume(c *chunk) {
 			return
 		}
 		if c.control || c.buf != nil { // no buffer: the input could not even be opened
+			s.count(scrubGzipHeader(s.e.r, c.hdr))
 			s.sink, s.failed = s.open(in, c)
 			if s.failed == nil && c.control {
 				comment, ms := scrubText(s.e.r, c.zipComment)
@@ -316,6 +317,7 @@ func (s *scrubber) beginContent(in *input, c *chunk) {
 	}
 	if in.parent != nil {
 		s.count(scrubMemberNames(s.e.r, c.member))
+		s.count(scrubGzipHeader(s.e.r, c.hdr))
 	}
 	if s.sink == nil || s.failed != nil {
 		return
