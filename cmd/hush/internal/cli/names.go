@@ -2,9 +2,9 @@ package cli
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/klauspost/compress/gzip"
-	"strings"
 
 	"github.com/hushlog/hush/redact"
 )
