@@ -78,3 +78,48 @@ func TestFailureQuotingAValueNeverPrinted(t *testing.T) {
 		}
 	}
 }
+
+// TestCacheFailureQuotingAValueNeverPrinted: the same for a Cache: a
+// Getter's error quoting a value the Redactor protects (given by another
+// source, or read through the Cache before) is logged and returned
+// scrubbed, its kind unchanged.
+func TestCacheFailureQuotingAValueNeverPrinted(t *testing.T) {
+	core, logs := observer.New(zapcore.DebugLevel)
+	r := newRedactor(t)
+	if err := r.Set(nil); err != nil {
+		t.Fatal(err)
+	}
+	src := newSource("src", "a", valA)
+	c, err := NewCache(src, r, CacheOptions{Logger: zap.New(core)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := c.Get(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	for i, fail := range []error{
+		NewError("src", "b", AccessDenied, fmt.Errorf("policy denies b to the role that read %s", valA)),
+		fmt.Errorf("server answered {\"a\":%q}", valA),
+	} {
+		name := fmt.Sprintf("b%d", i)
+		src.failOn(name, fail)
+		_, err := c.Get(ctx, name)
+		if err == nil {
+			t.Fatalf("case %d: no error", i)
+		}
+		noValues(t, err, valA)
+		if Kind(err) != Kind(fail) {
+			t.Errorf("case %d: kind %v, want %v", i, Kind(err), Kind(fail))
+		}
+	}
+	for _, e := range logs.All() {
+		line := e.Message
+		for k, v := range e.ContextMap() {
+			line += " " + k + "=" + fmt.Sprint(v)
+		}
+		if strings.Contains(line, valA) {
+			t.Error("a log entry holds a secret value")
+		}
+	}
+}
