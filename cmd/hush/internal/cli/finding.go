@@ -43,7 +43,8 @@ type Finding struct {
 	// the last element of the argument it was found under and the path
 	// below, as -o DIR writes it),
 	// "link" (a link member's target) or "comment" (a member's or the
-	// archive's comment) or "gzip header" (the original file name or
+	// archive's comment), "header" (a tar member's owner names, extended
+	// attributes and records) or "gzip header" (the original file name or
 	// comment a gzip file keeps). Line and EndLine are then 0; Column, EndColumn
 	// and Offset locate the match in that text.
 	In string `json:"in,omitempty"`
@@ -58,6 +59,8 @@ func inWhat(in string) string {
 		return "its link target"
 	case "comment":
 		return "its comment"
+	case "header":
+		return "its archive header (an owner's name, an extended attribute or record)"
 	case "gzip header":
 		return "its gzip header (the original file name or comment)"
 	}

@@ -102,6 +102,15 @@ func scrubMemberNames(r *redact.Redactor, m *member) []redact.Match {
 			}
 			h.PAXRecords = recs
 		}
+		//lint:ignore SA1019 the reader fills Xattrs from the SCHILY.xattr records, and the writer prefers it to PAXRecords
+		if len(h.Xattrs) > 0 {
+			x := make(map[string]string, len(h.Xattrs))
+			//lint:ignore SA1019 see above
+			for k, v := range h.Xattrs {
+				x[text(k)] = text(v)
+			}
+			h.Xattrs = x //lint:ignore SA1019 see above
+		}
 		if len(all) > 0 {
 			h.Format = 0 // tar.FormatUnknown: the writer chooses
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -190,6 +191,22 @@ func (s *scanner) names(in *input, c *chunk) {
 		report("name", mem.tar.Name)
 		report("link", mem.tar.Linkname)
 		report("comment", mem.tar.PAXRecords["comment"])
+		report("header", mem.tar.Uname)
+		report("header", mem.tar.Gname)
+		keys := make([]string, 0, len(mem.tar.PAXRecords))
+		for k := range mem.tar.PAXRecords {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			switch k {
+			case "path", "linkpath", "uname", "gname", "comment":
+				// Reported above, from the header's fields.
+			default:
+				report("header", k)
+				report("header", mem.tar.PAXRecords[k])
+			}
+		}
 	case mem != nil && mem.zip != nil:
 		report("name", mem.zip.Name)
 		report("comment", mem.zip.Comment)
