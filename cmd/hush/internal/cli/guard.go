@@ -75,20 +75,6 @@ func (g *guard) rebuild() {
 	g.r = r
 }
 
-// scrub returns s scrubbed of the values learnt.
-func (g *guard) scrub(s string) string {
-	if g == nil {
-		return s
-	}
-	g.mu.Lock()
-	r := g.r
-	g.mu.Unlock()
-	if r == nil {
-		return s
-	}
-	return r.ScrubString(s)
-}
-
 // writer returns w with everything written to it scrubbed.
 func (g *guard) writer(w io.Writer) io.Writer {
 	if g == nil {

@@ -102,15 +102,7 @@ func scrubMemberNames(r *redact.Redactor, m *member) []redact.Match {
 			}
 			h.PAXRecords = recs
 		}
-		//lint:ignore SA1019 the reader fills Xattrs from the SCHILY.xattr records, and the writer prefers it to PAXRecords
-		if len(h.Xattrs) > 0 {
-			x := make(map[string]string, len(h.Xattrs))
-			//lint:ignore SA1019 see above
-			for k, v := range h.Xattrs {
-				x[text(k)] = text(v)
-			}
-			h.Xattrs = x //lint:ignore SA1019 see above
-		}
+		h.Xattrs = scrubXattrs(h.Xattrs, text) //lint:ignore SA1019 the reader fills Xattrs from the SCHILY.xattr records, and the writer prefers it to PAXRecords
 		if len(all) > 0 {
 			h.Format = 0 // tar.FormatUnknown: the writer chooses
 		}
@@ -233,4 +225,17 @@ func scrubGzipHeader(r *redact.Redactor, h *gzip.Header) []redact.Match {
 	name, ms := scrubPath(r, h.Name)
 	h.Name = name
 	return ms
+}
+
+// scrubXattrs returns a tar header's extended attributes (the deprecated
+// field the reader still fills) with text applied to keys and values.
+func scrubXattrs(x map[string]string, text func(string) string) map[string]string {
+	if len(x) == 0 {
+		return x
+	}
+	out := make(map[string]string, len(x))
+	for k, v := range x {
+		out[text(k)] = text(v)
+	}
+	return out
 }
