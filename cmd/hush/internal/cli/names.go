@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"archive/tar"
 	"strconv"
 	"strings"
 
@@ -70,15 +71,33 @@ func scrubText(r *redact.Redactor, t string) (string, []redact.Match) {
 // scrubMemberNames scrubs, in place, what an archive member's header says
 // besides its content: its name and a link's target (as paths), its
 // comment, owner names and extended attributes (as text). It returns the
-// matches. A tar header that changed is written in whatever format its
-// new fields need; a zip entry copied raw loses the extra fields that
+// matches, and the name the member would have had but for a collision
+// with another member's (see outNames, which names holds for the archive),
+// when different. A tar header that changed is written in whatever format
+// its new fields need; a zip entry copied raw loses the extra fields that
 // would repeat its old name or comment (Info-ZIP Unicode Path, Comment).
-func scrubMemberNames(r *redact.Redactor, m *member) []redact.Match {
-	var all []redact.Match
+func scrubMemberNames(r *redact.Redactor, m *member, names *outNames) (all []redact.Match, wanted string) {
 	path := func(p string) string {
 		out, ms := scrubPath(r, p)
 		all = append(all, ms...)
 		return out
+	}
+	// A member's own name, and a hard link's target (another member's
+	// name): placed among the archive's names, never on another's.
+	place := func(p string, dir bool) string {
+		if names == nil {
+			return path(p)
+		}
+		trimmed := strings.TrimSuffix(p, "/")
+		if trimmed == "" {
+			return p
+		}
+		final, w, ms := names.place(trimmed, dir)
+		all = append(all, ms...)
+		if w != "" && wanted == "" {
+			wanted = w
+		}
+		return final + p[len(trimmed):]
 	}
 	text := func(t string) string {
 		out, ms := scrubText(r, t)
@@ -88,7 +107,12 @@ func scrubMemberNames(r *redact.Redactor, m *member) []redact.Match {
 	switch {
 	case m.tar != nil:
 		h := m.tar
-		h.Name, h.Linkname = path(h.Name), path(h.Linkname)
+		h.Name = place(h.Name, h.Typeflag == tar.TypeDir || strings.HasSuffix(h.Name, "/"))
+		if h.Typeflag == tar.TypeLink {
+			h.Linkname = place(h.Linkname, false)
+		} else {
+			h.Linkname = path(h.Linkname)
+		}
 		h.Uname, h.Gname = text(h.Uname), text(h.Gname)
 		if len(h.PAXRecords) > 0 {
 			recs := make(map[string]string, len(h.PAXRecords))
@@ -108,12 +132,12 @@ func scrubMemberNames(r *redact.Redactor, m *member) []redact.Match {
 		}
 	case m.zip != nil:
 		h := m.zip
-		h.Name, h.Comment = path(h.Name), text(h.Comment)
+		h.Name, h.Comment = place(h.Name, strings.HasSuffix(h.Name, "/")), text(h.Comment)
 		if len(all) > 0 {
 			h.Extra = dropZipExtra(h.Extra, 0x7075, 0x6375)
 		}
 	}
-	return all
+	return all, wanted
 }
 
 // dropZipExtra returns a zip extra field without the records of the given
@@ -163,13 +187,15 @@ func newOutNames(r *redact.Redactor) *outNames {
 // place returns the final name of rel ("/"-separated), the name it would
 // have had but for a collision, when different, and the secrets replaced
 // in the components named for the first time.
-func (o *outNames) place(rel string) (final, wanted string, ms []redact.Match) {
+//
+// The last component is a file's name, or a directory's when dir is set.
+func (o *outNames) place(rel string, dir bool) (final, wanted string, ms []redact.Match) {
 	parts := strings.Split(rel, "/")
 	var fin, want []string
 	parent := ""
 	for i, c := range parts {
 		kind := "d"
-		if i == len(parts)-1 {
+		if i == len(parts)-1 && !dir {
 			kind = "f"
 		}
 		d := o.dirs[parent]

@@ -97,7 +97,7 @@ func TestOutNamesDistinct(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for _, rel := range rels {
-		final, wanted, _ := o.place(rel)
+		final, wanted, _ := o.place(rel, false)
 		assertNoValue(t, "final name", []byte(final), redact.Secret{Name: "T", Value: v1}, redact.Secret{Name: "T", Value: v2})
 		if seen[final] {
 			t.Errorf("two inputs placed at %q", final)

@@ -47,7 +47,8 @@ type scrubber struct {
 	arch      archiveWriter
 	changed   bool
 	failed    error
-	memberErr error // an archive member could not be read: the archive is not written
+	memberErr error     // an archive member could not be read: the archive is not written
+	members   *outNames // the names given in the archive being written
 	// The content being consumed (an input's or an archive member's).
 	w       io.Writer
 	closers []io.Closer // encoders and compressors of w, outermost first
@@ -127,7 +128,7 @@ func (s *scrubber) plan(args []string, inputs []*input) ([]*input, error) {
 	// dirTarget is where a name goes under -o DIR: scrubbed of secrets,
 	// and distinct from every other input's.
 	dirTarget := func(in *input, root, rel string) string {
-		final, wanted, ms := names.place(filepath.ToSlash(filepath.Join(rootBase(root), rel)))
+		final, wanted, ms := names.place(filepath.ToSlash(filepath.Join(rootBase(root), rel)), false)
 		for _, m := range ms {
 			s.counts[m.Name]++
 		}
@@ -253,6 +254,7 @@ func (s *scrubber) consume(c *chunk) {
 			if s.failed == nil && c.control {
 				comment, ms := scrubText(s.e.r, c.zipComment)
 				s.count(ms)
+				s.members = newOutNames(s.e.r)
 				s.arch, s.failed = newArchiveWriter(c.arch, s.sink, comment)
 			}
 		}
@@ -260,7 +262,7 @@ func (s *scrubber) consume(c *chunk) {
 	switch {
 	case c.control && in.parent != nil:
 		// An archive entry without content.
-		s.count(scrubMemberNames(s.e.r, c.member))
+		s.memberNames(in, c.member)
 		if s.failed == nil && s.arch != nil {
 			if err := s.arch.entry(c.member); err != nil {
 				s.failed = fmt.Errorf("write %s: %w", s.outName(top), err)
@@ -316,7 +318,7 @@ func (s *scrubber) beginContent(in *input, c *chunk) {
 		s.e.con.problem(in.name(), fmt.Errorf("not checked: %s; copied unchanged", c.unchecked))
 	}
 	if in.parent != nil {
-		s.count(scrubMemberNames(s.e.r, c.member))
+		s.memberNames(in, c.member)
 		s.count(scrubGzipHeader(s.e.r, c.hdr))
 	}
 	if s.sink == nil || s.failed != nil {
@@ -345,6 +347,23 @@ func (s *scrubber) beginContent(in *input, c *chunk) {
 		w = e
 	}
 	s.w = w
+}
+
+// memberNames scrubs an archive member's names before it is written, and
+// says when its name had to differ from another member's.
+func (s *scrubber) memberNames(in *input, m *member) {
+	ms, wanted := scrubMemberNames(s.e.r, m, s.members)
+	s.count(ms)
+	if wanted != "" {
+		name := ""
+		switch {
+		case m.tar != nil:
+			name = m.tar.Name
+		case m.zip != nil:
+			name = m.zip.Name
+		}
+		s.e.con.notice(in.name(), fmt.Sprintf("written in the archive as %s, as %s is another member's: their names are the same once their secrets are replaced", name, wanted))
+	}
 }
 
 // count counts redactions made in the input being consumed.
