@@ -163,7 +163,7 @@ func TestArchiveSecretOnlyInNames(t *testing.T) {
 			for _, format := range []string{"text", "json", "sarif"} {
 				code, out, errs := runHush(t, nil, "scan", "--format", format, "--secrets-dir", sdir, p)
 				if code != exitFound {
-					t.Errorf("scan --format %s: exit code %d, want %d (found); stderr: %s", format, code, exitFound, errs)
+					t.Errorf("scan --format %s: exit code %d, want %d (found); stderr: %s", format, code, exitFound, demoClean(errs))
 				}
 				noLeak(t, "scan "+format+" report", []byte(out))
 				noLeak(t, "scan "+format+" stderr", []byte(errs))
@@ -176,7 +176,7 @@ func TestArchiveSecretOnlyInNames(t *testing.T) {
 				if format == "json" && out != "" {
 					for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 						if !json.Valid([]byte(line)) {
-							t.Errorf("invalid JSON line %q", line)
+							t.Errorf("invalid JSON line %q", demoClean(line))
 						}
 					}
 				}
@@ -218,10 +218,10 @@ func TestArchiveSecretOnlyInNames(t *testing.T) {
 						continue
 					}
 					if g.data != e.data || g.dir != e.dir || g.link != repl.Replace(e.link) {
-						t.Errorf("%s: member %q changed beyond its name", what, g.name)
+						t.Errorf("%s: member %q changed beyond its name", what, demoClean(g.name))
 					}
 					if e.comment != "" && (g.comment == "" || strings.Contains(g.comment, dbpw)) {
-						t.Errorf("%s: member %q: comment lost or kept its secret", what, g.name)
+						t.Errorf("%s: member %q: comment lost or kept its secret", what, demoClean(g.name))
 					}
 				}
 				if kind == "zip" && (comment == "" || strings.Contains(comment, token)) {
@@ -232,11 +232,11 @@ func TestArchiveSecretOnlyInNames(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out."+kind)
 			code, _, errs := runHush(t, nil, "scrub", "--secrets-dir", sdir, "-o", out, p)
 			if code != exitOK {
-				t.Fatalf("scrub -o: exit code %d; stderr: %s", code, errs)
+				t.Fatalf("scrub -o: exit code %d; stderr: %s", code, demoClean(errs))
 			}
 			noLeak(t, "scrub stderr", []byte(errs))
 			if strings.Contains(errs, "nothing to redact") {
-				t.Errorf("scrub -o says nothing to redact: %s", errs)
+				t.Errorf("scrub -o says nothing to redact: %s", demoClean(errs))
 			}
 			b, err := os.ReadFile(out)
 			if err != nil {
@@ -246,7 +246,7 @@ func TestArchiveSecretOnlyInNames(t *testing.T) {
 
 			code, _, errs = runHush(t, nil, "scrub", "--secrets-dir", sdir, "--in-place", p)
 			if code != exitOK {
-				t.Fatalf("scrub --in-place: exit code %d; stderr: %s", code, errs)
+				t.Fatalf("scrub --in-place: exit code %d; stderr: %s", code, demoClean(errs))
 			}
 			b, err = os.ReadFile(p)
 			if err != nil {
@@ -258,7 +258,7 @@ func TestArchiveSecretOnlyInNames(t *testing.T) {
 			check("--in-place", b)
 			code, out2, errs := runHush(t, nil, "scan", "--secrets-dir", sdir, p)
 			if code != exitOK {
-				t.Errorf("scan after scrubbing in place: exit code %d; %s %s", code, out2, errs)
+				t.Errorf("scan after scrubbing in place: exit code %d; %s %s", code, out2, demoClean(errs))
 			}
 		})
 	}
@@ -281,15 +281,15 @@ func TestFileNameFindings(t *testing.T) {
 	}
 	code, out, errs := runHush(t, nil, "scan", "--format", "json", "--secrets-dir", sdir, logs)
 	if code != exitFound {
-		t.Errorf("exit code %d; stderr: %s", code, errs)
+		t.Errorf("exit code %d; stderr: %s", code, demoClean(errs))
 	}
 	noLeak(t, "report", []byte(out+errs))
 	if n := strings.Count(out, "\n"); n != 1 || !strings.Contains(out, `"secret":"api/token"`) || !strings.Contains(out, `"in":"name"`) {
-		t.Errorf("want one finding, api/token in a name; got %d lines: %s", n, out)
+		t.Errorf("want one finding, api/token in a name; got %d lines: %s", n, demoClean(out))
 	}
 	code, _, errs = runHush(t, nil, "scan", "--secrets-dir", sdir, filepath.Join(logs, "clean.log"))
 	if code != exitOK {
-		t.Errorf("a clean file under a directory named after a secret: exit code %d; stderr: %s", code, errs)
+		t.Errorf("a clean file under a directory named after a secret: exit code %d; stderr: %s", code, demoClean(errs))
 	}
 }
 
@@ -337,14 +337,14 @@ func TestGzipHeaderNames(t *testing.T) {
 	for _, p := range []string{plain, commented, archive} {
 		code, out, errs := runHush(t, nil, "scan", "--secrets-dir", sdir, p)
 		if code != exitFound {
-			t.Errorf("%s: scan exit code %d; stderr: %s", filepath.Base(p), code, errs)
+			t.Errorf("%s: scan exit code %d; stderr: %s", filepath.Base(p), code, demoClean(errs))
 		}
 		noLeak(t, "scan", []byte(out+errs))
 
 		o := filepath.Join(t.TempDir(), filepath.Base(p))
 		code, _, errs = runHush(t, nil, "scrub", "--secrets-dir", sdir, "-o", o, p)
 		if code != exitOK {
-			t.Errorf("%s: scrub exit code %d; stderr: %s", filepath.Base(p), code, errs)
+			t.Errorf("%s: scrub exit code %d; stderr: %s", filepath.Base(p), code, demoClean(errs))
 			continue
 		}
 		b, err := os.ReadFile(o)
@@ -412,13 +412,13 @@ func TestTarHeaderRecords(t *testing.T) {
 		}
 		code, out, errs := runHush(t, nil, "scan", "--secrets-dir", sdir, p)
 		if code != exitFound {
-			t.Errorf("header %d: scan exit code %d; stderr: %s", i, code, errs)
+			t.Errorf("header %d: scan exit code %d; stderr: %s", i, code, demoClean(errs))
 		}
 		noLeak(t, "scan", []byte(out+errs))
 		o := filepath.Join(t.TempDir(), "o.tar")
 		code, _, errs = runHush(t, nil, "scrub", "--secrets-dir", sdir, "-o", o, p)
 		if code != exitOK {
-			t.Errorf("header %d: scrub exit code %d; stderr: %s", i, code, errs)
+			t.Errorf("header %d: scrub exit code %d; stderr: %s", i, code, demoClean(errs))
 		}
 		w, err := os.ReadFile(o)
 		if err != nil {
@@ -427,4 +427,12 @@ func TestTarHeaderRecords(t *testing.T) {
 		noLeak(t, fmt.Sprintf("header %d: the archive written", i), w)
 		readTar(t, bytes.NewReader(w))
 	}
+}
+
+// demoClean replaces the demo secrets' values in s, for a failure message.
+func demoClean(s string) string {
+	for name, v := range demoSecrets {
+		s = strings.ReplaceAll(s, v, "<"+name+">")
+	}
+	return s
 }

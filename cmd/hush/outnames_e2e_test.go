@@ -90,7 +90,7 @@ func TestOutputDirNamesScrubbedNeverCollide(t *testing.T) {
 	sort.Strings(contents)
 	want := []string{"eighth", "fifth", "first [REDACTED:TOKEN]", "fourth", "ninth", "second [REDACTED:TOKEN]", "seventh", "sixth", "third"}
 	if strings.Join(contents, "|") != strings.Join(want, "|") {
-		t.Errorf("contents %q, want %q", contents, want)
+		t.Errorf("contents %q, want %q", scrubbedForTest(secrets, strings.Join(contents, "|")), want)
 	}
 	if !strings.Contains(errs, "~2") {
 		t.Errorf("no word of the renamed outputs; stderr:\n%s", scrubbedForTest(secrets, errs))
@@ -176,7 +176,7 @@ func TestArchiveMemberNamesNeverCollide(t *testing.T) {
 					continue
 				}
 				if _, dup := names[h.Name]; dup {
-					t.Errorf("%s: two members named %q", kind, h.Name)
+					t.Errorf("%s: two members named %q", kind, scrubbedForTest(secrets, h.Name))
 				}
 				names[h.Name] = string(data)
 			}
@@ -189,7 +189,7 @@ func TestArchiveMemberNamesNeverCollide(t *testing.T) {
 				rc, _ := f.Open()
 				data, _ := io.ReadAll(rc)
 				if _, dup := names[f.Name]; dup {
-					t.Errorf("%s: two members named %q", kind, f.Name)
+					t.Errorf("%s: two members named %q", kind, scrubbedForTest(secrets, f.Name))
 				}
 				names[f.Name] = string(data)
 			}
@@ -200,10 +200,10 @@ func TestArchiveMemberNamesNeverCollide(t *testing.T) {
 		}
 		sort.Strings(contents)
 		if strings.Join(contents, " ") != "five four one three two" {
-			t.Errorf("%s: contents %q", kind, contents)
+			t.Errorf("%s: contents %q", kind, scrubbedForTest(secrets, strings.Join(contents, " ")))
 		}
 		if kind == "tar" && names[link] != "two" {
-			t.Errorf("tar: the hard link points at %q, not at the member it linked", link)
+			t.Errorf("tar: the hard link points at %q, not at the member it linked", scrubbedForTest(secrets, link))
 		}
 	}
 }

@@ -177,7 +177,8 @@ func (p *Provider) Get(ctx context.Context, name string) (redact.Secret, error) 
 
 // parse reads either output shape. Its errors never quote the output.
 func parse(b []byte) ([]redact.Secret, error) {
-	b = bytes.TrimSpace(b)
+	// A UTF-8 byte order mark (Windows PowerShell, Out-File) is not JSON.
+	b = bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(b), []byte{0xEF, 0xBB, 0xBF}))
 	if len(b) == 0 {
 		return nil, errors.New("no output")
 	}

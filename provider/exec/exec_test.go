@@ -127,7 +127,7 @@ func TestCommandMissing(t *testing.T) {
 // killed at the timeout, with pipes held open by its children too.
 func TestBackgroundChildKeepsPipesOpen(t *testing.T) {
 	out := `printf '{"s":"` + val1 + `"}'`
-	for _, script := range []string{
+	for i, script := range []string{
 		`sleep 30 & ` + out,                   // the child holds stdout and stderr
 		`sleep 30 >/dev/null & ` + out,        // stderr only
 		`sleep 30 2>/dev/null & ` + out,       // stdout only
@@ -137,14 +137,14 @@ func TestBackgroundChildKeepsPipesOpen(t *testing.T) {
 		start := time.Now()
 		s, err := sh(t, script, 20*time.Second).List(context.Background())
 		if err != nil {
-			t.Errorf("%s: %v", script, err)
+			t.Errorf("script %d: %v", i, err)
 			continue
 		}
 		if len(s) != 1 || s[0].Name != "s" || s[0].Value != val1 {
-			t.Errorf("%s: got %d secrets, not the one printed", script, len(s))
+			t.Errorf("script %d: got %d secrets, not the one printed", i, len(s))
 		}
 		if d := time.Since(start); d > 5*time.Second {
-			t.Errorf("%s: took %v", script, d)
+			t.Errorf("script %d: took %v", i, d)
 		}
 	}
 	start := time.Now()
@@ -154,5 +154,24 @@ func TestBackgroundChildKeepsPipesOpen(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("timeout took %v", d)
+	}
+}
+
+// TestOutputBOMTrimmed: output that starts with a UTF-8 byte order mark (a
+// script written for Windows PowerShell, Out-File) is read as the JSON it
+// is, and no value starts with the mark.
+func TestOutputBOMTrimmed(t *testing.T) {
+	for i, script := range []string{
+		`printf '\357\273\277{"s": "` + val1 + `"}'`,
+		`printf '\357\273\277[{"name":"s","value":"` + val1 + `"}]\n'`,
+	} {
+		s, err := sh(t, script, 0).List(context.Background())
+		if err != nil {
+			t.Errorf("script %d: %v", i, err)
+			continue
+		}
+		if len(s) != 1 || s[0].Value != val1 {
+			t.Errorf("script %d: %d secrets, not the one printed", i, len(s))
+		}
 	}
 }
