@@ -65,3 +65,21 @@ func TestPipeNoOneWritesTo(t *testing.T) {
 		}
 	}
 }
+
+// TestSourcesListingWriteFails: hush sources whose listing cannot be
+// written (a full disk) says so, without calling it a usage mistake.
+func TestSourcesListingWriteFails(t *testing.T) {
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no /dev/full")
+	}
+	defer full.Close()
+	cmd := exec.Command(hushBin, "sources", "--secrets-dir", secretsDir(t))
+	var errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = full, &errb
+	err = cmd.Run()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 4 || strings.Contains(errb.String(), "usage") || !strings.Contains(errb.String(), "write") {
+		t.Errorf("%v, want exit code 4 and no word of usage; stderr: %s", err, errb.String())
+	}
+}

@@ -78,6 +78,11 @@ func runSources(ctx context.Context, cmd *cobra.Command, stdio IO, src *sourceFl
 	for _, r := range res {
 		// The listing too: a failure quotes what the source said.
 		n, err := printSource(con.guard.writer(stdio.Out), r, opts)
+		var ee *exitError
+		if err != nil && !errors.As(err, &ee) {
+			// The listing could not be written (a full disk, a closed pipe).
+			return &exitError{ExitInput, fmt.Errorf("write the listing: %w", err)}
+		}
 		if err != nil {
 			return err
 		}
