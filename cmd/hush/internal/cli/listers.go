@@ -60,12 +60,22 @@ func listSources(ctx context.Context, cfg *config.Config, timeout time.Duration,
 	}()
 	var out []sourceResult
 	for _, l := range ls {
-		var secrets []redact.Secret
+		// What the source gives is handed over on a channel: one that
+		// answers after its time was up writes where no one reads.
+		got := make(chan []redact.Secret, 1)
 		err := withTimeout(ctx, timeout, "secret source "+l.Name(), func(ctx context.Context) error {
-			var err error
-			secrets, err = l.List(ctx)
+			s, err := l.List(ctx)
+			got <- s
 			return err
 		})
+		var secrets []redact.Secret
+		select {
+		case secrets = <-got:
+		default: // timed out or interrupted
+		}
+		if errors.Is(err, errTimeout) || errors.Is(err, context.Canceled) {
+			secrets = nil
+		}
 		learn(secrets...)
 		if errors.Is(err, context.Canceled) {
 			return nil, err
