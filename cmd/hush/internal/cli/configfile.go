@@ -341,7 +341,10 @@ func editDistance(a, b string) int {
 	return d[len(a)][len(b)]
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+var (
+	yamlLine   = regexp.MustCompile(`^yaml: line (\d+): `)
+	yamlQuoted = regexp.MustCompile("(['\"`])[^'\"`]*['\"`]")
+)
 
 // describeYAMLError turns a YAML parser error on doc into "line N: what".
 // The parser's own line is often that of the construct the error is in
@@ -356,6 +359,9 @@ func describeYAMLError(doc []byte, err error) string {
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
+	// The parser quotes some of the text it stumbled on (an alias's
+	// anchor: a password that starts with "*"): never print it.
+	msg = yamlQuoted.ReplaceAllString(msg, "$1...$1")
 	if n := badLine(doc); n > 0 {
 		line = strconv.Itoa(n)
 	}
@@ -415,7 +421,9 @@ func loadConfig(ctx context.Context, path string, timeout time.Duration, notice 
 	}
 	conf, err := res.Resolve(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("--config %s: %w", path, err)
+		// The resolver quotes the reference it could not expand, which
+		// may be part of a value holding "${" (a password): never print it.
+		return nil, fmt.Errorf("--config %s: ${...} expansion: %s (write a literal $ as $$)", path, yamlQuoted.ReplaceAllString(err.Error(), "$1...$1"))
 	}
 	learn(expandedOpaque(conf.ToStringMap())...)
 	cfg := config.Default()
