@@ -343,7 +343,9 @@ func editDistance(a, b string) int {
 
 var (
 	yamlLine   = regexp.MustCompile(`^yaml: line (\d+): `)
-	yamlQuoted = regexp.MustCompile("(['\"`])[^'\"`]*['\"`]")
+	// yamlQuoted is text a parser quotes, longer than the punctuation it
+	// says it expected (',' or ']'), which is kept.
+	yamlQuoted = regexp.MustCompile("(['\"`])[^'\"`]{3,}['\"`]")
 )
 
 // describeYAMLError turns a YAML parser error on doc into "line N: what".
