@@ -345,7 +345,7 @@ var (
 	yamlLine   = regexp.MustCompile(`^yaml: line (\d+): `)
 	// yamlQuoted is text a parser quotes, longer than the punctuation it
 	// says it expected (',' or ']'), which is kept.
-	yamlQuoted = regexp.MustCompile("(['\"`])[^'\"`]{3,}['\"`]")
+	yamlQuoted = regexp.MustCompile("(['\"`])[^'\"`\\s][^'\"`]+[^'\"`\\s]['\"`]")
 )
 
 // describeYAMLError turns a YAML parser error on doc into "line N: what".

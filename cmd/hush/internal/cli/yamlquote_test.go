@@ -83,3 +83,17 @@ func TestExpansionErrorNeverQuotesTheDocument(t *testing.T) {
 		}
 	}
 }
+
+// TestYAMLErrorKeepsPunctuation: what the parser expected (',' or ']') is
+// still said.
+func TestYAMLErrorKeepsPunctuation(t *testing.T) {
+	doc := []byte("env_files: [a.env, b.env\nstatic: []\n")
+	var n yaml.Node
+	err := yaml.Unmarshal(doc, &n)
+	if err == nil {
+		t.Fatal("the document parsed")
+	}
+	if msg := describeYAMLError(doc, err); !strings.Contains(msg, "',' or ']'") {
+		t.Errorf("message %q lost what was expected", msg)
+	}
+}
