@@ -342,7 +342,7 @@ func editDistance(a, b string) int {
 }
 
 var (
-	yamlLine   = regexp.MustCompile(`^yaml: line (\d+): `)
+	yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 	// yamlQuoted is text a parser quotes, longer than the punctuation it
 	// says it expected (',' or ']'), which is kept.
 	yamlQuoted = regexp.MustCompile("(['\"`])[^'\"`\\s][^'\"`]+[^'\"`\\s]['\"`]")
