@@ -392,7 +392,8 @@ func (s *sourceFlags) config(ctx context.Context, con *console) (*config.Config,
 		if cfg.Exec.Command != "" {
 			return nil, usageError(errors.New("--exec: the configuration file has an exec command already"))
 		}
-		cfg.Exec.Command, cfg.Exec.Args = "/bin/sh", []string{"-c", s.exec}
+		// The command has --timeout to answer, as every source has.
+		cfg.Exec.Command, cfg.Exec.Args, cfg.Exec.Timeout = "/bin/sh", []string{"-c", s.exec}, s.timeout
 	}
 	if s.encodings != "" {
 		cfg.Encodings = strings.Split(s.encodings, ",")
