@@ -17,10 +17,16 @@ import (
 // source or step produced it and however late it is printed.
 //
 // Each Write is scrubbed as a whole: hush writes each message in one call.
+//
+// The values are indexed when a message is written, not as they are
+// learnt, and a run whose sources all answered hands over its own
+// Redactor (adopt), which holds them all: the guard then costs no second
+// index of every secret.
 type guard struct {
 	mu      sync.Mutex
 	opts    []redact.Option
 	secrets []redact.Secret
+	dirty   bool             // values learnt since r was built
 	r       *redact.Redactor // nil until a value is learnt
 }
 
@@ -31,23 +37,14 @@ func (g *guard) learn(secrets ...redact.Secret) {
 	if g == nil {
 		return
 	}
-	var keep []redact.Secret
-	for _, s := range secrets {
-		if s.Value != "" {
-			keep = append(keep, s)
-		}
-	}
-	if len(keep) == 0 {
-		return
-	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.secrets = append(g.secrets, keep...)
-	if g.r == nil {
-		g.rebuild()
-		return
+	for _, s := range secrets {
+		if s.Value != "" {
+			g.secrets = append(g.secrets, s)
+			g.dirty = true
+		}
 	}
-	_ = g.r.Add(keep...) // fails only on options New accepted: never
 }
 
 // configure makes the guard match as the run does (minimum length,
@@ -59,20 +56,32 @@ func (g *guard) configure(opts []redact.Option) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.opts = opts
-	g.rebuild()
+	g.dirty = g.dirty || g.r != nil
 }
 
-// rebuild indexes the values learnt with the options; on failure the
-// previous index stays. Called with mu held.
-func (g *guard) rebuild() {
-	r, err := redact.New(g.opts...)
-	if err != nil {
+// adopt makes the guard scrub with r, the run's Redactor, built from every
+// value learnt so far.
+func (g *guard) adopt(r *redact.Redactor) {
+	if g == nil {
 		return
 	}
-	if err := r.Add(g.secrets...); err != nil {
-		return
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.r, g.dirty = r, false
+}
+
+// redactor returns the Redactor to scrub with, indexing what was learnt
+// since it was built; nil when nothing was.
+func (g *guard) redactor() *redact.Redactor {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.dirty {
+		if r, err := redact.New(g.opts...); err == nil && r.Set(g.secrets) == nil {
+			g.r = r
+		}
+		g.dirty = false
 	}
-	g.r = r
+	return g.r
 }
 
 // writer returns w with everything written to it scrubbed.
@@ -89,9 +98,7 @@ type guardedWriter struct {
 }
 
 func (gw *guardedWriter) Write(p []byte) (int, error) {
-	gw.g.mu.Lock()
-	r := gw.g.r
-	gw.g.mu.Unlock()
+	r := gw.g.redactor()
 	if r == nil || !r.Contains(p) {
 		return gw.w.Write(p)
 	}

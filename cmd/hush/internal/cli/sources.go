@@ -455,6 +455,7 @@ func (s *sourceFlags) redactor(ctx context.Context, con *console) (*redact.Redac
 	if err := r.Set(secrets); err != nil {
 		return nil, 0, sourceError(fmt.Errorf("index the secrets: %w", err))
 	}
+	con.guard.adopt(r)
 	st := r.Stats()
 	for _, sk := range st.Skipped {
 		con.notice("", fmt.Sprintf("secret %q not protected: %s", sk.Name, sk.Reason))
