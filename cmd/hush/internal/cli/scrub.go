@@ -97,7 +97,7 @@ func (s *scrubber) plan(args []string, inputs []*input) ([]*input, error) {
 				s.e.con.problem(in.name(), err)
 				continue
 			}
-			if _, ms := scrubPath(s.e.r, filepath.ToSlash(in.path)); len(ms) > 0 {
+			if _, ms := scrubPath(s.e.r, filepath.ToSlash(filepath.Join(rootBase(in.root), in.rel))); len(ms) > 0 {
 				s.e.con.notice(in.name(), "its name holds a secret, which --in-place leaves as it is (rename the file, or scrub with -o DIR, which scrubs names too)")
 			}
 			s.targets[in] = target
