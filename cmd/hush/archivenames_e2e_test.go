@@ -334,6 +334,15 @@ func TestGzipHeaderNames(t *testing.T) {
 		io.Copy(io.Discard, z)
 		return z.Name + "\n" + z.Comment
 	}
+	// From standard input too.
+	if f, err := os.Open(plain); err == nil {
+		code, out, errs := runHush(t, f, "scan", "--secrets-dir", sdir, "-")
+		f.Close()
+		if code != exitFound {
+			t.Errorf("standard input: scan exit code %d; stderr: %s", code, demoClean(errs))
+		}
+		noLeak(t, "scan of standard input", []byte(out+errs))
+	}
 	for _, p := range []string{plain, commented, archive} {
 		code, out, errs := runHush(t, nil, "scan", "--secrets-dir", sdir, p)
 		if code != exitFound {

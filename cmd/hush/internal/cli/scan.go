@@ -151,9 +151,6 @@ func (s *scanner) consume(c *chunk) {
 // has a finding even if it could not be read.
 func (s *scanner) names(in *input, c *chunk) {
 	s.hits = 0
-	if in.path == "-" {
-		return
-	}
 	report := func(what, text string) {
 		for _, m := range s.e.r.Find([]byte(text)) {
 			col := int64(utf8.RuneCountInString(text[:m.Start])) + 1
@@ -185,7 +182,9 @@ func (s *scanner) names(in *input, c *chunk) {
 		// The name as it would be shipped (as -o DIR writes it): the
 		// argument's last element and the path below it, not the
 		// directories that lead to it.
-		report("name", filepath.ToSlash(filepath.Join(rootBase(in.root), in.rel)))
+		if in.path != "-" {
+			report("name", filepath.ToSlash(filepath.Join(rootBase(in.root), in.rel)))
+		}
 		report("comment", c.zipComment)
 	case mem != nil && mem.tar != nil:
 		report("name", mem.tar.Name)
