@@ -73,6 +73,7 @@ type Cache struct {
 	// protect adds a value to the Redactor (Redactor.Add); the tests replace
 	// it to make it fail.
 	protect func(...redact.Secret) error
+	red     *redact.Redactor // scrubs the errors logged and returned; nil: none
 }
 
 var _ Getter = (*Cache)(nil)
@@ -130,7 +131,7 @@ func NewCache(g Getter, r *redact.Redactor, opts CacheOptions) (*Cache, error) {
 	}
 	c := &Cache{getter: g, opts: opts, now: opts.Now}
 	if r != nil {
-		c.protect = r.Add
+		c.protect, c.red = r.Add, r
 	}
 	if c.now == nil {
 		// Reading the clock costs more than the rest of a hit on some
@@ -296,6 +297,11 @@ func (c *Cache) load(ctx context.Context, e *cacheEntry, name string) (redact.Se
 	var pe *Error
 	if !errors.As(err, &pe) {
 		err = NewError("cache", name, kind, err)
+	}
+	// The Getter's error may quote text from outside holding a value the
+	// Redactor protects: what is logged and returned is scrubbed.
+	if c.red != nil {
+		err = scrubError(c.red, err)
 	}
 	c.opts.Observer.FetchFailed(context.WithoutCancel(ctx), kind)
 	c.opts.Logger.Warn("cache: fetching secret failed", zap.String("secret", name), zap.Stringer("kind", kind), zap.Error(err))

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net"
 	"strings"
+
+	"github.com/hushlog/hush/redact"
 )
 
 // ErrorKind classifies a provider failure, so that callers can tell a
@@ -196,3 +198,28 @@ func Failures(err error) []error {
 	}
 	return out
 }
+
+// scrubError returns err, or, when its message holds something r redacts
+// (a value quoted by a command's standard error, a file name, a server's
+// answer), an error with the message scrubbed that still wraps err, so
+// that errors.Is and errors.As, Kind, FailedSecrets and Failures see what
+// they saw.
+func scrubError(r *redact.Redactor, err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if clean := r.ScrubString(msg); clean != msg {
+		return &scrubbedError{msg: clean, err: err}
+	}
+	return err
+}
+
+// scrubbedError is an error whose message was scrubbed of secret values.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }

@@ -313,7 +313,7 @@ func (f *Refresher) Start(ctx context.Context) error {
 			go func() {
 				defer f.wg.Done()
 				if err := w.Watch(ctx, ls.notify); err != nil {
-					f.opts.Logger.Warn("watch failed; relying on the interval", zap.String("lister", ls.name), zap.Error(err))
+					f.opts.Logger.Warn("watch failed; relying on the interval", zap.String("lister", ls.name), zap.Error(scrubError(f.red, err)))
 				}
 			}()
 		}
@@ -445,15 +445,22 @@ func (f *Refresher) fold(ctx context.Context, which []*listerState, results []li
 			ls.failures = 0
 		}
 		f.merge(ls, res, now)
-		if res.err != nil {
-			f.logFailure(ls, res.err)
-		}
 	}
 	f.expire(now)
 	roundErr := errors.Join(errs...)
 	if err := f.apply(); err != nil {
 		roundErr = errors.Join(roundErr, err)
 	}
+	// A lister's error may quote text from outside (a command's standard
+	// error, a file name, a server's answer) holding a value another
+	// lister gave, or one it gave itself before: what is logged, published
+	// and returned is scrubbed by the Redactor, which now holds them all.
+	for i, ls := range which {
+		if results[i].err != nil {
+			f.logFailure(ls, scrubError(f.red, results[i].err))
+		}
+	}
+	roundErr = scrubError(f.red, roundErr)
 	f.publish(now, roundErr)
 	return roundErr
 }

@@ -39,6 +39,10 @@ const (
 	DefaultMaxOutput = 16 << 20
 	maxStderr        = 64 << 10
 	maxStderrQuote   = 200
+	// waitDelay is how long output is still read after the command exits
+	// (or is killed), for what it wrote just before; pipes that a process
+	// it left behind holds open are closed then.
+	waitDelay = time.Second
 )
 
 // Config says what to run.
@@ -102,13 +106,21 @@ func (p *Provider) List(ctx context.Context) ([]redact.Secret, error) {
 	cmd := osexec.CommandContext(ctx, p.cfg.Command, p.cfg.Args...)
 	cmd.Env = p.cfg.Env
 	cmd.Dir = p.cfg.Dir
-	cmd.WaitDelay = time.Second
+	// A command that exits while a process it started (a daemon, `sleep
+	// &`) still holds its standard output or error open is done: what it
+	// printed before exiting is in the pipe, read within WaitDelay, after
+	// which the pipes are closed and Wait returns ErrWaitDelay. Without
+	// WaitDelay, Wait would wait for the child to close them: forever.
+	cmd.WaitDelay = waitDelay
 	var stdout limitedBuffer
 	stdout.max = p.cfg.MaxOutput
 	stderr := limitedBuffer{max: maxStderr}
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
 	err := cmd.Run()
+	if errors.Is(err, osexec.ErrWaitDelay) && ctx.Err() == nil && cmd.ProcessState != nil && cmd.ProcessState.Success() {
+		err = nil // exited 0; only a child of it kept the pipes open
+	}
 	secrets, perr := parse(stdout.Bytes())
 	if err != nil {
 		var known []string
@@ -165,7 +177,8 @@ func (p *Provider) Get(ctx context.Context, name string) (redact.Secret, error) 
 
 // parse reads either output shape. Its errors never quote the output.
 func parse(b []byte) ([]redact.Secret, error) {
-	b = bytes.TrimSpace(b)
+	// A UTF-8 byte order mark (Windows PowerShell, Out-File) is not JSON.
+	b = bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(b), []byte{0xEF, 0xBB, 0xBF}))
 	if len(b) == 0 {
 		return nil, errors.New("no output")
 	}

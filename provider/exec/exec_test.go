@@ -119,3 +119,59 @@ func TestCommandMissing(t *testing.T) {
 		t.Error("empty command accepted")
 	}
 }
+
+// TestBackgroundChildKeepsPipesOpen: a command that leaves a process behind
+// holding its standard output or error open (a daemon it starts, `sleep &`)
+// is done when it exits: its value is taken then, at once, and List never
+// waits for the pipes to close. A command that does not exit is still
+// killed at the timeout, with pipes held open by its children too.
+func TestBackgroundChildKeepsPipesOpen(t *testing.T) {
+	out := `printf '{"s":"` + val1 + `"}'`
+	for i, script := range []string{
+		`sleep 30 & ` + out,                   // the child holds stdout and stderr
+		`sleep 30 >/dev/null & ` + out,        // stderr only
+		`sleep 30 2>/dev/null & ` + out,       // stdout only
+		out + `; (sleep 30 &)`,                // a grandchild, after the output
+		`(sleep 30 & exec 2>&-; ` + out + `)`, // printed by the subshell itself
+	} {
+		start := time.Now()
+		s, err := sh(t, script, 20*time.Second).List(context.Background())
+		if err != nil {
+			t.Errorf("script %d: %v", i, err)
+			continue
+		}
+		if len(s) != 1 || s[0].Name != "s" || s[0].Value != val1 {
+			t.Errorf("script %d: got %d secrets, not the one printed", i, len(s))
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("script %d: took %v", i, d)
+		}
+	}
+	start := time.Now()
+	_, err := sh(t, `sleep 30 & sleep 30`, 300*time.Millisecond).List(context.Background())
+	if provider.Kind(err) != provider.Transient || !strings.Contains(err.Error(), "timed out") {
+		t.Errorf("a hanging command with a child holding its pipes: %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("timeout took %v", d)
+	}
+}
+
+// TestOutputBOMTrimmed: output that starts with a UTF-8 byte order mark (a
+// script written for Windows PowerShell, Out-File) is read as the JSON it
+// is, and no value starts with the mark.
+func TestOutputBOMTrimmed(t *testing.T) {
+	for i, script := range []string{
+		`printf '\357\273\277{"s": "` + val1 + `"}'`,
+		`printf '\357\273\277[{"name":"s","value":"` + val1 + `"}]\n'`,
+	} {
+		s, err := sh(t, script, 0).List(context.Background())
+		if err != nil {
+			t.Errorf("script %d: %v", i, err)
+			continue
+		}
+		if len(s) != 1 || s[0].Value != val1 {
+			t.Errorf("script %d: %d secrets, not the one printed", i, len(s))
+		}
+	}
+}

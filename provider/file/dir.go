@@ -330,12 +330,20 @@ func (d *Dir) read(full, name string, dirfd int, base string) (redact.Secret, er
 	case int64(len(f.b)) > d.opts.MaxFileSize:
 		return redact.Secret{}, d.errorf(name, provider.Skipped, fmt.Errorf("more than the %d bytes allowed", d.opts.MaxFileSize))
 	}
-	b := f.b
+	// A UTF-8 byte order mark (Notepad, PowerShell's Out-File) is not
+	// part of the value an application reading the file as text uses, and
+	// the value protected must be that one: a log holds the password, not
+	// the mark before it.
+	b := bytes.TrimPrefix(f.b, utf8BOM)
 	if d.opts.TrimNewline && bytes.HasSuffix(b, []byte("\n")) {
 		b = bytes.TrimSuffix(b[:len(b)-1], []byte("\r"))
 	}
 	return redact.Secret{Name: name, Version: f.mtime.UTC().Format(time.RFC3339Nano), Value: string(b)}, nil
 }
+
+// utf8BOM is the UTF-8 byte order mark, trimmed from the start of a secret
+// file and of a .env file.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // fileRead is what reading one file found: its bytes (at most the limit
 // and one more), its size and modification time, whether it is a regular

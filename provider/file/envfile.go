@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -47,19 +48,67 @@ func (e *EnvFile) Name() string { return "env_file:" + e.path }
 // with $NAME and ${NAME} expanded, and, for the values that held such a
 // reference, the value as written: loaders differ (Node's dotenv does not
 // expand), so both are protected.
-func (e *EnvFile) read() (expanded, literal map[string]string, err error) {
+//
+// The file is read in a goroutine that ctx does not wait for: a named pipe
+// no one writes to (a process substitution whose command hangs) blocks its
+// open and read until a writer comes, and read returns when ctx is done,
+// with a Transient error, leaving the stuck reader to finish on its own.
+func (e *EnvFile) read(ctx context.Context) (expanded, literal map[string]string, err error) {
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		b, err := e.readFile()
+		done <- result{b, err}
+	}()
+	var res result
+	select {
+	case res = <-done:
+	case <-ctx.Done():
+		return nil, nil, provider.NewError("env file "+e.path, "", provider.Transient,
+			fmt.Errorf("still reading it when the time was up (a pipe no one writes to?): %w", context.Cause(ctx)))
+	}
+	if res.err != nil {
+		return nil, nil, res.err
+	}
+	return e.parse(res.b)
+}
+
+// readFile reads the file's bytes, up to the size allowed.
+func (e *EnvFile) readFile() ([]byte, error) {
 	fi, err := os.Stat(e.path)
 	if err != nil {
-		return nil, nil, provider.NewError("env file "+e.path, "", kindOf(err), err)
+		return nil, provider.NewError("env file "+e.path, "", kindOf(err), err)
 	}
 	if fi.Size() > e.opts.MaxFileSize {
-		return nil, nil, provider.NewError("env file "+e.path, "", provider.Permanent,
+		return nil, provider.NewError("env file "+e.path, "", provider.Permanent,
 			fmt.Errorf("%d bytes, more than the %d allowed", fi.Size(), e.opts.MaxFileSize))
 	}
-	b, err := os.ReadFile(e.path)
+	f, err := os.Open(e.path)
 	if err != nil {
-		return nil, nil, provider.NewError("env file "+e.path, "", kindOf(err), err)
+		return nil, provider.NewError("env file "+e.path, "", kindOf(err), err)
 	}
+	defer f.Close()
+	// A pipe has no size to check beforehand: the limit holds as it is read.
+	b, err := io.ReadAll(io.LimitReader(f, e.opts.MaxFileSize+1))
+	if err != nil {
+		return nil, provider.NewError("env file "+e.path, "", kindOf(err), err)
+	}
+	if int64(len(b)) > e.opts.MaxFileSize {
+		return nil, provider.NewError("env file "+e.path, "", provider.Permanent,
+			fmt.Errorf("more than the %d bytes allowed", e.opts.MaxFileSize))
+	}
+	return b, nil
+}
+
+// parse reads the variables of a .env file's bytes (see read).
+func (e *EnvFile) parse(b []byte) (expanded, literal map[string]string, err error) {
+	// A byte order mark would make the first line unparsable (or its key
+	// start with the mark): loaders such as python-dotenv and .NET's read
+	// the file as text, without it.
+	b = bytes.TrimPrefix(b, utf8BOM)
 	m, err := godotenv.UnmarshalBytes(b)
 	if err != nil {
 		// The parser's message quotes the offending text, which may be a
@@ -90,8 +139,8 @@ func (e *EnvFile) read() (expanded, literal map[string]string, err error) {
 // value with a $NAME or ${NAME} reference is listed twice under its name:
 // expanded, as godotenv (and so the application) sees it, and as written,
 // with Version "unexpanded", as a loader that does not expand sees it.
-func (e *EnvFile) List(context.Context) ([]redact.Secret, error) {
-	m, lit, err := e.read()
+func (e *EnvFile) List(ctx context.Context) ([]redact.Secret, error) {
+	m, lit, err := e.read(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -114,8 +163,8 @@ func (e *EnvFile) List(context.Context) ([]redact.Secret, error) {
 }
 
 // Get returns the variable name of the file.
-func (e *EnvFile) Get(_ context.Context, name string) (redact.Secret, error) {
-	m, _, err := e.read()
+func (e *EnvFile) Get(ctx context.Context, name string) (redact.Secret, error) {
+	m, _, err := e.read(ctx)
 	if err != nil {
 		return redact.Secret{}, err
 	}

@@ -66,6 +66,9 @@ type IO struct {
 	ErrTerminal bool
 	// Width returns the terminal's width in columns.
 	Width func() int
+
+	// guard scrubs Err (see guard); set by Main.
+	guard *guard
 }
 
 // StdIO returns the process's standard streams.
@@ -110,6 +113,9 @@ func Main(ctx context.Context, args []string, stdio IO) int {
 	if stdio.Width == nil {
 		stdio.Width = func() int { return 80 }
 	}
+	// Everything hush says about itself goes through the guard.
+	stdio.guard = newGuard()
+	stdio.Err = stdio.guard.writer(stdio.Err)
 	root := newRoot(stdio)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)

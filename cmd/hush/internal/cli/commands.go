@@ -115,7 +115,7 @@ func runScrub(ctx context.Context, cmd *cobra.Command, stdio IO, o *scrubOptions
 		return err
 	}
 	defer stop()
-	con := &console{w: stdio.Err, quiet: o.quiet}
+	con := newConsole(stdio, o.quiet)
 	e, err := newEngine(ctx, stdio, src, o.runOptions, con, !o.inPlace && (o.output == "" || o.output == "-"), args)
 	if err != nil {
 		return err
@@ -210,7 +210,7 @@ func runScan(ctx context.Context, cmd *cobra.Command, stdio IO, o *scanOptions, 
 		return err
 	}
 	defer stop()
-	con := &console{w: stdio.Err, quiet: o.quiet}
+	con := newConsole(stdio, o.quiet)
 	e, err := newEngine(ctx, stdio, src, o.runOptions, con, o.output == "" || o.output == "-", args)
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/hushlog/hush/config"
+	"github.com/hushlog/hush/redact"
 )
 
 // The configuration file.
@@ -48,11 +49,25 @@ type configFile struct {
 	block   *yaml.Node // the hush mapping
 	where   string     // how the block was found, for messages: "", "hush", "processors.hush/x"
 	ignored []string   // processor-only keys present, ignored
+	// opaque are the values of the key material the file holds as
+	// written (static secret values, hash keys), found by check.
+	opaque []redact.Secret
 }
 
-// readConfigFile reads path and finds the hush block in it.
-func readConfigFile(path string) (*configFile, error) {
-	b, err := os.ReadFile(path)
+// readConfigFile reads path and finds the hush block in it. The file is
+// read within timeout, and gives way to ctx: a named pipe no one writes to
+// (a process substitution whose command hangs) blocks an open until a
+// writer comes, and must not hold the run, nor its first SIGTERM.
+func readConfigFile(ctx context.Context, path string, timeout time.Duration) (*configFile, error) {
+	var b []byte
+	err := withTimeout(ctx, timeout, "--config "+path, func(context.Context) error {
+		var err error
+		b, err = os.ReadFile(path)
+		return err
+	})
+	if errors.Is(err, context.Canceled) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("--config: %w", err)
 	}
@@ -158,7 +173,7 @@ func (cf *configFile) check() error {
 		keep = append(keep, k, v)
 	}
 	m.Content = keep
-	checkNode(m, reflect.TypeFor[config.Config](), "", &errs, processorOnlyKeys)
+	checkNode(m, reflect.TypeFor[config.Config](), "", &errs, processorOnlyKeys, &cf.opaque)
 	if len(errs) > 0 {
 		return fmt.Errorf("--config %s:\n  %s", cf.path, strings.Join(errs, "\n  "))
 	}
@@ -172,8 +187,9 @@ var (
 
 // checkNode checks a YAML node against a Go type decoded with mapstructure
 // tags, appending "line N: key: problem" for each problem. Values are
-// never quoted.
-func checkNode(n *yaml.Node, t reflect.Type, at string, errs *[]string, extra []string) {
+// never quoted. The values of key material (config.Opaque) are appended to
+// opaque, named by their key, so that no message can print them.
+func checkNode(n *yaml.Node, t reflect.Type, at string, errs *[]string, extra []string, opaque *[]redact.Secret) {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
@@ -222,7 +238,7 @@ func checkNode(n *yaml.Node, t reflect.Type, at string, errs *[]string, extra []
 				*errs = append(*errs, msg)
 				continue
 			}
-			checkNode(v, ft, join(at, k.Value), errs, nil)
+			checkNode(v, ft, join(at, k.Value), errs, nil, opaque)
 		}
 	case t.Kind() == reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
@@ -233,7 +249,7 @@ func checkNode(n *yaml.Node, t reflect.Type, at string, errs *[]string, extra []
 			return
 		}
 		for i, e := range n.Content {
-			checkNode(e, t.Elem(), fmt.Sprintf("%s[%d]", name, i), errs, nil)
+			checkNode(e, t.Elem(), fmt.Sprintf("%s[%d]", name, i), errs, nil, opaque)
 		}
 	case t.Kind() == reflect.Int:
 		if n.Kind != yaml.ScalarNode {
@@ -250,6 +266,8 @@ func checkNode(n *yaml.Node, t reflect.Type, at string, errs *[]string, extra []
 	case t.Kind() == reflect.String, t == opaqueType:
 		if n.Kind != yaml.ScalarNode {
 			bad("a string")
+		} else if t == opaqueType && n.Value != "" {
+			*opaque = append(*opaque, redact.Secret{Name: name, Value: n.Value})
 		}
 	}
 }
@@ -323,7 +341,12 @@ func editDistance(a, b string) int {
 	return d[len(a)][len(b)]
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+var (
+	yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+	// yamlQuoted is text a parser quotes, longer than the punctuation it
+	// says it expected (',' or ']'), which is kept.
+	yamlQuoted = regexp.MustCompile("(['\"`])[^'\"`\\s][^'\"`]+[^'\"`\\s]['\"`]")
+)
 
 // describeYAMLError turns a YAML parser error on doc into "line N: what".
 // The parser's own line is often that of the construct the error is in
@@ -338,6 +361,9 @@ func describeYAMLError(doc []byte, err error) string {
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
+	// The parser quotes some of the text it stumbled on (an alias's
+	// anchor: a password that starts with "*"): never print it.
+	msg = yamlQuoted.ReplaceAllString(msg, "$1...$1")
 	if n := badLine(doc); n > 0 {
 		line = strconv.Itoa(n)
 	}
@@ -365,13 +391,18 @@ func badLine(doc []byte) int {
 
 // loadConfig reads a configuration file: the hush block, checked, then
 // ${env:VAR} and ${VAR} expanded as the Collector does, and decoded over the
-// defaults. Processor-only keys are reported with notice.
-func loadConfig(ctx context.Context, path string, notice func(string)) (*config.Config, error) {
-	cf, err := readConfigFile(path)
+// defaults. Processor-only keys are reported with notice. The key material
+// the file holds (static secret values, hash keys), as written and once
+// expanded, is given to learn as soon as it is read, before any message
+// about the file is made.
+func loadConfig(ctx context.Context, path string, timeout time.Duration, notice func(string), learn func(...redact.Secret)) (*config.Config, error) {
+	cf, err := readConfigFile(ctx, path, timeout)
 	if err != nil {
 		return nil, err
 	}
-	if err := cf.check(); err != nil {
+	err = cf.check()
+	learn(cf.opaque...)
+	if err != nil {
 		return nil, err
 	}
 	if len(cf.ignored) > 0 && notice != nil {
@@ -392,8 +423,11 @@ func loadConfig(ctx context.Context, path string, notice func(string)) (*config.
 	}
 	conf, err := res.Resolve(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("--config %s: %w", path, err)
+		// The resolver quotes the reference it could not expand, which
+		// may be part of a value holding "${" (a password): never print it.
+		return nil, fmt.Errorf("--config %s: ${...} expansion: %s (write a literal $ as $$)", path, yamlQuoted.ReplaceAllString(err.Error(), "$1...$1"))
 	}
+	learn(expandedOpaque(conf.ToStringMap())...)
 	cfg := config.Default()
 	// A duration written as a bare number ("grace_period: 10") would
 	// decode as nanoseconds: refused, as the Collector processor does.
@@ -404,6 +438,31 @@ func loadConfig(ctx context.Context, path string, notice func(string)) (*config.
 		return nil, fmt.Errorf("--config %s: after ${...} expansion: %s", path, withoutValues(err.Error()))
 	}
 	return cfg, nil
+}
+
+// expandedOpaque returns the key material of a configuration once
+// ${...} is expanded: the static secrets' values and the hash key.
+func expandedOpaque(m map[string]any) []redact.Secret {
+	var out []redact.Secret
+	add := func(name string, v any) {
+		if s, ok := v.(string); ok && s != "" {
+			out = append(out, redact.Secret{Name: name, Value: s})
+		} else if v != nil && !ok {
+			// A number or a boolean where a value was expected: its text.
+			if s := fmt.Sprint(v); s != "" {
+				out = append(out, redact.Secret{Name: name, Value: s})
+			}
+		}
+	}
+	add("hash_key", m["hash_key"])
+	if list, ok := m["static"].([]any); ok {
+		for i, e := range list {
+			if em, ok := e.(map[string]any); ok {
+				add(fmt.Sprintf("static[%d].value", i), em["value"])
+			}
+		}
+	}
+	return out
 }
 
 var decodeValue = regexp.MustCompile(`, value: '[^\n]*`)

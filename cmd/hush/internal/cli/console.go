@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"sync"
+
+	"github.com/hushlog/hush/redact"
 )
 
 // console prints hush's own messages on standard error, without tearing
@@ -18,7 +20,19 @@ type console struct {
 	// scrub, once the secrets are known, scrubs the file names and messages
 	// printed: a file may be named after a secret.
 	scrub func(string) string
+	// guard scrubs all hush writes about itself of the values learnt so
+	// far; learn adds to them.
+	guard *guard
 }
+
+// newConsole returns the console of a run, printing on stdio.Err.
+func newConsole(stdio IO, quiet bool) *console {
+	return &console{w: stdio.Err, quiet: quiet, guard: stdio.guard}
+}
+
+// learn makes every message from now on scrubbed of the values of secrets
+// too (see guard).
+func (c *console) learn(secrets ...redact.Secret) { c.guard.learn(secrets...) }
 
 // clean scrubs s when the secrets are known. Called with mu held.
 func (c *console) clean(s string) string {

@@ -38,6 +38,33 @@ type Finding struct {
 	// Confidence is how a detected token was checked: checksum,
 	// structure or prefix (see package detect); empty for a known secret.
 	Confidence string `json:"confidence,omitempty"`
+	// In is empty for a secret in the content; for one in what is said
+	// about it, where: "name" (the archive member's name, or the file's:
+	// the last element of the argument it was found under and the path
+	// below, as -o DIR writes it),
+	// "link" (a link member's target) or "comment" (a member's or the
+	// archive's comment), "header" (a tar member's owner names, extended
+	// attributes and records) or "gzip header" (the original file name or
+	// comment a gzip file keeps). Line and EndLine are then 0; Column, EndColumn
+	// and Offset locate the match in that text.
+	In string `json:"in,omitempty"`
+}
+
+// inWhat describes Finding.In for people.
+func inWhat(in string) string {
+	switch in {
+	case "name":
+		return "its name"
+	case "link":
+		return "its link target"
+	case "comment":
+		return "its comment"
+	case "header":
+		return "its archive header (an owner's name, an extended attribute or record)"
+	case "gzip header":
+		return "its gzip header (the original file name or comment)"
+	}
+	return in
 }
 
 // detectedPrefix names a detected token in Finding.Secret and the counts.
@@ -92,6 +119,14 @@ type textReporter struct {
 }
 
 func (r *textReporter) finding(f Finding) error {
+	if f.In != "" {
+		what := "secret " + f.Secret
+		if f.Rule != "" {
+			what = fmt.Sprintf("detected %s, confidence %s,", f.Rule, f.Confidence)
+		}
+		_, err := fmt.Fprintf(r.w, "%s: %s in %s (%s)\n", f.Path, what, inWhat(f.In), f.Encoding)
+		return err
+	}
 	if f.Rule != "" {
 		_, err := fmt.Fprintf(r.w, "%s:%d:%d: detected %s, confidence %s (%s)\n", f.Path, f.Line, f.Column, f.Rule, f.Confidence, f.Encoding)
 		return err

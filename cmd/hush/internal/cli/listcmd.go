@@ -54,7 +54,7 @@ func runSources(ctx context.Context, cmd *cobra.Command, stdio IO, src *sourceFl
 	if err := src.check(cmd); err != nil {
 		return err
 	}
-	con := &console{w: stdio.Err}
+	con := newConsole(stdio, false)
 	cfg, err := src.config(ctx, con)
 	if err != nil {
 		return err
@@ -63,10 +63,11 @@ func runSources(ctx context.Context, cmd *cobra.Command, stdio IO, src *sourceFl
 	if err != nil {
 		return usageError(fmt.Errorf("configuration: %w", err))
 	}
+	con.guard.configure(opts)
 	if err := setAWSProfile(src.profile); err != nil {
 		return usageError(fmt.Errorf("--profile: %w", err))
 	}
-	res, err := listSources(ctx, cfg, src.timeout)
+	res, err := listSources(ctx, cfg, src.timeout, con.learn)
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
@@ -75,7 +76,13 @@ func runSources(ctx context.Context, cmd *cobra.Command, stdio IO, src *sourceFl
 	}
 	failed, indexed := 0, 0
 	for _, r := range res {
-		n, err := printSource(stdio.Out, r, opts)
+		// The listing too: a failure quotes what the source said.
+		n, err := printSource(con.guard.writer(stdio.Out), r, opts)
+		var ee *exitError
+		if err != nil && !errors.As(err, &ee) {
+			// The listing could not be written (a full disk, a closed pipe).
+			return &exitError{ExitInput, fmt.Errorf("write the listing: %w", err)}
+		}
 		if err != nil {
 			return err
 		}

@@ -32,8 +32,10 @@ var errTimeout = errors.New("timed out")
 // listSources asks every configured source for its secrets, once (the CLI
 // runs over files that exist now, so it needs no refresher), each within
 // timeout. It returns what each source gave; err is set when a source
-// could not even be set up, or the run was interrupted.
-func listSources(ctx context.Context, cfg *config.Config, timeout time.Duration) ([]sourceResult, error) {
+// could not even be set up, or the run was interrupted. Each source's
+// values, even those of one that failed part-way, are given to learn as
+// soon as it answers, before any error is described.
+func listSources(ctx context.Context, cfg *config.Config, timeout time.Duration, learn func(...redact.Secret)) ([]sourceResult, error) {
 	if cfg.AWS.Enabled() {
 		if err := withTimeout(ctx, timeout, "secret source aws", func(ctx context.Context) error {
 			return awsPreflight(ctx, cfg.AWS.Region)
@@ -58,12 +60,23 @@ func listSources(ctx context.Context, cfg *config.Config, timeout time.Duration)
 	}()
 	var out []sourceResult
 	for _, l := range ls {
-		var secrets []redact.Secret
+		// What the source gives is handed over on a channel: one that
+		// answers after its time was up writes where no one reads.
+		got := make(chan []redact.Secret, 1)
 		err := withTimeout(ctx, timeout, "secret source "+l.Name(), func(ctx context.Context) error {
-			var err error
-			secrets, err = l.List(ctx)
+			s, err := l.List(ctx)
+			got <- s
 			return err
 		})
+		var secrets []redact.Secret
+		select {
+		case secrets = <-got:
+		default: // timed out or interrupted
+		}
+		if errors.Is(err, errTimeout) || errors.Is(err, context.Canceled) {
+			secrets = nil
+		}
+		learn(secrets...)
 		if errors.Is(err, context.Canceled) {
 			return nil, err
 		}
@@ -78,8 +91,8 @@ func listSources(ctx context.Context, cfg *config.Config, timeout time.Duration)
 // listSecrets returns the secrets of every source. Any failure, even of
 // one secret, fails the run: a scan with a partial set would call a file
 // clean that is not.
-func listSecrets(ctx context.Context, cfg *config.Config, timeout time.Duration) ([]redact.Secret, error) {
-	res, err := listSources(ctx, cfg, timeout)
+func listSecrets(ctx context.Context, cfg *config.Config, timeout time.Duration, learn func(...redact.Secret)) ([]redact.Secret, error) {
+	res, err := listSources(ctx, cfg, timeout, learn)
 	if err != nil {
 		return nil, err
 	}

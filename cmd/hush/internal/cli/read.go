@@ -37,7 +37,7 @@ func (rd *reader) read(ctx context.Context, in *input, emit func(*chunk) bool) b
 	fail := func(err error) bool {
 		return emit(&chunk{in: in, first: true, last: true, err: err})
 	}
-	f, err := in.open(rd.stdin)
+	f, err := openInput(ctx, in, rd.stdin)
 	if err != nil {
 		return fail(err)
 	}
@@ -74,6 +74,37 @@ func (rd *reader) read(ctx context.Context, in *input, emit func(*chunk) bool) b
 	}
 	ok, _ := rd.content(ctx, in, src, idle, ra, size, first, emit)
 	return ok
+}
+
+// openInput opens an input. A file that is not a regular one (a named pipe,
+// a device) is opened in a goroutine that ctx does not wait for: the open of
+// a pipe no one writes to blocks until a writer comes, and must give way to
+// an interruption (the first SIGTERM of a stop, Ctrl-C), which closes
+// anything opened later.
+func openInput(ctx context.Context, in *input, stdin io.Reader) (io.ReadCloser, error) {
+	if in.path == "-" || in.info == nil || in.info.Mode().IsRegular() {
+		return in.open(stdin)
+	}
+	type opened struct {
+		f   io.ReadCloser
+		err error
+	}
+	done := make(chan opened, 1)
+	go func() {
+		f, err := in.open(stdin)
+		done <- opened{f, err}
+	}()
+	select {
+	case o := <-done:
+		return o.f, o.err
+	case <-ctx.Done():
+		go func() {
+			if o := <-done; o.f != nil {
+				o.f.Close()
+			}
+		}()
+		return nil, errInterrupted
+	}
 }
 
 // fill reads into buf[n:] until it is full, the stream ends or fails, or

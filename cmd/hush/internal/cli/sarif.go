@@ -261,7 +261,7 @@ func (r *sarifReporter) finding(f Finding) error {
 		RuleID:              sarifRuleID,
 		RuleIndex:           0,
 		Level:               "error",
-		Message:             sarifMessage{fmt.Sprintf("The live secret %q appears here (%s).", f.Secret, describeEncoding(f.Encoding))},
+		Message:             sarifMessage{fmt.Sprintf("The live secret %q appears %s (%s).", f.Secret, sarifWhere(f), describeEncoding(f.Encoding))},
 		Locations:           findingLocation(uri, f),
 		PartialFingerprints: map[string]string{"hushSecretLocation/v1": fingerprint(uri, f)},
 		Properties:          map[string]string{"secret": f.Secret, "encoding": f.Encoding},
@@ -285,8 +285,8 @@ func (r *sarifReporter) detected(uri string, f Finding) sarifResult {
 		RuleID:    sarifDetectedRule + f.Rule,
 		RuleIndex: idx,
 		Level:     "error",
-		Message: sarifMessage{fmt.Sprintf("%s %s appears here (%s; %s confidence).",
-			article(name, true), name, describeEncoding(f.Encoding), f.Confidence)},
+		Message: sarifMessage{fmt.Sprintf("%s %s appears %s (%s; %s confidence).",
+			article(name, true), name, sarifWhere(f), describeEncoding(f.Encoding), f.Confidence)},
 		Locations:           findingLocation(uri, f),
 		PartialFingerprints: map[string]string{"hushSecretLocation/v1": fingerprint(uri, f)},
 		Properties:          map[string]string{"rule": f.Rule, "confidence": f.Confidence, "encoding": f.Encoding},
@@ -332,6 +332,10 @@ func (r *sarifReporter) end(problems []problem) error {
 
 // findingLocation is where a finding is, for its result.
 func findingLocation(uri string, f Finding) []sarifLocation {
+	if f.In != "" {
+		// Not in the content: the artifact, without a region.
+		return []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: uri}}}}
+	}
 	return []sarifLocation{{PhysicalLocation: sarifPhysical{
 		ArtifactLocation: sarifArtifact{URI: uri},
 		Region: &sarifRegion{
@@ -339,6 +343,14 @@ func findingLocation(uri string, f Finding) []sarifLocation {
 			EndLine: f.EndLine, EndColumn: f.EndColumn,
 		},
 	}}}
+}
+
+// sarifWhere says where in the artifact a finding is.
+func sarifWhere(f Finding) string {
+	if f.In != "" {
+		return "in " + strings.Replace(inWhat(f.In), "its", "the file's", 1)
+	}
+	return "here"
 }
 
 // artifactURI turns a path into a URI reference: relative paths stay
@@ -359,7 +371,11 @@ func artifactURI(path string) string {
 // fingerprint identifies a finding across runs without the value: the
 // file, the secret, its encoding and its line.
 func fingerprint(uri string, f Finding) string {
-	h := sha256.Sum256([]byte(uri + "\x00" + f.Secret + "\x00" + f.Encoding + "\x00" + strconv.FormatInt(f.Line, 10)))
+	key := uri + "\x00" + f.Secret + "\x00" + f.Encoding + "\x00" + strconv.FormatInt(f.Line, 10)
+	if f.In != "" {
+		key += "\x00" + f.In // a name has no line: the same key for the content's line 0 would never be made
+	}
+	h := sha256.Sum256([]byte(key))
 	return hex.EncodeToString(h[:16])
 }
 

@@ -3,6 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"slices"
+	"unicode/utf8"
 )
 
 // scanOptions are the flags of hush scan.
@@ -46,16 +49,25 @@ func (s *scanner) run(ctx context.Context, inputs []*input) {
 
 func (s *scanner) consume(c *chunk) {
 	in := c.in
+	if c.first {
+		s.names(in, c)
+	}
 	if c.control {
 		// An archive opens or closes, or an entry without content.
+		if c.first && s.hits > 0 {
+			s.withHits++
+		}
 		if in.parent == nil && c.last && c.err != nil {
 			s.e.con.problem(in.name(), fmt.Errorf("%w; the members before were scanned", c.err))
 		}
 		return
 	}
 	if c.first {
-		s.line, s.col, s.hits, s.nulAt, s.badAt = 0, 0, 0, -1, -1
+		s.line, s.col, s.nulAt, s.badAt = 0, 0, -1, -1
 		if c.skip != "" {
+			if s.hits > 0 {
+				s.withHits++
+			}
 			s.skipped++
 			s.e.con.problem(in.name(), fmt.Errorf("not checked: %s (pass --binary to scan it byte for byte)", c.skip))
 			return
@@ -66,6 +78,9 @@ func (s *scanner) consume(c *chunk) {
 		}
 	}
 	if c.pass {
+		if c.last && s.hits > 0 {
+			s.withHits++
+		}
 		if c.last && c.err != nil {
 			s.e.con.problem(in.name(), c.err)
 		}
@@ -127,6 +142,74 @@ func (s *scanner) consume(c *chunk) {
 	}
 	s.files++
 	reportBadBytes(s.e.con, in, s.nulAt, s.badAt, "scanned")
+}
+
+// names reports the secrets in what is said about an input rather than in
+// its content, once, at its first chunk: the name of a file or of an
+// archive member (a core dump named after a token), a link member's target,
+// a member's or a zip archive's comment. An input whose name holds a secret
+// has a finding even if it could not be read.
+func (s *scanner) names(in *input, c *chunk) {
+	s.hits = 0
+	report := func(what, text string) {
+		for _, m := range s.e.r.Find([]byte(text)) {
+			col := int64(utf8.RuneCountInString(text[:m.Start])) + 1
+			f := Finding{
+				Path:       s.e.r.ScrubString(in.name()),
+				Column:     col,
+				EndColumn:  col + int64(utf8.RuneCountInString(text[m.Start:m.End])),
+				Offset:     int64(m.Start),
+				Length:     m.End - m.Start,
+				Secret:     findingName(m.Name, m.Rule),
+				Encoding:   m.Encoding.String(),
+				Rule:       m.Rule,
+				Confidence: m.Confidence,
+				In:         what,
+			}
+			s.counts[f.Secret]++
+			s.hits++
+			if s.repErr == nil {
+				s.repErr = s.rep.finding(f)
+			}
+		}
+	}
+	if c.hdr != nil {
+		report("gzip header", c.hdr.Name)
+		report("gzip header", c.hdr.Comment)
+	}
+	switch mem := c.member; {
+	case in.parent == nil:
+		// The name as it would be shipped (as -o DIR writes it): the
+		// argument's last element and the path below it, not the
+		// directories that lead to it.
+		if in.path != "-" {
+			report("name", filepath.ToSlash(filepath.Join(rootBase(in.root), in.rel)))
+		}
+		report("comment", c.zipComment)
+	case mem != nil && mem.tar != nil:
+		report("name", mem.tar.Name)
+		report("link", mem.tar.Linkname)
+		report("comment", mem.tar.PAXRecords["comment"])
+		report("header", mem.tar.Uname)
+		report("header", mem.tar.Gname)
+		keys := make([]string, 0, len(mem.tar.PAXRecords))
+		for k := range mem.tar.PAXRecords {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			switch k {
+			case "path", "linkpath", "uname", "gname", "comment":
+				// Reported above, from the header's fields.
+			default:
+				report("header", k)
+				report("header", mem.tar.PAXRecords[k])
+			}
+		}
+	case mem != nil && mem.zip != nil:
+		report("name", mem.zip.Name)
+		report("comment", mem.zip.Comment)
+	}
 }
 
 // summary prints what the scan found.

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/hushlog/hush/redact"
 )
 
 // scrubOptions are the flags of hush scrub.
@@ -45,7 +47,8 @@ type scrubber struct {
 	arch      archiveWriter
 	changed   bool
 	failed    error
-	memberErr error // an archive member could not be read: the archive is not written
+	memberErr error     // an archive member could not be read: the archive is not written
+	members   *outNames // the names given in the archive being written
 	// The content being consumed (an input's or an archive member's).
 	w       io.Writer
 	closers []io.Closer // encoders and compressors of w, outermost first
@@ -78,6 +81,7 @@ func checkScrubArgs(o *scrubOptions, args []string) error {
 func (s *scrubber) plan(args []string, inputs []*input) ([]*input, error) {
 	s.targets = map[*input]string{}
 	s.aliasTargets = map[*input][]string{}
+	s.counts = map[string]uint64{} // the names scrubbed under -o DIR count
 	switch {
 	case s.opts.inPlace:
 		if s.opts.output != "" {
@@ -92,6 +96,9 @@ func (s *scrubber) plan(args []string, inputs []*input) ([]*input, error) {
 			if err != nil {
 				s.e.con.problem(in.name(), err)
 				continue
+			}
+			if _, ms := scrubPath(s.e.r, filepath.ToSlash(filepath.Join(rootBase(in.root), in.rel))); len(ms) > 0 {
+				s.e.con.notice(in.name(), "its name holds a secret, which --in-place leaves as it is (rename the file, or scrub with -o DIR, which scrubs names too)")
 			}
 			s.targets[in] = target
 			keep = append(keep, in)
@@ -117,6 +124,19 @@ func (s *scrubber) plan(args []string, inputs []*input) ([]*input, error) {
 		return nil, fmt.Errorf("-o %s: not a directory, but the inputs need one", out)
 	}
 	seen := map[string]*input{}
+	names := newOutNames(s.e.r)
+	// dirTarget is where a name goes under -o DIR: scrubbed of secrets,
+	// and distinct from every other input's.
+	dirTarget := func(in *input, root, rel string) string {
+		final, wanted, ms := names.place(filepath.ToSlash(filepath.Join(rootBase(root), rel)), false)
+		for _, m := range ms {
+			s.counts[m.Name]++
+		}
+		if wanted != "" {
+			s.e.con.notice(in.name(), fmt.Sprintf("written as %s, as %s is another input's: their names are the same once their secrets are replaced", filepath.Join(out, final), filepath.Join(out, wanted)))
+		}
+		return filepath.Join(out, filepath.FromSlash(final))
+	}
 	var keep []*input
 	for _, in := range inputs {
 		target := out
@@ -130,6 +150,9 @@ func (s *scrubber) plan(args []string, inputs []*input) ([]*input, error) {
 			return nil, fmt.Errorf("%s and %s would both be written to %s", prev.name(), in.name(), target)
 		}
 		seen[target] = in
+		if toDir {
+			target = dirTarget(in, in.root, in.rel)
+		}
 		if tfi, err := os.Stat(target); err == nil && in.info != nil && os.SameFile(tfi, in.info) {
 			s.e.con.problem(in.name(), fmt.Errorf("the output %s is the input itself; use --in-place to scrub a file where it is", target))
 			continue
@@ -139,14 +162,14 @@ func (s *scrubber) plan(args []string, inputs []*input) ([]*input, error) {
 		if toDir {
 			for _, a := range in.aliases {
 				t := filepath.Join(out, rootBase(a.root), a.rel)
-				if t == target {
+				if t == filepath.Join(out, rootBase(in.root), in.rel) {
 					continue // the same name given twice
 				}
 				if prev, dup := seen[t]; dup {
 					return nil, fmt.Errorf("%s and %s would both be written to %s", prev.name(), a.path, t)
 				}
 				seen[t] = in
-				s.aliasTargets[in] = append(s.aliasTargets[in], t)
+				s.aliasTargets[in] = append(s.aliasTargets[in], dirTarget(in, a.root, a.rel))
 			}
 		}
 	}
@@ -186,7 +209,9 @@ func inPlaceTarget(in *input) (string, error) {
 
 // run scrubs the inputs.
 func (s *scrubber) run(ctx context.Context, inputs []*input) {
-	s.counts = map[string]uint64{}
+	if s.counts == nil {
+		s.counts = map[string]uint64{}
+	}
 	check := !s.e.opts.binary
 	var cur *input
 	s.e.run(ctx, inputs, func(p *pipeline) func(*chunk) {
@@ -224,15 +249,20 @@ func (s *scrubber) consume(c *chunk) {
 			return
 		}
 		if c.control || c.buf != nil { // no buffer: the input could not even be opened
+			s.count(scrubGzipHeader(s.e.r, c.hdr))
 			s.sink, s.failed = s.open(in, c)
 			if s.failed == nil && c.control {
-				s.arch, s.failed = newArchiveWriter(c.arch, s.sink, c.zipComment)
+				comment, ms := scrubText(s.e.r, c.zipComment)
+				s.count(ms)
+				s.members = newOutNames(s.e.r)
+				s.arch, s.failed = newArchiveWriter(c.arch, s.sink, comment)
 			}
 		}
 	}
 	switch {
 	case c.control && in.parent != nil:
 		// An archive entry without content.
+		s.memberNames(in, c.member)
 		if s.failed == nil && s.arch != nil {
 			if err := s.arch.entry(c.member); err != nil {
 				s.failed = fmt.Errorf("write %s: %w", s.outName(top), err)
@@ -261,10 +291,7 @@ func (s *scrubber) consume(c *chunk) {
 			s.failed = fmt.Errorf("write %s: %w", s.outName(top), unwrapPath(err))
 		}
 	}
-	for _, m := range c.matches {
-		s.counts[m.Name]++
-	}
-	s.changed = s.changed || len(c.matches) > 0
+	s.count(c.matches)
 	s.bytes += int64(len(c.data))
 	if s.nulAt < 0 && c.nulAt >= 0 {
 		s.nulAt = c.offset + int64(c.nulAt)
@@ -289,6 +316,10 @@ func (s *scrubber) beginContent(in *input, c *chunk) {
 	if c.unchecked != "" {
 		s.unchecked++
 		s.e.con.problem(in.name(), fmt.Errorf("not checked: %s; copied unchanged", c.unchecked))
+	}
+	if in.parent != nil {
+		s.memberNames(in, c.member)
+		s.count(scrubGzipHeader(s.e.r, c.hdr))
 	}
 	if s.sink == nil || s.failed != nil {
 		return
@@ -316,6 +347,31 @@ func (s *scrubber) beginContent(in *input, c *chunk) {
 		w = e
 	}
 	s.w = w
+}
+
+// memberNames scrubs an archive member's names before it is written, and
+// says when its name had to differ from another member's.
+func (s *scrubber) memberNames(in *input, m *member) {
+	ms, wanted := scrubMemberNames(s.e.r, m, s.members)
+	s.count(ms)
+	if wanted != "" {
+		name := ""
+		switch {
+		case m.tar != nil:
+			name = m.tar.Name
+		case m.zip != nil:
+			name = m.zip.Name
+		}
+		s.e.con.notice(in.name(), fmt.Sprintf("written in the archive as %s, as %s is another member's: their names are the same once their secrets are replaced", name, wanted))
+	}
+}
+
+// count counts redactions made in the input being consumed.
+func (s *scrubber) count(ms []redact.Match) {
+	for _, m := range ms {
+		s.counts[m.Name]++
+	}
+	s.changed = s.changed || len(ms) > 0
 }
 
 // endContent completes a stream of content begun by beginContent.

@@ -329,7 +329,10 @@ func parseK8s(flags []string) (namespaces []string, selector string, err error) 
 func (s *sourceFlags) config(ctx context.Context, con *console) (*config.Config, error) {
 	cfg := config.Default()
 	if s.configFile != "" {
-		c, err := loadConfig(ctx, s.configFile, func(msg string) { con.notice("", msg) })
+		c, err := loadConfig(ctx, s.configFile, s.timeout, func(msg string) { con.notice("", msg) }, con.learn)
+		if errors.Is(err, context.Canceled) {
+			return nil, err
+		}
 		if err != nil {
 			return nil, usageError(err)
 		}
@@ -389,7 +392,8 @@ func (s *sourceFlags) config(ctx context.Context, con *console) (*config.Config,
 		if cfg.Exec.Command != "" {
 			return nil, usageError(errors.New("--exec: the configuration file has an exec command already"))
 		}
-		cfg.Exec.Command, cfg.Exec.Args = "/bin/sh", []string{"-c", s.exec}
+		// The command has --timeout to answer, as every source has.
+		cfg.Exec.Command, cfg.Exec.Args, cfg.Exec.Timeout = "/bin/sh", []string{"-c", s.exec}, s.timeout
 	}
 	if s.encodings != "" {
 		cfg.Encodings = strings.Split(s.encodings, ",")
@@ -421,6 +425,7 @@ func (s *sourceFlags) redactor(ctx context.Context, con *console) (*redact.Redac
 	if err != nil {
 		return nil, 0, usageError(fmt.Errorf("configuration: %w", err))
 	}
+	con.guard.configure(opts)
 	r, err := redact.New(opts...)
 	if err != nil {
 		return nil, 0, usageError(err)
@@ -440,7 +445,7 @@ func (s *sourceFlags) redactor(ctx context.Context, con *console) (*redact.Redac
 		con.printf("hush: no secret source: looking only for the tokens %s recognise by their format\n", plural(set.Len(), "detector"))
 		return r, look, nil
 	}
-	secrets, err := listSecrets(ctx, cfg, s.timeout)
+	secrets, err := listSecrets(ctx, cfg, s.timeout, con.learn)
 	if errors.Is(err, context.Canceled) {
 		return nil, 0, err
 	}
@@ -450,6 +455,7 @@ func (s *sourceFlags) redactor(ctx context.Context, con *console) (*redact.Redac
 	if err := r.Set(secrets); err != nil {
 		return nil, 0, sourceError(fmt.Errorf("index the secrets: %w", err))
 	}
+	con.guard.adopt(r)
 	st := r.Stats()
 	for _, sk := range st.Skipped {
 		con.notice("", fmt.Sprintf("secret %q not protected: %s", sk.Name, sk.Reason))
