@@ -106,10 +106,22 @@ func (s *scrubber) field(f zapcore.Field, st *standIns) (zapcore.Field, bool) {
 			f.String = v
 			return f, true
 		}
-	case zapcore.ByteStringType, zapcore.BinaryType:
+	case zapcore.ByteStringType:
 		if b, ok := f.Interface.([]byte); ok && s.r.ContainsValue(b) {
 			f.Interface = s.r.ScrubValue(nil, b)
 			return f, true
+		}
+	case zapcore.BinaryType:
+		// Written as base64, which may hold a secret the bytes do not.
+		if b, ok := f.Interface.([]byte); ok {
+			out, text, asText := s.scrubBinary(b)
+			if asText {
+				return zapcore.Field{Key: f.Key, Type: zapcore.StringType, String: text}, true
+			}
+			if len(out) != len(b) || (len(b) > 0 && &out[0] != &b[0]) {
+				f.Interface = out
+				return f, true
+			}
 		}
 	case zapcore.NamespaceType:
 		// The key, scrubbed above, is all a namespace has.
