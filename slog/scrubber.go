@@ -117,7 +117,7 @@ func (s *scrubber) attrDirty(a slog.Attr) bool {
 		case nil:
 			return false
 		case []byte:
-			return s.containsBytes(x)
+			return s.bytesDirty(x)
 		case error:
 			return true
 		default:
@@ -215,7 +215,7 @@ func (s *scrubber) anyValue(x any) slog.Value {
 	case nil:
 		return slog.AnyValue(nil)
 	case []byte:
-		return slog.AnyValue(s.scrubBytes(x))
+		return s.bytesValue(x)
 	case error:
 		return slog.AnyValue(s.scrubError(x))
 	}

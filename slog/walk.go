@@ -153,7 +153,8 @@ func (s *scrubber) walk(v reflect.Value, depth int) (dirty, render bool) {
 		return s.containsString(v.String()), false
 	case reflect.Slice:
 		if v.Type().Elem().Kind() == reflect.Uint8 {
-			return s.containsBytes(v.Bytes()), false
+			// As bytes, and as the base64 a JSON handler writes.
+			return s.bytesDirty(v.Bytes()), false
 		}
 		fallthrough
 	case reflect.Array:
