@@ -43,6 +43,8 @@ func zapField(a leaktest.Attr) zap.Field {
 		return zap.NamedError(a.Key, v)
 	case leaktest.PanicError:
 		return zap.NamedError(a.Key, v)
+	case leaktest.PanicCauses:
+		return zap.NamedError(a.Key, v)
 	case leaktest.Stringer:
 		return zap.Stringer(a.Key, v)
 	case leaktest.PanicStringer:

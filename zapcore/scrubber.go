@@ -244,7 +244,13 @@ func (s *scrubber) error(err error) error {
 	msg := s.scrub(basic)
 	switch e := err.(type) {
 	case errorGroup:
-		causes := e.Errors()
+		causes, p := callErrors(e)
+		if p != nil {
+			// zap recovers a panic of Errors and writes it as a note;
+			// the stand-in panics as the group did, with the message
+			// scrubbed.
+			return &panickingErrorGroup{msg: msg, panicked: s.scrub(fmt.Sprint(p))}
+		}
 		scrubbed := make([]error, len(causes))
 		for i, c := range causes {
 			if c != nil {
@@ -257,6 +263,25 @@ func (s *scrubber) error(err error) error {
 	}
 	return &scrubbedError{msg: msg}
 }
+
+// callErrors calls Errors(), returning what it panicked with, if it did.
+func callErrors(g errorGroup) (causes []error, panicked any) {
+	defer func() {
+		if p := recover(); p != nil {
+			causes, panicked = nil, p
+		}
+	}()
+	return g.Errors(), nil
+}
+
+// panickingErrorGroup stands in for an error group whose Errors panicked:
+// its Errors panics with the scrubbed message, which zap's error encoding
+// recovers and writes as key+"Error": "PANIC=<message>", as it would have
+// for the group itself.
+type panickingErrorGroup struct{ msg, panicked string }
+
+func (e *panickingErrorGroup) Error() string   { return e.msg }
+func (e *panickingErrorGroup) Errors() []error { panic(e.panicked) }
 
 // scrubbedError stands in for an error whose text held a secret.
 type scrubbedError struct{ msg string }

@@ -138,6 +138,15 @@ type PanicError struct{ Msg string }
 
 func (p PanicError) Error() string { panic(p.Msg) }
 
+// PanicCauses is an error group (zap's and multierr's Errors() []error)
+// whose Errors panics with Msg; its Error is clean.
+type PanicCauses struct{ Msg string }
+
+func (p PanicCauses) Error() string { return "several errors" }
+
+// Errors panics.
+func (p PanicCauses) Errors() []error { panic(p.Msg) }
+
 // PanicObject is an object whose rendering panics with Msg: a zap
 // ObjectMarshaler, a slog.LogValuer (it implements LogValue).
 type PanicObject struct{ Msg string }
@@ -257,6 +266,9 @@ func Scenarios() []Scenario {
 		}},
 		{Name: "panic-error", Entry: func(v string) Entry {
 			return Entry{Message: "m", Attrs: []Attr{{"error", PanicError{"bad state " + v}}}}
+		}},
+		{Name: "panic-error-causes", Entry: func(v string) Entry {
+			return Entry{Message: "m", Attrs: []Attr{{"error", PanicCauses{"bad state " + v}}}}
 		}},
 		{Name: "panic-object", Entry: func(v string) Entry {
 			return Entry{Message: "m", Attrs: []Attr{{"obj", PanicObject{"bad state " + v}}}}
