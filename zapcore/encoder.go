@@ -371,9 +371,14 @@ func redactedField(r *redact.Redactor, key string) zapcore.Field {
 // The keyed ObjectEncoder methods below carry With context (and fields of
 // zap.Inline marshalers) to the wrapped encoder; each applies the key rules.
 
+// ruled writes the replacement of a key-ruled value and reports true, or
+// reports false. The replacement is rendered from the key scrubbed
+// (redactedField): rendered from a key holding a secret, a template with
+// {hash} would write a hash of the secret's text.
 func (e *encoder) ruled(key string, k keyrule.Kind) bool {
 	if e.keys.Redacts(key, k) {
-		e.Encoder.AddString(key, e.r.Replacement(key))
+		f := redactedField(e.r, key)
+		e.Encoder.AddString(f.Key, f.String)
 		return true
 	}
 	return false
