@@ -129,11 +129,13 @@ func (s *scrubber) field(f zapcore.Field, st *standIns) (zapcore.Field, bool) {
 		// The error is always replaced by a stand-in holding the text
 		// checked here, so an Error that answers differently the second
 		// time cannot slip a secret through.
+		// Error runs once: its answer is what is checked and written.
 		if err, ok := f.Interface.(error); ok {
-			if p, panicked := s.errorPanic(f.Key, err); panicked {
-				return p, true
+			basic, p := callError(err)
+			if p != nil {
+				return s.panicField(f.Key, err, p), true
 			}
-			f.Interface = s.error(err)
+			f.Interface = s.errorFrom(err, basic)
 			return f, true
 		}
 	case zapcore.StringerType:
@@ -220,15 +222,6 @@ func (s *scrubber) panicField(key string, v, p any) zapcore.Field {
 	return zapcore.Field{Key: key + "Error", Type: zapcore.StringType, String: s.scrub(fmt.Sprintf("PANIC=%v", p))}
 }
 
-// errorPanic reports whether err's Error panics, and the field to write
-// instead.
-func (s *scrubber) errorPanic(key string, err error) (zapcore.Field, bool) {
-	if _, p := callError(err); p != nil {
-		return s.panicField(key, err, p), true
-	}
-	return zapcore.Field{}, false
-}
-
 // errorGroup is zap's interface for errors with causes (multierr).
 type errorGroup interface{ Errors() []error }
 
@@ -241,6 +234,11 @@ func (s *scrubber) error(err error) error {
 	if p != nil {
 		return &scrubbedError{msg: s.scrub(fmt.Sprintf("PANIC=%v", p))}
 	}
+	return s.errorFrom(err, basic)
+}
+
+// errorFrom is error for err, whose Error returned basic.
+func (s *scrubber) errorFrom(err error, basic string) error {
 	msg := s.scrub(basic)
 	switch e := err.(type) {
 	case errorGroup:
