@@ -87,9 +87,14 @@ func (s *scrubber) attrDirty(a slog.Attr) bool {
 		return true
 	}
 	if s.keysOnly {
-		v := a.Value.Resolve()
-		if v.Kind() == slog.KindGroup {
-			for _, ga := range v.Group() {
+		switch a.Value.Kind() {
+		case slog.KindLogValuer:
+			// Resolved once by the rewrite, which passes the resolution
+			// on: resolving it here to judge it, and letting next resolve
+			// it again, would judge one answer and write another.
+			return true
+		case slog.KindGroup:
+			for _, ga := range a.Value.Group() {
 				if s.attrDirty(ga) {
 					return true
 				}
