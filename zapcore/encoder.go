@@ -2,6 +2,7 @@ package hushzap
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -153,7 +154,7 @@ func (e *encoder) encode(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buf
 	if err != nil || buf == nil {
 		return buf, err
 	}
-	if isJSONObject(buf.Bytes()) {
+	if jsonEntry(buf.Bytes()) {
 		// entryContains, with the index searched only where buf differs
 		// from a clean entry of the same shape (templates.go).
 		if !e.tmpl.contains(e.r, e.tmpl.slot(fields), buf.Bytes()) {
@@ -301,8 +302,12 @@ func rewriteBuffer(r *redact.Redactor, buf *buffer.Buffer) *buffer.Buffer {
 // (ScrubValue), so a multi-line secret's short line goes with the line it
 // is joined to across the real line break, where Scrub, reading text as
 // written, matches no span across one.
+//
+// Whether an entry is JSON is judged by its bytes (jsonEntry), and, since
+// only a dirty entry is scrubbed, confirmed by json.Valid: an entry of a
+// console encoder whose first field is a message opening with "{" is text.
 func scrubEntry(r *redact.Redactor, dst, entry []byte) []byte {
-	if isJSONObject(entry) {
+	if jsonEntry(entry) && json.Valid(entry) {
 		return r.ScrubEscaped(dst, entry)
 	}
 	if innerLineFeed(entry) {
@@ -313,10 +318,31 @@ func scrubEntry(r *redact.Redactor, dst, entry []byte) []byte {
 
 // entryContains reports whether scrubEntry would change entry.
 func entryContains(r *redact.Redactor, entry []byte) bool {
-	if !isJSONObject(entry) && innerLineFeed(entry) {
+	if innerLineFeed(entry) && !jsonEntry(entry) {
 		return r.ContainsValue(entry)
 	}
 	return r.Contains(entry)
+}
+
+// jsonEntry reports whether entry looks like a JSON entry: an object ("{"
+// to "}", blanks and the line ending aside) with no line feed inside (a
+// JSON encoder escapes every one). A console entry that prints a message
+// opening with "{" first, with a line break inside or not ending in "}",
+// is not one.
+func jsonEntry(entry []byte) bool {
+	if !isJSONObject(entry) {
+		return false
+	}
+	end := len(entry)
+	for end > 0 {
+		switch entry[end-1] {
+		case ' ', '\t', '\r', '\n':
+			end--
+			continue
+		}
+		break
+	}
+	return entry[end-1] == '}' && bytes.IndexByte(entry[:end], '\n') < 0
 }
 
 // innerLineFeed reports whether b holds a line feed before its last byte
