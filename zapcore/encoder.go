@@ -154,7 +154,13 @@ func (e *encoder) encode(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buf
 	if err != nil || buf == nil {
 		return buf, err
 	}
-	if jsonEntry(buf.Bytes()) {
+	if jsonObject(buf.Bytes()) {
+		// The message, the one part zap's encoders print with its line
+		// breaks, was scrubbed as a value when it had one (scrubMessage),
+		// so an object is searched as text here, without looking for a
+		// line feed inside it first (jsonEntry); when it is dirty,
+		// scrubEntry judges it in full.
+		//
 		// entryContains, with the index searched only where buf differs
 		// from a clean entry of the same shape (templates.go).
 		if !e.tmpl.contains(e.r, e.tmpl.slot(fields), buf.Bytes()) {
@@ -330,8 +336,19 @@ func entryContains(r *redact.Redactor, entry []byte) bool {
 // opening with "{" first, with a line break inside or not ending in "}",
 // is not one.
 func jsonEntry(entry []byte) bool {
+	end := objectEnd(entry)
+	return end > 0 && bytes.IndexByte(entry[:end], '\n') < 0
+}
+
+// jsonObject reports whether entry opens with "{" and ends with "}",
+// blanks and the line ending aside.
+func jsonObject(entry []byte) bool { return objectEnd(entry) > 0 }
+
+// objectEnd returns the index past the closing "}" of an entry that opens
+// with "{" and ends with "}" (blanks and the line ending aside), or 0.
+func objectEnd(entry []byte) int {
 	if !isJSONObject(entry) {
-		return false
+		return 0
 	}
 	end := len(entry)
 	for end > 0 {
@@ -342,7 +359,10 @@ func jsonEntry(entry []byte) bool {
 		}
 		break
 	}
-	return entry[end-1] == '}' && bytes.IndexByte(entry[:end], '\n') < 0
+	if entry[end-1] != '}' {
+		return 0
+	}
+	return end
 }
 
 // innerLineFeed reports whether b holds a line feed before its last byte
