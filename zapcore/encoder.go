@@ -309,11 +309,12 @@ func rewriteBuffer(r *redact.Redactor, buf *buffer.Buffer) *buffer.Buffer {
 // is joined to across the real line break, where Scrub, reading text as
 // written, matches no span across one.
 //
-// Whether an entry is JSON is judged by its bytes (jsonEntry), and, since
-// only a dirty entry is scrubbed, confirmed by json.Valid: an entry of a
-// console encoder whose first field is a message opening with "{" is text.
+// Whether an entry is JSON is judged by its bytes (jsonEntry: objects, one
+// a line), and, since only a dirty entry is scrubbed, confirmed by
+// json.Valid: an entry of a console encoder whose first field is a message
+// opening with "{" is text.
 func scrubEntry(r *redact.Redactor, dst, entry []byte) []byte {
-	if jsonEntry(entry) && json.Valid(entry) {
+	if jsonEntry(entry) && validJSONLines(entry) {
 		return r.ScrubEscaped(dst, entry)
 	}
 	if innerLineFeed(entry) {
@@ -330,14 +331,42 @@ func entryContains(r *redact.Redactor, entry []byte) bool {
 	return r.Contains(entry)
 }
 
-// jsonEntry reports whether entry looks like a JSON entry: an object ("{"
-// to "}", blanks and the line ending aside) with no line feed inside (a
-// JSON encoder escapes every one). A console entry that prints a message
-// opening with "{" first, with a line break inside or not ending in "}",
-// is not one.
+// jsonEntry reports whether entry looks like JSON entries: one object
+// ("{" to "}", blanks and the line ending aside), or several, one a line
+// (a buffer such as zap's BufferedWriteSyncer joins whole entries; a JSON
+// encoder escapes every line feed inside an entry). A console entry that
+// prints a message opening with "{" first, not ending in "}" or with a
+// line break inside, is not one.
 func jsonEntry(entry []byte) bool {
-	end := objectEnd(entry)
-	return end > 0 && bytes.IndexByte(entry[:end], '\n') < 0
+	for len(entry) > 0 {
+		line := entry
+		if i := bytes.IndexByte(entry, '\n'); i >= 0 {
+			line, entry = entry[:i], entry[i+1:]
+		} else {
+			entry = nil
+		}
+		if !jsonObject(line) && len(bytes.TrimSpace(line)) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// validJSONLines reports whether each line of entry is valid JSON (or
+// blank).
+func validJSONLines(entry []byte) bool {
+	for len(entry) > 0 {
+		line := entry
+		if i := bytes.IndexByte(entry, '\n'); i >= 0 {
+			line, entry = entry[:i], entry[i+1:]
+		} else {
+			entry = nil
+		}
+		if len(bytes.TrimSpace(line)) > 0 && !json.Valid(line) {
+			return false
+		}
+	}
+	return true
 }
 
 // jsonObject reports whether entry opens with "{" and ends with "}",

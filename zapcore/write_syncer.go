@@ -18,9 +18,10 @@ import (
 // A Write that is not JSON and holds a line feed before its end (the
 // console encoder's multi-line message or stack) is scrubbed as one value
 // (redact's ScrubValue), so a multi-line secret's short line goes with its
-// neighbour across the real line break. A Write is JSON when it is an
-// object without a line feed inside, and (for a dirty one) valid: a
-// console entry opening with a message that opens with "{" is text.
+// neighbour across the real line break. A Write is JSON when each of its
+// lines is an object, valid when it is dirty (zap's BufferedWriteSyncer
+// joins whole entries into one Write): a console entry opening with a
+// message that opens with "{" is text.
 //
 // A clean Write goes to ws unchanged with no allocation; Write reports
 // len(p) on success even when the scrubbed bytes were shorter or longer. The
