@@ -424,3 +424,50 @@ func TestEscapeBoundary(t *testing.T) {
 		})
 	}
 }
+
+// selfish is a struct with its own rendering that holds a map holding
+// itself: it renders itself, so the middleware renders it once.
+type selfish struct {
+	S fmt.Stringer
+	M map[string]any
+}
+
+type node struct {
+	Name string
+	Next *node
+}
+
+// TestMiddlewareCyclicValues: a value that holds itself (a map or a slice
+// holding itself through an interface, a pointer cycle) is logged by
+// slog's JSON handler as an error note. The middleware, which walks and
+// renders values, must neither loop nor crash on it (fmt's "%+v" recurses
+// into a map or slice holding itself until the stack overflows, which no
+// recover catches), and still writes a line: over the text handler too,
+// which, unprotected, would crash on it itself.
+func TestMiddlewareCyclicValues(t *testing.T) {
+	m := map[string]any{"a": secretDB.Value}
+	m["self"] = m
+	s := []any{"x", secretDB.Value}
+	s[0] = s
+	n := &node{Name: secretDB.Value}
+	n.Next = n
+	values := map[string]any{
+		"map":      m,
+		"slice":    s,
+		"pointers": n,
+		"rendered": selfish{S: stringer{"s"}, M: m},
+		"nested":   map[string]any{"inner": []any{m}},
+	}
+	for name, v := range values {
+		for _, kind := range handlerKinds[:2] {
+			t.Run(name+"/"+kind.name, func(t *testing.T) {
+				buf := &syncBuffer{}
+				slog.New(kind.new(buf, newRedactor(t, allSecrets...))).Info("m", "v", v)
+				if !strings.Contains(buf.String(), "msg=m") && !strings.Contains(buf.String(), `"msg":"m"`) {
+					t.Fatal("nothing logged")
+				}
+				assertNoLeak(t, buf.String(), secretDB)
+			})
+		}
+	}
+}

@@ -380,5 +380,10 @@ func printText(buf *bytes.Buffer, x any) {
 			return
 		}
 	}
+	if fmtLoops(reflect.ValueOf(x), 0, nil) {
+		// fmt would recurse into it until the stack overflows.
+		buf.WriteString(cyclicNote)
+		return
+	}
 	printVerbose(buf, x)
 }
