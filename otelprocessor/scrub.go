@@ -197,8 +197,18 @@ func (ps *pass) scrubMap(m pcommon.Map) bool {
 	return changed
 }
 
+// fewKeys is the most keys of a map renamed or removed one at a time:
+// pcommon.Map finds a key by scanning the map, so more are handled in one
+// pass over it (a map whose every key holds a secret, or a token anyone
+// can make, would otherwise cost the square of its size).
+const fewKeys = 8
+
 // renameKeys moves the values of keys holding a secret to the scrubbed key.
 func (ps *pass) renameKeys(m pcommon.Map, keys []string) {
+	if len(keys) > fewKeys {
+		ps.renameMany(m, keys)
+		return
+	}
 	for _, k := range keys {
 		v, ok := m.Get(k)
 		if !ok {
@@ -210,6 +220,44 @@ func (ps *pass) renameKeys(m pcommon.Map, keys []string) {
 		m.Remove(k)
 		tmp.CopyTo(m.PutEmpty(ps.r.ScrubValueString(k)))
 	}
+}
+
+// renameMany is renameKeys for many keys, in time linear in the size of
+// m: the map is rebuilt from its raw form, with the keys renamed (the
+// order of its keys, which OTLP gives no meaning, is not kept; a key
+// given twice, which it forbids, is kept once).
+func (ps *pass) renameMany(m pcommon.Map, keys []string) {
+	raw := m.AsRaw()
+	for _, k := range keys {
+		v, ok := raw[k]
+		if !ok {
+			continue // given twice
+		}
+		ps.count(bytesOf(k))
+		delete(raw, k)
+		raw[ps.r.ScrubValueString(k)] = v
+	}
+	// AsRaw gives only types FromRaw takes: it cannot fail.
+	_ = m.FromRaw(raw)
+}
+
+// removeKeys removes keys from m: one at a time when they are few, in one
+// pass over m otherwise.
+func removeKeys(m pcommon.Map, keys []string) {
+	if len(keys) <= fewKeys {
+		for _, k := range keys {
+			m.Remove(k)
+		}
+		return
+	}
+	set := make(map[string]struct{}, len(keys))
+	for _, k := range keys {
+		set[k] = struct{}{}
+	}
+	m.RemoveIf(func(k string, _ pcommon.Value) bool {
+		_, ok := set[k]
+		return ok
+	})
 }
 
 // scrubField scrubs a plain string field through its getter's value and
