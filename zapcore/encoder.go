@@ -314,7 +314,9 @@ func rewriteBuffer(r *redact.Redactor, buf *buffer.Buffer) *buffer.Buffer {
 // json.Valid: an entry of a console encoder whose first field is a message
 // opening with "{" is text.
 func scrubEntry(r *redact.Redactor, dst, entry []byte) []byte {
-	if jsonEntry(entry) && validJSONLines(entry) {
+	if jsonEntry(entry) && (bytes.IndexByte(entry, '\\') < 0 || validJSONLines(entry)) {
+		// Without a backslash, the two readings are one: no need to
+		// validate.
 		return r.ScrubEscaped(dst, entry)
 	}
 	if innerLineFeed(entry) {
