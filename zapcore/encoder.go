@@ -43,6 +43,11 @@ import (
 // a fresh pooled buffer and enc's buffer is freed, so the caller frees the
 // result exactly once, as with any Encoder.
 //
+// An encoder takes no part in a core's Check, where zap's Panic (and
+// DPanic in development) take the message they panic with after writing
+// the entry: that panic value is not scrubbed. NewCore, or Wrap as well,
+// scrubs it.
+//
 // NewEncoder fits zap.RegisterEncoder:
 //
 //	zap.RegisterEncoder("hush-json", func(cfg zapcore.EncoderConfig) (zapcore.Encoder, error) {

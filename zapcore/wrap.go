@@ -103,6 +103,11 @@ func (c *wrapCore) With(fields []zapcore.Field) zapcore.Core {
 
 func (c *wrapCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
 	ce = c.Core.Check(ent, ce)
+	if ent.Level >= zapcore.DPanicLevel {
+		// The logger may panic with the message: scrubbed in the
+		// CheckedEntry itself, not only in what the hook passes on.
+		ce = terminalMessage(ce, ent, c.s.scrub)
+	}
 	if ce == nil {
 		return nil
 	}

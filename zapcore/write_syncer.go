@@ -10,7 +10,8 @@ import (
 
 // NewWriteSyncer returns a WriteSyncer that scrubs each Write of r's secrets
 // before passing it to ws. It sees bytes only, so key rules do not apply;
-// use NewCore or NewEncoder for those. It checks every Write on its own: zap cores write
+// use NewCore or NewEncoder for those. Nor does it see the message zap's
+// Panic panics with after writing the entry (NewCore and Wrap scrub it). It checks every Write on its own: zap cores write
 // one whole entry per Write, so put it directly under a core, never under a
 // buffer that splits or joins entries (use redact.Redactor.NewWriter for an
 // arbitrary stream).

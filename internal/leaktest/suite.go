@@ -83,6 +83,10 @@ type Entry struct {
 	With    []Attr
 	Message string
 	Attrs   []Attr
+	// Panics asks for a logger call that panics after writing the entry,
+	// as zap's Panic (and DPanic in development) do, with the message as
+	// the panic value; adapters of front ends without one log as usual.
+	Panics bool
 }
 
 // Attr is a key and a value. The value is a string, a []byte, or one of
@@ -225,6 +229,11 @@ func Scenarios() []Scenario {
 	return []Scenario{
 		{Name: "message", Redacted: true, Entry: func(v string) Entry {
 			return Entry{Message: "login failed for " + v}
+		}},
+		{Name: "panic-level", Redacted: true, Entry: func(v string) Entry {
+			// The logger panics with the message after writing it: the
+			// panic value reaches stderr, or a recover that logs it.
+			return Entry{Message: "fatal state " + v, Panics: true}
 		}},
 		{Name: "value", Redacted: true, Entry: func(v string) Entry {
 			return Entry{Message: "m", Attrs: []Attr{{"dsn", "postgres://app:" + v + "@db:5432"}}}
