@@ -58,9 +58,7 @@ func (ps *pass) attrs(m pcommon.Map) {
 		}
 		ps.ruleValue(k, name, v, &rep, ps.p.redactAllTypes, true)
 	}
-	for _, k := range remove {
-		m.Remove(k)
-	}
+	removeKeys(m, remove)
 	if len(renames) > 0 {
 		ps.renameKeys(m, renames)
 	}
@@ -180,9 +178,7 @@ func (ps *pass) bodyMap(prefix string, m pcommon.Map, rep *report) {
 		}
 		ps.bodyValue(path, v, rep)
 	}
-	for _, k := range remove {
-		m.Remove(k)
-	}
+	removeKeys(m, remove)
 	if len(renames) > 0 {
 		ps.renameKeys(m, renames)
 	}

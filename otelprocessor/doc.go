@@ -16,7 +16,8 @@
 // attributes; metric descriptions, data point and exemplar attributes; and
 // resource and scope attributes (and scope name and version) of all three.
 // Numbers whose decimal form holds a secret become strings, and byte values
-// are scrubbed as bytes.
+// are scrubbed as bytes and read as the base64 OTLP/JSON writes them in (a
+// value whose base64 holds a secret becomes that base64, scrubbed).
 //
 // It also offers the key and value rules of the contrib redactionprocessor
 // (allowed, ignored and blocked keys, regular-expression values, hashing,

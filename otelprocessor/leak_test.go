@@ -3,6 +3,7 @@ package hushprocessor
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"strings"
 	"testing"
 
@@ -42,6 +43,8 @@ func putAttrs(m pcommon.Map, attrs []leaktest.Attr) error {
 		case string:
 			m.PutStr(a.Key, v)
 		case []byte:
+			m.PutEmptyBytes(a.Key).FromRaw(v)
+		case leaktest.Binary:
 			m.PutEmptyBytes(a.Key).FromRaw(v)
 		case leaktest.Group:
 			if err := putAttrs(m.PutEmptyMap(a.Key), v); err != nil {
@@ -154,6 +157,75 @@ func TestConformanceMultiline(t *testing.T) {
 				return &collectorFrontEnd{t: t, signal: signal, secrets: secrets}
 			})
 		})
+	}
+}
+
+// TestConformanceBinary runs the leak suite with secrets that are base64
+// text (leaktest.BinarySecrets) through the processor, per signal: OTLP/JSON
+// (and pcommon's AsString, which the debug exporter prints) write a bytes
+// value as base64, so bytes that hold no form of such a secret are written
+// as the secret itself ("bytes-base64").
+func TestConformanceBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a processor per scenario")
+	}
+	secrets := leaktest.BinarySecrets()
+	for _, signal := range []string{"logs", "traces", "metrics"} {
+		t.Run(signal, func(t *testing.T) {
+			leaktest.RunSecrets(t, secrets, func(t *testing.T, _ *redact.Redactor) leaktest.FrontEnd {
+				return &collectorFrontEnd{t: t, signal: signal, secrets: secrets}
+			})
+		})
+	}
+}
+
+// TestBytesAsBase64 puts bytes whose base64 is a secret (decoded from a
+// secret kept as base64 text) in every place a bytes value can be: a log
+// body, nested in a body map and slice, resource and scope attributes, and
+// under each kind of rule (none, a blocked key with a hash, an ignored key,
+// an allowed value). None may reach the output, nor a hash of the secret.
+func TestBytesAsBase64(t *testing.T) {
+	secrets := leaktest.BinarySecrets()
+	for _, sec := range secrets {
+		raw, err := base64.StdEncoding.DecodeString(sec.Value)
+		if err != nil {
+			raw, err = base64.RawStdEncoding.DecodeString(sec.Value)
+		}
+		require.NoError(t, err, "secret %s is not base64", sec.Name)
+		for name, mod := range map[string]func(*Config){
+			"plain": func(*Config) {},
+			"rules": func(c *Config) {
+				c.BlockedKeyPatterns = []string{"^hashed"}
+				c.HashFunction = HashSHA256
+				c.IgnoredKeys = []string{"ignored"}
+				c.AllowedValues = []string{".*"}
+				c.Summary = SummaryDebug
+			},
+		} {
+			t.Run(sec.Name+"/"+name, func(t *testing.T) {
+				cfg := secretsConfig(secrets)
+				mod(cfg)
+				ld := plog.NewLogs()
+				rl := ld.ResourceLogs().AppendEmpty()
+				rl.Resource().Attributes().PutEmptyBytes("r").FromRaw(raw)
+				sl := rl.ScopeLogs().AppendEmpty()
+				sl.Scope().Attributes().PutEmptyBytes("s").FromRaw(raw)
+				lr := sl.LogRecords().AppendEmpty()
+				lr.Body().SetEmptyBytes().FromRaw(raw)
+				for _, k := range []string{"plain", "hashed", "ignored"} {
+					lr.Attributes().PutEmptyBytes(k).FromRaw(raw)
+				}
+				lr2 := sl.LogRecords().AppendEmpty()
+				bm := lr2.Body().SetEmptyMap()
+				bm.PutEmptyBytes("hashed_in_body").FromRaw(raw)
+				bm.PutEmptyMap("m").PutEmptySlice("s").AppendEmpty().SetEmptyBytes().FromRaw(raw)
+				out := logsBytes(t, runLogs(t, cfg, ld))
+				leaktest.Check(t, secrets, out, "bytes values")
+				if bytes.Contains(out, []byte(digest(sha256.New(), sec.Value))) {
+					t.Errorf("the SHA-256 of secret %s is in the output", sec.Name)
+				}
+			})
+		}
 	}
 }
 

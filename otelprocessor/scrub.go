@@ -1,6 +1,7 @@
 package hushprocessor
 
 import (
+	"encoding/base64"
 	"math"
 	"strconv"
 	"sync"
@@ -21,6 +22,7 @@ type pass struct {
 	// detected counts the tokens the detectors found, by rule.
 	detected map[detection]int64
 	num      [64]byte
+	b64      []byte // scratch for the base64 of bytes values
 }
 
 var passPool = sync.Pool{New: func() any { return &pass{hits: map[string]int64{}, detected: map[detection]int64{}} }}
@@ -32,6 +34,10 @@ func getPass(p *hushProcessor, r *redact.Redactor) *pass {
 }
 
 func (ps *pass) release() {
+	clear(ps.b64[:cap(ps.b64)]) // it may have held a secret's base64
+	if cap(ps.b64) > 64<<10 {
+		ps.b64 = nil
+	}
 	clear(ps.hits)
 	clear(ps.detected)
 	ps.p, ps.r = nil, nil
@@ -92,16 +98,7 @@ func (ps *pass) scrubValue(v pcommon.Value) bool {
 	case pcommon.ValueTypeDouble:
 		return ps.scrubRendered(v, appendDouble(ps.num[:0], v.Double()))
 	case pcommon.ValueTypeBytes:
-		if v.Bytes().Len() == 0 {
-			return false
-		}
-		raw := v.Bytes().AsRaw()
-		if !ps.r.ContainsValue(raw) {
-			return false
-		}
-		ps.count(raw)
-		v.Bytes().FromRaw(ps.r.ScrubValue(nil, raw))
-		return true
+		return ps.scrubBytes(v)
 	case pcommon.ValueTypeMap:
 		return ps.scrubMap(v.Map())
 	case pcommon.ValueTypeSlice:
@@ -115,6 +112,33 @@ func (ps *pass) scrubValue(v pcommon.Value) bool {
 		return changed
 	}
 	return false
+}
+
+// scrubBytes scrubs a bytes value as bytes (what OTLP/protobuf carries)
+// and as the standard base64 OTLP/JSON, and pcommon's AsString that the
+// debug exporter prints, write it in: bytes decoded from a secret kept as
+// base64 text (an HMAC key, a data key) hold no form of it, yet their
+// base64 is the secret itself. Such a value becomes its scrubbed base64, a
+// string, as a number whose decimal form holds a secret becomes a string.
+func (ps *pass) scrubBytes(v pcommon.Value) bool {
+	if v.Bytes().Len() == 0 {
+		return false
+	}
+	raw := v.Bytes().AsRaw()
+	changed := false
+	if ps.r.ContainsValue(raw) {
+		ps.count(raw)
+		raw = ps.r.ScrubValue(nil, raw)
+		v.Bytes().FromRaw(raw)
+		changed = true
+	}
+	ps.b64 = base64.StdEncoding.AppendEncode(ps.b64[:0], raw)
+	if !ps.r.Contains(ps.b64) {
+		return changed
+	}
+	ps.count(ps.b64)
+	v.SetStr(string(ps.r.Scrub(nil, ps.b64)))
+	return true
 }
 
 // scrubRendered replaces a number by its scrubbed string form when that
@@ -173,8 +197,18 @@ func (ps *pass) scrubMap(m pcommon.Map) bool {
 	return changed
 }
 
+// fewKeys is the most keys of a map renamed or removed one at a time:
+// pcommon.Map finds a key by scanning the map, so more are handled in one
+// pass over it (a map whose every key holds a secret, or a token anyone
+// can make, would otherwise cost the square of its size).
+const fewKeys = 8
+
 // renameKeys moves the values of keys holding a secret to the scrubbed key.
 func (ps *pass) renameKeys(m pcommon.Map, keys []string) {
+	if len(keys) > fewKeys {
+		ps.renameMany(m, keys)
+		return
+	}
 	for _, k := range keys {
 		v, ok := m.Get(k)
 		if !ok {
@@ -186,6 +220,44 @@ func (ps *pass) renameKeys(m pcommon.Map, keys []string) {
 		m.Remove(k)
 		tmp.CopyTo(m.PutEmpty(ps.r.ScrubValueString(k)))
 	}
+}
+
+// renameMany is renameKeys for many keys, in time linear in the size of
+// m: the map is rebuilt from its raw form, with the keys renamed (the
+// order of its keys, which OTLP gives no meaning, is not kept; a key
+// given twice, which it forbids, is kept once).
+func (ps *pass) renameMany(m pcommon.Map, keys []string) {
+	raw := m.AsRaw()
+	for _, k := range keys {
+		v, ok := raw[k]
+		if !ok {
+			continue // given twice
+		}
+		ps.count(bytesOf(k))
+		delete(raw, k)
+		raw[ps.r.ScrubValueString(k)] = v
+	}
+	// AsRaw gives only types FromRaw takes: it cannot fail.
+	_ = m.FromRaw(raw)
+}
+
+// removeKeys removes keys from m: one at a time when they are few, in one
+// pass over m otherwise.
+func removeKeys(m pcommon.Map, keys []string) {
+	if len(keys) <= fewKeys {
+		for _, k := range keys {
+			m.Remove(k)
+		}
+		return
+	}
+	set := make(map[string]struct{}, len(keys))
+	for _, k := range keys {
+		set[k] = struct{}{}
+	}
+	m.RemoveIf(func(k string, _ pcommon.Value) bool {
+		_, ok := set[k]
+		return ok
+	})
 }
 
 // scrubField scrubs a plain string field through its getter's value and

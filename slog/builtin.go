@@ -16,7 +16,9 @@ import (
 // attribute keys before encoding.
 //
 // A record without secrets costs one scan of its bytes and no allocation
-// beyond slog's own.
+// beyond slog's own, unless it holds a LogValuer: the key rules judge what
+// it resolves to, so it is resolved once and the record is passed on with
+// that resolution (a copy), never resolved again by slog.
 func NewJSONHandler(w io.Writer, r *redact.Redactor, opts *slog.HandlerOptions, hopts ...Option) slog.Handler {
 	return newBuiltin(slog.NewJSONHandler(&recordWriter{w: w, r: r, json: true}, opts), r, hopts)
 }

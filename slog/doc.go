@@ -39,7 +39,8 @@
 // detect.Default().
 //
 // On a record without secrets NewJSONHandler and NewTextHandler allocate
-// nothing beyond what slog does. Neither does NewHandler for strings, groups,
+// nothing beyond what slog does (but for a record holding a LogValuer,
+// which is resolved once, for the key rules, and passed on resolved). Neither does NewHandler for strings, groups,
 // errors, []byte and plain data; a value with its own rendering (a
 // fmt.Stringer, a json.Marshaler) is rendered to be checked, which allocates.
 package hushslog

@@ -27,7 +27,10 @@ import (
 //   - error values: Error(), and the "%+v" form of an error that
 //     implements fmt.Formatter, rendered once; the error is replaced by one
 //     holding the scrubbed renderings;
-//   - []byte values;
+//   - []byte values (also inside plain data), as bytes and as the base64
+//     a JSON handler writes them in (bytes decoded from a secret kept as
+//     base64 text are written as the secret itself); bytes whose base64
+//     holds a secret are written as that base64, scrubbed;
 //   - any other value: plain data (structs, maps, slices and pointers of
 //     strings and numbers, read through reflection, unexported fields and
 //     map keys included) is checked string by string without allocating; a

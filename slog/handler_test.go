@@ -2,6 +2,7 @@ package hushslog_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/hushlog/hush/internal/leaktest"
 	"github.com/hushlog/hush/redact"
 	hushslog "github.com/hushlog/hush/slog"
 )
@@ -288,6 +290,15 @@ func TestZeroExtraAllocs(t *testing.T) {
 	if got := testing.AllocsPerRun(200, func() { _ = mw.Handle(ctx, plainRec) }); got > baseP {
 		t.Errorf("NewHandler: %v allocs per clean record, slog %v", got, baseP)
 	}
+	// Bytes, which the JSON handler writes as base64, are read as bytes
+	// and as that base64, in pooled scratch: still nothing allocated.
+	binRec := slog.NewRecord(time.Now(), slog.LevelInfo, _messages[3], 0)
+	binRec.AddAttrs(slog.Any("body", []byte("clean body, read as bytes and as base64")),
+		slog.Any("blob", blob{ID: "b1", Data: []byte("clean data")}))
+	baseB := testing.AllocsPerRun(200, func() { _ = plainH.Handle(ctx, binRec) })
+	if got := testing.AllocsPerRun(200, func() { _ = mw.Handle(ctx, binRec) }); got > baseB {
+		t.Errorf("NewHandler: %v allocs per clean record with bytes, slog %v", got, baseB)
+	}
 	// A value that renders itself (here an error) is rendered once and
 	// written as a stand-in holding what was checked: the record is copied
 	// (1 allocation) and the stand-in made (2: the error and its boxing).
@@ -296,6 +307,62 @@ func TestZeroExtraAllocs(t *testing.T) {
 	baseE := testing.AllocsPerRun(200, func() { _ = plainH.Handle(ctx, errRec) })
 	gotE := testing.AllocsPerRun(200, func() { _ = mw.Handle(ctx, errRec) })
 	assert.LessOrEqual(t, gotE, baseE+3, "NewHandler: allocations per record with an error")
+}
+
+// blob is plain data holding bytes, which slog's JSON handler writes as
+// base64.
+type blob struct {
+	ID   string
+	Data []byte
+}
+
+type rawBytes []byte
+
+// TestMiddlewareBinaryAsBase64: bytes anywhere in a value (a []byte, a
+// struct's, map's or slice's []byte, a named byte slice, a pointer to one)
+// are written by slog's JSON handler as base64; when that base64 holds a
+// secret (bytes decoded from a secret kept as base64 text), the middleware
+// must not pass the bytes on as they are.
+func TestMiddlewareBinaryAsBase64(t *testing.T) {
+	secrets := leaktest.BinarySecrets()
+	for _, sec := range secrets {
+		raw := decodeBase64(t, sec.Value)
+		values := map[string]any{
+			"bytes":        raw,
+			"struct":       blob{ID: "b1", Data: raw},
+			"struct-ptr":   &blob{ID: "b1", Data: raw},
+			"map":          map[string][]byte{"k": raw},
+			"slice":        [][]byte{[]byte("x"), raw},
+			"any-slice":    []any{1, raw},
+			"named":        rawBytes(raw),
+			"bytes-ptr":    &raw,
+			"logvaluer":    slog.GroupValue(slog.Any("k", raw)),
+			"group-nested": slog.GroupValue(slog.Group("g", slog.Any("k", blob{Data: raw}))),
+		}
+		for name, v := range values {
+			for _, kind := range handlerKinds[:2] {
+				t.Run(sec.Name+"/"+name+"/"+kind.name, func(t *testing.T) {
+					buf := &syncBuffer{}
+					slog.New(kind.new(buf, newRedactor(t, secrets...))).Info("m", "v", v)
+					if buf.String() == "" {
+						t.Fatal("nothing logged")
+					}
+					leaktest.Check(t, secrets, []byte(buf.String()), name)
+				})
+			}
+		}
+	}
+}
+
+func decodeBase64(t *testing.T, v string) []byte {
+	t.Helper()
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding} {
+		if b, err := enc.DecodeString(v); err == nil {
+			return b
+		}
+	}
+	t.Fatal("a binary secret is not base64")
+	return nil
 }
 
 // TestHandlerGuideSemantics checks what the slog handler guide asks of a
@@ -355,5 +422,52 @@ func TestEscapeBoundary(t *testing.T) {
 				t.Errorf("part of secret %s left", s.Name)
 			}
 		})
+	}
+}
+
+// selfish is a struct with its own rendering that holds a map holding
+// itself: it renders itself, so the middleware renders it once.
+type selfish struct {
+	S fmt.Stringer
+	M map[string]any
+}
+
+type node struct {
+	Name string
+	Next *node
+}
+
+// TestMiddlewareCyclicValues: a value that holds itself (a map or a slice
+// holding itself through an interface, a pointer cycle) is logged by
+// slog's JSON handler as an error note. The middleware, which walks and
+// renders values, must neither loop nor crash on it (fmt's "%+v" recurses
+// into a map or slice holding itself until the stack overflows, which no
+// recover catches), and still writes a line: over the text handler too,
+// which, unprotected, would crash on it itself.
+func TestMiddlewareCyclicValues(t *testing.T) {
+	m := map[string]any{"a": secretDB.Value}
+	m["self"] = m
+	s := []any{"x", secretDB.Value}
+	s[0] = s
+	n := &node{Name: secretDB.Value}
+	n.Next = n
+	values := map[string]any{
+		"map":      m,
+		"slice":    s,
+		"pointers": n,
+		"rendered": selfish{S: stringer{"s"}, M: m},
+		"nested":   map[string]any{"inner": []any{m}},
+	}
+	for name, v := range values {
+		for _, kind := range handlerKinds[:2] {
+			t.Run(name+"/"+kind.name, func(t *testing.T) {
+				buf := &syncBuffer{}
+				slog.New(kind.new(buf, newRedactor(t, allSecrets...))).Info("m", "v", v)
+				if !strings.Contains(buf.String(), "msg=m") && !strings.Contains(buf.String(), `"msg":"m"`) {
+					t.Fatal("nothing logged")
+				}
+				assertNoLeak(t, buf.String(), secretDB)
+			})
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package hushslog_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"io"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/hushlog/hush/internal/keyrule"
 	"github.com/hushlog/hush/internal/keyrule/keyruletest"
+	"github.com/hushlog/hush/internal/leaktest"
+	"github.com/hushlog/hush/redact"
 	hushslog "github.com/hushlog/hush/slog"
 )
 
@@ -132,6 +135,42 @@ func TestKeyRuleTable(t *testing.T) {
 			// Both directions were exercised.
 			require.Greater(t, redacted, 1000)
 			require.Greater(t, kept, 1000)
+		})
+	}
+}
+
+// TestKeyRuledReplacementOfScrubbedKey: a key-ruled attribute is replaced
+// by the replacement rendered for its key, and the key may hold a known
+// secret ("<secret>_password"). With a replacement template holding
+// {hash}, a replacement rendered from the key as logged is a keyed hash of
+// a text holding the secret (with the default, public hash key: anyone can
+// test a guess against it). Every way, every kind of ruled value, every
+// placement must render it from the scrubbed key.
+func TestKeyRuledReplacementOfScrubbedKey(t *testing.T) {
+	r, err := redact.New(redact.WithReplacement("[REDACTED:{hash}]"))
+	require.NoError(t, err)
+	require.NoError(t, r.Set(allSecrets))
+	m := keyrule.New(keyrule.DefaultPatterns)
+	for name, newHandler := range handlers {
+		t.Run(name, func(t *testing.T) {
+			for _, sec := range allSecrets {
+				key := sec.Value + "_password"
+				echo := []byte(r.Replacement(key))
+				for _, s := range slogShapes {
+					if !m.Redacts(key, s.kind) {
+						continue
+					}
+					for _, p := range slogPlacements {
+						buf := &syncBuffer{}
+						p.log(slog.New(newHandler(buf, r)), s.attr(key))
+						out := []byte(buf.String())
+						leaktest.Check(t, allSecrets, out, name+" "+s.name+" "+p.name)
+						if bytes.Contains(out, echo) {
+							t.Errorf("%s value in %s: the replacement rendered from the key holding %s", s.name, p.name, sec.Name)
+						}
+					}
+				}
+			}
 		})
 	}
 }

@@ -87,9 +87,14 @@ func (s *scrubber) attrDirty(a slog.Attr) bool {
 		return true
 	}
 	if s.keysOnly {
-		v := a.Value.Resolve()
-		if v.Kind() == slog.KindGroup {
-			for _, ga := range v.Group() {
+		switch a.Value.Kind() {
+		case slog.KindLogValuer:
+			// Resolved once by the rewrite, which passes the resolution
+			// on: resolving it here to judge it, and letting next resolve
+			// it again, would judge one answer and write another.
+			return true
+		case slog.KindGroup:
+			for _, ga := range a.Value.Group() {
 				if s.attrDirty(ga) {
 					return true
 				}
@@ -117,7 +122,7 @@ func (s *scrubber) attrDirty(a slog.Attr) bool {
 		case nil:
 			return false
 		case []byte:
-			return s.containsBytes(x)
+			return s.bytesDirty(x)
 		case error:
 			return true
 		default:
@@ -215,7 +220,7 @@ func (s *scrubber) anyValue(x any) slog.Value {
 	case nil:
 		return slog.AnyValue(nil)
 	case []byte:
-		return slog.AnyValue(s.scrubBytes(x))
+		return s.bytesValue(x)
 	case error:
 		return slog.AnyValue(s.scrubError(x))
 	}
@@ -374,6 +379,11 @@ func printText(buf *bytes.Buffer, x any) {
 			buf.Write(b)
 			return
 		}
+	}
+	if fmtLoops(reflect.ValueOf(x), 0, nil) {
+		// fmt would recurse into it until the stack overflows.
+		buf.WriteString(cyclicNote)
+		return
 	}
 	printVerbose(buf, x)
 }

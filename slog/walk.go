@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"time"
 )
@@ -153,7 +154,8 @@ func (s *scrubber) walk(v reflect.Value, depth int) (dirty, render bool) {
 		return s.containsString(v.String()), false
 	case reflect.Slice:
 		if v.Type().Elem().Kind() == reflect.Uint8 {
-			return s.containsBytes(v.Bytes()), false
+			// As bytes, and as the base64 a JSON handler writes.
+			return s.bytesDirty(v.Bytes()), false
 		}
 		fallthrough
 	case reflect.Array:
@@ -211,4 +213,90 @@ func (s *scrubber) walk(v reflect.Value, depth int) (dirty, render bool) {
 		}
 	}
 	return false, false
+}
+
+// cyclicNote is the text rendering of a value that holds itself.
+const cyclicNote = "!ERROR:hushslog: value holds itself"
+
+// maxFmtDepth bounds fmtLoops: a value nested deeper is treated as one
+// that holds itself.
+const maxFmtDepth = 1000
+
+// fmtLoops reports whether printing v with "%+v" would recurse forever: a
+// map or slice that holds itself (through an interface) on the path fmt
+// takes. fmt follows maps, slices, arrays, structs and interfaces, and a
+// pointer only at the top (deeper ones it prints as addresses), so pointer
+// cycles are harmless to it. A value fmt would print through its own
+// method is still walked: a loop reported there only replaces the
+// rendering by a note. path holds the maps and slices being printed.
+func fmtLoops(v reflect.Value, depth int, path []uintptr) bool {
+	if depth > maxFmtDepth {
+		return true
+	}
+	switch v.Kind() {
+	case reflect.Interface:
+		return !v.IsNil() && fmtLoops(v.Elem(), depth+1, path)
+	case reflect.Pointer:
+		if depth > 0 || v.IsNil() {
+			return false
+		}
+		switch v.Elem().Kind() {
+		case reflect.Array, reflect.Slice, reflect.Struct, reflect.Map:
+			return fmtLoops(v.Elem(), depth+1, path)
+		}
+	case reflect.Map:
+		if v.Len() == 0 || !mayHold(v.Type().Key()) && !mayHold(v.Type().Elem()) {
+			return false
+		}
+		p := v.Pointer()
+		if slices.Contains(path, p) {
+			return true
+		}
+		path = append(path, p)
+		var it reflect.MapIter
+		it.Reset(v)
+		for it.Next() {
+			if fmtLoops(it.Key(), depth+1, path) || fmtLoops(it.Value(), depth+1, path) {
+				return true
+			}
+		}
+	case reflect.Slice:
+		if v.Len() == 0 || !mayHold(v.Type().Elem()) {
+			return false
+		}
+		p := v.Pointer()
+		if slices.Contains(path, p) {
+			return true
+		}
+		path = append(path, p)
+		fallthrough
+	case reflect.Array:
+		if !mayHold(v.Type().Elem()) {
+			return false
+		}
+		for i := range v.Len() {
+			if fmtLoops(v.Index(i), depth+1, path) {
+				return true
+			}
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if fmtLoops(v.Field(i), depth+1, path) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mayHold reports whether a value of type t, below the top of a value fmt
+// prints, may lead fmt further down (and so, possibly, back to a map or
+// slice it is printing): basic values and pointers (printed as addresses
+// there) do not.
+func mayHold(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Interface, reflect.Map, reflect.Slice, reflect.Array, reflect.Struct:
+		return true
+	}
+	return false
 }

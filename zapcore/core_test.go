@@ -3,6 +3,7 @@ package hushzap_test
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -288,3 +289,50 @@ func TestCoreZeroExtraAllocs(t *testing.T) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// TestPanicMessageScrubbed: zap panics with an entry's message after
+// writing it (Panic; DPanic in development), taking it from the
+// CheckedEntry, not from what was written. NewCore and Wrap scrub it there:
+// at a level the core writes and at one it does not (the logger panics
+// all the same), alone and first in a tee.
+func TestPanicMessageScrubbed(t *testing.T) {
+	r := newRedactor(t, allSecrets...)
+	ways := map[string]func(ws zapcore.WriteSyncer, lvl zapcore.Level) zapcore.Core{
+		"NewCore": func(ws zapcore.WriteSyncer, lvl zapcore.Level) zapcore.Core {
+			return hushzap.NewCore(jsonEncoder(), ws, lvl, r)
+		},
+		"WrapCore": func(ws zapcore.WriteSyncer, lvl zapcore.Level) zapcore.Core {
+			return hushzap.WrapCore(zapcore.NewCore(jsonEncoder(), ws, lvl), r)
+		},
+	}
+	for way, newCore := range ways {
+		for _, lvl := range []zapcore.Level{zap.DebugLevel, zap.FatalLevel} {
+			for _, tee := range []bool{false, true} {
+				for _, call := range []string{"Panic", "DPanic"} {
+					buf := &syncBuffer{}
+					c := newCore(buf, lvl)
+					if tee {
+						c = zapcore.NewTee(c, zapcore.NewCore(jsonEncoder(), zapcore.AddSync(io.Discard), zap.ErrorLevel))
+					}
+					l := zap.New(c, zap.Development())
+					var p any
+					func() {
+						defer func() { p = recover() }()
+						msg := "fatal state " + secretDB.Value
+						if call == "Panic" {
+							l.Panic(msg)
+						} else {
+							l.DPanic(msg)
+						}
+					}()
+					what := fmt.Sprintf("%s, core at %s, tee %v, %s", way, lvl, tee, call)
+					if p == nil {
+						t.Errorf("%s: no panic", what)
+						continue
+					}
+					leaktest.Check(t, allSecrets, []byte(fmt.Sprint(p)+buf.String()), what)
+				}
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package hushzap
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -41,6 +42,11 @@ import (
 // it; see templates.go.) A dirty entry is scrubbed into
 // a fresh pooled buffer and enc's buffer is freed, so the caller frees the
 // result exactly once, as with any Encoder.
+//
+// An encoder takes no part in a core's Check, where zap's Panic (and
+// DPanic in development) take the message they panic with after writing
+// the entry: that panic value is not scrubbed. NewCore, or Wrap as well,
+// scrubs it.
 //
 // NewEncoder fits zap.RegisterEncoder:
 //
@@ -153,7 +159,13 @@ func (e *encoder) encode(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buf
 	if err != nil || buf == nil {
 		return buf, err
 	}
-	if isJSONObject(buf.Bytes()) {
+	if jsonObject(buf.Bytes()) {
+		// The message, the one part zap's encoders print with its line
+		// breaks, was scrubbed as a value when it had one (scrubMessage),
+		// so an object is searched as text here, without looking for a
+		// line feed inside it first (jsonEntry); when it is dirty,
+		// scrubEntry judges it in full.
+		//
 		// entryContains, with the index searched only where buf differs
 		// from a clean entry of the same shape (templates.go).
 		if !e.tmpl.contains(e.r, e.tmpl.slot(fields), buf.Bytes()) {
@@ -301,8 +313,15 @@ func rewriteBuffer(r *redact.Redactor, buf *buffer.Buffer) *buffer.Buffer {
 // (ScrubValue), so a multi-line secret's short line goes with the line it
 // is joined to across the real line break, where Scrub, reading text as
 // written, matches no span across one.
+//
+// Whether an entry is JSON is judged by its bytes (jsonEntry: objects, one
+// a line), and, since only a dirty entry is scrubbed, confirmed by
+// json.Valid: an entry of a console encoder whose first field is a message
+// opening with "{" is text.
 func scrubEntry(r *redact.Redactor, dst, entry []byte) []byte {
-	if isJSONObject(entry) {
+	if jsonEntry(entry) && (bytes.IndexByte(entry, '\\') < 0 || validJSONLines(entry)) {
+		// Without a backslash, the two readings are one: no need to
+		// validate.
 		return r.ScrubEscaped(dst, entry)
 	}
 	if innerLineFeed(entry) {
@@ -313,10 +332,73 @@ func scrubEntry(r *redact.Redactor, dst, entry []byte) []byte {
 
 // entryContains reports whether scrubEntry would change entry.
 func entryContains(r *redact.Redactor, entry []byte) bool {
-	if !isJSONObject(entry) && innerLineFeed(entry) {
+	if innerLineFeed(entry) && !jsonEntry(entry) {
 		return r.ContainsValue(entry)
 	}
 	return r.Contains(entry)
+}
+
+// jsonEntry reports whether entry looks like JSON entries: one object
+// ("{" to "}", blanks and the line ending aside), or several, one a line
+// (a buffer such as zap's BufferedWriteSyncer joins whole entries; a JSON
+// encoder escapes every line feed inside an entry). A console entry that
+// prints a message opening with "{" first, not ending in "}" or with a
+// line break inside, is not one.
+func jsonEntry(entry []byte) bool {
+	for len(entry) > 0 {
+		line := entry
+		if i := bytes.IndexByte(entry, '\n'); i >= 0 {
+			line, entry = entry[:i], entry[i+1:]
+		} else {
+			entry = nil
+		}
+		if !jsonObject(line) && len(bytes.TrimSpace(line)) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// validJSONLines reports whether each line of entry is valid JSON (or
+// blank).
+func validJSONLines(entry []byte) bool {
+	for len(entry) > 0 {
+		line := entry
+		if i := bytes.IndexByte(entry, '\n'); i >= 0 {
+			line, entry = entry[:i], entry[i+1:]
+		} else {
+			entry = nil
+		}
+		if len(bytes.TrimSpace(line)) > 0 && !json.Valid(line) {
+			return false
+		}
+	}
+	return true
+}
+
+// jsonObject reports whether entry opens with "{" and ends with "}",
+// blanks and the line ending aside.
+func jsonObject(entry []byte) bool { return objectEnd(entry) > 0 }
+
+// objectEnd returns the index past the closing "}" of an entry that opens
+// with "{" and ends with "}" (blanks and the line ending aside), or 0.
+func objectEnd(entry []byte) int {
+	if !isJSONObject(entry) {
+		return 0
+	}
+	end := len(entry)
+	for end > 0 {
+		switch entry[end-1] {
+		case ' ', '\t', '\r', '\n':
+			end--
+			continue
+		}
+		break
+	}
+	if entry[end-1] != '}' {
+		return 0
+	}
+	return end
 }
 
 // innerLineFeed reports whether b holds a line feed before its last byte
@@ -371,9 +453,14 @@ func redactedField(r *redact.Redactor, key string) zapcore.Field {
 // The keyed ObjectEncoder methods below carry With context (and fields of
 // zap.Inline marshalers) to the wrapped encoder; each applies the key rules.
 
+// ruled writes the replacement of a key-ruled value and reports true, or
+// reports false. The replacement is rendered from the key scrubbed
+// (redactedField): rendered from a key holding a secret, a template with
+// {hash} would write a hash of the secret's text.
 func (e *encoder) ruled(key string, k keyrule.Kind) bool {
 	if e.keys.Redacts(key, k) {
-		e.Encoder.AddString(key, e.r.Replacement(key))
+		f := redactedField(e.r, key)
+		e.Encoder.AddString(f.Key, f.String)
 		return true
 	}
 	return false

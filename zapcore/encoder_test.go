@@ -9,6 +9,7 @@ import (
 	"go.uber.org/zap/buffer"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/hushlog/hush/internal/leaktest"
 	"github.com/hushlog/hush/redact"
 	hushzap "github.com/hushlog/hush/zapcore"
 )
@@ -102,6 +103,47 @@ func TestEscapeBoundary(t *testing.T) {
 			}
 			if strings.Contains(out, "abcXq7Lp9Zt") {
 				t.Errorf("part of secret %s left", s.Name)
+			}
+		})
+	}
+}
+
+// TestWriteSyncerJoinedEntries: zap's BufferedWriteSyncer joins whole
+// entries into one Write. Under it, NewWriteSyncer sees several JSON
+// entries at once, a line feed between them: it must scrub them as the
+// JSON they are (every line valid JSON afterwards, no dangling backslash),
+// and console entries, several lines, as the text they are.
+func TestWriteSyncerJoinedEntries(t *testing.T) {
+	s := redact.Secret{Name: "test/n-secret", Value: "nabcXq7Lp9Zt"}
+	secrets := append([]redact.Secret{s}, allSecrets...)
+	r := newRedactor(t, secrets...)
+	for encName, newEnc := range encoders {
+		t.Run(encName, func(t *testing.T) {
+			buf := &syncBuffer{}
+			bws := &zapcore.BufferedWriteSyncer{WS: hushzap.NewWriteSyncer(buf, r), Size: 4096}
+			l := zap.New(zapcore.NewCore(newEnc(), bws, zap.DebugLevel))
+			for i := 0; i < 5; i++ {
+				l.Info("m", zap.String("k", "tab\tnabcXq7Lp9Zt"), zap.String("q", `\nabcXq7Lp9Zt`), zap.String("lf", "line\nabcXq7Lp9Zt"), zap.Int("i", i))
+				l.Info(`C:\keys\`+secretDB.Value+`.pfx`, zap.String("dsn", "postgres://app:"+secretAPI.Value+"@db"))
+			}
+			if err := bws.Stop(); err != nil {
+				t.Fatal(err)
+			}
+			out := buf.String()
+			leaktest.Check(t, secrets, []byte(out), encName)
+			if strings.Contains(out, "abcXq7Lp9Zt") {
+				t.Errorf("part of secret %s left", s.Name)
+			}
+			if n := strings.Count(out, "\n"); n != 10 {
+				t.Errorf("%d lines, want 10", n)
+			}
+			for i, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+				if encName == "json" && !json.Valid([]byte(line)) {
+					t.Errorf("line %d: invalid JSON", i)
+				}
+				if i%2 == 1 && !strings.Contains(line, `keys\[REDACTED:`) && !strings.Contains(line, `keys\\[REDACTED:`) {
+					t.Errorf("line %d: the backslash before the secret was lost", i)
+				}
 			}
 		})
 	}

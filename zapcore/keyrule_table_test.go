@@ -1,6 +1,7 @@
 package hushzap_test
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/hushlog/hush/internal/keyrule"
 	"github.com/hushlog/hush/internal/keyrule/keyruletest"
+	"github.com/hushlog/hush/internal/leaktest"
+	"github.com/hushlog/hush/redact"
 	hushzap "github.com/hushlog/hush/zapcore"
 )
 
@@ -122,6 +125,55 @@ func TestKeyRuleTable(t *testing.T) {
 			// Both directions were exercised.
 			require.Greater(t, redacted, 1000)
 			require.Greater(t, kept, 1000)
+		})
+	}
+}
+
+// TestKeyRuledReplacementOfScrubbedKey: a key-ruled field is replaced by
+// the replacement rendered for its key, and the key may hold a known
+// secret ("<secret>_password"). With a replacement template holding
+// {hash}, a replacement rendered from the key as logged is a keyed hash of
+// a text holding the secret (with the default, public hash key: anyone can
+// test a guess against it). Every way, every shape of ruled value, every
+// placement (log-call fields, With context, namespaces, inline and nested
+// objects) must render it from the scrubbed key.
+func TestKeyRuledReplacementOfScrubbedKey(t *testing.T) {
+	r, err := redact.New(redact.WithReplacement("[REDACTED:{hash}]"))
+	require.NoError(t, err)
+	require.NoError(t, r.Set(allSecrets))
+	m := keyrule.New(keyrule.DefaultPatterns)
+	ways := map[string]func(ws zapcore.WriteSyncer) *zap.Logger{}
+	for encName, newEnc := range encoders {
+		ways["NewCore/"+encName] = func(ws zapcore.WriteSyncer) *zap.Logger {
+			return zap.New(hushzap.NewCore(newEnc(), ws, zap.DebugLevel, r))
+		}
+		ways["NewEncoder/"+encName] = func(ws zapcore.WriteSyncer) *zap.Logger {
+			return zap.New(zapcore.NewCore(hushzap.NewEncoder(newEnc(), r), ws, zap.DebugLevel))
+		}
+		ways["Wrap/"+encName] = func(ws zapcore.WriteSyncer) *zap.Logger {
+			return zap.New(zapcore.NewCore(newEnc(), ws, zap.DebugLevel), hushzap.Wrap(r))
+		}
+	}
+	for way, newLogger := range ways {
+		t.Run(way, func(t *testing.T) {
+			for _, sec := range allSecrets {
+				key := sec.Value + "_password"
+				echo := []byte(r.Replacement(key))
+				for _, s := range zapShapes {
+					if !m.Redacts(key, s.kind) {
+						continue
+					}
+					for _, p := range zapPlacements {
+						buf := &syncBuffer{}
+						p.log(newLogger(buf), s.field(key))
+						out := []byte(buf.String())
+						leaktest.Check(t, allSecrets, out, way+" "+s.name+" "+p.name)
+						if bytes.Contains(out, echo) {
+							t.Errorf("%s value in %s: the replacement rendered from the key holding %s", s.name, p.name, sec.Name)
+						}
+					}
+				}
+			}
 		})
 	}
 }

@@ -169,8 +169,18 @@ func (e *scrubObjectEncoder) AddReflected(k string, v any) error {
 }
 
 func (e *scrubObjectEncoder) AddBinary(k string, v []byte) {
-	if k, ok := e.key(k, keyrule.KindText); ok {
-		e.enc.AddBinary(k, e.scrubBytes(v))
+	k, ok := e.key(k, keyrule.KindText)
+	if !ok {
+		return
+	}
+	if e.keysOnly {
+		e.enc.AddBinary(k, v)
+		return
+	}
+	if out, text, asText := e.s.scrubBinary(v); asText {
+		e.enc.AddString(k, text)
+	} else {
+		e.enc.AddBinary(k, out)
 	}
 }
 

@@ -106,10 +106,22 @@ func (s *scrubber) field(f zapcore.Field, st *standIns) (zapcore.Field, bool) {
 			f.String = v
 			return f, true
 		}
-	case zapcore.ByteStringType, zapcore.BinaryType:
+	case zapcore.ByteStringType:
 		if b, ok := f.Interface.([]byte); ok && s.r.ContainsValue(b) {
 			f.Interface = s.r.ScrubValue(nil, b)
 			return f, true
+		}
+	case zapcore.BinaryType:
+		// Written as base64, which may hold a secret the bytes do not.
+		if b, ok := f.Interface.([]byte); ok {
+			out, text, asText := s.scrubBinary(b)
+			if asText {
+				return zapcore.Field{Key: f.Key, Type: zapcore.StringType, String: text}, true
+			}
+			if len(out) != len(b) || (len(b) > 0 && &out[0] != &b[0]) {
+				f.Interface = out
+				return f, true
+			}
 		}
 	case zapcore.NamespaceType:
 		// The key, scrubbed above, is all a namespace has.
@@ -117,11 +129,13 @@ func (s *scrubber) field(f zapcore.Field, st *standIns) (zapcore.Field, bool) {
 		// The error is always replaced by a stand-in holding the text
 		// checked here, so an Error that answers differently the second
 		// time cannot slip a secret through.
+		// Error runs once: its answer is what is checked and written.
 		if err, ok := f.Interface.(error); ok {
-			if p, panicked := s.errorPanic(f.Key, err); panicked {
-				return p, true
+			basic, p := callError(err)
+			if p != nil {
+				return s.panicField(f.Key, err, p), true
 			}
-			f.Interface = s.error(err)
+			f.Interface = s.errorFrom(err, basic)
 			return f, true
 		}
 	case zapcore.StringerType:
@@ -208,15 +222,6 @@ func (s *scrubber) panicField(key string, v, p any) zapcore.Field {
 	return zapcore.Field{Key: key + "Error", Type: zapcore.StringType, String: s.scrub(fmt.Sprintf("PANIC=%v", p))}
 }
 
-// errorPanic reports whether err's Error panics, and the field to write
-// instead.
-func (s *scrubber) errorPanic(key string, err error) (zapcore.Field, bool) {
-	if _, p := callError(err); p != nil {
-		return s.panicField(key, err, p), true
-	}
-	return zapcore.Field{}, false
-}
-
 // errorGroup is zap's interface for errors with causes (multierr).
 type errorGroup interface{ Errors() []error }
 
@@ -229,10 +234,21 @@ func (s *scrubber) error(err error) error {
 	if p != nil {
 		return &scrubbedError{msg: s.scrub(fmt.Sprintf("PANIC=%v", p))}
 	}
+	return s.errorFrom(err, basic)
+}
+
+// errorFrom is error for err, whose Error returned basic.
+func (s *scrubber) errorFrom(err error, basic string) error {
 	msg := s.scrub(basic)
 	switch e := err.(type) {
 	case errorGroup:
-		causes := e.Errors()
+		causes, p := callErrors(e)
+		if p != nil {
+			// zap recovers a panic of Errors and writes it as a note;
+			// the stand-in panics as the group did, with the message
+			// scrubbed.
+			return &panickingErrorGroup{msg: msg, panicked: s.scrub(fmt.Sprint(p))}
+		}
 		scrubbed := make([]error, len(causes))
 		for i, c := range causes {
 			if c != nil {
@@ -245,6 +261,25 @@ func (s *scrubber) error(err error) error {
 	}
 	return &scrubbedError{msg: msg}
 }
+
+// callErrors calls Errors(), returning what it panicked with, if it did.
+func callErrors(g errorGroup) (causes []error, panicked any) {
+	defer func() {
+		if p := recover(); p != nil {
+			causes, panicked = nil, p
+		}
+	}()
+	return g.Errors(), nil
+}
+
+// panickingErrorGroup stands in for an error group whose Errors panicked:
+// its Errors panics with the scrubbed message, which zap's error encoding
+// recovers and writes as key+"Error": "PANIC=<message>", as it would have
+// for the group itself.
+type panickingErrorGroup struct{ msg, panicked string }
+
+func (e *panickingErrorGroup) Error() string   { return e.msg }
+func (e *panickingErrorGroup) Errors() []error { panic(e.panicked) }
 
 // scrubbedError stands in for an error whose text held a secret.
 type scrubbedError struct{ msg string }

@@ -37,7 +37,10 @@ func Wrap(r *redact.Redactor, opts ...Option) zap.Option {
 //     function;
 //   - the keys of fields, namespaces and objects at any depth (a key may
 //     hold a secret: a map keyed by a token);
-//   - string, []byte (ByteString and Binary) fields;
+//   - string, []byte (ByteString and Binary) fields; a Binary field, which
+//     the encoder writes as base64, also as that base64 (bytes decoded from
+//     a secret kept as base64 text are written as the secret itself): such
+//     a field is written as its scrubbed base64, a string;
 //   - error fields: Error(), the "%+v" form zap logs as errorVerbose (for
 //     errors that implement fmt.Formatter) and each cause of an error group;
 //     each error is replaced by one of the same shape holding the scrubbed
@@ -100,6 +103,11 @@ func (c *wrapCore) With(fields []zapcore.Field) zapcore.Core {
 
 func (c *wrapCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
 	ce = c.Core.Check(ent, ce)
+	if ent.Level >= zapcore.DPanicLevel {
+		// The logger may panic with the message: scrubbed in the
+		// CheckedEntry itself, not only in what the hook passes on.
+		ce = terminalMessage(ce, ent, c.s.scrub)
+	}
 	if ce == nil {
 		return nil
 	}

@@ -9,6 +9,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/hushlog/hush/internal/leaktest"
 	"github.com/hushlog/hush/redact"
 	hushzap "github.com/hushlog/hush/zapcore"
 )
@@ -167,5 +168,25 @@ func TestWrapSecretAddedAfterCaching(t *testing.T) {
 	assertNoLeak(t, out, late)
 	if n := strings.Count(out, "[REDACTED:"+late.Name+"]"); n != 5 {
 		t.Errorf("%d replacements of the secret added after the strings were cached, want 5", n)
+	}
+}
+
+// TestWrapBinaryCleanNoExtraAllocs: Wrap reads a Binary field also as the
+// base64 the encoder writes (a secret kept as base64 text, logged as its
+// decoded bytes), on the stack or in pooled scratch, so a clean Binary
+// field, short or long, costs no allocation plain zap does not make.
+func TestWrapBinaryCleanNoExtraAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are meaningless under the race detector")
+	}
+	r := newRedactor(t, append(benchSecrets(100), leaktest.BinarySecrets()...)...)
+	for _, n := range []int{16, 190, 4096} {
+		b := []byte(strings.Repeat("clean binary ", n/13+1)[:n])
+		plain := zap.New(zapcore.NewCore(jsonEncoder(), zapcore.AddSync(discard{}), zap.DebugLevel))
+		hushed := zap.New(zapcore.NewCore(jsonEncoder(), zapcore.AddSync(discard{}), zap.DebugLevel), hushzap.Wrap(r))
+		base := testing.AllocsPerRun(100, func() { plain.Info("m", zap.Binary("b", b)) })
+		if got := testing.AllocsPerRun(100, func() { hushed.Info("m", zap.Binary("b", b)) }); got > base {
+			t.Errorf("%d bytes: Wrap %v allocs per clean Binary entry, plain zap %v", n, got, base)
+		}
 	}
 }

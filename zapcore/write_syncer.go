@@ -10,7 +10,8 @@ import (
 
 // NewWriteSyncer returns a WriteSyncer that scrubs each Write of r's secrets
 // before passing it to ws. It sees bytes only, so key rules do not apply;
-// use NewCore or NewEncoder for those. It checks every Write on its own: zap cores write
+// use NewCore or NewEncoder for those. Nor does it see the message zap's
+// Panic panics with after writing the entry (NewCore and Wrap scrub it). It checks every Write on its own: zap cores write
 // one whole entry per Write, so put it directly under a core, never under a
 // buffer that splits or joins entries (use redact.Redactor.NewWriter for an
 // arbitrary stream).
@@ -18,7 +19,10 @@ import (
 // A Write that is not JSON and holds a line feed before its end (the
 // console encoder's multi-line message or stack) is scrubbed as one value
 // (redact's ScrubValue), so a multi-line secret's short line goes with its
-// neighbour across the real line break.
+// neighbour across the real line break. A Write is JSON when each of its
+// lines is an object, valid when it is dirty (zap's BufferedWriteSyncer
+// joins whole entries into one Write): a console entry opening with a
+// message that opens with "{" is text.
 //
 // A clean Write goes to ws unchanged with no allocation; Write reports
 // len(p) on success even when the scrubbed bytes were shorter or longer. The
