@@ -182,6 +182,7 @@ func putScratch(sc *decodeScratch) {
 		clear(sc.alts[i].text)
 	}
 	clear(sc.probe.text)
+	clear(sc.probe2.text)
 	clear(sc.nested)
 	select {
 	case decodeFree <- sc:
@@ -196,6 +197,7 @@ type decodeScratch struct {
 	levels  [maxDecodeDepth]decoded
 	alts    [maxDecodeDepth]decoded
 	probe   decoded
+	probe2  decoded // the probe decoded once more (deepProbe)
 	matches []fingerprint.Match
 	// spans collects what the decoding scan finds (the caller's slice
 	// would escape through the recursion).
@@ -515,25 +517,116 @@ func (s *snapshot) restart(sc *decodeScratch, parent *decoded, ptext []byte, r, 
 	p := &sc.probe
 	p.reset()
 	dec.decode(p, parent, r, ptext[r:pe])
-	if lvl+1 >= maxDecodeDepth || !s.hasMarker(p.text) {
-		// What the probe read is what the index sees: no level below
-		// decodes it further.
-		admit := false
-		for a := 0; a < len(p.text) && int(p.pfrom[a]) < limit; a++ {
-			if s.idx.MayStartAt(p.text, a, pe == end) {
-				admit = true
-				break
-			}
-		}
-		if !admit {
-			return
+	deep := lvl+1 < maxDecodeDepth && s.hasMarker(p.text)
+	if deep {
+		// The level below decodes the probe again: read enough for 8
+		// bytes decoded twice past the escape.
+		pe = min(end, fe+8*6*6+72)
+		p.reset()
+		dec.decode(p, parent, r, ptext[r:pe])
+	}
+	if s.mayStartBefore(p.text, p.pfrom, limit, pe == end) || deep && s.deepProbe(sc, p, limit, pe == end) {
+		s.restartFull(sc, parent, ptext, r, fe, end, dec, lvl, limit)
+	}
+}
+
+// mayStartBefore reports whether the index's filter admits a pattern that
+// starts in text at a byte that comes from before limit (by from).
+func (s *snapshot) mayStartBefore(text []byte, from []int32, limit int, final bool) bool {
+	for a := 0; a < len(text) && int(from[a]) < limit; a++ {
+		if s.idx.MayStartAt(text, a, final) {
+			return true
 		}
 	}
-	s.restartFull(sc, parent, ptext, r, fe, end, dec, lvl, limit)
+	return false
 }
+
+// deepProbe reports whether the level below the probe p (a restart's first
+// bytes, which hold escapes) can hold a match that starts before limit,
+// as decodeStep would search that level: a pattern the filter admits at a
+// byte it decodes from before limit, in its decoding of p or in a restart
+// of it inside one of its escapes that starts before limit. Without it
+// every restart on a line whose decoded text still holds escapes (a value
+// with a "%" or a backslash, URL-escaped; JSON in JSON) decoded and
+// searched a match's whole reach: quadratic in the length of such a line
+// once values are long.
+func (s *snapshot) deepProbe(sc *decodeScratch, p *decoded, limit int, final bool) bool {
+	decs := s.decs()
+	for k := range decs {
+		dec := &decs[k]
+		if s.decoders&dec.enc == 0 {
+			continue
+		}
+		i := bytes.IndexByte(p.text, dec.marker)
+		if i < 0 || firstEscape(dec, p.text, i) < 0 {
+			continue
+		}
+		q := &sc.probe2
+		q.reset()
+		dec.decode(q, nil, 0, p.text)
+		if s.mayStartBelow(q, p, limit, len(p.text), final) {
+			return true
+		}
+		// The escapes of q that start before limit, as decodeStep walks
+		// them, and their restarts.
+		first := dec.marker
+		if dec.sameLen {
+			first = '%'
+		}
+		for j := 0; j < len(p.text) && int(p.pfrom[j]) < limit; j++ {
+			if p.text[j] != first {
+				continue
+			}
+			a, ok := slices.BinarySearch(q.pfrom, int32(j))
+			if !ok {
+				continue
+			}
+			e := int(q.pto[a])
+			if e-j < 2 || !needsRestart(p.text, j, e) {
+				continue
+			}
+			for _, r := range []int{j + 1, j + 7} {
+				if r == j+7 && e-j != 12 {
+					break
+				}
+				q.reset()
+				dec.decode(q, nil, r, p.text[r:])
+				if s.mayStartBelow(q, p, limit, e, final) {
+					return true
+				}
+			}
+			q.reset()
+			dec.decode(q, nil, 0, p.text) // as it was, for the binary search
+		}
+	}
+	return false
+}
+
+// mayStartBelow reports whether the filter admits a pattern at a byte of
+// q, a decoding of the probe p, that comes from before plimit in p and
+// from before limit in the text p was decoded from.
+func (s *snapshot) mayStartBelow(q, p *decoded, limit, plimit int, final bool) bool {
+	for b := 0; b < len(q.text); b++ {
+		a := int(q.pfrom[b])
+		if a >= plimit || int(p.pfrom[a]) >= limit {
+			break
+		}
+		if s.idx.MayStartAt(q.text, b, final) {
+			return true
+		}
+	}
+	return false
+}
+
+// restartHook, when set (by tests), is told the length of each window a
+// restart decodes and searches in full.
+var restartHook func(n int)
 
 // restartFull decodes ptext from r for a match's reach and searches it.
 func (s *snapshot) restartFull(sc *decodeScratch, parent *decoded, ptext []byte, r, fe, end int, dec *decoder, lvl int, limit int) {
+	if restartHook != nil {
+		restartHook(min(end, fe+s.maxLen) - r)
+	}
 	d := &sc.alts[lvl]
 	d.reset()
 	we := min(end, fe+s.maxLen) // maxLen is already a reach in source bytes
