@@ -59,6 +59,17 @@ func (fs *formSet) add(v string, encs Encoding) {
 	start := len(fs.arena)
 	fs.arena = append(fs.arena, v...)
 	fs.commit(start, form{enc: Raw}, v)
+	if latin1Form(v) {
+		// A producer that writes text as ISO 8859-1 (Java and Python
+		// files opened as latin-1, old PHP) writes "ä" as the byte E4:
+		// the value's raw form in that charset. Its escapes (%E4,
+		// Python's \xe4 in a bytes repr) decode to the same bytes.
+		start := len(fs.arena)
+		for _, r := range v {
+			fs.arena = append(fs.arena, byte(r))
+		}
+		fs.commit(start, form{enc: Raw}, v)
+	}
 
 	// JSON string escaping, in every variant (\u in either case, HTML-safe
 	// \u003c, \/, JSON inside JSON), is decoded by the scan (decode.go):
@@ -124,6 +135,28 @@ func (fs *formSet) add(v string, encs Encoding) {
 			fs.commit(start, form{enc: Shell}, v)
 		}
 	}
+}
+
+// latin1Form reports whether v has an ISO 8859-1 form other than its
+// UTF-8: valid UTF-8 with a rune above U+007F and none above U+00FF. An
+// ASCII value (most secrets) costs one scan and no form.
+func latin1Form(v string) bool {
+	wide := false
+	for i := 0; i < len(v); i++ {
+		if v[i] >= utf8.RuneSelf {
+			wide = true
+			break
+		}
+	}
+	if !wide || !utf8.ValidString(v) {
+		return false
+	}
+	for _, r := range v {
+		if r > 0xFF {
+			return false
+		}
+	}
+	return true
 }
 
 func appendUpperHex(b []byte, s string) []byte {
