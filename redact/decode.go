@@ -399,6 +399,9 @@ func (sw *sweep) decodeLine(dec *decoder, i int) int {
 		if dec.marker == '\\' && firstEscape(&pythonBytes, text[:end], j) >= 0 {
 			s.decodeStep(sc, nil, text, start, end, &pythonBytes, 0, math.MaxInt)
 		}
+		if dec.marker == '%' && firstEscape(&jsUnicode, text[:end], j) >= 0 {
+			s.decodeStep(sc, nil, text, start, end, &jsUnicode, 0, math.MaxInt)
+		}
 		if end >= lineEnd {
 			return lineEnd + 1
 		}
@@ -446,7 +449,7 @@ func (s *snapshot) decodeStep(sc *decodeScratch, parent *decoded, ptext []byte, 
 	d := &sc.levels[lvl]
 	d.reset()
 	dec.decode(d, parent, start, ptext[start:end])
-	s.scanDecoded(sc, d, ptext, lvl, dec, limit)
+	s.scanDecoded(sc, parent, d, ptext, lvl, dec, limit)
 	// d is left alone by the levels below (they use lvl+1), so its escapes
 	// can be walked now. Every escape of two bytes or more starts with the
 	// marker (with "%" in form decoding): the walk goes from one to the next, and finds the escape that starts at one
@@ -485,11 +488,10 @@ func needsRestart(src []byte, i, e int) bool {
 	if e-i != 2 || src[i] != '\\' {
 		return true
 	}
-	switch c := src[i+1]; c {
-	case '"', '/', '\'', '`':
-		return false
-	case '\\':
+	if c := src[i+1]; c == '\\' {
 		return backslashAt(src, i+1)
+	} else if simpleEscapes[c] == c {
+		return false
 	}
 	return true
 }
@@ -631,7 +633,7 @@ func (s *snapshot) restartFull(sc *decodeScratch, parent *decoded, ptext []byte,
 	d.reset()
 	we := min(end, fe+s.maxLen) // maxLen is already a reach in source bytes
 	dec.decode(d, parent, r, ptext[r:we])
-	s.scanDecoded(sc, d, ptext, lvl, dec, limit)
+	s.scanDecoded(sc, parent, d, ptext, lvl, dec, limit)
 }
 
 // hasMarker reports whether b holds a marker byte of an enabled decoder.
@@ -648,7 +650,7 @@ func (s *snapshot) hasMarker(b []byte) bool {
 // scanDecoded searches d, level lvl, maps its matches back to the source
 // text into sc.spans (only those that start before limit in the level d was
 // decoded from), and decodes d once more when it still holds escapes.
-func (s *snapshot) scanDecoded(sc *decodeScratch, d *decoded, ptext []byte, lvl int, dec *decoder, limit int) {
+func (s *snapshot) scanDecoded(sc *decodeScratch, parent, d *decoded, ptext []byte, lvl int, dec *decoder, limit int) {
 	sc.matches = s.idx.Find(sc.matches[:0], d.text)
 	for _, m := range sc.matches {
 		p := s.pats[m.ID]
@@ -668,10 +670,25 @@ func (s *snapshot) scanDecoded(sc *decodeScratch, d *decoded, ptext []byte, lvl 
 		// how the text was cut).
 		start, end := int(d.from[a]), int(d.to[b-1])
 		below := int(d.pto[b-1] - d.pfrom[a])
-		if below == b-a && (!dec.sameLen || bytes.Equal(d.text[a:b], ptext[d.pfrom[a]:d.pto[b-1]])) || end-start == below && lvl > 0 {
+		// Some escapes are as long as what they stand for ("+", YAML's
+		// "\_" for an NBSP): equal lengths alone do not rule one out.
+		if below == b-a && bytes.Equal(d.text[a:b], ptext[d.pfrom[a]:d.pto[b-1]]) || end-start == below && lvl > 0 {
 			continue
 		}
-		sc.spans = append(sc.spans, span{start: start, end: end, sec: p.sec, enc: dec.enc, length: m.End - m.Start})
+		bs := false
+		if pf, c := int(d.pfrom[a]), d.text[a]; b-a > 1 && d.pto[a]-d.pfrom[a] == 2 && ptext[pf] == '\\' && c != '\\' && simpleEscapes[c] == c {
+			// A match that begins with punctuation escaped by a backslash
+			// (\[ \$ \") leaves the backslash: it may be the text's own
+			// byte (C:\keys\[...]), and it carries nothing of the value.
+			// ScrubEscaped takes it back where it starts an escape.
+			if parent == nil {
+				start = pf + 1
+			} else {
+				start = int(parent.from[pf+1])
+			}
+			bs = true
+		}
+		sc.spans = append(sc.spans, span{start: start, end: end, sec: p.sec, enc: dec.enc, length: m.End - m.Start, bs: bs})
 	}
 	s.detectDecoded(sc, d, lvl, dec, limit)
 	if lvl+1 >= maxDecodeDepth {
@@ -730,10 +747,48 @@ func hexN(src []byte, i, n int) (rune, bool) {
 
 func percentAt(src []byte, i int) bool {
 	_, ok := hexN(src, i+1, 2)
-	return ok
+	return ok || percentU(src, i) > 0
 }
 
-func decodePercent(d, m *decoded, base int, src []byte) {
+// percentU parses JavaScript's escape() form of a UTF-16 code unit,
+// %uXXXX, at src[i] (a surrogate pair as two, joined) and returns the
+// escape's length, or 0.
+func percentU(src []byte, i int) int {
+	if i+5 >= len(src) || src[i+1] != 'u' && src[i+1] != 'U' {
+		return 0
+	}
+	if _, ok := hexN(src, i+2, 4); !ok {
+		return 0
+	}
+	return 6
+}
+
+// putPercentU decodes the %uXXXX at src[i] (percentU) and returns the
+// length it took: 12 for a surrogate pair.
+func putPercentU(d, m *decoded, base int, src []byte, i int) int {
+	v, _ := hexN(src, i+2, 4)
+	n := 6
+	if 0xD800 <= v && v < 0xDC00 && i+7 < len(src) && src[i+6] == '%' && percentU(src, i+6) > 0 {
+		if lo, _ := hexN(src, i+8, 4); 0xDC00 <= lo && lo < 0xE000 {
+			v = 0x10000 + (v-0xD800)<<10 + (lo - 0xDC00)
+			n = 12
+		}
+	}
+	d.putRune(m, base, i, i+n, v) // a lone surrogate becomes U+FFFD
+	return n
+}
+
+// jsUnicode is the variant of the percent decoder for lines with a %uXXXX
+// escape (JavaScript's escape()): there %XX above 7F is the code point
+// U+00XX, not a byte of UTF-8. Tried on the lines the percent decoder
+// found, as pythonBytes is for backslashes.
+var jsUnicode = decoder{URL, '%', func(src []byte, i int) bool { return percentU(src, i) > 0 }, func(d, m *decoded, base int, src []byte) { decodePercentAs(d, m, base, src, true) }, false}
+
+func decodePercent(d, m *decoded, base int, src []byte) { decodePercentAs(d, m, base, src, false) }
+
+// decodePercentAs undoes %XX and %uXXXX escapes; xRune reads %XX as the
+// code point U+00XX instead of the byte XX.
+func decodePercentAs(d, m *decoded, base int, src []byte, xRune bool) {
 	for i := 0; i < len(src); {
 		j := bytes.IndexByte(src[i:], '%')
 		if j < 0 {
@@ -743,8 +798,16 @@ func decodePercent(d, m *decoded, base int, src []byte) {
 		d.putPlain(m, base, src, i, i+j)
 		i += j
 		if v, ok := hexN(src, i+1, 2); ok {
-			d.put(m, base, i, i+3, byte(v))
+			if xRune {
+				d.putRune(m, base, i, i+3, v)
+			} else {
+				d.put(m, base, i, i+3, byte(v))
+			}
 			i += 3
+			continue
+		}
+		if percentU(src, i) > 0 {
+			i += putPercentU(d, m, base, src, i)
 			continue
 		}
 		d.put(m, base, i, i+1, '%')
@@ -762,6 +825,10 @@ func decodeForm(d, m *decoded, base int, src []byte) {
 				i += 3
 				continue
 			}
+			if percentU(src, i) > 0 {
+				i += putPercentU(d, m, base, src, i)
+				continue
+			}
 		case '+':
 			d.put(m, base, i, i+1, ' ')
 			i++
@@ -772,18 +839,35 @@ func decodeForm(d, m *decoded, base int, src []byte) {
 	}
 }
 
-// simpleEscapes maps the character after a backslash to what it stands for.
-var simpleEscapes = [256]byte{
-	'"': '"', '\\': '\\', '/': '/', '\'': '\'', '`': '`',
-	'n': '\n', 'r': '\r', 't': '\t', 'b': '\b', 'f': '\f', 'v': '\v', 'a': '\a', '0': 0,
-}
+// simpleEscapes maps the character after a backslash to what it stands for:
+// the escapes of C and JSON, \e (ESC: Perl, Ruby, YAML), and any ASCII
+// punctuation or a space standing for itself (Perl's Data::Dumper writes
+// \$ and \@, Ruby's inspect \#, bash's printf %q a backslash before every
+// shell metacharacter, regexp.QuoteMeta before every regexp one).
+var simpleEscapes = func() (t [256]byte) {
+	for _, c := range []byte(" !\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~") {
+		t[c] = c
+	}
+	for c, v := range map[byte]byte{'n': '\n', 'r': '\r', 't': '\t', 'b': '\b', 'f': '\f', 'v': '\v', 'a': '\a', 'e': 0x1b} {
+		t[c] = v
+	}
+	return t // and '0': 0
+}()
+
+// runeEscapes are YAML's escapes for characters beyond ASCII (PyYAML and
+// go-yaml write them): \_ NBSP, \N NEL, \L and \P the line and paragraph
+// separators.
+var runeEscapes = [256]rune{'_': 0xA0, 'N': 0x85, 'L': 0x2028, 'P': 0x2029}
 
 func backslashAt(src []byte, i int) bool {
 	if i+1 >= len(src) {
 		return false
 	}
 	c := src[i+1]
-	if simpleEscapes[c] != 0 || c == '0' || octalEscape(src, i) > 0 {
+	if simpleEscapes[c] != 0 || c == '0' || runeEscapes[c] != 0 || octalEscape(src, i) > 0 {
+		return true
+	}
+	if _, n := braceEscape(src, i); n > 0 {
 		return true
 	}
 	switch c {
@@ -791,9 +875,6 @@ func backslashAt(src []byte, i int) bool {
 		_, ok := hexN(src, i+2, 2)
 		return ok
 	case 'u':
-		if _, n := braceEscape(src, i); n > 0 {
-			return true
-		}
 		_, ok := hexN(src, i+2, 4)
 		return ok
 	case 'U':
@@ -819,22 +900,35 @@ func octalEscape(src []byte, i int) int {
 	return v + 1
 }
 
-// braceEscape parses \u{H...} at src[i] (1 to 6 hex digits, at most
-// U+10FFFF) and returns the code point and the escape's length, or 0.
+// braceEscape parses a braced escape at src[i]: \u{H...} (Rust's Debug,
+// JavaScript, Ruby), \x{H...} (Perl, Data::Dumper) or \N{U+H...} (Perl's
+// charnames), 1 to 8 hex digits, at most U+10FFFF; it returns the code
+// point and the escape's length, or 0.
 func braceEscape(src []byte, i int) (rune, int) {
-	if i+4 >= len(src) || src[i+1] != 'u' || src[i+2] != '{' {
+	if i+4 >= len(src) || src[i+2] != '{' {
 		return 0, 0
 	}
-	var r rune
 	j := i + 3
-	for ; j < len(src) && j-i-3 < 6; j++ {
+	switch src[i+1] {
+	case 'u', 'x':
+	case 'N':
+		if j+1 >= len(src) || src[j] != 'U' || src[j+1] != '+' {
+			return 0, 0
+		}
+		j += 2
+	default:
+		return 0, 0
+	}
+	d := j
+	var r rune
+	for ; j < len(src) && j-d < 8; j++ {
 		v, ok := unhex(src[j])
 		if !ok {
 			break
 		}
 		r = r<<4 | rune(v)
 	}
-	if j == i+3 || j >= len(src) || src[j] != '}' || r > utf8.MaxRune {
+	if j == d || j >= len(src) || src[j] != '}' || r < 0 || r > utf8.MaxRune {
 		return 0, 0
 	}
 	return r, j + 1 - i
@@ -877,6 +971,16 @@ func decodeBackslash(d, m *decoded, base int, src []byte, xRune bool) {
 			i += 2
 			continue
 		}
+		if v, n := braceEscape(src, i); n > 0 {
+			d.putRune(m, base, i, i+n, v)
+			i += n
+			continue
+		}
+		if v := runeEscapes[c]; v != 0 {
+			d.putRune(m, base, i, i+2, v)
+			i += 2
+			continue
+		}
 		switch c {
 		case 'x':
 			if v, ok := hexN(src, i+2, 2); ok {
@@ -889,11 +993,6 @@ func decodeBackslash(d, m *decoded, base int, src []byte, xRune bool) {
 				continue
 			}
 		case 'u':
-			if v, n := braceEscape(src, i); n > 0 {
-				d.putRune(m, base, i, i+n, v)
-				i += n
-				continue
-			}
 			if v, ok := hexN(src, i+2, 4); ok {
 				n := 6
 				if 0xD800 <= v && v < 0xDC00 && i+7 < len(src) && src[i+6] == '\\' && src[i+7] == 'u' {

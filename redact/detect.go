@@ -441,7 +441,7 @@ func mergeSpans(dst []span, n int) []span {
 	out := raw[:1]
 	for _, sp := range raw[1:] {
 		cur := &out[len(out)-1]
-		if sp.start <= cur.end {
+		if sp.joins(cur.end) {
 			cur.end = max(cur.end, sp.end)
 			if sp.length > cur.length {
 				cur.sec, cur.enc, cur.length = sp.sec, sp.enc, sp.length

@@ -83,6 +83,11 @@ func (w *Writer) Write(p []byte) (int, error) {
 	if s.det != nil {
 		cut = s.det.held(w.buf, cut) // a token, a private key's lines go out whole
 	}
+	if cut > 0 && w.buf[cut-1] == '\\' {
+		// A span that ends before the backslash may join one that
+		// begins after it (span.bs): hold the backslash back with it.
+		cut--
+	}
 	if cut <= 0 {
 		return len(p), nil
 	}
@@ -123,7 +128,7 @@ func (w *Writer) join(spans []span) []span {
 	}
 	o := w.open
 	k := 0
-	for k < len(spans) && spans[k].start <= o.end {
+	for k < len(spans) && spans[k].joins(o.end) {
 		o.end = max(o.end, spans[k].end)
 		if spans[k].length > o.length {
 			o.sec, o.enc, o.length = spans[k].sec, spans[k].enc, spans[k].length
