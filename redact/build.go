@@ -94,7 +94,7 @@ func (o *options) units(secrets []Secret) ([]unit, []Skipped) {
 	var out []unit
 	var skipped []Skipped
 	for _, s := range secrets {
-		v := strings.TrimSpace(s.Value)
+		v := trimValue(s.Value)
 		if v == "" {
 			skipped = append(skipped, Skipped{Name: s.Name, Reason: ReasonEmpty})
 			continue
@@ -124,6 +124,20 @@ func (o *options) units(secrets []Secret) ([]unit, []Skipped) {
 		}
 	}
 	return out, skipped
+}
+
+// trimValue trims a value of surrounding whitespace and of UTF-8 byte
+// order marks in front (a file saved by Notepad and read whole): the
+// application reading the value sees it without them (most loaders trim a
+// BOM), and the value with one holds the value without it.
+func trimValue(v string) string {
+	for {
+		t := strings.TrimPrefix(strings.TrimSpace(v), "\ufeff")
+		if t == v {
+			return v
+		}
+		v = t
+	}
 }
 
 func (o *options) indexable(v string) bool {
