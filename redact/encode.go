@@ -89,6 +89,21 @@ func (fs *formSet) add(v string, encs Encoding) {
 		}
 		fs.commit(start, form{enc: URL}, v)
 	}
+	if encs&URL != 0 && needsQP(v) {
+		// Quoted-printable (MIME bodies, mail logs): "=" and every byte
+		// outside printable ASCII as =XX in upper case. A line longer
+		// than 76 characters is broken with a soft "=" line break, which
+		// this form does not follow (as wrapped base64 at other widths).
+		start := len(fs.arena)
+		for i := 0; i < len(v); i++ {
+			if c := v[i]; c == '=' || c < ' ' && c != '\t' || c > '~' {
+				fs.arena = append(fs.arena, '=', "0123456789ABCDEF"[c>>4], "0123456789ABCDEF"[c&15])
+			} else {
+				fs.arena = append(fs.arena, c)
+			}
+		}
+		fs.commit(start, form{enc: URL}, v)
+	}
 	if encs&JSON != 0 && !utf8.ValidString(v) {
 		// Encoders write each invalid byte as U+FFFD (encoding/json, zap,
 		// slog, Python, JavaScript): decoded \ufffd escapes meet this form.
@@ -135,6 +150,17 @@ func (fs *formSet) add(v string, encs Encoding) {
 			fs.commit(start, form{enc: Shell}, v)
 		}
 	}
+}
+
+// needsQP reports whether quoted-printable writes v otherwise than as it
+// is: it has "=", a control byte other than a tab, or a byte above "~".
+func needsQP(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c == '=' || c < ' ' && c != '\t' || c > '~' {
+			return true
+		}
+	}
+	return false
 }
 
 // latin1Form reports whether v has an ISO 8859-1 form other than its
