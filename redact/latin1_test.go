@@ -89,7 +89,9 @@ func TestLatin1Form(t *testing.T) {
 // U+00FF, has the same patterns as without it.
 func TestLatin1FormCost(t *testing.T) {
 	patterns := func(v string) int {
-		r := newRedactor(t, []redact.Secret{{Name: "s", Value: v}})
+		// Without the url family, whose quoted-printable form every
+		// non-ASCII value has.
+		r := newRedactor(t, []redact.Secret{{Name: "s", Value: v}}, redact.WithEncodings(redact.JSON|redact.Base64|redact.Hex|redact.HTML|redact.Shell))
 		return r.Stats().Patterns
 	}
 	// The same bytes' shape: "ä" and "日" are both non-ASCII; only "ä"
