@@ -1117,12 +1117,13 @@ func (sw *sweep) wrappedRun(start, width int) (pos int, more bool) {
 			continue // within one line: the scan of the text has it
 		}
 		// One span per line the match touches.
+		from := int(d.from[a])
 		for a < b {
 			lineEnd := a
 			for lineEnd < b && d.from[lineEnd] == d.from[a]+int32(lineEnd-a) {
 				lineEnd++
 			}
-			sc.spans = append(sc.spans, span{start: int(d.from[a]), end: int(d.to[lineEnd-1]), sec: p.sec, enc: Base64, length: m.End - m.Start})
+			sc.spans = append(sc.spans, span{start: int(d.from[a]), end: int(d.to[lineEnd-1]), sec: p.sec, enc: Base64, length: m.End - m.Start, cross: int(d.from[a]) - from})
 			a = lineEnd
 		}
 	}

@@ -159,3 +159,48 @@ func TestLongEscapedRestarts(t *testing.T) {
 		}
 	}
 }
+
+// TestLongWrappedBase64Stream checks long values in base64 wrapped at 64
+// and 76 columns (a MIME attachment, a PEM-like blob) through Scrub and a
+// Writer fed in small writes: no line of the blob survives either way, and
+// the stream equals Scrub. A match across the lines is written as one span
+// per line; the Writer held back only a match's reach of trailing lines
+// and wrote the first lines of a match that went on past its cut
+// unredacted, and lost the rest, once long values were indexed in pieces.
+func TestLongWrappedBase64Stream(t *testing.T) {
+	sizes := []int{5 << 10, 40 << 10, 200 << 10}
+	if testing.Short() {
+		sizes = sizes[:2]
+	}
+	var secrets []redact.Secret
+	for i, n := range sizes {
+		secrets = append(secrets, redact.Secret{Name: fmt.Sprintf("long/%dk", n>>10), Value: longValue(uint64(i), n)})
+	}
+	r := newRedactor(t, secrets)
+	for _, s := range secrets {
+		for _, w := range []struct {
+			width int
+			eol   string
+		}{{76, "\r\n"}, {64, "\n"}} {
+			blob := wrap(std([]byte("Subject: x\r\n\r\n"+s.Value+"\r\ntrailer")), w.width, w.eol)
+			text := "begin\n" + blob + "\nend\n"
+			out := r.ScrubString(text)
+			lines := strings.Split(blob, w.eol)
+			for i, l := range lines[1 : len(lines)-2] { // the first and last lines hold other bytes
+				if strings.Contains(out, l) {
+					t.Errorf("%s at width %d: line %d of the blob survives", s.Name, w.width, i+1)
+					break
+				}
+			}
+			for _, size := range []int{1000, 4093} {
+				var parts [][]byte
+				for i := 0; i < len(text); i += size {
+					parts = append(parts, []byte(text[i:min(len(text), i+size)]))
+				}
+				if got := streamed(t, r, parts...); string(got) != out {
+					t.Errorf("%s at width %d: the Writer (writes of %d bytes) differs from Scrub", s.Name, w.width, size)
+				}
+			}
+		}
+	}
+}

@@ -221,6 +221,10 @@ type span struct {
 	// punctuation character the match begins with, left out of it (see
 	// scanDecoded); a span that ends right before it joins this one.
 	bs bool
+	// cross is, for the part on one line of a match across the lines of
+	// wrapped base64, how far before start the match began (on an
+	// earlier line); 0 for a match on one line.
+	cross int
 }
 
 // joins reports whether sp, which starts at or after cur, merges into a
