@@ -676,11 +676,14 @@ func (s *snapshot) scanDecoded(sc *decodeScratch, parent, d *decoded, ptext []by
 			continue
 		}
 		bs := false
-		if pf, c := int(d.pfrom[a]), d.text[a]; b-a > 1 && d.pto[a]-d.pfrom[a] == 2 && ptext[pf] == '\\' && c != '\\' && simpleEscapes[c] == c {
+		if pf, c := int(d.pfrom[a]), d.text[a]; b-a > 1 && d.pto[a]-d.pfrom[a] == 2 && ptext[pf] == '\\' && simpleEscapes[c] == c && !jsonSelfEscape[c] {
 			// A match that begins with punctuation escaped by a backslash
-			// (\[ \$ \") leaves the backslash: it may be the text's own
-			// byte (C:\keys\[...]), and it carries nothing of the value.
-			// ScrubEscaped takes it back where it starts an escape.
+			// the way bash, Perl or a regexp quote it (\[ \$) leaves the
+			// backslash: it may be the text's own byte (C:\keys\[...]), it
+			// carries nothing of the value, and the escaping syntax still
+			// reads "\[REDACTED...". ScrubEscaped takes it back where it
+			// starts an escape. One JSON, JavaScript or Go writes (\" \/)
+			// is taken whole, so a JSON line stays valid.
 			if parent == nil {
 				start = pf + 1
 			} else {
@@ -853,6 +856,10 @@ var simpleEscapes = func() (t [256]byte) {
 	}
 	return t // and '0': 0
 }()
+
+// jsonSelfEscape marks the escapes of JSON, JavaScript and Go that stand
+// for their own character (and \\).
+var jsonSelfEscape = [256]bool{'"': true, '\'': true, '/': true, '`': true, '\\': true}
 
 // runeEscapes are YAML's escapes for characters beyond ASCII (PyYAML and
 // go-yaml write them): \_ NBSP, \N NEL, \L and \P the line and paragraph

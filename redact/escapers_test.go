@@ -1,10 +1,13 @@
 package redact_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf16"
+
+	"github.com/hushlog/hush/redact"
 )
 
 // moreEscapers are default escapers of mainstream languages that the
@@ -172,5 +175,28 @@ func TestMoreEscapers(t *testing.T) {
 	}
 	if len(failed) > 0 {
 		t.Errorf("%d encodings not redacted whole:\n%s", len(failed), strings.Join(failed, "\n"))
+	}
+}
+
+// TestSecretStartingWithAnEscapedQuote: a value that begins with a
+// character JSON escapes (a quote, a slash as PHP writes it), in a JSON
+// line scrubbed with Scrub (the CLI on a log file), is replaced with its
+// escape: the line stays valid JSON. A value that begins with punctuation
+// only other languages escape (bash's \[, Perl's \$) leaves the backslash,
+// which may be the text's own (C:\keys\[...]).
+func TestSecretStartingWithAnEscapedQuote(t *testing.T) {
+	secrets := []redact.Secret{{Name: "quote", Value: `"Kq2Lm7Pv4Zx9`}, {Name: "slash", Value: "/Kq2Lm7Pv4Zx9"}, {Name: "bracket", Value: "[Kq2Lm7Pv4Zx9]"}}
+	r := newRedactor(t, secrets)
+	for _, s := range secrets {
+		b, _ := json.Marshal(map[string]string{"msg": "x" + s.Value})
+		line := strings.ReplaceAll(string(b), "/", `\/`)
+		out := r.ScrubString(line)
+		if !json.Valid([]byte(out)) || strings.Contains(out, "Kq2Lm7") {
+			t.Errorf("%s: the scrubbed JSON line is not valid JSON or holds the value (%d bytes)", s.Name, len(out))
+		}
+	}
+	text := `C:\keys\[Kq2Lm7Pv4Zx9].pfx`
+	if got, want := r.ScrubString(text), `C:\keys\[REDACTED:bracket].pfx`; got != want {
+		t.Errorf("a backslash before a secret that starts with punctuation: got %q, want %q", hide(got, secrets...), want)
 	}
 }
