@@ -510,12 +510,19 @@ func (c *class) verify(dst []Match, text []byte, p int) []Match {
 	return dst
 }
 
-// MayStartAt reports whether the filter admits a pattern starting at
-// text[i]: false means no pattern starts there, true that one may (verify
-// with Find). It tests the one gram every pattern has in the filter, its
-// first, per length class: a few loads, and no allocation. With final set,
-// text ends where the searched text ends, so a pattern longer than what is
-// left cannot start at i; else a short remainder is admitted.
+// MayStartAt reports whether a pattern may start at text[i]: false means
+// no pattern starts there, true that one may (verify with Find). It tests
+// the one gram every pattern has in the filter, its first, per length
+// class, and where the filter admits it, whether the prefix table holds a
+// pattern with that first gram's tag (and, with final set, a length that
+// fits): a few loads, and no allocation. With final set, text ends where
+// the searched text ends, so a pattern longer than what is left cannot
+// start at i; else a short remainder is admitted.
+//
+// The prefix table makes it about as selective as verification without
+// hashing a whole window: a caller that searches a pattern's whole reach
+// when it says true (a decoder restarted inside an escape, in package
+// redact) does so rarely even when the patterns are long.
 func (ix *Index) MayStartAt(text []byte, i int, final bool) bool {
 	if ix == nil {
 		return false
@@ -530,10 +537,18 @@ func (ix *Index) MayStartAt(text []byte, i int, final bool) bool {
 				return true
 			}
 		}
-		h := (load(text[i:], c.q) ^ c.fkey) * mulK
+		g := load(text[i:], c.q)
+		h := (g ^ c.fkey) * mulK
 		m := filterMask(h)
-		if c.filter[word(h, c.fwords)]&m == m {
-			return true
+		if c.filter[word(h, c.fwords)]&m != m {
+			continue
+		}
+		ph := c.prefixHash(g)
+		b, tag := ph>>c.pshift, uint16(ph)
+		for _, e := range c.entries[c.offsets[b]:c.offsets[b+1]] {
+			if e.tag == tag && (!final || i+int(e.length) <= len(text)) {
+				return true
+			}
 		}
 	}
 	return false

@@ -338,3 +338,47 @@ func BenchmarkBuild(b *testing.B) {
 		})
 	}
 }
+
+// TestMayStartAtSelective checks that MayStartAt, which a caller uses to
+// decide whether to search a whole pattern's reach (redact's decoder
+// restarts), admits every pattern start and almost nothing else: the
+// prefix table's tags rule out what the filter alone admits (about one
+// position in 400 on random text), for long patterns (pieces of long
+// values) and short ones alike.
+func TestMayStartAtSelective(t *testing.T) {
+	for _, n := range []int{6, 24, 4096} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(uint64(n), 8))
+			const alpha = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+			var ps []Pattern
+			for i := range 1500 {
+				ps = append(ps, Pattern{Value: randBytes(rng, n, alpha), ID: uint32(i)})
+			}
+			ix, err := Build(ps)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range ps {
+				text := append(append([]byte("xy"), p.Value...), "zz"...)
+				if !ix.MayStartAt(text, 2, true) || !ix.MayStartAt(text[:10], 2, false) {
+					t.Fatalf("pattern %d: its start is not admitted", p.ID)
+				}
+				if n > 8 && ix.MayStartAt(text[:len(text)-3], 2, true) {
+					t.Fatalf("pattern %d: admitted at a start where it cannot fit in the final text", p.ID)
+				}
+			}
+			text := randBytes(rng, 200000, alpha)
+			admitted := 0
+			for i := 0; i+n <= len(text); i++ {
+				if ix.MayStartAt(text, i, true) {
+					admitted++
+				}
+			}
+			// Short patterns have 4-byte first grams: about 20 of the
+			// positions start one of them by chance.
+			if limit := 20 + 40*min(1, shortLimit/n); admitted > limit {
+				t.Errorf("%d of %d positions of random text admitted", admitted, len(text))
+			}
+		})
+	}
+}

@@ -94,7 +94,7 @@ func (o *options) units(secrets []Secret) ([]unit, []Skipped) {
 	var out []unit
 	var skipped []Skipped
 	for _, s := range secrets {
-		v := strings.TrimSpace(s.Value)
+		v := trimValue(s.Value)
 		if v == "" {
 			skipped = append(skipped, Skipped{Name: s.Name, Reason: ReasonEmpty})
 			continue
@@ -124,6 +124,20 @@ func (o *options) units(secrets []Secret) ([]unit, []Skipped) {
 		}
 	}
 	return out, skipped
+}
+
+// trimValue trims a value of surrounding whitespace and of UTF-8 byte
+// order marks in front (a file saved by Notepad and read whole): the
+// application reading the value sees it without them (most loaders trim a
+// BOM), and the value with one holds the value without it.
+func trimValue(v string) string {
+	for {
+		t := strings.TrimPrefix(strings.TrimSpace(v), "\ufeff")
+		if t == v {
+			return v
+		}
+		v = t
+	}
 }
 
 func (o *options) indexable(v string) bool {
@@ -547,17 +561,14 @@ func (e *expansion) run(jobs []job, encs Encoding) {
 	e.patterns = make([]fingerprint.Pattern, 0, 12*len(jobs))
 	e.pats = make([]patInfo, 0, 12*len(jobs))
 	e.counts = make([]uint32, 0, len(jobs))
-	var hashes []uint64
+	var seen []uint64 // hashes of this job's patterns so far
 	for _, j := range jobs {
 		before := len(e.patterns)
 		e.fs.forms = e.fs.forms[:0]
 		e.fs.add(j.value, encs)
-		hashes = hashes[:0]
-	forms:
-		for i, f := range e.fs.forms {
-			h := xxhash.Sum64(f.b)
-			hashes = append(hashes, h)
-			if len(f.b) < fingerprint.MinPatternLen || len(f.b) > fingerprint.MaxPatternLen {
+		seen = seen[:0]
+		for _, f := range e.fs.forms {
+			if len(f.b) < fingerprint.MinPatternLen {
 				continue
 			}
 			// A form with a line break can only be met in decoded text
@@ -566,14 +577,47 @@ func (e *expansion) run(jobs []job, encs Encoding) {
 			if decodedOnly && encs&(URL|JSON) == 0 {
 				continue
 			}
-			for k, g := range hashes[:i] {
-				if g == h && bytes.Equal(e.fs.forms[k].b, f.b) {
-					continue forms
+			// A long form is indexed as consecutive pieces (see
+			// formPiece), the last one ending where the form ends.
+			for off := 0; ; off += formPiece {
+				lo, hi := off, min(off+formPiece, len(f.b))
+				if len(f.b) > formPiece && hi-lo < formPiece {
+					lo = hi - formPiece
+				}
+				e.addPattern(&seen, f.b[lo:hi], patInfo{sec: j.sec, enc: f.enc, url: f.urlAlphabet,
+					extLeft: f.extLeft && lo == 0, extRight: f.extRight && hi == len(f.b), decodedOnly: decodedOnly})
+				if hi == len(f.b) {
+					break
 				}
 			}
-			e.patterns = append(e.patterns, fingerprint.Pattern{Value: f.b})
-			e.pats = append(e.pats, patInfo{sec: j.sec, enc: f.enc, extLeft: f.extLeft, extRight: f.extRight, url: f.urlAlphabet, decodedOnly: decodedOnly})
 		}
 		e.counts = append(e.counts, uint32(len(e.patterns)-before))
 	}
+}
+
+// formPiece is the longest pattern a form is indexed as. A longer form (a
+// value of over 4 KiB, or its base64, hex or entity form) is indexed as
+// consecutive pieces of this length, the last one ending where the form
+// ends (overlapping the one before it): an occurrence of the form is an
+// occurrence of each piece, and the matches of back-to-back and
+// overlapping pieces merge into one span over the whole occurrence (only
+// the first piece widens over a base64 edge character on the left, only the
+// last on the right). Every part of a long value is so redacted wherever it
+// occurs, also where the value is cut short. Pieces keep what a match can
+// reach, and so what the Writer holds back and a decoded window must hold,
+// short; a form is never dropped for its length (fingerprint.MaxPatternLen).
+const formPiece = 4096
+
+// addPattern adds b as a pattern of p unless the job already has it
+// (seen holds the hashes of its patterns).
+func (e *expansion) addPattern(seen *[]uint64, b []byte, p patInfo) {
+	h := xxhash.Sum64(b)
+	for k, g := range *seen {
+		if g == h && bytes.Equal(e.patterns[len(e.patterns)-len(*seen)+k].Value, b) {
+			return
+		}
+	}
+	*seen = append(*seen, h)
+	e.patterns = append(e.patterns, fingerprint.Pattern{Value: b})
+	e.pats = append(e.pats, p)
 }

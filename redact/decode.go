@@ -182,6 +182,7 @@ func putScratch(sc *decodeScratch) {
 		clear(sc.alts[i].text)
 	}
 	clear(sc.probe.text)
+	clear(sc.probe2.text)
 	clear(sc.nested)
 	select {
 	case decodeFree <- sc:
@@ -196,6 +197,7 @@ type decodeScratch struct {
 	levels  [maxDecodeDepth]decoded
 	alts    [maxDecodeDepth]decoded
 	probe   decoded
+	probe2  decoded // the probe decoded once more (deepProbe)
 	matches []fingerprint.Match
 	// spans collects what the decoding scan finds (the caller's slice
 	// would escape through the recursion).
@@ -397,6 +399,9 @@ func (sw *sweep) decodeLine(dec *decoder, i int) int {
 		if dec.marker == '\\' && firstEscape(&pythonBytes, text[:end], j) >= 0 {
 			s.decodeStep(sc, nil, text, start, end, &pythonBytes, 0, math.MaxInt)
 		}
+		if dec.marker == '%' && firstEscape(&jsUnicode, text[:end], j) >= 0 {
+			s.decodeStep(sc, nil, text, start, end, &jsUnicode, 0, math.MaxInt)
+		}
 		if end >= lineEnd {
 			return lineEnd + 1
 		}
@@ -444,7 +449,7 @@ func (s *snapshot) decodeStep(sc *decodeScratch, parent *decoded, ptext []byte, 
 	d := &sc.levels[lvl]
 	d.reset()
 	dec.decode(d, parent, start, ptext[start:end])
-	s.scanDecoded(sc, d, ptext, lvl, dec, limit)
+	s.scanDecoded(sc, parent, d, ptext, lvl, dec, limit)
 	// d is left alone by the levels below (they use lvl+1), so its escapes
 	// can be walked now. Every escape of two bytes or more starts with the
 	// marker (with "%" in form decoding): the walk goes from one to the next, and finds the escape that starts at one
@@ -483,11 +488,10 @@ func needsRestart(src []byte, i, e int) bool {
 	if e-i != 2 || src[i] != '\\' {
 		return true
 	}
-	switch c := src[i+1]; c {
-	case '"', '/', '\'', '`':
-		return false
-	case '\\':
+	if c := src[i+1]; c == '\\' {
 		return backslashAt(src, i+1)
+	} else if simpleEscapes[c] == c {
+		return false
 	}
 	return true
 }
@@ -515,30 +519,121 @@ func (s *snapshot) restart(sc *decodeScratch, parent *decoded, ptext []byte, r, 
 	p := &sc.probe
 	p.reset()
 	dec.decode(p, parent, r, ptext[r:pe])
-	if lvl+1 >= maxDecodeDepth || !s.hasMarker(p.text) {
-		// What the probe read is what the index sees: no level below
-		// decodes it further.
-		admit := false
-		for a := 0; a < len(p.text) && int(p.pfrom[a]) < limit; a++ {
-			if s.idx.MayStartAt(p.text, a, pe == end) {
-				admit = true
-				break
-			}
-		}
-		if !admit {
-			return
+	deep := lvl+1 < maxDecodeDepth && s.hasMarker(p.text)
+	if deep {
+		// The level below decodes the probe again: read enough for 8
+		// bytes decoded twice past the escape.
+		pe = min(end, fe+8*6*6+72)
+		p.reset()
+		dec.decode(p, parent, r, ptext[r:pe])
+	}
+	if s.mayStartBefore(p.text, p.pfrom, limit, pe == end) || deep && s.deepProbe(sc, p, limit, pe == end) {
+		s.restartFull(sc, parent, ptext, r, fe, end, dec, lvl, limit)
+	}
+}
+
+// mayStartBefore reports whether the index's filter admits a pattern that
+// starts in text at a byte that comes from before limit (by from).
+func (s *snapshot) mayStartBefore(text []byte, from []int32, limit int, final bool) bool {
+	for a := 0; a < len(text) && int(from[a]) < limit; a++ {
+		if s.idx.MayStartAt(text, a, final) {
+			return true
 		}
 	}
-	s.restartFull(sc, parent, ptext, r, fe, end, dec, lvl, limit)
+	return false
 }
+
+// deepProbe reports whether the level below the probe p (a restart's first
+// bytes, which hold escapes) can hold a match that starts before limit,
+// as decodeStep would search that level: a pattern the filter admits at a
+// byte it decodes from before limit, in its decoding of p or in a restart
+// of it inside one of its escapes that starts before limit. Without it
+// every restart on a line whose decoded text still holds escapes (a value
+// with a "%" or a backslash, URL-escaped; JSON in JSON) decoded and
+// searched a match's whole reach: quadratic in the length of such a line
+// once values are long.
+func (s *snapshot) deepProbe(sc *decodeScratch, p *decoded, limit int, final bool) bool {
+	decs := s.decs()
+	for k := range decs {
+		dec := &decs[k]
+		if s.decoders&dec.enc == 0 {
+			continue
+		}
+		i := bytes.IndexByte(p.text, dec.marker)
+		if i < 0 || firstEscape(dec, p.text, i) < 0 {
+			continue
+		}
+		q := &sc.probe2
+		q.reset()
+		dec.decode(q, nil, 0, p.text)
+		if s.mayStartBelow(q, p, limit, len(p.text), final) {
+			return true
+		}
+		// The escapes of q that start before limit, as decodeStep walks
+		// them, and their restarts.
+		first := dec.marker
+		if dec.sameLen {
+			first = '%'
+		}
+		for j := 0; j < len(p.text) && int(p.pfrom[j]) < limit; j++ {
+			if p.text[j] != first {
+				continue
+			}
+			a, ok := slices.BinarySearch(q.pfrom, int32(j))
+			if !ok {
+				continue
+			}
+			e := int(q.pto[a])
+			if e-j < 2 || !needsRestart(p.text, j, e) {
+				continue
+			}
+			for _, r := range []int{j + 1, j + 7} {
+				if r == j+7 && e-j != 12 {
+					break
+				}
+				q.reset()
+				dec.decode(q, nil, r, p.text[r:])
+				if s.mayStartBelow(q, p, limit, e, final) {
+					return true
+				}
+			}
+			q.reset()
+			dec.decode(q, nil, 0, p.text) // as it was, for the binary search
+		}
+	}
+	return false
+}
+
+// mayStartBelow reports whether the filter admits a pattern at a byte of
+// q, a decoding of the probe p, that comes from before plimit in p and
+// from before limit in the text p was decoded from.
+func (s *snapshot) mayStartBelow(q, p *decoded, limit, plimit int, final bool) bool {
+	for b := 0; b < len(q.text); b++ {
+		a := int(q.pfrom[b])
+		if a >= plimit || int(p.pfrom[a]) >= limit {
+			break
+		}
+		if s.idx.MayStartAt(q.text, b, final) {
+			return true
+		}
+	}
+	return false
+}
+
+// restartHook, when set (by tests), is told the length of each window a
+// restart decodes and searches in full.
+var restartHook func(n int)
 
 // restartFull decodes ptext from r for a match's reach and searches it.
 func (s *snapshot) restartFull(sc *decodeScratch, parent *decoded, ptext []byte, r, fe, end int, dec *decoder, lvl int, limit int) {
+	if restartHook != nil {
+		restartHook(min(end, fe+s.maxLen) - r)
+	}
 	d := &sc.alts[lvl]
 	d.reset()
 	we := min(end, fe+s.maxLen) // maxLen is already a reach in source bytes
 	dec.decode(d, parent, r, ptext[r:we])
-	s.scanDecoded(sc, d, ptext, lvl, dec, limit)
+	s.scanDecoded(sc, parent, d, ptext, lvl, dec, limit)
 }
 
 // hasMarker reports whether b holds a marker byte of an enabled decoder.
@@ -555,7 +650,7 @@ func (s *snapshot) hasMarker(b []byte) bool {
 // scanDecoded searches d, level lvl, maps its matches back to the source
 // text into sc.spans (only those that start before limit in the level d was
 // decoded from), and decodes d once more when it still holds escapes.
-func (s *snapshot) scanDecoded(sc *decodeScratch, d *decoded, ptext []byte, lvl int, dec *decoder, limit int) {
+func (s *snapshot) scanDecoded(sc *decodeScratch, parent, d *decoded, ptext []byte, lvl int, dec *decoder, limit int) {
 	sc.matches = s.idx.Find(sc.matches[:0], d.text)
 	for _, m := range sc.matches {
 		p := s.pats[m.ID]
@@ -575,10 +670,28 @@ func (s *snapshot) scanDecoded(sc *decodeScratch, d *decoded, ptext []byte, lvl 
 		// how the text was cut).
 		start, end := int(d.from[a]), int(d.to[b-1])
 		below := int(d.pto[b-1] - d.pfrom[a])
-		if below == b-a && (!dec.sameLen || bytes.Equal(d.text[a:b], ptext[d.pfrom[a]:d.pto[b-1]])) || end-start == below && lvl > 0 {
+		// Some escapes are as long as what they stand for ("+", YAML's
+		// "\_" for an NBSP): equal lengths alone do not rule one out.
+		if below == b-a && bytes.Equal(d.text[a:b], ptext[d.pfrom[a]:d.pto[b-1]]) || end-start == below && lvl > 0 {
 			continue
 		}
-		sc.spans = append(sc.spans, span{start: start, end: end, sec: p.sec, enc: dec.enc, length: m.End - m.Start})
+		bs := false
+		if pf, c := int(d.pfrom[a]), d.text[a]; b-a > 1 && d.pto[a]-d.pfrom[a] == 2 && ptext[pf] == '\\' && simpleEscapes[c] == c && !jsonSelfEscape[c] {
+			// A match that begins with punctuation escaped by a backslash
+			// the way bash, Perl or a regexp quote it (\[ \$) leaves the
+			// backslash: it may be the text's own byte (C:\keys\[...]), it
+			// carries nothing of the value, and the escaping syntax still
+			// reads "\[REDACTED...". ScrubEscaped takes it back where it
+			// starts an escape. One JSON, JavaScript or Go writes (\" \/)
+			// is taken whole, so a JSON line stays valid.
+			if parent == nil {
+				start = pf + 1
+			} else {
+				start = int(parent.from[pf+1])
+			}
+			bs = true
+		}
+		sc.spans = append(sc.spans, span{start: start, end: end, sec: p.sec, enc: dec.enc, length: m.End - m.Start, bs: bs})
 	}
 	s.detectDecoded(sc, d, lvl, dec, limit)
 	if lvl+1 >= maxDecodeDepth {
@@ -637,10 +750,48 @@ func hexN(src []byte, i, n int) (rune, bool) {
 
 func percentAt(src []byte, i int) bool {
 	_, ok := hexN(src, i+1, 2)
-	return ok
+	return ok || percentU(src, i) > 0
 }
 
-func decodePercent(d, m *decoded, base int, src []byte) {
+// percentU parses JavaScript's escape() form of a UTF-16 code unit,
+// %uXXXX, at src[i] (a surrogate pair as two, joined) and returns the
+// escape's length, or 0.
+func percentU(src []byte, i int) int {
+	if i+5 >= len(src) || src[i+1] != 'u' && src[i+1] != 'U' {
+		return 0
+	}
+	if _, ok := hexN(src, i+2, 4); !ok {
+		return 0
+	}
+	return 6
+}
+
+// putPercentU decodes the %uXXXX at src[i] (percentU) and returns the
+// length it took: 12 for a surrogate pair.
+func putPercentU(d, m *decoded, base int, src []byte, i int) int {
+	v, _ := hexN(src, i+2, 4)
+	n := 6
+	if 0xD800 <= v && v < 0xDC00 && i+7 < len(src) && src[i+6] == '%' && percentU(src, i+6) > 0 {
+		if lo, _ := hexN(src, i+8, 4); 0xDC00 <= lo && lo < 0xE000 {
+			v = 0x10000 + (v-0xD800)<<10 + (lo - 0xDC00)
+			n = 12
+		}
+	}
+	d.putRune(m, base, i, i+n, v) // a lone surrogate becomes U+FFFD
+	return n
+}
+
+// jsUnicode is the variant of the percent decoder for lines with a %uXXXX
+// escape (JavaScript's escape()): there %XX above 7F is the code point
+// U+00XX, not a byte of UTF-8. Tried on the lines the percent decoder
+// found, as pythonBytes is for backslashes.
+var jsUnicode = decoder{URL, '%', func(src []byte, i int) bool { return percentU(src, i) > 0 }, func(d, m *decoded, base int, src []byte) { decodePercentAs(d, m, base, src, true) }, false}
+
+func decodePercent(d, m *decoded, base int, src []byte) { decodePercentAs(d, m, base, src, false) }
+
+// decodePercentAs undoes %XX and %uXXXX escapes; xRune reads %XX as the
+// code point U+00XX instead of the byte XX.
+func decodePercentAs(d, m *decoded, base int, src []byte, xRune bool) {
 	for i := 0; i < len(src); {
 		j := bytes.IndexByte(src[i:], '%')
 		if j < 0 {
@@ -650,8 +801,16 @@ func decodePercent(d, m *decoded, base int, src []byte) {
 		d.putPlain(m, base, src, i, i+j)
 		i += j
 		if v, ok := hexN(src, i+1, 2); ok {
-			d.put(m, base, i, i+3, byte(v))
+			if xRune {
+				d.putRune(m, base, i, i+3, v)
+			} else {
+				d.put(m, base, i, i+3, byte(v))
+			}
 			i += 3
+			continue
+		}
+		if percentU(src, i) > 0 {
+			i += putPercentU(d, m, base, src, i)
 			continue
 		}
 		d.put(m, base, i, i+1, '%')
@@ -669,6 +828,10 @@ func decodeForm(d, m *decoded, base int, src []byte) {
 				i += 3
 				continue
 			}
+			if percentU(src, i) > 0 {
+				i += putPercentU(d, m, base, src, i)
+				continue
+			}
 		case '+':
 			d.put(m, base, i, i+1, ' ')
 			i++
@@ -679,18 +842,39 @@ func decodeForm(d, m *decoded, base int, src []byte) {
 	}
 }
 
-// simpleEscapes maps the character after a backslash to what it stands for.
-var simpleEscapes = [256]byte{
-	'"': '"', '\\': '\\', '/': '/', '\'': '\'', '`': '`',
-	'n': '\n', 'r': '\r', 't': '\t', 'b': '\b', 'f': '\f', 'v': '\v', 'a': '\a', '0': 0,
-}
+// simpleEscapes maps the character after a backslash to what it stands for:
+// the escapes of C and JSON, \e (ESC: Perl, Ruby, YAML), and any ASCII
+// punctuation or a space standing for itself (Perl's Data::Dumper writes
+// \$ and \@, Ruby's inspect \#, bash's printf %q a backslash before every
+// shell metacharacter, regexp.QuoteMeta before every regexp one).
+var simpleEscapes = func() (t [256]byte) {
+	for _, c := range []byte(" !\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~") {
+		t[c] = c
+	}
+	for c, v := range map[byte]byte{'n': '\n', 'r': '\r', 't': '\t', 'b': '\b', 'f': '\f', 'v': '\v', 'a': '\a', 'e': 0x1b} {
+		t[c] = v
+	}
+	return t // and '0': 0
+}()
+
+// jsonSelfEscape marks the escapes of JSON, JavaScript and Go that stand
+// for their own character (and \\).
+var jsonSelfEscape = [256]bool{'"': true, '\'': true, '/': true, '`': true, '\\': true}
+
+// runeEscapes are YAML's escapes for characters beyond ASCII (PyYAML and
+// go-yaml write them): \_ NBSP, \N NEL, \L and \P the line and paragraph
+// separators.
+var runeEscapes = [256]rune{'_': 0xA0, 'N': 0x85, 'L': 0x2028, 'P': 0x2029}
 
 func backslashAt(src []byte, i int) bool {
 	if i+1 >= len(src) {
 		return false
 	}
 	c := src[i+1]
-	if simpleEscapes[c] != 0 || c == '0' || octalEscape(src, i) > 0 {
+	if simpleEscapes[c] != 0 || c == '0' || runeEscapes[c] != 0 || octalEscape(src, i) > 0 {
+		return true
+	}
+	if _, n := braceEscape(src, i); n > 0 {
 		return true
 	}
 	switch c {
@@ -698,9 +882,6 @@ func backslashAt(src []byte, i int) bool {
 		_, ok := hexN(src, i+2, 2)
 		return ok
 	case 'u':
-		if _, n := braceEscape(src, i); n > 0 {
-			return true
-		}
 		_, ok := hexN(src, i+2, 4)
 		return ok
 	case 'U':
@@ -726,22 +907,35 @@ func octalEscape(src []byte, i int) int {
 	return v + 1
 }
 
-// braceEscape parses \u{H...} at src[i] (1 to 6 hex digits, at most
-// U+10FFFF) and returns the code point and the escape's length, or 0.
+// braceEscape parses a braced escape at src[i]: \u{H...} (Rust's Debug,
+// JavaScript, Ruby), \x{H...} (Perl, Data::Dumper) or \N{U+H...} (Perl's
+// charnames), 1 to 8 hex digits, at most U+10FFFF; it returns the code
+// point and the escape's length, or 0.
 func braceEscape(src []byte, i int) (rune, int) {
-	if i+4 >= len(src) || src[i+1] != 'u' || src[i+2] != '{' {
+	if i+4 >= len(src) || src[i+2] != '{' {
 		return 0, 0
 	}
-	var r rune
 	j := i + 3
-	for ; j < len(src) && j-i-3 < 6; j++ {
+	switch src[i+1] {
+	case 'u', 'x':
+	case 'N':
+		if j+1 >= len(src) || src[j] != 'U' || src[j+1] != '+' {
+			return 0, 0
+		}
+		j += 2
+	default:
+		return 0, 0
+	}
+	d := j
+	var r rune
+	for ; j < len(src) && j-d < 8; j++ {
 		v, ok := unhex(src[j])
 		if !ok {
 			break
 		}
 		r = r<<4 | rune(v)
 	}
-	if j == i+3 || j >= len(src) || src[j] != '}' || r > utf8.MaxRune {
+	if j == d || j >= len(src) || src[j] != '}' || r < 0 || r > utf8.MaxRune {
 		return 0, 0
 	}
 	return r, j + 1 - i
@@ -784,6 +978,16 @@ func decodeBackslash(d, m *decoded, base int, src []byte, xRune bool) {
 			i += 2
 			continue
 		}
+		if v, n := braceEscape(src, i); n > 0 {
+			d.putRune(m, base, i, i+n, v)
+			i += n
+			continue
+		}
+		if v := runeEscapes[c]; v != 0 {
+			d.putRune(m, base, i, i+2, v)
+			i += 2
+			continue
+		}
 		switch c {
 		case 'x':
 			if v, ok := hexN(src, i+2, 2); ok {
@@ -796,11 +1000,6 @@ func decodeBackslash(d, m *decoded, base int, src []byte, xRune bool) {
 				continue
 			}
 		case 'u':
-			if v, n := braceEscape(src, i); n > 0 {
-				d.putRune(m, base, i, i+n, v)
-				i += n
-				continue
-			}
 			if v, ok := hexN(src, i+2, 4); ok {
 				n := 6
 				if 0xD800 <= v && v < 0xDC00 && i+7 < len(src) && src[i+6] == '\\' && src[i+7] == 'u' {
@@ -925,12 +1124,13 @@ func (sw *sweep) wrappedRun(start, width int) (pos int, more bool) {
 			continue // within one line: the scan of the text has it
 		}
 		// One span per line the match touches.
+		from := int(d.from[a])
 		for a < b {
 			lineEnd := a
 			for lineEnd < b && d.from[lineEnd] == d.from[a]+int32(lineEnd-a) {
 				lineEnd++
 			}
-			sc.spans = append(sc.spans, span{start: int(d.from[a]), end: int(d.to[lineEnd-1]), sec: p.sec, enc: Base64, length: m.End - m.Start})
+			sc.spans = append(sc.spans, span{start: int(d.from[a]), end: int(d.to[lineEnd-1]), sec: p.sec, enc: Base64, length: m.End - m.Start, cross: int(d.from[a]) - from})
 			a = lineEnd
 		}
 	}

@@ -307,12 +307,13 @@ func (s *snapshot) detectWrapped(sc *decodeScratch, d *decoded) int {
 			cut = int(d.from[a])
 		}
 		sec := s.det.sec(&f)
+		from := int(d.from[a])
 		for a < b {
 			e := a
 			for e < b && d.from[e] == d.from[a]+int32(e-a) {
 				e++
 			}
-			sc.spans = append(sc.spans, span{start: int(d.from[a]), end: int(d.to[e-1]), sec: sec, enc: Base64})
+			sc.spans = append(sc.spans, span{start: int(d.from[a]), end: int(d.to[e-1]), sec: sec, enc: Base64, cross: int(d.from[a]) - from})
 			a = e
 		}
 	}
@@ -441,7 +442,8 @@ func mergeSpans(dst []span, n int) []span {
 	out := raw[:1]
 	for _, sp := range raw[1:] {
 		cur := &out[len(out)-1]
-		if sp.start <= cur.end {
+		if sp.joins(cur.end) {
+			cur.cross = max(cur.cross, cur.start-(sp.start-sp.cross))
 			cur.end = max(cur.end, sp.end)
 			if sp.length > cur.length {
 				cur.sec, cur.enc, cur.length = sp.sec, sp.enc, sp.length

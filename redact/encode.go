@@ -59,6 +59,17 @@ func (fs *formSet) add(v string, encs Encoding) {
 	start := len(fs.arena)
 	fs.arena = append(fs.arena, v...)
 	fs.commit(start, form{enc: Raw}, v)
+	if latin1Form(v) {
+		// A producer that writes text as ISO 8859-1 (Java and Python
+		// files opened as latin-1, old PHP) writes "ä" as the byte E4:
+		// the value's raw form in that charset. Its escapes (%E4,
+		// Python's \xe4 in a bytes repr) decode to the same bytes.
+		start := len(fs.arena)
+		for _, r := range v {
+			fs.arena = append(fs.arena, byte(r))
+		}
+		fs.commit(start, form{enc: Raw}, v)
+	}
 
 	// JSON string escaping, in every variant (\u in either case, HTML-safe
 	// \u003c, \/, JSON inside JSON), is decoded by the scan (decode.go):
@@ -74,6 +85,21 @@ func (fs *formSet) add(v string, encs Encoding) {
 				fs.arena = append(fs.arena, '+')
 			} else {
 				fs.arena = append(fs.arena, v[i])
+			}
+		}
+		fs.commit(start, form{enc: URL}, v)
+	}
+	if encs&URL != 0 && needsQP(v) {
+		// Quoted-printable (MIME bodies, mail logs): "=" and every byte
+		// outside printable ASCII as =XX in upper case. A line longer
+		// than 76 characters is broken with a soft "=" line break, which
+		// this form does not follow (as wrapped base64 at other widths).
+		start := len(fs.arena)
+		for i := 0; i < len(v); i++ {
+			if c := v[i]; c == '=' || c < ' ' && c != '\t' || c > '~' {
+				fs.arena = append(fs.arena, '=', "0123456789ABCDEF"[c>>4], "0123456789ABCDEF"[c&15])
+			} else {
+				fs.arena = append(fs.arena, c)
 			}
 		}
 		fs.commit(start, form{enc: URL}, v)
@@ -124,6 +150,39 @@ func (fs *formSet) add(v string, encs Encoding) {
 			fs.commit(start, form{enc: Shell}, v)
 		}
 	}
+}
+
+// needsQP reports whether quoted-printable writes v otherwise than as it
+// is: it has "=", a control byte other than a tab, or a byte above "~".
+func needsQP(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c == '=' || c < ' ' && c != '\t' || c > '~' {
+			return true
+		}
+	}
+	return false
+}
+
+// latin1Form reports whether v has an ISO 8859-1 form other than its
+// UTF-8: valid UTF-8 with a rune above U+007F and none above U+00FF. An
+// ASCII value (most secrets) costs one scan and no form.
+func latin1Form(v string) bool {
+	wide := false
+	for i := 0; i < len(v); i++ {
+		if v[i] >= utf8.RuneSelf {
+			wide = true
+			break
+		}
+	}
+	if !wide || !utf8.ValidString(v) {
+		return false
+	}
+	for _, r := range v {
+		if r > 0xFF {
+			return false
+		}
+	}
+	return true
 }
 
 func appendUpperHex(b []byte, s string) []byte {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/rand/v2"
+	"mime/quotedprintable"
 	"slices"
 	"strings"
 	"testing"
@@ -21,6 +22,8 @@ var fuzzSecrets = []redact.Secret{
 	{Name: "prefix", Value: "Zx9Kq2Lm"},
 	{Name: "pp", Value: "passpassword99"},
 	{Name: "space", Value: "Zx9 Kq2 Lm7 Pv4"},
+	{Name: "latin", Value: "Grüße-Ñandú=2024"},
+	{Name: "bom", Value: "\ufeffZx9Kq2Lm7-bom"}, // found without its BOM
 }
 
 func fuzzRedactor(f *testing.F) *redact.Redactor {
@@ -194,6 +197,24 @@ func FuzzComposed(f *testing.F) {
 	for _, n := range names {
 		forms = append(forms, entityForms[n])
 	}
+	// Other languages' escapers, quoted-printable and Latin-1 producers.
+	for _, m := range []map[string]func(string) string{moreEscapers, latin1Producers, {"quoted-printable": qpEncode}} {
+		names = names[:0]
+		for n := range m {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		for _, n := range names {
+			enc := m[n]
+			forms = append(forms, func(v string) string {
+				v = strings.TrimPrefix(v, "\ufeff") // the value as the application sees it
+				if m["latin-1 bytes"] != nil && !fitsLatin1(v) {
+					return "" // not written by a Latin-1 producer
+				}
+				return enc(v)
+			})
+		}
+	}
 	f.Add([]byte("plain log line\n"), uint64(1), uint8(2))
 	f.Add([]byte("%41%2 \\u00 &#x4 \\\\x41\n"), uint64(5), uint8(3))
 	f.Add([]byte(strings.Repeat("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2\n", 3)), uint64(9), uint8(1))
@@ -204,6 +225,9 @@ func FuzzComposed(f *testing.F) {
 		for k := 0; k < int(inject%4); k++ {
 			s := fuzzSecrets[rng.IntN(len(fuzzSecrets))]
 			form := forms[rng.IntN(len(forms))](s.Value)
+			if form == "" {
+				continue
+			}
 			at := rng.IntN(len(text) + 1)
 			text = append(text[:at], append([]byte(form), text[at:]...)...)
 			injected = append(injected, form)
@@ -243,4 +267,23 @@ func FuzzComposed(f *testing.F) {
 			t.Fatalf("streaming differs from one-shot")
 		}
 	})
+}
+
+// fitsLatin1 reports whether every character of v is in ISO 8859-1.
+func fitsLatin1(v string) bool {
+	for _, r := range v {
+		if r > 0xff {
+			return false
+		}
+	}
+	return true
+}
+
+// qpEncode is v in quoted-printable, by mime/quotedprintable.
+func qpEncode(v string) string {
+	var b bytes.Buffer
+	w := quotedprintable.NewWriter(&b)
+	_, _ = w.Write([]byte(v))
+	_ = w.Close()
+	return b.String()
 }

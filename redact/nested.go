@@ -214,7 +214,7 @@ func (ns *nestedScan) emit(start, end int, sec uint32) {
 		for lineEnd < end && d.from[lineEnd] == d.from[a]+int32(lineEnd-a) {
 			lineEnd++
 		}
-		sc.spans = append(sc.spans, span{start: int(d.from[a]), end: int(d.to[lineEnd-1]), sec: sec, enc: Base64, length: end - start})
+		sc.spans = append(sc.spans, span{start: int(d.from[a]), end: int(d.to[lineEnd-1]), sec: sec, enc: Base64, length: end - start, cross: int(d.from[a] - d.from[start])})
 		a = lineEnd
 	}
 }

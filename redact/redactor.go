@@ -217,6 +217,21 @@ type span struct {
 	sec        uint32
 	enc        Encoding
 	length     int // of the longest match in the span
+	// bs: the byte before start is the backslash of an escaped
+	// punctuation character the match begins with, left out of it (see
+	// scanDecoded); a span that ends right before it joins this one.
+	bs bool
+	// cross is, for the part on one line of a match across the lines of
+	// wrapped base64, how far before start the match began (on an
+	// earlier line); 0 for a match on one line.
+	cross int
+}
+
+// joins reports whether sp, which starts at or after cur, merges into a
+// span that ends at end: it overlaps or touches it, or only the backslash
+// it left out lies between.
+func (sp span) joins(end int) bool {
+	return sp.start <= end || sp.bs && sp.start == end+1
 }
 
 // spans finds the matches in text, widens base64 cores by their partial

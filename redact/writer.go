@@ -83,6 +83,25 @@ func (w *Writer) Write(p []byte) (int, error) {
 	if s.det != nil {
 		cut = s.det.held(w.buf, cut) // a token, a private key's lines go out whole
 	}
+	// A match across the lines of wrapped base64 is written as one span
+	// per line, with its line breaks between them: one that began before
+	// cut and goes on after it is held back from the start of its first
+	// line, so that the next scan finds it whole (a long value's pieces
+	// follow each other through a long blob).
+	for moved := true; moved; {
+		moved = false
+		for _, sp := range spans {
+			if sp.start >= cut && sp.start-sp.cross < cut {
+				cut = bytes.LastIndexByte(w.buf[:sp.start-sp.cross], '\n') + 1
+				moved = true
+			}
+		}
+	}
+	if cut > 0 && w.buf[cut-1] == '\\' {
+		// A span that ends before the backslash may join one that
+		// begins after it (span.bs): hold the backslash back with it.
+		cut--
+	}
 	if cut <= 0 {
 		return len(p), nil
 	}
@@ -123,7 +142,7 @@ func (w *Writer) join(spans []span) []span {
 	}
 	o := w.open
 	k := 0
-	for k < len(spans) && spans[k].start <= o.end {
+	for k < len(spans) && spans[k].joins(o.end) {
 		o.end = max(o.end, spans[k].end)
 		if spans[k].length > o.length {
 			o.sec, o.enc, o.length = spans[k].sec, spans[k].enc, spans[k].length

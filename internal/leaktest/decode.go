@@ -2,11 +2,13 @@ package leaktest
 
 import (
 	"bytes"
+	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"html"
 	"strconv"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -33,7 +35,17 @@ func decodes(text []byte) []decoded {
 	}
 	add("percent", percentDecode(text, false))
 	add("percent+", percentDecode(text, true))
-	add("unescape", unescape(text))
+	if bytes.Contains(text, []byte("%u")) {
+		// JavaScript's escape(): %XX is the code point U+00XX.
+		add("js-unescape", jsUnescape(text))
+	}
+	add("unescape", unescape(text, false))
+	add("unescape-py", unescape(text, true))
+	add("quoted-printable", qpDecode(text))
+	if !utf8.Valid(text) {
+		// Text written as ISO 8859-1.
+		add("latin-1", latin1Decode(text))
+	}
 	add("html", []byte(html.UnescapeString(string(text))))
 	for _, alpha := range []struct {
 		name string
@@ -55,6 +67,33 @@ func decodes(text []byte) []decoded {
 					r = r[:len(r)-1] // a lone character holds no byte
 				}
 				d, err := alpha.enc.DecodeString(string(r))
+				if err == nil && textual(d) {
+					b = append(append(b, d...), '\n')
+				}
+			}
+			add(fmt.Sprintf("%s@%d", alpha.name, k), b)
+		}
+	}
+	for _, alpha := range []struct {
+		name string
+		enc  *base32.Encoding
+		is   func(byte) bool
+	}{
+		{"base32-std", base32.StdEncoding.WithPadding(base32.NoPadding), isStdBase32},
+		{"base32-hex", base32.HexEncoding.WithPadding(base32.NoPadding), isHexBase32},
+	} {
+		runs := runsOf(text, alpha.is, true)
+		for k := range 8 {
+			var b []byte
+			for _, r := range runs {
+				if k >= len(r) {
+					continue
+				}
+				r = r[k:]
+				for len(r)%8 == 1 || len(r)%8 == 3 || len(r)%8 == 6 {
+					r = r[:len(r)-1] // no whole byte in the last characters
+				}
+				d, err := alpha.enc.DecodeString(r)
 				if err == nil && textual(d) {
 					b = append(append(b, d...), '\n')
 				}
@@ -106,6 +145,10 @@ func isStdBase64(c byte) bool {
 func isURLBase64(c byte) bool {
 	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_'
 }
+
+func isStdBase32(c byte) bool { return 'A' <= c && c <= 'Z' || '2' <= c && c <= '7' }
+
+func isHexBase32(c byte) bool { return '0' <= c && c <= '9' || 'A' <= c && c <= 'V' }
 
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
@@ -174,13 +217,96 @@ func percentDecode(text []byte, plus bool) []byte {
 	return out
 }
 
-// simpleEscapes maps the byte after a backslash to what it stands for.
-var simpleEscapes = map[byte]byte{'"': '"', '\\': '\\', '/': '/', 'n': '\n', 'r': '\r', 't': '\t', 'b': '\b', 'f': '\f', 'v': '\v', 'a': '\a', '\'': '\''}
+// simpleEscapes maps the byte after a backslash to what it stands for:
+// C's and JSON's escapes, \e, and punctuation or a space escaped as itself
+// (Perl's \$ \@, Ruby's \#, bash's printf %q, regexp.QuoteMeta).
+var simpleEscapes = func() map[byte]byte {
+	m := map[byte]byte{'n': '\n', 'r': '\r', 't': '\t', 'b': '\b', 'f': '\f', 'v': '\v', 'a': '\a', 'e': 0x1b}
+	for _, c := range []byte(" !\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~") {
+		m[c] = c
+	}
+	return m
+}()
+
+// yamlEscapes are YAML's escapes of characters beyond ASCII.
+var yamlEscapes = map[byte]rune{'_': 0xa0, 'N': 0x85, 'L': 0x2028, 'P': 0x2029}
+
+// jsUnescape decodes %XX as the code point U+00XX and %uXXXX as a UTF-16
+// code unit (surrogate pairs joined), as JavaScript's unescape() does.
+func jsUnescape(text []byte) []byte {
+	var units []uint16
+	out := make([]byte, 0, len(text))
+	flush := func() {
+		out = append(out, string(utf16.Decode(units))...)
+		units = units[:0]
+	}
+	for i := 0; i < len(text); i++ {
+		if text[i] == '%' && i+5 < len(text) && text[i+1] == 'u' {
+			if v, err := strconv.ParseUint(string(text[i+2:i+6]), 16, 16); err == nil {
+				units = append(units, uint16(v))
+				i += 5
+				continue
+			}
+		}
+		if text[i] == '%' && i+2 < len(text) {
+			if v, err := strconv.ParseUint(string(text[i+1:i+3]), 16, 8); err == nil {
+				units = append(units, uint16(v))
+				i += 2
+				continue
+			}
+		}
+		flush()
+		out = append(out, text[i])
+	}
+	flush()
+	return out
+}
+
+// qpDecode undoes quoted-printable: =XX in either case, and soft line
+// breaks ("=" at the end of a line) removed.
+func qpDecode(text []byte) []byte {
+	out := make([]byte, 0, len(text))
+	for i := 0; i < len(text); i++ {
+		if text[i] == '=' {
+			if i+2 < len(text) && text[i+1] == '\r' && text[i+2] == '\n' {
+				i += 2
+				continue
+			}
+			if i+1 < len(text) && text[i+1] == '\n' {
+				i++
+				continue
+			}
+			if i+2 < len(text) {
+				h, ok1 := unhex(text[i+1])
+				l, ok2 := unhex(text[i+2])
+				if ok1 && ok2 {
+					out = append(out, h<<4|l)
+					i += 2
+					continue
+				}
+			}
+		}
+		out = append(out, text[i])
+	}
+	return out
+}
+
+// latin1Decode reads text as ISO 8859-1.
+func latin1Decode(text []byte) []byte {
+	out := make([]byte, 0, 2*len(text))
+	for _, c := range text {
+		out = utf8.AppendRune(out, rune(c))
+	}
+	return out
+}
 
 // unescape decodes the backslash escapes of JSON and Go string literals
 // (\" \\ \/ \n \r \t \b \f \v \a \' \xHH \uXXXX with surrogate pairs,
 // \u{H...}, \UXXXXXXXX and octal \NNN) wherever they occur; anything else is kept.
-func unescape(text []byte) []byte {
+//
+// \x{H...} (Perl) and \N{U+H...} are code points, as are YAML's \_ \N \L
+// \P; \xHH is a byte, or with py the code point U+00HH (Python's str).
+func unescape(text []byte, py bool) []byte {
 	out := make([]byte, 0, len(text))
 	for i := 0; i < len(text); i++ {
 		c := text[i]
@@ -194,10 +320,32 @@ func unescape(text []byte) []byte {
 			i++
 			continue
 		}
+		if (n == 'x' || n == 'N') && i+3 < len(text) && text[i+2] == '{' {
+			digits := i + 3
+			if n == 'N' && bytes.HasPrefix(text[digits:], []byte("U+")) {
+				digits += 2
+			}
+			if j := bytes.IndexByte(text[digits:min(len(text), digits+9)], '}'); j > 0 {
+				if v, err := strconv.ParseUint(string(text[digits:digits+j]), 16, 32); err == nil && v <= utf8.MaxRune {
+					out = utf8.AppendRune(out, rune(v))
+					i = digits + j
+					continue
+				}
+			}
+		}
+		if r, ok := yamlEscapes[n]; ok && !(n == 'N' && i+2 < len(text) && text[i+2] == '{') {
+			out = utf8.AppendRune(out, r)
+			i++
+			continue
+		}
 		switch {
 		case n == 'x' && i+3 < len(text):
 			if v, err := strconv.ParseUint(string(text[i+2:i+4]), 16, 8); err == nil {
-				out = append(out, byte(v))
+				if py {
+					out = utf8.AppendRune(out, rune(v))
+				} else {
+					out = append(out, byte(v))
+				}
 				i += 3
 				continue
 			}
