@@ -307,6 +307,13 @@ type candState struct {
 	// a lower-case letter.
 	run     uint64
 	up, low uint64
+	// The decoders' sweep (sweep.go), where swPos is not 0: the marker
+	// table (swLo, swHi, as Sweep.Markers), the bit of the next chunk's
+	// first block (two bits a chunk: 0 once past SweepMax), and the
+	// blocks with markers (marks) and of base64 only (dense) so far.
+	swLo, swHi   uint64
+	swPos        uint64
+	marks, dense uint64
 }
 
 // step takes the masks of one chunk (bit k for byte k): b64 (base64
@@ -429,6 +436,9 @@ func (sc *candScan) fill(text []byte) bool {
 		for ; sc.o <= n && sc.n < candBatch; sc.o += 64 {
 			b64, alnum, upper, lower, pairs, cask := sc.tabs.chunkMasks(text, sc.o)
 			cand, ends := sc.st.step(b64, alnum, upper, lower, pairs, cask)
+			if sc.st.swPos != 0 {
+				sc.st.sweepStep(sc.st.sweepMasks(text, sc.o))
+			}
 			if cand|ends != 0 {
 				sc.ev[sc.n] = candEvent{uint64(sc.o - sc.shift), cand, ends, b64}
 				sc.n++

@@ -14,8 +14,11 @@
 // comparison with zero: 0 ^pairs, 8 cask, 16 ^b64, 24 ^alnum, 32 ^upper,
 // 40 ^lower (the low half of each at +0, the high at +4); 48 cand; 56 the
 // events written; 64-191 the second pair tables (buckets 8-15), 192-287
-// the class masks, each 32 bytes (no register is left for them).
-TEXT ·candChunks(SB), NOSPLIT, $288-56
+// the class masks, each 32 bytes (no register is left for them); the
+// decoders' sweep (sweep.go), where st.swPos is not 0: 288 the marker
+// table, 320 '=' (each 32 bytes), 352 the bit of the chunk's first block,
+// 360 the chunk's markers, 368 its '=' (each 8 bytes, halves as above).
+TEXT ·candChunks(SB), NOSPLIT, $376-56
 	MOVQ           p+0(FP), SI
 	MOVQ           n+8(FP), CX
 	MOVQ           t+16(FP), AX
@@ -55,14 +58,40 @@ TEXT ·candChunks(SB), NOSPLIT, $288-56
 	MOVQ           8(AX), R9
 	MOVQ           16(AX), R10
 	MOVQ           24(AX), R11
-	XORQ           DX, DX
-	MOVQ           $0, 56(SP)
+	MOVQ           48(AX), BX
+	MOVQ           BX, 352(SP)
+	TESTQ          BX, BX
+	JZ             nosweep
+	VMOVQ          32(AX), X0
+	VPINSRQ        $1, 40(AX), X0, X0
+	VINSERTI128    $1, X0, Y0, Y0
+	VMOVDQU        Y0, 288(SP)
+	MOVL           $0x3d3d3d3d, BX
+	MOVQ           BX, X0
+	VPBROADCASTD   X0, Y0
+	VMOVDQU        Y0, 320(SP)
+
+nosweep:
+	XORQ DX, DX
+	MOVQ $0, 56(SP)
 
 loop:
 	CMPQ DX, CX
 	JGE  none
 	VMOVDQU   0(SI)(DX*1), Y0
 	VMOVDQU   1(SI)(DX*1), Y1
+	CMPQ      352(SP), $0
+	JEQ       nosweep0
+	VMOVDQU   288(SP), Y2
+	VPSHUFB   Y0, Y2, Y2
+	VPCMPEQB  Y0, Y2, Y2
+	VPMOVMSKB Y2, AX
+	MOVL      AX, 360(SP)
+	VPCMPEQB  320(SP), Y0, Y2
+	VPMOVMSKB Y2, AX
+	MOVL      AX, 368(SP)
+
+nosweep0:
 	VPSRLW    $4, Y0, Y2
 	VPAND     Y15, Y2, Y2
 	VPAND     Y15, Y0, Y0
@@ -113,6 +142,18 @@ loop:
 	MOVL      AX, 40(SP)
 	VMOVDQU   32(SI)(DX*1), Y0
 	VMOVDQU   33(SI)(DX*1), Y1
+	CMPQ      352(SP), $0
+	JEQ       nosweep1
+	VMOVDQU   288(SP), Y2
+	VPSHUFB   Y0, Y2, Y2
+	VPCMPEQB  Y0, Y2, Y2
+	VPMOVMSKB Y2, AX
+	MOVL      AX, 364(SP)
+	VPCMPEQB  320(SP), Y0, Y2
+	VPMOVMSKB Y2, AX
+	MOVL      AX, 372(SP)
+
+nosweep1:
 	VPSRLW    $4, Y0, Y2
 	VPAND     Y15, Y2, Y2
 	VPAND     Y15, Y0, Y0
@@ -242,6 +283,41 @@ runs:
 	NOTQ AX
 	ANDQ AX, R13
 
+	// The decoders' sweep: the chunk's two blocks, each with a marker
+	// (marks) or of base64 characters and '=' only (dense).
+	MOVQ    352(SP), DI
+	TESTQ   DI, DI
+	JZ      swept
+	MOVQ    360(SP), AX
+	XORL    BX, BX
+	TESTL   AX, AX
+	SETNE   BL
+	SHRQ    $32, AX
+	TESTQ   AX, AX
+	SETNE   AL
+	MOVBLZX AL, AX
+	LEAQ    (BX)(AX*2), BX
+	IMULQ   DI, BX
+	MOVQ    st+24(FP), AX
+	ORQ     BX, 56(AX)
+	MOVQ    368(SP), BX
+	ORQ     R12, BX
+	NOTQ    BX
+	XORL    AX, AX
+	TESTL   BX, BX
+	SETEQ   AL
+	SHRQ    $32, BX
+	TESTQ   BX, BX
+	SETEQ   BL
+	MOVBLZX BL, BX
+	LEAQ    (AX)(BX*2), AX
+	IMULQ   DI, AX
+	MOVQ    st+24(FP), BX
+	ORQ     AX, 64(BX)
+	SHLQ    $2, DI
+	MOVQ    DI, 352(SP)
+
+swept:
 	MOVQ 48(SP), BX
 	MOVQ BX, AX
 	ORQ  R13, AX
@@ -279,6 +355,8 @@ done:
 	MOVQ       R9, 8(AX)
 	MOVQ       R10, 16(AX)
 	MOVQ       R11, 24(AX)
+	MOVQ       352(SP), BX
+	MOVQ       BX, 48(AX)
 	VZEROUPPER
 	RET
 
@@ -290,7 +368,9 @@ done:
 // out of VPTESTMB. The last chunks are loaded with masks (the bytes past n
 // read as zero, as in chunkMasks), up to the chunk that holds n (where a
 // run at the end ends); off is then past n. The scalar part is
-// candChunks'.
+// candChunks'. Locals: 0 where the whole chunks end, 8 the bit of the
+// chunk's first block in the decoders' sweep (0: no sweep), 16 the chunk's
+// markers, 24 its '=', 56 the events written.
 TEXT ·candChunks512(SB), NOSPLIT, $64-56
 	MOVQ         p+0(FP), SI
 	MOVQ         n+8(FP), CX
@@ -318,10 +398,21 @@ TEXT ·candChunks512(SB), NOSPLIT, $64-56
 	MOVQ         8(AX), R9
 	MOVQ         16(AX), R10
 	MOVQ         24(AX), R11
-	XORQ         DX, DX
-	MOVQ         $0, 56(SP)
-	LEAQ         -65(CX), AX
-	MOVQ         AX, 0(SP)
+	MOVQ         48(AX), BX
+	MOVQ         BX, 8(SP)
+	TESTQ        BX, BX
+	JZ           nosweep512
+	VMOVQ        32(AX), X5
+	VPINSRQ      $1, 40(AX), X5, X5
+	VSHUFI64X2   $0, Z5, Z5, Z5
+	MOVL         $0x3d, BX
+	VPBROADCASTB BX, Z6
+
+nosweep512:
+	XORQ DX, DX
+	MOVQ $0, 56(SP)
+	LEAQ -65(CX), AX
+	MOVQ AX, 0(SP)
 
 loop512:
 	// Whole chunks while 65 bytes are left (the chunk and the next byte).
@@ -365,6 +456,17 @@ full512:
 	VMOVDQU8 1(SI)(DX*1), Z1
 
 loaded512:
+	CMPQ     8(SP), $0
+	JEQ      nomarks512
+	VPSHUFB  Z0, Z5, Z7
+	VPCMPEQB Z0, Z7, K1
+	KMOVQ    K1, AX
+	MOVQ     AX, 16(SP)
+	VPCMPEQB Z6, Z0, K1
+	KMOVQ    K1, AX
+	MOVQ     AX, 24(SP)
+
+nomarks512:
 	VPTESTNMB Z31, Z0, K1
 	VPTESTNMB Z31, Z1, K2
 	KANDQ     K1, K2, K2
@@ -458,6 +560,41 @@ runs512:
 	NOTQ AX
 	ANDQ AX, R13
 
+	// The decoders' sweep: the chunk's two blocks, each with a marker
+	// (marks) or of base64 characters and '=' only (dense).
+	MOVQ    8(SP), DI
+	TESTQ   DI, DI
+	JZ      swept512
+	MOVQ    16(SP), AX
+	XORL    BX, BX
+	TESTL   AX, AX
+	SETNE   BL
+	SHRQ    $32, AX
+	TESTQ   AX, AX
+	SETNE   AL
+	MOVBLZX AL, AX
+	LEAQ    (BX)(AX*2), BX
+	IMULQ   DI, BX
+	MOVQ    st+24(FP), AX
+	ORQ     BX, 56(AX)
+	MOVQ    24(SP), BX
+	ORQ     R12, BX
+	NOTQ    BX
+	XORL    AX, AX
+	TESTL   BX, BX
+	SETEQ   AL
+	SHRQ    $32, BX
+	TESTQ   BX, BX
+	SETEQ   BL
+	MOVBLZX BL, BX
+	LEAQ    (AX)(BX*2), AX
+	IMULQ   DI, AX
+	MOVQ    st+24(FP), BX
+	ORQ     AX, 64(BX)
+	SHLQ    $2, DI
+	MOVQ    DI, 8(SP)
+
+swept512:
 	MOVQ R15, AX
 	ORQ  R13, AX
 	JNZ  found512
@@ -494,5 +631,7 @@ done512:
 	MOVQ       R9, 8(AX)
 	MOVQ       R10, 16(AX)
 	MOVQ       R11, 24(AX)
+	MOVQ       8(SP), BX
+	MOVQ       BX, 48(AX)
 	VZEROUPPER
 	RET

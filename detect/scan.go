@@ -371,6 +371,12 @@ func (s *Set) FindEncoded(dst []Finding, text []byte) []Finding {
 }
 
 func (s *Set) find(dst []Finding, text []byte, b64 bool) []Finding {
+	return s.findSweep(dst, text, b64, nil)
+}
+
+// findSweep is find that also sweeps text for the decoders (with b64 and
+// sw not nil: see FindEncodedSweep).
+func (s *Set) findSweep(dst []Finding, text []byte, b64 bool, sw *Sweep) []Finding {
 	if s == nil || len(s.rules) == 0 {
 		return dst
 	}
@@ -379,7 +385,7 @@ func (s *Set) find(dst []Finding, text []byte, b64 bool) []Finding {
 	switch {
 	case b64 && (s.tokens || s.pem != nil || s.url != nil):
 		g.scanned()
-		dst = s.scanTokensB64(dst, text, &g)
+		dst = s.scanTokensSweep(dst, text, &g, sw)
 	case s.tokens:
 		g.scanned()
 		dst = s.scanTokensSeen(dst, text, &g)
@@ -599,11 +605,19 @@ func (s *Set) scanTokensSeen(dst []Finding, text []byte, g *gates) []Finding {
 // of base64 (a copy rather than a flag: the decoded text is scanned by
 // scanTokens, and a recursive cycle would make dst escape).
 func (s *Set) scanTokensB64(dst []Finding, text []byte, g *gates) []Finding {
+	return s.scanTokensSweep(dst, text, g, nil)
+}
+
+// scanTokensSweep is scanTokensB64 that also sweeps text for the decoders
+// (with sw not nil: see Sweep).
+func (s *Set) scanTokensSweep(dst []Finding, text []byte, g *gates, sw *Sweep) []Finding {
 	sc := candScan{tabs: s.tabs}
+	sc.st.sweepOn(sw, text)
 	done := 0
 	for {
 		o, cand, ends, m, ok := sc.next(text)
 		if !ok {
+			sc.st.sweepDone(sw, text)
 			return dst
 		}
 		if cand != 0 {
