@@ -20,7 +20,8 @@ type Sweep struct {
 	// Markers is the table of the marker bytes (set by the caller): byte
 	// k of the table is byte k%8 of Markers[k/8] (little endian); a byte
 	// b < 0x80 is a marker when the table's byte b&15 is b. The table's
-	// other bytes are 0x80 (never a marker).
+	// other bytes are 0x80 (never a marker); 0 is not a marker (the scan
+	// reads zeros past the end of text).
 	Markers [2]uint64
 	// Marks has bit k set when text[32k:min(32k+32, len(text))] holds a
 	// marker byte; Dense when text[32k:32k+32] lies within text and holds
@@ -32,7 +33,7 @@ type Sweep struct {
 }
 
 // MarkerTable returns the Markers of a Sweep for the given marker bytes
-// (each below 0x80, no two with the same low four bits).
+// (each from 1 to 0x7f, no two with the same low four bits).
 func MarkerTable(markers ...byte) (t [2]uint64) {
 	t = [2]uint64{0x8080808080808080, 0x8080808080808080}
 	for _, m := range markers {

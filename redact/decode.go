@@ -236,6 +236,13 @@ type decodeScratch struct {
 // bytes.IndexByte over the text for its marker, and nextStretch samples for
 // wrapped base64; both ways find the same spans.
 func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
+	return s.decodedSpansSwept(dst, text, nil)
+}
+
+// decodedSpansSwept is decodedSpans given the sweep of text that the
+// detectors' scan made (see detectRawSweep): where fs.Done, its blocks are
+// blockEvents' and the scan skips its own pass.
+func (s *snapshot) decodedSpansSwept(dst []span, text []byte, fs *detect.Sweep) []span {
 	sw := sweep{s: s, text: text}
 	decs := s.decs()
 	for k := range decs {
@@ -245,9 +252,12 @@ func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
 		}
 	}
 	wrapped := s.decoders&Base64 != 0
-	if haveBlocks && !forceNoBlocks {
+	switch {
+	case fs != nil && fs.Done:
+		sw.swept(fs.Marks, fs.Dense, wrapped)
+	case haveBlocks && !forceNoBlocks:
 		sw.blocks(wrapped)
-	} else {
+	default:
 		for k := range sw.nd {
 			sw.markers(k, 0, len(text))
 		}
@@ -321,23 +331,29 @@ func (sw *sweep) blocks(wrapped bool) {
 			break
 		}
 		b := off + r&^31
-		if r&1 != 0 {
-			for k := range sw.nd {
-				sw.markers(k, b, b+32)
-			}
-		}
-		if r&2 != 0 && wrapped && b >= sw.wdone {
-			if a, w := blockStretch(text, b, sw.wdone); w != 0 {
-				sw.wdone = sw.wrappedRuns(a, w)
-			}
-		}
-		if r&2 != 0 && wrapped && b >= sw.ndone {
-			sw.ndone = sw.nestedBlock(b, sw.ndone) // base64 of base64 (nested.go)
-		}
+		sw.block(b, b+32, r&1 != 0, r&2 != 0 && wrapped)
 		off = b + 32
 	}
 	for k := range sw.nd {
 		sw.markers(k, n, len(text))
+	}
+}
+
+// block takes the event of the block text[b:e]: it holds a marker
+// (marked), it is of base64 characters only (dense, with Base64 on).
+func (sw *sweep) block(b, e int, marked, dense bool) {
+	if marked {
+		for k := range sw.nd {
+			sw.markers(k, b, e)
+		}
+	}
+	if dense && b >= sw.wdone {
+		if a, w := blockStretch(sw.text, b, sw.wdone); w != 0 {
+			sw.wdone = sw.wrappedRuns(a, w)
+		}
+	}
+	if dense && b >= sw.ndone {
+		sw.ndone = sw.nestedBlock(b, sw.ndone) // base64 of base64 (nested.go)
 	}
 }
 
