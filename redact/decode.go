@@ -243,14 +243,8 @@ func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
 // detectors' scan made (see detectRawSweep): where fs.Done, its blocks are
 // blockEvents' and the scan skips its own pass.
 func (s *snapshot) decodedSpansSwept(dst []span, text []byte, fs *detect.Sweep) []span {
-	sw := sweep{s: s, text: text}
-	decs := s.decs()
-	for k := range decs {
-		if s.decoders&decs[k].enc != 0 {
-			sw.decs[sw.nd] = &decs[k]
-			sw.nd++
-		}
-	}
+	set := s.sweepSetup()
+	sw := sweep{s: s, text: text, decs: set.decs, nd: set.nd, tab: &set.tab}
 	wrapped := s.decoders&Base64 != 0
 	switch {
 	case fs != nil && fs.Done:
@@ -297,6 +291,9 @@ type sweep struct {
 	// before it are done.
 	wdone int
 	ndone int // the same for base64 of base64 (nested.go)
+	// tab is blockEvents' table of the markers of decs (nil: see
+	// markerTable).
+	tab *[16]byte
 }
 
 func (sw *sweep) scratch() *decodeScratch {
@@ -322,11 +319,15 @@ func (sw *sweep) markerTable() (tab [16]byte) {
 
 // blocks is the scan by blockEvents.
 func (sw *sweep) blocks(wrapped bool) {
-	tab := sw.markerTable()
+	tab := sw.tab
+	if tab == nil {
+		t := sw.markerTable()
+		tab = &t
+	}
 	text := sw.text
 	n := len(text) &^ 31
 	for off := 0; off < n; {
-		r := blockEvents(&text[off], n-off, &tab)
+		r := blockEvents(&text[off], n-off, tab)
 		if r == n-off {
 			break
 		}

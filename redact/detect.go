@@ -247,7 +247,7 @@ func (s *snapshot) detectRawSweep(dst []span, text []byte, escaped bool, fs *det
 	var fb [8]detect.Finding
 	found := fb[:0]
 	if fs != nil && s.decoders != 0 && canFuse() {
-		fs.Markers = s.markerWords()
+		fs.Markers = s.sweepSetup().words
 		found = s.det.set.FindEncodedSweep(found, text, fs)
 	} else {
 		found = s.det.set.FindEncoded(found, text)

@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"encoding/binary"
 	"math/bits"
 
 	"github.com/hushlog/hush/detect"
@@ -47,19 +48,67 @@ func (sw *sweep) swept(marks, dense uint64, wrapped bool) {
 	}
 }
 
-// markerWords is the table of the enabled decoders' markers as
-// detect.Sweep takes it (the marker at the index of its low four bits,
-// 0x80 elsewhere), built in registers.
-func (s *snapshot) markerWords() [2]uint64 {
-	t := [2]uint64{0x8080808080808080, 0x8080808080808080}
-	for _, d := range s.decs() {
-		if s.decoders&d.enc != 0 {
-			k := d.marker & 15
-			sh := 8 * (k & 7)
-			t[k>>3] = t[k>>3]&^(0xff<<sh) | uint64(d.marker)<<sh
+// sweepSetup is what the decoding scan of a snapshot starts from: the
+// enabled decoders (as sweep.decs) and their markers' table, as
+// blockEvents (tab) and detect.Sweep (words) take it. The setups are
+// built once for every set of decoders (sweepSetups): read from memory,
+// the table is not built on every line (its bytes stored one by one and
+// loaded whole stall the load).
+type sweepSetup struct {
+	decs  [4]*decoder
+	nd    int
+	tab   [16]byte
+	words [2]uint64
+}
+
+// sweepKey indexes sweepSetups: the decoders of a snapshot (JSON, URL,
+// HTML among decoders, and plusSpace).
+func sweepKey(decoders Encoding, plusSpace bool) int {
+	k := 0
+	if decoders&JSON != 0 {
+		k |= 1
+	}
+	if decoders&URL != 0 {
+		k |= 2
+	}
+	if decoders&HTML != 0 {
+		k |= 4
+	}
+	if plusSpace {
+		k |= 8
+	}
+	return k
+}
+
+var sweepSetups = func() (t [16]sweepSetup) {
+	for _, plus := range []bool{false, true} {
+		for _, enc := range []Encoding{0, JSON, URL, JSON | URL, HTML, JSON | HTML, URL | HTML, JSON | URL | HTML} {
+			s := snapshot{decoders: enc, plusSpace: plus}
+			t[sweepKey(enc, plus)] = s.newSweepSetup()
 		}
 	}
 	return t
+}()
+
+// newSweepSetup builds the sweepSetup of s.
+func (s *snapshot) newSweepSetup() (set sweepSetup) {
+	sw := sweep{s: s}
+	decs := s.decs()
+	for k := range decs {
+		if s.decoders&decs[k].enc != 0 {
+			sw.decs[sw.nd] = &decs[k]
+			sw.nd++
+		}
+	}
+	set.decs, set.nd, set.tab = sw.decs, sw.nd, sw.markerTable()
+	set.words[0] = binary.LittleEndian.Uint64(set.tab[:8])
+	set.words[1] = binary.LittleEndian.Uint64(set.tab[8:])
+	return set
+}
+
+// sweepSetup returns the sweepSetup of s.
+func (s *snapshot) sweepSetup() *sweepSetup {
+	return &sweepSetups[sweepKey(s.decoders, s.plusSpace)]
 }
 
 // canFuse reports whether the decoding scan takes the sweep from the

@@ -88,7 +88,7 @@ func fusedTexts(rng *rand.Rand) [][]byte {
 // decoding scan's own (assembly and Go), on texts it sweeps.
 func checkFused(t *testing.T, s *snapshot, text []byte) {
 	t.Helper()
-	fs := detect.Sweep{Markers: s.markerWords()}
+	fs := detect.Sweep{Markers: s.sweepSetup().words}
 	s.det.set.FindEncodedSweep(nil, text, &fs)
 	if fs.Done != (len(text) <= detect.SweepMax) {
 		t.Fatalf("text %d bytes: Done %v", len(text), fs.Done)
@@ -224,4 +224,35 @@ func FuzzFusedSweep(f *testing.F) {
 			t.Fatalf("%d bytes: %d spans fused, %d by blocks", len(text), len(a), len(b))
 		}
 	})
+}
+
+// TestSweepSetups: the setup of every set of encodings (with and without
+// '+') holds the decoders the scan enables and their markers' table.
+func TestSweepSetups(t *testing.T) {
+	for enc := Encoding(0); enc <= AllEncodings; enc++ {
+		for _, plus := range []bool{false, true} {
+			s := snapshot{decoders: enc & decodedFamilies, plusSpace: plus && enc&URL != 0}
+			set := s.sweepSetup()
+			var want []*decoder
+			var tab [16]byte
+			for i := range tab {
+				tab[i] = 0x80
+			}
+			for k, d := range s.decs() {
+				if s.decoders&d.enc != 0 {
+					want = append(want, &s.decs()[k])
+					tab[d.marker&15] = d.marker
+				}
+			}
+			if !slices.Equal(set.decs[:set.nd], want) || set.tab != tab {
+				t.Fatalf("encodings %b, plus %v: setup %d decoders, table %q; want %d, %q", enc, plus, set.nd, set.tab, len(want), tab)
+			}
+			var w [16]byte
+			binary.LittleEndian.PutUint64(w[:8], set.words[0])
+			binary.LittleEndian.PutUint64(w[8:], set.words[1])
+			if w != tab {
+				t.Fatalf("encodings %b, plus %v: words %x, table %q", enc, plus, set.words, tab)
+			}
+		}
+	}
 }
