@@ -465,8 +465,10 @@ func (sc *candScan) fill(text []byte) bool {
 	}
 	// The AVX2 assembly reads the byte after each chunk: it takes the
 	// chunks that end before the last byte, and the rest (at most 64
-	// bytes) in a copy padded with zeros, two chunks so that a run ending
-	// at len(text) ends in the copy too.
+	// bytes) in a copy padded with zeros, up to the chunk that holds
+	// len(text), where a run ending there ends: the second chunk of the
+	// copy only when the rest is a whole chunk (a chunk past that one is
+	// all zeros after a zero byte, and has no event).
 	if lim := (n - 1) &^ 63; sc.o < lim {
 		r, c := candChunks(&text[sc.o], lim-sc.o, sc.tabs, &sc.st, &sc.ev)
 		sc.o += r
@@ -476,12 +478,16 @@ func (sc *candScan) fill(text []byte) bool {
 	// The copy is made again at each call (at most 64 bytes; the rest
 	// of text is at most two chunks, so one call almost always does).
 	base := max(0, (n-1)&^63)
+	end := base + 64
+	if n == end {
+		end += 64
+	}
 	var tail [129]byte
 	copy(tail[:], text[base:])
-	r, c := candChunks(&tail[sc.o-base], base+128-sc.o, sc.tabs, &sc.st, &sc.ev)
+	r, c := candChunks(&tail[sc.o-base], end-sc.o, sc.tabs, &sc.st, &sc.ev)
 	sc.o += r
 	sc.n = c
-	if sc.o == base+128 {
+	if sc.o == end {
 		sc.o = n + 1 // the copy holds the end
 	}
 	return true
