@@ -614,36 +614,38 @@ func (s *Set) scanTokensSweep(dst []Finding, text []byte, g *gates, sw *Sweep) [
 	sc := candScan{tabs: s.tabs}
 	sc.st.sweepOn(sw, text)
 	done := 0
-	for {
-		o, cand, ends, m, ok := sc.next(text)
-		if !ok {
-			sc.st.sweepDone(sw, text)
-			return dst
-		}
-		if cand != 0 {
-			dst, done = s.cands(dst, text, o, cand, done, g)
-		}
-		for ends != 0 {
-			j := bits.TrailingZeros64(ends)
-			ends &= ends - 1
-			// The run begins after the last byte of the chunk before
-			// j that is not base64, or before the chunk.
-			e, a := o+j, o
-			if z := ^m & (1<<j - 1); z != 0 {
-				a = o + 64 - bits.LeadingZeros64(z)
-			} else {
-				for a > 0 && b64Any[text[a-1]] {
-					a--
-				}
+	// Batch by batch (next returns the same events one by one).
+	for sc.fill(text) {
+		for k := range sc.n {
+			e := &sc.ev[k]
+			o, cand, ends, m := int(e.off)+sc.shift, e.cand, e.ends, e.b64
+			if cand != 0 {
+				dst, done = s.cands(dst, text, o, cand, done, g)
 			}
-			// A run at the start of text may have begun before it (what
-			// a stream holds after a cut, a window of a decoded line):
-			// its alignment is unknown.
-			if plausibleB64(text[a:e]) || a == 0 && (plausibleB64(text[1:e]) || plausibleB64(text[2:e]) || plausibleB64(text[3:e])) {
-				dst = s.base64Runs(dst, text, a, e)
+			for ends != 0 {
+				j := bits.TrailingZeros64(ends)
+				ends &= ends - 1
+				// The run begins after the last byte of the chunk
+				// before j that is not base64, or before the chunk.
+				e, a := o+j, o
+				if z := ^m & (1<<j - 1); z != 0 {
+					a = o + 64 - bits.LeadingZeros64(z)
+				} else {
+					for a > 0 && b64Any[text[a-1]] {
+						a--
+					}
+				}
+				// A run at the start of text may have begun before
+				// it (what a stream holds after a cut, a window of a
+				// decoded line): its alignment is unknown.
+				if plausibleB64(text[a:e]) || a == 0 && (plausibleB64(text[1:e]) || plausibleB64(text[2:e]) || plausibleB64(text[3:e])) {
+					dst = s.base64Runs(dst, text, a, e)
+				}
 			}
 		}
 	}
+	sc.st.sweepDone(sw, text)
+	return dst
 }
 
 // plausibleB64 reports whether run, a run of base64 characters decoded
