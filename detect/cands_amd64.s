@@ -17,8 +17,9 @@
 // the class masks, each 32 bytes (no register is left for them); the
 // decoders' sweep (sweep.go), where st.swPos is not 0: 288 the marker
 // table, 320 '=' (each 32 bytes), 352 the bit of the chunk's first block,
-// 360 the chunk's markers, 368 its '=' (each 8 bytes, halves as above).
-TEXT ·candChunks(SB), NOSPLIT, $376-56
+// 360 the chunk's markers, 368 its '=' (each 8 bytes, halves as above),
+// 376 and 384 the blocks with markers and of base64 so far (st's).
+TEXT ·candChunks(SB), NOSPLIT, $392-56
 	MOVQ           p+0(FP), SI
 	MOVQ           n+8(FP), CX
 	MOVQ           t+16(FP), AX
@@ -60,6 +61,11 @@ TEXT ·candChunks(SB), NOSPLIT, $376-56
 	MOVQ           24(AX), R11
 	MOVQ           48(AX), BX
 	MOVQ           BX, 352(SP)
+	MOVQ           56(AX), BX
+	MOVQ           BX, 376(SP)
+	MOVQ           64(AX), BX
+	MOVQ           BX, 384(SP)
+	MOVQ           352(SP), BX
 	TESTQ          BX, BX
 	JZ             nosweep
 	VMOVQ          32(AX), X0
@@ -284,38 +290,29 @@ runs:
 	ANDQ AX, R13
 
 	// The decoders' sweep: the chunk's two blocks, each with a marker
-	// (marks) or of base64 characters and '=' only (dense).
-	MOVQ    352(SP), DI
-	TESTQ   DI, DI
-	JZ      swept
-	MOVQ    360(SP), AX
-	XORL    BX, BX
-	TESTL   AX, AX
-	SETNE   BL
-	SHRQ    $32, AX
-	TESTQ   AX, AX
-	SETNE   AL
-	MOVBLZX AL, AX
-	LEAQ    (BX)(AX*2), BX
-	IMULQ   DI, BX
-	MOVQ    st+24(FP), AX
-	ORQ     BX, 56(AX)
-	MOVQ    368(SP), BX
-	ORQ     R12, BX
-	NOTQ    BX
-	XORL    AX, AX
-	TESTL   BX, BX
-	SETEQ   AL
-	SHRQ    $32, BX
-	TESTQ   BX, BX
-	SETEQ   BL
-	MOVBLZX BL, BX
-	LEAQ    (AX)(BX*2), AX
-	IMULQ   DI, AX
-	MOVQ    st+24(FP), BX
-	ORQ     AX, 64(BX)
-	SHLQ    $2, DI
-	MOVQ    DI, 352(SP)
+	// (marks) or of base64 characters and '=' only (dense). The halves
+	// of the markers and of the other bytes that are 0, by VPCMPEQD: 4
+	// bits, the markers' low and high halves, then the other bytes'.
+	MOVQ      352(SP), DI
+	TESTQ     DI, DI
+	JZ        swept
+	MOVQ      368(SP), BX
+	ORQ       R12, BX
+	NOTQ      BX
+	VMOVQ     360(SP), X7
+	VPINSRQ   $1, BX, X7, X7
+	VPCMPEQD  X8, X7, X7
+	VMOVMSKPS X7, AX
+	MOVL      AX, BX
+	SHRL      $2, BX
+	XORL      $3, AX
+	ANDL      $3, AX
+	IMULQ     DI, AX
+	IMULQ     DI, BX
+	ORQ       AX, 376(SP)
+	ORQ       BX, 384(SP)
+	SHLQ      $2, DI
+	MOVQ      DI, 352(SP)
 
 swept:
 	MOVQ 48(SP), BX
@@ -357,6 +354,10 @@ done:
 	MOVQ       R11, 24(AX)
 	MOVQ       352(SP), BX
 	MOVQ       BX, 48(AX)
+	MOVQ       376(SP), BX
+	MOVQ       BX, 56(AX)
+	MOVQ       384(SP), BX
+	MOVQ       BX, 64(AX)
 	VZEROUPPER
 	RET
 
@@ -370,7 +371,8 @@ done:
 // run at the end ends); off is then past n. The scalar part is
 // candChunks'. Locals: 0 where the whole chunks end, 8 the bit of the
 // chunk's first block in the decoders' sweep (0: no sweep), 16 the chunk's
-// markers, 24 its '=', 56 the events written.
+// markers, 24 its '=', 32 and 40 the blocks with markers and of base64 so
+// far (st's), 56 the events written.
 TEXT ·candChunks512(SB), NOSPLIT, $64-56
 	MOVQ         p+0(FP), SI
 	MOVQ         n+8(FP), CX
@@ -398,10 +400,15 @@ TEXT ·candChunks512(SB), NOSPLIT, $64-56
 	MOVQ         8(AX), R9
 	MOVQ         16(AX), R10
 	MOVQ         24(AX), R11
+	MOVQ         56(AX), BX
+	MOVQ         BX, 32(SP)
+	MOVQ         64(AX), BX
+	MOVQ         BX, 40(SP)
 	MOVQ         48(AX), BX
 	MOVQ         BX, 8(SP)
 	TESTQ        BX, BX
 	JZ           nosweep512
+	VPXOR        X8, X8, X8
 	VMOVQ        32(AX), X5
 	VPINSRQ      $1, 40(AX), X5, X5
 	VSHUFI64X2   $0, Z5, Z5, Z5
@@ -561,38 +568,29 @@ runs512:
 	ANDQ AX, R13
 
 	// The decoders' sweep: the chunk's two blocks, each with a marker
-	// (marks) or of base64 characters and '=' only (dense).
-	MOVQ    8(SP), DI
-	TESTQ   DI, DI
-	JZ      swept512
-	MOVQ    16(SP), AX
-	XORL    BX, BX
-	TESTL   AX, AX
-	SETNE   BL
-	SHRQ    $32, AX
-	TESTQ   AX, AX
-	SETNE   AL
-	MOVBLZX AL, AX
-	LEAQ    (BX)(AX*2), BX
-	IMULQ   DI, BX
-	MOVQ    st+24(FP), AX
-	ORQ     BX, 56(AX)
-	MOVQ    24(SP), BX
-	ORQ     R12, BX
-	NOTQ    BX
-	XORL    AX, AX
-	TESTL   BX, BX
-	SETEQ   AL
-	SHRQ    $32, BX
-	TESTQ   BX, BX
-	SETEQ   BL
-	MOVBLZX BL, BX
-	LEAQ    (AX)(BX*2), AX
-	IMULQ   DI, AX
-	MOVQ    st+24(FP), BX
-	ORQ     AX, 64(BX)
-	SHLQ    $2, DI
-	MOVQ    DI, 8(SP)
+	// (marks) or of base64 characters and '=' only (dense). The halves
+	// of the markers and of the other bytes that are 0, by VPCMPEQD: 4
+	// bits, the markers' low and high halves, then the other bytes'.
+	MOVQ      8(SP), DI
+	TESTQ     DI, DI
+	JZ        swept512
+	MOVQ      24(SP), BX
+	ORQ       R12, BX
+	NOTQ      BX
+	VMOVQ     16(SP), X7
+	VPINSRQ   $1, BX, X7, X7
+	VPCMPEQD  X8, X7, X7
+	VMOVMSKPS X7, AX
+	MOVL      AX, BX
+	SHRL      $2, BX
+	XORL      $3, AX
+	ANDL      $3, AX
+	IMULQ     DI, AX
+	IMULQ     DI, BX
+	ORQ       AX, 32(SP)
+	ORQ       BX, 40(SP)
+	SHLQ      $2, DI
+	MOVQ      DI, 8(SP)
 
 swept512:
 	MOVQ R15, AX
@@ -633,5 +631,9 @@ done512:
 	MOVQ       R11, 24(AX)
 	MOVQ       8(SP), BX
 	MOVQ       BX, 48(AX)
+	MOVQ       32(SP), BX
+	MOVQ       BX, 56(AX)
+	MOVQ       40(SP), BX
+	MOVQ       BX, 64(AX)
 	VZEROUPPER
 	RET
