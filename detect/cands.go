@@ -390,8 +390,12 @@ func (t *candTabs) chunkMasks(text []byte, o int) (b64, alnum, upper, lower, pai
 	return
 }
 
-// candBatch is how many chunks the scan reports at once.
-const candBatch = 8
+// candBatch is how many chunks the scan reports at once (the assembly's
+// too: candChunks, candChunks512). Log text has few: about one chunk in
+// ten (the loghub corpus, the default set), so a line's scan is one
+// batch, and the batch is small for the frame that holds it (each scan
+// zeroes it).
+const candBatch = 4
 
 // candEvent is a chunk with candidates or base64 ends: its offset, its
 // masks, and its base64 characters (where the runs that end there begin).

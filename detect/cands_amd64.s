@@ -5,7 +5,7 @@
 // The candidate scan (cands.go) over the 64-byte chunks of p[:n], n a
 // multiple of 64, p[n] readable (each chunk reads the byte after it). It
 // writes the chunks with candidates or base64 ends to ev (offset, masks)
-// until ev is full (candBatch, 8) and returns where it stopped and how
+// until ev is full (candBatch, 4) and returns where it stopped and how
 // many it wrote; st is carried along.
 // Go's candState.step is the reference of the scalar part, chunkMasks of
 // the vector part.
@@ -335,7 +335,7 @@ found:
 	INCQ DI
 	MOVQ DI, 56(SP)
 	ADDQ $64, DX
-	CMPQ DI, $8
+	CMPQ DI, $4
 	JLT  loop
 	MOVQ DX, off+40(FP)
 	MOVQ DI, count+48(FP)
@@ -612,7 +612,7 @@ found512:
 	INCQ DI
 	MOVQ DI, 56(SP)
 	ADDQ $64, DX
-	CMPQ DI, $8
+	CMPQ DI, $4
 	JLT  loop512
 	MOVQ DX, off+40(FP)
 	MOVQ DI, count+48(FP)
