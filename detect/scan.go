@@ -429,9 +429,9 @@ var runByte = makeClass("A-Za-z0-9", "-_.+/=")
 var ungated = false
 
 // maxGates is how many places of each search gates holds in itself (the
-// frame of Find, called on a line); the places past them go to a slice of
-// gateSpills.
-const maxGates = 8
+// frame of Find, called on a line, which zeroes them); the places past
+// them go to a slice of gateSpills.
+const maxGates = 4
 
 // gates are the places the candidate scan saw where the PEM and URL
 // searches can find something: the start of each "-----BEGIN " followed
@@ -642,6 +642,9 @@ func (s *Set) scanTokensSweep(dst []Finding, text []byte, g *gates, sw *Sweep) [
 					dst = s.base64Runs(dst, text, a, e)
 				}
 			}
+		}
+		if sc.o > len(text) {
+			break // the last batch (the next fill says so)
 		}
 	}
 	sc.st.sweepDone(sw, text)
