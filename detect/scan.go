@@ -371,12 +371,6 @@ func (s *Set) FindEncoded(dst []Finding, text []byte) []Finding {
 }
 
 func (s *Set) find(dst []Finding, text []byte, b64 bool) []Finding {
-	return s.findSweep(dst, text, b64, nil)
-}
-
-// findSweep is find that also sweeps text for the decoders (with b64 and
-// sw not nil: see FindEncodedSweep).
-func (s *Set) findSweep(dst []Finding, text []byte, b64 bool, sw *Sweep) []Finding {
 	if s == nil || len(s.rules) == 0 {
 		return dst
 	}
@@ -385,12 +379,30 @@ func (s *Set) findSweep(dst []Finding, text []byte, b64 bool, sw *Sweep) []Findi
 	switch {
 	case b64 && (s.tokens || s.pem != nil || s.url != nil):
 		g.scanned()
-		dst = s.scanTokensSweep(dst, text, &g, sw)
+		dst = s.scanTokensB64(dst, text, &g)
 	case s.tokens:
 		g.scanned()
 		dst = s.scanTokensSeen(dst, text, &g)
 	}
 	dst = s.gatedSearches(dst, text, &g)
+	return tidyFindings(dst, n)
+}
+
+// findFrom is find of FindEncoded with the scan begun in sc (see
+// FindEncodedSweep).
+func (s *Set) findFrom(dst []Finding, text []byte, sc *candScan) []Finding {
+	n := len(dst)
+	var g gates
+	g.scanned()
+	dst = s.scanFrom(dst, text, &g, sc)
+	dst = s.gatedSearches(dst, text, &g)
+	return tidyFindings(dst, n)
+}
+
+// tidyFindings sorts the findings dst[n:] by start (the longest first)
+// and drops those inside an earlier one (a URL password inside a PEM
+// block, a token inside a URL password).
+func tidyFindings(dst []Finding, n int) []Finding {
 	out := dst[n:]
 	if len(out) < 2 {
 		return dst
@@ -401,8 +413,6 @@ func (s *Set) findSweep(dst []Finding, text []byte, b64 bool, sw *Sweep) []Findi
 		}
 		return b.End - a.End
 	})
-	// Drop findings inside an earlier one (a URL password inside a PEM
-	// block, a token inside a URL password).
 	k := n + 1
 	for i := n + 1; i < len(dst); i++ {
 		if dst[i].Start < dst[k-1].End {
@@ -605,17 +615,16 @@ func (s *Set) scanTokensSeen(dst []Finding, text []byte, g *gates) []Finding {
 // of base64 (a copy rather than a flag: the decoded text is scanned by
 // scanTokens, and a recursive cycle would make dst escape).
 func (s *Set) scanTokensB64(dst []Finding, text []byte, g *gates) []Finding {
-	return s.scanTokensSweep(dst, text, g, nil)
+	sc := candScan{tabs: s.tabs}
+	sc.fill(text)
+	return s.scanFrom(dst, text, g, &sc)
 }
 
-// scanTokensSweep is scanTokensB64 that also sweeps text for the decoders
-// (with sw not nil: see Sweep).
-func (s *Set) scanTokensSweep(dst []Finding, text []byte, g *gates, sw *Sweep) []Finding {
-	sc := candScan{tabs: s.tabs}
-	sc.st.sweepOn(sw, text)
+// scanFrom is scanTokensB64 from the batch of events in sc on, batch by
+// batch (next returns the same events one by one).
+func (s *Set) scanFrom(dst []Finding, text []byte, g *gates, sc *candScan) []Finding {
 	done := 0
-	// Batch by batch (next returns the same events one by one).
-	for sc.fill(text) {
+	for {
 		for k := range sc.n {
 			e := &sc.ev[k]
 			o, cand, ends, m := int(e.off)+sc.shift, e.cand, e.ends, e.b64
@@ -643,12 +652,10 @@ func (s *Set) scanTokensSweep(dst []Finding, text []byte, g *gates, sw *Sweep) [
 				}
 			}
 		}
-		if sc.o > len(text) {
-			break // the last batch (the next fill says so)
+		if sc.o > len(text) || !sc.fill(text) {
+			return dst // the last batch (the next fill says so)
 		}
 	}
-	sc.st.sweepDone(sw, text)
-	return dst
 }
 
 // plausibleB64 reports whether run, a run of base64 characters decoded

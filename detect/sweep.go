@@ -51,7 +51,17 @@ func (s *Set) FindEncodedSweep(dst []Finding, text []byte, sw *Sweep) []Finding 
 	if s == nil || len(s.rules) == 0 || !(s.tokens || s.pem != nil || s.url != nil) {
 		return s.find(dst, text, true)
 	}
-	return s.findSweep(dst, text, true, sw)
+	// The scan up to its first event: most lines have none (see Quiet),
+	// and are done with it (no gates, no searches).
+	sc := candScan{tabs: s.tabs}
+	sc.st.sweepOn(sw, text)
+	for sc.fill(text) && sc.n == 0 && sc.o <= len(text) {
+	}
+	if sc.n != 0 || ungated {
+		dst = s.findFrom(dst, text, &sc)
+	}
+	sc.st.sweepDone(sw, text)
+	return dst
 }
 
 // sweepOn makes the scan of text sweep it for sw's markers (st.swPos is
