@@ -243,6 +243,9 @@ func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
 // detectors' scan made (see detectRawSweep): where fs.Done, its blocks are
 // blockEvents' and the scan skips its own pass.
 func (s *snapshot) decodedSpansSwept(dst []span, text []byte, fs *detect.Sweep) []span {
+	if fs != nil && fs.Done && fs.Marks|fs.Dense == 0 {
+		return dst // no marker and no block of base64: nothing to decode
+	}
 	set := s.sweepSetup()
 	sw := sweep{s: s, text: text, decs: set.decs, nd: set.nd, tab: &set.tab}
 	wrapped := s.decoders&Base64 != 0
