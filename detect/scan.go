@@ -367,7 +367,7 @@ func (s *Set) Find(dst []Finding, text []byte) []Finding {
 // and Start:End the aligned part of the run that encodes it (every base64
 // character holding a bit of the token).
 func (s *Set) FindEncoded(dst []Finding, text []byte) []Finding {
-	return s.find(dst, text, true)
+	return s.findEncoded(dst, text, nil)
 }
 
 func (s *Set) find(dst []Finding, text []byte, b64 bool) []Finding {

@@ -48,6 +48,11 @@ func MarkerTable(markers ...byte) (t [2]uint64) {
 // (see Sweep): sw.Done tells whether it did.
 func (s *Set) FindEncodedSweep(dst []Finding, text []byte, sw *Sweep) []Finding {
 	sw.Marks, sw.Dense, sw.Done = 0, 0, false
+	return s.findEncoded(dst, text, sw)
+}
+
+// findEncoded is FindEncoded, and FindEncodedSweep with sw.
+func (s *Set) findEncoded(dst []Finding, text []byte, sw *Sweep) []Finding {
 	if s == nil || len(s.rules) == 0 || !(s.tokens || s.pem != nil || s.url != nil) {
 		return s.find(dst, text, true)
 	}

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"encoding/base64"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -50,11 +51,16 @@ func sweepOnPath(s *Set, text []byte, markers []byte, tables, goPath, avx2 bool)
 	return fs, sw
 }
 
-// checkSweep: on every path, FindEncodedSweep finds what FindEncoded finds
-// and sweeps text as the definition says (where it is short enough).
+// checkSweep: on every path, FindEncodedSweep and FindEncoded (which
+// scan up to the first event before they search) find what find finds,
+// and FindEncodedSweep sweeps text as the definition says (where it is
+// short enough).
 func checkSweep(t *testing.T, s *Set, text, markers []byte) {
 	t.Helper()
-	want := s.FindEncoded(nil, text)
+	want := s.find(nil, text, true)
+	if got := s.FindEncoded(nil, text); !slices.Equal(got, want) {
+		t.Fatalf("FindEncoded: %d findings, find %d (text %d bytes)", len(got), len(want), len(text))
+	}
 	wm, wd := sweepRef(text, markers)
 	for _, p := range sweepPaths {
 		if !p.have {
@@ -62,7 +68,7 @@ func checkSweep(t *testing.T, s *Set, text, markers []byte) {
 		}
 		fs, sw := sweepOnPath(s, text, markers, p.tables, p.goPath, p.sse)
 		if !slices.Equal(fs, want) {
-			t.Fatalf("%s: %d findings, FindEncoded %d (text %d bytes)", p.name, len(fs), len(want), len(text))
+			t.Fatalf("%s: %d findings, find %d (text %d bytes)", p.name, len(fs), len(want), len(text))
 		}
 		if sw.Done != (len(text) <= SweepMax) {
 			t.Fatalf("%s: Done %v for a text of %d bytes", p.name, sw.Done, len(text))
@@ -135,15 +141,45 @@ func sweepTexts(rng *rand.Rand) [][]byte {
 	return texts
 }
 
+// sweepTokenTexts are log lines holding tokens of every family (as
+// written, base64-encoded, URL-escaped) at every offset of a chunk, and
+// texts of the gates' tests (URLs with userinfo, PEM blocks): texts the
+// scan has events in and the searches find something in.
+func sweepTokenTexts(rng *rand.Rand) [][]byte {
+	var out [][]byte
+	for _, f := range families {
+		tok := f.gen(rng)
+		for off := 0; off < 70; off += 1 + rng.IntN(9) {
+			pad := bytes.Repeat([]byte{' '}, off)
+			out = append(out,
+				[]byte(string(pad)+"token="+tok+" %2F done"),
+				[]byte(string(pad)+"auth "+base64.StdEncoding.EncodeToString([]byte("key: "+tok))+"\n"),
+			)
+		}
+	}
+	g := gateTexts(rng)
+	for range 150 {
+		out = append(out, g[rng.IntN(len(g))])
+	}
+	return out
+}
+
 func TestSweepPaths(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 42))
-	texts := sweepTexts(rng)
+	texts := append(sweepTexts(rng), sweepTokenTexts(rng)...)
+	found := 0
 	for _, s := range []*Set{Default(), allSet(t), mustSet(t, "aws-access-key-id")} {
 		for _, markers := range sweepMarkerSets {
 			for _, text := range texts {
 				checkSweep(t, s, text, markers)
 			}
 		}
+		for _, text := range texts {
+			found += len(s.find(nil, text, true))
+		}
+	}
+	if found < len(families) {
+		t.Fatalf("%d findings in all: the texts do not exercise the searches", found)
 	}
 }
 
@@ -178,7 +214,7 @@ func TestSweepNoScan(t *testing.T) {
 // definition's, and its findings FindEncoded's.
 func FuzzSweep(f *testing.F) {
 	rng := rand.New(rand.NewPCG(43, 44))
-	for k, text := range sweepTexts(rng)[:80] {
+	for k, text := range append(sweepTexts(rng)[:80], sweepTokenTexts(rng)[:40]...) {
 		f.Add(text, sweepMarkerSets[k%len(sweepMarkerSets)])
 	}
 	s := allSet(f)
