@@ -473,6 +473,20 @@ func (sc *candScan) fill(text []byte) bool {
 	// len(text), where a run ending there ends: the second chunk of the
 	// copy only when the rest is a whole chunk (a chunk past that one is
 	// all zeros after a zero byte, and has no event).
+	if sc.o == 0 && n > 64 && n <= shortCopy {
+		// A short text (a log line) in one call: all of it in a copy
+		// padded with zeros, up to the chunk that holds len(text).
+		var buf [shortCopy + 65]byte
+		copy(buf[:], text)
+		end := n&^63 + 64
+		r, c := candChunks(&buf[0], end, sc.tabs, &sc.st, &sc.ev)
+		sc.o += r
+		sc.n = c
+		if sc.o == end {
+			sc.o = n + 1
+		}
+		return true
+	}
 	if lim := (n - 1) &^ 63; sc.o < lim {
 		r, c := candChunks(&text[sc.o], lim-sc.o, sc.tabs, &sc.st, &sc.ev)
 		sc.o += r
@@ -496,6 +510,11 @@ func (sc *candScan) fill(text []byte) bool {
 	}
 	return true
 }
+
+// shortCopy is the longest text the AVX2 scan takes in one call, from a
+// copy (longer ones: the chunks before the last byte from the text, the
+// rest from a copy).
+const shortCopy = 192
 
 // forceCandGo makes the scan take the Go path (tests run both);
 // forceCandTables makes it take chunkMasks and step, the nibble tables
