@@ -69,6 +69,12 @@ type candTabs struct {
 	bucketPairs                                              [1 << 16 / 64]uint64
 	cask                                                     bool
 	firstDigit, firstSign, firstUpper, firstLower, firstNone uint64
+
+	// The AVX2 path's tables it has no register for, 32 bytes each:
+	// first2Lo, first2Hi, second2Lo, second2Hi twice over, the class
+	// masks 0x1f (alphanumeric), 0x06 (upper case), 0x18 (lower case)
+	// and '=' (the decoders' sweep) in every byte.
+	ymm [8][32]byte
 }
 
 // The bits of a byte's class (classLo[c&15] & classHi[c>>4]).
@@ -261,6 +267,11 @@ func buildCandTabs(prefixes []string, cask, pem, url bool) *candTabs {
 		t.pairSecond[c] = uint16(t.second[c]) | uint16(t.second2[c])<<8
 	}
 	t.cask = cask
+	for i := range 32 {
+		t.ymm[0][i], t.ymm[1][i] = t.first2Lo[i%16], t.first2Hi[i%16]
+		t.ymm[2][i], t.ymm[3][i] = t.second2Lo[i%16], t.second2Hi[i%16]
+		t.ymm[4][i], t.ymm[5][i], t.ymm[6][i], t.ymm[7][i] = clsAlnum, clsUpper, clsLower, '='
+	}
 	for c := range 256 {
 		if t.pairFirst[c] == 0 {
 			continue

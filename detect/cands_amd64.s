@@ -1,4 +1,5 @@
 #include "textflag.h"
+#include "go_asm.h"
 
 // func candChunks(p *byte, n int, t *candTabs, st *candState, ev *[candBatch]candEvent) (off, count int)
 //
@@ -13,12 +14,13 @@
 // Locals: the movemasks of the chunk, inverted where they come from a
 // comparison with zero: 0 ^pairs, 8 cask, 16 ^b64, 24 ^alnum, 32 ^upper,
 // 40 ^lower (the low half of each at +0, the high at +4); 48 cand; 56 the
-// events written; 64-191 the second pair tables (buckets 8-15), 192-287
-// the class masks, each 32 bytes (no register is left for them); the
-// decoders' sweep (sweep.go), where st.swPos is not 0: 288 the marker
-// table, 320 '=' (each 32 bytes), 352 the bit of the chunk's first block,
+// events written; the decoders' sweep (sweep.go), where st.swPos is not 0:
+// 288 the marker table (32 bytes), 352 the bit of the chunk's first block,
 // 360 the chunk's markers, 368 its '=' (each 8 bytes, halves as above),
-// 376 and 384 the blocks with markers and of base64 so far (st's).
+// 376 and 384 the blocks with markers and of base64 so far (st's). The
+// second pair tables (buckets 8-15), the class masks and '=' are read from
+// t.ymm (no register is left for them), t kept in R15 (no global is
+// accessed here).
 TEXT ·candChunks(SB), NOSPLIT, $392-56
 	MOVQ           p+0(FP), SI
 	MOVQ           n+8(FP), CX
@@ -32,27 +34,7 @@ TEXT ·candChunks(SB), NOSPLIT, $392-56
 	MOVL           $0x0f0f0f0f, AX
 	MOVQ           AX, X15
 	VPBROADCASTD   X15, Y15
-	MOVQ           t+16(FP), AX
-	VBROADCASTI128 96(AX), Y0
-	VMOVDQU        Y0, 64(SP)
-	VBROADCASTI128 112(AX), Y0
-	VMOVDQU        Y0, 96(SP)
-	VBROADCASTI128 128(AX), Y0
-	VMOVDQU        Y0, 128(SP)
-	VBROADCASTI128 144(AX), Y0
-	VMOVDQU        Y0, 160(SP)
-	MOVL           $0x1f1f1f1f, AX
-	MOVQ           AX, X7
-	VPBROADCASTD   X7, Y7
-	VMOVDQU        Y7, 192(SP)
-	MOVL           $0x06060606, AX
-	MOVQ           AX, X6
-	VPBROADCASTD   X6, Y6
-	VMOVDQU        Y6, 224(SP)
-	MOVL           $0x18181818, AX
-	MOVQ           AX, X5
-	VPBROADCASTD   X5, Y5
-	VMOVDQU        Y5, 256(SP)
+	MOVQ           t+16(FP), R15
 	VPXOR          Y8, Y8, Y8
 	MOVQ           st+24(FP), AX
 	MOVQ           0(AX), R8
@@ -72,10 +54,6 @@ TEXT ·candChunks(SB), NOSPLIT, $392-56
 	VPINSRQ        $1, 40(AX), X0, X0
 	VINSERTI128    $1, X0, Y0, Y0
 	VMOVDQU        Y0, 288(SP)
-	MOVL           $0x3d3d3d3d, BX
-	MOVQ           BX, X0
-	VPBROADCASTD   X0, Y0
-	VMOVDQU        Y0, 320(SP)
 
 nosweep:
 	XORQ DX, DX
@@ -93,7 +71,7 @@ loop:
 	VPCMPEQB  Y0, Y2, Y2
 	VPMOVMSKB Y2, AX
 	MOVL      AX, 360(SP)
-	VPCMPEQB  320(SP), Y0, Y2
+	VPCMPEQB  (candTabs_ymm+224)(R15), Y0, Y2
 	VPMOVMSKB Y2, AX
 	MOVL      AX, 368(SP)
 
@@ -107,9 +85,9 @@ nosweep0:
 	VPSHUFB   Y0, Y12, Y4
 	VPSHUFB   Y2, Y11, Y5
 	VPAND     Y5, Y4, Y4
-	VMOVDQU   64(SP), Y5
+	VMOVDQU   (candTabs_ymm+0)(R15), Y5
 	VPSHUFB   Y0, Y5, Y5
-	VMOVDQU   96(SP), Y6
+	VMOVDQU   (candTabs_ymm+32)(R15), Y6
 	VPSHUFB   Y2, Y6, Y6
 	VPAND     Y6, Y5, Y5
 	VPSRLW    $4, Y1, Y2
@@ -119,9 +97,9 @@ nosweep0:
 	VPSHUFB   Y2, Y9, Y6
 	VPAND     Y6, Y0, Y0
 	VPAND     Y0, Y4, Y4
-	VMOVDQU   128(SP), Y6
+	VMOVDQU   (candTabs_ymm+64)(R15), Y6
 	VPSHUFB   Y1, Y6, Y6
-	VMOVDQU   160(SP), Y7
+	VMOVDQU   (candTabs_ymm+96)(R15), Y7
 	VPSHUFB   Y2, Y7, Y7
 	VPAND     Y7, Y6, Y6
 	VPAND     Y6, Y5, Y5
@@ -134,15 +112,15 @@ nosweep0:
 	VPCMPEQB  Y8, Y3, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 16(SP)
-	VPAND     192(SP), Y3, Y0
+	VPAND     (candTabs_ymm+128)(R15), Y3, Y0
 	VPCMPEQB  Y8, Y0, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 24(SP)
-	VPAND     224(SP), Y3, Y0
+	VPAND     (candTabs_ymm+160)(R15), Y3, Y0
 	VPCMPEQB  Y8, Y0, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 32(SP)
-	VPAND     256(SP), Y3, Y0
+	VPAND     (candTabs_ymm+192)(R15), Y3, Y0
 	VPCMPEQB  Y8, Y0, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 40(SP)
@@ -155,7 +133,7 @@ nosweep0:
 	VPCMPEQB  Y0, Y2, Y2
 	VPMOVMSKB Y2, AX
 	MOVL      AX, 364(SP)
-	VPCMPEQB  320(SP), Y0, Y2
+	VPCMPEQB  (candTabs_ymm+224)(R15), Y0, Y2
 	VPMOVMSKB Y2, AX
 	MOVL      AX, 372(SP)
 
@@ -169,9 +147,9 @@ nosweep1:
 	VPSHUFB   Y0, Y12, Y4
 	VPSHUFB   Y2, Y11, Y5
 	VPAND     Y5, Y4, Y4
-	VMOVDQU   64(SP), Y5
+	VMOVDQU   (candTabs_ymm+0)(R15), Y5
 	VPSHUFB   Y0, Y5, Y5
-	VMOVDQU   96(SP), Y6
+	VMOVDQU   (candTabs_ymm+32)(R15), Y6
 	VPSHUFB   Y2, Y6, Y6
 	VPAND     Y6, Y5, Y5
 	VPSRLW    $4, Y1, Y2
@@ -181,9 +159,9 @@ nosweep1:
 	VPSHUFB   Y2, Y9, Y6
 	VPAND     Y6, Y0, Y0
 	VPAND     Y0, Y4, Y4
-	VMOVDQU   128(SP), Y6
+	VMOVDQU   (candTabs_ymm+64)(R15), Y6
 	VPSHUFB   Y1, Y6, Y6
-	VMOVDQU   160(SP), Y7
+	VMOVDQU   (candTabs_ymm+96)(R15), Y7
 	VPSHUFB   Y2, Y7, Y7
 	VPAND     Y7, Y6, Y6
 	VPAND     Y6, Y5, Y5
@@ -196,15 +174,15 @@ nosweep1:
 	VPCMPEQB  Y8, Y3, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 20(SP)
-	VPAND     192(SP), Y3, Y0
+	VPAND     (candTabs_ymm+128)(R15), Y3, Y0
 	VPCMPEQB  Y8, Y0, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 28(SP)
-	VPAND     224(SP), Y3, Y0
+	VPAND     (candTabs_ymm+160)(R15), Y3, Y0
 	VPCMPEQB  Y8, Y0, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 36(SP)
-	VPAND     256(SP), Y3, Y0
+	VPAND     (candTabs_ymm+192)(R15), Y3, Y0
 	VPCMPEQB  Y8, Y0, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 44(SP)
