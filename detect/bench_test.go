@@ -69,6 +69,29 @@ func BenchmarkFind(b *testing.B) {
 				}
 			}
 		})
+		// FindEncoded per line, as redact calls it, and with the
+		// decoders' sweep (FindEncodedSweep, redact's markers).
+		for _, sweep := range []bool{false, true} {
+			name := "/FindEncodedLines"
+			if sweep {
+				name = "/FindEncodedSweepLines"
+			}
+			b.Run(src+"/"+c.name+name, func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetBytes(int64(len(text)))
+				var dst []Finding
+				sw := Sweep{Markers: MarkerTable('%', '\\', '&')}
+				for b.Loop() {
+					for _, l := range lines {
+						if sweep {
+							dst = c.set.FindEncodedSweep(dst[:0], l, &sw)
+						} else {
+							dst = c.set.FindEncoded(dst[:0], l)
+						}
+					}
+				}
+			})
+		}
 		// 64 KiB blocks, as redact's DetectorOverhead benchmark scrubs.
 		b.Run(src+"/"+c.name+"/FindEncoded64K", func(b *testing.B) {
 			const block = 64 << 10

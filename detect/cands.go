@@ -69,6 +69,12 @@ type candTabs struct {
 	bucketPairs                                              [1 << 16 / 64]uint64
 	cask                                                     bool
 	firstDigit, firstSign, firstUpper, firstLower, firstNone uint64
+
+	// The AVX2 path's tables it has no register for, 32 bytes each:
+	// first2Lo, first2Hi, second2Lo, second2Hi twice over, the class
+	// masks 0x1f (alphanumeric), 0x06 (upper case), 0x18 (lower case)
+	// and '=' (the decoders' sweep) in every byte.
+	ymm [8][32]byte
 }
 
 // The bits of a byte's class (classLo[c&15] & classHi[c>>4]).
@@ -261,6 +267,11 @@ func buildCandTabs(prefixes []string, cask, pem, url bool) *candTabs {
 		t.pairSecond[c] = uint16(t.second[c]) | uint16(t.second2[c])<<8
 	}
 	t.cask = cask
+	for i := range 32 {
+		t.ymm[0][i], t.ymm[1][i] = t.first2Lo[i%16], t.first2Hi[i%16]
+		t.ymm[2][i], t.ymm[3][i] = t.second2Lo[i%16], t.second2Hi[i%16]
+		t.ymm[4][i], t.ymm[5][i], t.ymm[6][i], t.ymm[7][i] = clsAlnum, clsUpper, clsLower, '='
+	}
 	for c := range 256 {
 		if t.pairFirst[c] == 0 {
 			continue
@@ -307,6 +318,13 @@ type candState struct {
 	// a lower-case letter.
 	run     uint64
 	up, low uint64
+	// The decoders' sweep (sweep.go), where swPos is not 0: the marker
+	// table (swLo, swHi, as Sweep.Markers), the bit of the next chunk's
+	// first block (two bits a chunk: 0 once past SweepMax), and the
+	// blocks with markers (marks) and of base64 only (dense) so far.
+	swLo, swHi   uint64
+	swPos        uint64
+	marks, dense uint64
 }
 
 // step takes the masks of one chunk (bit k for byte k): b64 (base64
@@ -383,8 +401,12 @@ func (t *candTabs) chunkMasks(text []byte, o int) (b64, alnum, upper, lower, pai
 	return
 }
 
-// candBatch is how many chunks the scan reports at once.
-const candBatch = 8
+// candBatch is how many chunks the scan reports at once (the assembly's
+// too: candChunks, candChunks512). Log text has few: about one chunk in
+// ten (the loghub corpus, the default set), so a line's scan is one
+// batch, and the batch is small for the frame that holds it (each scan
+// zeroes it).
+const candBatch = 4
 
 // candEvent is a chunk with candidates or base64 ends: its offset, its
 // masks, and its base64 characters (where the runs that end there begin).
@@ -429,6 +451,9 @@ func (sc *candScan) fill(text []byte) bool {
 		for ; sc.o <= n && sc.n < candBatch; sc.o += 64 {
 			b64, alnum, upper, lower, pairs, cask := sc.tabs.chunkMasks(text, sc.o)
 			cand, ends := sc.st.step(b64, alnum, upper, lower, pairs, cask)
+			if sc.st.swPos != 0 {
+				sc.st.sweepStep(sc.st.sweepMasks(text, sc.o))
+			}
 			if cand|ends != 0 {
 				sc.ev[sc.n] = candEvent{uint64(sc.o - sc.shift), cand, ends, b64}
 				sc.n++
@@ -455,8 +480,24 @@ func (sc *candScan) fill(text []byte) bool {
 	}
 	// The AVX2 assembly reads the byte after each chunk: it takes the
 	// chunks that end before the last byte, and the rest (at most 64
-	// bytes) in a copy padded with zeros, two chunks so that a run ending
-	// at len(text) ends in the copy too.
+	// bytes) in a copy padded with zeros, up to the chunk that holds
+	// len(text), where a run ending there ends: the second chunk of the
+	// copy only when the rest is a whole chunk (a chunk past that one is
+	// all zeros after a zero byte, and has no event).
+	if sc.o == 0 && n > 64 && n <= shortCopy {
+		// A short text (a log line) in one call: all of it in a copy
+		// padded with zeros, up to the chunk that holds len(text).
+		var buf [shortCopy + 65]byte
+		copy(buf[:], text)
+		end := n&^63 + 64
+		r, c := candChunks(&buf[0], end, sc.tabs, &sc.st, &sc.ev)
+		sc.o += r
+		sc.n = c
+		if sc.o == end {
+			sc.o = n + 1
+		}
+		return true
+	}
 	if lim := (n - 1) &^ 63; sc.o < lim {
 		r, c := candChunks(&text[sc.o], lim-sc.o, sc.tabs, &sc.st, &sc.ev)
 		sc.o += r
@@ -466,16 +507,25 @@ func (sc *candScan) fill(text []byte) bool {
 	// The copy is made again at each call (at most 64 bytes; the rest
 	// of text is at most two chunks, so one call almost always does).
 	base := max(0, (n-1)&^63)
+	end := base + 64
+	if n == end {
+		end += 64
+	}
 	var tail [129]byte
 	copy(tail[:], text[base:])
-	r, c := candChunks(&tail[sc.o-base], base+128-sc.o, sc.tabs, &sc.st, &sc.ev)
+	r, c := candChunks(&tail[sc.o-base], end-sc.o, sc.tabs, &sc.st, &sc.ev)
 	sc.o += r
 	sc.n = c
-	if sc.o == base+128 {
+	if sc.o == end {
 		sc.o = n + 1 // the copy holds the end
 	}
 	return true
 }
+
+// shortCopy is the longest text the AVX2 scan takes in one call, from a
+// copy (longer ones: the chunks before the last byte from the text, the
+// rest from a copy).
+const shortCopy = 192
 
 // forceCandGo makes the scan take the Go path (tests run both);
 // forceCandTables makes it take chunkMasks and step, the nibble tables

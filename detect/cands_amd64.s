@@ -1,11 +1,12 @@
 #include "textflag.h"
+#include "go_asm.h"
 
 // func candChunks(p *byte, n int, t *candTabs, st *candState, ev *[candBatch]candEvent) (off, count int)
 //
 // The candidate scan (cands.go) over the 64-byte chunks of p[:n], n a
 // multiple of 64, p[n] readable (each chunk reads the byte after it). It
 // writes the chunks with candidates or base64 ends to ev (offset, masks)
-// until ev is full (candBatch, 8) and returns where it stopped and how
+// until ev is full (candBatch, 4) and returns where it stopped and how
 // many it wrote; st is carried along.
 // Go's candState.step is the reference of the scalar part, chunkMasks of
 // the vector part.
@@ -13,9 +14,14 @@
 // Locals: the movemasks of the chunk, inverted where they come from a
 // comparison with zero: 0 ^pairs, 8 cask, 16 ^b64, 24 ^alnum, 32 ^upper,
 // 40 ^lower (the low half of each at +0, the high at +4); 48 cand; 56 the
-// events written; 64-191 the second pair tables (buckets 8-15), 192-287
-// the class masks, each 32 bytes (no register is left for them).
-TEXT ·candChunks(SB), NOSPLIT, $288-56
+// events written; the decoders' sweep (sweep.go), where st.swPos is not 0:
+// 288 the marker table (32 bytes), 352 the bit of the chunk's first block,
+// 360 the chunk's markers, 368 its '=' (each 8 bytes, halves as above),
+// 376 and 384 the blocks with markers and of base64 so far (st's). The
+// second pair tables (buckets 8-15), the class masks and '=' are read from
+// t.ymm (no register is left for them), t kept in R15 (no global is
+// accessed here).
+TEXT ·candChunks(SB), NOSPLIT, $392-56
 	MOVQ           p+0(FP), SI
 	MOVQ           n+8(FP), CX
 	MOVQ           t+16(FP), AX
@@ -28,41 +34,48 @@ TEXT ·candChunks(SB), NOSPLIT, $288-56
 	MOVL           $0x0f0f0f0f, AX
 	MOVQ           AX, X15
 	VPBROADCASTD   X15, Y15
-	MOVQ           t+16(FP), AX
-	VBROADCASTI128 96(AX), Y0
-	VMOVDQU        Y0, 64(SP)
-	VBROADCASTI128 112(AX), Y0
-	VMOVDQU        Y0, 96(SP)
-	VBROADCASTI128 128(AX), Y0
-	VMOVDQU        Y0, 128(SP)
-	VBROADCASTI128 144(AX), Y0
-	VMOVDQU        Y0, 160(SP)
-	MOVL           $0x1f1f1f1f, AX
-	MOVQ           AX, X7
-	VPBROADCASTD   X7, Y7
-	VMOVDQU        Y7, 192(SP)
-	MOVL           $0x06060606, AX
-	MOVQ           AX, X6
-	VPBROADCASTD   X6, Y6
-	VMOVDQU        Y6, 224(SP)
-	MOVL           $0x18181818, AX
-	MOVQ           AX, X5
-	VPBROADCASTD   X5, Y5
-	VMOVDQU        Y5, 256(SP)
+	MOVQ           t+16(FP), R15
 	VPXOR          Y8, Y8, Y8
 	MOVQ           st+24(FP), AX
 	MOVQ           0(AX), R8
 	MOVQ           8(AX), R9
 	MOVQ           16(AX), R10
 	MOVQ           24(AX), R11
-	XORQ           DX, DX
-	MOVQ           $0, 56(SP)
+	MOVQ           48(AX), BX
+	MOVQ           BX, 352(SP)
+	MOVQ           56(AX), BX
+	MOVQ           BX, 376(SP)
+	MOVQ           64(AX), BX
+	MOVQ           BX, 384(SP)
+	MOVQ           352(SP), BX
+	TESTQ          BX, BX
+	JZ             nosweep
+	VMOVQ          32(AX), X0
+	VPINSRQ        $1, 40(AX), X0, X0
+	VINSERTI128    $1, X0, Y0, Y0
+	VMOVDQU        Y0, 288(SP)
+
+nosweep:
+	XORQ DX, DX
+	MOVQ $0, 56(SP)
 
 loop:
 	CMPQ DX, CX
 	JGE  none
 	VMOVDQU   0(SI)(DX*1), Y0
 	VMOVDQU   1(SI)(DX*1), Y1
+	CMPQ      352(SP), $0
+	JEQ       nosweep0
+	VMOVDQU   288(SP), Y2
+	VPSHUFB   Y0, Y2, Y2
+	VPCMPEQB  Y0, Y2, Y2
+	VPMOVMSKB Y2, AX
+	MOVL      AX, 360(SP)
+	VPCMPEQB  (candTabs_ymm+224)(R15), Y0, Y2
+	VPMOVMSKB Y2, AX
+	MOVL      AX, 368(SP)
+
+nosweep0:
 	VPSRLW    $4, Y0, Y2
 	VPAND     Y15, Y2, Y2
 	VPAND     Y15, Y0, Y0
@@ -72,9 +85,9 @@ loop:
 	VPSHUFB   Y0, Y12, Y4
 	VPSHUFB   Y2, Y11, Y5
 	VPAND     Y5, Y4, Y4
-	VMOVDQU   64(SP), Y5
+	VMOVDQU   (candTabs_ymm+0)(R15), Y5
 	VPSHUFB   Y0, Y5, Y5
-	VMOVDQU   96(SP), Y6
+	VMOVDQU   (candTabs_ymm+32)(R15), Y6
 	VPSHUFB   Y2, Y6, Y6
 	VPAND     Y6, Y5, Y5
 	VPSRLW    $4, Y1, Y2
@@ -84,9 +97,9 @@ loop:
 	VPSHUFB   Y2, Y9, Y6
 	VPAND     Y6, Y0, Y0
 	VPAND     Y0, Y4, Y4
-	VMOVDQU   128(SP), Y6
+	VMOVDQU   (candTabs_ymm+64)(R15), Y6
 	VPSHUFB   Y1, Y6, Y6
-	VMOVDQU   160(SP), Y7
+	VMOVDQU   (candTabs_ymm+96)(R15), Y7
 	VPSHUFB   Y2, Y7, Y7
 	VPAND     Y7, Y6, Y6
 	VPAND     Y6, Y5, Y5
@@ -99,20 +112,32 @@ loop:
 	VPCMPEQB  Y8, Y3, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 16(SP)
-	VPAND     192(SP), Y3, Y0
+	VPAND     (candTabs_ymm+128)(R15), Y3, Y0
 	VPCMPEQB  Y8, Y0, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 24(SP)
-	VPAND     224(SP), Y3, Y0
+	VPAND     (candTabs_ymm+160)(R15), Y3, Y0
 	VPCMPEQB  Y8, Y0, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 32(SP)
-	VPAND     256(SP), Y3, Y0
+	VPAND     (candTabs_ymm+192)(R15), Y3, Y0
 	VPCMPEQB  Y8, Y0, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 40(SP)
 	VMOVDQU   32(SI)(DX*1), Y0
 	VMOVDQU   33(SI)(DX*1), Y1
+	CMPQ      352(SP), $0
+	JEQ       nosweep1
+	VMOVDQU   288(SP), Y2
+	VPSHUFB   Y0, Y2, Y2
+	VPCMPEQB  Y0, Y2, Y2
+	VPMOVMSKB Y2, AX
+	MOVL      AX, 364(SP)
+	VPCMPEQB  (candTabs_ymm+224)(R15), Y0, Y2
+	VPMOVMSKB Y2, AX
+	MOVL      AX, 372(SP)
+
+nosweep1:
 	VPSRLW    $4, Y0, Y2
 	VPAND     Y15, Y2, Y2
 	VPAND     Y15, Y0, Y0
@@ -122,9 +147,9 @@ loop:
 	VPSHUFB   Y0, Y12, Y4
 	VPSHUFB   Y2, Y11, Y5
 	VPAND     Y5, Y4, Y4
-	VMOVDQU   64(SP), Y5
+	VMOVDQU   (candTabs_ymm+0)(R15), Y5
 	VPSHUFB   Y0, Y5, Y5
-	VMOVDQU   96(SP), Y6
+	VMOVDQU   (candTabs_ymm+32)(R15), Y6
 	VPSHUFB   Y2, Y6, Y6
 	VPAND     Y6, Y5, Y5
 	VPSRLW    $4, Y1, Y2
@@ -134,9 +159,9 @@ loop:
 	VPSHUFB   Y2, Y9, Y6
 	VPAND     Y6, Y0, Y0
 	VPAND     Y0, Y4, Y4
-	VMOVDQU   128(SP), Y6
+	VMOVDQU   (candTabs_ymm+64)(R15), Y6
 	VPSHUFB   Y1, Y6, Y6
-	VMOVDQU   160(SP), Y7
+	VMOVDQU   (candTabs_ymm+96)(R15), Y7
 	VPSHUFB   Y2, Y7, Y7
 	VPAND     Y7, Y6, Y6
 	VPAND     Y6, Y5, Y5
@@ -149,15 +174,15 @@ loop:
 	VPCMPEQB  Y8, Y3, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 20(SP)
-	VPAND     192(SP), Y3, Y0
+	VPAND     (candTabs_ymm+128)(R15), Y3, Y0
 	VPCMPEQB  Y8, Y0, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 28(SP)
-	VPAND     224(SP), Y3, Y0
+	VPAND     (candTabs_ymm+160)(R15), Y3, Y0
 	VPCMPEQB  Y8, Y0, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 36(SP)
-	VPAND     256(SP), Y3, Y0
+	VPAND     (candTabs_ymm+192)(R15), Y3, Y0
 	VPCMPEQB  Y8, Y0, Y0
 	VPMOVMSKB Y0, AX
 	MOVL      AX, 44(SP)
@@ -242,6 +267,32 @@ runs:
 	NOTQ AX
 	ANDQ AX, R13
 
+	// The decoders' sweep: the chunk's two blocks, each with a marker
+	// (marks) or of base64 characters and '=' only (dense). The halves
+	// of the markers and of the other bytes that are 0, by VPCMPEQD: 4
+	// bits, the markers' low and high halves, then the other bytes'.
+	MOVQ      352(SP), DI
+	TESTQ     DI, DI
+	JZ        swept
+	MOVQ      368(SP), BX
+	ORQ       R12, BX
+	NOTQ      BX
+	VMOVQ     360(SP), X7
+	VPINSRQ   $1, BX, X7, X7
+	VPCMPEQD  X8, X7, X7
+	VMOVMSKPS X7, AX
+	MOVL      AX, BX
+	SHRL      $2, BX
+	XORL      $3, AX
+	ANDL      $3, AX
+	IMULQ     DI, AX
+	IMULQ     DI, BX
+	ORQ       AX, 376(SP)
+	ORQ       BX, 384(SP)
+	SHLQ      $2, DI
+	MOVQ      DI, 352(SP)
+
+swept:
 	MOVQ 48(SP), BX
 	MOVQ BX, AX
 	ORQ  R13, AX
@@ -262,7 +313,7 @@ found:
 	INCQ DI
 	MOVQ DI, 56(SP)
 	ADDQ $64, DX
-	CMPQ DI, $8
+	CMPQ DI, $4
 	JLT  loop
 	MOVQ DX, off+40(FP)
 	MOVQ DI, count+48(FP)
@@ -279,6 +330,12 @@ done:
 	MOVQ       R9, 8(AX)
 	MOVQ       R10, 16(AX)
 	MOVQ       R11, 24(AX)
+	MOVQ       352(SP), BX
+	MOVQ       BX, 48(AX)
+	MOVQ       376(SP), BX
+	MOVQ       BX, 56(AX)
+	MOVQ       384(SP), BX
+	MOVQ       BX, 64(AX)
 	VZEROUPPER
 	RET
 
@@ -290,7 +347,10 @@ done:
 // out of VPTESTMB. The last chunks are loaded with masks (the bytes past n
 // read as zero, as in chunkMasks), up to the chunk that holds n (where a
 // run at the end ends); off is then past n. The scalar part is
-// candChunks'.
+// candChunks'. Locals: 0 where the whole chunks end, 8 the bit of the
+// chunk's first block in the decoders' sweep (0: no sweep), 16 the chunk's
+// markers, 24 its '=', 32 and 40 the blocks with markers and of base64 so
+// far (st's), 56 the events written.
 TEXT ·candChunks512(SB), NOSPLIT, $64-56
 	MOVQ         p+0(FP), SI
 	MOVQ         n+8(FP), CX
@@ -318,10 +378,26 @@ TEXT ·candChunks512(SB), NOSPLIT, $64-56
 	MOVQ         8(AX), R9
 	MOVQ         16(AX), R10
 	MOVQ         24(AX), R11
-	XORQ         DX, DX
-	MOVQ         $0, 56(SP)
-	LEAQ         -65(CX), AX
-	MOVQ         AX, 0(SP)
+	MOVQ         56(AX), BX
+	MOVQ         BX, 32(SP)
+	MOVQ         64(AX), BX
+	MOVQ         BX, 40(SP)
+	MOVQ         48(AX), BX
+	MOVQ         BX, 8(SP)
+	TESTQ        BX, BX
+	JZ           nosweep512
+	VPXOR        X8, X8, X8
+	VMOVQ        32(AX), X5
+	VPINSRQ      $1, 40(AX), X5, X5
+	VSHUFI64X2   $0, Z5, Z5, Z5
+	MOVL         $0x3d, BX
+	VPBROADCASTB BX, Z6
+
+nosweep512:
+	XORQ DX, DX
+	MOVQ $0, 56(SP)
+	LEAQ -65(CX), AX
+	MOVQ AX, 0(SP)
 
 loop512:
 	// Whole chunks while 65 bytes are left (the chunk and the next byte).
@@ -365,6 +441,17 @@ full512:
 	VMOVDQU8 1(SI)(DX*1), Z1
 
 loaded512:
+	CMPQ     8(SP), $0
+	JEQ      nomarks512
+	VPSHUFB  Z0, Z5, Z7
+	VPCMPEQB Z0, Z7, K1
+	KMOVQ    K1, AX
+	MOVQ     AX, 16(SP)
+	VPCMPEQB Z6, Z0, K1
+	KMOVQ    K1, AX
+	MOVQ     AX, 24(SP)
+
+nomarks512:
 	VPTESTNMB Z31, Z0, K1
 	VPTESTNMB Z31, Z1, K2
 	KANDQ     K1, K2, K2
@@ -458,6 +545,32 @@ runs512:
 	NOTQ AX
 	ANDQ AX, R13
 
+	// The decoders' sweep: the chunk's two blocks, each with a marker
+	// (marks) or of base64 characters and '=' only (dense). The halves
+	// of the markers and of the other bytes that are 0, by VPCMPEQD: 4
+	// bits, the markers' low and high halves, then the other bytes'.
+	MOVQ      8(SP), DI
+	TESTQ     DI, DI
+	JZ        swept512
+	MOVQ      24(SP), BX
+	ORQ       R12, BX
+	NOTQ      BX
+	VMOVQ     16(SP), X7
+	VPINSRQ   $1, BX, X7, X7
+	VPCMPEQD  X8, X7, X7
+	VMOVMSKPS X7, AX
+	MOVL      AX, BX
+	SHRL      $2, BX
+	XORL      $3, AX
+	ANDL      $3, AX
+	IMULQ     DI, AX
+	IMULQ     DI, BX
+	ORQ       AX, 32(SP)
+	ORQ       BX, 40(SP)
+	SHLQ      $2, DI
+	MOVQ      DI, 8(SP)
+
+swept512:
 	MOVQ R15, AX
 	ORQ  R13, AX
 	JNZ  found512
@@ -477,7 +590,7 @@ found512:
 	INCQ DI
 	MOVQ DI, 56(SP)
 	ADDQ $64, DX
-	CMPQ DI, $8
+	CMPQ DI, $4
 	JLT  loop512
 	MOVQ DX, off+40(FP)
 	MOVQ DI, count+48(FP)
@@ -494,5 +607,11 @@ done512:
 	MOVQ       R9, 8(AX)
 	MOVQ       R10, 16(AX)
 	MOVQ       R11, 24(AX)
+	MOVQ       8(SP), BX
+	MOVQ       BX, 48(AX)
+	MOVQ       32(SP), BX
+	MOVQ       BX, 56(AX)
+	MOVQ       40(SP), BX
+	MOVQ       BX, 64(AX)
 	VZEROUPPER
 	RET

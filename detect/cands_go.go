@@ -107,6 +107,9 @@ func (sc *candScan) scanGo(text []byte) {
 		var cand, ends, b64 uint64
 		if sc.o+65 <= n {
 			cand, ends, b64 = sc.tabs.chunkGo((*[65]byte)(text[sc.o:]), &sc.st)
+			if sc.st.swPos != 0 {
+				sc.st.sweepGo((*[65]byte)(text[sc.o:]), b64)
+			}
 		} else {
 			// The last chunks: a copy, the bytes past the end of
 			// text zero (no class, no pair, as in chunkMasks), and no
@@ -114,6 +117,9 @@ func (sc *candScan) scanGo(text []byte) {
 			var pad [65]byte
 			k := copy(pad[:], text[sc.o:])
 			cand, ends, b64 = sc.tabs.chunkGo(&pad, &sc.st)
+			if sc.st.swPos != 0 {
+				sc.st.sweepGo(&pad, b64)
+			}
 			if k < 64 {
 				cand &= 1<<k - 1
 			}

@@ -367,7 +367,7 @@ func (s *Set) Find(dst []Finding, text []byte) []Finding {
 // and Start:End the aligned part of the run that encodes it (every base64
 // character holding a bit of the token).
 func (s *Set) FindEncoded(dst []Finding, text []byte) []Finding {
-	return s.find(dst, text, true)
+	return s.findEncoded(dst, text, nil)
 }
 
 func (s *Set) find(dst []Finding, text []byte, b64 bool) []Finding {
@@ -385,6 +385,24 @@ func (s *Set) find(dst []Finding, text []byte, b64 bool) []Finding {
 		dst = s.scanTokensSeen(dst, text, &g)
 	}
 	dst = s.gatedSearches(dst, text, &g)
+	return tidyFindings(dst, n)
+}
+
+// findFrom is find of FindEncoded with the scan begun in sc (see
+// FindEncodedSweep).
+func (s *Set) findFrom(dst []Finding, text []byte, sc *candScan) []Finding {
+	n := len(dst)
+	var g gates
+	g.scanned()
+	dst = s.scanFrom(dst, text, &g, sc)
+	dst = s.gatedSearches(dst, text, &g)
+	return tidyFindings(dst, n)
+}
+
+// tidyFindings sorts the findings dst[n:] by start (the longest first)
+// and drops those inside an earlier one (a URL password inside a PEM
+// block, a token inside a URL password).
+func tidyFindings(dst []Finding, n int) []Finding {
 	out := dst[n:]
 	if len(out) < 2 {
 		return dst
@@ -395,8 +413,6 @@ func (s *Set) find(dst []Finding, text []byte, b64 bool) []Finding {
 		}
 		return b.End - a.End
 	})
-	// Drop findings inside an earlier one (a URL password inside a PEM
-	// block, a token inside a URL password).
 	k := n + 1
 	for i := n + 1; i < len(dst); i++ {
 		if dst[i].Start < dst[k-1].End {
@@ -423,9 +439,9 @@ var runByte = makeClass("A-Za-z0-9", "-_.+/=")
 var ungated = false
 
 // maxGates is how many places of each search gates holds in itself (the
-// frame of Find, called on a line); the places past them go to a slice of
-// gateSpills.
-const maxGates = 8
+// frame of Find, called on a line, which zeroes them); the places past
+// them go to a slice of gateSpills.
+const maxGates = 4
 
 // gates are the places the candidate scan saw where the PEM and URL
 // searches can find something: the start of each "-----BEGIN " followed
@@ -600,34 +616,44 @@ func (s *Set) scanTokensSeen(dst []Finding, text []byte, g *gates) []Finding {
 // scanTokens, and a recursive cycle would make dst escape).
 func (s *Set) scanTokensB64(dst []Finding, text []byte, g *gates) []Finding {
 	sc := candScan{tabs: s.tabs}
+	sc.fill(text)
+	return s.scanFrom(dst, text, g, &sc)
+}
+
+// scanFrom is scanTokensB64 from the batch of events in sc on, batch by
+// batch (next returns the same events one by one).
+func (s *Set) scanFrom(dst []Finding, text []byte, g *gates, sc *candScan) []Finding {
 	done := 0
 	for {
-		o, cand, ends, m, ok := sc.next(text)
-		if !ok {
-			return dst
-		}
-		if cand != 0 {
-			dst, done = s.cands(dst, text, o, cand, done, g)
-		}
-		for ends != 0 {
-			j := bits.TrailingZeros64(ends)
-			ends &= ends - 1
-			// The run begins after the last byte of the chunk before
-			// j that is not base64, or before the chunk.
-			e, a := o+j, o
-			if z := ^m & (1<<j - 1); z != 0 {
-				a = o + 64 - bits.LeadingZeros64(z)
-			} else {
-				for a > 0 && b64Any[text[a-1]] {
-					a--
+		for k := range sc.n {
+			e := &sc.ev[k]
+			o, cand, ends, m := int(e.off)+sc.shift, e.cand, e.ends, e.b64
+			if cand != 0 {
+				dst, done = s.cands(dst, text, o, cand, done, g)
+			}
+			for ends != 0 {
+				j := bits.TrailingZeros64(ends)
+				ends &= ends - 1
+				// The run begins after the last byte of the chunk
+				// before j that is not base64, or before the chunk.
+				e, a := o+j, o
+				if z := ^m & (1<<j - 1); z != 0 {
+					a = o + 64 - bits.LeadingZeros64(z)
+				} else {
+					for a > 0 && b64Any[text[a-1]] {
+						a--
+					}
+				}
+				// A run at the start of text may have begun before
+				// it (what a stream holds after a cut, a window of a
+				// decoded line): its alignment is unknown.
+				if plausibleB64(text[a:e]) || a == 0 && (plausibleB64(text[1:e]) || plausibleB64(text[2:e]) || plausibleB64(text[3:e])) {
+					dst = s.base64Runs(dst, text, a, e)
 				}
 			}
-			// A run at the start of text may have begun before it (what
-			// a stream holds after a cut, a window of a decoded line):
-			// its alignment is unknown.
-			if plausibleB64(text[a:e]) || a == 0 && (plausibleB64(text[1:e]) || plausibleB64(text[2:e]) || plausibleB64(text[3:e])) {
-				dst = s.base64Runs(dst, text, a, e)
-			}
+		}
+		if sc.o > len(text) || !sc.fill(text) {
+			return dst // the last batch (the next fill says so)
 		}
 	}
 }

@@ -238,18 +238,25 @@ type decodeScratch struct {
 // bytes.IndexByte over the text for its marker, and nextStretch samples for
 // wrapped base64; both ways find the same spans.
 func (s *snapshot) decodedSpans(dst []span, text []byte) []span {
-	sw := sweep{s: s, text: text}
-	decs := s.decs()
-	for k := range decs {
-		if s.decoders&decs[k].enc != 0 {
-			sw.decs[sw.nd] = &decs[k]
-			sw.nd++
-		}
+	return s.decodedSpansSwept(dst, text, nil)
+}
+
+// decodedSpansSwept is decodedSpans given the sweep of text that the
+// detectors' scan made (see detectRawSweep): where fs.Done, its blocks are
+// blockEvents' and the scan skips its own pass.
+func (s *snapshot) decodedSpansSwept(dst []span, text []byte, fs *detect.Sweep) []span {
+	if fs != nil && fs.Done && fs.Marks|fs.Dense == 0 {
+		return dst // no marker and no block of base64: nothing to decode
 	}
+	set := s.sweepSetup()
+	sw := sweep{s: s, text: text, decs: set.decs, nd: set.nd, tab: &set.tab}
 	wrapped := s.decoders&Base64 != 0
-	if haveBlocks && !forceNoBlocks {
+	switch {
+	case fs != nil && fs.Done:
+		sw.swept(fs.Marks, fs.Dense, wrapped)
+	case haveBlocks && !forceNoBlocks:
 		sw.blocks(wrapped)
-	} else {
+	default:
 		for k := range sw.nd {
 			sw.markers(k, 0, len(text))
 		}
@@ -289,6 +296,9 @@ type sweep struct {
 	// before it are done.
 	wdone int
 	ndone int // the same for base64 of base64 (nested.go)
+	// tab is blockEvents' table of the markers of decs (nil: see
+	// markerTable).
+	tab *[16]byte
 }
 
 func (sw *sweep) scratch() *decodeScratch {
@@ -314,32 +324,42 @@ func (sw *sweep) markerTable() (tab [16]byte) {
 
 // blocks is the scan by blockEvents.
 func (sw *sweep) blocks(wrapped bool) {
-	tab := sw.markerTable()
+	tab := sw.tab
+	if tab == nil {
+		t := sw.markerTable()
+		tab = &t
+	}
 	text := sw.text
 	n := len(text) &^ 31
 	for off := 0; off < n; {
-		r := blockEvents(&text[off], n-off, &tab)
+		r := blockEvents(&text[off], n-off, tab)
 		if r == n-off {
 			break
 		}
 		b := off + r&^31
-		if r&1 != 0 {
-			for k := range sw.nd {
-				sw.markers(k, b, b+32)
-			}
-		}
-		if r&2 != 0 && wrapped && b >= sw.wdone {
-			if a, w := blockStretch(text, b, sw.wdone); w != 0 {
-				sw.wdone = sw.wrappedRuns(a, w)
-			}
-		}
-		if r&2 != 0 && wrapped && b >= sw.ndone {
-			sw.ndone = sw.nestedBlock(b, sw.ndone) // base64 of base64 (nested.go)
-		}
+		sw.block(b, b+32, r&1 != 0, r&2 != 0 && wrapped)
 		off = b + 32
 	}
 	for k := range sw.nd {
 		sw.markers(k, n, len(text))
+	}
+}
+
+// block takes the event of the block text[b:e]: it holds a marker
+// (marked), it is of base64 characters only (dense, with Base64 on).
+func (sw *sweep) block(b, e int, marked, dense bool) {
+	if marked {
+		for k := range sw.nd {
+			sw.markers(k, b, e)
+		}
+	}
+	if dense && b >= sw.wdone {
+		if a, w := blockStretch(sw.text, b, sw.wdone); w != 0 {
+			sw.wdone = sw.wrappedRuns(a, w)
+		}
+	}
+	if dense && b >= sw.ndone {
+		sw.ndone = sw.nestedBlock(b, sw.ndone) // base64 of base64 (nested.go)
 	}
 }
 

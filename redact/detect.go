@@ -233,11 +233,26 @@ func (s *snapshot) match(sp span) Match {
 // runs of base64. Detected spans have length 0: merged with a known
 // secret's match, the known secret names the span.
 func (s *snapshot) detectRaw(dst []span, text []byte, escaped bool) []span {
+	return s.detectRawSweep(dst, text, escaped, nil)
+}
+
+// detectRawSweep is detectRaw that, with fs and where canFuse, has the
+// detectors' scan sweep text for the decoding scan too (fs.Done tells
+// whether it did: pass fs to decodedSpansSwept), so that a line is read
+// once for both.
+func (s *snapshot) detectRawSweep(dst []span, text []byte, escaped bool, fs *detect.Sweep) []span {
 	if s.det == nil {
 		return dst
 	}
 	var fb [8]detect.Finding
-	for _, f := range s.det.set.FindEncoded(fb[:0], text) {
+	found := fb[:0]
+	if fs != nil && s.decoders != 0 && canFuse() {
+		fs.Markers = s.sweepSetup().words
+		found = s.det.set.FindEncodedSweep(found, text, fs)
+	} else {
+		found = s.det.set.FindEncoded(found, text)
+	}
+	for _, f := range found {
 		enc := Raw
 		if f.Base64 {
 			enc = Base64
@@ -405,10 +420,11 @@ func (s *snapshot) detectOnly(dst []span, text []byte, escaped bool) []span {
 		return dst
 	}
 	n := len(dst)
-	dst = s.detectRaw(dst, text, escaped)
+	var fs detect.Sweep
+	dst = s.detectRawSweep(dst, text, escaped, &fs)
 	if s.decoders != 0 {
 		m := len(dst)
-		dst = s.decodedSpans(dst, text)
+		dst = s.decodedSpansSwept(dst, text, &fs)
 		if escaped {
 			for i := m; i < len(dst); i++ {
 				if danglingBackslash(text, dst[i].start) {

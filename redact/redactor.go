@@ -281,10 +281,11 @@ func (s *snapshot) findSpansJoins(dst []span, mb []fingerprint.Match, text []byt
 		}
 		raw = append(raw, span{start: a, end: b, sec: p.sec, enc: p.enc, length: m.End - m.Start})
 	}
-	raw = s.detectRaw(raw, text, escaped)
+	var fs fusedSweep // the detectors' scan sweeps for the decoders' (detect.go)
+	raw = s.detectRawSweep(raw, text, escaped, &fs)
 	if s.decoders != 0 {
 		n := len(raw)
-		raw = s.decodedSpans(raw, text) // and wrapped base64
+		raw = s.decodedSpansSwept(raw, text, &fs) // and wrapped base64
 		if escaped {
 			for i := n; i < len(raw); i++ {
 				if danglingBackslash(text, raw[i].start) {

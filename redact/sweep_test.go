@@ -19,8 +19,8 @@ func TestMarkerNibblesDistinct(t *testing.T) {
 			t.Fatalf("markers %q and %q share their low four bits", m, d.marker)
 		}
 		seen[d.marker&15] = d.marker
-		if d.marker >= 0x80 {
-			t.Fatalf("marker %q is not ASCII", d.marker)
+		if d.marker >= 0x80 || d.marker == 0 {
+			t.Fatalf("marker %q is not ASCII or is 0 (see detect.Sweep)", d.marker)
 		}
 	}
 }
