@@ -16,7 +16,7 @@ func TestGzipHeaderExtraField(t *testing.T) {
 	cfg := writeSecretsConfig(t, t.TempDir())
 	var b bytes.Buffer
 	z := gzip.NewWriter(&b)
-	z.Extra = append([]byte("HU\x20\x00"), []byte("key="+testSecrets[1].Value+"          ")[:32]...)
+	z.Extra = append([]byte("HU\x20\x00"), []byte("key=" + testSecrets[1].Value + "          ")[:32]...)
 	z.Write([]byte("nothing here\n"))
 	z.Close()
 	p := filepath.Join(t.TempDir(), "app.log.gz")
