@@ -29,6 +29,10 @@ const (
 	// Hang never answers: the request is held until the client gives up or
 	// the stand-in is closed.
 	Hang
+	// Echo answers 400 with a JSON error document whose message quotes the
+	// real answer (secret values and all), as a misbehaving plugin or proxy
+	// might, to prove that an error message never carries a value.
+	Echo
 )
 
 // The operations, for Fail and Requests.

@@ -149,6 +149,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		a = errAnswer(http.StatusServiceUnavailable, "Vault is sealed")
 	case WrongShape:
 		a = answer{http.StatusOK, map[string]any{"data": "not an object", "auth": "not an object"}}
+	case Echo:
+		real, _ := json.Marshal(a.body)
+		a = errAnswer(http.StatusBadRequest, "cannot handle "+string(real))
 	}
 	s.mu.Lock()
 	s.log = append(s.log, Entry{Time: time.Now(), Op: op, Status: a.status})

@@ -63,13 +63,16 @@ func classify(err error) provider.ErrorKind {
 }
 
 // wrap turns an SDK error into a *provider.Error. A malformed response is
-// described without its text: a decoder error may quote the body.
+// described without its text: a decoder error may quote the body. Any
+// other error's text, which carries the service's message, is reduced to
+// its vocabulary (provider.ServerText): a misbehaving endpoint (a VPC
+// endpoint's proxy, a stand-in) could echo a value there.
 func wrap(op, name string, err error) *provider.Error {
 	kind := classify(err)
 	if kind == provider.Malformed {
 		err = fmt.Errorf("%s: malformed response", op)
 	} else {
-		err = fmt.Errorf("%s: %w", op, err)
+		err = &quotedError{msg: op + ": " + provider.ServerText(err.Error(), op, name), err: err}
 	}
 	return provider.NewError(providerName, name, kind, err)
 }
@@ -81,5 +84,15 @@ func batchError(name, code, msg string) *provider.Error {
 	if !ok {
 		kind = provider.Permanent
 	}
-	return provider.NewError(providerName, name, kind, fmt.Errorf("BatchGetSecretValue: %s: %s", code, msg))
+	return provider.NewError(providerName, name, kind, fmt.Errorf("BatchGetSecretValue: %s", provider.ServerText(code+": "+msg, name)))
 }
+
+// quotedError is an SDK error whose text was made fit to quote; it unwraps
+// to the SDK's error, so that its code and status stay known.
+type quotedError struct {
+	msg string
+	err error
+}
+
+func (e *quotedError) Error() string { return e.msg }
+func (e *quotedError) Unwrap() error { return e.err }

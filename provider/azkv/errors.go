@@ -89,7 +89,7 @@ func wrap(op, name string, err error) *provider.Error {
 	case errors.As(err, &re):
 		msg := fmt.Sprintf("%s: HTTP %d", op, re.StatusCode)
 		if re.ErrorCode != "" && safeCode(re.ErrorCode) {
-			msg += " " + re.ErrorCode
+			msg += " " + provider.ServerText(re.ErrorCode)
 		}
 		err = errors.New(msg)
 	case errors.As(err, &ae):
@@ -118,7 +118,9 @@ func transportError(err error) error {
 
 // safeCode reports whether an error code looks like one of Key Vault's
 // (Forbidden, SecretNotFound, Throttled): a short identifier. Anything else
-// is dropped, as a malformed answer could put anything there.
+// is dropped, as a malformed answer could put anything there; what is kept
+// still goes through provider.ServerText, since a value can be a short
+// identifier too.
 func safeCode(s string) bool {
 	if len(s) > 64 {
 		return false

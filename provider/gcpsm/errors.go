@@ -66,8 +66,10 @@ func unreachable(err error) bool {
 
 // wrap turns a client error into a *provider.Error about name ("" for a
 // listing-level failure). The message is the gRPC code and the service's
-// status message, which names resources, never payloads; a malformed
-// answer is described, never quoted.
+// status message, which names resources, never payloads — reduced to its
+// vocabulary all the same (provider.ServerText), since an emulator, a proxy
+// or a misbehaving server could echo a value; a malformed answer is
+// described, never quoted.
 func wrap(op, name string, err error) *provider.Error {
 	kind := classify(err)
 	if kind == provider.Malformed {
@@ -87,7 +89,7 @@ type opError struct {
 func (e *opError) Error() string {
 	c := code(e.err)
 	if st, ok := status.FromError(e.err); ok && c != codes.DeadlineExceeded && c != codes.Canceled {
-		return e.op + ": " + st.Code().String() + ": " + st.Message()
+		return e.op + ": " + st.Code().String() + ": " + provider.ServerText(st.Message(), e.op)
 	}
 	return e.op + ": " + e.err.Error()
 }

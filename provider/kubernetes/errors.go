@@ -44,7 +44,9 @@ func classify(err error) provider.ErrorKind {
 // wrap turns a client error into a *provider.Error about name ("k8s/NS" for a
 // namespace, "k8s/NS/SECRET" for a secret). The API server's message is kept
 // for the answers it writes itself (forbidden, unauthorized, not found,
-// throttled), which name the user, the verb and the namespace; for any other
+// throttled), which name the user, the verb and the namespace, reduced to
+// its vocabulary (provider.ServerText: a word that could be a value, which
+// a proxy or a webhook could have put there, is replaced); for any other
 // status only its code and reason are kept, since client-go quotes the body
 // of an answer that was not a Status document and a body is not ours to
 // print.
@@ -60,7 +62,7 @@ func wrap(op, name string, err error) *provider.Error {
 		switch kind {
 		case provider.AccessDenied, provider.NotFound:
 			if s.Message != "" {
-				msg += ": " + s.Message
+				msg += ": " + provider.ServerText(s.Message, op, name)
 			}
 		}
 		err = errors.New(msg)

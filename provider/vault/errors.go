@@ -69,8 +69,10 @@ func unreachable(err error) bool {
 
 // wrap turns a client error into a *provider.Error about name ("" for a
 // listing-level failure). Vault's error answers are quoted only when they
-// were a JSON error document; a body that was not (a proxy's page, a
-// malformed answer) is never quoted, as it may hold secret values.
+// were a JSON error document, and then only their vocabulary
+// (provider.ServerText: any word that could be a value is replaced); a body
+// that was not (a proxy's page, a malformed answer) is never quoted, as it
+// may hold secret values.
 func wrap(op, name string, err error) *provider.Error {
 	kind := classify(err)
 	var re *api.ResponseError
@@ -78,7 +80,9 @@ func wrap(op, name string, err error) *provider.Error {
 	case errors.As(err, &re):
 		msg := fmt.Sprintf("%s: HTTP %d", op, re.StatusCode)
 		if !re.RawError && len(re.Errors) > 0 {
-			msg += ": " + strings.Join(re.Errors, "; ")
+			// A plugin or a proxy may echo what it was handling: the
+			// message's vocabulary only (provider.ServerText).
+			msg += ": " + provider.ServerText(strings.Join(re.Errors, "; "), op, name)
 		}
 		err = errors.New(msg)
 	case kind == provider.Malformed:

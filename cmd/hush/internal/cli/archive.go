@@ -346,3 +346,70 @@ func (s *spool) release() {
 	}
 	s.mem = bytes.Buffer{}
 }
+
+// tarBlocks reads a tar stream for archive/tar and checks what it does not:
+// that the archive ends with its end-of-archive marker (two zero blocks),
+// and that nothing but zeros follows it. archive/tar reports a stream that
+// simply stops after a member, or after one zero block, as a clean end, and
+// never reads past the marker; either way bytes hush did not check (a cut
+// transfer, a second archive appended, a compressed stream's broken tail)
+// would pass as a fully checked archive, and scrub would write the archive
+// back without them.
+type tarBlocks struct {
+	r    io.Reader
+	n    int64         // bytes read
+	tail [2 * 512]byte // the last bytes read, tail[:tn]
+	tn   int
+}
+
+func (t *tarBlocks) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	t.n += int64(n)
+	if n >= len(t.tail) {
+		t.tn = copy(t.tail[:], p[n-len(t.tail):n])
+	} else if n > 0 {
+		keep := min(t.tn, len(t.tail)-n)
+		copy(t.tail[:], t.tail[t.tn-keep:t.tn])
+		t.tn = keep + copy(t.tail[keep:], p[:n])
+	}
+	return n, err
+}
+
+// finish checks the end of the archive once archive/tar has reported it,
+// dataEnd being where the last member's content ended: the next header
+// must have been the two zero blocks of the marker, and the rest of the
+// stream (the padding to a record) zeros. It reads the rest of the stream,
+// so a compressed stream's own end is checked too: a failure to read it is
+// returned as rerr, what is wrong with the archive as bad.
+func (t *tarBlocks) finish(dataEnd int64) (bad, rerr error) {
+	marker := (dataEnd+511)/512*512 + 2*512
+	if t.n < marker || t.tn < len(t.tail) || firstNonZero(t.tail[:]) >= 0 {
+		return fmt.Errorf("tar archive truncated: it ends after %d bytes without its end-of-archive marker (was it still being written, or cut by a transfer?)", t.n), nil
+	}
+	at := t.n
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := t.r.Read(buf)
+		if i := firstNonZero(buf[:n]); i >= 0 {
+			return fmt.Errorf("data after the end of the tar archive (at offset %d) was not checked, and would not be written back: was another archive appended?", at+int64(i)), nil
+		}
+		at += int64(n)
+		if err == io.EOF {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// firstNonZero returns the index of the first byte of b that is not 0, or
+// -1.
+func firstNonZero(b []byte) int {
+	for i, c := range b {
+		if c != 0 {
+			return i
+		}
+	}
+	return -1
+}

@@ -235,7 +235,7 @@ func newEngine(ctx context.Context, stdio IO, src *sourceFlags, o runOptions, co
 	if err != nil {
 		return nil, err
 	}
-	e := &engine{r: r, look: look, opts: o, con: con, stdin: stdio.In}
+	e := &engine{r: r, look: look, longest: src.longest, opts: o, con: con, stdin: stdio.In}
 	con.setScrub(r.ScrubString)
 	if showProgress(stdio, o, toStdout, args) {
 		e.bar = func(total int64) *progress {

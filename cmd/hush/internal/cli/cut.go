@@ -38,18 +38,71 @@ func (c *cutter) cut(b []byte) int {
 	// A line break anywhere from half a chunk on is a safe cut, unless it
 	// ends a line of wrapped base64 (redact.LineCut moves it back then).
 	if i := bytes.LastIndexByte(b[c.size/2:], '\n'); i >= 0 {
-		if p := redact.LineCut(b, c.size/2+i+1, c.look); p > 0 {
+		q := c.size/2 + i + 1
+		p := lineCut(b, q, c.look)
+		if p < q && p <= c.size/4 {
+			// A run of wrapped base64 reaching back over most of the
+			// chunk: cut after its end instead.
+			p = c.pastWrapped(b, q)
+		}
+		if p > 0 {
 			return p
 		}
 	}
 	return c.inside(b, c.size)
 }
 
+// lineCut is redact.LineCut for a cut at q just after a line break, but
+// moving back over a run of wrapped base64 however long it is, not at most
+// look bytes: a long value's base64 form is indexed in pieces of a few KiB
+// that the run's lines hold one after the other, with no line end where a
+// piece ends, so a cut between two lines of the run splits a piece, which
+// neither side then matches. Runs longer than look are rare: the whole
+// walk is taken only when redact.LineCut stopped at its limit.
+func lineCut(b []byte, q, look int) int {
+	p := redact.LineCut(b, q, look)
+	if p < q && q-p+256 >= look {
+		p = redact.LineCut(b, q, q)
+	}
+	return p
+}
+
+// pastWrapped returns the first cut after q, at the end of a line, that no
+// run of wrapped base64 crosses, or 0 when the run goes on to the end of
+// b (only a blob longer than the buffer does: see chunkSize).
+func (c *cutter) pastWrapped(b []byte, q int) int {
+	for e := q; e < len(b); {
+		i := bytes.IndexByte(b[e:], '\n')
+		if i < 0 {
+			break
+		}
+		e += i + 1
+		if redact.LineCut(b, e, c.look) == e {
+			return e
+		}
+	}
+	return 0
+}
+
 // cutIdle returns where to cut b when the input has paused (a pipe with
 // nothing more to read yet): after the last complete line (before trailing
-// lines of wrapped base64, see redact.LineCut), or 0 to wait for more.
+// lines of wrapped base64, see lineCut), or 0 to wait for more.
 func cutIdle(b []byte, look int) int {
-	return redact.LineCut(b, bytes.LastIndexByte(b, '\n')+1, look)
+	return lineCut(b, bytes.LastIndexByte(b, '\n')+1, look)
+}
+
+// wrappedLen returns the longest run of wrapped base64 a value of n bytes
+// can be written as (at 64 columns, the narrowest hush follows, CRLF).
+func wrappedLen(n int) int {
+	b64 := (n + 2) / 3 * 4
+	return b64 + (b64/64+1)*2
+}
+
+// chunkSize returns the size of the chunks cut: the size asked for, at
+// least 4 look-aheads, and at least twice the longest wrapped base64 form
+// of a value, so that a cut can always be moved past such a run.
+func chunkSize(asked, look, longest int) int {
+	return max(asked, 4*look, 2*wrappedLen(longest))
 }
 
 // inside moves a cut at p inside a line until no match crosses it, and

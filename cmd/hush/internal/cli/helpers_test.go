@@ -86,13 +86,20 @@ func runMain(t testing.TB, stdin io.Reader, args ...string) (code int, stdout, s
 // chunk size and worker count, from a file or, with stdin, a reader.
 func pipelineScrub(t testing.TB, r *redact.Redactor, look int, data []byte, chunkSize, jobs int) []byte {
 	t.Helper()
+	return pipelineScrubLongest(t, r, look, 0, data, chunkSize, jobs)
+}
+
+// pipelineScrubLongest is pipelineScrub for secrets whose longest value is
+// longest bytes.
+func pipelineScrubLongest(t testing.TB, r *redact.Redactor, look, longest int, data []byte, chunkSize, jobs int) []byte {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "in.log")
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
 	con := &console{w: io.Discard}
-	e := &engine{r: r, look: look, opts: runOptions{jobs: jobs, chunkSize: chunkSize, binary: true}, con: con}
+	e := &engine{r: r, look: look, longest: longest, opts: runOptions{jobs: jobs, chunkSize: chunkSize, binary: true}, con: con}
 	s := &scrubber{e: e, stdout: &out, auto: true}
 	inputs, err := s.plan([]string{path}, mustExpand(t, []string{path}, con))
 	if err != nil {

@@ -263,11 +263,17 @@ func (rd *reader) archive(ctx context.Context, in *input, kind archiveKind, src 
 		if !emit(first) {
 			return false, nil
 		}
-		tr := tar.NewReader(src)
+		tb := &tarBlocks{r: src}
+		tr := tar.NewReader(tb)
 		for {
+			dataEnd := tb.n
 			h, err := tr.Next()
 			if err == io.EOF {
-				return end(nil)
+				bad, rerr := tb.finish(dataEnd)
+				if rerr != nil {
+					bad = archiveError(in, rerr)
+				}
+				return end(bad)
 			}
 			if err != nil {
 				return end(archiveError(in, err))

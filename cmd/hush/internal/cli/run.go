@@ -30,11 +30,14 @@ type runOptions struct {
 
 // engine drives one run of the pipeline over a list of inputs.
 type engine struct {
-	r     *redact.Redactor
-	look  int // longest match that can cross a cut
-	opts  runOptions
-	con   *console
-	stdin io.Reader
+	r    *redact.Redactor
+	look int // longest match that can cross a cut
+	// longest is the longest secret value (its wrapped base64 form sets
+	// the least chunk size: see chunkSize).
+	longest int
+	opts    runOptions
+	con     *console
+	stdin   io.Reader
 	// bar, when set, draws progress (a terminal on stderr, not quiet).
 	bar func(total int64) *progress
 
@@ -46,7 +49,7 @@ type engine struct {
 // consumer runs consume, and returns when all is consumed or ctx is done.
 func (e *engine) run(ctx context.Context, inputs []*input, process func(*pipeline) func(*chunk), consume func(*chunk)) {
 	e.start = time.Now()
-	size := max(e.opts.chunkSize, 4*e.look)
+	size := chunkSize(e.opts.chunkSize, e.look, e.longest)
 	p := newPipeline(e.opts.jobs, size+2*e.look, nil, consume)
 	p.process = process(p)
 	rd := &reader{p: p, cut: cutter{r: e.r, size: size, look: e.look}, binary: e.opts.binary, done: &e.bytesRead, stdin: e.stdin}

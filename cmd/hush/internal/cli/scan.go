@@ -176,6 +176,7 @@ func (s *scanner) names(in *input, c *chunk) {
 	if c.hdr != nil {
 		report("gzip header", c.hdr.Name)
 		report("gzip header", c.hdr.Comment)
+		report("gzip header", string(c.hdr.Extra))
 	}
 	switch mem := c.member; {
 	case in.parent == nil:

@@ -113,6 +113,9 @@ type sourceFlags struct {
 	noDetect bool   // --no-detect
 	// set is the detectors in use, once the redactor is built.
 	set *detect.Set
+	// longest is the length of the longest value, once the sources are
+	// read.
+	longest int
 }
 
 func (s *sourceFlags) register(c *cobra.Command, scrub bool) {
@@ -467,5 +470,6 @@ func (s *sourceFlags) redactor(ctx context.Context, con *console) (*redact.Redac
 	for _, sec := range secrets {
 		longest = max(longest, len(sec.Value))
 	}
+	s.longest = longest
 	return r, max(look, lookahead(longest)), nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hushlog/hush/internal/vaultfake"
+	"github.com/hushlog/hush/redact"
 )
 
 // vaultStandin starts the Vault stand-in with a KV v2 mount "secret" and
@@ -81,4 +82,37 @@ func TestSourceVault(t *testing.T) {
 	code, _, errs = runMain(t, nil, "scan", "--vault", "/", log)
 	assert.Equal(t, ExitUsage, code)
 	assert.Contains(t, errs, "--vault")
+}
+
+// TestVaultErrorEchoingAValue: a Vault (a plugin, a proxy) that fails a
+// read with an error document quoting the answer it was handling — the
+// values of the very secret whose read failed, which hush never learnt —
+// makes hush exit 3 without printing any of them, in any form.
+func TestVaultErrorEchoingAValue(t *testing.T) {
+	vf := vaultStandin(t)
+	secrets := []redact.Secret{
+		{Name: "secret/prod/api#data", Value: "One-Vq3r-Vb8n-Qe5z"},
+		{Name: "secret/prod/db#password", Value: "Cur-Vt7b-Hq2m-Lp0w"},
+		{Name: "secret/prod/team/cache#token", Value: "tok_9f8e7d6c5b4a3210fedc"},
+	}
+	vf.Put("secret/prod/api", map[string]any{"data": secrets[0].Value})
+	vf.Put("secret/prod/db", map[string]any{"password": secrets[1].Value, "username": "app_user"})
+	vf.Put("secret/prod/team/cache", map[string]any{"token": secrets[2].Value})
+	log := logWith(t, secrets[0].Value, secrets[1].Value, secrets[2].Value)
+	for _, f := range []struct{ op, path string }{
+		{vaultfake.OpData, "prod/api"}, {vaultfake.OpData, "prod/db"}, {vaultfake.OpData, "prod/team/cache"},
+		{vaultfake.OpMetadata, "prod/db"}, {vaultfake.OpList, "prod/"}, {vaultfake.OpList, "prod/team"},
+	} {
+		op, path := f.op, f.path
+		vf.Heal()
+		vf.Fail(op, path, vaultfake.Echo, 0)
+		for _, cmd := range []string{"scan", "scrub"} {
+			code, out, errs := runMain(t, nil, cmd, "--vault", "secret/prod/", "--timeout", "20s", log)
+			if code != ExitSource {
+				t.Errorf("%s, %s failing on %s: exit %d, want %d", cmd, op, path, code, ExitSource)
+			}
+			assertNoValue(t, cmd+" stderr, "+op+" failing on "+path, []byte(errs), secrets...)
+			assertNoValue(t, cmd+" stdout, "+op+" failing on "+path, []byte(out), secrets...)
+		}
+	}
 }
