@@ -285,6 +285,11 @@ func (ps *pass) exemplars(es pmetric.ExemplarSlice) {
 	}
 }
 
+// resource scrubs a resource's attributes.
+func (ps *pass) resource(res pcommon.Resource) {
+	ps.attrs(res.Attributes())
+}
+
 // scope scrubs an instrumentation scope's attributes, name and version.
 func (ps *pass) scope(s pcommon.InstrumentationScope) {
 	ps.attrs(s.Attributes())
