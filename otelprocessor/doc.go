@@ -18,7 +18,7 @@
 // function, file and mapping names, attribute keys and units, sample and
 // period types; its attribute table; each profile's original payload,
 // inside gzip too); and resource and scope attributes (and scope name and
-// version) of all four.
+// version, and the resource's entity references) of all four.
 // Numbers whose decimal form holds a secret become strings, and byte values
 // are scrubbed as bytes and read as the base64 OTLP/JSON writes them in (a
 // value whose base64 holds a secret becomes that base64, scrubbed).

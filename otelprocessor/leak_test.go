@@ -375,6 +375,8 @@ func everyString(t *testing.T, secrets []redact.Secret, sec redact.Secret) {
 		})
 	}
 
+	entityStrings(t, secrets, sec)
+
 	// The other metric types' data points and exemplars.
 	t.Run("metrics/every data point type", func(t *testing.T) {
 		md := pmetric.NewMetrics()
