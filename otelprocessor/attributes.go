@@ -15,7 +15,7 @@ func (ps *pass) attrs(m pcommon.Map) {
 		ps.scrubMap(m)
 		return
 	}
-	rep := report{level: ps.p.summary}
+	rep := report{level: ps.p.summary, r: ps.r}
 	summaryOn := rep.level == SummaryInfo || rep.level == SummaryDebug
 	var remove, renames []string
 	for k, v := range m.All() {
@@ -144,7 +144,7 @@ func (ps *pass) body(lr plog.LogRecord) {
 		ps.scrubValue(b)
 		return
 	}
-	rep := report{level: ps.p.summary}
+	rep := report{level: ps.p.summary, r: ps.r}
 	switch b.Type() {
 	case pcommon.ValueTypeMap:
 		ps.bodyMap("", b.Map(), &rep)
