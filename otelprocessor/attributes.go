@@ -15,54 +15,66 @@ func (ps *pass) attrs(m pcommon.Map) {
 		ps.scrubMap(m)
 		return
 	}
-	rl := ps.p.rules
-	rep := report{level: ps.p.summary}
+	rep := report{level: ps.p.summary, r: ps.r}
 	summaryOn := rep.level == SummaryInfo || rep.level == SummaryDebug
 	var remove, renames []string
 	for k, v := range m.All() {
-		if isSummaryAttr(k) {
-			// The summary of an upstream pass is bookkeeping: left alone
-			// (and merged into below) while the summary is on; subject to
-			// the allow list like any other key when it is off, so a
-			// strict egress processor can strip an audit trail.
-			if !summaryOn && rl.removeKey(k) {
-				remove = append(remove, k)
-				rep.addRedacted(k)
-				continue
-			}
-			// An upstream summary may name a key that held a secret.
-			ps.scrubValue(v)
-			continue
-		}
-		if rl.ignoreKey(k) {
-			name := k
-			if ps.keyHasSecret(k) {
-				renames = append(renames, k)
-				name = ps.keyName(k)
-			}
-			rep.addIgnored()
-			if ps.scrubValue(v) {
-				rep.addMasked(name)
-			}
-			continue
-		}
-		if rl.removeKey(k) {
+		switch del, rename := ps.ruleAttr(k, v, &rep, summaryOn); {
+		case del:
 			remove = append(remove, k)
-			rep.addRedacted(ps.keyName(k))
-			continue
-		}
-		name := k
-		if ps.keyHasSecret(k) {
+		case rename:
 			renames = append(renames, k)
-			name = ps.keyName(k)
 		}
-		ps.ruleValue(k, name, v, &rep, ps.p.redactAllTypes, true)
 	}
 	removeKeys(m, remove)
 	if len(renames) > 0 {
 		ps.renameKeys(m, renames)
 	}
 	rep.write(m, attrSummaryNames)
+}
+
+// ruleAttr processes one attribute, whose key is k: known secrets out of
+// its value, then the key and value rules, reported in rep. It reports
+// whether the attribute is to be removed (the allow list) and whether its
+// key holds a secret (the caller renames it).
+func (ps *pass) ruleAttr(k string, v pcommon.Value, rep *report, summaryOn bool) (remove, rename bool) {
+	rl := ps.p.rules
+	if isSummaryAttr(k) {
+		// The summary of an upstream pass is bookkeeping: left alone
+		// (and merged into) while the summary is on; subject to the
+		// allow list like any other key when it is off, so a strict
+		// egress processor can strip an audit trail.
+		if !summaryOn && rl.removeKey(k) {
+			rep.addRedacted(k)
+			return true, false
+		}
+		// An upstream summary may name a key that held a secret.
+		ps.scrubValue(v)
+		return false, false
+	}
+	if rl.ignoreKey(k) {
+		name := k
+		if ps.keyHasSecret(k) {
+			rename = true
+			name = ps.keyName(k)
+		}
+		rep.addIgnored()
+		if ps.scrubValue(v) {
+			rep.addMasked(name)
+		}
+		return false, rename
+	}
+	if rl.removeKey(k) {
+		rep.addRedacted(ps.keyName(k))
+		return true, false
+	}
+	name := k
+	if ps.keyHasSecret(k) {
+		rename = true
+		name = ps.keyName(k)
+	}
+	ps.ruleValue(k, name, v, rep, ps.p.redactAllTypes, true)
+	return false, rename
 }
 
 // keyName is k, or k scrubbed when it holds a secret, for the summary.
@@ -132,7 +144,7 @@ func (ps *pass) body(lr plog.LogRecord) {
 		ps.scrubValue(b)
 		return
 	}
-	rep := report{level: ps.p.summary}
+	rep := report{level: ps.p.summary, r: ps.r}
 	switch b.Type() {
 	case pcommon.ValueTypeMap:
 		ps.bodyMap("", b.Map(), &rep)

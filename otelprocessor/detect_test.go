@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.opentelemetry.io/collector/pdata/pprofile"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
@@ -23,12 +24,14 @@ import (
 
 // detectorPlaces puts a token's text in the strings of each signal the
 // processor scrubs: log body, attribute value and key, span name, span
-// attribute, event name, metric name and data point attribute. It returns
-// how many places each signal got.
+// attribute, event name, metric name and data point attribute, a
+// profile's function name and sample attribute. It returns how many places
+// each signal got.
 var detectorPlaces = struct {
-	logs    func(plog.Logs, string) int
-	traces  func(ptrace.Traces, string) int
-	metrics func(pmetric.Metrics, string) int
+	logs     func(plog.Logs, string) int
+	traces   func(ptrace.Traces, string) int
+	metrics  func(pmetric.Metrics, string) int
+	profiles func(string) (pprofile.Profiles, int)
 }{
 	logs: func(ld plog.Logs, v string) int {
 		lr := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
@@ -51,6 +54,12 @@ var detectorPlaces = struct {
 		dp := m.SetEmptySum().DataPoints()
 		dp.AppendEmpty().Attributes().PutStr("note", v)
 		return 2
+	},
+	profiles: func(v string) (pprofile.Profiles, int) {
+		b := newProfileBatch()
+		b.fn.SetNameStrindex(b.str("main.f " + v))
+		b.sample.AttributeIndices().Append(b.strAttr("note", v))
+		return b.pd, 2
 	},
 }
 
@@ -81,15 +90,19 @@ func TestDetectorsEverySignal(t *testing.T) {
 			lp, lsink := startLogs(t, cfg, set)
 			tp, tsink := startTraces(t, cfg, set)
 			mp, msink := startMetrics(t, cfg, set)
+			pp, psink := startProfiles(t, cfg, set)
 			want := map[string]int64{} // rule -> detections expected
 			for i, tok := range toks {
 				ld, td, md := plog.NewLogs(), ptrace.NewTraces(), pmetric.NewMetrics()
-				n := detectorPlaces.logs(ld, tok.Text) + detectorPlaces.traces(td, tok.Text) + detectorPlaces.metrics(md, tok.Text)
+				pd, np := detectorPlaces.profiles(tok.Text)
+				n := detectorPlaces.logs(ld, tok.Text) + detectorPlaces.traces(td, tok.Text) + detectorPlaces.metrics(md, tok.Text) + np
 				require.NoError(t, lp.ConsumeLogs(context.Background(), ld))
 				require.NoError(t, tp.ConsumeTraces(context.Background(), td))
 				require.NoError(t, mp.ConsumeMetrics(context.Background(), md))
+				require.NoError(t, pp.ConsumeProfiles(context.Background(), pd))
 				out := append(logsBytes(t, lsink.AllLogs()[i]), tracesBytes(t, tsink.AllTraces()[i])...)
 				out = append(out, metricsBytes(t, msink.AllMetrics()[i])...)
+				out = append(out, profilesBytes(t, psink.AllProfiles()[i])...)
 				what := tok.Rule + "/" + tok.Variant
 				sec := []redact.Secret{{Name: what, Value: tok.Secret()}}
 				if !mode.on(tok.Rule) {

@@ -1,6 +1,6 @@
 // Package hushprocessor is an OpenTelemetry Collector processor (component
 // type "hush") that removes the live values of your secrets from logs,
-// traces and metrics in flight.
+// traces, metrics and profiles in flight.
 //
 // It is the Collector front end of the flow described in the repository's
 // DESIGN.md ("The flow", "Front ends"): the shared provider configuration
@@ -14,7 +14,11 @@
 // included), log attributes, severity text and event name; span names,
 // attributes, status messages, events' names and attributes, links'
 // attributes; metric descriptions, data point and exemplar attributes; and
-// resource and scope attributes (and scope name and version) of all three.
+// every string of a profiles batch (its dictionary's string table:
+// function, file and mapping names, attribute keys and units, sample and
+// period types; its attribute table; each profile's original payload,
+// inside gzip too); and resource and scope attributes (and scope name and
+// version, and the resource's entity references) of all four.
 // Numbers whose decimal form holds a secret become strings, and byte values
 // are scrubbed as bytes and read as the base64 OTLP/JSON writes them in (a
 // value whose base64 holds a secret becomes that base64, scrubbed).

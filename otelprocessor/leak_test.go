@@ -122,16 +122,32 @@ func (c *collectorFrontEnd) Log(e leaktest.Entry) error {
 			return err
 		}
 		c.out = metricsBytes(c.t, runMetrics(c.t, cfg, md))
+	case "profiles":
+		// The message is a function's name (in the string table), the
+		// attributes the sample's, in the attribute table.
+		b := newProfileBatch()
+		b.fn.SetNameStrindex(b.str(e.Message))
+		m := pcommon.NewMap()
+		if err := putAttrs(m, e.Attrs); err != nil {
+			return err
+		}
+		for k, v := range m.All() {
+			b.sample.AttributeIndices().Append(b.attr(k, v))
+		}
+		c.out = profilesBytes(c.t, runProfiles(c.t, cfg, b.pd))
 	}
 	return nil
 }
+
+// signals are the signals the processor handles.
+var signals = []string{"logs", "traces", "metrics", "profiles"}
 
 // TestConformance runs the leak suite through the processor, per signal.
 func TestConformance(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a processor per scenario")
 	}
-	for _, signal := range []string{"logs", "traces", "metrics"} {
+	for _, signal := range signals {
 		t.Run(signal, func(t *testing.T) {
 			leaktest.Run(t, func(t *testing.T, _ *redact.Redactor) leaktest.FrontEnd {
 				return &collectorFrontEnd{t: t, signal: signal}
@@ -151,7 +167,7 @@ func TestConformanceMultiline(t *testing.T) {
 		t.Skip("starts a processor per scenario")
 	}
 	secrets := leaktest.MultilineSecrets()
-	for _, signal := range []string{"logs", "traces", "metrics"} {
+	for _, signal := range signals {
 		t.Run(signal, func(t *testing.T) {
 			leaktest.RunSecrets(t, secrets, func(t *testing.T, _ *redact.Redactor) leaktest.FrontEnd {
 				return &collectorFrontEnd{t: t, signal: signal, secrets: secrets}
@@ -170,7 +186,7 @@ func TestConformanceBinary(t *testing.T) {
 		t.Skip("starts a processor per scenario")
 	}
 	secrets := leaktest.BinarySecrets()
-	for _, signal := range []string{"logs", "traces", "metrics"} {
+	for _, signal := range signals {
 		t.Run(signal, func(t *testing.T) {
 			leaktest.RunSecrets(t, secrets, func(t *testing.T, _ *redact.Redactor) leaktest.FrontEnd {
 				return &collectorFrontEnd{t: t, signal: signal, secrets: secrets}
@@ -348,6 +364,18 @@ func everyString(t *testing.T, secrets []redact.Secret, sec redact.Secret) {
 			assert.True(t, bytes.Contains(out, []byte(repl)), "no replacement") // never print out
 		})
 	}
+
+	for field, set := range profileRows(v) {
+		t.Run("profiles/"+field, func(t *testing.T) {
+			b := newProfileBatch()
+			set(b)
+			out := profilesBytes(t, runProfiles(t, cfg(), b.pd))
+			leaktest.Check(t, secrets, out, "profiles "+field)
+			assert.True(t, bytes.Contains(out, []byte(repl)), "no replacement") // never print out
+		})
+	}
+
+	entityStrings(t, secrets, sec)
 
 	// The other metric types' data points and exemplars.
 	t.Run("metrics/every data point type", func(t *testing.T) {

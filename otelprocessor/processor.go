@@ -9,6 +9,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/pdata/xpdata/entity"
 	"go.opentelemetry.io/collector/processor/processorhelper"
 
 	"github.com/hushlog/hush/redact"
@@ -105,7 +106,7 @@ func (p *hushProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Log
 	rls := ld.ResourceLogs()
 	for i := 0; i < rls.Len(); i++ {
 		rl := rls.At(i)
-		ps.attrs(rl.Resource().Attributes())
+		ps.resource(rl.Resource())
 		if s, ok := ps.scrubField(rl.SchemaUrl()); ok {
 			rl.SetSchemaUrl(s)
 		}
@@ -145,7 +146,7 @@ func (p *hushProcessor) processTraces(ctx context.Context, td ptrace.Traces) (pt
 	rss := td.ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
 		rs := rss.At(i)
-		ps.attrs(rs.Resource().Attributes())
+		ps.resource(rs.Resource())
 		if s, ok := ps.scrubField(rs.SchemaUrl()); ok {
 			rs.SetSchemaUrl(s)
 		}
@@ -211,7 +212,7 @@ func (p *hushProcessor) processMetrics(ctx context.Context, md pmetric.Metrics) 
 	rms := md.ResourceMetrics()
 	for i := 0; i < rms.Len(); i++ {
 		rm := rms.At(i)
-		ps.attrs(rm.Resource().Attributes())
+		ps.resource(rm.Resource())
 		if s, ok := ps.scrubField(rm.SchemaUrl()); ok {
 			rm.SetSchemaUrl(s)
 		}
@@ -282,6 +283,27 @@ func (ps *pass) metric(m pmetric.Metric) {
 func (ps *pass) exemplars(es pmetric.ExemplarSlice) {
 	for i := 0; i < es.Len(); i++ {
 		ps.attrs(es.At(i).FilteredAttributes())
+	}
+}
+
+// resource scrubs a resource: its attributes, and its entity references,
+// which pdata keeps beside them (package xpdata/entity, until they are
+// stable) and OTLP carries: each one's type, schema URL, and the keys of
+// the attributes it is identified and described by. A key is scrubbed as
+// the attribute's key is, so a renamed attribute is still named by it.
+func (ps *pass) resource(res pcommon.Resource) {
+	ps.attrs(res.Attributes())
+	refs := entity.ResourceEntityRefs(res)
+	for i := 0; i < refs.Len(); i++ {
+		ref := refs.At(i)
+		if s, ok := ps.scrubField(ref.Type()); ok {
+			ref.SetType(s)
+		}
+		if s, ok := ps.scrubField(ref.SchemaUrl()); ok {
+			ref.SetSchemaUrl(s)
+		}
+		ps.stringSlice(ref.IdKeys())
+		ps.stringSlice(ref.DescriptionKeys())
 	}
 }
 

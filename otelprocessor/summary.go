@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/hushlog/hush/redact"
 )
 
 // The summary attributes, named as redactionprocessor names them so that
@@ -60,7 +62,11 @@ var (
 // report collects what one pass over an attribute map or a log body did.
 // Key names are kept only at debug level; counts always.
 type report struct {
-	level                               SummaryLevel
+	level SummaryLevel
+	// r scrubs the key lists as written: each key in them is scrubbed,
+	// but keys joined (a body path "a.b", a list "a,b", merged with an
+	// upstream list) can make a secret none of them holds.
+	r                                   *redact.Redactor
 	redacted, masked, allowed, ignored  int64
 	redactedKeys, maskedKeys, allowKeys []string
 }
@@ -120,7 +126,11 @@ func (r *report) writeOne(attrs pcommon.Map, keys []string, count int64, keysAtt
 			}
 		}
 		sort.Strings(keys)
-		attrs.PutStr(keysAttr, strings.Join(keys, summarySeparator))
+		joined := strings.Join(keys, summarySeparator)
+		if r.r != nil {
+			joined = r.r.ScrubValueString(joined)
+		}
+		attrs.PutStr(keysAttr, joined)
 	}
 	if accumulate {
 		if v, ok := attrs.Get(countAttr); ok {

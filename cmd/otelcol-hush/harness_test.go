@@ -20,6 +20,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
+	"go.opentelemetry.io/collector/pdata/pprofile"
+	"go.opentelemetry.io/collector/pdata/pprofile/pprofileotlp"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/pdata/ptrace/ptraceotlp"
 	"google.golang.org/grpc"
@@ -86,10 +88,13 @@ type sink struct {
 	mu     sync.Mutex
 	logs   []plog.Logs
 	traces []ptrace.Traces
-	nLogs  int
-	nSpans int
-	keep   bool // keep the batches (e2e) or only count them (soak)
-	scan   func(what string, data []byte)
+	// profiles are kept whatever keep says (only the profiles test sends
+	// any).
+	profiles []pprofile.Profiles
+	nLogs    int
+	nSpans   int
+	keep     bool // keep the batches (e2e) or only count them (soak)
+	scan     func(what string, data []byte)
 }
 
 type logsSink struct {
@@ -134,6 +139,20 @@ func (tr tracesSink) Export(_ context.Context, req ptraceotlp.ExportRequest) (pt
 	return ptraceotlp.NewExportResponse(), nil
 }
 
+type profilesSink struct {
+	pprofileotlp.UnimplementedGRPCServer
+	s *sink
+}
+
+func (p profilesSink) Export(_ context.Context, req pprofileotlp.ExportRequest) (pprofileotlp.ExportResponse, error) {
+	pd := pprofile.NewProfiles()
+	req.Profiles().CopyTo(pd)
+	p.s.mu.Lock()
+	defer p.s.mu.Unlock()
+	p.s.profiles = append(p.s.profiles, pd)
+	return pprofileotlp.NewExportResponse(), nil
+}
+
 func startSink(t testing.TB, keep bool) *sink {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -143,6 +162,7 @@ func startSink(t testing.TB, keep bool) *sink {
 	s := &sink{addr: l.Addr().String(), srv: grpc.NewServer(), keep: keep}
 	plogotlp.RegisterGRPCServer(s.srv, &logsSink{s: s})
 	ptraceotlp.RegisterGRPCServer(s.srv, &tracesSink{s: s})
+	pprofileotlp.RegisterGRPCServer(s.srv, &profilesSink{s: s})
 	go func() { _ = s.srv.Serve(l) }()
 	t.Cleanup(s.srv.Stop)
 	return s
@@ -248,9 +268,26 @@ service:
 
 func startCollector(t testing.TB, bin string, sm *smfake.Server, sinkAddr string, refresh time.Duration) *collector {
 	t.Helper()
+	return startCollectorWith(t, bin, sm, sinkAddr, refresh, "")
+}
+
+// profilesPipeline is the profiles pipeline of collectorConfig: batch does
+// not handle profiles. The Collector runs it only with the feature gate
+// service.profilesSupport on.
+const profilesPipeline = `    profiles:
+      receivers: [otlp]
+      processors: [memory_limiter, hush]
+      exporters: [otlp]
+`
+
+// startCollectorWith is startCollector with more pipelines (appended to
+// collectorConfig's) and command-line arguments.
+func startCollectorWith(t testing.TB, bin string, sm *smfake.Server, sinkAddr string, refresh time.Duration, pipelines string, args ...string) *collector {
+	t.Helper()
 	dir := t.TempDir()
 	grpcPort, httpPort, metricsPort := freePort(t), freePort(t), freePort(t)
-	c := startWithConfig(t, bin, collectorConfig(grpcPort, httpPort, metricsPort, sinkAddr, refresh), sm.Environ(dir))
+	cfg := collectorConfig(grpcPort, httpPort, metricsPort, sinkAddr, refresh) + pipelines
+	c := startWithConfig(t, bin, cfg, sm.Environ(dir), args...)
 	c.grpcAddr = "127.0.0.1:" + strconv.Itoa(grpcPort)
 	c.httpURL = "http://127.0.0.1:" + strconv.Itoa(httpPort)
 	c.metrics = "http://127.0.0.1:" + strconv.Itoa(metricsPort) + "/metrics"
@@ -262,16 +299,16 @@ func startCollector(t testing.TB, bin string, sm *smfake.Server, sinkAddr string
 	return c
 }
 
-// startWithConfig starts the collector with a configuration document and
-// extra environment variables.
-func startWithConfig(t testing.TB, bin, cfg string, env []string) *collector {
+// startWithConfig starts the collector with a configuration document,
+// extra environment variables and extra command-line arguments.
+func startWithConfig(t testing.TB, bin, cfg string, env []string, args ...string) *collector {
 	t.Helper()
 	cfgPath := filepath.Join(t.TempDir(), "config.yaml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	c := &collector{out: &lockedBuffer{}, done: make(chan struct{})}
-	c.cmd = exec.Command(bin, "--config", cfgPath)
+	c.cmd = exec.Command(bin, append([]string{"--config", cfgPath}, args...)...)
 	c.cmd.Env = append(os.Environ(), env...)
 	c.cmd.Stdout, c.cmd.Stderr = c.out, c.out
 	if err := c.cmd.Start(); err != nil {

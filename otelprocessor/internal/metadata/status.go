@@ -18,4 +18,6 @@ const (
 	LogsStability    = component.StabilityLevelBeta
 	TracesStability  = component.StabilityLevelBeta
 	MetricsStability = component.StabilityLevelBeta
+	// ProfilesStability is alpha, as the Collector's profiles signal is.
+	ProfilesStability = component.StabilityLevelAlpha
 )

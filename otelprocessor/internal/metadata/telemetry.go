@@ -87,7 +87,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings) (*TelemetryBuilde
 		metric.WithUnit("{detection}"))
 	errs = errors.Join(errs, err)
 	b.ProcessorHushNotReadyItems, err = b.meter.Int64Counter(MetricNotReadyItems,
-		metric.WithDescription("Items (log records, spans, data points) that arrived before the first index was built, by signal and the action taken: refuse, pass or drop."),
+		metric.WithDescription("Items (log records, spans, data points, profile samples) that arrived before the first index was built, by signal and the action taken: refuse, pass or drop."),
 		metric.WithUnit("{item}"))
 	errs = errors.Join(errs, err)
 	b.ProcessorHushIndexReady, err = b.meter.Int64ObservableGauge(MetricIndexReady,
