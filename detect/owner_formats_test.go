@@ -157,6 +157,17 @@ func ownRouting(r *rand.Rand) string {
 	return fmt.Sprintf("o:%s\nu:%s", strconv.FormatInt(int64(1+r.IntN(1e6)), 36), strconv.FormatInt(int64(1+r.IntN(1e8)), 36))
 }
 
+// ownJWT is an RS256-signed JWT (RFC 7519) with claims like a GitLab CI/CD
+// job token's.
+func ownJWT(r *rand.Rand) string {
+	enc := base64.RawURLEncoding
+	h := enc.EncodeToString([]byte(`{"kid":"` + ownStr(r, ownB64url, 43) + `","typ":"JWT","alg":"RS256"}`))
+	c := enc.EncodeToString(fmt.Appendf(nil, `{"version":"0.1.0","o":"%d","u":"%s","p":"%s","g":"%s","jti":"%s-%s","aud":"gitlab-authz-token","sub":"gid://gitlab/Ci::Build/%d","iss":"gitlab.com","iat":%d,"nbf":%d,"exp":%d}`,
+		1+r.IntN(1e5), strconv.FormatInt(int64(r.IntN(1e8)), 36), strconv.FormatInt(int64(r.IntN(1e8)), 36), strconv.FormatInt(int64(r.IntN(1e8)), 36),
+		ownStr(r, ownHex, 8), ownStr(r, ownHex, 12), r.IntN(1e10), 1764676800+r.IntN(1e6), 1764676790+r.IntN(1e6), 1764680400+r.IntN(1e6)))
+	return h + "." + c + "." + enc.EncodeToString(ownBytes(r, 256))
+}
+
 // ownGrafanaSA is a Grafana service account token: glsa_ + 32
 // alphanumerics + _ + the CRC-32 of what precedes, its bytes
 // little-endian, in hex.
@@ -307,6 +318,7 @@ func ownerShapes() []ownerShape {
 	add("gitlab-token", "glcbt-partition", func(r *rand.Rand) string {
 		return "glcbt-" + ownStr(r, ownHex, 1+r.IntN(5)) + "_" + ownStr(r, ownB64url, 20)
 	})
+	add("gitlab-token", "glcbt-jwt", func(r *rand.Rand) string { return "glcbt-" + ownJWT(r) })
 	routable := func(prefix string, versioned bool) func(r *rand.Rand) string {
 		return func(r *rand.Rand) string { return ownGitLabRoutable(r, prefix, versioned, ownRouting(r)) }
 	}
@@ -314,7 +326,9 @@ func ownerShapes() []ownerShape {
 		name, prefix string
 		versioned    bool
 	}{
-		{"glpat-routable", "glpat-", true}, {"gldt-routable", "gldt-", true},
+		{"glpat-routable", "glpat-", true}, {"glpat-routable-unversioned", "glpat-", false},
+		{"glrt-routable", "glrt-t1_", true}, {"glrt-routable-unversioned", "glrt-t2_", false},
+		{"gldt-routable", "gldt-", true},
 	} {
 		gen := routable(v.prefix, v.versioned)
 		addSum("gitlab-token", v.name, gen,
@@ -328,6 +342,12 @@ func ownerShapes() []ownerShape {
 				return head + ownBase36(uint64(crc32.ChecksumIEEE([]byte(head))), 7)
 			}))
 	}
+	out = append(out, ownerShape{rule: "gitlab-token", shape: "glpat-routable-instance-prefix", checksum: true,
+		gen: func(r *rand.Rand) (string, string) {
+			pre := []string{"acme-", "sie-", "corp_x-"}[r.IntN(3)]
+			t := ownGitLabRoutable(r, pre+"glpat-", true, ownRouting(r))
+			return pre, t[len(pre):]
+		}})
 
 	// Slack.
 	add("slack-token", "xoxb", func(r *rand.Rand) string {

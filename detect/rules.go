@@ -79,10 +79,10 @@ var detectors = [...]detector{
 		ID: "gitlab-token", Name: "GitLab token", Confidence: Checksum, Default: true,
 		Prefixes: []string{"glpat-", "gldt-", "glrt-", "glrtr-", "glptt-", "glft-", "glimt-", "glagent-", "gloas-",
 			"glcbt-", "glffct-", "glsoat-", "glwt-", "gltst-", "glsa-" /* not Grafana's glsa_ */},
-		Format:      "gl*- prefix + at least 20 base64url characters; routable tokens (base64url payload, '.', 2-character version, '.', 2-character payload length, 7-character base36 CRC32 of the rest) are checksum-verified, the others prefix-only",
-		Source:      "https://docs.gitlab.com/security/tokens/ (token prefixes); routable tokens: gitlab-org/gitlab lib/authn/token_field/generator/routable_token.rb",
+		Format:      "gl*- prefix + at least 20 base64url characters (prefix-only); routable tokens (base64url payload, '.', 2-character version (absent before 2025-04), '.', 2-character payload length, 7-character base36 CRC32 of the rest; a runner's partition \"t1_\" after the prefix, an instance prefix \"acme-\" before it) are checksum-verified; CI/CD job tokens are glcbt- + a JWT (structure)",
+		Source:      "https://docs.gitlab.com/security/tokens/ (token prefixes); routable tokens: gitlab-org/gitlab lib/authn/token_field/generator/routable_token.rb and the Cells routable-tokens design document; instance prefixes: gitlab-org/gitlab!211171",
 		Remediation: "Revoke it in GitLab (https://docs.gitlab.com/security/tokens/#token-prefixes lists where each kind is managed) and issue a new one.",
-	}, check: checkGitLab, maxLen: 300},
+	}, check: checkGitLab, maxLen: gitlabMaxLen},
 	{rule: &Rule{
 		ID: "slack-token", Name: "Slack token", Confidence: Prefix, Default: true,
 		Prefixes:    []string{"xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxs-", "xoxr-", "xoxe-", "xoxe.xoxp-", "xoxe.xoxb-"},
@@ -281,50 +281,93 @@ func checkAge(t []byte, i, n int) (int, Confidence) {
 
 func checkGitLab(t []byte, i, n int) (int, Confidence) {
 	p := i + n
-	e := run(t, p, b64url, 260)
+	e := run(t, p, b64url, 301)
 	if e-p < 20 {
 		return -1, 0
 	}
-	// Routable tokens go on with '.' and base36/base64url parts.
-	for e+1 < len(t) && t[e] == '.' && b64url[t[e+1]] {
-		e = run(t, e+1, b64url, 260)
+	if e < len(t) && t[e] == '.' {
+		// A routable token: its checksum decides.
+		if end, shaped, ok := gitlabRoutable(t, i, n, e); shaped {
+			if !ok {
+				return -1, 0
+			}
+			return end, Checksum
+		}
+		// A CI/CD job token: prefix + a JWT (header.payload.signature).
+		if hasPrefix(t, p, "eyJ") {
+			if je, _ := checkJWT(t, p, 0); je > 0 && je-i <= gitlabMaxLen {
+				return je, Structure
+			}
+		}
+		// Another token going on with '.' and base64url parts: take
+		// them in, within the bound.
+		d := e
+		for d+1 < len(t) && t[d] == '.' && b64url[t[d+1]] {
+			d = run(t, d+1, b64url, 301)
+		}
+		if d-i <= 300 {
+			e = d
+		}
 	}
 	if e-i > 300 {
 		return -1, 0
 	}
-	if routable, ok := gitlabRoutable(t[i:e], n); routable {
-		if !ok {
-			return -1, 0
-		}
-		return e, Checksum
-	}
 	return e, Prefix
 }
 
-// gitlabRoutable checks a GitLab routable token, as GitLab's
-// Authn::TokenField::Generator::RoutableToken writes it
-// (lib/authn/token_field/generator/routable_token.rb): prefix +
-// base64url payload + "." + 2-character base36 version + "." + the payload's
-// length in 2 base36 characters + the CRC32 (IEEE) of everything before it
-// in 7 base36 characters. routable reports the shape; ok that the length
-// and the checksum verify.
-func gitlabRoutable(tok []byte, n int) (routable, ok bool) {
-	d1 := bytes.IndexByte(tok[n:], '.')
-	if d1 < 0 {
-		return false, false
+// gitlabMaxLen bounds a GitLab token: a CI/CD job token (a JWT) runs to
+// about a thousand characters, the others to 300.
+const gitlabMaxLen = 2048
+
+// gitlabRoutable checks a GitLab routable token at t[i:], whose prefix is
+// n bytes and whose base64url run ends at d, on a '.'. GitLab's
+// Authn::TokenField::Generator::RoutableToken
+// (lib/authn/token_field/generator/routable_token.rb) writes prefix +
+// base64url payload (27 to 300 characters) + "." + 2-character base36
+// version ("01") + "." + the payload's length in 2 base36 characters + the
+// CRC32 (IEEE) of everything before it in 7 base36 characters; tokens
+// issued before the version part (2024-11 to 2025-04) lack the version and
+// its dot. The prefix may go on beyond the rule's ("glrt-t1_", a runner's
+// partition), and may be preceded by an instance prefix ("acme-glpat-"),
+// which the CRC covers too. shaped reports the shape (the dotted tail is
+// exactly one of the two forms); ok that the length and the checksum
+// verify; end is the token's end.
+func gitlabRoutable(t []byte, i, n, d int) (end int, shaped, ok bool) {
+	// The tail after the payload's dot: [version "."] length + CRC.
+	tail := d + 1
+	if v := run(t, tail, base36Class, 10); v == tail+2 && v < len(t) && t[v] == '.' {
+		tail = v + 1
 	}
-	d1 += n
-	if len(tok) != d1+1+2+1+9 || tok[d1+3] != '.' {
-		return false, false
+	end = run(t, tail, base36Class, 10)
+	if end-tail != 9 || !after(t, end, b64url) || end+1 < len(t) && t[end] == '.' && b64url[t[end+1]] {
+		return 0, false, false
 	}
-	ver, tail := tok[d1+1:d1+3], tok[d1+4:]
-	size, ok1 := base36(tail[:2])
-	sum, ok2 := base36(tail[2:])
-	if _, okv := base36(ver); !okv || !ok1 || !ok2 {
-		return false, false
+	size, _ := base36(t[tail : tail+2])
+	sum, _ := base36(t[tail+2 : end])
+	// The payload is the last size characters before the dot; what lies
+	// between it and the rule's prefix belongs to the token's prefix and
+	// ends with '_' ("t1_").
+	if extra := d - (i + n) - int(size); extra < 0 || extra > 20 || extra > 0 && t[i+n+extra-1] != '_' || size < 27 {
+		return end, true, false
 	}
-	return true, size == uint64(d1-n) && sum == uint64(crc32.ChecksumIEEE(tok[:len(tok)-7]))
+	if uint64(crc32.ChecksumIEEE(t[i:end-7])) == sum {
+		return end, true, true
+	}
+	// An instance prefix before the rule's: the run of prefix bytes
+	// that ends with the '-' before i.
+	if i > 0 && t[i-1] == '-' {
+		k := i - 1
+		for k > 0 && i-k < 40 && b64url[t[k-1]] {
+			k--
+		}
+		if k < i-1 && (k == 0 || !b64url[t[k-1]]) && uint64(crc32.ChecksumIEEE(t[k:end-7])) == sum {
+			return end, true, true
+		}
+	}
+	return end, true, false
 }
+
+var base36Class = makeClass("0-9", "a-z")
 
 // base36 parses lower-case base36 digits (Ruby's Integer#to_s(36)).
 func base36(b []byte) (uint64, bool) {

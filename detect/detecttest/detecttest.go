@@ -130,6 +130,8 @@ var families = []family{
 		{"gldt", func(g *Gen) Token { return whole("gitlab-token", "gldt", "gldt-"+g.str(b64url, 20)) }},
 		{"glrt", func(g *Gen) Token { return whole("gitlab-token", "glrt", "glrt-"+g.str(b64url, 20)) }},
 		{"glptt", func(g *Gen) Token { return whole("gitlab-token", "glptt", "glptt-"+g.str(hexLower, 40)) }},
+		{"glrt-routable", func(g *Gen) Token { t := g.gitlabRoutable("glrt-t1_"); t.Variant = "glrt-routable"; return t }},
+		{"glcbt-jwt", func(g *Gen) Token { return g.gitlabJobToken() }},
 	}, bad: func(g *Gen) Token {
 		return g.badSuffix(g.gitlabRoutable("glpat-"), "0123456789abcdefghijklmnopqrstuvwxyz", 7)
 	}},
@@ -367,6 +369,16 @@ func (g *Gen) atlassian() Token {
 // "age-secret-key-", upper case (C2SP age specification).
 func (g *Gen) age() Token {
 	return summed(whole("age-secret-key", "age", strings.ToUpper(bech32Encode("age-secret-key-", to5bit(g.bytes(32))))))
+}
+
+// gitlabJobToken returns a GitLab CI/CD job token: "glcbt-" + a JWT
+// (RS256) naming the job.
+func (g *Gen) gitlabJobToken() Token {
+	enc := base64.RawURLEncoding
+	h := enc.EncodeToString([]byte(`{"kid":"` + g.str(b64url, 43) + `","typ":"JWT","alg":"RS256"}`))
+	c := enc.EncodeToString(fmt.Appendf(nil, `{"version":"0.1.0","o":"%d","u":"%s","p":"%s","jti":"%s","aud":"gitlab-authz-token","sub":"gid://gitlab/Ci::Build/%d","iss":"gitlab.com","iat":%d,"exp":%d}`,
+		1+g.r.IntN(1e5), base36(g.r.Uint64N(1e8)), base36(g.r.Uint64N(1e8)), g.uuid(), g.r.IntN(1e10), 1764676800+g.r.IntN(1e6), 1764680400+g.r.IntN(1e6)))
+	return whole("gitlab-token", "glcbt-jwt", "glcbt-"+h+"."+c+"."+enc.EncodeToString(g.bytes(256)))
 }
 
 // gitlabRoutable returns a GitLab routable token as GitLab's
