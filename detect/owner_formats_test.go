@@ -168,6 +168,20 @@ func ownJWT(r *rand.Rand) string {
 	return h + "." + c + "." + enc.EncodeToString(ownBytes(r, 256))
 }
 
+// ownGitHubJWT is a JWT like a stateless GitHub App installation token's:
+// the installation, the app, validity (ES256 or RS256).
+func ownGitHubJWT(r *rand.Rand) string {
+	enc := base64.RawURLEncoding
+	alg, sig := "ES256", 64
+	if r.IntN(2) == 0 {
+		alg, sig = "RS256", 256
+	}
+	h := enc.EncodeToString([]byte(`{"alg":"` + alg + `","typ":"JWT","kid":"` + ownStr(r, ownHex, 16) + `"}`))
+	c := enc.EncodeToString(fmt.Appendf(nil, `{"iss":"%d","sub":"installation:%d","aud":"api.github.com","iat":%d,"exp":%d,"jti":"%s","rid":"%s","perm":"%s"}`,
+		1+r.IntN(3e6), 1+r.IntN(9e7), 1777300000+r.IntN(1e7), 1777303600+r.IntN(1e7), ownStr(r, ownB64url, 22), ownStr(r, ownHex, 32), ownStr(r, ownB64url, 40)))
+	return h + "." + c + "." + enc.EncodeToString(ownBytes(r, sig))
+}
+
 // ownGrafanaSA is a Grafana service account token: glsa_ + 32
 // alphanumerics + _ + the CRC-32 of what precedes, its bytes
 // little-endian, in hex.
@@ -274,6 +288,11 @@ func ownerShapes() []ownerShape {
 			nearOf("bad-checksum", func(r *rand.Rand) string { return lastChanged(gen(r), ownAlnum, 1, r) }),
 			nearOf("upper-prefix", func(r *rand.Rand) string { return strings.ToUpper(p) + gen(r)[4:] }))...)
 	}
+	// GitHub App installation tokens since 2026-04-27: ghs_ + the app ID +
+	// _ + a JWT GitHub signs (about 520 characters).
+	add("github-token", "ghs-stateless", func(r *rand.Rand) string {
+		return "ghs_" + strconv.Itoa(1+r.IntN(3e6)) + "_" + ownGitHubJWT(r)
+	})
 	pat := func(r *rand.Rand) string {
 		return "github_pat_11" + ownStr(r, ownUpperNu, 20) + "_" + ownStr(r, ownAlnum, 59)
 	}

@@ -36,10 +36,10 @@ var detectors = [...]detector{
 	{rule: &Rule{
 		ID: "github-token", Name: "GitHub token", Confidence: Checksum, Default: true,
 		Prefixes:    []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"},
-		Format:      "prefix + 30 base62 characters + their CRC-32 in 6 base62 characters (40 in all)",
-		Source:      "https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/",
+		Format:      "prefix + 30 base62 characters + their CRC-32 in 6 base62 characters (40 in all; checksum); or, GitHub App installation tokens since 2026-04-27, prefix + the app ID + _ + a JWT (about 520 characters; structure)",
+		Source:      "https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/; stateless ghs_APPID_JWT: https://github.com/github/docs/blob/main/data/reusables/apps/ghs-stateless-token-format.md",
 		Remediation: "Revoke it at https://github.com/settings/tokens (or in the OAuth or GitHub App settings that issued it) and issue a new one.",
-	}, check: checkGitHub, maxLen: 40},
+	}, check: checkGitHub, maxLen: githubMaxLen},
 	{rule: &Rule{
 		ID: "github-fine-grained-pat", Name: "GitHub fine-grained personal access token", Confidence: Prefix, Default: true,
 		Prefixes:    []string{"github_pat_"},
@@ -226,13 +226,34 @@ var detectors = [...]detector{
 const MaxPEMLen = 16 << 10
 
 func checkGitHub(t []byte, i, n int) (int, Confidence) {
+	p := i + n
+	if exact(t, p, 36, alnum) {
+		if !crc32Base62(t[p : p+36]) {
+			return -1, 0
+		}
+		return p + 36, Checksum
+	}
+	// The stateless form (installation tokens since 2026-04-27):
+	// prefix + the app's ID + "_" + a JWT GitHub signed.
+	d := run(t, p, alnum, 21)
+	if d > p && d-p <= 20 && d < len(t) && t[d] == '_' && hasPrefix(t, d+1, "eyJ") {
+		if e, _ := checkJWT(t, d+1, 0); e > 0 && e-i <= githubMaxLen {
+			return e, Structure
+		}
+	}
+	return -1, 0
+}
+
+// githubMaxLen bounds a GitHub token: the stateless installation tokens
+// are about 520 characters, "varying with the data stored in them".
+const githubMaxLen = 2048
+
+func checkNPM(t []byte, i, n int) (int, Confidence) {
 	if !exact(t, i+n, 36, alnum) || !crc32Base62(t[i+n:i+n+36]) {
 		return -1, 0
 	}
 	return i + n + 36, Checksum
 }
-
-func checkNPM(t []byte, i, n int) (int, Confidence) { return checkGitHub(t, i, n) }
 
 func checkGitHubPAT(t []byte, i, n int) (int, Confidence) {
 	p := i + n

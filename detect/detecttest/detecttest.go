@@ -101,6 +101,7 @@ var families = []family{
 		{"ghu", func(g *Gen) Token { return g.github("ghu_") }},
 		{"ghs", func(g *Gen) Token { return g.github("ghs_") }},
 		{"ghr", func(g *Gen) Token { return g.github("ghr_") }},
+		{"ghs-stateless", func(g *Gen) Token { return g.githubStateless() }},
 	}, bad: func(g *Gen) Token {
 		return g.badSuffix(g.github(g.pick("ghp_", "gho_", "ghu_", "ghs_", "ghr_")), base62Alphabet, 6)
 	}},
@@ -369,6 +370,18 @@ func (g *Gen) atlassian() Token {
 // "age-secret-key-", upper case (C2SP age specification).
 func (g *Gen) age() Token {
 	return summed(whole("age-secret-key", "age", strings.ToUpper(bech32Encode("age-secret-key-", to5bit(g.bytes(32))))))
+}
+
+// githubStateless returns a GitHub App installation token in the stateless
+// format GitHub issues since 2026-04-27 (github/docs
+// data/reusables/apps/ghs-stateless-token-format.md): "ghs_" + the app ID +
+// "_" + a JWT GitHub signs, about 520 characters.
+func (g *Gen) githubStateless() Token {
+	enc := base64.RawURLEncoding
+	h := enc.EncodeToString([]byte(`{"alg":"ES256","typ":"JWT"}`))
+	c := enc.EncodeToString(fmt.Appendf(nil, `{"iss":"%d","sub":"installation:%d","iat":%d,"exp":%d,"jti":"%s","perm":"%s"}`,
+		1+g.r.IntN(3e6), 1+g.r.IntN(9e7), 1777300000+g.r.IntN(1e7), 1777303600+g.r.IntN(1e7), g.str(b64url, 22), g.str(b64url, 120)))
+	return whole("github-token", "ghs-stateless", fmt.Sprintf("ghs_%d_%s.%s.%s", 1+g.r.IntN(3e6), h, c, enc.EncodeToString(g.bytes(64))))
 }
 
 // gitlabJobToken returns a GitLab CI/CD job token: "glcbt-" + a JWT
