@@ -209,6 +209,17 @@ func ownVaultSSC(r *rand.Rand) string {
 	return "hvs." + base64.RawURLEncoding.EncodeToString(append(msg, inner...))
 }
 
+// ownVaultLegacyID is 24 base62 characters as Vault drew them before 1.10
+// (here with a digit and both cases, as all but 1.5% are).
+func ownVaultLegacyID(r *rand.Rand) string {
+	for {
+		id := ownStr(r, ownAlnum, 24)
+		if strings.ContainsAny(id, ownDigits) && strings.ContainsAny(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") && strings.ContainsAny(id, "abcdefghijklmnopqrstuvwxyz") {
+			return id
+		}
+	}
+}
+
 // ownPyPI is a PyPI API token: pypi- + the base64url of a macaroon (format
 // v2) whose location is host.
 func ownPyPI(r *rand.Rand, host string) string {
@@ -444,6 +455,16 @@ func ownerShapes() []ownerShape {
 		return "hvb.AAAAAQ" + base64.RawURLEncoding.EncodeToString(ownBytes(r, 100+r.IntN(60)))
 	})
 	add("vault-token", "hvr", func(r *rand.Rand) string { return "hvr." + ownStr(r, ownAlnum, 24) })
+	add("vault-token", "s-legacy", func(r *rand.Rand) string { return "s." + ownVaultLegacyID(r) },
+		nearOf("one-short", func(r *rand.Rand) string { return "s." + ownVaultLegacyID(r)[1:] }),
+		nearOf("one-more", func(r *rand.Rand) string { return "s." + ownVaultLegacyID(r) + ownStr(r, ownDigits, 1) }),
+		nearOf("identifier", func(r *rand.Rand) string {
+			return "s." + []string{"AcceptanceTimeoutSeconds", "makeKubeConfigController", "getDefaultListenerConfig"}[r.IntN(3)]
+		}))
+	add("vault-token", "s-legacy-namespace", func(r *rand.Rand) string { return "s." + ownVaultLegacyID(r) + "." + ownStr(r, ownAlnum, 5) })
+	add("vault-token", "b-legacy", func(r *rand.Rand) string {
+		return "b.AAAAAQ" + base64.RawURLEncoding.EncodeToString(ownBytes(r, 100+r.IntN(60)))
+	})
 
 	// Doppler: dp.<kind>. [+ environment slug .] + 40 to 44 alphanumerics.
 	for _, k := range []string{"pt", "st", "sa", "ct", "scim", "audit"} {

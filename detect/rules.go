@@ -148,11 +148,11 @@ var detectors = [...]detector{
 	}, check: checkTwilio, maxLen: 34},
 	{rule: &Rule{
 		ID: "vault-token", Name: "HashiCorp Vault token", Confidence: Prefix, Default: true,
-		Prefixes:    []string{"hvs.", "hvb.", "hvr."},
-		Format:      "hvs. (service), hvb. (batch) or hvr. (recovery) + at least 24 base64url characters",
-		Source:      "https://developer.hashicorp.com/vault/docs/concepts/tokens#token-prefixes",
+		Prefixes:    []string{"hvs.", "hvb.", "hvr.", "b.AAAAAQ", "s."},
+		Format:      "hvs. (service), hvb. (batch) or hvr. (recovery) + at least 24 base64url characters; the formats before Vault 1.10 (and OpenBao's): s. + 24 base62 characters (service; mixed case, with a digit or at least 6 capitals), b.AAAAAQ + base64url (batch); each optionally followed by a namespace's . + 5 base62 characters",
+		Source:      "https://developer.hashicorp.com/vault/docs/concepts/tokens#token-prefixes; legacy s./b.: https://developer.hashicorp.com/vault/docs/upgrading/upgrade-to-1.0.0",
 		Remediation: "Revoke it with `vault token revoke` (https://developer.hashicorp.com/vault/docs/commands/token/revoke).",
-	}, check: checkVault, maxLen: 400},
+	}, check: checkVault, maxLen: 406},
 	{rule: &Rule{
 		ID: "doppler-token", Name: "Doppler token", Confidence: Prefix, Default: true,
 		Prefixes:    []string{"dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."},
@@ -501,11 +501,50 @@ func checkTwilio(t []byte, i, n int) (int, Confidence) {
 
 func checkVault(t []byte, i, n int) (int, Confidence) {
 	p := i + n
+	if n == 2 { // s.: a service token before Vault 1.10
+		if !exact(t, p, 24, alnum) || !legacyVaultID(t[p:p+24]) {
+			return -1, 0
+		}
+		e := vaultNamespace(t, p+24)
+		if !after(t, e, b64url) {
+			return -1, 0
+		}
+		return e, Prefix
+	}
 	e := run(t, p, b64url, 397)
 	if e-p < 24 || e-p > 396 || !after(t, e, b64url) {
 		return -1, 0
 	}
-	return e, Prefix
+	return vaultNamespace(t, e), Prefix
+}
+
+// vaultNamespace returns the end of the token ending at e with the
+// ".<namespace id>" (5 base62 characters) Vault Enterprise appends to a
+// token of a namespace, if it is there.
+func vaultNamespace(t []byte, e int) int {
+	if e < len(t) && t[e] == '.' && exact(t, e+1, 5, alnum) && after(t, e+6, b64url) && (e+6 == len(t) || t[e+6] != '.') {
+		return e + 6
+	}
+	return e
+}
+
+// legacyVaultID reports whether id, 24 alphanumerics after "s.", looks
+// random as Vault's base62 token ids are, rather than like an identifier
+// ("s.AcceptanceTimeoutSeconds"): both cases, and a digit or at least six
+// capitals (a random id without a digit, 1.5% of them, has about twelve).
+func legacyVaultID(id []byte) bool {
+	var up, lo, dig int
+	for _, c := range id {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			up++
+		case c >= 'a' && c <= 'z':
+			lo++
+		default:
+			dig++
+		}
+	}
+	return up > 0 && lo > 0 && (dig > 0 || up >= 6)
 }
 
 func checkDoppler(t []byte, i, n int) (int, Confidence) {

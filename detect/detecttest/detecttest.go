@@ -191,6 +191,7 @@ var families = []family{
 	}},
 	{rule: "vault-token", variants: []variant{
 		{"hvs", func(g *Gen) Token { return g.vaultService() }},
+		{"s-legacy", func(g *Gen) Token { return g.vaultLegacy() }},
 		{"hvb", func(g *Gen) Token {
 			return whole("vault-token", "hvb", "hvb.AAAAAQ"+base64.RawURLEncoding.EncodeToString(g.bytes(120)))
 		}},
@@ -392,6 +393,18 @@ func (g *Gen) gitlabJobToken() Token {
 	c := enc.EncodeToString(fmt.Appendf(nil, `{"version":"0.1.0","o":"%d","u":"%s","p":"%s","jti":"%s","aud":"gitlab-authz-token","sub":"gid://gitlab/Ci::Build/%d","iss":"gitlab.com","iat":%d,"exp":%d}`,
 		1+g.r.IntN(1e5), base36(g.r.Uint64N(1e8)), base36(g.r.Uint64N(1e8)), g.uuid(), g.r.IntN(1e10), 1764676800+g.r.IntN(1e6), 1764680400+g.r.IntN(1e6)))
 	return whole("gitlab-token", "glcbt-jwt", "glcbt-"+h+"."+c+"."+enc.EncodeToString(g.bytes(256)))
+}
+
+// vaultLegacy returns a Vault service token in the format before Vault
+// 1.10 (and OpenBao's): "s." + 24 base62 characters, with a digit and both
+// cases as all but a few percent of them have.
+func (g *Gen) vaultLegacy() Token {
+	for {
+		id := g.str(alnum, 24)
+		if strings.ContainsAny(id, digits) && strings.ContainsAny(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") && strings.ContainsAny(id, "abcdefghijklmnopqrstuvwxyz") {
+			return whole("vault-token", "s-legacy", "s."+id)
+		}
+	}
 }
 
 // gitlabRoutable returns a GitLab routable token as GitLab's
