@@ -324,9 +324,12 @@ func ownerShapes() []ownerShape {
 				}
 			}
 		}))
+	atc := func(r *rand.Rand) string { return ownAtlassian(r, "ATCTT3xFfGN0") }
+	addSum("atlassian-api-token", "ATCTT", atc,
+		nearOf("bad-checksum", func(r *rand.Rand) string { return lastChanged(atc(r), "0123456789ABCDEF", 3, r) }))
 
 	// age identities: Bech32 of 32 bytes, upper case.
-	for _, v := range []struct{ name, hrp string }{{"x25519", "age-secret-key-"}} {
+	for _, v := range []struct{ name, hrp string }{{"x25519", "age-secret-key-"}, {"pq", "age-secret-key-pq-"}} {
 		gen := func(r *rand.Rand) string { return strings.ToUpper(ownBech32(v.hrp, ownBytes(r, 32))) }
 		addSum("age-secret-key", v.name, gen, append(fixedNear(gen, strings.ToUpper(ownBechSet)),
 			nearOf("bad-checksum", func(r *rand.Rand) string { return lastChanged(gen(r), strings.ToUpper(ownBechSet), 1, r) }),
@@ -411,7 +414,7 @@ func ownerShapes() []ownerShape {
 	}
 
 	// AWS key ids: a 4-letter prefix + 16 upper-case letters and digits.
-	for _, p := range []string{"AKIA", "ASIA"} {
+	for _, p := range []string{"AKIA", "ASIA", "ABIA", "ACCA"} {
 		gen := func(r *rand.Rand) string { return p + ownStr(r, ownBase32, 16) }
 		add("aws-access-key-id", p, gen, append(fixedNear(gen, ownUpperNu),
 			nearOf("lower-body", func(r *rand.Rand) string { return p + strings.ToLower(ownStr(r, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", 16)) }))...)

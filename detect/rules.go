@@ -56,9 +56,9 @@ var detectors = [...]detector{
 	}, check: checkNPM, maxLen: 40},
 	{rule: &Rule{
 		ID: "atlassian-api-token", Name: "Atlassian API token", Confidence: Checksum, Default: true,
-		Prefixes:    []string{"ATATT"},
-		Format:      "ATATT + base64url body + = + CRC-32 (IEEE) of everything before it, 8 upper-case hex digits (192 characters today)",
-		Source:      "prefix: https://support.atlassian.com/atlassian-account/docs/manage-api-tokens-for-your-atlassian-account/; checksum: verified on published example tokens (no owner description)",
+		Prefixes:    []string{"ATATT", "ATCTT"},
+		Format:      "ATATT (user API token) or ATCTT (organization admin API key) + base64url body + = + CRC-32 (IEEE) of everything before it, 8 upper-case hex digits (192 characters today)",
+		Source:      "prefix: https://support.atlassian.com/atlassian-account/docs/manage-api-tokens-for-your-atlassian-account/; checksum: verified on published example tokens (no owner description; ATCTT: TruffleHog's atlassian v2 fixture, whose last digit is altered, matches in the other seven)",
 		Remediation: "Revoke it at https://id.atlassian.com/manage-profile/security/api-tokens and create a new one.",
 	}, check: checkAtlassian, maxLen: 400},
 	{rule: &Rule{
@@ -70,11 +70,11 @@ var detectors = [...]detector{
 	}, maxLen: caskMaxLen},
 	{rule: &Rule{
 		ID: "age-secret-key", Name: "age secret key", Confidence: Checksum, Default: true,
-		Prefixes:    []string{"AGE-SECRET-KEY-1"},
-		Format:      "Bech32 (BIP 173) with HRP age-secret-key-, upper case, 32 bytes: 74 characters, checksum verified",
-		Source:      "https://age-encryption.org/v1 (C2SP age spec, X25519 identities)",
+		Prefixes:    []string{"AGE-SECRET-KEY-1", "AGE-SECRET-KEY-PQ-1"},
+		Format:      "Bech32 (BIP 173) of 32 bytes, upper case, checksum verified: HRP age-secret-key- (X25519, 74 characters) or age-secret-key-pq- (ML-KEM-768 + X25519 hybrid, age 1.3, 77 characters)",
+		Source:      "https://age-encryption.org/v1 (C2SP age spec, X25519 identities); age-keygen(1) -pq (https://github.com/FiloSottile/age/blob/main/doc/age-keygen.1.ronn)",
 		Remediation: "Generate a new identity with age-keygen, re-encrypt the files to its recipient and destroy the old key (https://age-encryption.org).",
-	}, check: checkAge, maxLen: 74},
+	}, check: checkAge, maxLen: 77},
 	{rule: &Rule{
 		ID: "gitlab-token", Name: "GitLab token", Confidence: Checksum, Default: true,
 		Prefixes: []string{"glpat-", "gldt-", "glrt-", "glrtr-", "glptt-", "glft-", "glimt-", "glagent-", "gloas-",
@@ -106,8 +106,8 @@ var detectors = [...]detector{
 	}, check: checkStripe, maxLen: 255},
 	{rule: &Rule{
 		ID: "aws-access-key-id", Name: "AWS access key ID", Confidence: Prefix, Default: true,
-		Prefixes:    []string{"AKIA", "ASIA"},
-		Format:      "AKIA (long-term) or ASIA (temporary) + 16 upper-case letters and digits",
+		Prefixes:    []string{"AKIA", "ASIA", "ABIA", "ACCA"},
+		Format:      "AKIA (long-term access key), ASIA (temporary, STS), ABIA (STS service bearer token) or ACCA (context-specific credential) + 16 upper-case letters and digits",
 		Source:      "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids",
 		Remediation: "Deactivate and delete the access key in IAM (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html) and look for its secret access key nearby.",
 	}, check: checkAWS, maxLen: 20},

@@ -124,6 +124,7 @@ var families = []family{
 	}, bad: func(g *Gen) Token { return g.badCask() }},
 	{rule: "age-secret-key", variants: []variant{
 		{"age", func(g *Gen) Token { return g.age() }},
+		{"age-pq", func(g *Gen) Token { return g.agePQ() }},
 	}, bad: func(g *Gen) Token { return g.badSuffix(g.age(), strings.ToUpper(bech32Alphabet), 6) }},
 	{rule: "gitlab-token", variants: []variant{
 		{"glpat-routable", func(g *Gen) Token { return g.gitlabRoutable("glpat-") }},
@@ -157,6 +158,7 @@ var families = []family{
 	{rule: "aws-access-key-id", variants: []variant{
 		{"AKIA", func(g *Gen) Token { return whole("aws-access-key-id", "AKIA", "AKIA"+g.str(awsAlphabet, 16)) }},
 		{"ASIA", func(g *Gen) Token { return whole("aws-access-key-id", "ASIA", "ASIA"+g.str(awsAlphabet, 16)) }},
+		{"ABIA", func(g *Gen) Token { return whole("aws-access-key-id", "ABIA", "ABIA"+g.str(awsAlphabet, 16)) }},
 	}},
 	{rule: "google-api-key", variants: []variant{
 		{"AIza", func(g *Gen) Token { return whole("google-api-key", "AIza", "AIza"+g.str(b64url, 35)) }},
@@ -383,6 +385,13 @@ func (g *Gen) githubStateless() Token {
 	c := enc.EncodeToString(fmt.Appendf(nil, `{"iss":"%d","sub":"installation:%d","iat":%d,"exp":%d,"jti":"%s","perm":"%s"}`,
 		1+g.r.IntN(3e6), 1+g.r.IntN(9e7), 1777300000+g.r.IntN(1e7), 1777303600+g.r.IntN(1e7), g.str(b64url, 22), g.str(b64url, 120)))
 	return whole("github-token", "ghs-stateless", fmt.Sprintf("ghs_%d_%s.%s.%s", 1+g.r.IntN(3e6), h, c, enc.EncodeToString(g.bytes(64))))
+}
+
+// agePQ returns an age post-quantum hybrid identity (ML-KEM-768 + X25519,
+// age 1.3's age-keygen -pq): Bech32 of a 32-byte seed with the HRP
+// "age-secret-key-pq-", upper case.
+func (g *Gen) agePQ() Token {
+	return summed(whole("age-secret-key", "age-pq", strings.ToUpper(bech32Encode("age-secret-key-pq-", to5bit(g.bytes(32))))))
 }
 
 // gitlabJobToken returns a GitLab CI/CD job token: "glcbt-" + a JWT
