@@ -621,3 +621,39 @@ func TestOwnerFormatsCoverEveryTokenRule(t *testing.T) {
 		}
 	}
 }
+
+// TestOwnerFormatsStreamed: through a Writer, the text cut in two at every
+// position gives what Scrub gives, for every shape in raw text, a JSON
+// string and a configuration line.
+func TestOwnerFormatsStreamed(t *testing.T) {
+	s, err := detect.Parse("all")
+	require.NoError(t, err)
+	red, err := redact.New(redact.WithDetectors(s))
+	require.NoError(t, err)
+	contexts := map[string]bool{"raw": true, "json-string": true, "config-env": true}
+	r := rand.New(rand.NewPCG(2026, 16))
+	for _, sh := range ownerShapes() {
+		pre, tok := sh.gen(r)
+		dt := detecttest.Token{Rule: sh.rule, Variant: sh.shape, Text: pre + tok, Start: len(pre), End: len(pre) + len(tok)}
+		for _, c := range detecttest.Contexts() {
+			if !contexts[c.Name] {
+				continue
+			}
+			p := c.Wrap(dt)
+			want := red.ScrubString(p.Text)
+			if !strings.Contains(want, replacementFor(sh.rule)) {
+				t.Errorf("%s/%s (token length %d) in %s: not redacted by Scrub", sh.rule, sh.shape, len(tok), c.Name)
+				continue
+			}
+			for k := 1; k < len(p.Text); k++ {
+				if testing.Short() && k%7 != 0 {
+					continue
+				}
+				if out := splitWrite(red, p.Text, []int{k}); out != want {
+					t.Errorf("%s/%s (token length %d) in %s: written in two at %d, the stream differs from Scrub (length %d, want %d)", sh.rule, sh.shape, len(tok), c.Name, k, len(out), len(want))
+					break
+				}
+			}
+		}
+	}
+}
