@@ -120,7 +120,7 @@ func TestRecallEveryFamilyEveryContext(t *testing.T) {
 // smallSpec is a set whose reach is short (the URL's 256 bytes): the scan
 // cuts base64 runs into short pieces, a stream holds little, so a PEM block
 // in base64 crosses pieces and holds.
-const smallSpec = "private-key,url-password,aws-access-key-id,github-token"
+const smallSpec = "private-key,url-password,aws-access-key-id,npm-token"
 
 type recallSet struct {
 	name string

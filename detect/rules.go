@@ -36,10 +36,10 @@ var detectors = [...]detector{
 	{rule: &Rule{
 		ID: "github-token", Name: "GitHub token", Confidence: Checksum, Default: true,
 		Prefixes:    []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"},
-		Format:      "prefix + 30 base62 characters + their CRC-32 in 6 base62 characters (40 in all)",
-		Source:      "https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/",
+		Format:      "prefix + 30 base62 characters + their CRC-32 in 6 base62 characters (40 in all; checksum); or, GitHub App installation tokens since 2026-04-27, prefix + the app ID + _ + a JWT (about 520 characters; structure)",
+		Source:      "https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/; stateless ghs_APPID_JWT: https://github.com/github/docs/blob/main/data/reusables/apps/ghs-stateless-token-format.md",
 		Remediation: "Revoke it at https://github.com/settings/tokens (or in the OAuth or GitHub App settings that issued it) and issue a new one.",
-	}, check: checkGitHub, maxLen: 40},
+	}, check: checkGitHub, maxLen: githubMaxLen},
 	{rule: &Rule{
 		ID: "github-fine-grained-pat", Name: "GitHub fine-grained personal access token", Confidence: Prefix, Default: true,
 		Prefixes:    []string{"github_pat_"},
@@ -56,9 +56,9 @@ var detectors = [...]detector{
 	}, check: checkNPM, maxLen: 40},
 	{rule: &Rule{
 		ID: "atlassian-api-token", Name: "Atlassian API token", Confidence: Checksum, Default: true,
-		Prefixes:    []string{"ATATT"},
-		Format:      "ATATT + base64url body + = + CRC-32 (IEEE) of everything before it, 8 upper-case hex digits (192 characters today)",
-		Source:      "prefix: https://support.atlassian.com/atlassian-account/docs/manage-api-tokens-for-your-atlassian-account/; checksum: verified on published example tokens (no owner description)",
+		Prefixes:    []string{"ATATT", "ATCTT"},
+		Format:      "ATATT (user API token) or ATCTT (organization admin API key) + base64url body + = + CRC-32 (IEEE) of everything before it, 8 upper-case hex digits (192 characters today)",
+		Source:      "prefix: https://support.atlassian.com/atlassian-account/docs/manage-api-tokens-for-your-atlassian-account/; checksum: verified on published example tokens (no owner description; ATCTT: TruffleHog's atlassian v2 fixture, whose last digit is altered, matches in the other seven)",
 		Remediation: "Revoke it at https://id.atlassian.com/manage-profile/security/api-tokens and create a new one.",
 	}, check: checkAtlassian, maxLen: 400},
 	{rule: &Rule{
@@ -70,19 +70,19 @@ var detectors = [...]detector{
 	}, maxLen: caskMaxLen},
 	{rule: &Rule{
 		ID: "age-secret-key", Name: "age secret key", Confidence: Checksum, Default: true,
-		Prefixes:    []string{"AGE-SECRET-KEY-1"},
-		Format:      "Bech32 (BIP 173) with HRP age-secret-key-, upper case, 32 bytes: 74 characters, checksum verified",
-		Source:      "https://age-encryption.org/v1 (C2SP age spec, X25519 identities)",
+		Prefixes:    []string{"AGE-SECRET-KEY-1", "AGE-SECRET-KEY-PQ-1"},
+		Format:      "Bech32 (BIP 173) of 32 bytes, upper case, checksum verified: HRP age-secret-key- (X25519, 74 characters) or age-secret-key-pq- (ML-KEM-768 + X25519 hybrid, age 1.3, 77 characters)",
+		Source:      "https://age-encryption.org/v1 (C2SP age spec, X25519 identities); age-keygen(1) -pq (https://github.com/FiloSottile/age/blob/main/doc/age-keygen.1.ronn)",
 		Remediation: "Generate a new identity with age-keygen, re-encrypt the files to its recipient and destroy the old key (https://age-encryption.org).",
-	}, check: checkAge, maxLen: 74},
+	}, check: checkAge, maxLen: 77},
 	{rule: &Rule{
 		ID: "gitlab-token", Name: "GitLab token", Confidence: Checksum, Default: true,
 		Prefixes: []string{"glpat-", "gldt-", "glrt-", "glrtr-", "glptt-", "glft-", "glimt-", "glagent-", "gloas-",
 			"glcbt-", "glffct-", "glsoat-", "glwt-", "gltst-", "glsa-" /* not Grafana's glsa_ */},
-		Format:      "gl*- prefix + at least 20 base64url characters; routable tokens (base64url payload, '.', 2-character version, '.', 2-character payload length, 7-character base36 CRC32 of the rest) are checksum-verified, the others prefix-only",
-		Source:      "https://docs.gitlab.com/security/tokens/ (token prefixes); routable tokens: gitlab-org/gitlab lib/authn/token_field/generator/routable_token.rb",
+		Format:      "gl*- prefix + at least 20 base64url characters (prefix-only); routable tokens (base64url payload, '.', 2-character version (absent before 2025-04), '.', 2-character payload length, 7-character base36 CRC32 of the rest; a runner's partition \"t1_\" after the prefix, an instance prefix \"acme-\" before it) are checksum-verified; CI/CD job tokens are glcbt- + a JWT (structure)",
+		Source:      "https://docs.gitlab.com/security/tokens/ (token prefixes); routable tokens: gitlab-org/gitlab lib/authn/token_field/generator/routable_token.rb and the Cells routable-tokens design document; instance prefixes: gitlab-org/gitlab!211171",
 		Remediation: "Revoke it in GitLab (https://docs.gitlab.com/security/tokens/#token-prefixes lists where each kind is managed) and issue a new one.",
-	}, check: checkGitLab, maxLen: 300},
+	}, check: checkGitLab, maxLen: gitlabMaxLen},
 	{rule: &Rule{
 		ID: "slack-token", Name: "Slack token", Confidence: Prefix, Default: true,
 		Prefixes:    []string{"xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxs-", "xoxr-", "xoxe-", "xoxe.xoxp-", "xoxe.xoxb-"},
@@ -106,8 +106,8 @@ var detectors = [...]detector{
 	}, check: checkStripe, maxLen: 255},
 	{rule: &Rule{
 		ID: "aws-access-key-id", Name: "AWS access key ID", Confidence: Prefix, Default: true,
-		Prefixes:    []string{"AKIA", "ASIA"},
-		Format:      "AKIA (long-term) or ASIA (temporary) + 16 upper-case letters and digits",
+		Prefixes:    []string{"AKIA", "ASIA", "ABIA", "ACCA"},
+		Format:      "AKIA (long-term access key), ASIA (temporary, STS), ABIA (STS service bearer token) or ACCA (context-specific credential) + 16 upper-case letters and digits",
 		Source:      "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids",
 		Remediation: "Deactivate and delete the access key in IAM (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html) and look for its secret access key nearby.",
 	}, check: checkAWS, maxLen: 20},
@@ -148,11 +148,11 @@ var detectors = [...]detector{
 	}, check: checkTwilio, maxLen: 34},
 	{rule: &Rule{
 		ID: "vault-token", Name: "HashiCorp Vault token", Confidence: Prefix, Default: true,
-		Prefixes:    []string{"hvs.", "hvb.", "hvr."},
-		Format:      "hvs. (service), hvb. (batch) or hvr. (recovery) + at least 24 base64url characters",
-		Source:      "https://developer.hashicorp.com/vault/docs/concepts/tokens#token-prefixes",
+		Prefixes:    []string{"hvs.", "hvb.", "hvr.", "b.AAAAAQ", "s."},
+		Format:      "hvs. (service), hvb. (batch) or hvr. (recovery) + at least 24 base64url characters; the formats before Vault 1.10 (and OpenBao's): s. + 24 base62 characters (service; mixed case, with a digit or at least 6 capitals), b.AAAAAQ + base64url (batch); each optionally followed by a namespace's . + 5 base62 characters",
+		Source:      "https://developer.hashicorp.com/vault/docs/concepts/tokens#token-prefixes; legacy s./b.: https://developer.hashicorp.com/vault/docs/upgrading/upgrade-to-1.0.0",
 		Remediation: "Revoke it with `vault token revoke` (https://developer.hashicorp.com/vault/docs/commands/token/revoke).",
-	}, check: checkVault, maxLen: 400},
+	}, check: checkVault, maxLen: 406},
 	{rule: &Rule{
 		ID: "doppler-token", Name: "Doppler token", Confidence: Prefix, Default: true,
 		Prefixes:    []string{"dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."},
@@ -226,13 +226,34 @@ var detectors = [...]detector{
 const MaxPEMLen = 16 << 10
 
 func checkGitHub(t []byte, i, n int) (int, Confidence) {
+	p := i + n
+	if exact(t, p, 36, alnum) {
+		if !crc32Base62(t[p : p+36]) {
+			return -1, 0
+		}
+		return p + 36, Checksum
+	}
+	// The stateless form (installation tokens since 2026-04-27):
+	// prefix + the app's ID + "_" + a JWT GitHub signed.
+	d := run(t, p, alnum, 21)
+	if d > p && d-p <= 20 && d < len(t) && t[d] == '_' && hasPrefix(t, d+1, "eyJ") {
+		if e, _ := checkJWT(t, d+1, 0); e > 0 && e-i <= githubMaxLen {
+			return e, Structure
+		}
+	}
+	return -1, 0
+}
+
+// githubMaxLen bounds a GitHub token: the stateless installation tokens
+// are about 520 characters, "varying with the data stored in them".
+const githubMaxLen = 2048
+
+func checkNPM(t []byte, i, n int) (int, Confidence) {
 	if !exact(t, i+n, 36, alnum) || !crc32Base62(t[i+n:i+n+36]) {
 		return -1, 0
 	}
 	return i + n + 36, Checksum
 }
-
-func checkNPM(t []byte, i, n int) (int, Confidence) { return checkGitHub(t, i, n) }
 
 func checkGitHubPAT(t []byte, i, n int) (int, Confidence) {
 	p := i + n
@@ -281,50 +302,93 @@ func checkAge(t []byte, i, n int) (int, Confidence) {
 
 func checkGitLab(t []byte, i, n int) (int, Confidence) {
 	p := i + n
-	e := run(t, p, b64url, 260)
+	e := run(t, p, b64url, 301)
 	if e-p < 20 {
 		return -1, 0
 	}
-	// Routable tokens go on with '.' and base36/base64url parts.
-	for e+1 < len(t) && t[e] == '.' && b64url[t[e+1]] {
-		e = run(t, e+1, b64url, 260)
+	if e < len(t) && t[e] == '.' {
+		// A routable token: its checksum decides.
+		if end, shaped, ok := gitlabRoutable(t, i, n, e); shaped {
+			if !ok {
+				return -1, 0
+			}
+			return end, Checksum
+		}
+		// A CI/CD job token: prefix + a JWT (header.payload.signature).
+		if hasPrefix(t, p, "eyJ") {
+			if je, _ := checkJWT(t, p, 0); je > 0 && je-i <= gitlabMaxLen {
+				return je, Structure
+			}
+		}
+		// Another token going on with '.' and base64url parts: take
+		// them in, within the bound.
+		d := e
+		for d+1 < len(t) && t[d] == '.' && b64url[t[d+1]] {
+			d = run(t, d+1, b64url, 301)
+		}
+		if d-i <= 300 {
+			e = d
+		}
 	}
 	if e-i > 300 {
 		return -1, 0
 	}
-	if routable, ok := gitlabRoutable(t[i:e], n); routable {
-		if !ok {
-			return -1, 0
-		}
-		return e, Checksum
-	}
 	return e, Prefix
 }
 
-// gitlabRoutable checks a GitLab routable token, as GitLab's
-// Authn::TokenField::Generator::RoutableToken writes it
-// (lib/authn/token_field/generator/routable_token.rb): prefix +
-// base64url payload + "." + 2-character base36 version + "." + the payload's
-// length in 2 base36 characters + the CRC32 (IEEE) of everything before it
-// in 7 base36 characters. routable reports the shape; ok that the length
-// and the checksum verify.
-func gitlabRoutable(tok []byte, n int) (routable, ok bool) {
-	d1 := bytes.IndexByte(tok[n:], '.')
-	if d1 < 0 {
-		return false, false
+// gitlabMaxLen bounds a GitLab token: a CI/CD job token (a JWT) runs to
+// about a thousand characters, the others to 300.
+const gitlabMaxLen = 2048
+
+// gitlabRoutable checks a GitLab routable token at t[i:], whose prefix is
+// n bytes and whose base64url run ends at d, on a '.'. GitLab's
+// Authn::TokenField::Generator::RoutableToken
+// (lib/authn/token_field/generator/routable_token.rb) writes prefix +
+// base64url payload (27 to 300 characters) + "." + 2-character base36
+// version ("01") + "." + the payload's length in 2 base36 characters + the
+// CRC32 (IEEE) of everything before it in 7 base36 characters; tokens
+// issued before the version part (2024-11 to 2025-04) lack the version and
+// its dot. The prefix may go on beyond the rule's ("glrt-t1_", a runner's
+// partition), and may be preceded by an instance prefix ("acme-glpat-"),
+// which the CRC covers too. shaped reports the shape (the dotted tail is
+// exactly one of the two forms); ok that the length and the checksum
+// verify; end is the token's end.
+func gitlabRoutable(t []byte, i, n, d int) (end int, shaped, ok bool) {
+	// The tail after the payload's dot: [version "."] length + CRC.
+	tail := d + 1
+	if v := run(t, tail, base36Class, 10); v == tail+2 && v < len(t) && t[v] == '.' {
+		tail = v + 1
 	}
-	d1 += n
-	if len(tok) != d1+1+2+1+9 || tok[d1+3] != '.' {
-		return false, false
+	end = run(t, tail, base36Class, 10)
+	if end-tail != 9 || !after(t, end, b64url) || end+1 < len(t) && t[end] == '.' && b64url[t[end+1]] {
+		return 0, false, false
 	}
-	ver, tail := tok[d1+1:d1+3], tok[d1+4:]
-	size, ok1 := base36(tail[:2])
-	sum, ok2 := base36(tail[2:])
-	if _, okv := base36(ver); !okv || !ok1 || !ok2 {
-		return false, false
+	size, _ := base36(t[tail : tail+2])
+	sum, _ := base36(t[tail+2 : end])
+	// The payload is the last size characters before the dot; what lies
+	// between it and the rule's prefix belongs to the token's prefix and
+	// ends with '_' ("t1_").
+	if extra := d - (i + n) - int(size); extra < 0 || extra > 20 || extra > 0 && t[i+n+extra-1] != '_' || size < 27 {
+		return end, true, false
 	}
-	return true, size == uint64(d1-n) && sum == uint64(crc32.ChecksumIEEE(tok[:len(tok)-7]))
+	if uint64(crc32.ChecksumIEEE(t[i:end-7])) == sum {
+		return end, true, true
+	}
+	// An instance prefix before the rule's: the run of prefix bytes
+	// that ends with the '-' before i.
+	if i > 0 && t[i-1] == '-' {
+		k := i - 1
+		for k > 0 && i-k < 40 && b64url[t[k-1]] {
+			k--
+		}
+		if k < i-1 && (k == 0 || !b64url[t[k-1]]) && uint64(crc32.ChecksumIEEE(t[k:end-7])) == sum {
+			return end, true, true
+		}
+	}
+	return end, true, false
 }
+
+var base36Class = makeClass("0-9", "a-z")
 
 // base36 parses lower-case base36 digits (Ruby's Integer#to_s(36)).
 func base36(b []byte) (uint64, bool) {
@@ -437,11 +501,50 @@ func checkTwilio(t []byte, i, n int) (int, Confidence) {
 
 func checkVault(t []byte, i, n int) (int, Confidence) {
 	p := i + n
+	if n == 2 { // s.: a service token before Vault 1.10
+		if !exact(t, p, 24, alnum) || !legacyVaultID(t[p:p+24]) {
+			return -1, 0
+		}
+		e := vaultNamespace(t, p+24)
+		if !after(t, e, b64url) {
+			return -1, 0
+		}
+		return e, Prefix
+	}
 	e := run(t, p, b64url, 397)
 	if e-p < 24 || e-p > 396 || !after(t, e, b64url) {
 		return -1, 0
 	}
-	return e, Prefix
+	return vaultNamespace(t, e), Prefix
+}
+
+// vaultNamespace returns the end of the token ending at e with the
+// ".<namespace id>" (5 base62 characters) Vault Enterprise appends to a
+// token of a namespace, if it is there.
+func vaultNamespace(t []byte, e int) int {
+	if e < len(t) && t[e] == '.' && exact(t, e+1, 5, alnum) && after(t, e+6, b64url) && (e+6 == len(t) || t[e+6] != '.') {
+		return e + 6
+	}
+	return e
+}
+
+// legacyVaultID reports whether id, 24 alphanumerics after "s.", looks
+// random as Vault's base62 token ids are, rather than like an identifier
+// ("s.AcceptanceTimeoutSeconds"): both cases, and a digit or at least six
+// capitals (a random id without a digit, 1.5% of them, has about twelve).
+func legacyVaultID(id []byte) bool {
+	var up, lo, dig int
+	for _, c := range id {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			up++
+		case c >= 'a' && c <= 'z':
+			lo++
+		default:
+			dig++
+		}
+	}
+	return up > 0 && lo > 0 && (dig > 0 || up >= 6)
 }
 
 func checkDoppler(t []byte, i, n int) (int, Confidence) {

@@ -207,6 +207,14 @@ func (s *Set) Hold(buf []byte) int {
 		}
 		if s.mayStart(buf[i:]) {
 			h = i
+			// After a '-', the token may be a GitLab token with an
+			// instance prefix ("acme-glpat-"), which its checksum
+			// covers: hold the prefix with it.
+			if i > a && buf[i-1] == '-' {
+				for h > a && i-h < 40 && b64url[buf[h-1]] {
+					h--
+				}
+			}
 			break
 		}
 	}

@@ -101,6 +101,7 @@ var families = []family{
 		{"ghu", func(g *Gen) Token { return g.github("ghu_") }},
 		{"ghs", func(g *Gen) Token { return g.github("ghs_") }},
 		{"ghr", func(g *Gen) Token { return g.github("ghr_") }},
+		{"ghs-stateless", func(g *Gen) Token { return g.githubStateless() }},
 	}, bad: func(g *Gen) Token {
 		return g.badSuffix(g.github(g.pick("ghp_", "gho_", "ghu_", "ghs_", "ghr_")), base62Alphabet, 6)
 	}},
@@ -123,6 +124,7 @@ var families = []family{
 	}, bad: func(g *Gen) Token { return g.badCask() }},
 	{rule: "age-secret-key", variants: []variant{
 		{"age", func(g *Gen) Token { return g.age() }},
+		{"age-pq", func(g *Gen) Token { return g.agePQ() }},
 	}, bad: func(g *Gen) Token { return g.badSuffix(g.age(), strings.ToUpper(bech32Alphabet), 6) }},
 	{rule: "gitlab-token", variants: []variant{
 		{"glpat-routable", func(g *Gen) Token { return g.gitlabRoutable("glpat-") }},
@@ -130,6 +132,8 @@ var families = []family{
 		{"gldt", func(g *Gen) Token { return whole("gitlab-token", "gldt", "gldt-"+g.str(b64url, 20)) }},
 		{"glrt", func(g *Gen) Token { return whole("gitlab-token", "glrt", "glrt-"+g.str(b64url, 20)) }},
 		{"glptt", func(g *Gen) Token { return whole("gitlab-token", "glptt", "glptt-"+g.str(hexLower, 40)) }},
+		{"glrt-routable", func(g *Gen) Token { t := g.gitlabRoutable("glrt-t1_"); t.Variant = "glrt-routable"; return t }},
+		{"glcbt-jwt", func(g *Gen) Token { return g.gitlabJobToken() }},
 	}, bad: func(g *Gen) Token {
 		return g.badSuffix(g.gitlabRoutable("glpat-"), "0123456789abcdefghijklmnopqrstuvwxyz", 7)
 	}},
@@ -154,6 +158,7 @@ var families = []family{
 	{rule: "aws-access-key-id", variants: []variant{
 		{"AKIA", func(g *Gen) Token { return whole("aws-access-key-id", "AKIA", "AKIA"+g.str(awsAlphabet, 16)) }},
 		{"ASIA", func(g *Gen) Token { return whole("aws-access-key-id", "ASIA", "ASIA"+g.str(awsAlphabet, 16)) }},
+		{"ABIA", func(g *Gen) Token { return whole("aws-access-key-id", "ABIA", "ABIA"+g.str(awsAlphabet, 16)) }},
 	}},
 	{rule: "google-api-key", variants: []variant{
 		{"AIza", func(g *Gen) Token { return whole("google-api-key", "AIza", "AIza"+g.str(b64url, 35)) }},
@@ -188,6 +193,7 @@ var families = []family{
 	}},
 	{rule: "vault-token", variants: []variant{
 		{"hvs", func(g *Gen) Token { return g.vaultService() }},
+		{"s-legacy", func(g *Gen) Token { return g.vaultLegacy() }},
 		{"hvb", func(g *Gen) Token {
 			return whole("vault-token", "hvb", "hvb.AAAAAQ"+base64.RawURLEncoding.EncodeToString(g.bytes(120)))
 		}},
@@ -367,6 +373,47 @@ func (g *Gen) atlassian() Token {
 // "age-secret-key-", upper case (C2SP age specification).
 func (g *Gen) age() Token {
 	return summed(whole("age-secret-key", "age", strings.ToUpper(bech32Encode("age-secret-key-", to5bit(g.bytes(32))))))
+}
+
+// githubStateless returns a GitHub App installation token in the stateless
+// format GitHub issues since 2026-04-27 (github/docs
+// data/reusables/apps/ghs-stateless-token-format.md): "ghs_" + the app ID +
+// "_" + a JWT GitHub signs, about 520 characters.
+func (g *Gen) githubStateless() Token {
+	enc := base64.RawURLEncoding
+	h := enc.EncodeToString([]byte(`{"alg":"ES256","typ":"JWT"}`))
+	c := enc.EncodeToString(fmt.Appendf(nil, `{"iss":"%d","sub":"installation:%d","iat":%d,"exp":%d,"jti":"%s","perm":"%s"}`,
+		1+g.r.IntN(3e6), 1+g.r.IntN(9e7), 1777300000+g.r.IntN(1e7), 1777303600+g.r.IntN(1e7), g.str(b64url, 22), g.str(b64url, 120)))
+	return whole("github-token", "ghs-stateless", fmt.Sprintf("ghs_%d_%s.%s.%s", 1+g.r.IntN(3e6), h, c, enc.EncodeToString(g.bytes(64))))
+}
+
+// agePQ returns an age post-quantum hybrid identity (ML-KEM-768 + X25519,
+// age 1.3's age-keygen -pq): Bech32 of a 32-byte seed with the HRP
+// "age-secret-key-pq-", upper case.
+func (g *Gen) agePQ() Token {
+	return summed(whole("age-secret-key", "age-pq", strings.ToUpper(bech32Encode("age-secret-key-pq-", to5bit(g.bytes(32))))))
+}
+
+// gitlabJobToken returns a GitLab CI/CD job token: "glcbt-" + a JWT
+// (RS256) naming the job.
+func (g *Gen) gitlabJobToken() Token {
+	enc := base64.RawURLEncoding
+	h := enc.EncodeToString([]byte(`{"kid":"` + g.str(b64url, 43) + `","typ":"JWT","alg":"RS256"}`))
+	c := enc.EncodeToString(fmt.Appendf(nil, `{"version":"0.1.0","o":"%d","u":"%s","p":"%s","jti":"%s","aud":"gitlab-authz-token","sub":"gid://gitlab/Ci::Build/%d","iss":"gitlab.com","iat":%d,"exp":%d}`,
+		1+g.r.IntN(1e5), base36(g.r.Uint64N(1e8)), base36(g.r.Uint64N(1e8)), g.uuid(), g.r.IntN(1e10), 1764676800+g.r.IntN(1e6), 1764680400+g.r.IntN(1e6)))
+	return whole("gitlab-token", "glcbt-jwt", "glcbt-"+h+"."+c+"."+enc.EncodeToString(g.bytes(256)))
+}
+
+// vaultLegacy returns a Vault service token in the format before Vault
+// 1.10 (and OpenBao's): "s." + 24 base62 characters, with a digit and both
+// cases as all but a few percent of them have.
+func (g *Gen) vaultLegacy() Token {
+	for {
+		id := g.str(alnum, 24)
+		if strings.ContainsAny(id, digits) && strings.ContainsAny(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") && strings.ContainsAny(id, "abcdefghijklmnopqrstuvwxyz") {
+			return whole("vault-token", "s-legacy", "s."+id)
+		}
+	}
 }
 
 // gitlabRoutable returns a GitLab routable token as GitLab's
