@@ -70,13 +70,17 @@ type candTabs struct {
 	cask                                                     bool
 	firstDigit, firstSign, firstUpper, firstLower, firstNone uint64
 
-	// The AVX2 path's tables it has no register for, 32 bytes each:
-	// first2Lo, first2Hi, second2Lo, second2Hi twice over, the class
-	// thresholds clsUpA-1, clsLoA-1, clsSign-1 (a class is one bit, and
-	// cls > clsUpA-1 holds upper and lower case and signs, cls > clsLoA-1
-	// lower case and signs, cls > clsSign-1 signs: see classOrder) and '='
-	// (the decoders' sweep) in every byte.
-	ymm [8][32]byte
+	// The AVX2 path's tables, 32 bytes each: the pair tables with the
+	// 16 buckets merged into 8 (bit k: buckets k and k+8, JQ's bucket
+	// left out), first low and high nibble, then second, twice over; the
+	// class thresholds clsUpA-1, clsLoA-1, clsSign-1 (a class is one bit,
+	// and cls > clsUpA-1 holds upper and lower case and signs, cls >
+	// clsLoA-1 lower case and signs, cls > clsSign-1 signs: see
+	// classOrder), '=' (the decoders' sweep), 'J' and 'Q' in every byte.
+	// The AVX2 path filters the candidates of the merged buckets with
+	// bucketPairs, and keeps its "JQ" where cask is set (caskMask).
+	ymm      [10][32]byte
+	caskMask uint64
 	// keep is 64 bytes of 0xff then 64 of 0: the AVX2 path clears the
 	// bytes of the last chunk past the end of the text with keep[64-k:]
 	// (k bytes of text).
@@ -281,9 +285,15 @@ func buildCandTabs(prefixes []string, cask, pem, url bool) *candTabs {
 	}
 	t.cask = cask
 	for i := range 32 {
-		t.ymm[0][i], t.ymm[1][i] = t.first2Lo[i%16], t.first2Hi[i%16]
-		t.ymm[2][i], t.ymm[3][i] = t.second2Lo[i%16], t.second2Hi[i%16]
+		t.ymm[0][i] = t.firstLo[i%16] | t.first2Lo[i%16]&^caskBucket
+		t.ymm[1][i] = t.firstHi[i%16] | t.first2Hi[i%16]&^caskBucket
+		t.ymm[2][i] = t.secondLo[i%16] | t.second2Lo[i%16]&^caskBucket
+		t.ymm[3][i] = t.secondHi[i%16] | t.second2Hi[i%16]&^caskBucket
 		t.ymm[4][i], t.ymm[5][i], t.ymm[6][i], t.ymm[7][i] = clsUpA-1, clsLoA-1, clsSign-1, '='
+		t.ymm[8][i], t.ymm[9][i] = 'J', 'Q'
+	}
+	if cask {
+		t.caskMask = ^uint64(0)
 	}
 	for i := range 64 {
 		t.keep[i] = 0xff

@@ -17,10 +17,14 @@
 //
 // Each 32-byte half is classified with nibble tables: its class (cls: one
 // bit a byte, see classOrder) and the pair buckets of each byte with the
-// next. The masks come out of VPMOVMSKB, the high half's first (shifted
-// up), the low half's ORed in (no store-to-load forwarding stall): 0
-// ^pairs, 8 cask, 16 the base64 characters (cls > 0), 24 cls >
-// clsSign-1 (the signs; alphanumeric is base64 and not that).
+// next, the 16 buckets merged into 8 (t.ymm[0:4]: bucket k and k+8 in bit
+// k, a superset of the pairs of the 16, so that one table pair does);
+// the word starts it gives are filtered by bucketPairs (the 16 buckets'
+// pairs: the other paths' candidates), and "JQ" is compared. The masks
+// come out of VPMOVMSKB, the high half's first (shifted up), the low
+// half's ORed in (no store-to-load forwarding stall): 0 ^pairs, 8 "JQ",
+// 16 the base64 characters (cls > 0), 24 cls > clsSign-1 (the signs;
+// alphanumeric is base64 and not that).
 //
 // The upper-case and lower-case letters matter only in a run of 27 base64
 // characters or more: a chunk with no such run (most) does not compute
@@ -36,9 +40,9 @@
 // scalar part adds to st's blocks.
 //
 // Other locals: 32 cand, 40 the events written, 88 and 96 spills. The
-// second pair tables (buckets 8-15), the class thresholds and '=' are
-// read from t.ymm (no register is left for them), t kept in R15 (no
-// global is accessed here); stop in R14.
+// class thresholds, '=', 'J' and 'Q' are read from t.ymm (no register is
+// left for them), t kept in R15 (no global is accessed here); stop in
+// R14.
 TEXT ·candChunks(SB), NOSPLIT, $160-64
 	MOVQ           p+0(FP), SI
 	MOVQ           n+8(FP), CX
@@ -46,10 +50,10 @@ TEXT ·candChunks(SB), NOSPLIT, $160-64
 	MOVQ           t+24(FP), R15
 	VBROADCASTI128 0(R15), Y14
 	VBROADCASTI128 16(R15), Y13
-	VBROADCASTI128 32(R15), Y12
-	VBROADCASTI128 48(R15), Y11
-	VBROADCASTI128 64(R15), Y10
-	VBROADCASTI128 80(R15), Y9
+	VMOVDQU        (candTabs_ymm+0)(R15), Y12
+	VMOVDQU        (candTabs_ymm+32)(R15), Y11
+	VMOVDQU        (candTabs_ymm+64)(R15), Y10
+	VMOVDQU        (candTabs_ymm+96)(R15), Y9
 	MOVL           $0x0f0f0f0f, AX
 	MOVQ           AX, X15
 	VPBROADCASTD   X15, Y15
@@ -104,25 +108,16 @@ loop:
 	VPSHUFB   Y3, Y9, Y7
 	VPAND     Y7, Y6, Y6
 	VPAND     Y6, Y5, Y5
-	VMOVDQU   (candTabs_ymm+0)(R15), Y6
-	VPSHUFB   Y0, Y6, Y6
-	VMOVDQU   (candTabs_ymm+32)(R15), Y7
-	VPSHUFB   Y2, Y7, Y7
-	VPAND     Y7, Y6, Y6
-	VMOVDQU   (candTabs_ymm+64)(R15), Y7
-	VPSHUFB   Y1, Y7, Y7
-	VPAND     Y7, Y6, Y6
-	VMOVDQU   (candTabs_ymm+96)(R15), Y7
-	VPSHUFB   Y3, Y7, Y7
-	VPAND     Y7, Y6, Y6
-	VPMOVMSKB Y6, AX
-	SHLQ      $32, AX
-	MOVQ      AX, 8(SP)
-	VPOR      Y6, Y5, Y5
 	VPCMPEQB  Y8, Y5, Y5
 	VPMOVMSKB Y5, AX
 	SHLQ      $32, AX
 	MOVQ      AX, 0(SP)
+	VPCMPEQB  (candTabs_ymm+256)(R15), Y0, Y6
+	VPCMPEQB  (candTabs_ymm+288)(R15), Y1, Y7
+	VPAND     Y7, Y6, Y6
+	VPMOVMSKB Y6, AX
+	SHLQ      $32, AX
+	MOVQ      AX, 8(SP)
 	VPCMPGTB  Y8, Y4, Y7
 	VPMOVMSKB Y7, AX
 	SHLQ      $32, AX
@@ -147,23 +142,14 @@ loop:
 	VPSHUFB   Y3, Y9, Y7
 	VPAND     Y7, Y6, Y6
 	VPAND     Y6, Y5, Y5
-	VMOVDQU   (candTabs_ymm+0)(R15), Y6
-	VPSHUFB   Y0, Y6, Y6
-	VMOVDQU   (candTabs_ymm+32)(R15), Y7
-	VPSHUFB   Y2, Y7, Y7
-	VPAND     Y7, Y6, Y6
-	VMOVDQU   (candTabs_ymm+64)(R15), Y7
-	VPSHUFB   Y1, Y7, Y7
-	VPAND     Y7, Y6, Y6
-	VMOVDQU   (candTabs_ymm+96)(R15), Y7
-	VPSHUFB   Y3, Y7, Y7
-	VPAND     Y7, Y6, Y6
-	VPMOVMSKB Y6, AX
-	ORQ       AX, 8(SP)
-	VPOR      Y6, Y5, Y5
 	VPCMPEQB  Y8, Y5, Y5
 	VPMOVMSKB Y5, AX
 	ORQ       AX, 0(SP)
+	VPCMPEQB  (candTabs_ymm+256)(R15), Y0, Y6
+	VPCMPEQB  (candTabs_ymm+288)(R15), Y1, Y7
+	VPAND     Y7, Y6, Y6
+	VPMOVMSKB Y6, AX
+	ORQ       AX, 8(SP)
 	VPCMPGTB  Y8, Y4, Y7
 	VPMOVMSKB Y7, AX
 	ORQ       AX, 16(SP)
@@ -189,25 +175,16 @@ whole_s:
 	VPSHUFB   Y3, Y9, Y7
 	VPAND     Y7, Y6, Y6
 	VPAND     Y6, Y5, Y5
-	VMOVDQU   (candTabs_ymm+0)(R15), Y6
-	VPSHUFB   Y0, Y6, Y6
-	VMOVDQU   (candTabs_ymm+32)(R15), Y7
-	VPSHUFB   Y2, Y7, Y7
-	VPAND     Y7, Y6, Y6
-	VMOVDQU   (candTabs_ymm+64)(R15), Y7
-	VPSHUFB   Y1, Y7, Y7
-	VPAND     Y7, Y6, Y6
-	VMOVDQU   (candTabs_ymm+96)(R15), Y7
-	VPSHUFB   Y3, Y7, Y7
-	VPAND     Y7, Y6, Y6
-	VPMOVMSKB Y6, AX
-	SHLQ      $32, AX
-	MOVQ      AX, 8(SP)
-	VPOR      Y6, Y5, Y5
 	VPCMPEQB  Y8, Y5, Y5
 	VPMOVMSKB Y5, AX
 	SHLQ      $32, AX
 	MOVQ      AX, 0(SP)
+	VPCMPEQB  (candTabs_ymm+256)(R15), Y0, Y6
+	VPCMPEQB  (candTabs_ymm+288)(R15), Y1, Y7
+	VPAND     Y7, Y6, Y6
+	VPMOVMSKB Y6, AX
+	SHLQ      $32, AX
+	MOVQ      AX, 8(SP)
 	VPCMPGTB  Y8, Y4, Y7
 	VPMOVMSKB Y7, AX
 	SHLQ      $32, AX
@@ -243,23 +220,14 @@ hi0_sdb:
 	VPSHUFB   Y3, Y9, Y7
 	VPAND     Y7, Y6, Y6
 	VPAND     Y6, Y5, Y5
-	VMOVDQU   (candTabs_ymm+0)(R15), Y6
-	VPSHUFB   Y0, Y6, Y6
-	VMOVDQU   (candTabs_ymm+32)(R15), Y7
-	VPSHUFB   Y2, Y7, Y7
-	VPAND     Y7, Y6, Y6
-	VMOVDQU   (candTabs_ymm+64)(R15), Y7
-	VPSHUFB   Y1, Y7, Y7
-	VPAND     Y7, Y6, Y6
-	VMOVDQU   (candTabs_ymm+96)(R15), Y7
-	VPSHUFB   Y3, Y7, Y7
-	VPAND     Y7, Y6, Y6
-	VPMOVMSKB Y6, AX
-	ORQ       AX, 8(SP)
-	VPOR      Y6, Y5, Y5
 	VPCMPEQB  Y8, Y5, Y5
 	VPMOVMSKB Y5, AX
 	ORQ       AX, 0(SP)
+	VPCMPEQB  (candTabs_ymm+256)(R15), Y0, Y6
+	VPCMPEQB  (candTabs_ymm+288)(R15), Y1, Y7
+	VPAND     Y7, Y6, Y6
+	VPMOVMSKB Y6, AX
+	ORQ       AX, 8(SP)
 	VPCMPGTB  Y8, Y4, Y7
 	VPMOVMSKB Y7, AX
 	ORQ       AX, 16(SP)
@@ -306,25 +274,16 @@ last:
 	VPSHUFB   Y3, Y9, Y7
 	VPAND     Y7, Y6, Y6
 	VPAND     Y6, Y5, Y5
-	VMOVDQU   (candTabs_ymm+0)(R15), Y6
-	VPSHUFB   Y0, Y6, Y6
-	VMOVDQU   (candTabs_ymm+32)(R15), Y7
-	VPSHUFB   Y2, Y7, Y7
-	VPAND     Y7, Y6, Y6
-	VMOVDQU   (candTabs_ymm+64)(R15), Y7
-	VPSHUFB   Y1, Y7, Y7
-	VPAND     Y7, Y6, Y6
-	VMOVDQU   (candTabs_ymm+96)(R15), Y7
-	VPSHUFB   Y3, Y7, Y7
-	VPAND     Y7, Y6, Y6
-	VPMOVMSKB Y6, AX
-	SHLQ      $32, AX
-	MOVQ      AX, 8(SP)
-	VPOR      Y6, Y5, Y5
 	VPCMPEQB  Y8, Y5, Y5
 	VPMOVMSKB Y5, AX
 	SHLQ      $32, AX
 	MOVQ      AX, 0(SP)
+	VPCMPEQB  (candTabs_ymm+256)(R15), Y0, Y6
+	VPCMPEQB  (candTabs_ymm+288)(R15), Y1, Y7
+	VPAND     Y7, Y6, Y6
+	VPMOVMSKB Y6, AX
+	SHLQ      $32, AX
+	MOVQ      AX, 8(SP)
 	VPCMPGTB  Y8, Y4, Y7
 	VPMOVMSKB Y7, AX
 	SHLQ      $32, AX
@@ -373,23 +332,14 @@ low1:
 	VPSHUFB   Y3, Y9, Y7
 	VPAND     Y7, Y6, Y6
 	VPAND     Y6, Y5, Y5
-	VMOVDQU   (candTabs_ymm+0)(R15), Y6
-	VPSHUFB   Y0, Y6, Y6
-	VMOVDQU   (candTabs_ymm+32)(R15), Y7
-	VPSHUFB   Y2, Y7, Y7
-	VPAND     Y7, Y6, Y6
-	VMOVDQU   (candTabs_ymm+64)(R15), Y7
-	VPSHUFB   Y1, Y7, Y7
-	VPAND     Y7, Y6, Y6
-	VMOVDQU   (candTabs_ymm+96)(R15), Y7
-	VPSHUFB   Y3, Y7, Y7
-	VPAND     Y7, Y6, Y6
-	VPMOVMSKB Y6, AX
-	ORQ       AX, 8(SP)
-	VPOR      Y6, Y5, Y5
 	VPCMPEQB  Y8, Y5, Y5
 	VPMOVMSKB Y5, AX
 	ORQ       AX, 0(SP)
+	VPCMPEQB  (candTabs_ymm+256)(R15), Y0, Y6
+	VPCMPEQB  (candTabs_ymm+288)(R15), Y1, Y7
+	VPAND     Y7, Y6, Y6
+	VPMOVMSKB Y6, AX
+	ORQ       AX, 8(SP)
 	VPCMPGTB  Y8, Y4, Y7
 	VPMOVMSKB Y7, AX
 	ORQ       AX, 16(SP)
@@ -426,9 +376,15 @@ scalar:
 	ORQ   R8, BX
 	ORQ   0(SP), BX
 	NOTQ  BX
-	ORQ   8(SP), BX
 	SHRQ  $63, AX
 	MOVQ  AX, R8
+	TESTQ BX, BX
+	JNZ   filter
+
+filtered:
+	MOVQ  8(SP), AX
+	ANDQ  candTabs_caskMask(R15), AX
+	ORQ   AX, BX
 
 	// p27 (DI): the starts of 27 base64 characters in a row. Rotations
 	// leave garbage in the top 26 bits (windows that wrap), cleared at
@@ -441,6 +397,11 @@ scalar:
 	ANDQ  DI, R13
 	RORXQ $8, R13, DI
 	ANDQ  R13, DI
+	MOVQ  DI, AX
+	SHLQ  $26, AX
+	JZ    nop27
+	RORXQ $1, R12, AX
+	ANDQ  R12, AX
 	RORXQ $16, R13, R13
 	ANDQ  R13, DI
 	RORXQ $24, AX, AX
@@ -449,6 +410,12 @@ scalar:
 	ANDQ  AX, DI
 	SHLQ  $26, DI
 	SHRQ  $26, DI
+	JMP   runs
+
+nop27:
+	XORL DI, DI
+
+runs:
 
 	// The run the chunk begins with (R13: with the one before it). A
 	// chunk with no run of 27 (none starts in it, the one it begins with
@@ -691,6 +658,42 @@ resolved:
 	MOVQ       BX, 64(AX)
 	VZEROUPPER
 	RET
+
+filter:
+	// BX: the word starts whose byte and the next share one of the 8
+	// merged buckets; keep those that share one of the 16 (bucketPairs),
+	// the candidates of the other paths. R12 (m) is in its slot.
+	MOVQ    BX, DI
+	XORL    BX, BX
+
+floop:
+	TZCNTQ  DI, R13
+	LEAQ    (DX)(R13*1), AX
+	MOVBLZX (SI)(AX*1), R12
+	INCQ    AX
+	CMPQ    AX, CX
+	JGE     fzero
+	MOVBLZX (SI)(AX*1), AX
+	SHLL    $8, AX
+	ORL     R12, AX
+	JMP     flook
+
+fzero:
+	MOVL    R12, AX
+
+flook:
+	MOVL    AX, R12
+	SHRL    $6, R12
+	MOVQ    candTabs_bucketPairs(R15)(R12*8), R12
+	BTQ     AX, R12
+	JCC     fnext
+	BTSQ    R13, BX
+
+fnext:
+	BLSRQ   DI, DI
+	JNZ     floop
+	MOVQ    16(SP), R12
+	JMP     filtered
 
 	// Rare: a half with a marker, a half of base64 only.
 hi0_sm:
