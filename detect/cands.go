@@ -70,11 +70,21 @@ type candTabs struct {
 	cask                                                     bool
 	firstDigit, firstSign, firstUpper, firstLower, firstNone uint64
 
-	// The AVX2 path's tables it has no register for, 32 bytes each:
-	// first2Lo, first2Hi, second2Lo, second2Hi twice over, the class
-	// masks 0x1f (alphanumeric), 0x06 (upper case), 0x18 (lower case)
-	// and '=' (the decoders' sweep) in every byte.
-	ymm [8][32]byte
+	// The AVX2 path's tables, 32 bytes each: the pair tables with the
+	// 16 buckets merged into 8 (bit k: buckets k and k+8, JQ's bucket
+	// left out), first low and high nibble, then second, twice over; the
+	// class thresholds clsUpA-1, clsLoA-1, clsSign-1 (a class is one bit,
+	// and cls > clsUpA-1 holds upper and lower case and signs, cls >
+	// clsLoA-1 lower case and signs, cls > clsSign-1 signs: see
+	// classOrder), '=' (the decoders' sweep), 'J' and 'Q' in every byte.
+	// The AVX2 path filters the candidates of the merged buckets with
+	// bucketPairs, and keeps its "JQ" where cask is set (caskMask).
+	ymm      [10][32]byte
+	caskMask uint64
+	// keep is 64 bytes of 0xff then 64 of 0: the AVX2 path clears the
+	// bytes of the last chunk past the end of the text with keep[64-k:]
+	// (k bytes of text).
+	keep [128]byte
 }
 
 // The bits of a byte's class (classLo[c&15] & classHi[c>>4]).
@@ -91,6 +101,13 @@ const (
 	clsUpper = clsUpA | clsUpP
 	clsLower = clsLoA | clsLoP
 )
+
+// classOrder: every byte has at most one class bit (the classes are
+// disjoint products of nibble sets), and the bits go digit, upper case,
+// lower case, signs (+ - / then _): the AVX2 path tells the classes apart
+// by comparing the class byte with clsUpA-1, clsLoA-1 and clsSign-1
+// (TestClassOrder).
+const classOrder = clsDigit < clsUpA && clsUpA < clsUpP && clsUpP < clsLoA && clsLoA < clsLoP && clsLoP < clsSign && clsSign < clsUnder && clsUnder < 0x80
 
 // caskBucket is the bit of "JQ" in the second tables (bucket 15).
 const caskBucket = 1 << 7
@@ -268,9 +285,18 @@ func buildCandTabs(prefixes []string, cask, pem, url bool) *candTabs {
 	}
 	t.cask = cask
 	for i := range 32 {
-		t.ymm[0][i], t.ymm[1][i] = t.first2Lo[i%16], t.first2Hi[i%16]
-		t.ymm[2][i], t.ymm[3][i] = t.second2Lo[i%16], t.second2Hi[i%16]
-		t.ymm[4][i], t.ymm[5][i], t.ymm[6][i], t.ymm[7][i] = clsAlnum, clsUpper, clsLower, '='
+		t.ymm[0][i] = t.firstLo[i%16] | t.first2Lo[i%16]&^caskBucket
+		t.ymm[1][i] = t.firstHi[i%16] | t.first2Hi[i%16]&^caskBucket
+		t.ymm[2][i] = t.secondLo[i%16] | t.second2Lo[i%16]&^caskBucket
+		t.ymm[3][i] = t.secondHi[i%16] | t.second2Hi[i%16]&^caskBucket
+		t.ymm[4][i], t.ymm[5][i], t.ymm[6][i], t.ymm[7][i] = clsUpA-1, clsLoA-1, clsSign-1, '='
+		t.ymm[8][i], t.ymm[9][i] = 'J', 'Q'
+	}
+	if cask {
+		t.caskMask = ^uint64(0)
+	}
+	for i := range 64 {
+		t.keep[i] = 0xff
 	}
 	for c := range 256 {
 		if t.pairFirst[c] == 0 {
@@ -478,64 +504,64 @@ func (sc *candScan) fill(text []byte) bool {
 		sc.n = c
 		return true
 	}
-	// The AVX2 assembly reads the byte after each chunk: it takes the
-	// chunks that end before the last byte, and the rest (at most 64
-	// bytes) in a copy padded with zeros, up to the chunk that holds
-	// len(text), where a run ending there ends: the second chunk of the
-	// copy only when the rest is a whole chunk (a chunk past that one is
-	// all zeros after a zero byte, and has no event).
-	if sc.o == 0 && n > 64 && n <= shortCopy {
-		// A short text (a log line) in one call: all of it in a copy
-		// padded with zeros, up to the chunk that holds len(text).
-		var buf [shortCopy + 65]byte
-		copy(buf[:], text)
-		end := n&^63 + 64
-		r, c := candChunks(&buf[0], end, sc.tabs, &sc.st, &sc.ev)
-		sc.o += r
-		sc.n = c
-		if sc.o == end {
-			sc.o = n + 1
+	// The AVX2 assembly reads each chunk and the byte after it, the
+	// chunk that holds len(text) too, and clears the bytes past the end:
+	// all of text in one call when the bytes it reads past the end lie in
+	// the page of the last byte (tailReadable; a log line almost always
+	// does), else the chunks before the last one from text and the rest
+	// (at most 64 bytes) from a copy.
+	rest := n - sc.o
+	p := unsafe.SliceData(text)
+	if rest > 0 {
+		p = &text[sc.o]
+	}
+	stop := rest + 1
+	if rest > 0 && !tailReadable(text) {
+		if base := (n - 1) &^ 63; sc.o < base {
+			stop = base - sc.o
+		} else {
+			var tail [65]byte
+			copy(tail[:], text[sc.o:])
+			p = &tail[0]
 		}
-		return true
 	}
-	if lim := (n - 1) &^ 63; sc.o < lim {
-		r, c := candChunks(&text[sc.o], lim-sc.o, sc.tabs, &sc.st, &sc.ev)
-		sc.o += r
-		sc.n = c
-		return true
-	}
-	// The copy is made again at each call (at most 64 bytes; the rest
-	// of text is at most two chunks, so one call almost always does).
-	base := max(0, (n-1)&^63)
-	end := base + 64
-	if n == end {
-		end += 64
-	}
-	var tail [129]byte
-	copy(tail[:], text[base:])
-	r, c := candChunks(&tail[sc.o-base], end-sc.o, sc.tabs, &sc.st, &sc.ev)
+	r, c := candChunks(p, rest, stop, sc.tabs, &sc.st, &sc.ev)
 	sc.o += r
 	sc.n = c
-	if sc.o == end {
-		sc.o = n + 1 // the copy holds the end
-	}
 	return true
 }
 
-// shortCopy is the longest text the AVX2 scan takes in one call, from a
-// copy (longer ones: the chunks before the last byte from the text, the
-// rest from a copy).
-const shortCopy = 192
+// tailReadable reports whether the AVX2 scan may read text's last chunk
+// (the one that holds its last byte, at a multiple of 64) and the byte
+// after it: they end in the page of text's last byte (a page is at least
+// 4 KiB). text is not empty.
+func tailReadable(text []byte) bool {
+	n := len(text)
+	a := uintptr(unsafe.Pointer(unsafe.SliceData(text)))
+	return (a+uintptr(n-1))>>12 == (a+uintptr((n-1)&^63+64))>>12
+}
 
 // forceCandGo makes the scan take the Go path (tests run both);
 // forceCandTables makes it take chunkMasks and step, the nibble tables
 // read byte by byte: the reference of both other paths.
 var forceCandGo, forceCandTables = false, false
 
-// candChunksGo is candChunks in Go: text holds at least n+1 bytes.
-func candChunksGo(text []byte, n int, t *candTabs, st *candState, ev *[candBatch]candEvent) (off, count int) {
-	for off = 0; off < n && count < candBatch; off += 64 {
-		cand, ends, b64 := t.chunkGo((*[65]byte)(text[off:]), st)
+// candChunksGo is candChunks in Go: the chunks of text[:n] at 0, 64, ...
+// below stop, up to the one that holds n (the bytes from n on read as
+// zero).
+func candChunksGo(text []byte, n, stop int, t *candTabs, st *candState, ev *[candBatch]candEvent) (off, count int) {
+	for off = 0; off < stop && off <= n && count < candBatch; off += 64 {
+		var pad [65]byte
+		p := &pad
+		if off+65 <= n {
+			p = (*[65]byte)(text[off:])
+		} else {
+			copy(pad[:], text[off:n])
+		}
+		cand, ends, b64 := t.chunkGo(p, st)
+		if st.swPos != 0 {
+			st.sweepGo(p, b64)
+		}
 		if cand|ends != 0 {
 			ev[count] = candEvent{uint64(off), cand, ends, b64}
 			count++

@@ -251,7 +251,10 @@ func TestCandScanFindsWhatSamplingFound(t *testing.T) {
 }
 
 // TestCandChunksGoAgrees: candChunksGo (the assembly's stand-in where
-// there is none) reports the batches the AVX2 assembly reports.
+// there is none) reports the batches the AVX2 assembly reports, from
+// every start, whole texts and prefixes (stop), with and without the
+// decoders' sweep; the bytes the assembly reads past the end are random
+// (it must clear them).
 func TestCandChunksGoAgrees(t *testing.T) {
 	if !haveCandAVX2 {
 		t.Skip("no assembly here")
@@ -259,22 +262,47 @@ func TestCandChunksGoAgrees(t *testing.T) {
 	rng := rand.New(rand.NewPCG(27, 28))
 	s := allSet(t)
 	for ti, text := range candTexts(rng) {
-		n := len(text) &^ 63
-		if n == len(text) {
-			n -= 64
+		n := len(text)
+		buf := make([]byte, n+129)
+		copy(buf, text)
+		for i := n; i < len(buf); i++ {
+			buf[i] = byte(rng.IntN(256))
 		}
-		if n <= 0 {
-			continue
-		}
-		var st1, st2 candState
-		var ev1, ev2 [candBatch]candEvent
-		for o := 0; o < n; {
-			r1, c1 := candChunks(&text[o], n-o, s.tabs, &st1, &ev1)
-			r2, c2 := candChunksGo(text[o:], n-o, s.tabs, &st2, &ev2)
-			if r1 != r2 || c1 != c2 || ev1 != ev2 || st1 != st2 {
-				t.Fatalf("text %d (%d bytes) at %d: assembly (%d, %d), Go (%d, %d), or the batches or states differ", ti, len(text), o, r1, c1, r2, c2)
+		for _, sweep := range []bool{false, true} {
+			for _, stop := range []int{n + 1, n &^ 63, (n - 1) &^ 63, rng.IntN(n + 2)} {
+				var st1, st2 candState
+				if sweep {
+					mt := MarkerTable('%', '\\', '&', '+')
+					st1.swLo, st1.swHi, st1.swPos = mt[0], mt[1], 1
+					st2 = st1
+				}
+				for o := 0; o < stop && o <= n; {
+					var ev1, ev2 [candBatch]candEvent
+					r1, c1 := candChunks(&buf[o], n-o, stop-o, s.tabs, &st1, &ev1)
+					r2, c2 := candChunksGo(text[o:], n-o, stop-o, s.tabs, &st2, &ev2)
+					if r1 != r2 || c1 != c2 || ev1 != ev2 || st1 != st2 {
+						t.Fatalf("text %d (%d bytes) at %d, stop %d, sweep %v: assembly (%d, %d), Go (%d, %d), or the batches or states differ", ti, n, o, stop, sweep, r1, c1, r2, c2)
+					}
+					if r1 == 0 {
+						t.Fatalf("text %d: no progress at %d", ti, o)
+					}
+					o += r1
+				}
 			}
-			o += r1
+		}
+	}
+}
+
+// TestClassOrder: each byte has at most one class bit, in the order the
+// AVX2 path compares them in (classOrder).
+func TestClassOrder(t *testing.T) {
+	if !classOrder {
+		t.Fatal("the class bits are not in the order of classOrder")
+	}
+	tabs := Default().tabs
+	for c := range 256 {
+		if cls := tabs.cls256[c]; cls&(cls-1) != 0 {
+			t.Fatalf("byte %#x has classes %#x", c, cls)
 		}
 	}
 }

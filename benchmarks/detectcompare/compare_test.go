@@ -53,9 +53,10 @@ func newRedactor(tb testing.TB, s *detect.Set, secrets []redact.Secret) *redact.
 // BenchmarkKnownPlusDetectors measures the cost of the default detectors on
 // top of 10,000 known secrets: method=known (redact.WithDetectors(nil)) and
 // method=known+detect (detect.Default()) scrub the same corpus, whole
-// (mode=text) and a line per call as a logger does (mode=lines);
-// method=paired alternates the two line by line in one loop and reports the
-// median overhead-% (internal/pairbench), the number the target is judged on.
+// (mode=text), a line per call as a logger does (mode=lines) and in 64 KiB
+// blocks (mode=blocks); method=paired alternates the two line by line (block
+// by block) in one loop and reports the median overhead-% (internal/pairbench),
+// the number the target is judged on.
 func BenchmarkKnownPlusDetectors(b *testing.B) {
 	c := loadCorpus(b)
 	b.Logf("corpus: %s, %d bytes, %d lines", c.source, len(c.text), len(c.lines))
@@ -67,6 +68,13 @@ func BenchmarkKnownPlusDetectors(b *testing.B) {
 	}
 	if n := len(both.Find(c.text)); n > 0 {
 		b.Logf("note: the default detectors report %d spans in the corpus (see TestCorpusFalsePositives)", n)
+	}
+	// 64 KiB blocks of the corpus, as redact's BenchmarkDetectorOverhead
+	// scrubs (and as the CLI cuts its input).
+	const blockSize = 64 << 10
+	var blocks [][]byte
+	for i := 0; i+blockSize <= len(c.text); i += blockSize {
+		blocks = append(blocks, c.text[i:i+blockSize])
 	}
 	methods := []struct {
 		name string
@@ -91,7 +99,27 @@ func BenchmarkKnownPlusDetectors(b *testing.B) {
 				}
 			}
 		})
+		b.Run("mode=blocks/method="+m.name, func(b *testing.B) {
+			dst := make([]byte, 0, blockSize+1024)
+			b.SetBytes(int64(len(blocks) * blockSize))
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, bl := range blocks {
+					dst = m.r.Scrub(dst[:0], bl)
+				}
+			}
+		})
 	}
+	b.Run("mode=blocks/method=paired", func(b *testing.B) {
+		b.SetBytes(blockSize)
+		b.ReportAllocs()
+		d1 := make([]byte, 0, blockSize+1024)
+		d2 := make([]byte, 0, blockSize+1024)
+		n := len(blocks)
+		pairbench.Overhead(b,
+			func(i int) { d1 = known.Scrub(d1[:0], blocks[i%n]) },
+			func(i int) { d2 = both.Scrub(d2[:0], blocks[i%n]) })
+	})
 	b.Run("mode=lines/method=paired", func(b *testing.B) {
 		var avg int64
 		for _, l := range c.lines {
