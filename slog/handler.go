@@ -40,7 +40,11 @@ import (
 //     scrubbed, so a value that answers differently the second time cannot
 //     slip through;
 //   - a rendering that panics (String, Error, MarshalText, MarshalJSON) is
-//     written as slog writes one, "!PANIC: <message>", scrubbed.
+//     written as slog writes one, "!PANIC: <message>", scrubbed;
+//   - the record's source location (function and file, what next prints
+//     with AddSource): a record whose location holds a secret is passed on
+//     with a zero PC, so next prints no location (slog's handlers an empty
+//     source). Locations found clean are remembered per PC and secret set.
 //
 // What it cannot cover:
 //
@@ -49,8 +53,8 @@ import (
 //     current then, because next formats them once; a secret added to r
 //     later is not caught in them;
 //   - numbers, booleans, times and durations are not checked;
-//   - whatever next adds itself (source locations, its own rendering of a
-//     value beyond JSON and "%+v").
+//   - whatever next adds itself (its own rendering of a value beyond JSON
+//     and "%+v").
 //
 // NewJSONHandler and NewTextHandler have none of these gaps.
 //
@@ -62,12 +66,15 @@ import (
 // for concurrent use, WithGroup("") returns the receiver and empty groups
 // are left to next to drop.
 func NewHandler(next slog.Handler, r *redact.Redactor, opts ...Option) slog.Handler {
-	return &handler{next: next, s: newScrubber(r, opts, false)}
+	return &handler{next: next, s: newScrubber(r, opts, false), src: newSourceCache(r)}
 }
 
 type handler struct {
 	next slog.Handler
 	s    *scrubber
+	// src judges the records' source locations (the middleware only; the
+	// built-in handlers' bytes are scrubbed whole).
+	src *sourceCache
 }
 
 var _ slog.Handler = (*handler)(nil)
@@ -77,6 +84,11 @@ func (h *handler) Enabled(ctx context.Context, l slog.Level) bool {
 }
 
 func (h *handler) Handle(ctx context.Context, rec slog.Record) error {
+	if h.src != nil && rec.PC != 0 && h.src.dirty(rec.PC) {
+		// next computes the source it prints from the PC: a location
+		// that holds a secret is not passed on.
+		rec.PC = 0
+	}
 	if !h.s.recordDirty(&rec) {
 		return h.next.Handle(ctx, rec)
 	}
@@ -87,7 +99,7 @@ func (h *handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	if len(attrs) == 0 {
 		return h
 	}
-	return &handler{next: h.next.WithAttrs(h.s.attrs(attrs)), s: h.s}
+	return &handler{next: h.next.WithAttrs(h.s.attrs(attrs)), s: h.s, src: h.src}
 }
 
 func (h *handler) WithGroup(name string) slog.Handler {
@@ -99,5 +111,5 @@ func (h *handler) WithGroup(name string) slog.Handler {
 		// current now, as WithAttrs context is.
 		name = h.s.scrub(name)
 	}
-	return &handler{next: h.next.WithGroup(name), s: h.s}
+	return &handler{next: h.next.WithGroup(name), s: h.s, src: h.src}
 }
