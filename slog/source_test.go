@@ -19,9 +19,11 @@ import (
 // clean is caught there too.
 func TestMiddlewareSource(t *testing.T) {
 	nexts := map[string]func(w io.Writer) slog.Handler{
-		"json":      func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, &slog.HandlerOptions{AddSource: true}) },
-		"text":      func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, &slog.HandlerOptions{AddSource: true}) },
-		"stringify": func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, &slog.HandlerOptions{AddSource: true, ReplaceAttr: replaceStringify}) },
+		"json": func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, &slog.HandlerOptions{AddSource: true}) },
+		"text": func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, &slog.HandlerOptions{AddSource: true}) },
+		"stringify": func(w io.Writer) slog.Handler {
+			return slog.NewJSONHandler(w, &slog.HandlerOptions{AddSource: true, ReplaceAttr: replaceStringify})
+		},
 	}
 	for name, next := range nexts {
 		for _, tc := range []struct {
