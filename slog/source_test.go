@@ -1,6 +1,7 @@
 package hushslog_test
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"testing"
@@ -9,6 +10,20 @@ import (
 	"github.com/hushlog/hush/redact"
 	hushslog "github.com/hushlog/hush/slog"
 )
+
+// replaceStringify is a ReplaceAttr that prints every Any value with fmt,
+// as applications do to flatten values for a backend.
+func replaceStringify(groups []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindAny {
+		return slog.String(a.Key, fmt.Sprintf("%+v", a.Value.Any()))
+	}
+	if a.Key == slog.SourceKey {
+		if src, ok := a.Value.Any().(*slog.Source); ok {
+			return slog.String(a.Key, src.Function+"@"+src.File)
+		}
+	}
+	return a
+}
 
 // TestMiddlewareSource: a record's source location (what a handler with
 // AddSource prints, also through a ReplaceAttr that formats it) may hold a
