@@ -1,6 +1,7 @@
 package hushslog
 
 import (
+	"bytes"
 	"encoding"
 	"encoding/json"
 	"fmt"
@@ -167,6 +168,9 @@ func (s *scrubber) walk(v reflect.Value, depth int) (dirty, render bool) {
 				return d, r
 			}
 		}
+		if v.Len() > 1 && textKind(v.Type().Elem()) {
+			return s.joinDirty(v), false
+		}
 	case reflect.Struct:
 		for _, i := range infoOf(v.Type()).fields {
 			if d, r := s.walk(v.Field(i), depth+1); d || r {
@@ -197,19 +201,49 @@ func (s *scrubber) walk(v reflect.Value, depth int) (dirty, render bool) {
 		if !keys && !elems {
 			return false, false
 		}
+		// fmt prints each entry as "key:value": see joinDirty.
+		var joined *bytes.Buffer
+		if textKind(v.Type().Key()) && textKind(v.Type().Elem()) {
+			joined = getBuffer()
+			defer putBuffer(joined)
+		}
 		var it reflect.MapIter
 		it.Reset(v)
 		for it.Next() {
+			var k, e reflect.Value
+			if keys || joined != nil {
+				k = it.Key()
+			}
+			if elems || joined != nil {
+				e = it.Value()
+			}
 			if keys {
-				if d, r := s.walk(it.Key(), depth+1); d || r {
+				if d, r := s.walk(k, depth+1); d || r {
 					return d, r
 				}
 			}
 			if elems {
-				if d, r := s.walk(it.Value(), depth+1); d || r {
+				if d, r := s.walk(e, depth+1); d || r {
 					return d, r
 				}
 			}
+			if joined != nil {
+				ks, ok1 := textOf(k)
+				es, ok2 := textOf(e)
+				if !ok1 || !ok2 {
+					joined.WriteByte(0)
+					continue
+				}
+				if joined.Len() > 0 {
+					joined.WriteByte(' ')
+				}
+				joined.WriteString(ks)
+				joined.WriteByte(':')
+				joined.WriteString(es)
+			}
+		}
+		if joined != nil {
+			return s.containsBytes(joined.Bytes()), false
 		}
 	}
 	return false, false
@@ -299,4 +333,54 @@ func mayHold(t reflect.Type) bool {
 		return true
 	}
 	return false
+}
+
+// textKind reports whether values of type t may be strings fmt prints as
+// they are, next to their neighbours: strings, and interfaces (which may
+// hold one).
+func textKind(t reflect.Type) bool {
+	k := t.Kind()
+	return k == reflect.String || k == reflect.Interface
+}
+
+// joinDirty reports whether the strings of v, a slice or array of strings
+// (or of interfaces), hold a secret joined as fmt prints them with "%+v"
+// (slog's text handler prints an Any value so, and so does a ReplaceAttr
+// that formats values): elements separated by a space ("[correct horse
+// battery staple]" is a passphrase split into words). walk checks a map's
+// entries joined as fmt prints them, "key:value" ("map[admin:hunter2]" is
+// a user:password pair), as it goes. Each string alone was found clean;
+// this is one more check of the joined text, built in pooled scratch. (fmt
+// prints a map's entries in key order; they are joined in iteration order,
+// so a secret across two entries may be missed. An element that is not a
+// string is left out and ends the run of joined text.)
+func (s *scrubber) joinDirty(v reflect.Value) bool {
+	buf := getBuffer()
+	defer putBuffer(buf)
+	for i := range v.Len() {
+		e, ok := textOf(v.Index(i))
+		if !ok {
+			buf.WriteByte(0)
+			continue
+		}
+		if buf.Len() > 0 {
+			buf.WriteByte(' ')
+		}
+		buf.WriteString(e)
+	}
+	return s.containsBytes(buf.Bytes())
+}
+
+// textOf returns the string v is or holds.
+func textOf(v reflect.Value) (string, bool) {
+	if v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return "", false
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.String {
+		return "", false
+	}
+	return v.String(), true
 }
