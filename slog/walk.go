@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // An Any value is checked in one of three ways, decided once per type.
@@ -78,7 +79,8 @@ func classOf(t reflect.Type) valueClass { return infoOf(t).class }
 
 func classify(t reflect.Type, open map[reflect.Type]bool) valueClass {
 	if t == timeType {
-		return noText
+		// fmt prints a time with its zone's name, which walk checks.
+		return plainData
 	}
 	if open[t] {
 		return noText // the rest of the cycle decides
@@ -172,6 +174,13 @@ func (s *scrubber) walk(v reflect.Value, depth int) (dirty, render bool) {
 			return s.joinDirty(v), false
 		}
 	case reflect.Struct:
+		if v.Type() == timeType {
+			// fmt prints a time with its zone's name (time.Time.String):
+			// UTC's and the local zone's come from the system; any other
+			// location's name (a FixedZone's) is the program's text, so
+			// the value is rendered and checked.
+			return false, !systemZone(v)
+		}
 		for _, i := range infoOf(v.Type()).fields {
 			if d, r := s.walk(v.Field(i), depth+1); d || r {
 				return d, r
@@ -333,6 +342,26 @@ func mayHold(t reflect.Type) bool {
 		return true
 	}
 	return false
+}
+
+// timeLoc is the index of time.Time's location field, or -1 when
+// time.Time is not laid out as systemZone expects.
+var timeLoc = func() int {
+	if f, ok := timeType.FieldByName("loc"); ok && len(f.Index) == 1 && f.Type == reflect.TypeFor[*time.Location]() {
+		return f.Index[0]
+	}
+	return -1
+}()
+
+// systemZone reports whether v, a time.Time, is in UTC or in the local
+// zone. It reads the location pointer without copying the value out
+// (which would allocate).
+func systemZone(v reflect.Value) bool {
+	if timeLoc < 0 {
+		return false
+	}
+	p := v.Field(timeLoc).Pointer()
+	return p == 0 || p == uintptr(unsafe.Pointer(time.UTC)) || p == uintptr(unsafe.Pointer(time.Local))
 }
 
 // textKind reports whether values of type t may be strings fmt prints as
