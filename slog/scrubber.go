@@ -361,7 +361,7 @@ func renderJSON(buf *bytes.Buffer, x any) (err error) {
 }
 
 // printText writes x as slog's text handler does: MarshalText when x has
-// it, "%+v" otherwise; a rendering that panics is written as the handler
+// it, the bytes of a byte slice, "%+v" otherwise; a rendering that panics is written as the handler
 // writes it ("!PANIC: <message>").
 func printText(buf *bytes.Buffer, x any) {
 	if tm, ok := x.(encoding.TextMarshaler); ok {
@@ -379,6 +379,12 @@ func printText(buf *bytes.Buffer, x any) {
 			buf.Write(b)
 			return
 		}
+	}
+	if rv := reflect.ValueOf(x); rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() == reflect.Uint8 {
+		// slog's text handler prints a byte slice of any type (a
+		// json.RawMessage) as its bytes, quoted, not as fmt's numbers.
+		buf.Write(rv.Bytes())
+		return
 	}
 	if fmtLoops(reflect.ValueOf(x), 0, nil) {
 		// fmt would recurse into it until the stack overflows.
