@@ -44,7 +44,7 @@ func attackHandlers() map[string]func(w io.Writer, r *redact.Redactor) slog.Hand
 type groupValuer struct{ v string }
 
 func (g groupValuer) LogValue() slog.Value {
-	return slog.GroupValue(slog.String(g.v, "x"), slog.Group("inner", slog.String("k", g.v)), slog.Any("nested", groupValuer2{g.v}))
+	return slog.GroupValue(slog.String(g.v, "x"), slog.Group("inner", slog.String("k", g.v)), slog.Any("nested", groupValuer2(g)))
 }
 
 type groupValuer2 struct{ v string }
