@@ -20,7 +20,10 @@ import (
 //
 //   - the message;
 //   - attribute keys and group names at any depth (a key may hold a
-//     secret);
+//     secret), also joined to their group path as a text handler writes
+//     them ("a.b.key": a JWT split at its dots into group names and a key);
+//     a key that completes a secret begun in its path is written as the
+//     secret's replacement;
 //   - string attributes, and attributes in groups at any depth;
 //   - LogValuer attributes, resolved once: the resolved value is the one
 //     checked and passed on;
@@ -75,6 +78,20 @@ type handler struct {
 	// src judges the records' source locations (the middleware only; the
 	// built-in handlers' bytes are scrubbed whole).
 	src *sourceCache
+	// path is the group path WithGroup opened, as a text handler writes
+	// it before a key ("a.b."); see pathKey.
+	path string
+}
+
+// pathsDirty reports whether a key of rec holds a secret joined to its
+// group path.
+func (h *handler) pathsDirty(rec *slog.Record) bool {
+	dirty := false
+	rec.Attrs(func(a slog.Attr) bool {
+		dirty = h.s.pathsDirty(h.path, a)
+		return !dirty
+	})
+	return dirty
 }
 
 var _ slog.Handler = (*handler)(nil)
@@ -89,17 +106,17 @@ func (h *handler) Handle(ctx context.Context, rec slog.Record) error {
 		// that holds a secret is not passed on.
 		rec.PC = 0
 	}
-	if !h.s.recordDirty(&rec) {
+	if !h.s.recordDirty(&rec) && !h.pathsDirty(&rec) {
 		return h.next.Handle(ctx, rec)
 	}
-	return h.next.Handle(ctx, h.s.record(&rec))
+	return h.next.Handle(ctx, h.s.record(&rec, h.path))
 }
 
 func (h *handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	if len(attrs) == 0 {
 		return h
 	}
-	return &handler{next: h.next.WithAttrs(h.s.attrs(attrs)), s: h.s, src: h.src}
+	return &handler{next: h.next.WithAttrs(h.s.attrs(attrs, h.path)), s: h.s, src: h.src, path: h.path}
 }
 
 func (h *handler) WithGroup(name string) slog.Handler {
@@ -109,7 +126,7 @@ func (h *handler) WithGroup(name string) slog.Handler {
 	if !h.s.keysOnly {
 		// A group name may hold a secret; it is scrubbed against the set
 		// current now, as WithAttrs context is.
-		name = h.s.scrub(name)
+		name = h.s.pathKey(h.path, h.s.scrub(name))
 	}
-	return &handler{next: h.next.WithGroup(name), s: h.s, src: h.src}
+	return &handler{next: h.next.WithGroup(name), s: h.s, src: h.src, path: h.path + name + "."}
 }

@@ -132,29 +132,30 @@ func (s *scrubber) attrDirty(a slog.Attr) bool {
 	return false
 }
 
-// record returns a copy of rec with its message and attributes scrubbed.
-func (s *scrubber) record(rec *slog.Record) slog.Record {
+// record returns a copy of rec with its message and attributes scrubbed;
+// path is the group path the record is written under (see pathKey).
+func (s *scrubber) record(rec *slog.Record, path string) slog.Record {
 	msg := rec.Message
 	if !s.keysOnly {
 		msg = s.scrub(msg)
 	}
 	out := slog.NewRecord(rec.Time, rec.Level, msg, rec.PC)
 	rec.Attrs(func(a slog.Attr) bool {
-		out.AddAttrs(s.attr(a))
+		out.AddAttrs(s.attr(a, path))
 		return true
 	})
 	return out
 }
 
-// attrs scrubs attributes given to WithAttrs; it returns attrs itself when
-// none needs it.
-func (s *scrubber) attrs(attrs []slog.Attr) []slog.Attr {
+// attrs scrubs attributes given to WithAttrs under the group path path;
+// it returns attrs itself when none needs it.
+func (s *scrubber) attrs(attrs []slog.Attr, path string) []slog.Attr {
 	for i, a := range attrs {
-		if s.attrDirty(a) {
+		if s.attrDirty(a) || s.pathsDirty(path, a) {
 			out := make([]slog.Attr, len(attrs))
 			copy(out, attrs[:i])
 			for j := i; j < len(attrs); j++ {
-				out[j] = s.attr(attrs[j])
+				out[j] = s.attr(attrs[j], path)
 			}
 			return out
 		}
@@ -162,24 +163,100 @@ func (s *scrubber) attrs(attrs []slog.Attr) []slog.Attr {
 	return attrs
 }
 
-func (s *scrubber) attr(a slog.Attr) slog.Attr {
+// A text handler writes a key inside groups as the group path and the key
+// joined by dots ("a.b.key="), so a secret with dots in it, split into
+// group names and a key that are each clean, is written whole (a JWT's
+// three parts). The middleware knows the groups opened by WithGroup (the
+// handler's path, "a.b.") and those of the record's own groups, and checks
+// each key joined to its path.
+
+// pathsDirty reports whether a key of a, written under path, holds a
+// secret joined to its group path. It builds the paths in pooled scratch
+// and allocates nothing; a record outside any group costs nothing.
+func (s *scrubber) pathsDirty(path string, a slog.Attr) bool {
+	if s.keysOnly || path == "" && a.Value.Kind() != slog.KindGroup {
+		return false
+	}
+	buf := getBuffer()
+	defer putBuffer(buf)
+	buf.WriteString(path)
+	return s.pathDirty(buf, a)
+}
+
+// pathDirty is pathsDirty with the path in buf, which it leaves as it
+// found it.
+func (s *scrubber) pathDirty(buf *bytes.Buffer, a slog.Attr) bool {
+	n := buf.Len()
+	defer buf.Truncate(n)
+	if n > 0 && a.Key != "" {
+		buf.WriteString(a.Key)
+		if s.containsBytes(buf.Bytes()) {
+			return true
+		}
+		buf.Truncate(n)
+	}
+	if a.Value.Kind() != slog.KindGroup {
+		return false
+	}
+	if a.Key != "" {
+		buf.WriteString(a.Key)
+		buf.WriteByte('.')
+	}
+	for _, ga := range a.Value.Group() {
+		if s.pathDirty(buf, ga) {
+			return true
+		}
+	}
+	return false
+}
+
+// pathKey returns key, to be written under the group path path ("a.b.",
+// or ""), with a secret that spans path and key replaced: from the start
+// of the first such match, key becomes the secret's replacement, followed
+// by the rest of key scrubbed. The part of the secret in path stays (it
+// was written by next already), a part too short to be a secret.
+func (s *scrubber) pathKey(path, key string) string {
+	if s.keysOnly || path == "" || key == "" {
+		return key
+	}
+	joined := path + key
+	if !s.containsString(joined) {
+		return key
+	}
+	for _, m := range s.r.FindValue([]byte(joined)) {
+		if m.End > len(path) {
+			rest := ""
+			if m.End < len(joined) {
+				rest = s.scrub(joined[m.End:])
+			}
+			return s.r.Replacement(m.Name) + rest
+		}
+	}
+	return key
+}
+
+func (s *scrubber) attr(a slog.Attr, path string) slog.Attr {
 	v := a.Value.Resolve()
 	if keyRuled(s.keys, a.Key, v) {
 		// The key may hold a secret itself: the replacement must not
 		// echo it.
-		key := s.scrub(a.Key)
+		key := s.pathKey(path, s.scrub(a.Key))
 		return slog.String(key, s.r.Replacement(key))
 	}
 	key := a.Key
 	if !s.keysOnly {
-		key = s.scrub(key)
+		key = s.pathKey(path, s.scrub(key))
 	}
 	switch v.Kind() {
 	case slog.KindGroup:
 		g := v.Group()
 		out := make([]slog.Attr, len(g))
+		inner := path
+		if key != "" && !s.keysOnly {
+			inner = path + key + "."
+		}
 		for i, ga := range g {
-			out[i] = s.attr(ga)
+			out[i] = s.attr(ga, inner)
 		}
 		return slog.Attr{Key: key, Value: slog.GroupValue(out...)}
 	case slog.KindString:
