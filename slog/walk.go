@@ -156,6 +156,10 @@ func (s *scrubber) walk(v reflect.Value, depth int) (dirty, render bool) {
 	case reflect.String:
 		return s.containsString(v.String()), false
 	case reflect.Slice:
+		if v.Type().Elem() == timeType {
+			// A slice of times: their locations read in place.
+			return false, !systemZones(v)
+		}
 		if v.Type().Elem().Kind() == reflect.Uint8 {
 			// As bytes, and as the base64 a JSON handler writes.
 			return s.bytesDirty(v.Bytes()), false
@@ -353,6 +357,14 @@ var timeLoc = func() int {
 	return -1
 }()
 
+// timeLocOffset is the offset of time.Time's location field.
+var timeLocOffset = func() uintptr {
+	if timeLoc < 0 {
+		return 0
+	}
+	return timeType.Field(timeLoc).Offset
+}()
+
 // systemZone reports whether v, a time.Time, is in UTC or in the local
 // zone. It reads the location pointer without copying the value out
 // (which would allocate).
@@ -362,6 +374,28 @@ func systemZone(v reflect.Value) bool {
 	}
 	p := v.Field(timeLoc).Pointer()
 	return p == 0 || p == uintptr(unsafe.Pointer(time.UTC)) || p == uintptr(unsafe.Pointer(time.Local))
+}
+
+// systemZones is systemZone for each time of v, a []time.Time, read in
+// place: a slice of times costs a pass over their location pointers.
+func systemZones(v reflect.Value) bool {
+	if timeLoc < 0 {
+		return false
+	}
+	n := v.Len()
+	if n == 0 {
+		return true
+	}
+	base := v.UnsafePointer()
+	size, off := timeType.Size(), timeLocOffset
+	utc, local := unsafe.Pointer(time.UTC), unsafe.Pointer(time.Local)
+	for i := range uintptr(n) {
+		p := *(*unsafe.Pointer)(unsafe.Add(base, i*size+off))
+		if p != nil && p != utc && p != local {
+			return false
+		}
+	}
+	return true
 }
 
 // textKind reports whether values of type t may be strings fmt prints as
