@@ -106,10 +106,14 @@ func (h *handler) Handle(ctx context.Context, rec slog.Record) error {
 		// that holds a secret is not passed on.
 		rec.PC = 0
 	}
-	if !h.s.recordDirty(&rec) && !h.pathsDirty(&rec) {
+	dirty, mask := h.s.recordDirty(&rec)
+	if h.pathsDirty(&rec) {
+		dirty, mask = true, ^uint64(0)
+	}
+	if !dirty {
 		return h.next.Handle(ctx, rec)
 	}
-	return h.next.Handle(ctx, h.s.record(&rec, h.path))
+	return h.next.Handle(ctx, h.s.record(&rec, h.path, mask))
 }
 
 func (h *handler) WithAttrs(attrs []slog.Attr) slog.Handler {

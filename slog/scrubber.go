@@ -57,21 +57,32 @@ func (s *scrubber) scrubBytes(v []byte) []byte {
 	return s.r.ScrubValue(nil, v)
 }
 
-// recordDirty reports whether rec needs rewriting. It allocates nothing.
-func (s *scrubber) recordDirty(rec *slog.Record) bool {
+// recordDirty reports whether rec needs rewriting, and which of its first
+// 64 attributes do (bit i of mask; the rest are rewritten whenever the
+// record is): record passes the others on as they are, without judging
+// them again. It allocates nothing.
+func (s *scrubber) recordDirty(rec *slog.Record) (dirty bool, mask uint64) {
 	if s.keysOnly {
 		if s.keys == nil {
-			return false
+			return false, 0
 		}
 	} else if s.containsString(rec.Message) {
-		return true
+		dirty = true
 	}
-	dirty := false
+	i := 0
 	rec.Attrs(func(a slog.Attr) bool {
-		dirty = s.attrDirty(a)
-		return !dirty
+		if i >= 64 {
+			dirty = true // judged when rewritten
+			return false
+		}
+		if s.attrDirty(a) {
+			dirty = true
+			mask |= 1 << i
+		}
+		i++
+		return true
 	})
-	return dirty
+	return dirty, mask
 }
 
 // attrDirty reports whether a must be rewritten: its key is key-ruled or
@@ -133,15 +144,23 @@ func (s *scrubber) attrDirty(a slog.Attr) bool {
 }
 
 // record returns a copy of rec with its message and attributes scrubbed;
-// path is the group path the record is written under (see pathKey).
-func (s *scrubber) record(rec *slog.Record, path string) slog.Record {
+// path is the group path the record is written under (see pathKey). An
+// attribute among the first 64 whose bit in mask is clear was judged clean
+// (recordDirty) and is passed on as it is.
+func (s *scrubber) record(rec *slog.Record, path string, mask uint64) slog.Record {
 	msg := rec.Message
 	if !s.keysOnly {
 		msg = s.scrub(msg)
 	}
 	out := slog.NewRecord(rec.Time, rec.Level, msg, rec.PC)
+	i := 0
 	rec.Attrs(func(a slog.Attr) bool {
-		out.AddAttrs(s.attr(a, path))
+		if i < 64 && mask&(1<<i) == 0 {
+			out.AddAttrs(a)
+		} else {
+			out.AddAttrs(s.attr(a, path))
+		}
+		i++
 		return true
 	})
 	return out
