@@ -20,7 +20,10 @@ import (
 //
 //   - the message;
 //   - attribute keys and group names at any depth (a key may hold a
-//     secret);
+//     secret), also joined to their group path as a text handler writes
+//     them ("a.b.key": a JWT split at its dots into group names and a key);
+//     a key that completes a secret begun in its path is written as the
+//     secret's replacement;
 //   - string attributes, and attributes in groups at any depth;
 //   - LogValuer attributes, resolved once: the resolved value is the one
 //     checked and passed on;
@@ -40,7 +43,11 @@ import (
 //     scrubbed, so a value that answers differently the second time cannot
 //     slip through;
 //   - a rendering that panics (String, Error, MarshalText, MarshalJSON) is
-//     written as slog writes one, "!PANIC: <message>", scrubbed.
+//     written as slog writes one, "!PANIC: <message>", scrubbed;
+//   - the record's source location (function and file, what next prints
+//     with AddSource): a record whose location holds a secret is passed on
+//     with a zero PC, so next prints no location (slog's handlers an empty
+//     source). Locations found clean are remembered per PC and secret set.
 //
 // What it cannot cover:
 //
@@ -49,8 +56,8 @@ import (
 //     current then, because next formats them once; a secret added to r
 //     later is not caught in them;
 //   - numbers, booleans, times and durations are not checked;
-//   - whatever next adds itself (source locations, its own rendering of a
-//     value beyond JSON and "%+v").
+//   - whatever next adds itself (its own rendering of a value beyond JSON
+//     and "%+v").
 //
 // NewJSONHandler and NewTextHandler have none of these gaps.
 //
@@ -62,12 +69,29 @@ import (
 // for concurrent use, WithGroup("") returns the receiver and empty groups
 // are left to next to drop.
 func NewHandler(next slog.Handler, r *redact.Redactor, opts ...Option) slog.Handler {
-	return &handler{next: next, s: newScrubber(r, opts, false)}
+	return &handler{next: next, s: newScrubber(r, opts, false), src: newSourceCache(r)}
 }
 
 type handler struct {
 	next slog.Handler
 	s    *scrubber
+	// src judges the records' source locations (the middleware only; the
+	// built-in handlers' bytes are scrubbed whole).
+	src *sourceCache
+	// path is the group path WithGroup opened, as a text handler writes
+	// it before a key ("a.b."); see pathKey.
+	path string
+}
+
+// pathsDirty reports whether a key of rec holds a secret joined to its
+// group path.
+func (h *handler) pathsDirty(rec *slog.Record) bool {
+	dirty := false
+	rec.Attrs(func(a slog.Attr) bool {
+		dirty = h.s.pathsDirty(h.path, a)
+		return !dirty
+	})
+	return dirty
 }
 
 var _ slog.Handler = (*handler)(nil)
@@ -77,17 +101,26 @@ func (h *handler) Enabled(ctx context.Context, l slog.Level) bool {
 }
 
 func (h *handler) Handle(ctx context.Context, rec slog.Record) error {
-	if !h.s.recordDirty(&rec) {
+	if h.src != nil && rec.PC != 0 && h.src.dirty(rec.PC) {
+		// next computes the source it prints from the PC: a location
+		// that holds a secret is not passed on.
+		rec.PC = 0
+	}
+	dirty, mask := h.s.recordDirty(&rec)
+	if h.pathsDirty(&rec) {
+		dirty, mask = true, ^uint64(0)
+	}
+	if !dirty {
 		return h.next.Handle(ctx, rec)
 	}
-	return h.next.Handle(ctx, h.s.record(&rec))
+	return h.next.Handle(ctx, h.s.record(&rec, h.path, mask))
 }
 
 func (h *handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	if len(attrs) == 0 {
 		return h
 	}
-	return &handler{next: h.next.WithAttrs(h.s.attrs(attrs)), s: h.s}
+	return &handler{next: h.next.WithAttrs(h.s.attrs(attrs, h.path)), s: h.s, src: h.src, path: h.path}
 }
 
 func (h *handler) WithGroup(name string) slog.Handler {
@@ -97,7 +130,7 @@ func (h *handler) WithGroup(name string) slog.Handler {
 	if !h.s.keysOnly {
 		// A group name may hold a secret; it is scrubbed against the set
 		// current now, as WithAttrs context is.
-		name = h.s.scrub(name)
+		name = h.s.pathKey(h.path, h.s.scrub(name))
 	}
-	return &handler{next: h.next.WithGroup(name), s: h.s}
+	return &handler{next: h.next.WithGroup(name), s: h.s, src: h.src, path: h.path + name + "."}
 }

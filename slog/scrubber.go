@@ -57,21 +57,32 @@ func (s *scrubber) scrubBytes(v []byte) []byte {
 	return s.r.ScrubValue(nil, v)
 }
 
-// recordDirty reports whether rec needs rewriting. It allocates nothing.
-func (s *scrubber) recordDirty(rec *slog.Record) bool {
+// recordDirty reports whether rec needs rewriting, and which of its first
+// 64 attributes do (bit i of mask; the rest are rewritten whenever the
+// record is): record passes the others on as they are, without judging
+// them again. It allocates nothing.
+func (s *scrubber) recordDirty(rec *slog.Record) (dirty bool, mask uint64) {
 	if s.keysOnly {
 		if s.keys == nil {
-			return false
+			return false, 0
 		}
 	} else if s.containsString(rec.Message) {
-		return true
+		dirty = true
 	}
-	dirty := false
+	i := 0
 	rec.Attrs(func(a slog.Attr) bool {
-		dirty = s.attrDirty(a)
-		return !dirty
+		if i >= 64 {
+			dirty = true // judged when rewritten
+			return false
+		}
+		if s.attrDirty(a) {
+			dirty = true
+			mask |= 1 << i
+		}
+		i++
+		return true
 	})
-	return dirty
+	return dirty, mask
 }
 
 // attrDirty reports whether a must be rewritten: its key is key-ruled or
@@ -132,29 +143,38 @@ func (s *scrubber) attrDirty(a slog.Attr) bool {
 	return false
 }
 
-// record returns a copy of rec with its message and attributes scrubbed.
-func (s *scrubber) record(rec *slog.Record) slog.Record {
+// record returns a copy of rec with its message and attributes scrubbed;
+// path is the group path the record is written under (see pathKey). An
+// attribute among the first 64 whose bit in mask is clear was judged clean
+// (recordDirty) and is passed on as it is.
+func (s *scrubber) record(rec *slog.Record, path string, mask uint64) slog.Record {
 	msg := rec.Message
 	if !s.keysOnly {
 		msg = s.scrub(msg)
 	}
 	out := slog.NewRecord(rec.Time, rec.Level, msg, rec.PC)
+	i := 0
 	rec.Attrs(func(a slog.Attr) bool {
-		out.AddAttrs(s.attr(a))
+		if i < 64 && mask&(1<<i) == 0 {
+			out.AddAttrs(a)
+		} else {
+			out.AddAttrs(s.attr(a, path))
+		}
+		i++
 		return true
 	})
 	return out
 }
 
-// attrs scrubs attributes given to WithAttrs; it returns attrs itself when
-// none needs it.
-func (s *scrubber) attrs(attrs []slog.Attr) []slog.Attr {
+// attrs scrubs attributes given to WithAttrs under the group path path;
+// it returns attrs itself when none needs it.
+func (s *scrubber) attrs(attrs []slog.Attr, path string) []slog.Attr {
 	for i, a := range attrs {
-		if s.attrDirty(a) {
+		if s.attrDirty(a) || s.pathsDirty(path, a) {
 			out := make([]slog.Attr, len(attrs))
 			copy(out, attrs[:i])
 			for j := i; j < len(attrs); j++ {
-				out[j] = s.attr(attrs[j])
+				out[j] = s.attr(attrs[j], path)
 			}
 			return out
 		}
@@ -162,24 +182,100 @@ func (s *scrubber) attrs(attrs []slog.Attr) []slog.Attr {
 	return attrs
 }
 
-func (s *scrubber) attr(a slog.Attr) slog.Attr {
+// A text handler writes a key inside groups as the group path and the key
+// joined by dots ("a.b.key="), so a secret with dots in it, split into
+// group names and a key that are each clean, is written whole (a JWT's
+// three parts). The middleware knows the groups opened by WithGroup (the
+// handler's path, "a.b.") and those of the record's own groups, and checks
+// each key joined to its path.
+
+// pathsDirty reports whether a key of a, written under path, holds a
+// secret joined to its group path. It builds the paths in pooled scratch
+// and allocates nothing; a record outside any group costs nothing.
+func (s *scrubber) pathsDirty(path string, a slog.Attr) bool {
+	if s.keysOnly || path == "" && a.Value.Kind() != slog.KindGroup {
+		return false
+	}
+	buf := getBuffer()
+	defer putBuffer(buf)
+	buf.WriteString(path)
+	return s.pathDirty(buf, a)
+}
+
+// pathDirty is pathsDirty with the path in buf, which it leaves as it
+// found it.
+func (s *scrubber) pathDirty(buf *bytes.Buffer, a slog.Attr) bool {
+	n := buf.Len()
+	defer buf.Truncate(n)
+	if n > 0 && a.Key != "" {
+		buf.WriteString(a.Key)
+		if s.containsBytes(buf.Bytes()) {
+			return true
+		}
+		buf.Truncate(n)
+	}
+	if a.Value.Kind() != slog.KindGroup {
+		return false
+	}
+	if a.Key != "" {
+		buf.WriteString(a.Key)
+		buf.WriteByte('.')
+	}
+	for _, ga := range a.Value.Group() {
+		if s.pathDirty(buf, ga) {
+			return true
+		}
+	}
+	return false
+}
+
+// pathKey returns key, to be written under the group path path ("a.b.",
+// or ""), with a secret that spans path and key replaced: from the start
+// of the first such match, key becomes the secret's replacement, followed
+// by the rest of key scrubbed. The part of the secret in path stays (it
+// was written by next already), a part too short to be a secret.
+func (s *scrubber) pathKey(path, key string) string {
+	if s.keysOnly || path == "" || key == "" {
+		return key
+	}
+	joined := path + key
+	if !s.containsString(joined) {
+		return key
+	}
+	for _, m := range s.r.FindValue([]byte(joined)) {
+		if m.End > len(path) {
+			rest := ""
+			if m.End < len(joined) {
+				rest = s.scrub(joined[m.End:])
+			}
+			return s.r.Replacement(m.Name) + rest
+		}
+	}
+	return key
+}
+
+func (s *scrubber) attr(a slog.Attr, path string) slog.Attr {
 	v := a.Value.Resolve()
 	if keyRuled(s.keys, a.Key, v) {
 		// The key may hold a secret itself: the replacement must not
 		// echo it.
-		key := s.scrub(a.Key)
+		key := s.pathKey(path, s.scrub(a.Key))
 		return slog.String(key, s.r.Replacement(key))
 	}
 	key := a.Key
 	if !s.keysOnly {
-		key = s.scrub(key)
+		key = s.pathKey(path, s.scrub(key))
 	}
 	switch v.Kind() {
 	case slog.KindGroup:
 		g := v.Group()
 		out := make([]slog.Attr, len(g))
+		inner := path
+		if key != "" && !s.keysOnly {
+			inner = path + key + "."
+		}
 		for i, ga := range g {
-			out[i] = s.attr(ga)
+			out[i] = s.attr(ga, inner)
 		}
 		return slog.Attr{Key: key, Value: slog.GroupValue(out...)}
 	case slog.KindString:
@@ -361,7 +457,7 @@ func renderJSON(buf *bytes.Buffer, x any) (err error) {
 }
 
 // printText writes x as slog's text handler does: MarshalText when x has
-// it, "%+v" otherwise; a rendering that panics is written as the handler
+// it, the bytes of a byte slice, "%+v" otherwise; a rendering that panics is written as the handler
 // writes it ("!PANIC: <message>").
 func printText(buf *bytes.Buffer, x any) {
 	if tm, ok := x.(encoding.TextMarshaler); ok {
@@ -379,6 +475,12 @@ func printText(buf *bytes.Buffer, x any) {
 			buf.Write(b)
 			return
 		}
+	}
+	if rv := reflect.ValueOf(x); rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() == reflect.Uint8 {
+		// slog's text handler prints a byte slice of any type (a
+		// json.RawMessage) as its bytes, quoted, not as fmt's numbers.
+		buf.Write(rv.Bytes())
+		return
 	}
 	if fmtLoops(reflect.ValueOf(x), 0, nil) {
 		// fmt would recurse into it until the stack overflows.

@@ -1,6 +1,7 @@
 package hushslog
 
 import (
+	"bytes"
 	"encoding"
 	"encoding/json"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // An Any value is checked in one of three ways, decided once per type.
@@ -77,7 +79,8 @@ func classOf(t reflect.Type) valueClass { return infoOf(t).class }
 
 func classify(t reflect.Type, open map[reflect.Type]bool) valueClass {
 	if t == timeType {
-		return noText
+		// fmt prints a time with its zone's name, which walk checks.
+		return plainData
 	}
 	if open[t] {
 		return noText // the rest of the cycle decides
@@ -153,6 +156,10 @@ func (s *scrubber) walk(v reflect.Value, depth int) (dirty, render bool) {
 	case reflect.String:
 		return s.containsString(v.String()), false
 	case reflect.Slice:
+		if v.Type().Elem() == timeType {
+			// A slice of times: their locations read in place.
+			return false, !systemZones(v)
+		}
 		if v.Type().Elem().Kind() == reflect.Uint8 {
 			// As bytes, and as the base64 a JSON handler writes.
 			return s.bytesDirty(v.Bytes()), false
@@ -167,7 +174,17 @@ func (s *scrubber) walk(v reflect.Value, depth int) (dirty, render bool) {
 				return d, r
 			}
 		}
+		if v.Len() > 1 && textKind(v.Type().Elem()) {
+			return s.joinDirty(v), false
+		}
 	case reflect.Struct:
+		if v.Type() == timeType {
+			// fmt prints a time with its zone's name (time.Time.String):
+			// UTC's and the local zone's come from the system; any other
+			// location's name (a FixedZone's) is the program's text, so
+			// the value is rendered and checked.
+			return false, !systemZone(v)
+		}
 		for _, i := range infoOf(v.Type()).fields {
 			if d, r := s.walk(v.Field(i), depth+1); d || r {
 				return d, r
@@ -197,19 +214,49 @@ func (s *scrubber) walk(v reflect.Value, depth int) (dirty, render bool) {
 		if !keys && !elems {
 			return false, false
 		}
+		// fmt prints each entry as "key:value": see joinDirty.
+		var joined *bytes.Buffer
+		if textKind(v.Type().Key()) && textKind(v.Type().Elem()) {
+			joined = getBuffer()
+			defer putBuffer(joined)
+		}
 		var it reflect.MapIter
 		it.Reset(v)
 		for it.Next() {
+			var k, e reflect.Value
+			if keys || joined != nil {
+				k = it.Key()
+			}
+			if elems || joined != nil {
+				e = it.Value()
+			}
 			if keys {
-				if d, r := s.walk(it.Key(), depth+1); d || r {
+				if d, r := s.walk(k, depth+1); d || r {
 					return d, r
 				}
 			}
 			if elems {
-				if d, r := s.walk(it.Value(), depth+1); d || r {
+				if d, r := s.walk(e, depth+1); d || r {
 					return d, r
 				}
 			}
+			if joined != nil {
+				ks, ok1 := textOf(k)
+				es, ok2 := textOf(e)
+				if !ok1 || !ok2 {
+					joined.WriteByte(0)
+					continue
+				}
+				if joined.Len() > 0 {
+					joined.WriteByte(' ')
+				}
+				joined.WriteString(ks)
+				joined.WriteByte(':')
+				joined.WriteString(es)
+			}
+		}
+		if joined != nil {
+			return s.containsBytes(joined.Bytes()), false
 		}
 	}
 	return false, false
@@ -299,4 +346,104 @@ func mayHold(t reflect.Type) bool {
 		return true
 	}
 	return false
+}
+
+// timeLoc is the index of time.Time's location field, or -1 when
+// time.Time is not laid out as systemZone expects.
+var timeLoc = func() int {
+	if f, ok := timeType.FieldByName("loc"); ok && len(f.Index) == 1 && f.Type == reflect.TypeFor[*time.Location]() {
+		return f.Index[0]
+	}
+	return -1
+}()
+
+// timeLocOffset is the offset of time.Time's location field.
+var timeLocOffset = func() uintptr {
+	if timeLoc < 0 {
+		return 0
+	}
+	return timeType.Field(timeLoc).Offset
+}()
+
+// systemZone reports whether v, a time.Time, is in UTC or in the local
+// zone. It reads the location pointer without copying the value out
+// (which would allocate).
+func systemZone(v reflect.Value) bool {
+	if timeLoc < 0 {
+		return false
+	}
+	p := v.Field(timeLoc).Pointer()
+	return p == 0 || p == uintptr(unsafe.Pointer(time.UTC)) || p == uintptr(unsafe.Pointer(time.Local))
+}
+
+// systemZones is systemZone for each time of v, a []time.Time, read in
+// place: a slice of times costs a pass over their location pointers.
+func systemZones(v reflect.Value) bool {
+	if timeLoc < 0 {
+		return false
+	}
+	n := v.Len()
+	if n == 0 {
+		return true
+	}
+	base := v.UnsafePointer()
+	size, off := timeType.Size(), timeLocOffset
+	utc, local := unsafe.Pointer(time.UTC), unsafe.Pointer(time.Local)
+	for i := range uintptr(n) {
+		p := *(*unsafe.Pointer)(unsafe.Add(base, i*size+off))
+		if p != nil && p != utc && p != local {
+			return false
+		}
+	}
+	return true
+}
+
+// textKind reports whether values of type t may be strings fmt prints as
+// they are, next to their neighbours: strings, and interfaces (which may
+// hold one).
+func textKind(t reflect.Type) bool {
+	k := t.Kind()
+	return k == reflect.String || k == reflect.Interface
+}
+
+// joinDirty reports whether the strings of v, a slice or array of strings
+// (or of interfaces), hold a secret joined as fmt prints them with "%+v"
+// (slog's text handler prints an Any value so, and so does a ReplaceAttr
+// that formats values): elements separated by a space ("[correct horse
+// battery staple]" is a passphrase split into words). walk checks a map's
+// entries joined as fmt prints them, "key:value" ("map[admin:hunter2]" is
+// a user:password pair), as it goes. Each string alone was found clean;
+// this is one more check of the joined text, built in pooled scratch. (fmt
+// prints a map's entries in key order; they are joined in iteration order,
+// so a secret across two entries may be missed. An element that is not a
+// string is left out and ends the run of joined text.)
+func (s *scrubber) joinDirty(v reflect.Value) bool {
+	buf := getBuffer()
+	defer putBuffer(buf)
+	for i := range v.Len() {
+		e, ok := textOf(v.Index(i))
+		if !ok {
+			buf.WriteByte(0)
+			continue
+		}
+		if buf.Len() > 0 {
+			buf.WriteByte(' ')
+		}
+		buf.WriteString(e)
+	}
+	return s.containsBytes(buf.Bytes())
+}
+
+// textOf returns the string v is or holds.
+func textOf(v reflect.Value) (string, bool) {
+	if v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return "", false
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.String {
+		return "", false
+	}
+	return v.String(), true
 }

@@ -57,6 +57,12 @@ func zapField(a leaktest.Attr) zap.Field {
 		return zap.Object(a.Key, zapcore.ObjectMarshalerFunc(func(zapcore.ObjectEncoder) error {
 			panic(v.Msg)
 		}))
+	case leaktest.Words:
+		return zap.Strings(a.Key, v)
+	case leaktest.Plain:
+		return zap.Reflect(a.Key, v.V)
+	case error:
+		return zap.NamedError(a.Key, v)
 	}
 	panic("conformance: no zap field for an attribute")
 }
@@ -74,6 +80,8 @@ type zapFrontEnd struct {
 	// a core's Check: zap panics (Panic, DPanic) with the message of the
 	// CheckedEntry, which neither the encoder nor the sink sees.
 	noCheck bool
+	// noName marks a logger whose encoder prints no logger name.
+	noName bool
 }
 
 func (z *zapFrontEnd) Log(e leaktest.Entry) error {
@@ -88,6 +96,9 @@ func (z *zapFrontEnd) Log(e leaktest.Entry) error {
 		}
 	}
 	l := z.l
+	if e.Name != "" {
+		l = l.Named(e.Name)
+	}
 	var ns []zap.Field
 	for _, g := range e.Groups {
 		ns = append(ns, zap.Namespace(g))
@@ -103,6 +114,11 @@ func (z *zapFrontEnd) Log(e leaktest.Entry) error {
 }
 
 func (z *zapFrontEnd) Output() []byte { return []byte(z.buf.String()) }
+
+// Supports reports the logger name: zap's Named.
+func (z *zapFrontEnd) Supports(f leaktest.Feature) bool {
+	return f == leaktest.FeatureName && !z.noName
+}
 
 // encoders are the two encoders zap ships, as applications configure them.
 var encoders = map[string]func() zapcore.Encoder{"json": jsonEncoder, "console": consoleEncoder}
@@ -167,13 +183,13 @@ func TestConformanceMultiline(t *testing.T) {
 		leaktest.RunSecrets(t, leaktest.MultilineSecrets(), func(t *testing.T, r *redact.Redactor) leaktest.FrontEnd {
 			buf := &syncBuffer{}
 			enc := hushzap.NewEncoder(rawMessageEncoder{jsonEncoder()}, r)
-			return &zapFrontEnd{l: zap.New(zapcore.NewCore(enc, buf, zap.DebugLevel)), buf: buf, noCheck: true}
+			return &zapFrontEnd{l: zap.New(zapcore.NewCore(enc, buf, zap.DebugLevel)), buf: buf, noCheck: true, noName: true}
 		})
 	})
 	t.Run("Wrap/raw", func(t *testing.T) {
 		leaktest.RunSecrets(t, leaktest.MultilineSecrets(), func(t *testing.T, r *redact.Redactor) leaktest.FrontEnd {
 			buf := &syncBuffer{}
-			return &zapFrontEnd{l: zap.New(&rawCore{LevelEnabler: zap.DebugLevel, w: buf}, hushzap.Wrap(r)), buf: buf}
+			return &zapFrontEnd{l: zap.New(&rawCore{LevelEnabler: zap.DebugLevel, w: buf}, hushzap.Wrap(r)), buf: buf, noName: true}
 		})
 	})
 }
@@ -307,9 +323,53 @@ func TestConformanceBraceConsole(t *testing.T) {
 			t.Run(way+"/"+name, func(t *testing.T) {
 				leaktest.RunSecrets(t, secrets, func(t *testing.T, r *redact.Redactor) leaktest.FrontEnd {
 					buf := &syncBuffer{}
-					return &braceFrontEnd{zapFrontEnd{l: newLogger(buf, r), buf: buf, bytesOnly: way == "NewWriteSyncer", noCheck: way == "NewEncoder" || way == "NewWriteSyncer"}}
+					return &braceFrontEnd{zapFrontEnd{l: newLogger(buf, r), buf: buf, bytesOnly: way == "NewWriteSyncer", noCheck: way == "NewEncoder" || way == "NewWriteSyncer", noName: true}}
 				})
 			})
+		}
+	}
+}
+
+// TestConformanceEdge runs the leak suite with secrets holding the bytes
+// loggers escape, quote or print differently (leaktest.EdgeSecrets:
+// whitespace around and inside, NUL and other control bytes, invalid
+// UTF-8, NBSP, U+2028, a trailing backslash, a literal percent escape, a
+// user:password pair) through every way into the zap front end, with both
+// encoders.
+func TestConformanceEdge(t *testing.T) {
+	eachWay(t, func(t *testing.T, fe func(*testing.T, *redact.Redactor) leaktest.FrontEnd) {
+		leaktest.RunSecrets(t, leaktest.EdgeSecrets(), fe)
+	})
+}
+
+// TestConformanceTiny runs the leak suite with secrets of 4 to 7 bytes
+// through every way into the zap front end, with a Redactor that indexes
+// them (redact.WithMinLength(4)): what the engine indexes, every way
+// protects.
+func TestConformanceTiny(t *testing.T) {
+	eachWay(t, func(t *testing.T, fe func(*testing.T, *redact.Redactor) leaktest.FrontEnd) {
+		leaktest.RunSecretsWith(t, leaktest.TinySecrets(), []redact.Option{redact.WithMinLength(4)}, fe)
+	})
+}
+
+// TestConformanceExact checks, through every way into the zap front end
+// and with both encoders, that an entry is written as zap writes it
+// without hush but for the secrets' spans (leaktest.RunExact): the bytes
+// around a secret (whitespace, control bytes, backslashes, invalid UTF-8,
+// another secret) are never altered.
+func TestConformanceExact(t *testing.T) {
+	for encName, newEnc := range encoders {
+		for way, newLogger := range zapWays(newEnc) {
+			for name, secrets := range map[string][]redact.Secret{"secrets": leaktest.Secrets(), "edge": leaktest.EdgeSecrets()} {
+				t.Run(way+"/"+encName+"/"+name, func(t *testing.T) {
+					leaktest.RunExact(t, secrets, func(t *testing.T, r *redact.Redactor) (leaktest.FrontEnd, leaktest.FrontEnd) {
+						hbuf, pbuf := &syncBuffer{}, &syncBuffer{}
+						hushed := &zapFrontEnd{l: newLogger(hbuf, r).WithOptions(zap.WithClock(fixedClock{})), buf: hbuf, bytesOnly: way == "NewWriteSyncer", noCheck: way == "NewEncoder" || way == "NewWriteSyncer"}
+						plain := &zapFrontEnd{l: zap.New(zapcore.NewCore(newEnc(), pbuf, zap.DebugLevel), zap.WithClock(fixedClock{})), buf: pbuf}
+						return hushed, plain
+					})
+				})
+			}
 		}
 	}
 }

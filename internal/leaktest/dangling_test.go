@@ -24,7 +24,7 @@ func redactionsStartOnSecrets(r *redact.Redactor, line []byte, pos int) bool {
 		if m.Start >= pos {
 			continue
 		}
-		if !startsWithSecret(cachedForms(danglingSecrets), line[m.Start:m.End], 0) {
+		if !startsWithSecret(cachedForms(danglingSecrets, minFormLen), line[m.Start:m.End], 0) {
 			return false
 		}
 	}

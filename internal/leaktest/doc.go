@@ -45,10 +45,23 @@
 // fixed set of scenarios (a secret in the message, a field value, a key, a
 // group name, a nested object key, an error, a Stringer, panicking
 // renderers, a LogValuer that changes its answer, bytes, a backslash right
-// before the secret, control bytes and invalid UTF-8 around it), written
+// before the secret, control bytes and invalid UTF-8 around it, two
+// secrets back to back, whitespace around one, a secret as both key and
+// value, a logger name, a passphrase split into a list's words, a
+// user:password pair split into a map's key and value, reflected structs,
+// maps and raw JSON, wrapped, joined and verbose-only errors), written
 // through a front end by an adapter the front end's own tests supply, and
 // checked with Check. RunSecrets runs the scenarios with other secrets
 // (MultilineSecrets: PEM keys with a short last line, LF and CRLF, and an
-// AWS credentials file); an adapter returns ErrKnownGap for an entry that
-// meets a gap DESIGN.md lists, and the scenario is skipped as such.
+// AWS credentials file; EdgeSecrets: secrets holding the bytes loggers
+// escape or quote; BinarySecrets); RunSecretsWith with Redactor options
+// (TinySecrets, 4 to 7 bytes, under redact.WithMinLength(4), checked with
+// CheckMin). An adapter returns ErrKnownGap for an entry that meets a gap
+// DESIGN.md lists, and the scenario is skipped as such; a scenario that
+// needs what a front end cannot express (Featured) is skipped too.
+//
+// RunExact (and RunExactUnquoted) runs the scenarios marked Exact through
+// a front end and the same logger without hush, and checks with Faithful
+// that the first wrote what the second did but for each secret's span:
+// bytes outside a matched secret are never altered.
 package leaktest

@@ -69,11 +69,11 @@ type form struct {
 // excepted) and, for a JSON object or array value, its credential-like
 // string and number fields (every field when none is credential-like), as
 // "name#key" or "name[i]".
-func units(s redact.Secret) []struct{ name, label, v string } {
+func units(s redact.Secret, minLen int) []struct{ name, label, v string } {
 	type unit = struct{ name, label, v string }
 	var out []unit
 	add := func(name, label, v string) {
-		if len(v) >= minFormLen {
+		if len(v) >= minLen {
 			out = append(out, unit{name, label, v})
 		}
 	}
@@ -100,7 +100,7 @@ func units(s redact.Secret) []struct{ name, label, v string } {
 		// as a decode of the output shows it: by LF or CRLF. Its bytes
 		// there are key material, whatever the neighbour's fate.
 		for i, l := range body {
-			if len(l.v) >= minFormLen || len(body) < 2 {
+			if len(l.v) >= minLen || len(body) < 2 {
 				continue
 			}
 			a, b := i-1, i
@@ -189,29 +189,30 @@ func EngineGap(kind string) bool { return strings.HasPrefix(kind, "base32") }
 // tests check many outputs against the same few secrets.
 var _forms sync.Map
 
-func cachedForms(secrets []redact.Secret) []form {
+func cachedForms(secrets []redact.Secret, minLen int) []form {
 	var key strings.Builder
+	fmt.Fprintf(&key, "%d/", minLen)
 	for _, s := range secrets {
 		fmt.Fprintf(&key, "%d:%s%d:%s", len(s.Name), s.Name, len(s.Value), s.Value)
 	}
 	if fs, ok := _forms.Load(key.String()); ok {
 		return fs.([]form)
 	}
-	fs := forms(secrets)
+	fs := forms(secrets, minLen)
 	_forms.Store(key.String(), fs)
 	return fs
 }
 
 // forms returns every encoded form of every unit of every secret, without
 // duplicates.
-func forms(secrets []redact.Secret) []form {
+func forms(secrets []redact.Secret, minLen int) []form {
 	var out []form
 	seen := map[string]bool{}
 	for _, s := range secrets {
-		for _, u := range units(s) {
+		for _, u := range units(s, minLen) {
 			for _, f := range encodings(u.v) {
 				key := u.name + "\x00" + string(f.text)
-				if seen[key] || len(f.text) < minFormLen {
+				if seen[key] || len(f.text) < minLen {
 					continue
 				}
 				seen[key] = true
@@ -227,7 +228,7 @@ func forms(secrets []redact.Secret) []form {
 				}
 			}
 		}
-		out = append(out, shortLines(s)...)
+		out = append(out, shortLines(s, minLen)...)
 	}
 	return out
 }
@@ -248,7 +249,7 @@ const minShortLine = 3
 // text only: a multi-line value printed as written, with real line breaks,
 // is protected line by line, and a short line there is a known gap of the
 // engine (DESIGN.md, "Known gaps in the contract").
-func shortLines(s redact.Secret) []form {
+func shortLines(s redact.Secret, minLen int) []form {
 	var body []string
 	for _, l := range strings.Split(strings.TrimSpace(s.Value), "\n") {
 		l = strings.TrimSpace(strings.TrimSuffix(l, "\r"))
@@ -261,7 +262,7 @@ func shortLines(s redact.Secret) []form {
 	}
 	var out []form
 	for i, l := range body {
-		if len(l) >= minFormLen || len(l) < minShortLine {
+		if len(l) >= minLen || len(l) < minShortLine {
 			continue
 		}
 		kind := fmt.Sprintf("short line %d on its own line", i+1)
@@ -550,7 +551,13 @@ func lowerPercent(s string) string {
 // every occurrence in a standard decode of out of a secret not already found
 // in out as written.
 func Find(secrets []redact.Secret, out []byte) []Leak {
-	fs := cachedForms(secrets)
+	return FindMin(secrets, out, minFormLen)
+}
+
+// FindMin is Find for secrets indexed from minLen bytes
+// (redact.WithMinLength): a form of minLen bytes or more counts.
+func FindMin(secrets []redact.Secret, out []byte, minLen int) []Leak {
+	fs := cachedForms(secrets, minLen)
 	leaks := search(fs, out, "", false)
 	found := map[string]bool{}
 	for _, l := range leaks {
@@ -612,7 +619,14 @@ const maxReported = 10
 // JSON entry"). It reports whether out was clean.
 func Check(t testing.TB, secrets []redact.Secret, out []byte, what string) bool {
 	t.Helper()
-	leaks := Find(secrets, out)
+	return CheckMin(t, secrets, out, what, minFormLen)
+}
+
+// CheckMin is Check for secrets indexed from minLen bytes
+// (redact.WithMinLength).
+func CheckMin(t testing.TB, secrets []redact.Secret, out []byte, what string, minLen int) bool {
+	t.Helper()
+	leaks := FindMin(secrets, out, minLen)
 	for i, l := range leaks {
 		if i == maxReported {
 			t.Errorf("%s: %d more leaks", what, len(leaks)-maxReported)

@@ -269,7 +269,7 @@ func typeName(e ast.Expr) string {
 func fixtureValues() []string {
 	var out []string
 	for _, s := range Secrets() {
-		for _, u := range units(s) {
+		for _, u := range units(s, minFormLen) {
 			out = append(out, u.v)
 		}
 	}
