@@ -2,6 +2,7 @@ package redact
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"math"
 	"slices"
@@ -201,7 +202,10 @@ type decodeScratch struct {
 	matches []fingerprint.Match
 	// spans collects what the decoding scan finds (the caller's slice
 	// would escape through the recursion).
-	spans  []span
+	spans []span
+	// alt counts the restarts (restartFull) under way: the spans found
+	// in a restarted reading are deeper (see span.depth).
+	alt    int
 	nested []byte // decoded base64 of base64 (nested.go)
 	// pemCut is the source position of the earliest PEM block without
 	// its END line that runs to the end of a decoded window (-1 for
@@ -272,10 +276,184 @@ func (s *snapshot) decodedSpansSwept(dst []span, text []byte, fs *detect.Sweep) 
 		}
 	}
 	if sw.sc != nil {
+		n := len(dst)
 		dst = append(dst, sw.sc.spans...)
 		putScratch(sw.sc)
+		dst = dropShiftedReadings(dst, n, text)
 	}
 	return dst
+}
+
+// dropShiftedReadings removes from dst[n:] each span that a more direct
+// reading of the line found inside it with nothing but backslashes around
+// (the same secret, only backslashes between the starts and between the
+// ends), when the line is escaped once: where a backslash of the text
+// decoded once begins no escape of JSON or Go quoting ("C:\\keys\\" reads
+// C:\keys\, and "\k" is no escape). A deeper reading (a level down, or a
+// restart: see span.depth) took one of those backslashes for part of an
+// escape of the value, where the more direct one reads it as the text's
+// own escaped backslash: a value that opens with an escape ("\u0001..."
+// or "\"..." in JSON) after C:\\keys\\ reads, a level down or restarted
+// inside "\\", as a value escaped twice, and so does a value that ends
+// with a backslash before one of the text's. The value is covered either
+// way; keeping the deeper span would take one of the text's bytes. Where
+// the line decodes to valid escaped text again (JSON inside JSON), both
+// readings stay and the deeper one wins: the same bytes are then the
+// value escaped twice.
+func dropShiftedReadings(dst []span, n int, text []byte) []span {
+	// Only a span that begins or ends with a backslash can have
+	// backslashes around another.
+	cand := func(a span) bool {
+		return a.depth != 0 && a.end > a.start && (text[a.start] == '\\' || text[a.end-1] == '\\')
+	}
+	cands := 0
+	for _, a := range dst[n:] {
+		if cand(a) {
+			cands++
+		}
+	}
+	if cands == 0 {
+		return dst
+	}
+	others := dst
+	sorted := cands*len(dst) > 4096
+	if sorted {
+		// Many: look among the spans sorted by start (the same text
+		// may hold thousands of matches).
+		others = slices.Clone(dst)
+		slices.SortFunc(others, func(x, y span) int { return cmp.Compare(x.start, y.start) })
+	}
+	once := -1 // unknown; then 0 or 1
+	drop := 0
+	for i := n; i < len(dst); i++ {
+		a := dst[i]
+		if !cand(a) {
+			continue
+		}
+		near := others
+		if sorted {
+			// The spans that start in a's run of leading backslashes.
+			lo, _ := slices.BinarySearchFunc(others, a.start, func(x span, t int) int { return cmp.Compare(x.start, t) })
+			run := len(text[a.start:a.end]) - len(bytes.TrimLeft(text[a.start:a.end], `\`))
+			hi := lo
+			for hi < len(others) && others[hi].start <= a.start+run {
+				hi++
+			}
+			near = others[lo:hi]
+		}
+		switch widenedByBackslashes(a, near, text) {
+		case unrelated:
+			continue
+		case deeper:
+			if once < 0 {
+				once = 0
+				if escapedOnce(text, a.start) {
+					once = 1
+				}
+			}
+			if once == 0 {
+				continue
+			}
+		}
+		dst[i].depth = dropped
+		drop++
+	}
+	if drop == 0 {
+		return dst
+	}
+	out := dst[:n]
+	for _, a := range dst[n:] {
+		if a.depth != dropped {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// dropped marks a span dropShiftedReadings removes: deeper than any, it is
+// no more direct reading of anything.
+const dropped = math.MaxUint8
+
+// How a span relates to a more direct reading of the same value (see
+// widenedByBackslashes).
+const (
+	unrelated = iota
+	deeper    // a level down from it
+	restarted // in a restart, where the line's own reading found it
+)
+
+// widenedByBackslashes reports whether a span of a more direct reading
+// than a's, for the same secret and made of whole escapes, lies inside a
+// with only backslashes before and after it, and how a's reading relates
+// to it.
+func widenedByBackslashes(a span, spans []span, text []byte) int {
+	rel := unrelated
+	for _, b := range spans {
+		if b.depth >= a.depth || b.sec != a.sec || b.start < a.start || b.end > a.end || b.start == a.start && b.end == a.end {
+			continue
+		}
+		// b must be whole escapes of the line's own reading: not a raw
+		// value that ends with a backslash matched in the first half of
+		// "\\\\".
+		if danglingBackslash(text, b.start) || danglingBackslash(text, b.end) {
+			continue
+		}
+		if onlyBackslashes(text[a.start:b.start]) && onlyBackslashes(text[b.end:a.end]) {
+			if a.depth > maxDecodeDepth && b.depth <= maxDecodeDepth {
+				return restarted
+			}
+			rel = deeper
+		}
+	}
+	return rel
+}
+
+// escapedOnce reports whether the line of text around i, decoded once,
+// holds a backslash that begins no escape of JSON or Go quoting: then it
+// is not escaped text itself, and the line was escaped once.
+func escapedOnce(text []byte, i int) bool {
+	const reach = 1 << 16
+	lo := max(0, i-reach)
+	if k := bytes.LastIndexByte(text[lo:i], '\n'); k >= 0 {
+		lo += k + 1
+	}
+	hi := min(len(text), i+reach)
+	if k := bytes.IndexByte(text[i:hi], '\n'); k >= 0 {
+		hi = i + k
+	}
+	var d decoded
+	decodeBackslash(&d, nil, lo, text[lo:hi], false)
+	t := d.text
+	for k := 0; k < len(t); k++ {
+		if t[k] != '\\' {
+			continue
+		}
+		if k+1 == len(t) {
+			return true
+		}
+		switch c := t[k+1]; c {
+		case '"', '\\', '/', '\'', 'b', 'f', 'n', 'r', 't', 'a', 'v':
+			k++
+		case 'u', 'x', 'U':
+			w := map[byte]int{'u': 4, 'x': 2, 'U': 8}[c]
+			if _, ok := hexN(t, k+2, w); !ok {
+				return true
+			}
+			k += 1 + w
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+func onlyBackslashes(b []byte) bool {
+	for _, c := range b {
+		if c != '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // forceNoBlocks makes the scan take the portable way (tests run both).
@@ -299,6 +477,16 @@ type sweep struct {
 	// tab is blockEvents' table of the markers of decs (nil: see
 	// markerTable).
 	tab *[16]byte
+}
+
+// depth is span.depth for a match found at level lvl of the reading under
+// way.
+func (sc *decodeScratch) depth(lvl int) uint8 {
+	d := uint8(1 + lvl)
+	if sc.alt > 0 {
+		d += maxDecodeDepth
+	}
+	return d
 }
 
 func (sw *sweep) scratch() *decodeScratch {
@@ -653,7 +841,9 @@ func (s *snapshot) restartFull(sc *decodeScratch, parent *decoded, ptext []byte,
 	d.reset()
 	we := min(end, fe+s.maxLen) // maxLen is already a reach in source bytes
 	dec.decode(d, parent, r, ptext[r:we])
+	sc.alt++
 	s.scanDecoded(sc, parent, d, ptext, lvl, dec, limit)
+	sc.alt--
 }
 
 // hasMarker reports whether b holds a marker byte of an enabled decoder.
@@ -711,7 +901,7 @@ func (s *snapshot) scanDecoded(sc *decodeScratch, parent, d *decoded, ptext []by
 			}
 			bs = true
 		}
-		sc.spans = append(sc.spans, span{start: start, end: end, sec: p.sec, enc: dec.enc, length: m.End - m.Start, bs: bs})
+		sc.spans = append(sc.spans, span{start: start, end: end, sec: p.sec, enc: dec.enc, length: m.End - m.Start, bs: bs, depth: sc.depth(lvl)})
 	}
 	s.detectDecoded(sc, d, lvl, dec, limit)
 	if lvl+1 >= maxDecodeDepth {

@@ -295,7 +295,7 @@ func (s *snapshot) detectDecoded(sc *decodeScratch, d *decoded, lvl int, dec *de
 		if f.Base64 {
 			enc = Base64
 		}
-		sc.spans = append(sc.spans, span{start: start, end: end, sec: s.det.sec(&f), enc: enc})
+		sc.spans = append(sc.spans, span{start: start, end: end, sec: s.det.sec(&f), enc: enc, depth: sc.depth(lvl)})
 	}
 }
 

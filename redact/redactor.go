@@ -225,6 +225,11 @@ type span struct {
 	// wrapped base64, how far before start the match began (on an
 	// earlier line); 0 for a match on one line.
 	cross int
+	// depth ranks how directly the match was read: 0 in the text as
+	// written, 1+level for a decoded level, maxDecodeDepth more in a
+	// restarted reading (see Restarts in decode.go and
+	// dropShiftedReadings).
+	depth uint8
 }
 
 // joins reports whether sp, which starts at or after cur, merges into a
