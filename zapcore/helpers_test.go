@@ -78,3 +78,9 @@ func (s *syncBuffer) Lines() []string {
 	}
 	return strings.Split(out, "\n")
 }
+
+func (s *syncBuffer) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b.Reset()
+}

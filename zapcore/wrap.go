@@ -63,8 +63,8 @@ func Wrap(r *redact.Redactor, opts ...Option) zap.Option {
 //   - context the core had before Wrap was applied is never seen:
 //     zap.Config.Build adds Config.InitialFields to its core before the
 //     options passed to Build, and a zap.Fields option listed before Wrap
-//     acts first too (use NewEncoder with zap.RegisterEncoder, or list
-//     Wrap first);
+//     acts first too (use Build, which moves InitialFields after Wrap, or
+//     NewEncoder with zap.RegisterEncoder, or list Wrap first);
 //   - context given to With is scrubbed when With is called, against the
 //     set current then: the wrapped core encodes it once and keeps the
 //     bytes, so a secret added to r later is not caught in that context;
