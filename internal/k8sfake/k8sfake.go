@@ -37,6 +37,16 @@ type Server struct {
 	counts  map[string]int // "list", "watch", "get"
 	wake    chan struct{}  // closed and replaced on every change
 	closed  chan struct{}
+	warning string // sent as a Warning header with every response (Warn)
+}
+
+// Warn makes every later response carry a Warning header (RFC 7234, code
+// 299, as the API server sends for deprecations and admission warnings)
+// with text.
+func (s *Server) Warn(text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.warning = text
 }
 
 type object struct {
@@ -156,6 +166,11 @@ func (s *Server) notify() {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	if s.warning != "" {
+		w.Header().Add("Warning", `299 - "`+strings.ReplaceAll(s.warning, `"`, `\"`)+`"`)
+	}
+	s.mu.Unlock()
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	var ns, name string
 	switch {

@@ -121,6 +121,7 @@ func New(cfg Config) (*Provider, error) {
 			return nil, fmt.Errorf("%s: no cluster configuration (kubeconfig or in-cluster): %w", providerName, err)
 		}
 		rc.UserAgent = "hush"
+		rc.WarningHandlerWithContext = serverWarnings{cfg.Logger} // not klog's stderr (clientlog.go)
 		if hc, err = rest.HTTPClientFor(rc); err != nil {
 			return nil, fmt.Errorf("%s: %w", providerName, err)
 		}
@@ -175,6 +176,10 @@ func (p *Provider) start() error {
 	}
 	p.started = true
 	p.stop = make(chan struct{})
+	// The informers log through the context's logger (clientlog.go), and
+	// stop with p.stop.
+	ctx, cancel := context.WithCancel(clientContext(context.Background(), p.log))
+	go func(stop <-chan struct{}) { <-stop; cancel() }(p.stop)
 	for _, ns := range p.cfg.Namespaces {
 		w := &nsWatch{ns: ns}
 		opts := []informers.SharedInformerOption{}
@@ -211,7 +216,7 @@ func (p *Provider) start() error {
 			DeleteFunc: func(any) { p.changed() },
 		})
 		p.nss = append(p.nss, w)
-		w.factory.Start(p.stop)
+		w.factory.StartWithContext(ctx)
 	}
 	return nil
 }

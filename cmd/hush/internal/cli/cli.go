@@ -116,6 +116,7 @@ func Main(ctx context.Context, args []string, stdio IO) int {
 	// Everything hush says about itself goes through the guard.
 	stdio.guard = newGuard()
 	stdio.Err = stdio.guard.writer(stdio.Err)
+	routeKlog(stdio.Err) // client-go's own stderr (klog.go)
 	root := newRoot(stdio)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
