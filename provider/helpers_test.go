@@ -40,6 +40,9 @@ type source struct {
 	err   error            // whole-call failure
 	errOn map[string]error // per-secret failure
 	delay atomic.Int64     // nanoseconds
+	// gate, when set, holds every fetch until it is closed or the
+	// fetch's context ends.
+	gate  chan struct{}
 	calls atomic.Int64
 }
 
@@ -67,6 +70,13 @@ func (s *source) failOn(k string, err error) {
 func (s *source) Name() string { return s.name }
 
 func (s *source) wait(ctx context.Context) error {
+	if s.gate != nil {
+		select {
+		case <-s.gate:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	d := time.Duration(s.delay.Load())
 	if d == 0 {
 		return nil
