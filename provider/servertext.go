@@ -1,7 +1,11 @@
 package provider
 
+//go:generate go run servertext_vocab_gen.go
+
 import (
+	_ "embed"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -17,21 +21,37 @@ const maxServerText = 300
 // plugin can echo what it was handling, and the value it echoes may be the
 // very secret whose read failed, which no redactor knows yet. So every
 // word that could be a value is replaced by "[REDACTED]", and what stays
-// is the message's vocabulary: a word is kept when it appears in one of
-// keep (the operation, the path or name asked for: hush said it itself),
-// or when it reads as words of a language — letters only, in parts of at
-// least three letters once split at its capitals, hyphens and underscores
-// ("permission", "SecretNotFound", "secret-manager"; see wordlike), or
-// is at most three letters, or a number of at most five digits (a status
-// code, a count). A word is a run of letters, digits and
-// "+=_-~" (so paths and user names split at "/", ":" and ".": the parts of
-// "secret/data/prod" are kept). Control bytes and non-ASCII become "?", and
-// the result is at most about 300 bytes.
+// is the message's vocabulary. A word (a run of letters, digits and
+// "+=_-~": paths and user names split at "/", ":" and ".", so the parts of
+// "secret/data/prod" are judged one by one) is kept when:
 //
-// What still passes: a value that is itself made of words (a lower-case
-// passphrase, "correcthorsebatterystaple"), many random strings of
-// lower-case letters only, about one in twenty random 12-letter strings of
-// mixed case without a digit, and short numbers.
+//   - it appears in one of keep (the operation, the path or name asked
+//     for: hush said it itself);
+//   - it is a word of the vocabulary, in any case: the words of real
+//     provider error messages (taken from the SDKs' sources and the
+//     servers' messages, servertext_errors.txt: "permission", "kms",
+//     "ResourceNotFoundException", "x509") or one of the ~9,500 most
+//     common English words (servertext_english.txt);
+//   - it is a compound whose parts, split at its capitals, hyphens and
+//     underscores, are all words of the vocabulary ("SecretNotFound",
+//     "secret-manager", "db-creds"), and, when it has three parts or
+//     more, all error words ("InvalidRequestException"): four common
+//     words joined by hyphens or in CamelCase are a passphrase, not a
+//     message's vocabulary;
+//   - it is at most three letters ("a", "is", "can", and "t" of "can't"),
+//     or a number of at most five digits (a status code, a count).
+//
+// Control bytes and non-ASCII become "?", and the result is at most about
+// 300 bytes.
+//
+// What still passes (TestServerTextLeakRates measures it): a value that
+// is itself one vocabulary word ("sunshine"), a passphrase whose words
+// are separated by spaces, dots or slashes (each word is judged alone), a
+// passphrase of two vocabulary words or of error words only joined by
+// hyphens ("access-denied-token-expired"), values of at most three
+// letters and numbers of at most five digits. Random letters, of any case
+// and length, and vocabulary words run together without separators
+// ("correcthorsebatterystaple") are not kept.
 func ServerText(msg string, keep ...string) string {
 	var b strings.Builder
 	word := func(w string) {
@@ -96,80 +116,116 @@ func quotable(w string, keep []string) bool {
 		switch c := w[i]; {
 		case c >= '0' && c <= '9':
 			digits++
-		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		case isLetter(c):
 			letters++
 		}
 	}
 	switch {
 	case digits == len(w):
 		return len(w) <= 5 // a status code, a count, a port
-	case digits > 0:
-		return false
 	case letters == 0:
 		return len(w) <= 3 // "-", "==", "---"
-	case len(w) <= 3:
+	case digits == 0 && len(w) <= 3:
 		return true // "a", "is", "can" (and "t" of "can't")
+	case lookup(w) != 0:
+		return true // "permission", "ResourceNotFoundException", "x509"
 	}
-	for seg := range strings.FieldsFuncSeq(w, func(r rune) bool { return !isLetter(byte(r)) }) {
-		if !wordlike(seg) {
-			return false
+	// A compound: every part is vocabulary, and a run of three parts or
+	// more is made of error words only (a passphrase of common words
+	// joined by hyphens is not a message's vocabulary).
+	parts, english := 0, false
+	for chunk := range strings.FieldsFuncSeq(w, func(r rune) bool { return !isLetter(byte(r)) && !isDigit(byte(r)) }) {
+		if strings.ContainsAny(chunk, "0123456789") {
+			if lookup(chunk) == 0 {
+				return false // "v2" is a word, "s3cr3t" is not
+			}
+			parts++
+			continue
+		}
+		for p := range capitalParts(chunk) {
+			switch lookup(p) {
+			case 0:
+				return false
+			case englishWord:
+				english = true
+			}
+			parts++
 		}
 	}
-	return true
+	return parts <= 2 || !english
 }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 func isUpper(c byte) bool  { return c >= 'A' && c <= 'Z' }
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
 
-// wordlike reports whether letters read as words: split into parts of
-// capitals followed by lower-case letters ("Secret", "Not", "Found";
-// "HTTPServer" is one), each part is an acronym of at most 8 capitals, or
-// has at least two lower-case letters and a vowel; and no run of six
-// consonants. A random mix of cases rarely passes (about 5% at 12 letters,
-// under 1% at 20); a random string of lower-case letters often does.
-func wordlike(s string) bool {
-	if len(s) <= 3 {
-		return true // "db", "id", "API"
-	}
-	consonants := 0
-	for i := 0; i < len(s); {
-		j := i
-		for j < len(s) && isUpper(s[j]) {
-			j++
-		}
-		caps := j - i
-		vowel := false
-		for k := i; k < j; k++ {
-			vowel = vowel || isVowel(s[k])
-		}
-		for j < len(s) && !isUpper(s[j]) {
-			vowel = vowel || isVowel(s[j])
-			j++
-		}
-		switch low := j - i - caps; {
-		case low == 0:
-			if caps > 8 {
-				return false
+// capitalParts yields the parts of letters split at their capitals:
+// "SecretNotFound" is "Secret", "Not", "Found"; a run of capitals is an
+// acronym, its last capital starting the next part when lower-case
+// letters follow ("HTTPServer" is "HTTP", "Server").
+func capitalParts(s string) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		start := 0
+		for i := 1; i < len(s); i++ {
+			nextLow := i+1 < len(s) && !isUpper(s[i+1])
+			if isUpper(s[i]) && (!isUpper(s[i-1]) || nextLow) {
+				if !yield(s[start:i]) {
+					return
+				}
+				start = i
 			}
-		case low < 2 || !vowel:
-			return false
 		}
-		i = j
+		yield(s[start:])
 	}
-	for i := 0; i < len(s); i++ {
-		if isVowel(s[i]) {
-			consonants = 0
-		} else if consonants++; consonants >= 6 {
-			return false
-		}
-	}
-	return true
 }
 
-func isVowel(c byte) bool {
-	switch c | 0x20 {
-	case 'a', 'e', 'i', 'o', 'u', 'y':
-		return true
+// The vocabulary: the words of real provider error messages and the most
+// common English words, written by servertext_vocab_gen.go (which says
+// where they come from).
+var (
+	//go:embed servertext_errors.txt
+	errorWords string
+	//go:embed servertext_english.txt
+	englishWords string
+)
+
+const (
+	errorWord   = 1
+	englishWord = 2
+)
+
+// vocabulary is built on first use: only error paths need it.
+var vocabulary = sync.OnceValue(func() map[string]uint8 {
+	m := make(map[string]uint8, 12000)
+	for _, l := range []struct {
+		text string
+		kind uint8
+	}{{englishWords, englishWord}, {errorWords, errorWord}} {
+		for line := range strings.Lines(l.text) {
+			if w := strings.TrimSpace(line); w != "" && w[0] != '#' {
+				m[w] = l.kind
+			}
+		}
 	}
-	return false
+	return m
+})
+
+// maxWord is the longest word looked up; the lists have none longer.
+const maxWord = 32
+
+// lookup returns the vocabulary's kind of a word, in any case (0: not a
+// word of the vocabulary).
+func lookup(w string) uint8 {
+	if len(w) > maxWord {
+		return 0
+	}
+	var buf [maxWord]byte
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if isUpper(c) {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return vocabulary()[string(buf[:len(w)])]
 }

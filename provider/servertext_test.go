@@ -40,12 +40,15 @@ func TestServerTextDropsValues(t *testing.T) {
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
 		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/=",
 		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_",
+		"abcdefghijklmnopqrstuvwxyz",
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
 	}
 	templates := []string{
 		"%s", "invalid value %s", `{"errors":["cannot decode %q"]}`, "value=%s;", "bad token: %s\n",
 		"'%s' is not a valid key", "prefix%ssuffix", "secret: %s (%d bytes)",
 	}
-	fixed := []string{"Zq8v-4Lw2-9pXc-7yTb", "tok_9f8e7d6c5b4a3210fedc", "hunter2hunter2", "AKIAIOSFODNN7EXAMPLE", "P4ssw0rd!"}
+	fixed := []string{"Zq8v-4Lw2-9pXc-7yTb", "tok_9f8e7d6c5b4a3210fedc", "hunter2hunter2", "AKIAIOSFODNN7EXAMPLE", "P4ssw0rd!",
+		"correcthorsebatterystaple", "correct-horse-battery-staple", "CorrectHorseBatteryStaple", "Correct_Horse_Battery_Staple", "qwertyuiopasdfgh", "xkcdpassword"}
 	for i := range 3000 {
 		var v string
 		if i < len(fixed) {
