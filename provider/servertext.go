@@ -30,7 +30,7 @@ const maxServerText = 300
 //   - it is a word of the vocabulary, in any case: the words of real
 //     provider error messages (taken from the SDKs' sources and the
 //     servers' messages, servertext_errors.txt: "permission", "kms",
-//     "ResourceNotFoundException", "x509") or one of the ~9,500 most
+//     "ResourceNotFoundException", "x509") or one of the ~2,800 most
 //     common English words (servertext_english.txt);
 //   - it is a compound whose parts, split at its capitals, hyphens and
 //     underscores, are all words of the vocabulary ("SecretNotFound",
