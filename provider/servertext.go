@@ -41,27 +41,57 @@ const maxServerText = 300
 //   - it is at most three letters ("a", "is", "can", and "t" of "can't"),
 //     or a number of at most five digits (a status code, a count).
 //
-// Control bytes and non-ASCII become "?", and the result is at most about
-// 300 bytes.
+// Three words or more of letters joined by single dots are judged as one
+// compound too: "secretmanager.googleapis.com" and
+// "vault.default.svc.cluster.local" are kept, "correct.horse.battery" is
+// not. Control bytes and non-ASCII become "?", and the result is at most
+// about 300 bytes.
 //
 // What still passes (TestServerTextLeakRates measures it): a value that
 // is itself one vocabulary word ("sunshine"), a passphrase whose words
-// are separated by spaces, dots or slashes (each word is judged alone), a
-// passphrase of two vocabulary words or of error words only joined by
+// are separated by spaces, slashes or colons (each word is judged alone),
+// a passphrase of two vocabulary words, or of error words only, joined by
 // hyphens ("access-denied-token-expired"), values of at most three
 // letters and numbers of at most five digits. Random letters, of any case
-// and length, and vocabulary words run together without separators
-// ("correcthorsebatterystaple") are not kept.
+// and length, and common words run together without separators
+// ("correcthorsebatterystaple"), joined by hyphens, underscores or dots
+// or in CamelCase, are not kept.
 func ServerText(msg string, keep ...string) string {
 	var b strings.Builder
 	word := func(w string) {
-		if w == "" {
-			return
-		}
 		if quotable(w, keep) {
 			b.WriteString(w)
 		} else {
 			b.WriteString("[REDACTED]")
+		}
+	}
+	// run writes words joined by single dots ("secretmanager.versions.access",
+	// "correct.horse.battery.staple"): of three words or more, letters
+	// only, it is judged as one compound; else word by word.
+	run := func(s string) {
+		n := strings.Count(s, ".") + 1
+		if n < 3 || strings.ContainsAny(s, "0123456789") || quotable(s, keep) {
+			for i, w := range strings.Split(s, ".") {
+				if i > 0 {
+					b.WriteByte('.')
+				}
+				if n >= 3 && !strings.ContainsAny(s, "0123456789") {
+					b.WriteString(w) // the compound is quotable
+				} else {
+					word(w)
+				}
+			}
+			return
+		}
+		for i, w := range strings.Split(s, ".") {
+			if i > 0 {
+				b.WriteByte('.')
+			}
+			if inKeep(w, keep) {
+				b.WriteString(w)
+			} else {
+				b.WriteString("[REDACTED]")
+			}
 		}
 	}
 	start := -1
@@ -75,7 +105,11 @@ func ServerText(msg string, keep ...string) string {
 			continue
 		}
 		if start >= 0 {
-			word(msg[start:i])
+			if r == '.' && i+1 < len(msg) && wordByte(rune(msg[i+1])) {
+				i++ // the run goes on after the dot
+				continue
+			}
+			run(msg[start:i])
 			start = -1
 		}
 		if r < 0x20 || r > 0x7e {
@@ -89,7 +123,7 @@ func ServerText(msg string, keep ...string) string {
 		i += size
 	}
 	if start >= 0 {
-		word(msg[start:])
+		run(msg[start:])
 	}
 	out := b.String()
 	if len(out) > maxServerText {
@@ -106,10 +140,8 @@ func wordByte(r rune) bool {
 // quotable reports whether a word of a server's message may be quoted (see
 // ServerText).
 func quotable(w string, keep []string) bool {
-	for _, k := range keep {
-		if k != "" && strings.Contains(k, w) {
-			return true
-		}
+	if inKeep(w, keep) {
+		return true
 	}
 	digits, letters := 0, 0
 	for i := 0; i < len(w); i++ {
@@ -153,6 +185,16 @@ func quotable(w string, keep []string) bool {
 		}
 	}
 	return parts <= 2 || !english
+}
+
+// inKeep reports whether w appears in one of keep.
+func inKeep(w string, keep []string) bool {
+	for _, k := range keep {
+		if k != "" && strings.Contains(k, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

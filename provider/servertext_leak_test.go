@@ -93,12 +93,19 @@ func TestServerTextLeakRates(t *testing.T) {
 		{"4 words, underscores", passphrase(english, errs, 0.06, "_", false), 0.001},
 		{"4 words, CamelCase", passphrase(english, errs, 0.06, "", true), 0.001},
 		{"4 words, Title-Hyphens", passphrase(english, errs, 0.06, "-", true), 0.001},
+		{"4 words, dots", passphrase(english, errs, 0.06, ".", false), 0.001},
+		{"3 words, dots", func(rng *rand.Rand) string {
+			return strings.Join(strings.Split(passphrase(english, errs, 0.06, ".", false)(rng), ".")[:3], ".")
+		}, 0.001},
 		// The worst case: half of the words are error words.
 		{"4 words, 50% error words, hyphens", passphrase(english, errs, 0.5, "-", false), 0.10},
 		// Reported only: ServerText documents that these pass.
 		{"4 error words, hyphens", passphrase(english, errs, 1, "-", false), 1},
 		{"4 words, spaces", passphrase(english, errs, 0.06, " ", false), 1},
-		{"4 words, dots", passphrase(english, errs, 0.06, ".", false), 1},
+		{"2 words, hyphens", func(rng *rand.Rand) string {
+			return strings.Join(strings.Split(passphrase(english, errs, 0.06, "-", false)(rng), "-")[:2], "-")
+		}, 1},
+		{"1 word", func(rng *rand.Rand) string { return english[rng.IntN(len(english))] }, 1},
 	}
 	rng := rand.New(rand.NewPCG(10, 11))
 	const n = 2000
