@@ -5,7 +5,6 @@ package provider
 import (
 	_ "embed"
 	"strings"
-	"sync"
 	"unicode/utf8"
 )
 
@@ -70,6 +69,10 @@ func ServerText(msg string, keep ...string) string {
 	// only, it is judged as one compound; else word by word.
 	run := func(s string) {
 		n := strings.Count(s, ".") + 1
+		if n == 1 {
+			word(s)
+			return
+		}
 		if n < 3 || strings.ContainsAny(s, "0123456789") || quotable(s, keep) {
 			for i, w := range strings.Split(s, ".") {
 				if i > 0 {
@@ -166,7 +169,19 @@ func quotable(w string, keep []string) bool {
 	// more is made of error words only (a passphrase of common words
 	// joined by hyphens is not a message's vocabulary).
 	parts, english := 0, false
-	for chunk := range strings.FieldsFuncSeq(w, func(r rune) bool { return !isLetter(byte(r)) && !isDigit(byte(r)) }) {
+	for i := 0; i < len(w); {
+		for i < len(w) && !isAlnum(w[i]) {
+			i++
+		}
+		j := i
+		for j < len(w) && isAlnum(w[j]) {
+			j++
+		}
+		chunk := w[i:j]
+		i = j
+		if chunk == "" {
+			continue
+		}
 		if strings.ContainsAny(chunk, "0123456789") {
 			if lookup(chunk) == 0 {
 				return false // "v2" is a word, "s3cr3t" is not
@@ -174,14 +189,23 @@ func quotable(w string, keep []string) bool {
 			parts++
 			continue
 		}
-		for p := range capitalParts(chunk) {
-			switch lookup(p) {
+		// Split at capitals: "SecretNotFound" is "Secret", "Not",
+		// "Found"; a run of capitals is an acronym, its last capital
+		// starting the next part when lower-case letters follow
+		// ("HTTPServer" is "HTTP", "Server").
+		start := 0
+		for k := 1; k <= len(chunk); k++ {
+			if k < len(chunk) && !(isUpper(chunk[k]) && (!isUpper(chunk[k-1]) || k+1 < len(chunk) && !isUpper(chunk[k+1]))) {
+				continue
+			}
+			switch lookup(chunk[start:k]) {
 			case 0:
 				return false
 			case englishWord:
 				english = true
 			}
 			parts++
+			start = k
 		}
 	}
 	return parts <= 2 || !english
@@ -199,36 +223,20 @@ func inKeep(w string, keep []string) bool {
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 func isUpper(c byte) bool  { return c >= 'A' && c <= 'Z' }
-func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
-
-// capitalParts yields the parts of letters split at their capitals:
-// "SecretNotFound" is "Secret", "Not", "Found"; a run of capitals is an
-// acronym, its last capital starting the next part when lower-case
-// letters follow ("HTTPServer" is "HTTP", "Server").
-func capitalParts(s string) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		start := 0
-		for i := 1; i < len(s); i++ {
-			nextLow := i+1 < len(s) && !isUpper(s[i+1])
-			if isUpper(s[i]) && (!isUpper(s[i-1]) || nextLow) {
-				if !yield(s[start:i]) {
-					return
-				}
-				start = i
-			}
-		}
-		yield(s[start:])
-	}
-}
+func isAlnum(c byte) bool  { return isLetter(c) || c >= '0' && c <= '9' }
 
 // The vocabulary: the words of real provider error messages and the most
-// common English words, written by servertext_vocab_gen.go (which says
-// where they come from).
+// common English words, one a line in byte order after a header of "#"
+// lines, written by servertext_vocab_gen.go (which says where they come
+// from). They are searched in place: no table is built, no memory taken.
 var (
 	//go:embed servertext_errors.txt
 	errorWords string
 	//go:embed servertext_english.txt
 	englishWords string
+
+	errorList   = listBody(errorWords)
+	englishList = listBody(englishWords)
 )
 
 const (
@@ -236,21 +244,17 @@ const (
 	englishWord = 2
 )
 
-// vocabulary is built on first use: only error paths need it.
-var vocabulary = sync.OnceValue(func() map[string]uint8 {
-	m := make(map[string]uint8, 12000)
-	for _, l := range []struct {
-		text string
-		kind uint8
-	}{{englishWords, englishWord}, {errorWords, errorWord}} {
-		for line := range strings.Lines(l.text) {
-			if w := strings.TrimSpace(line); w != "" && w[0] != '#' {
-				m[w] = l.kind
-			}
+// listBody returns a word list less its header.
+func listBody(s string) string {
+	for strings.HasPrefix(s, "#") {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			return ""
 		}
+		s = s[i+1:]
 	}
-	return m
-})
+	return s
+}
 
 // maxWord is the longest word looked up; the lists have none longer.
 const maxWord = 32
@@ -269,5 +273,31 @@ func lookup(w string) uint8 {
 		}
 		buf[i] = c
 	}
-	return vocabulary()[string(buf[:len(w)])]
+	switch {
+	case inList(errorList, buf[:len(w)]):
+		return errorWord
+	case inList(englishList, buf[:len(w)]):
+		return englishWord
+	}
+	return 0
+}
+
+// inList reports whether w is a line of list, a sorted list of lines each
+// ending in a newline, by binary search over its bytes.
+func inList(list string, w []byte) bool {
+	lo, hi := 0, len(list) // both at the start of a line
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		start := lo + strings.LastIndexByte(list[lo:mid], '\n') + 1
+		end := start + strings.IndexByte(list[start:hi], '\n')
+		switch line := list[start:end]; {
+		case string(w) == line:
+			return true
+		case string(w) < line:
+			hi = start
+		default:
+			lo = end + 1
+		}
+	}
+	return false
 }

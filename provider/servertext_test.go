@@ -176,3 +176,55 @@ func TestServerTextBounded(t *testing.T) {
 		t.Errorf("control bytes and non-ASCII: got %q", got)
 	}
 }
+
+// BenchmarkServerText: four real messages, the vocabulary searched in
+// place (binary search over the embedded lists).
+func BenchmarkServerText(b *testing.B) {
+	msgs := []string{
+		"operation error Secrets Manager: GetSecretValue, https response error StatusCode: 400, RequestID: 4d8e1b2c-1111-4000-8000-222222222222, ResourceNotFoundException: Secrets Manager can't find the specified secret.",
+		`secrets "db-creds" is forbidden: User "system:serviceaccount:default:hush" cannot get resource "secrets" in API group "" in the namespace "payments"`,
+		"Permission 'secretmanager.versions.access' denied for resource 'projects/p-123/secrets/db/versions/latest' (or it may not exist).",
+		"1 error occurred:\n\t* permission denied\n\n",
+	}
+	for b.Loop() {
+		for _, m := range msgs {
+			ServerText(m, "read secret/data/prod/db")
+		}
+	}
+}
+
+// TestServerTextVocabulary: the embedded lists are what lookup's binary
+// search needs (sorted, lower-case, one word a line, none too long), every
+// word of them is found, in any case, and words between them are not.
+func TestServerTextVocabulary(t *testing.T) {
+	for _, l := range []struct {
+		name, body string
+		kind       uint8
+	}{{"errors", errorList, errorWord}, {"english", englishList, englishWord}} {
+		if !strings.HasSuffix(l.body, "\n") || len(l.body) < 10000 {
+			t.Fatalf("%s: %d bytes, not newline-terminated lines", l.name, len(l.body))
+		}
+		prev := ""
+		for w := range strings.Lines(l.body) {
+			w = strings.TrimSuffix(w, "\n")
+			if w == "" || len(w) > maxWord || strings.Trim(w, "abcdefghijklmnopqrstuvwxyz0123456789") != "" || w <= prev {
+				t.Fatalf("%s: line %q after %q: not a sorted lower-case word", l.name, w, prev)
+			}
+			if got := lookup(w); got != l.kind {
+				t.Errorf("%s: lookup(%q) = %d, want %d", l.name, w, got, l.kind)
+			}
+			if got := lookup(strings.ToUpper(w)); got != l.kind {
+				t.Errorf("%s: lookup(%q) = %d, want %d", l.name, strings.ToUpper(w), got, l.kind)
+			}
+			if lookup(w+"q") != 0 && lookup(w+"zzzzzzzzzz") != 0 {
+				t.Errorf("%s: %q with letters after it found", l.name, w)
+			}
+			prev = w
+		}
+	}
+	for _, w := range []string{"", "zzzzzzzz", "0000000", strings.Repeat("a", maxWord+1), "aaaa"} {
+		if lookup(w) != 0 {
+			t.Errorf("lookup(%q) found", w)
+		}
+	}
+}

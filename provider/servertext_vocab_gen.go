@@ -5,14 +5,17 @@
 // servertext.go). Run it with `go generate ./provider/` from the repository
 // root of a checkout whose module cache holds the provider modules'
 // dependencies (`go mod download` in each provider sub-module) and with
-// Debian's scowl package installed (apt-get install scowl).
+// Debian's scowl package installed (apt-get install scowl). The lists
+// depend on those versions and on the Go toolchain's (go1.26.8 made the
+// committed ones).
 //
 // servertext_errors.txt: the words of the error messages of the SDKs and
 // servers hush talks to. They are taken from the Go sources of the
 // versions the provider modules require and of the standard library's
 // packages their errors wrap: every string literal that an
 // error is built from (arguments of errors.New, fmt.Errorf and any call
-// whose name has "Err" in it; Error, ErrorCode and ErrorMessage methods'
+// whose name has "Err" or "Fail" in it or begins with "Wrap", "Invalid",
+// "NotFound", "Forbidden", "Unauthorized" or "Conflict"; Error, ErrorCode and ErrorMessage methods'
 // return values; Message, Reason, Code fields of composite literals;
 // constants of Reason, Code and Status types), split into words, plus
 // net/http's reason phrases and servertext_seed.txt (messages written by
@@ -40,7 +43,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -91,7 +93,11 @@ func main() {
 	// The standard library's errors that SDK errors wrap (a dial, a TLS
 	// handshake, a deadline), net/http's reason phrases and the errno
 	// table's messages ("connection refused").
-	std := filepath.Join(runtime.GOROOT(), "src")
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		log.Fatalf("go env GOROOT: %v", err)
+	}
+	std := filepath.Join(strings.TrimSpace(string(goroot)), "src")
 	for _, d := range stdPackages {
 		scanPackage(filepath.Join(std, d), add)
 	}
