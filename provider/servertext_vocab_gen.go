@@ -17,7 +17,9 @@
 // whose name has "Err" or "Fail" in it or begins with "Wrap", "Invalid",
 // "NotFound", "Forbidden", "Unauthorized" or "Conflict"; Error, ErrorCode and ErrorMessage methods'
 // return values; Message, Reason, Code fields of composite literals;
-// constants of Reason, Code and Status types), split into words, plus
+// constants of Reason, Code and Status types; String methods of Code,
+// Reason, Status and State types; protobuf enums' names of such types),
+// split into words, plus
 // net/http's reason phrases and servertext_seed.txt (messages written by
 // servers whose source is not a dependency: Vault and OpenBao server,
 // the Kubernetes API server, Key Vault, Google APIs).
@@ -346,7 +348,11 @@ func scanFile(p string, add func(string), all bool) {
 				}
 			}
 		case *ast.FuncDecl:
-			switch n.Name.Name {
+			name := n.Name.Name
+			if name == "String" && n.Recv != nil && len(n.Recv.List) == 1 && codeType.MatchString(recvName(n.Recv.List[0].Type)) {
+				name = "Error" // gRPC's Code.String: "Unauthenticated"
+			}
+			switch name {
 			case "Error", "ErrorCode", "ErrorMessage", "ErrorFault":
 				if n.Body != nil {
 					ast.Inspect(n.Body, func(m ast.Node) bool {
@@ -366,7 +372,10 @@ func scanFile(p string, add func(string), all bool) {
 			} else if sel, ok := n.Type.(*ast.SelectorExpr); ok {
 				typ = sel.Sel.Name
 			}
-			if strings.HasSuffix(typ, "Reason") || strings.HasSuffix(typ, "Code") || strings.HasSuffix(typ, "Cause") {
+			enumNames := strings.HasSuffix(p, ".pb.go") && len(n.Names) == 1 && codeType.MatchString(n.Names[0].Name) && strings.HasSuffix(n.Names[0].Name, "_name")
+			if strings.HasSuffix(typ, "Reason") || strings.HasSuffix(typ, "Code") || strings.HasSuffix(typ, "Cause") || enumNames {
+				// enumNames: a protobuf enum's names (Code_name: "UNAUTHENTICATED";
+				// SecretVersion_State_name: "DESTROYED").
 				for _, v := range n.Values {
 					lits(v)
 				}
@@ -374,6 +383,21 @@ func scanFile(p string, add func(string), all bool) {
 		}
 		return true
 	})
+}
+
+// codeType matches the names of types (and protobuf enum maps) whose
+// values are status codes or states.
+var codeType = regexp.MustCompile(`Code|Reason|Status|State`)
+
+// recvName is a method receiver's type name.
+func recvName(e ast.Expr) string {
+	if s, ok := e.(*ast.StarExpr); ok {
+		e = s.X
+	}
+	if id, ok := e.(*ast.Ident); ok {
+		return id.Name
+	}
+	return ""
 }
 
 func readList(p string) []string {
