@@ -85,8 +85,11 @@ func TestServerTextReadsRealMessages(t *testing.T) {
 		{"Request had insufficient authentication scopes.", ""},
 		{"The caller does not have permission", ""},
 		{"Quota exceeded for quota metric 'Access requests' and limit 'Access requests per minute per project' of service 'secretmanager.googleapis.com' for consumer 'project_number:123456789'.", "Quota exceeded for quota metric 'Access requests' and limit 'Access requests per minute per project' of service 'secretmanager.googleapis.com' for consumer 'project_number:[REDACTED]'."},
-		// gRPC transport.
+		// gRPC: transport, status errors; Google's JSON error document.
 		{"connection error: desc = \"transport: Error while dialing: dial tcp 10.0.0.1:443: connect: connection refused\"", ""},
+		{"rpc error: code = Unauthenticated desc = Request had invalid authentication credentials.", ""},
+		{"rpc error: code = PermissionDenied desc = Permission 'secretmanager.versions.access' denied for resource 'projects/p/secrets/db/versions/latest' (or it may not exist).", ""},
+		{"{\"error\": {\"code\": 401, \"message\": \"Request had invalid authentication credentials.\", \"status\": \"UNAUTHENTICATED\"}}", ""},
 		// Azure Key Vault: error codes and messages.
 		{"SecretNotFound", ""},
 		{"ForbiddenByPolicy", ""},
@@ -102,6 +105,12 @@ func TestServerTextReadsRealMessages(t *testing.T) {
 		{"502 Bad Gateway", ""},
 		{"503 Service Unavailable", ""},
 		{"Request Entity Too Large", ""},
+		// Proxies in front of a provider: nginx's page, Envoy's messages.
+		{"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>", ""},
+		{"upstream connect error or disconnect/reset before headers. reset reason: connection failure", ""},
+		{"no healthy upstream", ""},
+		// Kubernetes' own namespaces.
+		{"pods is forbidden: User \"system:serviceaccount:kube-system:default\" cannot list resource \"secrets\" in API group \"\" in the namespace \"kube-system\"", ""},
 	} {
 		want := c.want
 		if want == "" {
