@@ -65,34 +65,23 @@ func ServerText(msg string, keep ...string) string {
 		}
 	}
 	// run writes words joined by single dots ("secretmanager.versions.access",
-	// "correct.horse.battery.staple"): of three words or more, letters
-	// only, it is judged as one compound; else word by word.
+	// "correct.horse.battery.staple"): three words or more of letters are
+	// judged as one compound, anything else word by word.
 	run := func(s string) {
 		n := strings.Count(s, ".") + 1
-		if n == 1 {
-			word(s)
-			return
-		}
-		if n < 3 || strings.ContainsAny(s, "0123456789") || quotable(s, keep) {
-			for i, w := range strings.Split(s, ".") {
-				if i > 0 {
-					b.WriteByte('.')
-				}
-				if n >= 3 && !strings.ContainsAny(s, "0123456789") {
-					b.WriteString(w) // the compound is quotable
-				} else {
-					word(w)
-				}
-			}
-			return
-		}
-		for i, w := range strings.Split(s, ".") {
-			if i > 0 {
+		compound := n >= 3 && !strings.ContainsAny(s, "0123456789")
+		whole := compound && quotable(s, keep)
+		i := 0
+		for w := range strings.SplitSeq(s, ".") {
+			if i++; i > 1 {
 				b.WriteByte('.')
 			}
-			if inKeep(w, keep) {
+			switch {
+			case !compound:
+				word(w)
+			case whole || inKeep(w, keep):
 				b.WriteString(w)
-			} else {
+			default:
 				b.WriteString("[REDACTED]")
 			}
 		}
