@@ -15,7 +15,8 @@ import (
 // SDK errors and in BatchGetSecretValue's error entries, and the error
 // keeps its kind and its code.
 func TestErrorEchoingAValue(t *testing.T) {
-	for i, v := range []string{"Zq8v-4Lw2-9pXc-7yTb", "tok_9f8e7d6c5b4a3210fedc", "hunter2hunter2", "AKIAIOSFODNN7EXAMPLE", "s3cr3t", "dGhpcyBpcyBhIHNlY3JldA=="} {
+	for i, v := range []string{"Zq8v-4Lw2-9pXc-7yTb", "tok_9f8e7d6c5b4a3210fedc", "hunter2hunter2", "AKIAIOSFODNN7EXAMPLE",
+		"bemotifalukirase", "correcthorsebatterystaple", "correct-horse-battery-staple", "CorrectHorseBatteryStaple", "correct.horse.battery.staple", "s3cr3t", "dGhpcyBpcyBhIHNlY3JldA=="} {
 		api := &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "not allowed to return " + v}
 		err := wrap("GetSecretValue", "prod/db", api)
 		if strings.Contains(err.Error(), v) {

@@ -13,7 +13,8 @@ import (
 // TestErrorEchoingAValue: a status message that echoes a value (an
 // emulator, a proxy) is quoted without it, and keeps its kind and code.
 func TestErrorEchoingAValue(t *testing.T) {
-	for i, v := range []string{"Zq8v-4Lw2-9pXc-7yTb", "tok_9f8e7d6c5b4a3210fedc", "hunter2hunter2", "AKIAIOSFODNN7EXAMPLE", "s3cr3t", "dGhpcyBpcyBhIHNlY3JldA=="} {
+	for i, v := range []string{"Zq8v-4Lw2-9pXc-7yTb", "tok_9f8e7d6c5b4a3210fedc", "hunter2hunter2", "AKIAIOSFODNN7EXAMPLE",
+		"bemotifalukirase", "correcthorsebatterystaple", "correct-horse-battery-staple", "CorrectHorseBatteryStaple", "correct.horse.battery.staple", "s3cr3t", "dGhpcyBpcyBhIHNlY3JldA=="} {
 		for _, c := range []struct {
 			code codes.Code
 			kind provider.ErrorKind

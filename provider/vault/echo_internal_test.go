@@ -10,7 +10,8 @@ import (
 )
 
 // echoedValues are values a misbehaving server might echo in an error.
-var echoedValues = []string{"Zq8v-4Lw2-9pXc-7yTb", "tok_9f8e7d6c5b4a3210fedc", "hunter2hunter2", "AKIAIOSFODNN7EXAMPLE", "s3cr3t", "dGhpcyBpcyBhIHNlY3JldA=="}
+var echoedValues = []string{"Zq8v-4Lw2-9pXc-7yTb", "tok_9f8e7d6c5b4a3210fedc", "hunter2hunter2", "AKIAIOSFODNN7EXAMPLE",
+	"bemotifalukirase", "correcthorsebatterystaple", "correct-horse-battery-staple", "CorrectHorseBatteryStaple", "correct.horse.battery.staple", "s3cr3t", "dGhpcyBpcyBhIHNlY3JldA=="}
 
 // TestErrorEchoingAValue: a JSON error document whose message echoes the
 // value being read (which no redactor knows yet, since its read failed) is
