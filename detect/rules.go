@@ -149,7 +149,7 @@ var detectors = [...]detector{
 	{rule: &Rule{
 		ID: "vault-token", Name: "HashiCorp Vault token", Confidence: Prefix, Default: true,
 		Prefixes:    []string{"hvs.", "hvb.", "hvr.", "b.AAAAAQ", "s."},
-		Format:      "hvs. (service), hvb. (batch) or hvr. (recovery) + at least 24 base64url characters; the formats before Vault 1.10 (and OpenBao's): s. + 24 base62 characters (service; mixed case, with a digit or at least 6 capitals), b.AAAAAQ + base64url (batch); each optionally followed by a namespace's . + 5 base62 characters",
+		Format:      "hvs. (service), hvb. (batch) or hvr. (recovery) + at least 24 base64url characters; the formats before Vault 1.10 (and OpenBao's): s. + 24 base62 characters (service; not one that reads as an identifier, a hex string or capitals: under 5e-7 of random ones), b.AAAAAQ + base64url (batch); each optionally followed by a namespace's . + 5 base62 characters",
 		Source:      "https://developer.hashicorp.com/vault/docs/concepts/tokens#token-prefixes; legacy s./b.: https://developer.hashicorp.com/vault/docs/upgrading/upgrade-to-1.0.0",
 		Remediation: "Revoke it with `vault token revoke` (https://developer.hashicorp.com/vault/docs/commands/token/revoke).",
 	}, check: checkVault, maxLen: 406},
@@ -528,23 +528,26 @@ func vaultNamespace(t []byte, e int) int {
 	return e
 }
 
-// legacyVaultID reports whether id, 24 alphanumerics after "s.", looks
-// random as Vault's base62 token ids are, rather than like an identifier
-// ("s.AcceptanceTimeoutSeconds"): both cases, and a digit or at least six
-// capitals (a random id without a digit, 1.5% of them, has about twelve).
+// legacyVaultID reports whether id, 24 alphanumerics after "s.", reads as
+// Vault's random base62 token id rather than as an identifier
+// ("s.ReadUint16LengthPrefixed"), a constant's name (all capitals) or a
+// hex string (a 24-digit hex object id): see identifierCost. A random id is
+// turned away with probability under 5e-7 (TestIdentifierCostFNRate).
 func legacyVaultID(id []byte) bool {
-	var up, lo, dig int
-	for _, c := range id {
-		switch {
-		case c >= 'A' && c <= 'Z':
-			up++
-		case c >= 'a' && c <= 'z':
-			lo++
-		default:
-			dig++
-		}
+	return !allHexOrCapitals(id) && identifierCost(id) > legacyVaultCut
+}
+
+// allHexOrCapitals reports whether b is all hex digits of one case, or all
+// capital letters.
+func allHexOrCapitals(b []byte) bool {
+	lo, up, caps := true, true, true
+	for _, c := range b {
+		d := c >= '0' && c <= '9'
+		lo = lo && (d || c >= 'a' && c <= 'f')
+		up = up && (d || c >= 'A' && c <= 'F')
+		caps = caps && c >= 'A' && c <= 'Z'
 	}
-	return up > 0 && lo > 0 && (dig > 0 || up >= 6)
+	return lo || up || caps
 }
 
 func checkDoppler(t []byte, i, n int) (int, Confidence) {
