@@ -63,3 +63,18 @@ func TestNoPrefixFindingsInGoSource(t *testing.T) {
 	}
 	t.Logf("%d files, %d bytes; findings above prefix confidence: %v", files, size, other)
 }
+
+// BenchmarkFindGoSource: the default set over Go code with candidates of
+// the short prefixes ("s." before 24 alphanumerics: crypto/tls's
+// handshake messages, 16 of them).
+func BenchmarkFindGoSource(b *testing.B) {
+	text, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", "crypto", "tls", "handshake_messages.go"))
+	if err != nil {
+		b.Skip(err)
+	}
+	var dst []Finding
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		dst = Default().Find(dst[:0], text)
+	}
+}

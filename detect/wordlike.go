@@ -114,12 +114,24 @@ func charCost(prev, c byte) int {
 	return k + int(bigramCost[row][c|0x20-'a'])
 }
 
+// identifierCostTab[prev][c] is charCost(prev, c) for the alphanumerics
+// (prev 0 at the start).
+var identifierCostTab = func() (t [128][128]uint8) {
+	const an = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	for _, p := range "\x00" + an {
+		for _, c := range an {
+			t[p][c] = uint8(charCost(byte(p), byte(c)))
+		}
+	}
+	return t
+}()
+
 // identifierCost returns the cost of b, alphanumerics, in half-bits.
 func identifierCost(b []byte) int {
 	n := 0
 	var prev byte
 	for _, c := range b {
-		n += charCost(prev, c)
+		n += int(identifierCostTab[prev&127][c&127])
 		prev = c
 	}
 	return n
