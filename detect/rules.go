@@ -518,6 +518,36 @@ func checkVault(t []byte, i, n int) (int, Confidence) {
 	return vaultNamespace(t, e), Prefix
 }
 
+// placeholderRun is the length of a run of one character, or of
+// characters in ascending order, that marks a placeholder.
+const placeholderRun = 10
+
+// placeholder reports whether body, a prefix-only token's body, is a
+// placeholder rather than a token: it holds a run of placeholderRun
+// identical characters ("AKIAXXXXXXXXXXXXXXXX", "xoxp-000000000000-...",
+// "glc_1111...") or of placeholderRun consecutive ones in ascending order
+// ("AIzaSyabcdefghijklmnopqrstuvwxyz1234567"). A random body holds
+// either with probability under 2(len-9)/A^9 for an alphabet of A
+// characters: under 2e-9 for 64 hex digits, 7e-8 for 40 decimal digits
+// (TestPlaceholderFNRate). The checksummed formats need no such test: a
+// placeholder's checksum fails.
+func placeholder(body []byte) bool {
+	same, asc := 1, 1
+	for k := 1; k < len(body); k++ {
+		same, asc = same+1, asc+1
+		if body[k] != body[k-1] {
+			same = 1
+		}
+		if body[k] != body[k-1]+1 {
+			asc = 1
+		}
+		if same >= placeholderRun || asc >= placeholderRun {
+			return true
+		}
+	}
+	return false
+}
+
 // vaultNamespace returns the end of the token ending at e with the
 // ".<namespace id>" (5 base62 characters) Vault Enterprise appends to a
 // token of a namespace, if it is there.
