@@ -79,9 +79,12 @@ func BenchmarkFindGoSource(b *testing.B) {
 	}
 }
 
-// goSrc returns the source tree of the go command's GOROOT ("" without a
-// go command).
+// goSrc returns the source tree of $GOROOT, or else of the go command's
+// GOROOT ("" without a go command).
 func goSrc() string {
+	if r := os.Getenv("GOROOT"); r != "" {
+		return filepath.Join(r, "src")
+	}
 	out, err := exec.Command("go", "env", "GOROOT").Output()
 	if err != nil {
 		return ""
