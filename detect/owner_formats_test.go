@@ -380,7 +380,10 @@ func ownerShapes() []ownerShape {
 	// Slack.
 	add("slack-token", "xoxb", func(r *rand.Rand) string {
 		return "xoxb-" + ownStr(r, ownDigits, 10+r.IntN(4)) + "-" + ownStr(r, ownDigits, 10+r.IntN(4)) + "-" + ownStr(r, ownAlnum, 24)
-	})
+	}, nearOf("word", func(r *rand.Rand) string {
+		return []string{"xoxb-", "xoxp-", "xoxe.xoxp-", "xapp-"}[r.IntN(4)] +
+			[]string{"BenchmarkCheckCanceled", "SlackAppConfigurationAccessTokenHere", "tlsRecordHeaderLooksLikeHTTP", "ECDHE-RSA-AES128-GCM-SHA256"}[r.IntN(4)]
+	}))
 	add("slack-token", "xoxb-legacy", func(r *rand.Rand) string {
 		return "xoxb-" + ownStr(r, ownDigits, 8+r.IntN(7)) + "-" + ownStr(r, ownAlnum, 18+r.IntN(9))
 	})

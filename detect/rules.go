@@ -86,14 +86,14 @@ var detectors = [...]detector{
 	{rule: &Rule{
 		ID: "slack-token", Name: "Slack token", Confidence: Prefix, Default: true,
 		Prefixes:    []string{"xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxs-", "xoxr-", "xoxe-", "xoxe.xoxp-", "xoxe.xoxb-"},
-		Format:      "xox?- + at least 20 characters of digits, letters and dashes",
+		Format:      "xox?- + digits + - + at least 20 characters in all of digits, letters and dashes",
 		Source:      "https://api.slack.com/authentication/token-types",
 		Remediation: "Revoke it with auth.revoke or in the app's settings at https://api.slack.com/apps and reinstall the app.",
 	}, check: checkSlack, maxLen: 300},
 	{rule: &Rule{
 		ID: "slack-app-token", Name: "Slack app-level token", Confidence: Prefix, Default: true,
 		Prefixes:    []string{"xapp-"},
-		Format:      "xapp- + at least 20 characters of digits, letters and dashes",
+		Format:      "xapp- + digits + - + at least 20 characters in all of digits, letters and dashes",
 		Source:      "https://api.slack.com/authentication/token-types#app-level",
 		Remediation: "Revoke it in the app's Basic Information page at https://api.slack.com/apps and generate a new one.",
 	}, check: checkSlack, maxLen: 300},
@@ -408,6 +408,12 @@ func base36(b []byte) (uint64, bool) {
 
 func checkSlack(t []byte, i, n int) (int, Confidence) {
 	p := i + n
+	// Every Slack token goes on with digits and a dash: a team or app id
+	// (xoxb-17653672481-...) or a version (xoxe.xoxp-1-, xapp-1-), not a
+	// word (xoxb-BenchmarkCheckCanceled).
+	if d := run(t, p, digits, 21); d == p || d >= len(t) || t[d] != '-' {
+		return -1, 0
+	}
 	e := run(t, p, slackBody, 290)
 	if e-p < 20 || !after(t, e, slackBody) {
 		return -1, 0
