@@ -31,6 +31,7 @@ var (
 	anyHex     = makeClass("0-9a-fA-F")
 	bech32Up   = makeClass("023456789ACDEFGHJKLMNPQRSTUVWXYZ")
 	slackBody  = makeClass("A-Za-z0-9", "-")
+	digits     = makeClass("0-9")
 	dopplerEnv = makeClass("a-z0-9", "_", "-")
 )
 

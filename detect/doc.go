@@ -14,33 +14,40 @@
 //
 // # Formats
 //
-//	rule                             prefix                      confidence  format described by
-//	github-token                     ghp_ gho_ ghu_ ghs_ ghr_    checksum    GitHub blog, "Behind GitHub's new authentication token formats" (CRC-32, base62)
-//	github-fine-grained-pat          github_pat_                 prefix      GitHub blog (no published checksum)
-//	npm-token                        npm_                        checksum    GitHub changelog 2021-09-23 (GitHub's scheme)
-//	atlassian-api-token              ATATT                       checksum    Atlassian (prefix); CRC-32 hex suffix verified on published tokens
-//	microsoft-identifiable-key       (signature JQQJ9 at 52)     prefix      microsoft/security-utilities, microsoft/cask (checksum not confirmed)
-//	age-secret-key                   AGE-SECRET-KEY-1            checksum    age spec (C2SP), Bech32 BIP 173
-//	gitlab-token                     glpat- gldt- glrt- ...      prefix      GitLab docs, token prefixes (routable-token CRC not confirmed)
-//	slack-token                      xoxb- xoxp- xoxa- ...       prefix      Slack API docs, token types
-//	slack-app-token                  xapp-                       prefix      Slack API docs
-//	stripe-secret-key                sk_live_ rk_live_           prefix      Stripe docs, API keys
-//	aws-access-key-id                AKIA ASIA                   prefix      AWS IAM identifiers reference
-//	google-api-key                   AIza                        prefix      Google Cloud docs, API keys
-//	openai-api-key                   sk- sk-proj- ...            prefix      OpenAI API reference; body holds T3BlbkFJ
-//	anthropic-api-key                sk-ant-                     prefix      Anthropic docs
-//	sendgrid-api-key                 SG.                         prefix      Twilio SendGrid docs
-//	twilio-api-key                   SK                          prefix      Twilio docs, API keys
-//	vault-token                      hvs. hvb. hvr.              prefix      HashiCorp Vault docs, token prefixes
-//	doppler-token                    dp.pt. dp.st. ...           prefix      Doppler docs, auth token formats
-//	digitalocean-token               dop_v1_ doo_v1_ dor_v1_     prefix      DigitalOcean docs
-//	shopify-token                    shpat_ shpca_ shppa_ shpss_ prefix      Shopify docs, access tokens
-//	pypi-token                       pypi-AgEIcHlwaS5vcmc        prefix      PyPI help, API tokens (macaroon for pypi.org)
-//	grafana-token                    glsa_ glc_                  checksum    Grafana docs; glsa_ CRC-32 verified on published tokens
-//	1password-service-account-token  ops_eyJ                     prefix      1Password developer docs
-//	private-key                      -----BEGIN ...PRIVATE KEY   structure   RFC 7468 (whole block, any line ending)
-//	url-password                     scheme://user:P@host        structure   RFC 3986 3.2.1 (the password only)
-//	jwt (not in Default)             eyJ                         structure   RFC 7519 (header decodes, names "alg")
+//	rule                             prefix                          confidence         format described by
+//	github-token                     ghp_ gho_ ghu_ ghs_ ghr_        checksum           GitHub blog, "Behind GitHub's new authentication token formats" (CRC-32, base62)
+//	                                 ghs_<app id>_<JWT>              structure          GitHub docs, stateless installation tokens (2026-04-27)
+//	github-fine-grained-pat          github_pat_                     prefix             GitHub blog (no published checksum)
+//	npm-token                        npm_                            checksum           GitHub changelog 2021-09-23 (GitHub's scheme)
+//	atlassian-api-token              ATATT ATCTT                     checksum           Atlassian (prefix); CRC-32 hex suffix verified on published tokens
+//	microsoft-identifiable-key       (signature JQQJ9 at 52)         checksum / prefix  microsoft/security-utilities, microsoft/cask (Marvin32 on standard keys; derived keys prefix)
+//	age-secret-key                   AGE-SECRET-KEY-1 ...-PQ-1       checksum           age spec (C2SP), Bech32 BIP 173; age-keygen -pq (ML-KEM-768 hybrid)
+//	gitlab-token                     glpat- gldt- glrt- glcbt- ...   checksum           GitLab routable tokens (base36 CRC-32); older bodies prefix
+//	                                 glcbt-<JWT>                     structure          GitLab CI/CD job tokens
+//	slack-token                      xoxb- xoxp- xoxa- ...           prefix             Slack API docs, token types
+//	slack-app-token                  xapp-                           prefix             Slack API docs
+//	stripe-secret-key                sk_live_ rk_live_               prefix             Stripe docs, API keys
+//	aws-access-key-id                AKIA ASIA ABIA ACCA             prefix             AWS IAM identifiers reference
+//	google-api-key                   AIza                            prefix             Google Cloud docs, API keys
+//	openai-api-key                   sk- sk-proj- ...                prefix             OpenAI API reference; body holds T3BlbkFJ
+//	anthropic-api-key                sk-ant-                         prefix             Anthropic docs
+//	sendgrid-api-key                 SG.                             prefix             Twilio SendGrid docs
+//	twilio-api-key                   SK                              prefix             Twilio docs, API keys
+//	vault-token                      hvs. hvb. hvr. s. b.AAAAAQ      prefix             HashiCorp Vault docs, token prefixes (s./b.: before 1.10; s. bodies that read as identifiers are not reported)
+//	doppler-token                    dp.pt. dp.st. ...               prefix             Doppler docs, auth token formats
+//	digitalocean-token               dop_v1_ doo_v1_ dor_v1_         prefix             DigitalOcean docs
+//	shopify-token                    shpat_ shpca_ shppa_ shpss_     prefix             Shopify docs, access tokens
+//	pypi-token                       pypi-AgEIcHlwaS5vcmc            prefix             PyPI help, API tokens (macaroon for pypi.org)
+//	grafana-token                    glsa_ / glc_                    checksum / prefix  Grafana docs; glsa_ CRC-32 verified on published tokens
+//	1password-service-account-token  ops_eyJ                         prefix             1Password developer docs
+//	private-key                      -----BEGIN ...PRIVATE KEY       structure          RFC 7468 (whole block, any line ending)
+//	url-password                     scheme://user:P@host            structure          RFC 3986 3.2.1 (the password only)
+//	jwt (not in Default)             eyJ                             structure          RFC 7519 (header decodes, names "alg")
+//
+// A token of prefix confidence whose body holds a placeholder (a run of
+// ten identical or ascending characters: AKIAXXXXXXXXXXXXXXXX) is not
+// reported; the default set reports no token of prefix confidence in the
+// Go distribution's sources (TestNoPrefixFindingsInGoSource).
 //
 // Rule.Format and Rule.Source say the same per rule, Rule.Remediation what
 // to do with a leaked token.

@@ -86,14 +86,14 @@ var detectors = [...]detector{
 	{rule: &Rule{
 		ID: "slack-token", Name: "Slack token", Confidence: Prefix, Default: true,
 		Prefixes:    []string{"xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxs-", "xoxr-", "xoxe-", "xoxe.xoxp-", "xoxe.xoxb-"},
-		Format:      "xox?- + at least 20 characters of digits, letters and dashes",
+		Format:      "xox?- + digits + - + at least 20 characters in all of digits, letters and dashes",
 		Source:      "https://api.slack.com/authentication/token-types",
 		Remediation: "Revoke it with auth.revoke or in the app's settings at https://api.slack.com/apps and reinstall the app.",
 	}, check: checkSlack, maxLen: 300},
 	{rule: &Rule{
 		ID: "slack-app-token", Name: "Slack app-level token", Confidence: Prefix, Default: true,
 		Prefixes:    []string{"xapp-"},
-		Format:      "xapp- + at least 20 characters of digits, letters and dashes",
+		Format:      "xapp- + digits + - + at least 20 characters in all of digits, letters and dashes",
 		Source:      "https://api.slack.com/authentication/token-types#app-level",
 		Remediation: "Revoke it in the app's Basic Information page at https://api.slack.com/apps and generate a new one.",
 	}, check: checkSlack, maxLen: 300},
@@ -149,7 +149,7 @@ var detectors = [...]detector{
 	{rule: &Rule{
 		ID: "vault-token", Name: "HashiCorp Vault token", Confidence: Prefix, Default: true,
 		Prefixes:    []string{"hvs.", "hvb.", "hvr.", "b.AAAAAQ", "s."},
-		Format:      "hvs. (service), hvb. (batch) or hvr. (recovery) + at least 24 base64url characters; the formats before Vault 1.10 (and OpenBao's): s. + 24 base62 characters (service; mixed case, with a digit or at least 6 capitals), b.AAAAAQ + base64url (batch); each optionally followed by a namespace's . + 5 base62 characters",
+		Format:      "hvs. (service), hvb. (batch) or hvr. (recovery) + at least 24 base64url characters; the formats before Vault 1.10 (and OpenBao's): s. + 24 base62 characters (service; not one that reads as an identifier, a hex string or capitals: under 5e-7 of random ones), b.AAAAAQ + base64url (batch); each optionally followed by a namespace's . + 5 base62 characters",
 		Source:      "https://developer.hashicorp.com/vault/docs/concepts/tokens#token-prefixes; legacy s./b.: https://developer.hashicorp.com/vault/docs/upgrading/upgrade-to-1.0.0",
 		Remediation: "Revoke it with `vault token revoke` (https://developer.hashicorp.com/vault/docs/commands/token/revoke).",
 	}, check: checkVault, maxLen: 406},
@@ -408,6 +408,12 @@ func base36(b []byte) (uint64, bool) {
 
 func checkSlack(t []byte, i, n int) (int, Confidence) {
 	p := i + n
+	// Every Slack token goes on with digits and a dash: a team or app id
+	// (xoxb-17653672481-...) or a version (xoxe.xoxp-1-, xapp-1-), not a
+	// word (xoxb-BenchmarkCheckCanceled).
+	if d := run(t, p, digits, 21); d == p || d >= len(t) || t[d] != '-' {
+		return -1, 0
+	}
 	e := run(t, p, slackBody, 290)
 	if e-p < 20 || !after(t, e, slackBody) {
 		return -1, 0
@@ -518,6 +524,36 @@ func checkVault(t []byte, i, n int) (int, Confidence) {
 	return vaultNamespace(t, e), Prefix
 }
 
+// placeholderRun is the length of a run of one character, or of
+// characters in ascending order, that marks a placeholder.
+const placeholderRun = 10
+
+// placeholder reports whether body, a prefix-only token's body, is a
+// placeholder rather than a token: it holds a run of placeholderRun
+// identical characters ("AKIAXXXXXXXXXXXXXXXX", "xoxp-000000000000-...",
+// "glc_1111...") or of placeholderRun consecutive ones in ascending order
+// ("AIzaSyabcdefghijklmnopqrstuvwxyz1234567"). A random body holds
+// either with probability under 2(len-9)/A^9 for an alphabet of A
+// characters: under 2e-9 for 64 hex digits, 7e-8 for 40 decimal digits
+// (TestPlaceholderFNRate). The checksummed formats need no such test: a
+// placeholder's checksum fails.
+func placeholder(body []byte) bool {
+	same, asc := 1, 1
+	for k := 1; k < len(body); k++ {
+		same, asc = same+1, asc+1
+		if body[k] != body[k-1] {
+			same = 1
+		}
+		if body[k] != body[k-1]+1 {
+			asc = 1
+		}
+		if same >= placeholderRun || asc >= placeholderRun {
+			return true
+		}
+	}
+	return false
+}
+
 // vaultNamespace returns the end of the token ending at e with the
 // ".<namespace id>" (5 base62 characters) Vault Enterprise appends to a
 // token of a namespace, if it is there.
@@ -528,23 +564,26 @@ func vaultNamespace(t []byte, e int) int {
 	return e
 }
 
-// legacyVaultID reports whether id, 24 alphanumerics after "s.", looks
-// random as Vault's base62 token ids are, rather than like an identifier
-// ("s.AcceptanceTimeoutSeconds"): both cases, and a digit or at least six
-// capitals (a random id without a digit, 1.5% of them, has about twelve).
+// legacyVaultID reports whether id, 24 alphanumerics after "s.", reads as
+// Vault's random base62 token id rather than as an identifier
+// ("s.ReadUint16LengthPrefixed"), a constant's name (all capitals) or a
+// hex string (a 24-digit hex object id): see identifierCost. A random id is
+// turned away with probability under 5e-7 (TestIdentifierCostFNRate).
 func legacyVaultID(id []byte) bool {
-	var up, lo, dig int
-	for _, c := range id {
-		switch {
-		case c >= 'A' && c <= 'Z':
-			up++
-		case c >= 'a' && c <= 'z':
-			lo++
-		default:
-			dig++
-		}
+	return !allHexOrCapitals(id) && identifierCost(id) > legacyVaultCut
+}
+
+// allHexOrCapitals reports whether b is all hex digits of one case, or all
+// capital letters.
+func allHexOrCapitals(b []byte) bool {
+	lo, up, caps := true, true, true
+	for _, c := range b {
+		d := c >= '0' && c <= '9'
+		lo = lo && (d || c >= 'a' && c <= 'f')
+		up = up && (d || c >= 'A' && c <= 'F')
+		caps = caps && c >= 'A' && c <= 'Z'
 	}
-	return up > 0 && lo > 0 && (dig > 0 || up >= 6)
+	return lo || up || caps
 }
 
 func checkDoppler(t []byte, i, n int) (int, Confidence) {

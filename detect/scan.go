@@ -767,7 +767,7 @@ func (s *Set) cands(dst []Finding, text []byte, o int, cm uint64, done int, g *g
 				continue
 			}
 			e, conf := c.det.check(text, i, len(c.prefix))
-			if e < 0 {
+			if e < 0 || conf == Prefix && placeholder(text[i+len(c.prefix):e]) {
 				continue
 			}
 			dst = append(dst, Finding{Start: i, End: e, Rule: c.det.rule, Confidence: conf})
