@@ -34,7 +34,7 @@ func (p *hushProcessor) processProfiles(ctx context.Context, pd pprofile.Profile
 	// arrived, as they do an attribute's key in the other signals (the
 	// string table is scrubbed below, which renames a key that holds a
 	// secret).
-	removed := ps.attributeTable(dict)
+	res := ps.attributeTable(dict)
 	rps := pd.ResourceProfiles()
 	for i := 0; i < rps.Len(); i++ {
 		rp := rps.At(i)
@@ -51,16 +51,16 @@ func (p *hushProcessor) processProfiles(ctx context.Context, pd pprofile.Profile
 			}
 			profs := sp.Profiles()
 			for k := 0; k < profs.Len(); k++ {
-				ps.profile(profs.At(k), removed)
+				ps.profile(dict, profs.At(k), &res)
 			}
 		}
 	}
-	if removed != nil {
+	if res.removed != nil || res.summary {
 		for _, l := range dict.LocationTable().All() {
-			dropAttributes(l.AttributeIndices(), removed)
+			ps.record(dict, l.AttributeIndices(), &res)
 		}
 		for _, m := range dict.MappingTable().All() {
-			dropAttributes(m.AttributeIndices(), removed)
+			ps.record(dict, m.AttributeIndices(), &res)
 		}
 	}
 	ps.stringSlice(dict.StringTable())
@@ -69,19 +69,20 @@ func (p *hushProcessor) processProfiles(ctx context.Context, pd pprofile.Profile
 	return pd, nil
 }
 
-// profile scrubs one profile's own strings and drops its and its samples'
-// references to the attribute entries the allow list removed.
-func (ps *pass) profile(prof pprofile.Profile, removed []bool) {
+// profile scrubs one profile's own strings, drops its and its samples'
+// references to the attribute entries the allow list removed and gives
+// them their summary attributes.
+func (ps *pass) profile(dict pprofile.ProfilesDictionary, prof pprofile.Profile, res *tableResult) {
 	if s, ok := ps.scrubField(prof.OriginalPayloadFormat()); ok {
 		prof.SetOriginalPayloadFormat(s)
 	}
 	ps.payload(prof.OriginalPayload())
-	if removed == nil {
+	if res.removed == nil && !res.summary {
 		return
 	}
-	dropAttributes(prof.AttributeIndices(), removed)
+	ps.record(dict, prof.AttributeIndices(), res)
 	for _, s := range prof.Samples().All() {
-		dropAttributes(s.AttributeIndices(), removed)
+		ps.record(dict, s.AttributeIndices(), res)
 	}
 }
 
@@ -97,41 +98,195 @@ func (ps *pass) stringSlice(s pcommon.StringSlice) {
 // attributeTable scrubs the values of the dictionary's attribute table and,
 // when rules are configured, applies them to each entry as to one
 // attribute of a map in the other signals, its key read from the string
-// table. An entry the allow list removes keeps its place in the table (its
-// index may be shared) with its value emptied; the entries so removed are
-// returned (nil when none), for the references to them to be dropped.
-//
-// The summary attributes are not written: an entry is shared by every
-// record that points to it, so there is no one record whose counts they
-// would be. The processor's telemetry counts the redactions as for the
-// other signals.
-func (ps *pass) attributeTable(dict pprofile.ProfilesDictionary) []bool {
+// table, and its value too when the value is a reference into the string
+// table (resolveAttributeRefs: the rules see the text, as they do an
+// inline string; an entry the rules change then holds the changed text
+// inline, one they leave alone keeps its reference). An entry the allow
+// list removes keeps its place in the table (its index may be shared) with
+// its value emptied. The result says, per entry, what the rules did, for
+// the records that point to it (tableResult.record).
+func (ps *pass) attributeTable(dict pprofile.ProfilesDictionary) tableResult {
 	at := dict.AttributeTable()
 	if !ps.p.full {
 		for _, kv := range at.All() {
 			ps.scrubValue(kv.Value())
 		}
-		return nil
+		return tableResult{}
 	}
 	st := dict.StringTable()
-	var removed []bool
-	rep := report{} // counts nothing anywhere (no level)
+	summaryOn := ps.p.summary == SummaryInfo || ps.p.summary == SummaryDebug
+	res := tableResult{resolved: resolveAttributeRefs(dict)}
+	if summaryOn {
+		res.summary = true
+		res.rep = make([]int32, at.Len())
+		res.isSummary = make([]bool, at.Len())
+	}
 	for i, kv := range at.All() {
 		k := ""
 		if ki := int(kv.KeyStrindex()); ki >= 0 && ki < st.Len() {
 			k = st.At(ki)
 		}
+		rep := report{level: ps.p.summary, r: ps.r}
 		v := kv.Value()
-		// A key holding a secret is renamed in the string table.
-		if remove, _ := ps.ruleAttr(k, v, &rep, false); remove {
-			if removed == nil {
-				removed = make([]bool, at.Len())
+		remove := false
+		if rv, ok := res.resolved[i]; ok {
+			remove = ps.ruleResolved(k, v, rv, &rep, summaryOn)
+		} else {
+			// A key holding a secret is renamed in the string table.
+			remove, _ = ps.ruleAttr(k, v, &rep, summaryOn)
+		}
+		if remove {
+			if res.removed == nil {
+				res.removed = make([]bool, at.Len())
 			}
-			removed[i] = true
+			res.removed[i] = true
 			pcommon.NewValueEmpty().CopyTo(v)
 		}
+		if !summaryOn {
+			continue
+		}
+		res.isSummary[i] = isSummaryAttr(k)
+		res.rep[i] = -1
+		if rep.redacted|rep.masked|rep.allowed|rep.ignored != 0 {
+			res.rep[i] = int32(len(res.reps))
+			res.reps = append(res.reps, rep)
+		}
 	}
-	return removed
+	return res
+}
+
+// ruleResolved applies the rules to an entry whose value v holds a string
+// table reference, through rv, its resolved form: when they change more
+// than the known secrets in it (which are removed in the string table
+// itself), v becomes the changed rv. The redactions in rv are counted
+// where the text is, in the string table, not here.
+func (ps *pass) ruleResolved(k string, v, rv pcommon.Value, rep *report, summaryOn bool) (remove bool) {
+	hits, detected := ps.hits, ps.detected
+	ps.hits, ps.detected = map[string]int64{}, map[detection]int64{}
+	defer func() { ps.hits, ps.detected = hits, detected }()
+	base := pcommon.NewValueEmpty()
+	rv.CopyTo(base)
+	ps.scrubValue(base)
+	remove, _ = ps.ruleAttr(k, rv, rep, summaryOn)
+	if !remove && !rv.Equal(base) {
+		rv.CopyTo(v)
+	}
+	return remove
+}
+
+// tableResult is what attributeTable did to each entry, for the records
+// that point to them: the entries the allow list removed (nil when none),
+// and, with the summary on, each entry's report.
+type tableResult struct {
+	removed   []bool
+	resolved  map[int]pcommon.Value
+	summary   bool
+	rep       []int32  // per entry: its report in reps, -1 for none
+	reps      []report // the reports that count something
+	isSummary []bool   // per entry: its key is a summary attribute
+	// summaryEntries are the entries added for summary attributes, by key
+	// and value, so that records with equal summaries share one.
+	summaryEntries map[string]int32
+	keyIdx         map[string]int32
+}
+
+// record drops a record's references to removed entries and, with the
+// summary on, gives the record the summary attributes of its attributes,
+// as an attribute map gets them in the other signals: entries of the
+// table, shared by every record whose summary is the same. An upstream
+// summary the record points to is merged as in a map.
+func (ps *pass) record(dict pprofile.ProfilesDictionary, idx pcommon.Int32Slice, res *tableResult) {
+	if res.summary {
+		ps.recordSummary(dict, idx, res)
+	}
+	if res.removed != nil {
+		dropAttributes(idx, res.removed)
+	}
+}
+
+func (ps *pass) recordSummary(dict pprofile.ProfilesDictionary, idx pcommon.Int32Slice, res *tableResult) {
+	n := int32(len(res.rep))
+	touched := false
+	for _, i := range idx.All() {
+		if i >= 0 && i < n && (res.rep[i] >= 0 || res.isSummary[i]) {
+			touched = true
+			break
+		}
+	}
+	if !touched {
+		return
+	}
+	at, st := dict.AttributeTable(), dict.StringTable()
+	rep := report{level: ps.p.summary, r: ps.r}
+	upstream := pcommon.NewMap()
+	for _, i := range idx.All() {
+		if i < 0 || i >= n {
+			continue
+		}
+		if r := res.rep[i]; r >= 0 {
+			e := &res.reps[r]
+			rep.redacted += e.redacted
+			rep.masked += e.masked
+			rep.allowed += e.allowed
+			rep.ignored += e.ignored
+			rep.redactedKeys = append(rep.redactedKeys, e.redactedKeys...)
+			rep.maskedKeys = append(rep.maskedKeys, e.maskedKeys...)
+			rep.allowKeys = append(rep.allowKeys, e.allowKeys...)
+		}
+		if res.isSummary[i] && (res.removed == nil || !res.removed[i]) {
+			kv := at.At(int(i))
+			v := kv.Value()
+			if rv, ok := res.resolved[int(i)]; ok {
+				v = rv
+			}
+			v.CopyTo(upstream.PutEmpty(strAt(st, uint64(kv.KeyStrindex()))))
+		}
+	}
+	m := pcommon.NewMap()
+	upstream.CopyTo(m)
+	rep.write(m, attrSummaryNames)
+	if m.Equal(upstream) {
+		return
+	}
+	idx.RemoveIf(func(i int32) bool { return i >= 0 && i < n && res.isSummary[i] })
+	for k, v := range m.All() {
+		idx.Append(ps.summaryEntry(dict, res, k, v))
+	}
+}
+
+// summaryEntry returns the index of an attribute table entry k=v, added
+// once per batch.
+func (ps *pass) summaryEntry(dict pprofile.ProfilesDictionary, res *tableResult, k string, v pcommon.Value) int32 {
+	id := k + "\x00" + v.Type().String() + "\x00" + v.AsString()
+	if i, ok := res.summaryEntries[id]; ok {
+		return i
+	}
+	if res.summaryEntries == nil {
+		res.summaryEntries, res.keyIdx = map[string]int32{}, map[string]int32{}
+	}
+	ki, ok := res.keyIdx[k]
+	if !ok {
+		st := dict.StringTable()
+		ki = -1
+		for j := 1; j < st.Len(); j++ {
+			if st.At(j) == k {
+				ki = int32(j)
+				break
+			}
+		}
+		if ki < 0 {
+			st.Append(k)
+			ki = int32(st.Len() - 1)
+		}
+		res.keyIdx[k] = ki
+	}
+	at := dict.AttributeTable()
+	kv := at.AppendEmpty()
+	kv.SetKeyStrindex(ki)
+	v.CopyTo(kv.Value())
+	i := int32(at.Len() - 1)
+	res.summaryEntries[id] = i
+	return i
 }
 
 // dropAttributes removes from idx the indices of removed attribute entries.
