@@ -25,6 +25,7 @@ require (
 require (
 	github.com/hushlog/hush/provider/gcpsm v0.0.0-00010101000000-000000000000
 	github.com/hushlog/hush/provider/otelmetric v0.0.0-00010101000000-000000000000
+	github.com/klauspost/compress v1.20.3
 	github.com/stretchr/testify v1.12.1
 	go.opentelemetry.io/collector/component v1.71.0
 	go.opentelemetry.io/collector/component/componentstatus v0.165.0

@@ -2,11 +2,14 @@ package hushprocessor
 
 import (
 	"bytes"
+	"compress/bzip2"
 	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"encoding/base64"
 	"io"
 
+	"github.com/klauspost/compress/zstd"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pprofile"
 )
@@ -65,6 +68,7 @@ func (p *hushProcessor) processProfiles(ctx context.Context, pd pprofile.Profile
 	}
 	ps.stringSlice(dict.StringTable())
 	p.tel.redacted(ctx, p.signal, ps.hits)
+	p.tel.payloadsRemoved(ctx, p.signal, ps.payloadsSecret, ps.payloadsUnchecked)
 	p.tel.detected(ctx, p.signal, ps.detected)
 	return pd, nil
 }
@@ -294,48 +298,87 @@ func dropAttributes(idx pcommon.Int32Slice, removed []bool) {
 	idx.RemoveIf(func(i int32) bool { return i >= 0 && int(i) < len(removed) && removed[i] })
 }
 
-// maxPayloadContent bounds the decompressed size of a gzip original
-// payload the processor checks. A larger one (or one that does not
-// decompress) cannot be checked and is removed.
+// maxPayloadContent bounds the decompressed size of an original payload
+// the processor checks. A larger one cannot be checked and is removed.
 const maxPayloadContent = 64 << 20
+
+// maxPayloadLayers bounds how many compressions inside one another the
+// processor opens (gzip of zstd of ...); a payload compressed deeper is
+// removed.
+const maxPayloadLayers = 4
+
+// payloadCodec is a compression an original payload can come in: pprof's
+// default gzip, zlib, zstd, bzip2. The processor opens each, scrubs the
+// content and, when that changed it, compresses it again; a codec without
+// pack (bzip2: the standard library only reads it) cannot be written
+// again, so a payload of it that holds a secret is removed.
+//
+// open returns the content and whether it is complete: all of it, valid,
+// within limit bytes; when not, the part decoded before the error. zlib's
+// two-byte header is weak (one text in 31 that starts with "x", "h", "H",
+// "X", "8" or "(" has one), so a zlib payload that does not decompress is
+// read as uncompressed unless what did decompress holds a secret; a
+// payload of any other codec that does not decompress is removed.
+type payloadCodec struct {
+	name string
+	is   func([]byte) bool
+	open func(b []byte, limit int64) ([]byte, bool)
+	pack func([]byte) []byte
+	weak bool
+}
+
+var payloadCodecs = []payloadCodec{
+	{"gzip", isGzip, gunzip, gzipBytes, false},
+	{"zlib", isZlib, readAllLimit(func(b []byte) (io.Reader, error) { return zlib.NewReader(bytes.NewReader(b)) }), zlibBytes, true},
+	{"zstd", func(b []byte) bool { return bytes.HasPrefix(b, zstdMagic) }, unzstd, zstdBytes, false},
+	{"bzip2", func(b []byte) bool { return len(b) >= 4 && string(b[:3]) == "BZh" && b[3] >= '1' && b[3] <= '9' },
+		readAllLimit(func(b []byte) (io.Reader, error) { return bzip2.NewReader(bytes.NewReader(b)), nil }), nil, false},
+}
+
+var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
+
+// uncheckedMagics are the compressions and archives the processor
+// recognises but does not open: a payload in one of them is removed (and
+// counted), never passed on unchecked.
+var uncheckedMagics = [][]byte{
+	{0xfd, '7', 'z', 'X', 'Z', 0},                    // xz
+	{0x5d, 0, 0},                                     // lzma (alone)
+	{0x04, 0x22, 0x4d, 0x18},                         // lz4 frame
+	{0x02, 0x21, 0x4c, 0x18},                         // lz4 legacy
+	{0xff, 0x06, 0, 0, 's', 'N', 'a', 'P', 'p', 'Y'}, // snappy framed
+	{'P', 'K', 0x03, 0x04},                           // zip (a JFR or pprof file in an archive)
+	{'7', 'z', 0xbc, 0xaf, 0x27, 0x1c},               // 7z
+	{0x1f, 0x9d},                                     // compress (.Z)
+	{0x1f, 0x8b},                                     // gzip with a method other than deflate
+	{0x28, 0xb5, 0x2f},                               // truncated zstd frame header
+}
 
 // payload scrubs a profile's original payload: the file the profile was
 // converted from (a pprof or JFR file), kept for fidelity, which holds the
 // same names as the profile, and any secret among them. It is read as the
 // bytes OTLP/protobuf carries and as the base64 OTLP/JSON writes, as bytes
-// attribute values are; a gzip payload (pprof's default) is also read
-// decompressed, scrubbed there and compressed again. A payload that cannot
-// be kept without a secret (its base64 is one, as bytes decoded from a
-// secret kept as base64 text are) or cannot be checked (gzip that does not
-// decompress, or decompresses to more than maxPayloadContent) is removed:
-// unlike an attribute value it cannot become a string.
+// attribute values are; a compressed payload (payloadCodecs) is also read
+// decompressed, layer by layer, scrubbed there and compressed again. A
+// payload that cannot be kept without a secret (its base64 is one, as
+// bytes decoded from a secret kept as base64 text are; or a secret inside
+// a compression that cannot be written again) or cannot be checked (a
+// compression that does not decompress, decompresses to more than
+// maxPayloadContent, nests deeper than maxPayloadLayers, or is one of
+// uncheckedMagics) is removed and counted: unlike an attribute value it
+// cannot become a string.
 func (ps *pass) payload(b pcommon.ByteSlice) {
 	if b.Len() == 0 {
 		return
 	}
-	raw := b.AsRaw()
-	changed := false
-	if isGzip(raw) {
-		content, ok := gunzip(raw, maxPayloadContent)
-		if !ok {
-			b.FromRaw(nil)
-			return
-		}
-		if ps.r.ContainsValue(content) {
-			ps.count(content)
-			raw = gzipBytes(ps.r.ScrubValue(nil, content))
-			changed = true
-		}
-	}
-	if ps.r.ContainsValue(raw) {
-		ps.count(raw)
-		raw = ps.r.ScrubValue(nil, raw)
-		changed = true
+	raw, changed, reason := ps.scrubPayload(b.AsRaw(), 0)
+	if reason != "" {
+		ps.removePayload(b, reason)
+		return
 	}
 	ps.b64 = base64.StdEncoding.AppendEncode(ps.b64[:0], raw)
 	if ps.r.Contains(ps.b64) {
 		ps.count(ps.b64)
-		b.FromRaw(nil)
+		ps.removePayload(b, payloadSecret)
 		return
 	}
 	if changed {
@@ -343,20 +386,100 @@ func (ps *pass) payload(b pcommon.ByteSlice) {
 	}
 }
 
+// The reasons a payload is removed, as the telemetry records them.
+const (
+	payloadUnchecked = "unchecked"
+	payloadSecret    = "secret"
+)
+
+func (ps *pass) removePayload(b pcommon.ByteSlice, reason string) {
+	b.FromRaw(nil)
+	if reason == payloadSecret {
+		ps.payloadsSecret++
+	} else {
+		ps.payloadsUnchecked++
+	}
+}
+
+// scrubPayload returns raw scrubbed, whether that changed it, and why it
+// must be removed instead ("" when it need not).
+func (ps *pass) scrubPayload(raw []byte, layer int) ([]byte, bool, string) {
+	changed, opened := false, false
+	for _, c := range payloadCodecs {
+		if !c.is(raw) {
+			continue
+		}
+		if layer >= maxPayloadLayers {
+			return nil, false, payloadUnchecked
+		}
+		content, complete := c.open(raw, maxPayloadContent)
+		if !complete {
+			if !c.weak || len(content) > maxPayloadContent {
+				return nil, false, payloadUnchecked
+			}
+			if ps.r.ContainsValue(content) {
+				// What a reader gets before the error holds a secret.
+				ps.count(content)
+				return nil, false, payloadSecret
+			}
+			break // not this codec after all: read as uncompressed
+		}
+		opened = true
+		inner, innerChanged, reason := ps.scrubPayload(content, layer+1)
+		if reason != "" {
+			return nil, false, reason
+		}
+		if innerChanged {
+			if c.pack == nil {
+				return nil, false, payloadSecret
+			}
+			raw = c.pack(inner)
+			changed = true
+		}
+		break
+	}
+	if !opened {
+		for _, m := range uncheckedMagics {
+			if bytes.HasPrefix(raw, m) {
+				return nil, false, payloadUnchecked
+			}
+		}
+	}
+	// The bytes as they are: an uncompressed payload, and a compressed
+	// one's header (a gzip file name) and anything stored uncompressed.
+	if ps.r.ContainsValue(raw) {
+		ps.count(raw)
+		raw = ps.r.ScrubValue(nil, raw)
+		changed = true
+	}
+	return raw, changed, ""
+}
+
 func isGzip(b []byte) bool { return len(b) >= 3 && b[0] == 0x1f && b[1] == 0x8b && b[2] == 8 }
+
+// isZlib reports a zlib header (RFC 1950): deflate with a window of at
+// most 32 KiB, no preset dictionary, and the header check.
+func isZlib(b []byte) bool {
+	return len(b) >= 2 && b[0]&0x0f == 8 && b[0]>>4 <= 7 && b[1]&0x20 == 0 && (uint(b[0])<<8|uint(b[1]))%31 == 0
+}
+
+// readAllLimit makes an open function of a reader constructor: it reads
+// everything, and reports false on an error or more than limit bytes.
+func readAllLimit(newReader func([]byte) (io.Reader, error)) func([]byte, int64) ([]byte, bool) {
+	return func(b []byte, limit int64) ([]byte, bool) {
+		r, err := newReader(b)
+		if err != nil {
+			return nil, false
+		}
+		out, err := io.ReadAll(io.LimitReader(r, limit+1))
+		return out, err == nil && int64(len(out)) <= limit
+	}
+}
 
 // gunzip decompresses b (every member of it), and reports false when it
 // is not valid gzip or decompresses to more than limit bytes.
 func gunzip(b []byte, limit int64) ([]byte, bool) {
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, false
-	}
-	out, err := io.ReadAll(io.LimitReader(zr, limit+1))
-	if err != nil || int64(len(out)) > limit {
-		return nil, false
-	}
-	return out, true
+	return readAllLimit(func(b []byte) (io.Reader, error) { return gzip.NewReader(bytes.NewReader(b)) })(b, limit)
 }
 
 func gzipBytes(b []byte) []byte {
@@ -366,4 +489,38 @@ func gzipBytes(b []byte) []byte {
 	_, _ = zw.Write(b)
 	_ = zw.Close()
 	return buf.Bytes()
+}
+
+func zlibBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	zw := zlib.NewWriter(&buf)
+	_, _ = zw.Write(b)
+	_ = zw.Close()
+	return buf.Bytes()
+}
+
+// unzstd decompresses every frame of b, with the decoder's memory bounded
+// as the content is.
+func unzstd(b []byte, limit int64) ([]byte, bool) {
+	d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(limit)+1),
+		zstd.WithDecoderMaxWindow(uint64(limit)+1))
+	if err != nil {
+		return nil, false
+	}
+	defer d.Close()
+	out, err := d.DecodeAll(b, nil)
+	if err != nil || int64(len(out)) > limit {
+		return nil, false
+	}
+	return out, true
+}
+
+func zstdBytes(b []byte) []byte {
+	e, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		// Only invalid options make NewWriter fail.
+		panic(err)
+	}
+	defer e.Close()
+	return e.EncodeAll(b, nil)
 }
