@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -13,6 +14,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/pprofile"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/hushlog/hush/internal/leaktest"
 )
 
 // refAttr is an attribute of a parity case: inline as pcommon builds it,
@@ -252,4 +255,44 @@ func TestProfilesRefsKeptWhenRulesChangeNothing(t *testing.T) {
 	assert.Equal(t, map[string]any{"k": "clean value", "s": "pw=" + dbRepl, "m": map[string]any{"a": "b"}},
 		resolvedAttrs(t, out, prof.Samples().At(0)))
 	assertNoLeak(t, "profiles", profilesBytes(t, out))
+}
+
+// TestProfilesReferencesEveryForm: a secret of every shape the leak
+// oracle knows, held by reference in the attribute table (a value, a map
+// value, a map key), never leaves, with the plain walk and with the rules
+// and the summary on (which resolve the references), and under a blocked
+// key (whose rule masks the resolved text) and a blocked value.
+func TestProfilesReferencesEveryForm(t *testing.T) {
+	secrets := leaktest.Secrets()
+	for _, sec := range secrets {
+		v := sec.Value
+		for _, mode := range []string{"plain", "rules"} {
+			t.Run(strings.ReplaceAll(sec.Name, "/", "_")+"/"+mode, func(t *testing.T) {
+				cfg := secretsConfig(secrets)
+				if mode == "rules" {
+					cfg.IgnoredKeys = []string{"ignored"}
+					cfg.BlockedKeyPatterns = []string{"^masked$"}
+					cfg.HashFunction = HashSHA256
+					cfg.BlockedValues = []string{"never-matches-[0-9]{40}"}
+					cfg.Summary = SummaryDebug
+				}
+				b := newProfileBatch()
+				attrs := []refAttr{
+					{"k", "x " + v, true},
+					{"ignored", v, true},
+					{"masked", v, true},
+					{"m", map[string]string{"inner": v, "k_" + v: "y"}, true},
+				}
+				pd := withRefAttrs(t, b, attrs, b.sample.AttributeIndices(), b.loc.AttributeIndices())
+				out := runProfiles(t, cfg, pd)
+				all := profilesBytes(t, out)
+				leaktest.Check(t, secrets, all, "profiles by reference")
+				if mode == "rules" && bytes.Contains(all, []byte(digest(sha256.New(), v))) {
+					t.Errorf("the SHA-256 of secret %s is in the output", sec.Name)
+				}
+				assert.True(t, bytes.Contains(all, []byte("[REDACTED:"+sec.Name+"]")), "no replacement") // never print all
+				assertProfileIndexes(t, out)
+			})
+		}
+	}
 }
