@@ -7,6 +7,7 @@ import (
 	"compress/zlib"
 	"context"
 	"encoding/base64"
+	"encoding/binary"
 	"io"
 
 	"github.com/klauspost/compress/zstd"
@@ -192,6 +193,10 @@ type tableResult struct {
 	// and value, so that records with equal summaries share one.
 	summaryEntries map[string]int32
 	keyIdx         map[string]int32
+	// summaries are the summary entries of the records, by the entries
+	// that decide them (recordSummary); key is scratch for their key.
+	summaries map[string][]int32
+	key       []byte
 }
 
 // record drops a record's references to removed entries and, with the
@@ -210,16 +215,38 @@ func (ps *pass) record(dict pprofile.ProfilesDictionary, idx pcommon.Int32Slice,
 
 func (ps *pass) recordSummary(dict pprofile.ProfilesDictionary, idx pcommon.Int32Slice, res *tableResult) {
 	n := int32(len(res.rep))
-	touched := false
+	// The entries that decide the record's summary, as the key of the
+	// summary of every record that points to the same ones.
+	key := res.key[:0]
 	for _, i := range idx.All() {
 		if i >= 0 && i < n && (res.rep[i] >= 0 || res.isSummary[i]) {
-			touched = true
-			break
+			key = binary.LittleEndian.AppendUint32(key, uint32(i))
 		}
 	}
-	if !touched {
+	res.key = key
+	if len(key) == 0 {
 		return
 	}
+	add, ok := res.summaries[string(key)]
+	if !ok {
+		add = ps.summaryOf(dict, idx, res)
+		if res.summaries == nil {
+			res.summaries = map[string][]int32{}
+		}
+		res.summaries[string(key)] = add
+	}
+	if add == nil {
+		return // the record's summary stands as it is
+	}
+	idx.RemoveIf(func(i int32) bool { return i >= 0 && i < n && res.isSummary[i] })
+	idx.Append(add...)
+}
+
+// summaryOf returns the summary entries a record pointing to idx is to
+// point to instead of the summary entries among idx, or nil when those
+// stand as they are.
+func (ps *pass) summaryOf(dict pprofile.ProfilesDictionary, idx pcommon.Int32Slice, res *tableResult) []int32 {
+	n := int32(len(res.rep))
 	at, st := dict.AttributeTable(), dict.StringTable()
 	rep := report{level: ps.p.summary, r: ps.r}
 	upstream := pcommon.NewMap()
@@ -250,12 +277,13 @@ func (ps *pass) recordSummary(dict pprofile.ProfilesDictionary, idx pcommon.Int3
 	upstream.CopyTo(m)
 	rep.write(m, attrSummaryNames)
 	if m.Equal(upstream) {
-		return
+		return nil
 	}
-	idx.RemoveIf(func(i int32) bool { return i >= 0 && i < n && res.isSummary[i] })
+	add := make([]int32, 0, m.Len())
 	for k, v := range m.All() {
-		idx.Append(ps.summaryEntry(dict, res, k, v))
+		add = append(add, ps.summaryEntry(dict, res, k, v))
 	}
+	return add
 }
 
 // summaryEntry returns the index of an attribute table entry k=v, added
