@@ -358,12 +358,19 @@ type payloadCodec struct {
 var payloadCodecs = []payloadCodec{
 	{"gzip", isGzip, gunzip, gzipBytes, false},
 	{"zlib", isZlib, readAllLimit(func(b []byte) (io.Reader, error) { return zlib.NewReader(bytes.NewReader(b)) }), zlibBytes, true},
-	{"zstd", func(b []byte) bool { return bytes.HasPrefix(b, zstdMagic) }, unzstd, zstdBytes, false},
+	{"zstd", isZstd, unzstd, zstdBytes, false},
 	{"bzip2", func(b []byte) bool { return len(b) >= 4 && string(b[:3]) == "BZh" && b[3] >= '1' && b[3] <= '9' },
 		readAllLimit(func(b []byte) (io.Reader, error) { return bzip2.NewReader(bytes.NewReader(b)), nil }), nil, false},
 }
 
 var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
+
+// isZstd reports a zstd frame, or a skippable frame (0x184D2A5?, which
+// zstd and lz4 share) that may come before one: a payload starting with
+// one that zstd cannot decode (lz4 after all) is removed as unchecked.
+func isZstd(b []byte) bool {
+	return bytes.HasPrefix(b, zstdMagic) || len(b) >= 8 && b[0]&0xf0 == 0x50 && b[1] == 0x2a && b[2] == 0x4d && b[3] == 0x18
+}
 
 // uncheckedMagics are the compressions and archives the processor
 // recognises but does not open: a payload in one of them is removed (and

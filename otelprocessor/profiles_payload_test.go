@@ -85,6 +85,8 @@ func TestProfilesPayloadCodecs(t *testing.T) {
 		{"zlib", zl(content), "", []decoder{unzl}, false},
 		{"zstd", zs(content), "", []decoder{unzs}, false},
 		{"zstd in gzip", gz(zs(content)), "", []decoder{ungz, unzs}, false},
+		{"zstd after a skippable frame", append([]byte{0x50, 0x2a, 0x4d, 0x18, 4, 0, 0, 0, 'j', 'u', 'n', 'k'}, zs(content)...), "", []decoder{unzs}, false},
+		{"lz4 after a skippable frame", append([]byte{0x5f, 0x2a, 0x4d, 0x18, 0, 0, 0, 0}, file("secret.lz4")...), payloadUnchecked, nil, false},
 		{"gzip in zlib in zstd", zs(zl(gz(content))), "", []decoder{unzs, unzl, ungz}, false},
 		{"gzip 4 deep", nest(content, maxPayloadLayers), "", []decoder{ungz, ungz, ungz, ungz}, false},
 		{"clean gzip", gz(clean), "", nil, true},
