@@ -162,10 +162,13 @@ func (ps *pass) attributeTable(dict pprofile.ProfilesDictionary) tableResult {
 
 // ruleResolved applies the rules to an entry whose value v holds a string
 // table reference, through rv, its resolved form: when they change more
-// than the known secrets in it (which are removed in the string table
-// itself), v becomes the changed rv. The redactions in rv are counted
-// where the text is, in the string table, not here.
+// than the known secrets in it, v becomes the changed rv. Otherwise v
+// keeps its references, whose text is scrubbed where it is, in the string
+// table, and is scrubbed in place for what it holds inline (bytes,
+// numbers, strings beside the references in a map or a list). The
+// redactions in rv are counted where the text is, not here.
 func (ps *pass) ruleResolved(k string, v, rv pcommon.Value, rep *report, summaryOn bool) (remove bool) {
+	ps.scrubValue(v)
 	hits, detected := ps.hits, ps.detected
 	ps.hits, ps.detected = map[string]int64{}, map[detection]int64{}
 	defer func() { ps.hits, ps.detected = hits, detected }()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -93,8 +94,55 @@ func (b profileBatch) anyValue(v any, ref bool) []byte {
 		}
 		out = protowire.AppendTag(out, 6, protowire.BytesType)
 		out = protowire.AppendBytes(out, list)
+	case pcommon.Value:
+		out = b.anyValueOf(v)
 	default:
 		panic("anyValue: unsupported type")
+	}
+	return out
+}
+
+// anyValueOf encodes v as an OTLP AnyValue with every string and map key
+// by reference into the string table.
+func (b profileBatch) anyValueOf(v pcommon.Value) []byte {
+	var out []byte
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
+		out = protowire.AppendTag(out, 8, protowire.VarintType)
+		out = protowire.AppendVarint(out, uint64(b.str(v.Str())))
+	case pcommon.ValueTypeBool:
+		out = protowire.AppendTag(out, 2, protowire.VarintType)
+		out = protowire.AppendVarint(out, protowire.EncodeBool(v.Bool()))
+	case pcommon.ValueTypeInt:
+		out = protowire.AppendTag(out, 3, protowire.VarintType)
+		out = protowire.AppendVarint(out, uint64(v.Int()))
+	case pcommon.ValueTypeDouble:
+		out = protowire.AppendTag(out, 4, protowire.Fixed64Type)
+		out = protowire.AppendFixed64(out, math.Float64bits(v.Double()))
+	case pcommon.ValueTypeBytes:
+		out = protowire.AppendTag(out, 7, protowire.BytesType)
+		out = protowire.AppendBytes(out, v.Bytes().AsRaw())
+	case pcommon.ValueTypeSlice:
+		var list []byte
+		for _, x := range v.Slice().All() {
+			list = protowire.AppendTag(list, 1, protowire.BytesType)
+			list = protowire.AppendBytes(list, b.anyValueOf(x))
+		}
+		out = protowire.AppendTag(out, 5, protowire.BytesType)
+		out = protowire.AppendBytes(out, list)
+	case pcommon.ValueTypeMap:
+		var list []byte
+		for k, x := range v.Map().All() {
+			var kv []byte
+			kv = protowire.AppendTag(kv, 3, protowire.VarintType)
+			kv = protowire.AppendVarint(kv, uint64(b.str(k)))
+			kv = protowire.AppendTag(kv, 2, protowire.BytesType)
+			kv = protowire.AppendBytes(kv, b.anyValueOf(x))
+			list = protowire.AppendTag(list, 1, protowire.BytesType)
+			list = protowire.AppendBytes(list, kv)
+		}
+		out = protowire.AppendTag(out, 6, protowire.BytesType)
+		out = protowire.AppendBytes(out, list)
 	}
 	return out
 }
