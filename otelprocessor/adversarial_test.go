@@ -168,4 +168,33 @@ func adversarialRun(t *testing.T, secrets []redact.Secret, mode string, val func
 	b.sample.AttributeIndices().Append(b.attr("k", x), b.attr("ignored", x))
 	more(b.rp.Resource().Attributes())
 	leaktest.Check(t, secrets, profilesBytes(t, runProfiles(t, cfg, b.pd)), "profiles")
+
+	// The same with its strings and keys by reference into the string
+	// table, when it nests shallowly enough for OTLP protobuf (pdata's
+	// unmarshaler refuses a value 100 deep in the attribute table, so none
+	// arrives so).
+	if valueDepth(x) > 60 {
+		return
+	}
+	b = newProfileBatch()
+	pd := withRefAttrs(t, b, []refAttr{{"k", x, true}, {"ignored", x, true}}, b.sample.AttributeIndices())
+	leaktest.Check(t, secrets, profilesBytes(t, runProfiles(t, cfg, pd)), "profiles by reference")
+}
+
+// valueDepth is how deep maps and slices nest in v.
+func valueDepth(v pcommon.Value) int {
+	d := 0
+	switch v.Type() {
+	case pcommon.ValueTypeMap:
+		for _, x := range v.Map().All() {
+			d = max(d, valueDepth(x))
+		}
+	case pcommon.ValueTypeSlice:
+		for _, x := range v.Slice().All() {
+			d = max(d, valueDepth(x))
+		}
+	default:
+		return 0
+	}
+	return d + 1
 }

@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/pprofile"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor"
 
@@ -348,5 +349,131 @@ func BenchmarkPipelineOverhead(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// benchProfiles is a profiles batch of n samples as a CPU profiler sends
+// one: a dictionary of 200 functions (each a location of one line) in 2
+// mappings, stacks of 8 locations, 50 attribute entries (thread names and
+// ids) that samples point to, 2 attributes per sample; 1% of the functions
+// and attribute values carry a secret.
+func benchProfiles(n int, secrets []config.StaticSecret) pprofile.Profiles {
+	pd := pprofile.NewProfiles()
+	d := pd.Dictionary()
+	st := d.StringTable()
+	st.Append("")
+	d.MappingTable().AppendEmpty()
+	d.LocationTable().AppendEmpty()
+	d.FunctionTable().AppendEmpty()
+	d.AttributeTable().AppendEmpty()
+	d.StackTable().AppendEmpty()
+	d.LinkTable().AppendEmpty()
+	str := func(s string) int32 {
+		st.Append(s)
+		return int32(st.Len() - 1)
+	}
+	secret := func(i int) string { return string(secrets[i%len(secrets)].Value) }
+	for _, f := range []string{"/usr/local/bin/checkout", "/usr/lib/x86_64-linux-gnu/libc.so.6"} {
+		d.MappingTable().AppendEmpty().SetFilenameStrindex(str(f))
+	}
+	for i := 0; i < 200; i++ {
+		name := fmt.Sprintf("github.com/acme/checkout/internal/orders.(*Service).handle%03d", i)
+		if len(secrets) > 0 && i%100 == 7 {
+			name += "(dsn=postgres://app:" + secret(i) + "@db/app)"
+		}
+		fn := d.FunctionTable().AppendEmpty()
+		fn.SetNameStrindex(str(name))
+		fn.SetSystemNameStrindex(fn.NameStrindex())
+		fn.SetFilenameStrindex(str(fmt.Sprintf("/src/internal/orders/service_%03d.go", i)))
+		loc := d.LocationTable().AppendEmpty()
+		loc.SetMappingIndex(int32(1 + i%2))
+		loc.SetAddress(uint64(0x401000 + 16*i))
+		line := loc.Lines().AppendEmpty()
+		line.SetFunctionIndex(int32(i + 1))
+		line.SetLine(int64(10 + i))
+	}
+	keys := []int32{str("thread.name"), str("thread.id")}
+	for i := 0; i < 50; i++ {
+		kv := d.AttributeTable().AppendEmpty()
+		kv.SetKeyStrindex(keys[i%2])
+		if i%2 == 0 {
+			v := fmt.Sprintf("worker-%02d", i)
+			if len(secrets) > 0 && i == 10 {
+				v += " token=" + secret(i)
+			}
+			kv.Value().SetStr(v)
+		} else {
+			kv.Value().SetInt(int64(1000 + i))
+		}
+	}
+	for i := 0; i < 64; i++ {
+		s := d.StackTable().AppendEmpty()
+		for j := 0; j < 8; j++ {
+			s.LocationIndices().Append(int32(1 + (i*8+j)%200))
+		}
+	}
+	rp := pd.ResourceProfiles().AppendEmpty()
+	rp.Resource().Attributes().PutStr("service.name", "checkout")
+	rp.Resource().Attributes().PutStr("host.name", "ip-10-0-3-17.ec2.internal")
+	sp := rp.ScopeProfiles().AppendEmpty()
+	sp.Scope().SetName("go.opentelemetry.io/ebpf-profiler")
+	prof := sp.Profiles().AppendEmpty()
+	prof.SampleType().SetTypeStrindex(str("cpu"))
+	prof.SampleType().SetUnitStrindex(str("nanoseconds"))
+	prof.SetPeriod(10_000_000)
+	for i := 0; i < n; i++ {
+		s := prof.Samples().AppendEmpty()
+		s.SetStackIndex(int32(1 + i%64))
+		s.Values().Append(int64(10_000_000))
+		a := int32(1 + 2*(i%25))
+		s.AttributeIndices().Append(a, a+1)
+	}
+	return pd
+}
+
+// BenchmarkProcessorProfiles times the processor alone on a profiles
+// batch of 1,000 samples, with the default configuration and with the
+// rules and the summary on.
+func BenchmarkProcessorProfiles(b *testing.B) {
+	secrets := benchSecrets(100)
+	src := benchProfiles(benchBatch, secrets)
+	payload, _ := (&pprofile.ProtoMarshaler{}).MarshalProfiles(benchProfiles(benchBatch, secrets))
+	for _, c := range []struct {
+		name string
+		mut  func(*Config)
+	}{
+		{"default", func(*Config) {}},
+		{"rules+summary", func(c *Config) {
+			c.BlockedValues = []string{`4[0-9]{15}`}
+			c.Summary = SummaryInfo
+		}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			cfg := NewFactory().CreateDefaultConfig().(*Config)
+			cfg.Static = secrets
+			c.mut(cfg)
+			set := settings()
+			set.TelemetrySettings = componenttest.NewNopTelemetrySettings()
+			pp, err := NewFactory().CreateProfiles(context.Background(), set, cfg, consumertest.NewNop())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := pp.Start(context.Background(), componenttest.NewNopHost()); err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { _ = pp.Shutdown(context.Background()) })
+			waitReadyB(b, cfg)
+			b.ReportAllocs()
+			b.SetBytes(int64(len(payload)))
+			for b.Loop() {
+				b.StopTimer()
+				pd := pprofile.NewProfiles()
+				src.CopyTo(pd)
+				b.StartTimer()
+				if err := pp.ConsumeProfiles(context.Background(), pd); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -135,12 +135,29 @@ func (c *collectorFrontEnd) Log(e leaktest.Entry) error {
 			b.sample.AttributeIndices().Append(b.attr(k, v))
 		}
 		c.out = profilesBytes(c.t, runProfiles(c.t, cfg, b.pd))
+	case "profiles by reference":
+		// The attributes' strings and keys by reference into the string
+		// table, with the summary on, so that the rule-aware walk resolves
+		// them.
+		cfg.Summary = SummaryDebug
+		b := newProfileBatch()
+		b.fn.SetNameStrindex(b.str(e.Message))
+		m := pcommon.NewMap()
+		if err := putAttrs(m, e.Attrs); err != nil {
+			return err
+		}
+		var attrs []refAttr
+		for k, v := range m.All() {
+			attrs = append(attrs, refAttr{key: k, val: v, ref: true})
+		}
+		pd := withRefAttrs(c.t, b, attrs, b.sample.AttributeIndices())
+		c.out = profilesBytes(c.t, runProfiles(c.t, cfg, pd))
 	}
 	return nil
 }
 
 // signals are the signals the processor handles.
-var signals = []string{"logs", "traces", "metrics", "profiles"}
+var signals = []string{"logs", "traces", "metrics", "profiles", "profiles by reference"}
 
 // TestConformance runs the leak suite through the processor, per signal.
 func TestConformance(t *testing.T) {

@@ -23,6 +23,9 @@ type pass struct {
 	detected map[detection]int64
 	num      [64]byte
 	b64      []byte // scratch for the base64 of bytes values
+	// payloadsSecret and payloadsUnchecked count the profiles' original
+	// payloads removed, by reason.
+	payloadsSecret, payloadsUnchecked int64
 }
 
 var passPool = sync.Pool{New: func() any { return &pass{hits: map[string]int64{}, detected: map[detection]int64{}} }}
@@ -40,6 +43,7 @@ func (ps *pass) release() {
 	}
 	clear(ps.hits)
 	clear(ps.detected)
+	ps.payloadsSecret, ps.payloadsUnchecked = 0, 0
 	ps.p, ps.r = nil, nil
 	passPool.Put(ps)
 }

@@ -86,6 +86,17 @@ func (t *processorTelemetry) detected(ctx context.Context, signal string, hits m
 	}
 }
 
+// payloadsRemoved counts the profiles' original payloads removed, by
+// reason.
+func (t *processorTelemetry) payloadsRemoved(ctx context.Context, signal string, secret, unchecked int64) {
+	for reason, n := range map[string]int64{payloadSecret: secret, payloadUnchecked: unchecked} {
+		if n > 0 {
+			t.tb.ProcessorHushPayloadsRemoved.Add(ctx, n, metric.WithAttributes(t.component,
+				attribute.String(metadata.AttributeSignal, signal), attribute.String(metadata.AttributeReason, reason)))
+		}
+	}
+}
+
 func (t *processorTelemetry) notReady(ctx context.Context, signal string, action NotReadyAction, items int) {
 	t.tb.ProcessorHushNotReadyItems.Add(ctx, int64(items), metric.WithAttributes(t.component,
 		attribute.String(metadata.AttributeSignal, signal), attribute.String(metadata.AttributeAction, string(action))))

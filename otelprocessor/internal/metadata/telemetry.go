@@ -15,15 +15,16 @@ import (
 // TestTelemetryMatchesMetadata keeps them, their units, descriptions and
 // instrument kinds in step with metadata.yaml.
 const (
-	MetricRedactions     = "otelcol_processor_hush_redactions"
-	MetricDetections     = "otelcol_processor_hush_detections"
-	MetricNotReadyItems  = "otelcol_processor_hush_not_ready_items"
-	MetricIndexReady     = "otelcol_processor_hush_index_ready"
-	MetricIndexSecrets   = "otelcol_processor_hush_index_secrets"
-	MetricIndexPatterns  = "otelcol_processor_hush_index_patterns"
-	MetricIndexBytes     = "otelcol_processor_hush_index_bytes"
-	MetricIndexStaleness = "otelcol_processor_hush_index_staleness"
-	MetricRefreshFailing = "otelcol_processor_hush_refresh_failing"
+	MetricRedactions      = "otelcol_processor_hush_redactions"
+	MetricDetections      = "otelcol_processor_hush_detections"
+	MetricNotReadyItems   = "otelcol_processor_hush_not_ready_items"
+	MetricPayloadsRemoved = "otelcol_processor_hush_payloads_removed"
+	MetricIndexReady      = "otelcol_processor_hush_index_ready"
+	MetricIndexSecrets    = "otelcol_processor_hush_index_secrets"
+	MetricIndexPatterns   = "otelcol_processor_hush_index_patterns"
+	MetricIndexBytes      = "otelcol_processor_hush_index_bytes"
+	MetricIndexStaleness  = "otelcol_processor_hush_index_staleness"
+	MetricRefreshFailing  = "otelcol_processor_hush_refresh_failing"
 )
 
 // ProviderMetricPrefix and ProviderMetricSeparator name the provider
@@ -46,6 +47,7 @@ const (
 	AttributeRule       = "rule"
 	AttributeConfidence = "confidence"
 	AttributeAction     = "action"
+	AttributeReason     = "reason"
 	AttributeProvider   = "provider"
 	AttributeErrorKind  = "error.kind"
 )
@@ -63,15 +65,16 @@ type TelemetryBuilder struct {
 	mu            sync.Mutex
 	registrations []metric.Registration
 
-	ProcessorHushRedactions     metric.Int64Counter
-	ProcessorHushDetections     metric.Int64Counter
-	ProcessorHushNotReadyItems  metric.Int64Counter
-	ProcessorHushIndexReady     metric.Int64ObservableGauge
-	ProcessorHushIndexSecrets   metric.Int64ObservableGauge
-	ProcessorHushIndexPatterns  metric.Int64ObservableGauge
-	ProcessorHushIndexBytes     metric.Int64ObservableGauge
-	ProcessorHushIndexStaleness metric.Float64ObservableGauge
-	ProcessorHushRefreshFailing metric.Int64ObservableGauge
+	ProcessorHushRedactions      metric.Int64Counter
+	ProcessorHushDetections      metric.Int64Counter
+	ProcessorHushNotReadyItems   metric.Int64Counter
+	ProcessorHushPayloadsRemoved metric.Int64Counter
+	ProcessorHushIndexReady      metric.Int64ObservableGauge
+	ProcessorHushIndexSecrets    metric.Int64ObservableGauge
+	ProcessorHushIndexPatterns   metric.Int64ObservableGauge
+	ProcessorHushIndexBytes      metric.Int64ObservableGauge
+	ProcessorHushIndexStaleness  metric.Float64ObservableGauge
+	ProcessorHushRefreshFailing  metric.Int64ObservableGauge
 }
 
 // NewTelemetryBuilder makes every instrument on the processor's meter.
@@ -89,6 +92,10 @@ func NewTelemetryBuilder(settings component.TelemetrySettings) (*TelemetryBuilde
 	b.ProcessorHushNotReadyItems, err = b.meter.Int64Counter(MetricNotReadyItems,
 		metric.WithDescription("Items (log records, spans, data points, profile samples) that arrived before the first index was built, by signal and the action taken: refuse, pass or drop."),
 		metric.WithUnit("{item}"))
+	errs = errors.Join(errs, err)
+	b.ProcessorHushPayloadsRemoved, err = b.meter.Int64Counter(MetricPayloadsRemoved,
+		metric.WithDescription("Profiles' original payloads removed, by signal and reason: secret (it could not be kept without a secret) or unchecked (a compression hush does not open, corrupt, nested too deep or over 64 MiB decompressed)."),
+		metric.WithUnit("{payload}"))
 	errs = errors.Join(errs, err)
 	b.ProcessorHushIndexReady, err = b.meter.Int64ObservableGauge(MetricIndexReady,
 		metric.WithDescription("1 once the first secret index has been built, 0 before."),
