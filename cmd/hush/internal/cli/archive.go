@@ -216,14 +216,17 @@ func tarSparse(h *tar.Header) bool {
 	return false
 }
 
-// tarHasContent reports whether a tar entry carries file content.
+// tarHasContent reports whether a tar entry carries file content: a
+// regular file, or an entry of any other type that archive/tar reads data
+// for (a type it does not know, with a size), which would otherwise be
+// skipped unseen.
 func tarHasContent(h *tar.Header) bool {
 	switch h.Typeflag {
 	//lint:ignore SA1019 archives written by old tools still carry TypeRegA ('\x00')
 	case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse, tar.TypeCont:
 		return true
 	}
-	return false
+	return !tarHeaderOnly(h.Typeflag) && h.Size > 0
 }
 
 // zipWriter writes a zip archive: each member with its name, times,
@@ -355,15 +358,41 @@ func (s *spool) release() {
 // transfer, a second archive appended, a compressed stream's broken tail)
 // would pass as a fully checked archive, and scrub would write the archive
 // back without them.
+//
+// It also records, on demand, what is read between two members' contents
+// (see tarRecords).
 type tarBlocks struct {
 	r    io.Reader
 	n    int64         // bytes read
 	tail [2 * 512]byte // the last bytes read, tail[:tn]
 	tn   int
+
+	recording bool
+	rec       []byte
+	recBig    bool // more than metaMax bytes: not kept
+}
+
+// record starts recording what is read.
+func (t *tarBlocks) record() {
+	t.recording, t.rec, t.recBig = true, t.rec[:0], false
+}
+
+// stop ends the recording and returns what was read since record, valid
+// until the next record, and whether it was too large to keep.
+func (t *tarBlocks) stop() ([]byte, bool) {
+	t.recording = false
+	return t.rec, t.recBig
 }
 
 func (t *tarBlocks) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
+	if t.recording && !t.recBig {
+		if len(t.rec)+n > metaMax {
+			t.recBig, t.rec = true, nil
+		} else {
+			t.rec = append(t.rec, p[:n]...)
+		}
+	}
 	t.n += int64(n)
 	if n >= len(t.tail) {
 		t.tn = copy(t.tail[:], p[n-len(t.tail):n])

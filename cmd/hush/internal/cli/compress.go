@@ -70,19 +70,21 @@ type decompressor interface {
 
 // openDecompressor returns a reader of the decompressed content of r, whose
 // first bytes were already sniffed as c. Concatenated gzip members (as
-// logrotate and `cat a.gz b.gz` produce) are read as one stream.
-func openDecompressor(c compression, r io.Reader) (decompressor, *gzip.Header, error) {
+// logrotate and `cat a.gz b.gz` produce) and zstd frames are read as one
+// stream; what the stream holds besides content (the headers of gzip
+// members after the first, zstd skippable frames) is recorded in meta as
+// it is read (see containerMeta).
+func openDecompressor(c compression, r io.Reader, meta *containerMeta) (decompressor, *gzip.Header, error) {
 	switch c {
 	case gzipped:
-		z, err := gzip.NewReader(r)
+		z, err := newGzipMembers(r, meta)
 		if err != nil {
 			return nil, nil, fmt.Errorf("gzip header: %w", describeDecompressError(err))
 		}
-		h := z.Header
+		h := z.z.Header
 		return z, &h, nil
 	case zstded:
-		// One goroutine: the scrubbing workers want the cores.
-		z, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+		z, err := newZstdReader(r, meta)
 		if err != nil {
 			return nil, nil, fmt.Errorf("zstd header: %w", err)
 		}
