@@ -40,7 +40,9 @@ func sniffCompression(head []byte) compression {
 	switch {
 	case bytes.HasPrefix(head, gzipMagic):
 		return gzipped
-	case bytes.HasPrefix(head, zstdMagic):
+	case bytes.HasPrefix(head, zstdMagic),
+		// A skippable frame may come first (pzstd starts with one).
+		len(head) >= 4 && head[0]&0xF0 == 0x50 && bytes.Equal(head[1:4], []byte{0x2A, 0x4D, 0x18}):
 		return zstded
 	}
 	return plain

@@ -563,3 +563,11 @@ func zip64Offset(c, extra []byte) int64 {
 	}
 	return 0xffffffff
 }
+
+// zipWithPrefix reports whether a file that does not begin as a zip file is
+// one after other bytes, as a self-extracting archive is: read byte for
+// byte, its entries' compressed contents would pass unseen.
+func zipWithPrefix(ra io.ReaderAt, size int64) bool {
+	zr, err := zip.NewReader(ra, size)
+	return err == nil && len(zr.File) > 0
+}

@@ -67,7 +67,7 @@ func inWhat(in string) string {
 	case "header":
 		return "its archive header (an owner's name, an extended attribute or record)"
 	case "gzip header":
-		return "its gzip header (the original file name or comment)"
+		return "its gzip header (the original file name, comment or extra field, of any of its members)"
 	case "zip header":
 		return "its zip records (a header, extra field, data descriptor or end record)"
 	case "zip data outside its records":

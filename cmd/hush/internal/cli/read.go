@@ -150,7 +150,13 @@ func (rd *reader) content(ctx context.Context, in *input, src io.Reader, idle fu
 	}
 	n, paused, rerr := fill(src, buf, 0, idle)
 	head := buf[:n]
-	if kind := sniffArchive(head); kind != noArchive && !member {
+	kind := sniffArchive(head)
+	if kind == noArchive && !member && ra != nil && first.comp == plain && (rd.binary || sniffBinary(head, rerr != nil) >= 0) && zipWithPrefix(ra, size) {
+		// A zip file after other bytes (a self-extracting archive's
+		// stub): read as a zip, the stub as bytes outside its records.
+		kind = zipArchive
+	}
+	if kind != noArchive && !member {
 		full := io.MultiReader(bytes.NewReader(bytes.Clone(head)), src)
 		rd.p.putBuf(buf)
 		if rerr != nil && rerr != io.EOF {

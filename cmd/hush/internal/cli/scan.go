@@ -155,9 +155,12 @@ func (s *scanner) consume(c *chunk) {
 // has a finding even if it could not be read.
 func (s *scanner) names(in *input, c *chunk) {
 	s.hits = 0
-	s.seen = map[string]bool{}
+	s.seen = nil
 	report := func(what, text string) {
 		for _, m := range s.e.r.Find([]byte(text)) {
+			if s.seen == nil {
+				s.seen = map[string]bool{}
+			}
 			s.seen[text[m.Start:m.End]] = true
 			col := int64(utf8.RuneCountInString(text[:m.Start])) + 1
 			f := Finding{

@@ -325,10 +325,13 @@ func (s *scrubber) consume(c *chunk) {
 // chunk, counted with it; and, if some of these bytes could not be checked,
 // the error that keeps the output from being written.
 func (s *scrubber) metaMatches(in *input, c *chunk) ([]redact.Match, error) {
-	seen := map[string]bool{}
+	var seen map[string]bool
 	if c.first {
 		for _, f := range headerFields(in, c) {
 			for _, m := range s.e.r.Find([]byte(f.text)) {
+				if seen == nil {
+					seen = map[string]bool{}
+				}
 				seen[f.text[m.Start:m.End]] = true
 			}
 		}
