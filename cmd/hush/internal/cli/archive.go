@@ -45,7 +45,8 @@ func (k archiveKind) String() string {
 }
 
 // sniffArchive recognises a tar archive (POSIX ustar or GNU magic in the
-// first header block) or a zip file (a local file header, or the end record
+// first header block, or a magic-less V7 header with its checksum right)
+// or a zip file (a local file header, or the end record
 // of an empty zip) from the first bytes of a stream.
 func sniffArchive(head []byte) archiveKind {
 	switch {
@@ -53,8 +54,39 @@ func sniffArchive(head []byte) archiveKind {
 		return tarArchive
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
 		return zipArchive
+	case len(head) >= 512 && tarV7Header(head[:512]):
+		return tarArchive
 	}
 	return noArchive
+}
+
+// tarV7Header reports whether blk is a tar header without a format's magic
+// (as the original Unix tar, and `tar --format=v7`, write it): a name, a
+// known entry type, and the checksum of the block in its field.
+func tarV7Header(blk []byte) bool {
+	if blk[0] == 0 || !bytes.ContainsRune([]byte("\x0001234567"), rune(blk[156])) {
+		return false
+	}
+	field := bytes.Trim(blk[148:156], " \x00")
+	if len(field) == 0 {
+		return false
+	}
+	want := 0
+	for _, c := range field {
+		if c < '0' || c > '7' {
+			return false
+		}
+		want = want*8 + int(c-'0')
+	}
+	unsigned, signed := 0, 0
+	for i, c := range blk {
+		if i >= 148 && i < 156 {
+			c = ' '
+		}
+		unsigned += int(c)
+		signed += int(int8(c))
+	}
+	return want == unsigned || want == signed
 }
 
 // unsupportedFormats are compressed and archive formats hush recognises

@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
+	"compress/flate"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -484,16 +485,17 @@ func zipRecords(ra io.ReaderAt, size int64, files []*zip.File) (arch *containerM
 		m.add("zip header", rest[ln:])
 		data := local + 30 + ln + lx
 		cover(local, data)
-		if f.FileInfo().IsDir() {
-			// A directory has no content: bytes its sizes claim are left
-			// uncovered, checked as bytes outside the records.
-			continue
-		}
 		end := data + int64(f.CompressedSize64)
-		cover(data, end)
+		if !f.FileInfo().IsDir() || emptyDirData(ra, f, data) {
+			cover(data, end)
+		}
+		// Else a directory's data, which is no content: left uncovered,
+		// checked as bytes outside the records.
 		if f.Flags&0x8 != 0 {
+			// A zip64 entry (by its sizes, or a zip64 extra field in its
+			// local header, as streaming writers make) has 8-byte sizes.
 			n := int64(12)
-			if f.CompressedSize64 >= 0xffffffff || f.UncompressedSize64 >= 0xffffffff {
+			if f.CompressedSize64 >= 0xffffffff || f.UncompressedSize64 >= 0xffffffff || hasZipExtra(rest[ln:], 0x0001) {
 				n = 20
 			}
 			if sig, err := read(end, 4); err == nil && string(sig) == "PK\x07\x08" {
@@ -570,4 +572,38 @@ func zip64Offset(c, extra []byte) int64 {
 func zipWithPrefix(ra io.ReaderAt, size int64) bool {
 	zr, err := zip.NewReader(ra, size)
 	return err == nil && len(zr.File) > 0
+}
+
+// hasZipExtra reports whether a zip extra field has a record of the id.
+func hasZipExtra(extra []byte, id uint16) bool {
+	for b := extra; len(b) >= 4; {
+		n := int(binary.LittleEndian.Uint16(b[2:]))
+		if binary.LittleEndian.Uint16(b) == id {
+			return true
+		}
+		if len(b) < 4+n {
+			break
+		}
+		b = b[4+n:]
+	}
+	return false
+}
+
+// emptyDirData reports whether a directory entry's data (at off) is
+// nothing, or a compressed stream of nothing (jar deflates its
+// directories: two bytes).
+func emptyDirData(ra io.ReaderAt, f *zip.File, off int64) bool {
+	switch {
+	case f.CompressedSize64 == 0:
+		return true
+	case f.UncompressedSize64 != 0 || f.CompressedSize64 > 64 || f.Method != zip.Deflate:
+		return false
+	}
+	b := make([]byte, f.CompressedSize64)
+	if _, err := ra.ReadAt(b, off); err != nil {
+		return false
+	}
+	r := bytes.NewReader(b)
+	n, err := io.Copy(io.Discard, flate.NewReader(r))
+	return err == nil && n == 0 && r.Len() == 0
 }
