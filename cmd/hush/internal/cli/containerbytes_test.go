@@ -5,6 +5,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -789,4 +790,58 @@ func TestContainersOfRealWriters(t *testing.T) {
 	if n < 15 {
 		t.Errorf("%d containers in testdata/containers, want the 15 make.sh makes", n)
 	}
+}
+
+// FuzzContainerBytes: a container (seeded with every place of the table
+// above, mutated) that holds a secret's bytes as they are is never a clean
+// scan, and a scrub that succeeds never writes those bytes. (Text decoded
+// from UTF-16 is left out: its bytes are not the text's.)
+func FuzzContainerBytes(f *testing.F) {
+	for _, tc := range cbCases() {
+		f.Add(tc.build(&testing.T{}, cbSecrets[tc.value].Value))
+	}
+	r, look := newTestRedactor(f, cbSecrets...)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		in := filepath.Join(dir, "in")
+		if err := os.WriteFile(in, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		held := -1
+		for i, s := range cbSecrets {
+			if bytes.Contains(data, []byte(s.Value)) {
+				held = i
+			}
+		}
+		utf16 := bytes.Contains(data, []byte{0xFF, 0xFE}) || bytes.Contains(data, []byte{0xFE, 0xFF})
+
+		con := &console{w: io.Discard}
+		e := &engine{r: r, look: look, opts: runOptions{jobs: 2, chunkSize: 4096}, con: con}
+		rep := &collectReporter{}
+		sc := &scanner{e: e, rep: rep}
+		sc.run(context.Background(), mustExpand(t, []string{in}, con))
+		if held >= 0 && !utf16 && len(rep.findings) == 0 && con.failed() == 0 {
+			t.Fatalf("a container holding %s as it is: a clean scan", cbSecrets[held].Name)
+		}
+
+		out := filepath.Join(dir, "out")
+		scon := &console{w: io.Discard}
+		se := &engine{r: r, look: look, opts: runOptions{jobs: 2, chunkSize: 4096}, con: scon}
+		s := &scrubber{e: se, opts: scrubOptions{output: out}, auto: true}
+		inputs, err := s.plan([]string{in}, mustExpand(t, []string{in}, scon))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.run(context.Background(), inputs)
+		if scon.failed() > 0 {
+			return
+		}
+		if got, err := os.ReadFile(out); err == nil {
+			for _, s := range cbSecrets {
+				if bytes.Contains(got, []byte(s.Value)) {
+					t.Fatalf("scrub succeeded and wrote %s as it is", s.Name)
+				}
+			}
+		}
+	})
 }
