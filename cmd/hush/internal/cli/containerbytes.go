@@ -447,6 +447,7 @@ func zipRecords(ra io.ReaderAt, size int64, files []*zip.File) (arch *containerM
 
 	// The central directory, record by record.
 	at := base + int64(dirOff)
+	dirStart := at
 	for i, f := range files {
 		m := &containerMeta{}
 		per[i] = m
@@ -459,9 +460,16 @@ func zipRecords(ra io.ReaderAt, size int64, files []*zip.File) (arch *containerM
 		if err != nil {
 			return nil, nil, err
 		}
-		cover(at, at+46+n+x+k)
-		m.add("zip header", c)
-		m.add("zip header", extra)
+		// The entry's records are checked as one text (one search instead
+		// of six), their pieces kept apart by NUL bytes.
+		var recs []byte
+		piece := func(b []byte) {
+			if len(b) > 0 {
+				recs = append(append(recs, b...), zipSep...)
+			}
+		}
+		piece(c)
+		piece(extra)
 		at += 46 + n + x + k
 
 		local := int64(binary.LittleEndian.Uint32(c[42:]))
@@ -478,16 +486,17 @@ func zipRecords(ra io.ReaderAt, size int64, files []*zip.File) (arch *containerM
 		if err != nil {
 			return nil, nil, err
 		}
-		m.add("zip header", lh)
+		piece(lh)
 		if string(rest[:ln]) != f.Name {
-			m.add("zip header", rest[:ln])
+			piece(rest[:ln])
 		}
-		m.add("zip header", rest[ln:])
+		piece(rest[ln:])
 		data := local + 30 + ln + lx
-		cover(local, data)
 		end := data + int64(f.CompressedSize64)
 		if !f.FileInfo().IsDir() || emptyDirData(ra, f, data) {
-			cover(data, end)
+			cover(local, end)
+		} else {
+			cover(local, data)
 		}
 		// Else a directory's data, which is no content: left uncovered,
 		// checked as bytes outside the records.
@@ -503,10 +512,12 @@ func zipRecords(ra io.ReaderAt, size int64, files []*zip.File) (arch *containerM
 			}
 			if d, err := read(end, min(n, size-end)); err == nil {
 				cover(end, end+int64(len(d)))
-				m.add("zip header", d)
+				piece(d)
 			}
 		}
+		m.add("zip header", recs)
 	}
+	cover(dirStart, at)
 
 	// Every byte outside the records.
 	slices.SortFunc(used, func(a, b span) int { return cmp.Compare(a.from, b.from) })
@@ -540,6 +551,10 @@ func zipRecords(ra io.ReaderAt, size int64, files []*zip.File) (arch *containerM
 	}
 	return arch, per, nil
 }
+
+// zipSep keeps the pieces of an entry's records apart when they are
+// checked as one text.
+var zipSep = make([]byte, 8)
 
 // zip64Offset returns the local header offset a directory record's zip64
 // extra field gives (its sizes come first when the record's own are full).
