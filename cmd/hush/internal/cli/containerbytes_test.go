@@ -845,3 +845,26 @@ func FuzzContainerBytes(f *testing.F) {
 		}
 	})
 }
+
+// TestZipLargeGap: bytes outside a zip's records too many to keep are
+// still read: zeros are clean, anything else is not checked.
+func TestZipLargeGap(t *testing.T) {
+	cfg := writeSecretsConfig(t, t.TempDir(), cbSecrets...)
+	for _, tc := range []struct {
+		name string
+		last byte
+		want int
+	}{{"zeros", 0, ExitOK}, {"one byte at the end", 'x', ExitInput}} {
+		t.Run(tc.name, func(t *testing.T) {
+			gap := make([]byte, metaMax+3<<20)
+			gap[len(gap)-1] = tc.last
+			p := filepath.Join(t.TempDir(), "big.zip")
+			if err := os.WriteFile(p, hzip{entries: []hzEntry{{name: "a.log", data: cbClean}}, beforeDir: gap}.bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if code, _, errs := runMain(t, nil, "scan", "--config", cfg, p); code != tc.want {
+				t.Errorf("scan: exit %d, want %d; stderr:\n%s", code, tc.want, errs)
+			}
+		})
+	}
+}
