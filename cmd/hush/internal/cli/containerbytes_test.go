@@ -311,19 +311,14 @@ func cbCases() []cbCase {
 				z.Write([]byte(cbClean))
 			})
 		}},
+		{name: "gzip/member 1 name, UTF-8 bytes", ext: "gz", value: 3, build: func(t *testing.T, v string) []byte {
+			return gzBytes(t, func(z *gzip.Writer) { z.Name = "dump-" + asLatin1(v) + "-é.log"; z.Write([]byte(cbClean)) })
+		}},
 		{name: "gzip/member 2 name", ext: "gz", build: func(t *testing.T, v string) []byte {
 			return gzBytes(t, gzBody(cbClean), func(z *gzip.Writer) { z.Name = "dump-" + v + ".log"; z.Write([]byte(cbClean)) })
 		}},
 		{name: "gzip/member 2 name, UTF-8 bytes", ext: "gz", value: 3, build: func(t *testing.T, v string) []byte {
-			return gzBytes(t, gzBody(cbClean), func(z *gzip.Writer) {
-				// Written as its UTF-8 bytes, as `gzip` stores a file name.
-				var rs []rune
-				for _, c := range []byte(v) {
-					rs = append(rs, rune(c))
-				}
-				z.Name = string(rs)
-				z.Write([]byte(cbClean))
-			})
+			return gzBytes(t, gzBody(cbClean), func(z *gzip.Writer) { z.Name = asLatin1(v); z.Write([]byte(cbClean)) })
 		}},
 		{name: "gzip/member 2 comment", ext: "gz", build: func(t *testing.T, v string) []byte {
 			return gzBytes(t, gzBody(cbClean), func(z *gzip.Writer) { z.Comment = v; z.Write([]byte(cbClean)) })
@@ -536,6 +531,16 @@ func rawTarEntry(name string, typ byte, body string, gnu bool) []byte {
 	tarChecksum(b)
 	b = append(b, body...)
 	return append(b, make([]byte, (512-len(body)%512)%512)...)
+}
+
+// asLatin1 is the string a gzip writer stores as the bytes of s: the UTF-8
+// bytes of a name, as `gzip` stores a file's name.
+func asLatin1(s string) string {
+	var rs []rune
+	for _, c := range []byte(s) {
+		rs = append(rs, rune(c))
+	}
+	return string(rs)
 }
 
 // paxRecord is one PAX extended header record.
