@@ -45,7 +45,8 @@ func (k archiveKind) String() string {
 }
 
 // sniffArchive recognises a tar archive (POSIX ustar or GNU magic in the
-// first header block) or a zip file (a local file header, or the end record
+// first header block, or a magic-less V7 header with its checksum right)
+// or a zip file (a local file header, or the end record
 // of an empty zip) from the first bytes of a stream.
 func sniffArchive(head []byte) archiveKind {
 	switch {
@@ -53,8 +54,39 @@ func sniffArchive(head []byte) archiveKind {
 		return tarArchive
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
 		return zipArchive
+	case len(head) >= 512 && tarV7Header(head[:512]):
+		return tarArchive
 	}
 	return noArchive
+}
+
+// tarV7Header reports whether blk is a tar header without a format's magic
+// (as the original Unix tar, and `tar --format=v7`, write it): a name, a
+// known entry type, and the checksum of the block in its field.
+func tarV7Header(blk []byte) bool {
+	if blk[0] == 0 || !bytes.ContainsRune([]byte("\x0001234567"), rune(blk[156])) {
+		return false
+	}
+	field := bytes.Trim(blk[148:156], " \x00")
+	if len(field) == 0 {
+		return false
+	}
+	want := 0
+	for _, c := range field {
+		if c < '0' || c > '7' {
+			return false
+		}
+		want = want*8 + int(c-'0')
+	}
+	unsigned, signed := 0, 0
+	for i, c := range blk {
+		if i >= 148 && i < 156 {
+			c = ' '
+		}
+		unsigned += int(c)
+		signed += int(int8(c))
+	}
+	return want == unsigned || want == signed
 }
 
 // unsupportedFormats are compressed and archive formats hush recognises
@@ -216,14 +248,17 @@ func tarSparse(h *tar.Header) bool {
 	return false
 }
 
-// tarHasContent reports whether a tar entry carries file content.
+// tarHasContent reports whether a tar entry carries file content: a
+// regular file, or an entry of any other type that archive/tar reads data
+// for (a type it does not know, with a size), which would otherwise be
+// skipped unseen.
 func tarHasContent(h *tar.Header) bool {
 	switch h.Typeflag {
 	//lint:ignore SA1019 archives written by old tools still carry TypeRegA ('\x00')
 	case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse, tar.TypeCont:
 		return true
 	}
-	return false
+	return !tarHeaderOnly(h.Typeflag) && h.Size > 0
 }
 
 // zipWriter writes a zip archive: each member with its name, times,
@@ -355,15 +390,41 @@ func (s *spool) release() {
 // transfer, a second archive appended, a compressed stream's broken tail)
 // would pass as a fully checked archive, and scrub would write the archive
 // back without them.
+//
+// It also records, on demand, what is read between two members' contents
+// (see tarRecords).
 type tarBlocks struct {
 	r    io.Reader
 	n    int64         // bytes read
 	tail [2 * 512]byte // the last bytes read, tail[:tn]
 	tn   int
+
+	recording bool
+	rec       []byte
+	recBig    bool // more than metaMax bytes: not kept
+}
+
+// record starts recording what is read.
+func (t *tarBlocks) record() {
+	t.recording, t.rec, t.recBig = true, t.rec[:0], false
+}
+
+// stop ends the recording and returns what was read since record, valid
+// until the next record, and whether it was too large to keep.
+func (t *tarBlocks) stop() ([]byte, bool) {
+	t.recording = false
+	return t.rec, t.recBig
 }
 
 func (t *tarBlocks) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
+	if t.recording && !t.recBig {
+		if len(t.rec)+n > metaMax {
+			t.recBig, t.rec = true, nil
+		} else {
+			t.rec = append(t.rec, p[:n]...)
+		}
+	}
 	t.n += int64(n)
 	if n >= len(t.tail) {
 		t.tn = copy(t.tail[:], p[n-len(t.tail):n])

@@ -40,7 +40,9 @@ func sniffCompression(head []byte) compression {
 	switch {
 	case bytes.HasPrefix(head, gzipMagic):
 		return gzipped
-	case bytes.HasPrefix(head, zstdMagic):
+	case bytes.HasPrefix(head, zstdMagic),
+		// A skippable frame may come first (pzstd starts with one).
+		len(head) >= 4 && head[0]&0xF0 == 0x50 && bytes.Equal(head[1:4], []byte{0x2A, 0x4D, 0x18}):
 		return zstded
 	}
 	return plain
@@ -70,19 +72,21 @@ type decompressor interface {
 
 // openDecompressor returns a reader of the decompressed content of r, whose
 // first bytes were already sniffed as c. Concatenated gzip members (as
-// logrotate and `cat a.gz b.gz` produce) are read as one stream.
-func openDecompressor(c compression, r io.Reader) (decompressor, *gzip.Header, error) {
+// logrotate and `cat a.gz b.gz` produce) and zstd frames are read as one
+// stream; what the stream holds besides content (the headers of gzip
+// members after the first, zstd skippable frames) is recorded in meta as
+// it is read (see containerMeta).
+func openDecompressor(c compression, r io.Reader, meta *containerMeta) (decompressor, *gzip.Header, error) {
 	switch c {
 	case gzipped:
-		z, err := gzip.NewReader(r)
+		z, err := newGzipMembers(r, meta)
 		if err != nil {
 			return nil, nil, fmt.Errorf("gzip header: %w", describeDecompressError(err))
 		}
-		h := z.Header
+		h := z.z.Header
 		return z, &h, nil
 	case zstded:
-		// One goroutine: the scrubbing workers want the cores.
-		z, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+		z, err := newZstdReader(r, meta)
 		if err != nil {
 			return nil, nil, fmt.Errorf("zstd header: %w", err)
 		}

@@ -45,8 +45,13 @@ type Finding struct {
 	// "link" (a link member's target) or "comment" (a member's or the
 	// archive's comment), "header" (a tar member's owner names, extended
 	// attributes and records) or "gzip header" (the original file name or
-	// comment a gzip file keeps). Line and EndLine are then 0; Column, EndColumn
-	// and Offset locate the match in that text.
+	// comment a gzip file keeps, of any of its members), or a container's
+	// bytes that are no entry's content (see containerMeta): "zip header" (a
+	// local header, directory record, extra field, data descriptor or end
+	// record), "zip data outside its records", "tar header" (a header's
+	// bytes the reader does not use, a PAX record given twice), "tar
+	// padding" or "zstd skippable frame". Line and EndLine are then 0;
+	// Column, EndColumn and Offset locate the match in that text.
 	In string `json:"in,omitempty"`
 }
 
@@ -62,7 +67,17 @@ func inWhat(in string) string {
 	case "header":
 		return "its archive header (an owner's name, an extended attribute or record)"
 	case "gzip header":
-		return "its gzip header (the original file name or comment)"
+		return "its gzip header (the original file name, comment or extra field, of any of its members)"
+	case "zip header":
+		return "its zip records (a header, extra field, data descriptor or end record)"
+	case "zip data outside its records":
+		return "zip data outside its records and entries"
+	case "tar header":
+		return "its tar header (bytes the header fields do not use)"
+	case "tar padding":
+		return "the padding of its tar archive"
+	case "zstd skippable frame":
+		return "a zstd skippable frame (metadata the decompressor skips)"
 	}
 	return in
 }

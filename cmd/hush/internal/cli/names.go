@@ -164,6 +164,29 @@ func dropZipExtra(extra []byte, ids ...uint16) []byte {
 	return out
 }
 
+// dropZipExtraMatching returns a zip extra field without the records that
+// hold a secret; a malformed field is dropped whole if it holds one.
+func dropZipExtraMatching(r *redact.Redactor, extra []byte) []byte {
+	if len(r.Find(extra)) == 0 {
+		return extra
+	}
+	var out []byte
+	for b := extra; len(b) > 0; {
+		if len(b) < 4 {
+			return out
+		}
+		n := int(b[2]) | int(b[3])<<8
+		if len(b) < 4+n {
+			return out
+		}
+		if len(r.Find(b[:4+n])) == 0 {
+			out = append(out, b[:4+n]...)
+		}
+		b = b[4+n:]
+	}
+	return out
+}
+
 // outNames gives the inputs their names under -o DIR: scrubbed, component
 // by component, and never the same for two inputs. Two different names
 // that scrub the same (two values of one secret, a file already named
@@ -242,14 +265,30 @@ func numbered(name string, n int) string {
 
 // scrubGzipHeader scrubs, in place, the original file name a gzip header
 // keeps (`gzip dump-TOKEN.log` stores "dump-TOKEN.log"), which the output
-// is written with again; its comment is not written back. It returns the
-// matches.
+// is written with again; its comment and extra field are not written back.
+// It returns the matches, those in the comment and extra field too: a
+// secret there is redacted by the rewrite (and an in-place scrub must not
+// keep the file as it was).
 func scrubGzipHeader(r *redact.Redactor, h *gzip.Header) []redact.Match {
 	if h == nil {
 		return nil
 	}
 	name, ms := scrubPath(r, h.Name)
+	if b := latin1(h.Name); string(b) != h.Name {
+		// The name as stored (see latin1), scrubbed, and decoded again as
+		// the writer encodes it.
+		if out, bms := scrubPath(r, string(b)); len(bms) > 0 {
+			rs := make([]rune, 0, len(out))
+			for i := 0; i < len(out); i++ {
+				rs = append(rs, rune(out[i]))
+			}
+			name, ms = string(rs), append(ms, bms...)
+		}
+	}
 	h.Name = name
+	for _, t := range []string{h.Comment, string(latin1(h.Comment)), string(h.Extra)} {
+		ms = append(ms, r.Find([]byte(t))...)
+	}
 	return ms
 }
 

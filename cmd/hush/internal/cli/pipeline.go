@@ -36,6 +36,10 @@ type chunk struct {
 	control    bool
 	arch       archiveKind
 	zipComment string
+	// meta holds the container's bytes that are not content, to check
+	// (see containerMeta): on the first chunk of an archive or member, or
+	// on the last chunk of a compressed stream.
+	meta *containerMeta
 	// member is set on the first chunk of an archive member.
 	member *member
 	// enc is the text encoding of the content, on its first chunk.

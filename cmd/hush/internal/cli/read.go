@@ -46,6 +46,11 @@ func (rd *reader) read(ctx context.Context, in *input, emit func(*chunk) bool) b
 	stop := context.AfterFunc(ctx, func() { f.Close() })
 	defer stop()
 
+	// What the compression holds besides content is known once it is read
+	// to its end: it goes with the input's last chunk.
+	meta := &containerMeta{}
+	emit = emitMetaAtEnd(in, meta, emit)
+
 	raw := &countingReader{r: f, n: rd.done}
 	var head [4]byte
 	hn, err := io.ReadFull(raw, head[:])
@@ -65,7 +70,7 @@ func (rd *reader) read(ctx context.Context, in *input, emit func(*chunk) bool) b
 			ra, size = &countingReaderAt{r: file, n: rd.done}, in.size()
 		}
 	} else {
-		dec, hdr, err := openDecompressor(comp, src)
+		dec, hdr, err := openDecompressor(comp, src, meta)
 		if err != nil {
 			return fail(err)
 		}
@@ -74,6 +79,16 @@ func (rd *reader) read(ctx context.Context, in *input, emit func(*chunk) bool) b
 	}
 	ok, _ := rd.content(ctx, in, src, idle, ra, size, first, emit)
 	return ok
+}
+
+// emitMetaAtEnd returns emit, attaching meta to the last chunk of in.
+func emitMetaAtEnd(in *input, meta *containerMeta, emit func(*chunk) bool) func(*chunk) bool {
+	return func(c *chunk) bool {
+		if c.last && c.in == in {
+			c.meta = c.meta.merge(meta)
+		}
+		return emit(c)
+	}
 }
 
 // openInput opens an input. A file that is not a regular one (a named pipe,
@@ -135,7 +150,13 @@ func (rd *reader) content(ctx context.Context, in *input, src io.Reader, idle fu
 	}
 	n, paused, rerr := fill(src, buf, 0, idle)
 	head := buf[:n]
-	if kind := sniffArchive(head); kind != noArchive && !member {
+	kind := sniffArchive(head)
+	if kind == noArchive && !member && ra != nil && first.comp == plain && (rd.binary || sniffBinary(head, rerr != nil) >= 0) && zipWithPrefix(ra, size) {
+		// A zip file after other bytes (a self-extracting archive's
+		// stub): read as a zip, the stub as bytes outside its records.
+		kind = zipArchive
+	}
+	if kind != noArchive && !member {
 		full := io.MultiReader(bytes.NewReader(bytes.Clone(head)), src)
 		rd.p.putBuf(buf)
 		if rerr != nil && rerr != io.EOF {
@@ -252,11 +273,12 @@ func archiveError(in *input, err error) error {
 func (rd *reader) archive(ctx context.Context, in *input, kind archiveKind, src io.Reader, ra io.ReaderAt, size int64, first *chunk, emit func(*chunk) bool) (bool, error) {
 	in.arch, in.comp = kind, first.comp
 	first.control, first.arch = true, kind
+	var endMeta *containerMeta
 	end := func(err error) (bool, error) {
 		if err != nil && ctx.Err() != nil {
 			err = errInterrupted
 		}
-		return emit(&chunk{in: in, last: true, control: true, arch: kind, err: err}), err
+		return emit(&chunk{in: in, last: true, control: true, arch: kind, err: err, meta: endMeta}), err
 	}
 	switch kind {
 	case tarArchive:
@@ -267,8 +289,12 @@ func (rd *reader) archive(ctx context.Context, in *input, kind archiveKind, src 
 		tr := tar.NewReader(tb)
 		for {
 			dataEnd := tb.n
+			tb.record()
 			h, err := tr.Next()
+			recb, big := tb.stop()
+			rec := tarRecords(dataEnd, recb, big)
 			if err == io.EOF {
+				endMeta = rec
 				bad, rerr := tb.finish(dataEnd)
 				if rerr != nil {
 					bad = archiveError(in, rerr)
@@ -285,12 +311,12 @@ func (rd *reader) archive(ctx context.Context, in *input, kind archiveKind, src 
 			}
 			m := newMember(in, h.Name, &member{tar: h})
 			if !tarHasContent(h) {
-				if !emit(&chunk{in: m, first: true, last: true, control: true, member: m.member}) {
+				if !emit(&chunk{in: m, first: true, last: true, control: true, member: m.member, meta: rec}) {
 					return false, nil
 				}
 				continue
 			}
-			ok, err := rd.member(ctx, m, tr, emit)
+			ok, err := rd.member(ctx, m, tr, rec, emit)
 			if !ok {
 				return false, nil
 			}
@@ -319,13 +345,19 @@ func (rd *reader) archive(ctx context.Context, in *input, kind archiveKind, src 
 			return emit(first), first.err
 		}
 		first.zipComment = zr.Comment
+		arch, per, err := zipRecords(ra, size, zr.File)
+		if err != nil {
+			arch, per = &containerMeta{}, make([]*containerMeta, len(zr.File))
+			arch.refuse("hush could not follow the zip's records to check the bytes around its entries")
+		}
+		first.meta = arch
 		if !emit(first) {
 			return false, nil
 		}
-		for _, f := range zr.File {
+		for i, f := range zr.File {
 			m := newMember(in, f.Name, &member{zip: &f.FileHeader})
 			if f.FileInfo().IsDir() {
-				if !emit(&chunk{in: m, first: true, last: true, control: true, member: m.member}) {
+				if !emit(&chunk{in: m, first: true, last: true, control: true, member: m.member, meta: per[i]}) {
 					return false, nil
 				}
 				continue
@@ -348,7 +380,7 @@ func (rd *reader) archive(ctx context.Context, in *input, kind archiveKind, src 
 				if err != nil {
 					return end(describeArchiveError(kind, err))
 				}
-				ok, err := rd.passThrough(ctx, m, raw, unchecked, emit)
+				ok, err := rd.passThrough(ctx, m, raw, unchecked, per[i], emit)
 				if !ok {
 					return false, nil
 				}
@@ -357,7 +389,7 @@ func (rd *reader) archive(ctx context.Context, in *input, kind archiveKind, src 
 				}
 				continue
 			}
-			ok, err := rd.member(ctx, m, r, emit)
+			ok, err := rd.member(ctx, m, r, per[i], emit)
 			r.Close()
 			if !ok {
 				return false, nil
@@ -373,10 +405,12 @@ func (rd *reader) archive(ctx context.Context, in *input, kind archiveKind, src 
 
 // member emits one archive member's content: decompressed if it is a gzip
 // or zstd file of its own, then read like any text.
-func (rd *reader) member(ctx context.Context, m *input, r io.Reader, emit func(*chunk) bool) (bool, error) {
+func (rd *reader) member(ctx context.Context, m *input, r io.Reader, rec *containerMeta, emit func(*chunk) bool) (bool, error) {
+	meta := &containerMeta{}
+	emit = emitMetaAtEnd(m, meta, emit)
 	var head [4]byte
 	hn, err := io.ReadFull(r, head[:])
-	first := &chunk{in: m, first: true, member: m.member}
+	first := &chunk{in: m, first: true, member: m.member, meta: rec}
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		first.last, first.err = true, archiveError(m.parent, err)
 		return emit(first), first.err
@@ -384,7 +418,7 @@ func (rd *reader) member(ctx context.Context, m *input, r io.Reader, emit func(*
 	first.comp = sniffCompression(head[:hn])
 	var src io.Reader = io.MultiReader(bytes.NewReader(head[:hn]), r)
 	if first.comp != plain {
-		dec, hdr, err := openDecompressor(first.comp, src)
+		dec, hdr, err := openDecompressor(first.comp, src, meta)
 		if err != nil {
 			first.last, first.err = true, err
 			return emit(first), err
@@ -396,8 +430,8 @@ func (rd *reader) member(ctx context.Context, m *input, r io.Reader, emit func(*
 }
 
 // passThrough emits a member's bytes to be copied unchanged.
-func (rd *reader) passThrough(ctx context.Context, m *input, r io.Reader, why string, emit func(*chunk) bool) (bool, error) {
-	c := &chunk{in: m, first: true, member: m.member, unchecked: why}
+func (rd *reader) passThrough(ctx context.Context, m *input, r io.Reader, why string, rec *containerMeta, emit func(*chunk) bool) (bool, error) {
+	c := &chunk{in: m, first: true, member: m.member, unchecked: why, meta: rec}
 	var off int64
 	for {
 		buf, ok := rd.p.getBuf(ctx)

@@ -35,6 +35,7 @@ type scanner struct {
 	line  int64 // line breaks before the chunk
 	col   int64 // runes between the last line break and the chunk
 	hits  int
+	seen  map[string]bool // matches reported from names at the first chunk
 	nulAt int64
 	badAt int64
 }
@@ -51,6 +52,9 @@ func (s *scanner) consume(c *chunk) {
 	in := c.in
 	if c.first {
 		s.names(in, c)
+	}
+	if c.meta != nil {
+		s.meta(in, c)
 	}
 	if c.control {
 		// An archive opens or closes, or an entry without content.
@@ -151,8 +155,13 @@ func (s *scanner) consume(c *chunk) {
 // has a finding even if it could not be read.
 func (s *scanner) names(in *input, c *chunk) {
 	s.hits = 0
+	s.seen = nil
 	report := func(what, text string) {
 		for _, m := range s.e.r.Find([]byte(text)) {
+			if s.seen == nil {
+				s.seen = map[string]bool{}
+			}
+			s.seen[text[m.Start:m.End]] = true
 			col := int64(utf8.RuneCountInString(text[:m.Start])) + 1
 			f := Finding{
 				Path:       s.e.r.ScrubString(in.name()),
@@ -173,9 +182,31 @@ func (s *scanner) names(in *input, c *chunk) {
 			}
 		}
 	}
+	for _, f := range headerFields(in, c) {
+		report(f.what, f.text)
+	}
+}
+
+// field is a text said about an input: its name, a comment, a header.
+type field struct{ what, text string }
+
+// headerFields lists what is said about an input or archive member rather
+// than in its content, as its first chunk has it (before scrub replaces
+// anything in it).
+func headerFields(in *input, c *chunk) []field {
+	var fs []field
+	report := func(what, text string) {
+		if text != "" {
+			fs = append(fs, field{what, text})
+		}
+	}
 	if c.hdr != nil {
-		report("gzip header", c.hdr.Name)
-		report("gzip header", c.hdr.Comment)
+		for _, t := range []string{c.hdr.Name, c.hdr.Comment} {
+			report("gzip header", t)
+			if b := latin1(t); string(b) != t {
+				report("gzip header", string(b)) // as stored: see latin1
+			}
+		}
 		report("gzip header", string(c.hdr.Extra))
 	}
 	switch mem := c.member; {
@@ -210,6 +241,49 @@ func (s *scanner) names(in *input, c *chunk) {
 	case mem != nil && mem.zip != nil:
 		report("name", mem.zip.Name)
 		report("comment", mem.zip.Comment)
+	}
+	return fs
+}
+
+// meta reports the secrets in the bytes of a container that are not
+// content (see containerMeta), but for those already reported from a name
+// or comment at the same chunk (a member's name is in its raw header too),
+// and what could not be checked, which fails the run.
+func (s *scanner) meta(in *input, c *chunk) {
+	if !c.first {
+		s.seen = nil
+	}
+	hits := 0
+	for _, part := range c.meta.parts {
+		for _, m := range s.e.r.Find(part.data) {
+			if s.seen[string(part.data[m.Start:m.End])] {
+				continue
+			}
+			f := Finding{
+				Path:       s.e.r.ScrubString(in.name()),
+				Column:     int64(m.Start) + 1,
+				EndColumn:  int64(m.End) + 1,
+				Offset:     int64(m.Start),
+				Length:     m.End - m.Start,
+				Secret:     findingName(m.Name, m.Rule),
+				Encoding:   m.Encoding.String(),
+				Rule:       m.Rule,
+				Confidence: m.Confidence,
+				In:         part.where,
+			}
+			s.counts[f.Secret]++
+			hits++
+			if s.repErr == nil {
+				s.repErr = s.rep.finding(f)
+			}
+		}
+	}
+	s.hits += hits
+	if c.last && c.control && hits > 0 {
+		s.withHits++ // the archive's end: no member counts it
+	}
+	for _, why := range c.meta.unchecked {
+		s.e.con.problem(in.name(), fmt.Errorf("not checked: %s", why))
 	}
 }
 

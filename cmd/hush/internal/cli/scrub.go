@@ -240,6 +240,13 @@ func (s *scrubber) consume(c *chunk) {
 	if in.parent != nil {
 		top = in.parent
 	}
+	// The container's bytes around the content, checked before the names
+	// are scrubbed in place (a name's secret is in its raw header too).
+	var metaMs []redact.Match
+	var metaErr error
+	if c.meta != nil {
+		metaMs, metaErr = s.metaMatches(in, c)
+	}
 	if in.parent == nil && c.first {
 		// A new input: a file of content, or an archive.
 		s.sink, s.arch, s.changed, s.failed, s.memberErr = nil, nil, false, nil, nil
@@ -258,6 +265,10 @@ func (s *scrubber) consume(c *chunk) {
 				s.arch, s.failed = newArchiveWriter(c.arch, s.sink, comment)
 			}
 		}
+	}
+	s.count(metaMs)
+	if metaErr != nil && s.failed == nil {
+		s.failed = metaErr
 	}
 	switch {
 	case c.control && in.parent != nil:
@@ -308,6 +319,37 @@ func (s *scrubber) consume(c *chunk) {
 	}
 }
 
+// metaMatches returns the secrets in the bytes of a container that are not
+// content (see containerMeta), which the output never holds (its headers
+// and frames are new), but for those in a name or comment at the same
+// chunk, counted with it; and, if some of these bytes could not be checked,
+// the error that keeps the output from being written.
+func (s *scrubber) metaMatches(in *input, c *chunk) ([]redact.Match, error) {
+	var seen map[string]bool
+	if c.first {
+		for _, f := range headerFields(in, c) {
+			for _, m := range s.e.r.Find([]byte(f.text)) {
+				if seen == nil {
+					seen = map[string]bool{}
+				}
+				seen[f.text[m.Start:m.End]] = true
+			}
+		}
+	}
+	var ms []redact.Match
+	for _, part := range c.meta.parts {
+		for _, m := range s.e.r.Find(part.data) {
+			if !seen[string(part.data[m.Start:m.End])] {
+				ms = append(ms, m)
+			}
+		}
+	}
+	if len(c.meta.unchecked) > 0 {
+		return ms, fmt.Errorf("not checked: %s", strings.Join(c.meta.unchecked, "; "))
+	}
+	return ms, nil
+}
+
 // beginContent starts writing a stream of content: an input's, through
 // its sink, or an archive member's, through the archive writer; compressed
 // again if the member was compressed, encoded again if it was UTF-16.
@@ -354,6 +396,11 @@ func (s *scrubber) beginContent(in *input, c *chunk) {
 func (s *scrubber) memberNames(in *input, m *member) {
 	ms, wanted := scrubMemberNames(s.e.r, m, s.members)
 	s.count(ms)
+	if m.zip != nil {
+		// Written back for an entry copied raw: without the records that
+		// hold a secret (counted with the zip's records).
+		m.zip.Extra = dropZipExtraMatching(s.e.r, m.zip.Extra)
+	}
 	if wanted != "" {
 		name := ""
 		switch {
