@@ -72,6 +72,9 @@ func slogAttacks() map[string]func(l *slog.Logger, v string) {
 		"time-zone": func(l *slog.Logger, v string) {
 			l.Info("m", "t", []time.Time{time.Date(2020, 1, 1, 0, 0, 0, 0, time.FixedZone(v, 3600))})
 		},
+		"error-new":       func(l *slog.Logger, v string) { l.Info("m", "err", errors.New(v)) },
+		"error-errorf":    func(l *slog.Logger, v string) { l.Info("m", "err", fmt.Errorf("auth %s failed", v)) },
+		"error-in-group":  func(l *slog.Logger, v string) { l.Info("m", slog.Group("g", "err", errors.New("x "+v))) },
 		"error-wrapped":   func(l *slog.Logger, v string) { l.Info("m", "err", fmt.Errorf("outer: %w", errors.New(v))) },
 		"error-join":      func(l *slog.Logger, v string) { l.Info("m", "err", errors.Join(errors.New("a"), errors.New(v))) },
 		"error-verbose":   func(l *slog.Logger, v string) { l.Info("m", "err", fancyError{"clean", "stack " + v}) },

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"encoding"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"reflect"
 	"sync"
-	"unsafe"
 
+	"github.com/hushlog/hush/internal/cleancache"
 	"github.com/hushlog/hush/internal/keyrule"
 	"github.com/hushlog/hush/redact"
 )
@@ -21,17 +22,22 @@ type scrubber struct {
 	r        *redact.Redactor
 	keys     *keyrule.Matcher
 	keysOnly bool
+	// clean answers for the short strings logged again and again (keys,
+	// constants, a struct's fields) without ContainsValue's setup.
+	clean *cleancache.Cache
 }
 
 func newScrubber(r *redact.Redactor, opts []Option, keysOnly bool) *scrubber {
 	c := newConfig(opts)
-	return &scrubber{r: r, keys: keyrule.New(c.keyPatterns), keysOnly: keysOnly}
+	return &scrubber{r: r, keys: keyrule.New(c.keyPatterns), keysOnly: keysOnly, clean: cleancache.New(r)}
 }
 
 // containsString reports whether v, a value next will write, holds a secret
-// as written or as next may escape it (Redactor.ContainsValue).
+// as written or as next may escape it (Redactor.ContainsValue). The short
+// strings checked before are answered from the cache of clean strings (by
+// address, a hit only on equal bytes, for the current secret set).
 func (s *scrubber) containsString(v string) bool {
-	return s.containsBytes(unsafe.Slice(unsafe.StringData(v), len(v)))
+	return s.clean.Contains(v)
 }
 
 func (s *scrubber) containsBytes(v []byte) bool { return s.r.ContainsValue(v) }
@@ -135,6 +141,9 @@ func (s *scrubber) attrDirty(a slog.Attr) bool {
 		case []byte:
 			return s.bytesDirty(x)
 		case error:
+			if msg, ok := fixedText(x); ok {
+				return s.containsString(msg)
+			}
 			return true
 		default:
 			return s.valueDirty(x)
@@ -371,6 +380,26 @@ func (s *scrubber) scrubError(err error) error {
 		return &scrubbedFancyError{msg: msg, verbose: s.scrub(buf.String())}
 	}
 	return &scrubbedError{msg: msg}
+}
+
+// errorStringType is the type of the errors errors.New makes, and
+// fmt.Errorf without %w.
+var errorStringType = reflect.TypeOf(errors.New(""))
+
+// fixedText returns the text of an error whose text cannot change: one made
+// by errors.New (or fmt.Errorf without %w), whose only content is the
+// unexported string its Error returns, set when it was made. It has no
+// Format, Unwrap or other method a handler could render it through, and
+// reflection or fmt's "%+v" and "%v" find that string alone (json.Marshal,
+// "{}"), so the error checked clean is passed on as it is rather than
+// replaced by a stand-in (which would allocate for every record that
+// carries an error). Any other error, or a nil one of that type, is
+// rendered once and replaced (scrubError).
+func fixedText(err error) (string, bool) {
+	if reflect.TypeOf(err) != errorStringType || reflect.ValueOf(err).IsNil() {
+		return "", false
+	}
+	return err.Error(), true
 }
 
 // callError calls Error(), returning what it panicked with, if it did.
