@@ -1,15 +1,15 @@
-package hushzap
+// Package templates keeps clean log entries to check similar ones against,
+// for the front ends that scrub a logger's encoded bytes (zap's NewCore and
+// NewEncoder, slog's NewJSONHandler and NewTextHandler).
+package templates
 
 import (
 	"sync/atomic"
-	"unsafe"
-
-	"go.uber.org/zap/zapcore"
 
 	"github.com/hushlog/hush/redact"
 )
 
-// templates holds, per shape of log call, the last clean entry worth
+// Set holds, per shape of log call, the last clean entry worth
 // remembering (redact.CleanText): the entries of one call site share most
 // of their bytes (keys, punctuation, constant values) and differ in a
 // timestamp, a counter, a value or two, so the index is searched only
@@ -19,39 +19,33 @@ import (
 // "//" or a word that begins like a token prefix makes the detectors read
 // the whole entry). Any template
 // gives the right answer, a similar one only a faster one, so a call picks
-// a slot by a cheap guess at its shape (the number of fields and the
-// address of the first key) and the slots are shared by an encoder and its
-// clones (With): a per-request logger does not copy an entry of its own.
+// a slot by a cheap guess at its shape (the front end's: zap's the number
+// of fields and the address of the first key) and the slots are shared by
+// an encoder and its clones (With): a per-request logger does not copy an
+// entry of its own.
 //
 // A slot is filled when it is empty or of another secret set, and
 // replaced when it served poorly (most of the entry differed) for
 // replaceAfter clean entries in a row (each replacement copies an entry, so
 // two shapes that share a slot do not copy on every call).
-type templates struct {
-	slots  [templateSlots]atomic.Pointer[redact.CleanText]
-	misses [templateSlots]atomic.Uint32
+type Set struct {
+	slots  [Slots]atomic.Pointer[redact.CleanText]
+	misses [Slots]atomic.Uint32
 }
 
 const (
-	templateSlots = 16
-	replaceAfter  = 32
-	maxTemplate   = 16 << 10 // bytes: a stack trace's entry is checked whole
+	// Slots is the number of templates a Set holds; a slot is an int in
+	// [0, Slots).
+	Slots        = 16
+	replaceAfter = 32
+	maxTemplate  = 16 << 10 // bytes: a stack trace's entry is checked whole
 )
 
-// slot picks the template slot of an entry with fields.
-func (t *templates) slot(fields []zapcore.Field) int {
-	h := uint64(len(fields))
-	if len(fields) > 0 {
-		h ^= uint64(uintptr(unsafe.Pointer(unsafe.StringData(fields[0].Key))))
-	}
-	return int((h * 0x9E3779B97F4A7C15) >> (64 - 4))
-}
-
-// contains reports r.Contains(entry), with the template of slot i, and
+// Contains reports r.Contains(entry), with the template of slot i, and
 // remembers entry as that slot's template when it is clean and the slot
 // served poorly (the template and entry shared less than half of entry).
 // Entries over maxTemplate bytes are not remembered.
-func (t *templates) contains(r *redact.Redactor, i int, entry []byte) bool {
+func (t *Set) Contains(r *redact.Redactor, i int, entry []byte) bool {
 	found, shared := r.ContainsLike(t.slots[i].Load(), entry)
 	if found {
 		return true
