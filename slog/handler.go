@@ -106,8 +106,8 @@ func (h *handler) Handle(ctx context.Context, rec slog.Record) error {
 		// that holds a secret is not passed on.
 		rec.PC = 0
 	}
-	dirty, mask := h.s.recordDirty(&rec)
-	if h.pathsDirty(&rec) {
+	dirty, mask, groups := h.s.recordDirty(&rec)
+	if (groups || h.path != "") && h.pathsDirty(&rec) {
 		dirty, mask = true, ^uint64(0)
 	}
 	if !dirty {

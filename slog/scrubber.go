@@ -66,11 +66,13 @@ func (s *scrubber) scrubBytes(v []byte) []byte {
 // recordDirty reports whether rec needs rewriting, and which of its first
 // 64 attributes do (bit i of mask; the rest are rewritten whenever the
 // record is): record passes the others on as they are, without judging
-// them again. It allocates nothing.
-func (s *scrubber) recordDirty(rec *slog.Record) (dirty bool, mask uint64) {
+// them again. groups reports whether a group is among the attributes (or
+// some were not looked at): only then, or under a group path, can a key
+// joined to its path hold a secret (pathsDirty). It allocates nothing.
+func (s *scrubber) recordDirty(rec *slog.Record) (dirty bool, mask uint64, groups bool) {
 	if s.keysOnly {
 		if s.keys == nil {
-			return false, 0
+			return false, 0, false
 		}
 	} else if s.containsString(rec.Message) {
 		dirty = true
@@ -78,8 +80,11 @@ func (s *scrubber) recordDirty(rec *slog.Record) (dirty bool, mask uint64) {
 	i := 0
 	rec.Attrs(func(a slog.Attr) bool {
 		if i >= 64 {
-			dirty = true // judged when rewritten
+			dirty, groups = true, true // judged when rewritten
 			return false
+		}
+		if a.Value.Kind() == slog.KindGroup {
+			groups = true
 		}
 		if s.attrDirty(a) {
 			dirty = true
@@ -88,7 +93,7 @@ func (s *scrubber) recordDirty(rec *slog.Record) (dirty bool, mask uint64) {
 		i++
 		return true
 	})
-	return dirty, mask
+	return dirty, mask, groups
 }
 
 // attrDirty reports whether a must be rewritten: its key is key-ruled or
