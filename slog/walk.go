@@ -33,12 +33,24 @@ const (
 // typeInfo is what the walk needs to know about a type, computed once.
 type typeInfo struct {
 	class valueClass
-	// fields are the indices of a struct's fields that may hold text.
-	fields []int
+	// fields are the indices of a struct's fields that may hold text;
+	// fieldWays says how walk reads each (a string or a time in place,
+	// without a call of walk for it).
+	fields    []int
+	fieldWays []fieldWay
 	// keyText and elemText say whether a map's keys, or a map's, slice's
 	// or array's elements, may hold text.
 	keyText, elemText bool
 }
+
+// fieldWay is how walk reads a struct's field.
+type fieldWay uint8
+
+const (
+	walkField   fieldWay = iota // walk it
+	stringField                 // a string (of any string type): check it
+	timeField                   // a time.Time: check its zone (systemZone)
+)
 
 var _types sync.Map // reflect.Type -> *typeInfo
 
@@ -97,8 +109,17 @@ func infoOfSlow(t reflect.Type) *typeInfo {
 	switch t.Kind() {
 	case reflect.Struct:
 		for i := range t.NumField() {
-			if classify(t.Field(i).Type, open) != noText {
+			ft := t.Field(i).Type
+			if classify(ft, open) != noText {
 				ti.fields = append(ti.fields, i)
+				way := walkField
+				switch {
+				case ft == timeType:
+					way = timeField
+				case ft.Kind() == reflect.String:
+					way = stringField
+				}
+				ti.fieldWays = append(ti.fieldWays, way)
 			}
 		}
 	case reflect.Map:
@@ -205,9 +226,18 @@ func (s *scrubber) walk(v reflect.Value, depth int) (dirty, render bool) {
 		if !infoOf(v.Type()).elemText {
 			return false, false
 		}
-		for i := range v.Len() {
-			if d, r := s.walk(v.Index(i), depth+1); d || r {
-				return d, r
+		if v.Type().Elem().Kind() == reflect.String {
+			// Strings (of any string type), checked in place.
+			for i := range v.Len() {
+				if s.containsString(v.Index(i).String()) {
+					return true, false
+				}
+			}
+		} else {
+			for i := range v.Len() {
+				if d, r := s.walk(v.Index(i), depth+1); d || r {
+					return d, r
+				}
 			}
 		}
 		if v.Len() > 1 && textKind(v.Type().Elem()) {
@@ -221,8 +251,22 @@ func (s *scrubber) walk(v reflect.Value, depth int) (dirty, render bool) {
 			// the value is rendered and checked.
 			return false, !systemZone(v)
 		}
-		for _, i := range infoOf(v.Type()).fields {
-			if d, r := s.walk(v.Field(i), depth+1); d || r {
+		ti := infoOf(v.Type())
+		for j, i := range ti.fields {
+			f := v.Field(i)
+			switch ti.fieldWays[j] {
+			case stringField:
+				if s.containsString(f.String()) {
+					return true, false
+				}
+				continue
+			case timeField:
+				if !systemZone(f) {
+					return false, true
+				}
+				continue
+			}
+			if d, r := s.walk(f, depth+1); d || r {
 				return d, r
 			}
 		}
