@@ -586,6 +586,37 @@ func TestMiddlewareCleanCache(t *testing.T) {
 			buf.Reset()
 			log(l, p)
 			assertNoLeak(t, buf.String(), s)
+
+			// A []byte value over scratch the cache saw clean.
+			raw := []byte(strings.Repeat("-", len(s.Value)))
+			for range 2 {
+				l.Info("m", "raw", raw)
+			}
+			copy(raw, s.Value)
+			buf.Reset()
+			l.Info("m", "raw", raw)
+			assertNoLeak(t, buf.String(), s)
+		}
+
+		// The words of a []string as fmt joins them (in pooled scratch,
+		// at the same address each time), over strings the cache saw
+		// clean.
+		spaced := redact.Secret{Name: "test/spaced", Value: "Hq71Mz0P kWn3RtZq8r"}
+		if err := r.Add(spaced); err != nil {
+			t.Fatal(err)
+		}
+		w1, w2 := []byte("--------"), []byte("----------")
+		words := []string{unsafe.String(&w1[0], len(w1)), unsafe.String(&w2[0], len(w2))}
+		for range 2 {
+			l.Info("m", "words", words)
+		}
+		copy(w1, spaced.Value[:8])
+		copy(w2, spaced.Value[9:])
+		buf.Reset()
+		l.Info("m", "words", words)
+		assertNoLeak(t, buf.String(), spaced)
+		if next == "text" { // the JSON handler writes the words apart
+			assertRedacted(t, buf.String(), spaced.Name)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"reflect"
 	"sync"
+	"unsafe"
 
 	"github.com/hushlog/hush/internal/cleancache"
 	"github.com/hushlog/hush/internal/keyrule"
@@ -40,7 +41,14 @@ func (s *scrubber) containsString(v string) bool {
 	return s.clean.Contains(v)
 }
 
-func (s *scrubber) containsBytes(v []byte) bool { return s.r.ContainsValue(v) }
+// containsBytes is containsString for bytes: []byte values, and text
+// joined in pooled scratch (a slice's strings as fmt prints them, a key
+// joined to its group path), which comes back at the same address with the
+// same bytes record after record. The cache compares the bytes, so bytes
+// changed under the same address are checked afresh.
+func (s *scrubber) containsBytes(v []byte) bool {
+	return s.clean.Contains(unsafe.String(unsafe.SliceData(v), len(v)))
+}
 
 // scrub returns v with known secrets replaced, or v itself. A value is
 // scrubbed before next escapes, quotes or prints it, so it is read as
