@@ -22,6 +22,7 @@ import (
 type scrubber struct {
 	r        *redact.Redactor
 	keys     *keyrule.Matcher
+	kc       *keyrule.Cache // keys' verdicts by address; nil when keys is
 	keysOnly bool
 	// clean answers for the short strings logged again and again (keys,
 	// constants, a struct's fields) without ContainsValue's setup.
@@ -30,7 +31,8 @@ type scrubber struct {
 
 func newScrubber(r *redact.Redactor, opts []Option, keysOnly bool) *scrubber {
 	c := newConfig(opts)
-	return &scrubber{r: r, keys: keyrule.New(c.keyPatterns), keysOnly: keysOnly, clean: cleancache.New(r)}
+	keys := keyrule.New(c.keyPatterns)
+	return &scrubber{r: r, keys: keys, kc: keyrule.NewCache(keys), keysOnly: keysOnly, clean: cleancache.New(r)}
 }
 
 // containsString reports whether v, a value next will write, holds a secret
@@ -113,7 +115,7 @@ func (s *scrubber) recordDirty(rec *slog.Record) (dirty bool, mask uint64, group
 func (s *scrubber) attrDirty(a slog.Attr) bool {
 	// A LogValuer's kind is unknown until it is resolved; it is rewritten
 	// (resolved once) below whatever its key.
-	if keyRuled(s.keys, a.Key, a.Value) {
+	if s.keyRuled(a.Key, a.Value) {
 		return true
 	}
 	if s.keysOnly {
@@ -278,7 +280,7 @@ func (s *scrubber) pathKey(path, key string) string {
 
 func (s *scrubber) attr(a slog.Attr, path string) slog.Attr {
 	v := a.Value.Resolve()
-	if keyRuled(s.keys, a.Key, v) {
+	if s.keyRuled(a.Key, v) {
 		// The key may hold a secret itself: the replacement must not
 		// echo it.
 		key := s.pathKey(path, s.scrub(a.Key))
@@ -314,9 +316,10 @@ func (s *scrubber) attr(a slog.Attr, path string) slog.Attr {
 
 // keyRuled reports whether the key rules redact the value v under key:
 // whether the key names a credential, and v is of a kind redacted under it
-// (a group or an Any value is redacted whole).
-func keyRuled(m *keyrule.Matcher, key string, v slog.Value) bool {
-	return m.Redacts(key, valueKind(v))
+// (a group or an Any value is redacted whole). The verdicts on keys are
+// cached by address (keyrule.Cache).
+func (s *scrubber) keyRuled(key string, v slog.Value) bool {
+	return s.kc.Redacts(key, valueKind(v))
 }
 
 // valueKind is the kind of a value for the key rules' type policy.
