@@ -2,7 +2,6 @@ package hushslog
 
 import (
 	"bytes"
-	"encoding/binary"
 	"io"
 	"sync"
 
@@ -33,47 +32,13 @@ func newRecordWriter(w io.Writer, r *redact.Redactor, json bool) *recordWriter {
 	return &recordWriter{w: w, r: r, json: json}
 }
 
-var (
-	_msgJSON = []byte(`"msg":"`)
-	_msgText = []byte(` msg=`)
-)
-
-// recordSlot picks the template slot of a record by a guess at its log
-// call's shape from its bytes: the first 16 bytes of its message (what
-// follows "msg":" or msg= in the record's first 96 bytes; a call site's
-// message is usually a constant), or else its length in steps of 64
-// bytes. A poor guess only costs time: any template gives Contains's
-// answer.
-func recordSlot(p []byte) int {
-	head := p[:min(len(p), 96)]
-	var h uint64
-	i, n := bytes.Index(head, _msgJSON), len(_msgJSON)
-	if i < 0 {
-		i, n = bytes.Index(head, _msgText), len(_msgText)
-	}
-	if i >= 0 {
-		m := p[i+n:]
-		m = m[:min(len(m), 16)]
-		if len(m) == 16 {
-			h = binary.LittleEndian.Uint64(m) ^ binary.LittleEndian.Uint64(m[8:])*31
-		} else {
-			for _, c := range m {
-				h = h*31 + uint64(c)
-			}
-		}
-	} else {
-		h = uint64(len(p) >> 6)
-	}
-	return int((h * 0x9E3779B97F4A7C15) >> (64 - 4))
-}
-
 var _bytesPool = sync.Pool{New: func() any {
 	b := make([]byte, 0, 1024)
 	return &b
 }}
 
 func (w *recordWriter) Write(p []byte) (int, error) {
-	if !w.tmpl.Contains(w.r, recordSlot(p), p) {
+	if !w.tmpl.Contains(w.r, templates.Slot(p), p) {
 		return w.w.Write(p)
 	}
 	bp := _bytesPool.Get().(*[]byte)

@@ -4,6 +4,8 @@
 package templates
 
 import (
+	"bytes"
+	"encoding/binary"
 	"sync/atomic"
 
 	"github.com/hushlog/hush/redact"
@@ -63,4 +65,39 @@ func (t *Set) Contains(r *redact.Redactor, i int, entry []byte) bool {
 		}
 	}
 	return false
+}
+
+var (
+	_msgJSON = []byte(`"msg":"`)
+	_msgText = []byte(` msg=`)
+)
+
+// Slot picks the template slot of an encoded entry by a guess at its log
+// call's shape from its bytes alone, for a front end that sees only bytes
+// (slog's built-in handlers' writer, zap's NewWriteSyncer): the first 16
+// bytes of its message (what follows "msg":" or msg= in the entry's first
+// 96 bytes; a call site's message is usually a constant), or else its
+// length in steps of 64 bytes. A poor guess only costs time: any template
+// gives Contains's answer.
+func Slot(p []byte) int {
+	head := p[:min(len(p), 96)]
+	var h uint64
+	i, n := bytes.Index(head, _msgJSON), len(_msgJSON)
+	if i < 0 {
+		i, n = bytes.Index(head, _msgText), len(_msgText)
+	}
+	if i >= 0 {
+		m := p[i+n:]
+		m = m[:min(len(m), 16)]
+		if len(m) == 16 {
+			h = binary.LittleEndian.Uint64(m) ^ binary.LittleEndian.Uint64(m[8:])*31
+		} else {
+			for _, c := range m {
+				h = h*31 + uint64(c)
+			}
+		}
+	} else {
+		h = uint64(len(p) >> 6)
+	}
+	return int((h * 0x9E3779B97F4A7C15) >> (64 - 4))
 }
