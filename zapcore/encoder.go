@@ -41,7 +41,7 @@ import (
 // nothing: it returns enc's buffer as it is. (It keeps a copy of a clean
 // JSON entry per shape of log call, up to 16, taken once per secret set:
 // the entries that resemble it are searched only where they differ from
-// it; see templates.go.) A dirty entry is scrubbed into
+// it; see internal/templates.) A dirty entry is scrubbed into
 // a fresh pooled buffer and enc's buffer is freed, so the caller frees the
 // result exactly once, as with any Encoder.
 //
@@ -169,7 +169,7 @@ func (e *encoder) encode(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buf
 		// scrubEntry judges it in full.
 		//
 		// entryContains, with the index searched only where buf differs
-		// from a clean entry of the same shape (templates.go).
+		// from a clean entry of the same shape (internal/templates).
 		if !e.tmpl.Contains(e.r, templateSlot(fields), buf.Bytes()) {
 			return buf, nil
 		}
