@@ -53,6 +53,9 @@ func (g groupValuer2) LogValue() slog.Value { return slog.StringValue("deep " + 
 
 type attackFormatter struct{ S string }
 
+// plainName is a string type without methods: plain data.
+type plainName string
+
 func (f attackFormatter) Format(s fmt.State, verb rune) { fmt.Fprintf(s, "fmt(%s)", f.S) }
 
 func slogAttacks() map[string]func(l *slog.Logger, v string) {
@@ -72,6 +75,19 @@ func slogAttacks() map[string]func(l *slog.Logger, v string) {
 		"time-zone": func(l *slog.Logger, v string) {
 			l.Info("m", "t", []time.Time{time.Date(2020, 1, 1, 0, 0, 0, 0, time.FixedZone(v, 3600))})
 		},
+		"struct-string": func(l *slog.Logger, v string) {
+			l.Info("m", "s", struct {
+				N int
+				S string
+			}{1, v})
+		},
+		"struct-time-zone": func(l *slog.Logger, v string) {
+			l.Info("m", "s", &struct{ At time.Time }{time.Date(2020, 1, 1, 0, 0, 0, 0, time.FixedZone(v, 3600))})
+		},
+		"named-strings":   func(l *slog.Logger, v string) { l.Info("m", "s", []plainName{"a", plainName(v)}) },
+		"error-new":       func(l *slog.Logger, v string) { l.Info("m", "err", errors.New(v)) },
+		"error-errorf":    func(l *slog.Logger, v string) { l.Info("m", "err", fmt.Errorf("auth %s failed", v)) },
+		"error-in-group":  func(l *slog.Logger, v string) { l.Info("m", slog.Group("g", "err", errors.New("x "+v))) },
 		"error-wrapped":   func(l *slog.Logger, v string) { l.Info("m", "err", fmt.Errorf("outer: %w", errors.New(v))) },
 		"error-join":      func(l *slog.Logger, v string) { l.Info("m", "err", errors.Join(errors.New("a"), errors.New(v))) },
 		"error-verbose":   func(l *slog.Logger, v string) { l.Info("m", "err", fancyError{"clean", "stack " + v}) },

@@ -20,12 +20,12 @@ import (
 // it resolves to, so it is resolved once and the record is passed on with
 // that resolution (a copy), never resolved again by slog.
 func NewJSONHandler(w io.Writer, r *redact.Redactor, opts *slog.HandlerOptions, hopts ...Option) slog.Handler {
-	return newBuiltin(slog.NewJSONHandler(&recordWriter{w: w, r: r, json: true}, opts), r, hopts)
+	return newBuiltin(slog.NewJSONHandler(newRecordWriter(w, r, true), opts), r, hopts)
 }
 
 // NewTextHandler is NewJSONHandler for slog.NewTextHandler.
 func NewTextHandler(w io.Writer, r *redact.Redactor, opts *slog.HandlerOptions, hopts ...Option) slog.Handler {
-	return newBuiltin(slog.NewTextHandler(&recordWriter{w: w, r: r}, opts), r, hopts)
+	return newBuiltin(slog.NewTextHandler(newRecordWriter(w, r, false), opts), r, hopts)
 }
 
 func newBuiltin(next slog.Handler, r *redact.Redactor, opts []Option) slog.Handler {

@@ -29,7 +29,9 @@ import (
 //     checked and passed on;
 //   - error values: Error(), and the "%+v" form of an error that
 //     implements fmt.Formatter, rendered once; the error is replaced by one
-//     holding the scrubbed renderings;
+//     holding the scrubbed renderings. An error made by errors.New (or
+//     fmt.Errorf without %w), whose text is fixed when it is made, is
+//     checked in place and, when clean, passed on as it is;
 //   - []byte values (also inside plain data), as bytes and as the base64
 //     a JSON handler writes them in (bytes decoded from a secret kept as
 //     base64 text are written as the secret itself); bytes whose base64
@@ -106,8 +108,8 @@ func (h *handler) Handle(ctx context.Context, rec slog.Record) error {
 		// that holds a secret is not passed on.
 		rec.PC = 0
 	}
-	dirty, mask := h.s.recordDirty(&rec)
-	if h.pathsDirty(&rec) {
+	dirty, mask, groups := h.s.recordDirty(&rec)
+	if (groups || h.path != "") && h.pathsDirty(&rec) {
 		dirty, mask = true, ^uint64(0)
 	}
 	if !dirty {

@@ -9,9 +9,11 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 
@@ -299,11 +301,22 @@ func TestZeroExtraAllocs(t *testing.T) {
 	if got := testing.AllocsPerRun(200, func() { _ = mw.Handle(ctx, binRec) }); got > baseB {
 		t.Errorf("NewHandler: %v allocs per clean record with bytes, slog %v", got, baseB)
 	}
-	// A value that renders itself (here an error) is rendered once and
-	// written as a stand-in holding what was checked: the record is copied
-	// (1 allocation) and the stand-in made (2: the error and its boxing).
+	// An error whose text is fixed (errors.New, fmt.Errorf without %w) is
+	// checked in place and passed on: nothing allocated.
+	for name, err := range map[string]error{"errors.New": errExample, "fmt.Errorf": fmt.Errorf("code %d", 7)} {
+		fixedRec := plainRec.Clone()
+		fixedRec.AddAttrs(slog.Any("err", err))
+		baseF := testing.AllocsPerRun(200, func() { _ = plainH.Handle(ctx, fixedRec) })
+		if got := testing.AllocsPerRun(200, func() { _ = mw.Handle(ctx, fixedRec) }); got > baseF {
+			t.Errorf("NewHandler: %v allocs per clean record with an error from %s, slog %v", got, name, baseF)
+		}
+	}
+	// A value that renders itself (here a wrapping error) is rendered once
+	// and written as a stand-in holding what was checked: the record is
+	// copied (1 allocation) and the stand-in made (2: the error and its
+	// boxing).
 	errRec := plainRec.Clone()
-	errRec.AddAttrs(slog.Any("err", errExample))
+	errRec.AddAttrs(slog.Any("err", fmt.Errorf("wrapped: %w", errExample)))
 	baseE := testing.AllocsPerRun(200, func() { _ = plainH.Handle(ctx, errRec) })
 	gotE := testing.AllocsPerRun(200, func() { _ = mw.Handle(ctx, errRec) })
 	assert.LessOrEqual(t, gotE, baseE+3, "NewHandler: allocations per record with an error")
@@ -468,6 +481,142 @@ func TestMiddlewareCyclicValues(t *testing.T) {
 				}
 				assertNoLeak(t, buf.String(), secretDB)
 			})
+		}
+	}
+}
+
+// An error whose text cannot change (errors.New, fmt.Errorf without %w) is
+// checked in place and passed on as it is; any other error is rendered once
+// and replaced. Both ways the record is written as slog writes it when the
+// text is clean (a nil error of errors.New's type too: "<nil>"), and never
+// with a secret: as the whole text, inside it, under a group, and as a
+// secret added after the same error was logged clean.
+func TestMiddlewareErrors(t *testing.T) {
+	nilErr := reflect.Zero(reflect.TypeOf(errors.New(""))).Interface().(error)
+	clean := map[string]error{
+		"errors.New": errors.New("connection refused"),
+		"errorf":     fmt.Errorf("code %d: %s", 7, "refused"),
+		"wrapped":    fmt.Errorf("dial: %w", errors.New("refused")),
+		"nil":        nilErr,
+	}
+	r := newRedactor(t, allSecrets...)
+	for _, next := range []string{"json", "text"} {
+		newNext := func(w io.Writer) slog.Handler {
+			if next == "json" {
+				return slog.NewJSONHandler(w, &slog.HandlerOptions{ReplaceAttr: dropTime})
+			}
+			return slog.NewTextHandler(w, &slog.HandlerOptions{ReplaceAttr: dropTime})
+		}
+		for name, err := range clean {
+			var plain, hushed strings.Builder
+			slog.New(newNext(&plain)).Info("m", "err", err, slog.Group("g", "e", err))
+			slog.New(hushslog.NewHandler(newNext(&hushed), r)).Info("m", "err", err, slog.Group("g", "e", err))
+			assert.Equal(t, plain.String(), hushed.String(), "%s/%s: a clean error", next, name)
+		}
+		for _, s := range allSecrets {
+			buf := &syncBuffer{}
+			l := slog.New(hushslog.NewHandler(newNext(buf), r))
+			l.Info("m", "err", errors.New(s.Value))
+			l.Info("m", "err", fmt.Errorf("auth %s failed", s.Value))
+			l.Info("m", slog.Group("g", "err", errors.New("x "+s.Value)))
+			assertNoLeak(t, buf.String(), allSecrets...)
+		}
+		late := redact.Secret{Name: "test/late", Value: "late-Vw37NpJx82Tq"}
+		rl := newRedactor(t, allSecrets...)
+		err := errors.New("token " + late.Value)
+		buf := &syncBuffer{}
+		l := slog.New(hushslog.NewHandler(newNext(buf), rl))
+		l.Info("m", "err", err)
+		if !leaked(buf.String(), late) {
+			t.Fatalf("%s: the value is not in the output before it is a secret", next)
+		}
+		if e := rl.Add(late); e != nil {
+			t.Fatal(e)
+		}
+		buf.Reset()
+		l.Info("m", "err", err)
+		assertNoLeak(t, buf.String(), late)
+		assertRedacted(t, buf.String(), late.Name)
+	}
+}
+
+// The middleware answers for the short strings it found clean before from a
+// cache (by address, for one secret set). A value found clean is checked
+// afresh once it becomes a secret (Add), and bytes changed in place under
+// the same address are checked as they are now: keys, string values, plain
+// data's fields and an error's text.
+func TestMiddlewareCleanCache(t *testing.T) {
+	late := redact.Secret{Name: "test/late", Value: "late-Vw37NpJx82Tq"}
+	type holder struct{ Token string }
+	log := func(l *slog.Logger, v string) {
+		l.Info("m", v, 1, "k", v, "h", holder{v}, "hs", []holder{{"a"}, {v}}, "err", errors.New(v))
+	}
+	for _, next := range []string{"json", "text"} {
+		newNext := func(w io.Writer) slog.Handler {
+			if next == "json" {
+				return slog.NewJSONHandler(w, nil)
+			}
+			return slog.NewTextHandler(w, nil)
+		}
+		r := newRedactor(t, allSecrets...)
+		buf := &syncBuffer{}
+		l := slog.New(hushslog.NewHandler(newNext(buf), r))
+		v := strings.Clone(late.Value)
+		log(l, v)
+		log(l, v)
+		if !leaked(buf.String(), late) {
+			t.Fatalf("%s: the value is not in the output before it is a secret", next)
+		}
+		if err := r.Add(late); err != nil {
+			t.Fatal(err)
+		}
+		buf.Reset()
+		log(l, v)
+		assertNoLeak(t, buf.String(), late)
+
+		// The same address, other bytes: a clean placeholder cached, then
+		// a secret written over it.
+		for _, s := range allSecrets {
+			b := []byte(strings.Repeat("-", len(s.Value)))
+			p := unsafe.String(&b[0], len(b))
+			buf.Reset()
+			log(l, p)
+			log(l, p)
+			copy(b, s.Value)
+			buf.Reset()
+			log(l, p)
+			assertNoLeak(t, buf.String(), s)
+
+			// A []byte value over scratch the cache saw clean.
+			raw := []byte(strings.Repeat("-", len(s.Value)))
+			for range 2 {
+				l.Info("m", "raw", raw)
+			}
+			copy(raw, s.Value)
+			buf.Reset()
+			l.Info("m", "raw", raw)
+			assertNoLeak(t, buf.String(), s)
+		}
+
+		// The words of a []string as fmt joins them (in pooled scratch,
+		// at the same address each time), over strings the cache saw
+		// clean.
+		spaced := redact.Secret{Name: "test/spaced", Value: "Hq71Mz0P kWn3RtZq8r"}
+		if err := r.Add(spaced); err != nil {
+			t.Fatal(err)
+		}
+		w1, w2 := []byte("--------"), []byte("----------")
+		words := []string{unsafe.String(&w1[0], len(w1)), unsafe.String(&w2[0], len(w2))}
+		for range 2 {
+			l.Info("m", "words", words)
+		}
+		copy(w1, spaced.Value[:8])
+		copy(w2, spaced.Value[9:])
+		buf.Reset()
+		l.Info("m", "words", words)
+		assertNoLeak(t, buf.String(), spaced)
+		if next == "text" { // the JSON handler writes the words apart
+			assertRedacted(t, buf.String(), spaced.Name)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package hushslog_test
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"testing"
@@ -28,6 +29,18 @@ func TestMiddlewareGroupPath(t *testing.T) {
 		"with-attrs":        func(l *slog.Logger) { l.WithGroup(a).WithGroup(b).With(c, 1).Info("m") },
 		"record-group-name": func(l *slog.Logger) { l.WithGroup(a).Info("m", slog.Group(b+"."+c, slog.Int("k", 1))) },
 		"key-ruled":         func(l *slog.Logger) { l.WithGroup(a).WithGroup(b).Info("m", c+"_password", "x") },
+		// The record's groups among clean attributes, and past the 64
+		// attributes the middleware marks one by one.
+		"group-among-clean": func(l *slog.Logger) {
+			l.Info("m", "x", 1, "y", "z", slog.Group(a, slog.Group(b, slog.Int(c, 1))), "w", 2)
+		},
+		"group-after-64": func(l *slog.Logger) {
+			args := make([]any, 0, 142)
+			for i := range 70 {
+				args = append(args, fmt.Sprintf("k%d", i), i)
+			}
+			l.Info("m", append(args, slog.Group(a, slog.Group(b, slog.Int(c, 1))))...)
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			plain := &syncBuffer{}

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"reflect"
 	"sync"
 	"unsafe"
 
+	"github.com/hushlog/hush/internal/cleancache"
 	"github.com/hushlog/hush/internal/keyrule"
 	"github.com/hushlog/hush/redact"
 )
@@ -20,21 +22,35 @@ import (
 type scrubber struct {
 	r        *redact.Redactor
 	keys     *keyrule.Matcher
+	kc       *keyrule.Cache // keys' verdicts by address; nil when keys is
 	keysOnly bool
+	// clean answers for the short strings logged again and again (keys,
+	// constants, a struct's fields) without ContainsValue's setup.
+	clean *cleancache.Cache
 }
 
 func newScrubber(r *redact.Redactor, opts []Option, keysOnly bool) *scrubber {
 	c := newConfig(opts)
-	return &scrubber{r: r, keys: keyrule.New(c.keyPatterns), keysOnly: keysOnly}
+	keys := keyrule.New(c.keyPatterns)
+	return &scrubber{r: r, keys: keys, kc: keyrule.NewCache(keys), keysOnly: keysOnly, clean: cleancache.New(r)}
 }
 
 // containsString reports whether v, a value next will write, holds a secret
-// as written or as next may escape it (Redactor.ContainsValue).
+// as written or as next may escape it (Redactor.ContainsValue). The short
+// strings checked before are answered from the cache of clean strings (by
+// address, a hit only on equal bytes, for the current secret set).
 func (s *scrubber) containsString(v string) bool {
-	return s.containsBytes(unsafe.Slice(unsafe.StringData(v), len(v)))
+	return s.clean.Contains(v)
 }
 
-func (s *scrubber) containsBytes(v []byte) bool { return s.r.ContainsValue(v) }
+// containsBytes is containsString for bytes: []byte values, and text
+// joined in pooled scratch (a slice's strings as fmt prints them, a key
+// joined to its group path), which comes back at the same address with the
+// same bytes record after record. The cache compares the bytes, so bytes
+// changed under the same address are checked afresh.
+func (s *scrubber) containsBytes(v []byte) bool {
+	return s.clean.Contains(unsafe.String(unsafe.SliceData(v), len(v)))
+}
 
 // scrub returns v with known secrets replaced, or v itself. A value is
 // scrubbed before next escapes, quotes or prints it, so it is read as
@@ -60,11 +76,13 @@ func (s *scrubber) scrubBytes(v []byte) []byte {
 // recordDirty reports whether rec needs rewriting, and which of its first
 // 64 attributes do (bit i of mask; the rest are rewritten whenever the
 // record is): record passes the others on as they are, without judging
-// them again. It allocates nothing.
-func (s *scrubber) recordDirty(rec *slog.Record) (dirty bool, mask uint64) {
+// them again. groups reports whether a group is among the attributes (or
+// some were not looked at): only then, or under a group path, can a key
+// joined to its path hold a secret (pathsDirty). It allocates nothing.
+func (s *scrubber) recordDirty(rec *slog.Record) (dirty bool, mask uint64, groups bool) {
 	if s.keysOnly {
 		if s.keys == nil {
-			return false, 0
+			return false, 0, false
 		}
 	} else if s.containsString(rec.Message) {
 		dirty = true
@@ -72,8 +90,11 @@ func (s *scrubber) recordDirty(rec *slog.Record) (dirty bool, mask uint64) {
 	i := 0
 	rec.Attrs(func(a slog.Attr) bool {
 		if i >= 64 {
-			dirty = true // judged when rewritten
+			dirty, groups = true, true // judged when rewritten
 			return false
+		}
+		if a.Value.Kind() == slog.KindGroup {
+			groups = true
 		}
 		if s.attrDirty(a) {
 			dirty = true
@@ -82,7 +103,7 @@ func (s *scrubber) recordDirty(rec *slog.Record) (dirty bool, mask uint64) {
 		i++
 		return true
 	})
-	return dirty, mask
+	return dirty, mask, groups
 }
 
 // attrDirty reports whether a must be rewritten: its key is key-ruled or
@@ -94,7 +115,7 @@ func (s *scrubber) recordDirty(rec *slog.Record) (dirty bool, mask uint64) {
 func (s *scrubber) attrDirty(a slog.Attr) bool {
 	// A LogValuer's kind is unknown until it is resolved; it is rewritten
 	// (resolved once) below whatever its key.
-	if keyRuled(s.keys, a.Key, a.Value) {
+	if s.keyRuled(a.Key, a.Value) {
 		return true
 	}
 	if s.keysOnly {
@@ -135,6 +156,9 @@ func (s *scrubber) attrDirty(a slog.Attr) bool {
 		case []byte:
 			return s.bytesDirty(x)
 		case error:
+			if msg, ok := fixedText(x); ok {
+				return s.containsString(msg)
+			}
 			return true
 		default:
 			return s.valueDirty(x)
@@ -256,7 +280,7 @@ func (s *scrubber) pathKey(path, key string) string {
 
 func (s *scrubber) attr(a slog.Attr, path string) slog.Attr {
 	v := a.Value.Resolve()
-	if keyRuled(s.keys, a.Key, v) {
+	if s.keyRuled(a.Key, v) {
 		// The key may hold a secret itself: the replacement must not
 		// echo it.
 		key := s.pathKey(path, s.scrub(a.Key))
@@ -292,9 +316,10 @@ func (s *scrubber) attr(a slog.Attr, path string) slog.Attr {
 
 // keyRuled reports whether the key rules redact the value v under key:
 // whether the key names a credential, and v is of a kind redacted under it
-// (a group or an Any value is redacted whole).
-func keyRuled(m *keyrule.Matcher, key string, v slog.Value) bool {
-	return m.Redacts(key, valueKind(v))
+// (a group or an Any value is redacted whole). The verdicts on keys are
+// cached by address (keyrule.Cache).
+func (s *scrubber) keyRuled(key string, v slog.Value) bool {
+	return s.kc.Redacts(key, valueKind(v))
 }
 
 // valueKind is the kind of a value for the key rules' type policy.
@@ -371,6 +396,26 @@ func (s *scrubber) scrubError(err error) error {
 		return &scrubbedFancyError{msg: msg, verbose: s.scrub(buf.String())}
 	}
 	return &scrubbedError{msg: msg}
+}
+
+// errorStringType is the type of the errors errors.New makes, and
+// fmt.Errorf without %w.
+var errorStringType = reflect.TypeOf(errors.New(""))
+
+// fixedText returns the text of an error whose text cannot change: one made
+// by errors.New (or fmt.Errorf without %w), whose only content is the
+// unexported string its Error returns, set when it was made. It has no
+// Format, Unwrap or other method a handler could render it through, and
+// reflection or fmt's "%+v" and "%v" find that string alone (json.Marshal,
+// "{}"), so the error checked clean is passed on as it is rather than
+// replaced by a stand-in (which would allocate for every record that
+// carries an error). Any other error, or a nil one of that type, is
+// rendered once and replaced (scrubError).
+func fixedText(err error) (string, bool) {
+	if reflect.TypeOf(err) != errorStringType || reflect.ValueOf(err).IsNil() {
+		return "", false
+	}
+	return err.Error(), true
 }
 
 // callError calls Error(), returning what it panicked with, if it did.

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -32,12 +33,24 @@ const (
 // typeInfo is what the walk needs to know about a type, computed once.
 type typeInfo struct {
 	class valueClass
-	// fields are the indices of a struct's fields that may hold text.
-	fields []int
+	// fields are the indices of a struct's fields that may hold text;
+	// fieldWays says how walk reads each (a string or a time in place,
+	// without a call of walk for it).
+	fields    []int
+	fieldWays []fieldWay
 	// keyText and elemText say whether a map's keys, or a map's, slice's
 	// or array's elements, may hold text.
 	keyText, elemText bool
 }
+
+// fieldWay is how walk reads a struct's field.
+type fieldWay uint8
+
+const (
+	walkField   fieldWay = iota // walk it
+	stringField                 // a string (of any string type): check it
+	timeField                   // a time.Time: check its zone (systemZone)
+)
 
 var _types sync.Map // reflect.Type -> *typeInfo
 
@@ -50,7 +63,42 @@ var (
 	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
 )
 
+// _typeSlots answers infoOf for the first types met without _types'
+// hashing of the interface (a quarter of the middleware's cost on plain
+// data): a slot, picked by the address of the type's descriptor, holds that
+// address and its answer (a type's descriptor is never moved or freed).
+var _typeSlots [typeSlots]atomic.Pointer[typeSlot]
+
+type typeSlot struct {
+	key uintptr
+	ti  *typeInfo
+}
+
+const typeSlotBits, typeSlots = 8, 1 << 8
+
+// typeKey is the address of t's descriptor: a reflect.Type holds a
+// *reflect.rtype, the second word of the interface value.
+func typeKey(t reflect.Type) uintptr {
+	return (*[2]uintptr)(unsafe.Pointer(&t))[1]
+}
+
 func infoOf(t reflect.Type) *typeInfo {
+	key := typeKey(t)
+	slot := &_typeSlots[(uint64(key)*0x9E3779B97F4A7C15)>>(64-typeSlotBits)]
+	if e := slot.Load(); e != nil && e.key == key {
+		return e.ti
+	}
+	ti := infoOfSlow(t)
+	if slot.Load() == nil {
+		// Filled once: two types that pick one slot do not take turns
+		// in it (each turn would allocate); the second is answered by
+		// _types.
+		slot.CompareAndSwap(nil, &typeSlot{key: key, ti: ti})
+	}
+	return ti
+}
+
+func infoOfSlow(t reflect.Type) *typeInfo {
 	if ti, ok := _types.Load(t); ok {
 		return ti.(*typeInfo)
 	}
@@ -61,8 +109,17 @@ func infoOf(t reflect.Type) *typeInfo {
 	switch t.Kind() {
 	case reflect.Struct:
 		for i := range t.NumField() {
-			if classify(t.Field(i).Type, open) != noText {
+			ft := t.Field(i).Type
+			if classify(ft, open) != noText {
 				ti.fields = append(ti.fields, i)
+				way := walkField
+				switch {
+				case ft == timeType:
+					way = timeField
+				case ft.Kind() == reflect.String:
+					way = stringField
+				}
+				ti.fieldWays = append(ti.fieldWays, way)
 			}
 		}
 	case reflect.Map:
@@ -169,9 +226,18 @@ func (s *scrubber) walk(v reflect.Value, depth int) (dirty, render bool) {
 		if !infoOf(v.Type()).elemText {
 			return false, false
 		}
-		for i := range v.Len() {
-			if d, r := s.walk(v.Index(i), depth+1); d || r {
-				return d, r
+		if v.Type().Elem().Kind() == reflect.String {
+			// Strings (of any string type), checked in place.
+			for i := range v.Len() {
+				if s.containsString(v.Index(i).String()) {
+					return true, false
+				}
+			}
+		} else {
+			for i := range v.Len() {
+				if d, r := s.walk(v.Index(i), depth+1); d || r {
+					return d, r
+				}
 			}
 		}
 		if v.Len() > 1 && textKind(v.Type().Elem()) {
@@ -185,8 +251,22 @@ func (s *scrubber) walk(v reflect.Value, depth int) (dirty, render bool) {
 			// the value is rendered and checked.
 			return false, !systemZone(v)
 		}
-		for _, i := range infoOf(v.Type()).fields {
-			if d, r := s.walk(v.Field(i), depth+1); d || r {
+		ti := infoOf(v.Type())
+		for j, i := range ti.fields {
+			f := v.Field(i)
+			switch ti.fieldWays[j] {
+			case stringField:
+				if s.containsString(f.String()) {
+					return true, false
+				}
+				continue
+			case timeField:
+				if !systemZone(f) {
+					return false, true
+				}
+				continue
+			}
+			if d, r := s.walk(f, depth+1); d || r {
 				return d, r
 			}
 		}
@@ -209,55 +289,63 @@ func (s *scrubber) walk(v reflect.Value, depth int) (dirty, render bool) {
 		// A value that renders itself is rendered once by the rewrite.
 		return false, true
 	case reflect.Map:
-		ti := infoOf(v.Type())
-		keys, elems := ti.keyText, ti.elemText
-		if !keys && !elems {
-			return false, false
+		return s.walkMap(v, depth)
+	}
+	return false, false
+}
+
+// walkMap is walk for a map. It is a function of its own for its deferred
+// putBuffer: a defer in walk, with its many returns, would not be
+// open-coded, and every call of walk would pay for it.
+func (s *scrubber) walkMap(v reflect.Value, depth int) (dirty, render bool) {
+	ti := infoOf(v.Type())
+	keys, elems := ti.keyText, ti.elemText
+	if !keys && !elems {
+		return false, false
+	}
+	// fmt prints each entry as "key:value": see joinDirty.
+	var joined *bytes.Buffer
+	if textKind(v.Type().Key()) && textKind(v.Type().Elem()) {
+		joined = getBuffer()
+		defer putBuffer(joined)
+	}
+	var it reflect.MapIter
+	it.Reset(v)
+	for it.Next() {
+		var k, e reflect.Value
+		if keys || joined != nil {
+			k = it.Key()
 		}
-		// fmt prints each entry as "key:value": see joinDirty.
-		var joined *bytes.Buffer
-		if textKind(v.Type().Key()) && textKind(v.Type().Elem()) {
-			joined = getBuffer()
-			defer putBuffer(joined)
+		if elems || joined != nil {
+			e = it.Value()
 		}
-		var it reflect.MapIter
-		it.Reset(v)
-		for it.Next() {
-			var k, e reflect.Value
-			if keys || joined != nil {
-				k = it.Key()
+		if keys {
+			if d, r := s.walk(k, depth+1); d || r {
+				return d, r
 			}
-			if elems || joined != nil {
-				e = it.Value()
-			}
-			if keys {
-				if d, r := s.walk(k, depth+1); d || r {
-					return d, r
-				}
-			}
-			if elems {
-				if d, r := s.walk(e, depth+1); d || r {
-					return d, r
-				}
-			}
-			if joined != nil {
-				ks, ok1 := textOf(k)
-				es, ok2 := textOf(e)
-				if !ok1 || !ok2 {
-					joined.WriteByte(0)
-					continue
-				}
-				if joined.Len() > 0 {
-					joined.WriteByte(' ')
-				}
-				joined.WriteString(ks)
-				joined.WriteByte(':')
-				joined.WriteString(es)
+		}
+		if elems {
+			if d, r := s.walk(e, depth+1); d || r {
+				return d, r
 			}
 		}
 		if joined != nil {
-			return s.containsBytes(joined.Bytes()), false
+			ks, ok1 := textOf(k)
+			es, ok2 := textOf(e)
+			if !ok1 || !ok2 {
+				joined.WriteByte(0)
+				continue
+			}
+			if joined.Len() > 0 {
+				joined.WriteByte(' ')
+			}
+			joined.WriteString(ks)
+			joined.WriteByte(':')
+			joined.WriteString(es)
 		}
+	}
+	if joined != nil {
+		return s.containsBytes(joined.Bytes()), false
 	}
 	return false, false
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"sync"
 
+	"github.com/hushlog/hush/internal/templates"
 	"github.com/hushlog/hush/redact"
 )
 
@@ -16,10 +17,19 @@ import (
 // escape, so a match that begins right after one takes it along
 // (ScrubEscaped) and the record stays valid JSON. Text records mix both: see
 // scrubText.
+//
+// A clean record is judged against a clean record of its shape
+// (internal/templates, Redactor.ContainsLike: the index is searched only
+// around the bytes that differ from it), which answers as Contains does.
 type recordWriter struct {
 	w    io.Writer
 	r    *redact.Redactor
 	json bool
+	tmpl templates.Set
+}
+
+func newRecordWriter(w io.Writer, r *redact.Redactor, json bool) *recordWriter {
+	return &recordWriter{w: w, r: r, json: json}
 }
 
 var _bytesPool = sync.Pool{New: func() any {
@@ -28,7 +38,7 @@ var _bytesPool = sync.Pool{New: func() any {
 }}
 
 func (w *recordWriter) Write(p []byte) (int, error) {
-	if !w.r.Contains(p) {
+	if !w.tmpl.Contains(w.r, templates.Slot(p), p) {
 		return w.w.Write(p)
 	}
 	bp := _bytesPool.Get().(*[]byte)

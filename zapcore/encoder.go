@@ -7,8 +7,10 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/hushlog/hush/internal/keyrule"
+	"github.com/hushlog/hush/internal/templates"
 
 	"go.uber.org/zap/buffer"
 	"go.uber.org/zap/zapcore"
@@ -39,7 +41,7 @@ import (
 // nothing: it returns enc's buffer as it is. (It keeps a copy of a clean
 // JSON entry per shape of log call, up to 16, taken once per secret set:
 // the entries that resemble it are searched only where they differ from
-// it; see templates.go.) A dirty entry is scrubbed into
+// it; see internal/templates.) A dirty entry is scrubbed into
 // a fresh pooled buffer and enc's buffer is freed, so the caller frees the
 // result exactly once, as with any Encoder.
 //
@@ -55,7 +57,7 @@ import (
 //	})
 func NewEncoder(enc zapcore.Encoder, r *redact.Redactor, opts ...Option) zapcore.Encoder {
 	s := newScrubber(r, opts)
-	return &encoder{Encoder: enc, r: r, keys: s.keys, cache: s.kc, s: s, tmpl: new(templates)}
+	return &encoder{Encoder: enc, r: r, keys: s.keys, cache: s.kc, s: s, tmpl: new(templates.Set)}
 }
 
 // encoder embeds the wrapped Encoder: the ObjectEncoder methods it does not
@@ -65,9 +67,9 @@ type encoder struct {
 	zapcore.Encoder
 	r     *redact.Redactor
 	keys  *keyrule.Matcher
-	cache *keyCache  // the verdicts on keys of log-call fields; nil when keys is
-	s     *scrubber  // for the key-rule view of inline marshalers
-	tmpl  *templates // clean entries to check similar ones against; shared with clones
+	cache *keyCache      // the verdicts on keys of log-call fields; nil when keys is
+	s     *scrubber      // for the key-rule view of inline marshalers
+	tmpl  *templates.Set // clean entries to check similar ones against; shared with clones
 }
 
 var _ zapcore.Encoder = (*encoder)(nil)
@@ -167,8 +169,8 @@ func (e *encoder) encode(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buf
 		// scrubEntry judges it in full.
 		//
 		// entryContains, with the index searched only where buf differs
-		// from a clean entry of the same shape (templates.go).
-		if !e.tmpl.contains(e.r, e.tmpl.slot(fields), buf.Bytes()) {
+		// from a clean entry of the same shape (internal/templates).
+		if !e.tmpl.Contains(e.r, templateSlot(fields), buf.Bytes()) {
 			return buf, nil
 		}
 		return rewriteBuffer(e.r, buf), nil
@@ -611,4 +613,15 @@ func (e *encoder) AddUintptr(key string, v uintptr) {
 	if !e.ruled(key, keyrule.KindNumber) {
 		e.Encoder.AddUintptr(key, v)
 	}
+}
+
+// templateSlot picks the template slot of an entry with fields
+// (internal/templates): a guess at the log call's shape, the number of
+// fields and the address of the first key.
+func templateSlot(fields []zapcore.Field) int {
+	h := uint64(len(fields))
+	if len(fields) > 0 {
+		h ^= uint64(uintptr(unsafe.Pointer(unsafe.StringData(fields[0].Key))))
+	}
+	return int((h * 0x9E3779B97F4A7C15) >> (64 - 4))
 }

@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/hushlog/hush/internal/keyrule"
 	"reflect"
 	"sync"
 	"unsafe"
 
 	"go.uber.org/zap/zapcore"
 
+	"github.com/hushlog/hush/internal/cleancache"
+	"github.com/hushlog/hush/internal/keyrule"
 	"github.com/hushlog/hush/redact"
 )
 
@@ -20,14 +21,14 @@ type scrubber struct {
 	r     *redact.Redactor
 	keys  *keyrule.Matcher
 	kc    *keyCache                 // keys' verdicts by address; nil when keys is
-	clean *cleanCache               // the short strings known to hold no secret
+	clean *cleancache.Cache         // the short strings known to hold no secret
 	hook  zapcore.CheckPreWriteHook // s.preWrite, bound once
 }
 
 func newScrubber(r *redact.Redactor, opts []Option) *scrubber {
 	c := newConfig(opts)
 	keys := keyrule.New(c.keyPatterns)
-	s := &scrubber{r: r, keys: keys, kc: newKeyCache(keys), clean: newCleanCache(r)}
+	s := &scrubber{r: r, keys: keys, kc: newKeyCache(keys), clean: cleancache.New(r)}
 	s.hook = s.preWrite
 	return s
 }
@@ -168,7 +169,7 @@ func (s *scrubber) field(f zapcore.Field, st *standIns) (zapcore.Field, bool) {
 // (Redactor.ContainsValue). The keys and values logged again and again are
 // answered from the cache of clean strings.
 func (s *scrubber) containsString(v string) bool {
-	return s.clean.contains(v)
+	return s.clean.Contains(v)
 }
 
 // scrub returns v with known secrets replaced, or v itself. A value is

@@ -12,8 +12,6 @@ import (
 	"github.com/hushlog/hush/detect"
 	"github.com/hushlog/hush/detect/detecttest"
 	"github.com/hushlog/hush/redact"
-
-	hushzap "github.com/hushlog/hush/zapcore"
 )
 
 // TestCoreTemplateDetected: NewCore runs the detectors on an entry only
@@ -37,11 +35,13 @@ func TestCoreTemplateDetected(t *testing.T) {
 		if err := r.Set([]redact.Secret{secretDB}); err != nil {
 			t.Fatal(err)
 		}
-		testCoreTemplateDetected(t, r)
+		for _, core := range templateCores {
+			t.Run(core.name, func(t *testing.T) { testCoreTemplateDetected(t, r, core.new) })
+		}
 	}
 }
 
-func testCoreTemplateDetected(t *testing.T, r *redact.Redactor) {
+func testCoreTemplateDetected(t *testing.T, r *redact.Redactor, newCore func(zapcore.Encoder, zapcore.WriteSyncer, *redact.Redactor) zapcore.Core) {
 	gen := detecttest.New(11)
 	rng := rand.New(rand.NewPCG(11, 12))
 	quiet := 0
@@ -63,7 +63,7 @@ func testCoreTemplateDetected(t *testing.T, r *redact.Redactor) {
 			if blank == 0 || blank == 1 {
 				ec.TimeKey = ""
 			}
-			logger := zap.New(hushzap.NewCore(zapcore.NewJSONEncoder(ec), out, zap.DebugLevel, r))
+			logger := zap.New(newCore(zapcore.NewJSONEncoder(ec), out, r))
 			clean := "value 1"
 			if blanked {
 				b := []byte(tok.Text)

@@ -5,6 +5,7 @@ import (
 
 	"go.uber.org/zap/zapcore"
 
+	"github.com/hushlog/hush/internal/templates"
 	"github.com/hushlog/hush/redact"
 )
 
@@ -34,6 +35,9 @@ func NewWriteSyncer(ws zapcore.WriteSyncer, r *redact.Redactor) zapcore.WriteSyn
 type writeSyncer struct {
 	ws zapcore.WriteSyncer
 	r  *redact.Redactor
+	// tmpl holds clean entries to judge similar ones against (the index
+	// searched only where they differ), slotted by the entry's bytes.
+	tmpl templates.Set
 }
 
 var _ zapcore.WriteSyncer = (*writeSyncer)(nil)
@@ -48,7 +52,7 @@ var _bytesPool = sync.Pool{New: func() any {
 }}
 
 func (w *writeSyncer) Write(p []byte) (int, error) {
-	if !entryContains(w.r, p) {
+	if !w.contains(p) {
 		return w.ws.Write(p)
 	}
 	bp := _bytesPool.Get().(*[]byte)
@@ -65,3 +69,14 @@ func (w *writeSyncer) Write(p []byte) (int, error) {
 }
 
 func (w *writeSyncer) Sync() error { return w.ws.Sync() }
+
+// contains is entryContains, with an entry read as written (all but a
+// console entry with an inner line feed, read as a value) judged against a
+// clean entry of its shape (internal/templates: Redactor.ContainsLike,
+// which answers as Contains does).
+func (w *writeSyncer) contains(p []byte) bool {
+	if innerLineFeed(p) && !jsonEntry(p) {
+		return w.r.ContainsValue(p)
+	}
+	return w.tmpl.Contains(w.r, templates.Slot(p), p)
+}

@@ -1,4 +1,7 @@
-package hushzap
+// Package cleancache remembers which short strings hold no secret, for the
+// zap and slog front ends that check a log call's keys and values one by one
+// before their logger writes them (zap's Wrap, slog's NewHandler).
+package cleancache
 
 import (
 	"strings"
@@ -8,8 +11,8 @@ import (
 	"github.com/hushlog/hush/redact"
 )
 
-// cleanCache remembers which short strings hold no secret, for Wrap's
-// scrubber, which checks every key and string value of an entry one by one
+// Cache remembers which short strings hold no secret, for a scrubber that
+// checks every key and string value of an entry one by one
 // (Redactor.ContainsValue: about 1,500 instructions however short the
 // string, the setup of the index search, the detectors and the decoders).
 // The keys and many of the values a program logs are the same strings
@@ -17,7 +20,7 @@ import (
 // addresses; a lookup by address answers for them in a few dozen
 // instructions.
 //
-// As in keyCache, the address only picks a pair of slots; a hit needs the
+// The address only picks a pair of slots; a hit needs the
 // string's bytes to equal the slot's private copy, so bytes changed under
 // the same address are checked afresh. A verdict holds for one secret set:
 // each slot records the epoch it was checked in, and the epoch moves on
@@ -26,10 +29,10 @@ import (
 // cached; a string that holds a secret is checked every time. A slot is
 // filled when it is empty or stale, so once the strings of a steady
 // workload are in, checking allocates nothing.
-type cleanCache struct {
+type Cache struct {
 	r     *redact.Redactor
 	epoch atomic.Pointer[cleanEpoch]
-	slots [cleanCacheSlots]atomic.Pointer[cleanString]
+	slots [Slots]atomic.Pointer[cleanString]
 }
 
 // cleanEpoch pairs an epoch with the Version it stands for. Only the
@@ -46,20 +49,24 @@ type cleanString struct {
 }
 
 const (
-	cleanCacheBits  = 8
-	cleanCacheSlots = 1 << cleanCacheBits
-	maxCleanString  = 64
+	bits = 8
+	// Slots is the number of strings the cache holds.
+	Slots = 1 << bits
+	// MaxString is the length of the longest string cached; longer ones
+	// are checked every time.
+	MaxString = 64
 )
 
-func newCleanCache(r *redact.Redactor) *cleanCache {
-	c := &cleanCache{r: r}
+// New returns an empty cache for r.
+func New(r *redact.Redactor) *Cache {
+	c := &Cache{r: r}
 	c.epoch.Store(&cleanEpoch{v: r.Version()})
 	return c
 }
 
-// contains reports r.ContainsValue(v).
-func (c *cleanCache) contains(v string) bool {
-	if len(v) <= maxCleanString {
+// Contains reports r.ContainsValue(v).
+func (c *Cache) Contains(v string) bool {
+	if len(v) <= MaxString {
 		ver := c.r.Version()
 		ep := c.epoch.Load()
 		i := cleanSlot(v)
@@ -79,13 +86,13 @@ func (c *cleanCache) contains(v string) bool {
 // cleanSlot is the slot a string's address and length pick.
 func cleanSlot(v string) uint64 {
 	h := (uint64(uintptr(unsafe.Pointer(unsafe.StringData(v)))) ^ uint64(len(v))) * 0x9E3779B97F4A7C15
-	return h >> (64 - cleanCacheBits)
+	return h >> (64 - bits)
 }
 
 // miss checks v, found in neither slot i nor its neighbour, and caches it
 // when it is clean. ver is the Version read before the lookup, ep the
 // epoch then.
-func (c *cleanCache) miss(v string, i uint64, ver redact.Version, ep *cleanEpoch) bool {
+func (c *Cache) miss(v string, i uint64, ver redact.Version, ep *cleanEpoch) bool {
 	if c.r.ContainsValue(unsafe.Slice(unsafe.StringData(v), len(v))) {
 		return true
 	}
@@ -111,7 +118,7 @@ func (c *cleanCache) miss(v string, i uint64, ver redact.Version, ep *cleanEpoch
 // advance moves the cache to the epoch of ver, the Version just read, and
 // returns it; nil when another goroutine moved it meanwhile (the caller
 // then neither uses nor fills the cache).
-func (c *cleanCache) advance(old *cleanEpoch, ver redact.Version) *cleanEpoch {
+func (c *Cache) advance(old *cleanEpoch, ver redact.Version) *cleanEpoch {
 	next := &cleanEpoch{v: ver, n: old.n + 1}
 	// A goroutine that read its Version before a newer one was published
 	// must not move the cache back to it.

@@ -1,4 +1,4 @@
-package hushzap
+package cleancache
 
 import (
 	"fmt"
@@ -30,13 +30,13 @@ func cacheRedactor(t testing.TB, secrets ...redact.Secret) *redact.Redactor {
 // holding a secret as written, escaped, or as a detected token.
 func cacheInputs() []string {
 	in := []string{"", "a", "name", "email", "createdAt", "Jane Doe", "jane@test.com",
-		strings.Repeat("x", maxCleanString), strings.Repeat("y", maxCleanString+1),
+		strings.Repeat("x", MaxString), strings.Repeat("y", MaxString+1),
 		"ghp_" + strings.Repeat("A", 36), "postgres://app:pw@db:5432"}
 	for _, s := range cacheSecrets {
 		in = append(in, s.Value, "k_"+s.Value, strings.ReplaceAll(s.Value, `"`, `\"`),
-			s.Value+strings.Repeat("z", maxCleanString))
+			s.Value+strings.Repeat("z", MaxString))
 	}
-	for i := range 4 * cleanCacheSlots {
+	for i := range 4 * Slots {
 		in = append(in, fmt.Sprintf("field_%d", i))
 	}
 	return in
@@ -47,7 +47,7 @@ func cacheInputs() []string {
 // same bytes at another address.
 func TestCleanCacheAgreesWithRedactor(t *testing.T) {
 	r := cacheRedactor(t, cacheSecrets...)
-	c := newCleanCache(r)
+	c := New(r)
 	in := cacheInputs()
 	for i := range len(in) {
 		in = append(in, strings.Clone(in[i]))
@@ -55,7 +55,7 @@ func TestCleanCacheAgreesWithRedactor(t *testing.T) {
 	for round := range 3 {
 		for i, v := range in {
 			want := r.ContainsValue([]byte(v))
-			require.Equal(t, want, c.contains(v), "round %d, input %d (%d bytes)", round, i, len(v))
+			require.Equal(t, want, c.Contains(v), "round %d, input %d (%d bytes)", round, i, len(v))
 		}
 	}
 }
@@ -68,11 +68,11 @@ func TestCleanCacheFollowsTheSecretSet(t *testing.T) {
 	s := redact.Secret{Name: "cache/late", Value: "late-Vw37NpJx82Tq"}
 	for _, way := range []string{"add", "set"} {
 		r := cacheRedactor(t, cacheSecrets...)
-		c := newCleanCache(r)
+		c := New(r)
 		vs := []string{s.Value, "user_" + s.Value, strings.Clone(s.Value)}
 		for i, v := range vs {
-			require.False(t, c.contains(v), "%s: input %d clean before the secret is known", way, i)
-			require.False(t, c.contains(v), "%s: input %d clean before the secret is known (cached)", way, i)
+			require.False(t, c.Contains(v), "%s: input %d clean before the secret is known", way, i)
+			require.False(t, c.Contains(v), "%s: input %d clean before the secret is known (cached)", way, i)
 		}
 		if way == "add" {
 			require.NoError(t, r.Add(s))
@@ -80,14 +80,14 @@ func TestCleanCacheFollowsTheSecretSet(t *testing.T) {
 			require.NoError(t, r.Set(append([]redact.Secret{s}, cacheSecrets...)))
 		}
 		for i, v := range vs {
-			require.True(t, c.contains(v), "%s: input %d holds the secret added after it was cached", way, i)
+			require.True(t, c.Contains(v), "%s: input %d holds the secret added after it was cached", way, i)
 		}
 		if way == "add" {
 			continue
 		}
 		require.NoError(t, r.Set(cacheSecrets))
 		for i, v := range vs {
-			require.False(t, c.contains(v), "%s: input %d clean again once the secret is removed", way, i)
+			require.False(t, c.Contains(v), "%s: input %d clean again once the secret is removed", way, i)
 		}
 	}
 }
@@ -96,14 +96,14 @@ func TestCleanCacheFollowsTheSecretSet(t *testing.T) {
 // buffer with unsafe.String) are checked on their bytes of now.
 func TestCleanCacheMutatedString(t *testing.T) {
 	r := cacheRedactor(t, cacheSecrets...)
-	c := newCleanCache(r)
+	c := New(r)
 	for i, s := range cacheSecrets {
 		buf := []byte(strings.Repeat("-", len(s.Value)))
 		v := unsafe.String(&buf[0], len(buf))
-		require.False(t, c.contains(v), "secret %d: placeholder clean", i)
-		require.False(t, c.contains(v), "secret %d: placeholder clean (cached)", i)
+		require.False(t, c.Contains(v), "secret %d: placeholder clean", i)
+		require.False(t, c.Contains(v), "secret %d: placeholder clean (cached)", i)
 		copy(buf, s.Value)
-		require.True(t, c.contains(v), "secret %d written over a cached clean string at the same address", i)
+		require.True(t, c.Contains(v), "secret %d written over a cached clean string at the same address", i)
 		clear(buf)
 	}
 }
@@ -111,14 +111,14 @@ func TestCleanCacheMutatedString(t *testing.T) {
 // Once a steady set of strings is in, checking them allocates nothing.
 func TestCleanCacheNoAllocs(t *testing.T) {
 	r := cacheRedactor(t, cacheSecrets...)
-	c := newCleanCache(r)
+	c := New(r)
 	keys := []string{"name", "email", "createdAt", "Jane Doe", "jane@test.com", "a", "fail"}
 	for _, k := range keys {
-		c.contains(k)
+		c.Contains(k)
 	}
 	allocs := testing.AllocsPerRun(100, func() {
 		for _, k := range keys {
-			c.contains(k)
+			c.Contains(k)
 		}
 	})
 	require.Zero(t, allocs, "allocations per round of cached strings")
@@ -138,7 +138,7 @@ func TestCleanCacheNoAllocs(t *testing.T) {
 func TestCleanCacheConcurrentSet(t *testing.T) {
 	stay := redact.Secret{Name: "cache/stay", Value: "stay-Pq09ZmXk81Lw"}
 	r := cacheRedactor(t, stay)
-	c := newCleanCache(r)
+	c := New(r)
 	dirty := []string{stay.Value, "k_" + stay.Value}
 	clean := []string{"name", "email", "createdAt", "Jane Doe"}
 	stop := make(chan struct{})
@@ -158,13 +158,13 @@ func TestCleanCacheConcurrentSet(t *testing.T) {
 		wg.Go(func() {
 			for i := range 2000 {
 				for j, v := range dirty {
-					if !c.contains(v) {
+					if !c.Contains(v) {
 						errs <- fmt.Sprintf("goroutine %d, round %d: dirty input %d reported clean", g, i, j)
 						return
 					}
 				}
 				for _, v := range clean {
-					c.contains(v)
+					c.Contains(v)
 				}
 			}
 		})
