@@ -181,3 +181,48 @@ func TestManyBackslashMatches(t *testing.T) {
 		t.Errorf("%d of 20000 matches kept the text's backslash", n)
 	}
 }
+
+// FuzzEscapedBackslashes: text of backslashes, quotes, escapes and letters
+// around a secret with any edge bytes, JSON-escaped as a logger writes it,
+// comes out of ScrubEscaped without the secret and, unescaped, as the text
+// with the secret replaced (or, where the line reads validly as escaped
+// twice, as that reading with the secret replaced).
+func FuzzEscapedBackslashes(f *testing.F) {
+	f.Add([]byte(`C:\keys\`), []byte(`.pfx`), byte(1), byte('Q'))
+	f.Add([]byte(`\\`), []byte(`\`), byte('"'), byte('\\'))
+	f.Add([]byte(`x\"`), []byte(`\n`), byte('\\'), byte('/'))
+	f.Fuzz(func(t *testing.T, before, after []byte, open, end byte) {
+		if len(before) > 64 || len(after) > 64 {
+			return
+		}
+		// The text around: only the bytes that make escapes interesting.
+		alphabet := []byte("\\\"/nux0aQ\x01 ")
+		for i := range before {
+			before[i] = alphabet[int(before[i])%len(alphabet)]
+		}
+		for i := range after {
+			after[i] = alphabet[int(after[i])%len(alphabet)]
+		}
+		v := string(rune(open%0x80)) + "Qm9vX2aZk81Lp3Ww" + string(rune(end%0x80))
+		core := strings.TrimSpace(v)
+		if len(core) < 16 {
+			return
+		}
+		r := newRedactor(t, []redact.Secret{{Name: "s", Value: v}})
+		app := string(before) + v + string(after)
+		line, _ := json.Marshal(app)
+		out := string(r.ScrubEscaped(nil, line))
+		if strings.Contains(out, core) {
+			t.Fatalf("secret written (%d bytes of text around)", len(before)+len(after))
+		}
+		var got string
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatalf("output no longer unescapes: %v", err)
+		}
+		i := strings.Index(v, core)
+		want := string(before) + v[:i] + "[REDACTED:s]" + v[i+len(core):] + string(after)
+		if strings.Count(app, core) == 1 && got != want && !doubleReading(app, got, core, "[REDACTED:s]") {
+			t.Fatalf("unescaped output (%d bytes) is not the text with the secret replaced (%d bytes); first difference at %d", len(got), len(want), firstDiff(got, want))
+		}
+	})
+}
