@@ -25,7 +25,9 @@ type Pattern struct {
 }
 
 // Match is one occurrence of a pattern: text[Start:End] equals the pattern
-// (up to the 2^-64 chance of a fingerprint collision).
+// (up to a 2^-48 chance per entry compared of a collision of tag and
+// fingerprint; see the package documentation: a false match redacts text
+// that is no secret, it never misses one).
 type Match struct {
 	Start, End int
 	ID         uint32
@@ -72,9 +74,9 @@ type class struct {
 	touched uint64 // the build's read-ahead values (see touchBatch); unused
 }
 
-// entry describes one pattern without its bytes: 16 bytes.
+// entry describes one pattern without its bytes: 12 bytes.
 type entry struct {
-	fp     uint64 // seeded xxhash of the whole pattern
+	fp     uint32 // low half of a seeded xxhash of the whole pattern
 	id     uint32
 	length uint16 // MaxPatternLen fits
 	tag    uint16 // low bits of the prefix hash, to skip most non-candidates without hashing
@@ -267,7 +269,7 @@ func (c *class) placeEntries(patterns []Pattern, members []int, hashes, fps []ui
 		}
 		for j, h := range hs {
 			p := &patterns[members[k0+j]]
-			c.entries[pos[j]] = entry{fp: fps[k0+j], id: p.ID, length: uint16(len(p.Value)), tag: uint16(h)}
+			c.entries[pos[j]] = entry{fp: uint32(fps[k0+j]), id: p.ID, length: uint16(len(p.Value)), tag: uint16(h)}
 		}
 	}
 	return uint64(sink)
@@ -502,7 +504,7 @@ func (c *class) verify(dst []Match, text []byte, p int) []Match {
 			if end > n {
 				continue
 			}
-			if c.fingerprint(text[st:end]) == e.fp {
+			if uint32(c.fingerprint(text[st:end])) == e.fp {
 				dst = append(dst, Match{Start: st, End: end, ID: e.id})
 			}
 		}
