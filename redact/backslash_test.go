@@ -226,3 +226,25 @@ func FuzzEscapedBackslashes(f *testing.F) {
 		}
 	})
 }
+
+// TestEscapedOnceIsPerLine: whether a line reads as escaped once or twice
+// is decided line by line: a JSON-in-JSON line and a JSON line, in either
+// order in one text, come out as each does alone.
+func TestEscapedOnceIsPerLine(t *testing.T) {
+	for _, v := range []string{`"Qm9vX2aZk81Lp3Ww`, `\Qm9vX2aZk81Lp3Ww`, "\x01Qm9vX2aZk81Lp3Ww", `Qm9vX2aZk81Lp3Ww\`} {
+		r := newRedactor(t, []redact.Secret{{Name: "s", Value: v}})
+		app := `C:\keys\` + v + `\x.pfx`
+		once, _ := json.Marshal(app)
+		twice, _ := json.Marshal(string(once))
+		for _, lines := range [][]string{{string(once), string(twice)}, {string(twice), string(once)}, {string(once), string(twice), string(once)}} {
+			var alone []string
+			for _, l := range lines {
+				alone = append(alone, string(r.ScrubEscaped(nil, []byte(l))))
+			}
+			together := string(r.ScrubEscaped(nil, []byte(strings.Join(lines, "\n"))))
+			if together != strings.Join(alone, "\n") {
+				t.Errorf("value opening with byte %d: %d lines scrubbed together differ from each alone", v[0], len(lines))
+			}
+		}
+	}
+}

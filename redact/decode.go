@@ -323,7 +323,9 @@ func dropShiftedReadings(dst []span, n int, text []byte) []span {
 		others = slices.Clone(dst)
 		slices.SortFunc(others, func(x, y span) int { return cmp.Compare(x.start, y.start) })
 	}
-	once := -1 // unknown; then 0 or 1
+	// Whether the line is escaped once, for the line (or window of it)
+	// [onceLo, onceHi) around the last candidate that asked.
+	once, onceLo, onceHi := false, 0, -1
 	drop := 0
 	for i := n; i < len(dst); i++ {
 		a := dst[i]
@@ -345,13 +347,10 @@ func dropShiftedReadings(dst []span, n int, text []byte) []span {
 		case unrelated:
 			continue
 		case deeper:
-			if once < 0 {
-				once = 0
-				if escapedOnce(text, a.start) {
-					once = 1
-				}
+			if a.start < onceLo || a.start >= onceHi {
+				once, onceLo, onceHi = escapedOnce(text, a.start)
 			}
-			if once == 0 {
+			if !once {
 				continue
 			}
 		}
@@ -408,21 +407,28 @@ func widenedByBackslashes(a span, spans []span, text []byte) int {
 	return rel
 }
 
-// escapedOnce reports whether the line of text around i, decoded once,
-// holds a backslash that begins no escape of JSON or Go quoting: then it
-// is not escaped text itself, and the line was escaped once.
-func escapedOnce(text []byte, i int) bool {
+// escapedOnce reports whether the line of text around i (within 64 KiB of
+// it), decoded once, holds a backslash that begins no escape of JSON or Go
+// quoting: then it is not escaped text itself, and the line was escaped
+// once. It returns the bounds [lo, hi) of the text it read, for which the
+// answer holds.
+func escapedOnce(text []byte, i int) (once bool, lo, hi int) {
 	const reach = 1 << 16
-	lo := max(0, i-reach)
+	lo = max(0, i-reach)
 	if k := bytes.LastIndexByte(text[lo:i], '\n'); k >= 0 {
 		lo += k + 1
 	}
-	hi := min(len(text), i+reach)
+	hi = min(len(text), i+reach)
 	if k := bytes.IndexByte(text[i:hi], '\n'); k >= 0 {
 		hi = i + k
 	}
+	return escapedOnceIn(text[lo:hi]), lo, hi
+}
+
+// escapedOnceIn is escapedOnce for one line.
+func escapedOnceIn(line []byte) bool {
 	var d decoded
-	decodeBackslash(&d, nil, lo, text[lo:hi], false)
+	decodeBackslash(&d, nil, 0, line, false)
 	t := d.text
 	for k := 0; k < len(t); k++ {
 		if t[k] != '\\' {
