@@ -34,17 +34,20 @@
 // size in cache.
 //
 // The filter's size: a filter of at most 8 MiB (about 40,000 secrets with
-// every encoded form, 10.7 patterns each; smallFilter) gets 16 bits per gram and a stride of up
-// to 16 (on real logs 0.2-0.3% of samples pass): speed first. A larger one
-// gets 108 bits per pattern: the stride is capped at 9 (what 16-byte
-// patterns allow anyway) and each gram gets 12 bits (0.6-0.8% of samples
-// pass), memory first. The bound was 128 KiB for a while: at 10,000
-// secrets on the loghub corpus that cost 15% more instructions a byte
-// (5.27 against 4.45, callgrind) for 31 instead of about 50 bytes a form;
-// with 10.7 forms a secret it costs 6.6% more instructions (4.78 against
-// 4.49) and 19-27% more time side by side (BenchmarkLayoutPair) for 31
-// instead of 35 bytes a form. Past the bound the fast layout would be 4-13%
-// faster at 100,000 secrets, for 36 instead of 31.5 bytes a form. Filters of 2 MiB and more are allocated
+// every encoded form, 11 patterns each; smallFilter) gets 16 bits per gram
+// and a stride of up to 16 (on real logs 0.2-0.3% of samples pass): speed
+// first. A larger one gets 135 bits per pattern: the stride is capped at 9
+// (what 16-byte patterns allow anyway) and each gram gets 15 bits, so that
+// the index stays under 32 bytes a pattern. The bound was 128 KiB for a
+// while: at 10,000 secrets on the loghub corpus that cost 15% more
+// instructions a byte (5.27 against 4.45, callgrind) for 31 instead of
+// about 50 bytes a form. Past the bound a gram had 12 bits while entries
+// were 16 bytes (31.5 bytes a form at 100,000 secrets); with 12-byte
+// entries 15 bits fit, and at 1.07 M patterns on the corpus the scan takes
+// 18% fewer instructions and 11% fewer L1 misses (callgrind with its cache
+// simulation; the smaller filter passed more samples, and each pass costs
+// up to 9 probes of a prefix table that misses the cache too) for 30.8
+// instead of 27.5 bytes a pattern. Filters of 2 MiB and more are allocated
 // on a 2 MiB boundary and advised MADV_HUGEPAGE on Linux (hugepage_linux.go;
 // elsewhere, or when the kernel says no, ordinary pages), so that a probe
 // costs a cache miss but rarely a TLB miss too.
@@ -76,8 +79,8 @@
 // fingerprints: no byte of any pattern. Keys are drawn from crypto/rand per
 // build, so fingerprints differ between processes and builds. A test dumps
 // every byte of an index and looks for every 8-byte piece of every pattern.
-// Past 8 MiB of filter the index costs about 31 bytes per pattern: 13.5
-// of filter, 16 of entry, 1 to 2 of bucket offsets (MemoryBytes; redact's
+// Past 8 MiB of filter the index costs about 31 bytes per pattern: 16.9
+// of filter, 12 of entry, 1 to 2 of bucket offsets (MemoryBytes; redact's
 // Stats().BytesPerPattern). A smaller index spends up to 16 bits per gram
 // of up to 16 grams, up to about 50 bytes per pattern, for speed.
 //
@@ -88,13 +91,14 @@
 //     busier; 16 is right for secrets of 16 bytes and more, whose encoded
 //     forms are all longer.
 //   - Filter bits per gram trade memory and cache footprint against the
-//     pass rate, and each pass costs s prefix-table probes. Below 12 bits
+//     pass rate, and each pass costs s prefix-table probes. Below 15 bits
 //     per gram the passes cost more than the smaller filter saves (at 9
-//     bits a 10-secret index scans at half the speed); above, the index
-//     outgrows 32 bytes per pattern.
+//     bits a 10-secret index scans at half the speed, at 12 a 1.07 M
+//     pattern one takes 22% more instructions); at 16 a large index
+//     reaches 32 bytes per pattern.
 //   - Past about 10^6 patterns the filter outgrows every cache (24 MiB at
 //     1.9 M patterns) and the scan is bound by memory latency, whatever the
-//     layout: a sample passes or fails on one random word of N*s*12 bits,
+//     layout: a sample passes or fails on one random word of N*s*15 bits,
 //     and no filter of N*s grams fits L2 at a useful pass rate. Huge pages
 //     remove the TLB misses, not the cache misses. Fewer forms per secret,
 //     or a scheme that indexes one gram per pattern (minimizers: every

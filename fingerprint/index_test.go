@@ -199,7 +199,7 @@ func memoryPerPattern(t *testing.T, n, budget int) {
 }
 
 // TestLargeIndex covers the large filters (past 2 MiB: huge pages; past
-// smallFilter, 8 MiB: stride capped at 9, 12 bits per gram): every planted
+// smallFilter, 8 MiB: stride capped at 9, 15 bits per gram): every planted
 // occurrence is found, every match is a real one, and the memory stays
 // within budget, for short and long shortest patterns.
 func TestLargeIndex(t *testing.T) {
