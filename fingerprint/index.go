@@ -47,31 +47,6 @@ type Index struct {
 	minLen   int
 	maxLen   int
 	build    time.Duration
-	stops    ByteSet
-}
-
-// Delimiters are the bytes an Index tells apart in Stops: those that end
-// a field or a token in structured text (JSON, logfmt, query strings,
-// console lines). An Index keeps one bit for each, whether some pattern
-// holds it, and nothing else about its patterns' bytes.
-const Delimiters = "\"\t\n\r ,:;=&'{}[]()<>|"
-
-// ByteSet is a set of bytes.
-type ByteSet [4]uint64
-
-// Has reports whether c is in the set.
-func (s *ByteSet) Has(c byte) bool { return s[c>>6]&(1<<(c&63)) != 0 }
-
-func (s *ByteSet) add(c byte) { s[c>>6] |= 1 << (c & 63) }
-
-// Union returns the bytes of s or t.
-func (s ByteSet) Union(t ByteSet) ByteSet {
-	return ByteSet{s[0] | t[0], s[1] | t[1], s[2] | t[2], s[3] | t[3]}
-}
-
-// Intersect returns the bytes of both s and t.
-func (s ByteSet) Intersect(t ByteSet) ByteSet {
-	return ByteSet{s[0] & t[0], s[1] & t[1], s[2] & t[2], s[3] & t[3]}
 }
 
 // class holds the patterns whose lengths share one q-gram size and stride.
@@ -97,7 +72,6 @@ type class struct {
 	fpSeed  uint64
 
 	touched uint64 // the build's read-ahead values (see touchBatch); unused
-	delims  uint32 // Delimiters held by some pattern of the class (bit k: Delimiters[k])
 }
 
 // entry describes one pattern without its bytes: 12 bytes.
@@ -163,15 +137,6 @@ func Build(patterns []Pattern) (*Index, error) {
 		wg.Go(func() { ix.classes[len(ix.classes)-1] = buildClass(patterns, short, 4) })
 	}
 	wg.Wait()
-	var held uint32
-	for i := range ix.classes {
-		held |= ix.classes[i].delims
-	}
-	for k := range len(Delimiters) {
-		if held&(1<<k) == 0 {
-			ix.stops.add(Delimiters[k])
-		}
-	}
 	ix.build = time.Since(start)
 	return ix, nil
 }
@@ -234,12 +199,8 @@ func buildClass(patterns []Pattern, members []int, q int) class {
 	var wg sync.WaitGroup
 	var filled uint64
 	wg.Go(func() { filled = c.fillFilter(patterns, members) })
-	var seen [256]bool
 	for k, i := range members {
 		v := patterns[i].Value
-		for _, b := range v {
-			seen[b] = true
-		}
 		hashes[k] = c.prefixHash(load(v, q))
 		fps[k] = c.fingerprint(v)
 		c.offsets[(hashes[k]>>c.pshift)+1]++
@@ -251,11 +212,6 @@ func buildClass(patterns []Pattern, members []int, q int) class {
 	placed := c.placeEntries(patterns, members, hashes, fps)
 	wg.Wait()
 	c.touched = filled ^ placed
-	for k := range len(Delimiters) {
-		if seen[Delimiters[k]] {
-			c.delims |= 1 << k
-		}
-	}
 	return c
 }
 
@@ -388,16 +344,6 @@ func (ix *Index) MaxLen() int {
 		return 0
 	}
 	return ix.maxLen
-}
-
-// Stops returns the Delimiters no pattern holds: no occurrence of a
-// pattern crosses one of them. The zero and nil Index hold no pattern, so
-// every byte stops; a built one reports only Delimiters.
-func (ix *Index) Stops() ByteSet {
-	if ix == nil || ix.patterns == 0 {
-		return ByteSet{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
-	}
-	return ix.stops
 }
 
 // BuildTime reports how long Build took.

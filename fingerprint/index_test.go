@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"testing"
 	"unsafe"
 )
@@ -381,44 +380,5 @@ func TestMayStartAtSelective(t *testing.T) {
 				t.Errorf("%d of %d positions of random text admitted", admitted, len(text))
 			}
 		})
-	}
-}
-
-// TestStops: a byte is a stop exactly when it is one of Delimiters and no
-// pattern holds it, whichever class the patterns fall in.
-func TestStops(t *testing.T) {
-	rng := rand.New(rand.NewPCG(9, 9))
-	for round := range 200 {
-		n := 1 + rng.IntN(40)
-		ps := make([]Pattern, n)
-		var held [256]bool
-		for i := range ps {
-			v := randBytes(rng, 4+rng.IntN(40), "abcdefghijXYZ0123456789")
-			for range rng.IntN(3) {
-				v[rng.IntN(len(v))] = Delimiters[rng.IntN(len(Delimiters))]
-			}
-			if rng.IntN(8) == 0 {
-				v[0] = byte(rng.IntN(256))
-			}
-			for _, c := range v {
-				held[c] = true
-			}
-			ps[i] = Pattern{Value: v, ID: uint32(i)}
-		}
-		ix, err := Build(ps)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stops := ix.Stops()
-		for c := range 256 {
-			want := !held[c] && strings.IndexByte(Delimiters, byte(c)) >= 0
-			if stops.Has(byte(c)) != want {
-				t.Fatalf("round %d: byte %#x: stop %v, want %v", round, c, stops.Has(byte(c)), want)
-			}
-		}
-	}
-	var empty *Index
-	if s := empty.Stops(); !s.Has('a') || !s.Has('"') {
-		t.Fatal("an empty index must stop at every byte")
 	}
 }

@@ -45,9 +45,6 @@ type layers struct {
 	// or re-indexed in the delta under another name): sorted, disjoint.
 	dead  []idRange
 	deadN int // patterns in dead
-	// stops are the bytes no pattern of either layer holds (masked
-	// ones included): no match crosses one.
-	stops fingerprint.ByteSet
 }
 
 type idRange struct{ lo, hi uint32 }
@@ -122,19 +119,6 @@ func (l *layers) Len() int {
 		return 0
 	}
 	return l.base.Len() - l.deadN + l.delta.Len()
-}
-
-// MinLen is the shortest pattern of either layer (masked ones included;
-// 0 when both are empty).
-func (l *layers) MinLen() int {
-	if l == nil {
-		return 0
-	}
-	a, b := l.base.MinLen(), l.delta.MinLen()
-	if a == 0 || b == 0 {
-		return max(a, b)
-	}
-	return min(a, b)
 }
 
 // MaxLen is the longest pattern of either layer (masked ones included).
@@ -444,8 +428,7 @@ func (t *tracker) rebuildDelta(r *Redactor, fresh []*liveValue, newSecs []uint32
 }
 
 func (t *tracker) layers() *layers {
-	return &layers{base: t.base, delta: t.deltaIdx, dead: t.dead, deadN: t.deadN,
-		stops: t.base.Stops().Intersect(t.deltaIdx.Stops())}
+	return &layers{base: t.base, delta: t.deltaIdx, dead: t.dead, deadN: t.deadN}
 }
 
 func (t *tracker) deltaPatterns() int { return t.deltaIdx.Len() }

@@ -132,22 +132,8 @@ func (r *Redactor) ContainsLike(c *CleanText, src []byte) (found bool, shared in
 	p, q := c.differing(src)
 	reach := s.idx.MaxLen() - 1
 	lo, hi := max(0, p-reach), min(len(src), len(src)-q+reach)
-	// No match crosses a byte no pattern holds (a quote or a comma of
-	// the entry, most often a few bytes from the difference).
-	for j := p - 1; j >= lo; j-- {
-		if s.idx.stops.Has(src[j]) {
-			lo = j + 1
-			break
-		}
-	}
-	for j := len(src) - q; j < hi; j++ {
-		if s.idx.stops.Has(src[j]) {
-			hi = j
-			break
-		}
-	}
 	shared = p + q
-	if hi-lo >= s.idx.MinLen() && s.idx.Contains(src[lo:hi]) {
+	if s.idx.Contains(src[lo:hi]) {
 		return s.contains(src), shared
 	}
 	// No pattern occurs anywhere in src: what Contains would find beyond
