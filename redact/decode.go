@@ -185,6 +185,7 @@ func putScratch(sc *decodeScratch) {
 	clear(sc.probe.text)
 	clear(sc.probe2.text)
 	clear(sc.nested)
+	clear(sc.b64.text)
 	select {
 	case decodeFree <- sc:
 	default:
@@ -206,7 +207,8 @@ type decodeScratch struct {
 	// alt counts the restarts (restartFull) under way: the spans found
 	// in a restarted reading are deeper (see span.depth).
 	alt    int
-	nested []byte // decoded base64 of base64 (nested.go)
+	nested []byte  // decoded base64 of base64 (nested.go)
+	b64    decoded // decoded base64 text with escapes (nested.go)
 	// pemCut is the source position of the earliest PEM block without
 	// its END line that runs to the end of a decoded window (-1 for
 	// none): the block may go on past the window (see decodeLine).

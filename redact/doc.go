@@ -39,7 +39,9 @@
 //     Kubernetes .dockerconfigjson) at every alignment: a run of 64 or
 //     more standard base64 characters (also wrapped) is decoded, and the
 //     stretches of its decoding that are base64 characters are searched
-//     for base64 forms (nested.go). WithEncodings narrows the set.
+//     for base64 forms (nested.go); the stretches that are text holding an
+//     escape (a form or JSON body logged as bytes) are decoded once more
+//     and searched. WithEncodings narrows the set.
 //   - JSON document secrets (objects and arrays) are split into fields,
 //     each protected as name#key: credential-like keys (see JSONPolicy),
 //     and values that look secret by themselves (URLs and DSNs and their

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -194,6 +195,19 @@ func binaryOf(v string) Binary {
 		}
 	}
 	return Binary(v)
+}
+
+// formBody is an OAuth token request's form body holding v as its
+// password, percent-escaped by url.Values: long enough that its base64 is
+// a run of 64 characters or more.
+func formBody(v string) string {
+	return url.Values{"grant_type": {"password"}, "username": {"someone@example.com"}, "password": {v}, "scope": {"openid profile"}}.Encode()
+}
+
+// jsonBody is a JSON request body holding v as encoding/json writes it.
+func jsonBody(v string) string {
+	b, _ := json.Marshal(map[string]string{"username": "someone@example.com", "password": v, "client": "web-frontend"})
+	return string(b)
 }
 
 // Error is an error value.
@@ -411,6 +425,18 @@ func Scenarios() []Scenario {
 			// (Not Redacted: a handler that writes bytes as text never
 			// writes the secret.)
 			return Entry{Message: "m", Attrs: []Attr{{"key", binaryOf(v)}, {"g", Group{{"key", binaryOf(v)}}}}}
+		}},
+		{Name: "bytes-escaped-body", Redacted: true, Entry: func(v string) Entry {
+			// A request body held as bytes, the secret escaped in it as a
+			// form or encoding/json writes it: a logger that writes bytes
+			// as base64 (zap.Binary, slog's JSON handler, a reflected
+			// []byte field) writes the base64 of the escaped value, which
+			// holds none of the value's own base64 forms.
+			return Entry{Message: "m", Attrs: []Attr{
+				{"form", Binary(formBody(v))},
+				{"doc", []byte(jsonBody(v))},
+				{"req", Plain{struct{ Body []byte }{[]byte(formBody(v))}}},
+			}}
 		}},
 		{Name: "backslash-message", Redacted: true, Exact: true, Check: backslashKept, Leading: true, Entry: func(v string) Entry {
 			return Entry{Message: `C:\keys\` + v + `.pfx`}
