@@ -132,11 +132,8 @@ func (s *scrubber) attrDirty(a slog.Attr) bool {
 				}
 			}
 		case slog.KindAny:
-			// Bytes the JSON handler writes as base64: a secret escaped
-			// in them (a form or JSON body) is in no form the scan of a
-			// short base64 run finds, so they are scrubbed as bytes first.
 			if b, ok := a.Value.Any().([]byte); ok {
-				return s.containsBytes(b)
+				return s.escapedInBytes(b)
 			}
 		}
 		return false
@@ -317,8 +314,8 @@ func (s *scrubber) attr(a slog.Attr, path string) slog.Attr {
 		if !s.keysOnly {
 			return slog.Attr{Key: key, Value: s.anyValue(v.Any())}
 		}
-		if b, ok := v.Any().([]byte); ok {
-			return slog.Attr{Key: key, Value: slog.AnyValue(s.scrubBytes(b))}
+		if b, ok := v.Any().([]byte); ok && s.escapedInBytes(b) {
+			return slog.Attr{Key: key, Value: slog.AnyValue(s.r.ScrubValue(nil, b))}
 		}
 	}
 	return slog.Attr{Key: key, Value: v}
