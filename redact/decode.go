@@ -908,6 +908,21 @@ func (s *snapshot) scanDecoded(sc *decodeScratch, parent, d *decoded, ptext []by
 				start = int(parent.from[pf+1])
 			}
 			bs = true
+		} else if pf := int(d.pfrom[a]); parent != nil && d.pto[a]-d.pfrom[a] > 1 && (ptext[pf] == '%' || ptext[pf] == '&') && parent.to[pf]-parent.from[pf] == 2 {
+			// The escape the match begins with opens with a "%" or "&"
+			// the level above read from two bytes: only "\%" and "\&"
+			// read so, an escape of no JSON or Go quoting: the backslash
+			// is the text's own (C:\dir\%40...), left out as above.
+			start = int(parent.from[pf]) + 1
+			bs = true
+		} else if pf := int(d.pfrom[a]); parent != nil && d.pto[a]-d.pfrom[a] == 2 && ptext[pf] == '\\' && parent.to[pf]-parent.from[pf] == 1 && parent.to[pf+1]-parent.from[pf+1] > 1 {
+			// The match begins with a backslash escape whose backslash
+			// is the text's own byte and whose escaped byte the level
+			// above decoded (\%22, \&#92;): no encoder escapes the byte
+			// and leaves the backslash as it is, so the two never made
+			// one escape: the backslash is left out.
+			start = int(parent.from[pf+1])
+			bs = true
 		}
 		sc.spans = append(sc.spans, span{start: start, end: end, sec: p.sec, enc: dec.enc, length: m.End - m.Start, bs: bs, depth: sc.depth(lvl)})
 	}
