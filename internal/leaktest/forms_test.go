@@ -2,6 +2,7 @@ package leaktest
 
 import (
 	"encoding/base32"
+	"fmt"
 	"mime/quotedprintable"
 	"strings"
 	"testing"
@@ -41,6 +42,9 @@ func TestOracleKnowsOtherProducers(t *testing.T) {
 		{"yaml nbsp", nbsp, `pw: "Zx9\_Kq2\_Lm7\_Pv4"`},
 		{"latin-1 text", lat, "Kennwort: " + func() string { l, _ := latin1(lat.Value); return l }() + " \xbb"},
 		{"bash printf %q", spec, "run " + strings.NewReplacer("@", `\@`, " ", `\ `, "$", `\$`, "[", `\[`, "]", `\]`, "(", `\(`, ")", `\)`, "!", `\!`).Replace(spec.Value)},
+		{"go % x", spec, "bytes: " + fmt.Sprintf("% x", spec.Value)},
+		{"node Buffer", uni, "<Buffer " + fmt.Sprintf("% x", uni.Value) + ">"},
+		{".NET BitConverter", spec, strings.ReplaceAll(fmt.Sprintf("% X", spec.Value), " ", "-")},
 		{"a long secret cut short", long, "x " + long.Value[:5000] + "[REDACTED]" + long.Value[9000:] + " y"},
 	}
 	for _, c := range cases {
