@@ -137,6 +137,29 @@ func (fs *formSet) add(v string, encs Encoding) {
 		fs.arena = appendUpperHex(fs.arena, v)
 		fs.commit(start, form{enc: Hex}, v)
 	}
+	if encs&Shell != 0 {
+		// Quote doubling: a SQL string literal (an ORM's statement log
+		// with its arguments in place), PowerShell's and YAML's single
+		// quotes write ' as ''; a CSV field, VB and C#'s verbatim strings
+		// write " as "". One form for each quote the value has inside:
+		// a quote that opens or ends the value is not doubled in the form
+		// (the match leaves that half of the pair), so the form never
+		// takes a quote of the text next to a value written as it is
+		// ("key":"\"value...", read decoded as "key":""value...).
+		for _, q := range []byte{'\'', '"'} {
+			if strings.IndexByte(v, q) < 0 {
+				continue
+			}
+			start := len(fs.arena)
+			for i := 0; i < len(v); i++ {
+				if v[i] == q && i > 0 && i < len(v)-1 {
+					fs.arena = append(fs.arena, q)
+				}
+				fs.arena = append(fs.arena, v[i])
+			}
+			fs.commit(start, form{enc: Shell}, v)
+		}
+	}
 	if encs&Shell != 0 && strings.Contains(v, "'") {
 		for _, q := range []string{`'\''`, `'"'"'`} {
 			start := len(fs.arena)

@@ -42,6 +42,8 @@ func TestOracleKnowsOtherProducers(t *testing.T) {
 		{"yaml nbsp", nbsp, `pw: "Zx9\_Kq2\_Lm7\_Pv4"`},
 		{"latin-1 text", lat, "Kennwort: " + func() string { l, _ := latin1(lat.Value); return l }() + " \xbb"},
 		{"bash printf %q", spec, "run " + strings.NewReplacer("@", `\@`, " ", `\ `, "$", `\$`, "[", `\[`, "]", `\]`, "(", `\(`, ")", `\)`, "!", `\!`).Replace(spec.Value)},
+		{"sql literal", redact.Secret{Name: "apos", Value: "it's-Kq7Wm2Zx'9"}, "UPDATE t SET pw = 'it''s-Kq7Wm2Zx''9'"},
+		{"csv field", redact.Secret{Name: "quot", Value: `say"hi"-Kq7Wm2Zx`}, `app,"say""hi""-Kq7Wm2Zx",x`},
 		{"go % x", spec, "bytes: " + fmt.Sprintf("% x", spec.Value)},
 		{"node Buffer", uni, "<Buffer " + fmt.Sprintf("% x", uni.Value) + ">"},
 		{".NET BitConverter", spec, strings.ReplaceAll(fmt.Sprintf("% X", spec.Value), " ", "-")},

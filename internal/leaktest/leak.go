@@ -378,6 +378,12 @@ func encodings(v string) []form {
 		add("latin-1", l)
 	}
 
+	// Quote doubling: a SQL string literal (an ORM's statement log with
+	// its arguments in place), PowerShell's and YAML's single quotes
+	// write ' as ''; CSV, VB and C#'s verbatim strings write " as "".
+	add("sql-quote", strings.ReplaceAll(v, "'", "''"))
+	add("csv-quote", strings.ReplaceAll(v, `"`, `""`))
+
 	add("html", html.EscapeString(v))
 	add("html-template", template.HTMLEscapeString(v))
 	var x bytes.Buffer
