@@ -129,6 +129,11 @@ func (fs *formSet) add(v string, encs Encoding) {
 	if encs&Base64 != 0 {
 		fs.addBase64(v)
 	}
+	if encs&(Hex|Base64) != 0 {
+		if d, ok := binaryKey(v); ok {
+			fs.addKeyBytes(d, v, encs)
+		}
+	}
 	if encs&Hex != 0 {
 		start := len(fs.arena)
 		fs.arena = hex.AppendEncode(fs.arena, []byte(v))
@@ -172,6 +177,59 @@ func (fs *formSet) add(v string, encs Encoding) {
 			}
 			fs.commit(start, form{enc: Shell}, v)
 		}
+	}
+}
+
+// binaryKey returns the bytes v encodes when v reads as a binary key kept
+// as text: 32 hex digits or more in one case, or base64 of 16 bytes or
+// more (either alphabet, padded or not) that is padded or holds one of
+// "+/-_" (a token of letters and digits alone is not taken for one: its
+// decoding would cost forms for nothing).
+func binaryKey(v string) ([]byte, bool) {
+	if len(v) >= 32 && len(v)%2 == 0 && (onlyIn(v, "0123456789abcdef") || onlyIn(v, "0123456789ABCDEF")) {
+		d, err := hex.DecodeString(v)
+		return d, err == nil
+	}
+	if len(v) < 22 || !strings.HasSuffix(v, "=") && !strings.ContainsAny(v, "+/-_") || strings.ContainsAny(v, "\r\n") {
+		return nil, false // (the decoder skips line breaks)
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if d, err := enc.DecodeString(v); err == nil && len(d) >= 16 {
+			return d, true
+		}
+	}
+	return nil, false
+}
+
+func onlyIn(v, set string) bool {
+	for i := 0; i < len(v); i++ {
+		if strings.IndexByte(set, v[i]) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// addKeyBytes adds the forms of d, the bytes of a binary key v kept as
+// hex or base64 text, that an application writes once it has decoded the
+// key: the bytes themselves (in "%q" they are escapes the scan decodes),
+// hex in both cases (hex.EncodeToString, "%x"), and base64 in both
+// alphabets at every alignment (zap.Binary of a hex key, a version byte
+// before the key). About nine forms for such a value.
+func (fs *formSet) addKeyBytes(d []byte, v string, encs Encoding) {
+	start := len(fs.arena)
+	fs.arena = append(fs.arena, d...)
+	fs.commit(start, form{enc: Hex}, v)
+	if encs&Hex != 0 {
+		start = len(fs.arena)
+		fs.arena = hex.AppendEncode(fs.arena, d)
+		fs.commit(start, form{enc: Hex}, v)
+		start = len(fs.arena)
+		fs.arena = appendUpperHex(fs.arena, string(d))
+		fs.commit(start, form{enc: Hex}, v)
+	}
+	if encs&Base64 != 0 {
+		fs.addBase64(string(d))
 	}
 }
 
