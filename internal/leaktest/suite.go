@@ -98,17 +98,18 @@ func TinySecrets() []redact.Secret {
 	}
 }
 
-// BinarySecrets returns secrets that are base64 text, as keys and tokens
-// are often kept (an HMAC key, a data key): a program decodes such a value
-// and logs the bytes, and a logger or exporter that writes bytes as base64
-// (zap.Binary, slog's JSON handler, OTLP/JSON) writes the secret itself,
-// though the bytes hold none of its forms. Padded and unpadded, with both
-// "+" and "/".
+// BinarySecrets returns secrets that are base64 or hex text, as keys and
+// tokens are often kept (an HMAC key, a data key, openssl rand -hex 32): a
+// program decodes such a value and logs the bytes, and a logger or
+// exporter that writes bytes as base64 (zap.Binary, slog's JSON handler,
+// OTLP/JSON) writes the secret itself, or (a hex key) the base64 of its
+// bytes. Padded and unpadded, with both "+" and "/", and hex.
 func BinarySecrets() []redact.Secret {
 	return []redact.Secret{
 		{Name: "keys/hmac", Value: "q3Vd8XkP0bZr7LmN2sYt5WcA9hGf4JeU1oKi6RxBnQw="},
 		{Name: "keys/data", Value: "Hj7+Lq2/Wx9zPa4KmR8tVn3cYe6Bs1Df"},
 		{Name: "keys/raw", Value: "Tz4pQ8wLk2Nv7Rb/Xc5Jm9Hs3Fd6Ga1Ye0Ku8Wq+Iw"},
+		{Name: "keys/hex", Value: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"},
 	}
 }
 
@@ -189,6 +190,10 @@ func (e VerboseError) Format(s fmt.State, verb rune) {
 // v is encoded as it is), when v is base64 (BinarySecrets); otherwise v
 // itself, as the "bytes" scenario writes it.
 func binaryOf(v string) Binary {
+	if d, ok := binaryKey(v); ok && strings.Trim(v, "0123456789abcdefABCDEF") == "" {
+		// A hex key's bytes: their base64 is none of the value's forms.
+		return Binary(append([]byte("id:"), d...))
+	}
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding} {
 		if b, err := enc.DecodeString(v); err == nil {
 			return Binary(append([]byte("id:"), b...))
