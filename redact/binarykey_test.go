@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -26,7 +27,8 @@ func binaryKeys() []redact.Secret {
 // and writes its bytes in another encoding: hex of a base64 key's bytes
 // (hex.EncodeToString, "%x", "%X"), base64 of a hex key's bytes (zap.Binary,
 // slog's JSON handler), with a version byte before them (every base64
-// alignment), the other base64 alphabet, "%q" of the bytes. Every such form
+// alignment), the other base64 alphabet, "%q" of the bytes, the byte lists
+// of Go's "%v" and "% x" (Node's Buffer) and Java's Arrays.toString. Every such form
 // of every key, inside a log line, is redacted, and no byte around it
 // changes.
 func TestBinaryKeyBytes(t *testing.T) {
@@ -46,6 +48,9 @@ func TestBinaryKeyBytes(t *testing.T) {
 			"base64, 1 byte":  base64.StdEncoding.EncodeToString(append([]byte{1}, d...)),
 			"base64, 2 bytes": base64.StdEncoding.EncodeToString(append([]byte{1, 2}, d...)),
 			"%q":              fmt.Sprintf("%q", d),
+			"%v":              fmt.Sprintf("%v", d),
+			"% x":             fmt.Sprintf("% x", d),
+			"java":            javaBytes(d),
 		} {
 			if strings.Contains(form, k.Value) {
 				continue // the value as it is
@@ -61,6 +66,15 @@ func TestBinaryKeyBytes(t *testing.T) {
 			}
 		}
 	}
+}
+
+// javaBytes is d as Java's Arrays.toString prints a byte[].
+func javaBytes(d []byte) string {
+	out := make([]string, len(d))
+	for i, c := range d {
+		out[i] = strconv.Itoa(int(int8(c)))
+	}
+	return "[" + strings.Join(out, ", ") + "]"
 }
 
 // decodeKey decodes a key of binaryKeys.

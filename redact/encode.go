@@ -3,6 +3,7 @@ package redact
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -213,9 +214,10 @@ func onlyIn(v, set string) bool {
 // addKeyBytes adds the forms of d, the bytes of a binary key v kept as
 // hex or base64 text, that an application writes once it has decoded the
 // key: the bytes themselves (in "%q" they are escapes the scan decodes),
-// hex in both cases (hex.EncodeToString, "%x"), and base64 in both
-// alphabets at every alignment (zap.Binary of a hex key, a version byte
-// before the key). About nine forms for such a value.
+// hex in both cases (hex.EncodeToString, "%x"), base64 in both alphabets
+// at every alignment (zap.Binary of a hex key, a version byte before the
+// key), and the byte lists fmt.Println, Node and Java print. About a
+// dozen forms for such a value.
 func (fs *formSet) addKeyBytes(d []byte, v string, encs Encoding) {
 	start := len(fs.arena)
 	fs.arena = append(fs.arena, d...)
@@ -230,6 +232,28 @@ func (fs *formSet) addKeyBytes(d []byte, v string, encs Encoding) {
 	}
 	if encs&Base64 != 0 {
 		fs.addBase64(string(d))
+	}
+	if encs&Hex != 0 {
+		// Byte lists: Go's "%v" and fmt.Println of a []byte ([159 134
+		// ...]), Node's <Buffer 9f 86 ...> and Go's "% x", Java's
+		// Arrays.toString ([-97, -122, ...]).
+		for _, list := range []struct {
+			sep  string
+			item func(b []byte, c byte) []byte
+		}{
+			{" ", func(b []byte, c byte) []byte { return strconv.AppendUint(b, uint64(c), 10) }},
+			{" ", func(b []byte, c byte) []byte { return hex.AppendEncode(b, []byte{c}) }},
+			{", ", func(b []byte, c byte) []byte { return strconv.AppendInt(b, int64(int8(c)), 10) }},
+		} {
+			start = len(fs.arena)
+			for i, c := range d {
+				if i > 0 {
+					fs.arena = append(fs.arena, list.sep...)
+				}
+				fs.arena = list.item(fs.arena, c)
+			}
+			fs.commit(start, form{enc: Hex}, v)
+		}
 	}
 }
 

@@ -185,6 +185,9 @@ func Forms(v string) map[string]string {
 // would double the forms of every secret) nor decoded; nor are byte lists
 // in hex (Go's "% x", Node's Buffer, .NET's 5A-71-...).
 func EngineGap(kind string) bool {
+	if strings.Contains(kind, "key-bytes") {
+		return false // a binary key's bytes are indexed in lists too
+	}
 	return strings.HasPrefix(kind, "base32") || strings.Contains(kind, "hex-list") || strings.Contains(kind, "HEX-list")
 }
 
@@ -368,6 +371,16 @@ func encodings(v string) []form {
 		add("key-bytes", string(d))
 		add("key-bytes hex", hex.EncodeToString(d))
 		add("key-bytes HEX", strings.ToUpper(hex.EncodeToString(d)))
+		// Byte lists: Go's %v, Node's Buffer and Go's "% x", Java's
+		// Arrays.toString.
+		gov := fmt.Sprint(d)
+		add("key-bytes go-list", gov[1:len(gov)-1])
+		add("key-bytes hex-list", fmt.Sprintf("% x", d))
+		java := make([]string, len(d))
+		for i, c := range d {
+			java[i] = strconv.Itoa(int(int8(c)))
+		}
+		add("key-bytes java-list", strings.Join(java, ", "))
 		for _, enc := range []struct {
 			name string
 			enc  *base64.Encoding
