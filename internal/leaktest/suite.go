@@ -202,6 +202,19 @@ func binaryOf(v string) Binary {
 	return Binary(v)
 }
 
+// wrapped76 is the standard base64 of v wrapped at 76 columns with "\n",
+// as the base64 command writes it.
+func wrapped76(v string) string {
+	b := base64.StdEncoding.EncodeToString([]byte(v))
+	var out strings.Builder
+	for len(b) > 76 {
+		out.WriteString(b[:76] + "\n")
+		b = b[76:]
+	}
+	out.WriteString(b)
+	return out.String()
+}
+
 // formBody is an OAuth token request's form body holding v as its
 // password, percent-escaped by url.Values: long enough that its base64 is
 // a run of 64 characters or more.
@@ -442,6 +455,12 @@ func Scenarios() []Scenario {
 				{"doc", []byte(jsonBody(v))},
 				{"req", Plain{struct{ Body []byte }{[]byte(formBody(v))}}},
 			}}
+		}},
+		{Name: "wrapped-base64-value", Redacted: true, Entry: func(v string) Entry {
+			// A MIME body or the base64 command's output, wrapped at 76
+			// columns, as a string value: the secret's base64 crosses a
+			// line break, which a JSON or quoting logger writes as "\n".
+			return Entry{Message: "m", Attrs: []Attr{{"body", wrapped76(strings.Repeat("x", 50) + v + strings.Repeat("y", 60))}}}
 		}},
 		{Name: "backslash-message", Redacted: true, Exact: true, Check: backslashKept, Leading: true, Entry: func(v string) Entry {
 			return Entry{Message: `C:\keys\` + v + `.pfx`}
