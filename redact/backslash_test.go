@@ -3,6 +3,7 @@ package redact_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -244,6 +245,40 @@ func TestEscapedOnceIsPerLine(t *testing.T) {
 			together := string(r.ScrubEscaped(nil, []byte(strings.Join(lines, "\n"))))
 			if together != strings.Join(alone, "\n") {
 				t.Errorf("value opening with byte %d: %d lines scrubbed together differ from each alone", v[0], len(lines))
+			}
+		}
+	}
+}
+
+// TestBackslashBeforeEncodedValue: plain text (not JSON) whose own
+// backslash stands right before an encoded secret that opens with an
+// escape (a Windows path then a percent-escaped value: C:\dir\%40...,
+// HTML's C:\dir\&#64;...) keeps the backslash through Scrub. The class: the
+// backslash decoder reads "\%" (or "\&") as an escaped "%" and the level
+// below decodes the escape from there, so the match's first byte mapped
+// back to the backslash.
+func TestBackslashBeforeEncodedValue(t *testing.T) {
+	var secrets []redact.Secret
+	for i, c := range []byte("@\"<#%&/+\x1b\\") {
+		secrets = append(secrets, redact.Secret{Name: fmt.Sprintf("s%d", i), Value: string(c) + fmt.Sprintf("Zq8rT2vLx9-s3cr3t%02d", i)})
+	}
+	r := newRedactor(t, secrets, redact.WithDetectors(nil))
+	for _, s := range secrets {
+		for name, form := range map[string]string{
+			"query":    url.QueryEscape(s.Value),
+			"path":     url.PathEscape(s.Value),
+			"html-dec": "&#" + strconv.Itoa(int(s.Value[0])) + ";" + s.Value[1:],
+			"html-hex": fmt.Sprintf("&#x%X;", s.Value[0]) + s.Value[1:],
+		} {
+			if form == s.Value {
+				continue
+			}
+			for _, pre := range []string{`C:\dir\`, `\`, `a\b\`} {
+				text := "path=" + pre + form + " end"
+				want := "path=" + pre + r.Replacement(s.Name) + " end"
+				if got := r.ScrubString(text); got != want {
+					t.Errorf("%s %s after %q: %q, want %q", s.Name, name, pre, hide(got, secrets...), want)
+				}
 			}
 		}
 	}

@@ -79,6 +79,15 @@ var composedForms = map[string]func(v string) string{
 	"json string in a query string":     func(v string) string { return "q=" + url.QueryEscape(`{"pw":"`+jsonString(v, true, true)+`"}`) },
 	"base64 wrapped at 76 (base64 cmd)": func(v string) string { return wrap(std([]byte("header line\n"+v+"\ntrailer")), 76, "\n") },
 	"base64 wrapped at 76 CRLF (MIME)":  func(v string) string { return wrap(std([]byte("Subject: x\r\n\r\nxy"+v)), 76, "\r\n") },
+	"base64 wrapped at 76 in a JSON string": func(v string) string {
+		return `{"level":"info","body":"` + jsonString(wrap(std([]byte("header line\n"+v+"\ntrailer")), 76, "\n"), false, false) + `"}`
+	},
+	"base64 wrapped at 76 CRLF (MIME) in a JSON string": func(v string) string {
+		return `{"mail":"` + jsonString(wrap(std([]byte("Subject: x\r\n\r\nxy"+v)), 76, "\r\n"), false, false) + `"}`
+	},
+	"base64 wrapped at 64 (PEM) in a JSON string": func(v string) string {
+		return `{"pem":"` + jsonString("-----BEGIN DATA-----\n"+wrap(std([]byte("0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefg"+v+"tail")), 64, "\n")+"\n-----END DATA-----\n", false, false) + `"}`
+	},
 	"base64 wrapped at 64 (PEM)": func(v string) string {
 		return "-----BEGIN DATA-----\n" + wrap(std([]byte("0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefg"+v+"tail")), 64, "\n") + "\n-----END DATA-----"
 	},

@@ -185,6 +185,8 @@ func putScratch(sc *decodeScratch) {
 	clear(sc.probe.text)
 	clear(sc.probe2.text)
 	clear(sc.nested)
+	clear(sc.b64.text)
+	clear(sc.wj.text)
 	select {
 	case decodeFree <- sc:
 	default:
@@ -206,7 +208,9 @@ type decodeScratch struct {
 	// alt counts the restarts (restartFull) under way: the spans found
 	// in a restarted reading are deeper (see span.depth).
 	alt    int
-	nested []byte // decoded base64 of base64 (nested.go)
+	nested []byte  // decoded base64 of base64 (nested.go)
+	b64    decoded // decoded base64 text with escapes (nested.go)
+	wj     decoded // the joined lines of wrapped base64 in a decoded line
 	// pemCut is the source position of the earliest PEM block without
 	// its END line that runs to the end of a decoded window (-1 for
 	// none): the block may go on past the window (see decodeLine).
@@ -906,10 +910,28 @@ func (s *snapshot) scanDecoded(sc *decodeScratch, parent, d *decoded, ptext []by
 				start = int(parent.from[pf+1])
 			}
 			bs = true
+		} else if pf := int(d.pfrom[a]); parent != nil && d.pto[a]-d.pfrom[a] > 1 && (ptext[pf] == '%' || ptext[pf] == '&') && parent.to[pf]-parent.from[pf] == 2 {
+			// The escape the match begins with opens with a "%" or "&"
+			// the level above read from two bytes: only "\%" and "\&"
+			// read so, an escape of no JSON or Go quoting: the backslash
+			// is the text's own (C:\dir\%40...), left out as above.
+			start = int(parent.from[pf]) + 1
+			bs = true
+		} else if pf := int(d.pfrom[a]); parent != nil && d.pto[a]-d.pfrom[a] == 2 && ptext[pf] == '\\' && parent.to[pf]-parent.from[pf] == 1 && parent.to[pf+1]-parent.from[pf+1] > 1 {
+			// The match begins with a backslash escape whose backslash
+			// is the text's own byte and whose escaped byte the level
+			// above decoded (\%22, \&#92;): no encoder escapes the byte
+			// and leaves the backslash as it is, so the two never made
+			// one escape: the backslash is left out.
+			start = int(parent.from[pf+1])
+			bs = true
 		}
 		sc.spans = append(sc.spans, span{start: start, end: end, sec: p.sec, enc: dec.enc, length: m.End - m.Start, bs: bs, depth: sc.depth(lvl)})
 	}
 	s.detectDecoded(sc, d, lvl, dec, limit)
+	if lvl == 0 && sc.alt == 0 {
+		s.wrappedInDecoded(sc, d)
+	}
 	if lvl+1 >= maxDecodeDepth {
 		return
 	}
@@ -1359,6 +1381,88 @@ func (sw *sweep) wrappedRun(start, width int) (pos int, more bool) {
 		}
 	}
 	return pos, more
+}
+
+// wrappedInDecoded searches the runs of wrapped base64 in d, a line
+// decoded once whose line breaks were escapes (a PEM block, a MIME body or
+// the base64 command's output in a JSON string, its line breaks written
+// "\n"), joined, as wrappedRun searches them in the text: a match that
+// spans lines redacts its part of each line, and the escaped line breaks
+// stay. Only decoded text with a line break pays for it.
+func (s *snapshot) wrappedInDecoded(sc *decodeScratch, d *decoded) {
+	if s.decoders&Base64 == 0 || bytes.IndexByte(d.text, '\n') < 0 {
+		return
+	}
+	for pos := 0; pos < len(d.text); {
+		a, w := nextStretch(d.text, pos)
+		if w == 0 {
+			return
+		}
+		pos = s.wrappedDecodedRun(sc, d, a, w)
+	}
+}
+
+// wrappedDecodedRun is wrappedRun in d.text: it searches the run whose
+// first line ends in the full-width stretch at start, and returns where
+// the search for the next run goes on.
+func (s *snapshot) wrappedDecodedRun(sc *decodeScratch, d *decoded, start, width int) int {
+	t := d.text
+	j := &sc.wj
+	j.reset()
+	lines := 0
+	pos := start
+	for pos < len(t) {
+		end := bytes.IndexByte(t[pos:], '\n')
+		if end < 0 {
+			end = len(t)
+		} else {
+			end += pos
+		}
+		m := 0
+		for pos+m < end && m <= width && base64Chars[t[pos+m]] {
+			m++
+		}
+		if m == 0 || m > width {
+			break
+		}
+		j.putPlain(d, pos, t[pos:pos+m], 0, m)
+		lines++
+		if !(m == width && (pos+m == end || pos+m+1 == end && t[pos+m] == '\r')) {
+			break // the run's last line
+		}
+		pos = end + 1
+	}
+	if lines < 2 {
+		return max(pos, start+1)
+	}
+	sc.matches = s.idx.Find(sc.matches[:0], j.text)
+	for _, m := range sc.matches {
+		p := s.pats[m.ID]
+		if p.enc != Base64 {
+			continue
+		}
+		a, b := m.Start, m.End
+		if p.extLeft && a > 0 && isBase64Char(j.text[a-1], p.url) {
+			a--
+		}
+		if p.extRight && b < len(j.text) && isBase64Char(j.text[b], p.url) {
+			b++
+		}
+		if j.to[b-1]-j.from[a] == int32(b-a) {
+			continue // within one line: the scan of the text has it
+		}
+		// One span per line the match touches.
+		from := int(j.from[a])
+		for a < b {
+			lineEnd := a
+			for lineEnd < b && j.from[lineEnd] == j.from[a]+int32(lineEnd-a) {
+				lineEnd++
+			}
+			sc.spans = append(sc.spans, span{start: int(j.from[a]), end: int(j.to[lineEnd-1]), sec: p.sec, enc: Base64, length: m.End - m.Start, cross: int(j.from[a]) - from})
+			a = lineEnd
+		}
+	}
+	return max(pos, start+1)
 }
 
 // nextStretch returns the first full-width stretch of base64 that starts

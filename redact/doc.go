@@ -22,8 +22,9 @@
 //     excepted); each invalid UTF-8 byte as U+FFFD; space as + (form
 //     encoding); base64 std and URL, padded or not, at all three byte
 //     alignments, and base64 of base64 standing alone; hex in both cases; XML/HTML
-//     entities (&lt; &#34; &quot; &#39; &#x27; &#039; &apos;); shell
-//     single-quote escaping.
+//     entities (&lt; &#34; &quot; &#39; &#x27; &#039; &apos;); quote
+//     doubling (a SQL literal's doubled apostrophe, a CSV field's doubled
+//     double quote); shell single-quote escaping.
 //   - Protected forms, decoded by the scan (decode.go): a line holding a
 //     percent-escape (%XX) or a backslash escape (\" \n \xHH \uXXXX
 //     \UXXXXXXXX ..., as JSON, Go, Python, JavaScript, Ruby, PHP, Java and
@@ -39,7 +40,9 @@
 //     Kubernetes .dockerconfigjson) at every alignment: a run of 64 or
 //     more standard base64 characters (also wrapped) is decoded, and the
 //     stretches of its decoding that are base64 characters are searched
-//     for base64 forms (nested.go). WithEncodings narrows the set.
+//     for base64 forms (nested.go); the stretches that are text holding an
+//     escape (a form or JSON body logged as bytes) are decoded once more
+//     and searched. WithEncodings narrows the set.
 //   - JSON document secrets (objects and arrays) are split into fields,
 //     each protected as name#key: credential-like keys (see JSONPolicy),
 //     and values that look secret by themselves (URLs and DSNs and their

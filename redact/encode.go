@@ -3,6 +3,7 @@ package redact
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -129,6 +130,11 @@ func (fs *formSet) add(v string, encs Encoding) {
 	if encs&Base64 != 0 {
 		fs.addBase64(v)
 	}
+	if encs&(Hex|Base64) != 0 {
+		if d, ok := binaryKey(v); ok {
+			fs.addKeyBytes(d, v, encs)
+		}
+	}
 	if encs&Hex != 0 {
 		start := len(fs.arena)
 		fs.arena = hex.AppendEncode(fs.arena, []byte(v))
@@ -136,6 +142,29 @@ func (fs *formSet) add(v string, encs Encoding) {
 		start = len(fs.arena)
 		fs.arena = appendUpperHex(fs.arena, v)
 		fs.commit(start, form{enc: Hex}, v)
+	}
+	if encs&Shell != 0 {
+		// Quote doubling: a SQL string literal (an ORM's statement log
+		// with its arguments in place), PowerShell's and YAML's single
+		// quotes write ' as ''; a CSV field, VB and C#'s verbatim strings
+		// write " as "". One form for each quote the value has inside:
+		// a quote that opens or ends the value is not doubled in the form
+		// (the match leaves that half of the pair), so the form never
+		// takes a quote of the text next to a value written as it is
+		// ("key":"\"value...", read decoded as "key":""value...).
+		for _, q := range []byte{'\'', '"'} {
+			if strings.IndexByte(v, q) < 0 {
+				continue
+			}
+			start := len(fs.arena)
+			for i := 0; i < len(v); i++ {
+				if v[i] == q && i > 0 && i < len(v)-1 {
+					fs.arena = append(fs.arena, q)
+				}
+				fs.arena = append(fs.arena, v[i])
+			}
+			fs.commit(start, form{enc: Shell}, v)
+		}
 	}
 	if encs&Shell != 0 && strings.Contains(v, "'") {
 		for _, q := range []string{`'\''`, `'"'"'`} {
@@ -148,6 +177,82 @@ func (fs *formSet) add(v string, encs Encoding) {
 				}
 			}
 			fs.commit(start, form{enc: Shell}, v)
+		}
+	}
+}
+
+// binaryKey returns the bytes v encodes when v reads as a binary key kept
+// as text: 32 hex digits or more in one case, or base64 of 16 bytes or
+// more (either alphabet, padded or not) that is padded or holds one of
+// "+/-_" (a token of letters and digits alone is not taken for one: its
+// decoding would cost forms for nothing).
+func binaryKey(v string) ([]byte, bool) {
+	if len(v) >= 32 && len(v)%2 == 0 && (onlyIn(v, "0123456789abcdef") || onlyIn(v, "0123456789ABCDEF")) {
+		d, err := hex.DecodeString(v)
+		return d, err == nil
+	}
+	if len(v) < 22 || !strings.HasSuffix(v, "=") && !strings.ContainsAny(v, "+/-_") || strings.ContainsAny(v, "\r\n") {
+		return nil, false // (the decoder skips line breaks)
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if d, err := enc.DecodeString(v); err == nil && len(d) >= 16 {
+			return d, true
+		}
+	}
+	return nil, false
+}
+
+func onlyIn(v, set string) bool {
+	for i := 0; i < len(v); i++ {
+		if strings.IndexByte(set, v[i]) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// addKeyBytes adds the forms of d, the bytes of a binary key v kept as
+// hex or base64 text, that an application writes once it has decoded the
+// key: the bytes themselves (in "%q" they are escapes the scan decodes),
+// hex in both cases (hex.EncodeToString, "%x"), base64 in both alphabets
+// at every alignment (zap.Binary of a hex key, a version byte before the
+// key), and the byte lists fmt.Println, Node and Java print. About a
+// dozen forms for such a value.
+func (fs *formSet) addKeyBytes(d []byte, v string, encs Encoding) {
+	start := len(fs.arena)
+	fs.arena = append(fs.arena, d...)
+	fs.commit(start, form{enc: Hex}, v)
+	if encs&Hex != 0 {
+		start = len(fs.arena)
+		fs.arena = hex.AppendEncode(fs.arena, d)
+		fs.commit(start, form{enc: Hex}, v)
+		start = len(fs.arena)
+		fs.arena = appendUpperHex(fs.arena, string(d))
+		fs.commit(start, form{enc: Hex}, v)
+	}
+	if encs&Base64 != 0 {
+		fs.addBase64(string(d))
+	}
+	if encs&Hex != 0 {
+		// Byte lists: Go's "%v" and fmt.Println of a []byte ([159 134
+		// ...]), Node's <Buffer 9f 86 ...> and Go's "% x", Java's
+		// Arrays.toString ([-97, -122, ...]).
+		for _, list := range []struct {
+			sep  string
+			item func(b []byte, c byte) []byte
+		}{
+			{" ", func(b []byte, c byte) []byte { return strconv.AppendUint(b, uint64(c), 10) }},
+			{" ", func(b []byte, c byte) []byte { return hex.AppendEncode(b, []byte{c}) }},
+			{", ", func(b []byte, c byte) []byte { return strconv.AppendInt(b, int64(int8(c)), 10) }},
+		} {
+			start = len(fs.arena)
+			for i, c := range d {
+				if i > 0 {
+					fs.arena = append(fs.arena, list.sep...)
+				}
+				fs.arena = list.item(fs.arena, c)
+			}
+			fs.commit(start, form{enc: Hex}, v)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package redact_test
 
 import (
 	"bufio"
+	csvpkg "encoding/csv"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hushlog/hush/internal/leaktest"
 	"github.com/hushlog/hush/redact"
 )
 
@@ -127,5 +129,69 @@ func TestGoldenSecretsAreTheSurveyed(t *testing.T) {
 	require.Len(t, perSecret, len(secrets))
 	for _, s := range secrets {
 		require.Positive(t, perSecret[s.Name], s.Name)
+	}
+}
+
+// TestQuoteDoubling: a value with an apostrophe or a double quote, written
+// by the producers that escape a quote by doubling it (a SQL string
+// literal as an ORM's statement log prints it, PowerShell's single
+// quotes, YAML's single-quoted scalars, a CSV field, a VB or C# verbatim
+// string), and those forms inside JSON, is redacted whole, and nothing
+// around it changes: not the quotes that open and close the literal.
+func TestQuoteDoubling(t *testing.T) {
+	secrets := []redact.Secret{
+		{Name: "apos", Value: "it's-Kq7Wm2Zx'9"},
+		{Name: "quot", Value: `say"hi"-Kq7Wm2Zx`},
+		{Name: "both", Value: `a'b"c\d-Kq7Wm2Zx`},
+		{Name: "lead", Value: `'"Lead-Kq7Wm2Zx`},
+		{Name: "tail", Value: `Tail-Kq7Wm2Zx"'`},
+	}
+	r := newRedactor(t, secrets, redact.WithDetectors(nil))
+	sql := func(v string) string { return strings.ReplaceAll(v, "'", "''") }
+	csv := func(v string) string { return strings.ReplaceAll(v, `"`, `""`) }
+	inJSON := func(v string) string { q := strconv.Quote(v); return q[1 : len(q)-1] }
+	for _, s := range secrets {
+		var csvBuf strings.Builder
+		w := csvpkg.NewWriter(&csvBuf)
+		_ = w.Write([]string{"app", s.Value, "x"})
+		w.Flush()
+		for _, c := range []struct {
+			name, before, form, after string
+			q                         byte
+			json                      bool
+		}{
+			{"sql", "UPDATE users SET token = '", sql(s.Value), "' WHERE id = 1", '\'', false},
+			{"powershell", "$pw = '", sql(s.Value), "'", '\'', false},
+			{"yaml single", "password: '", sql(s.Value), "'", '\'', false},
+			{"csv", `app,"`, csv(s.Value), `",x` + "\n", '"', false},
+			{"vb", `pw = "`, csv(s.Value), `"`, '"', false},
+			{"sql in json", `{"sql":"INSERT INTO t VALUES ('`, inJSON(sql(s.Value)), `')"}`, '\'', true},
+			{"csv in json", `{"row":"\"`, inJSON(csv(s.Value)), `\",1"}`, '"', true},
+		} {
+			text := c.before + c.form + c.after
+			if strings.Contains(text, s.Value) {
+				continue // written as it is: not this test's class
+			}
+			if c.name == "csv" && csvBuf.String() != text {
+				t.Fatalf("the csv case is not what encoding/csv writes")
+			}
+			// A quote that opens or ends the value keeps the escaping
+			// half of its pair (the form does not take it: see encode.go).
+			lead, tail := "", ""
+			if s.Value[0] == c.q {
+				lead = string(c.q)
+			}
+			if s.Value[len(s.Value)-1] == c.q {
+				tail = string(c.q)
+			}
+			if c.json {
+				lead, tail = inJSON(lead), inJSON(tail)
+			}
+			out := r.ScrubString(text)
+			leaktest.Check(t, secrets, []byte(out), c.name+" "+s.Name)
+			if want := c.before + lead + r.Replacement(s.Name) + tail + c.after; out != want {
+				t.Errorf("%s %s: %q, want %q", c.name, s.Name, hide(out, secrets...), want)
+			}
+		}
 	}
 }

@@ -3,6 +3,7 @@ package redact
 import (
 	"bytes"
 	"encoding/binary"
+	"math"
 )
 
 // Base64 of base64. A Kubernetes Secret shows a .dockerconfigjson whose
@@ -148,6 +149,7 @@ type nestedScan struct {
 func (sw *sweep) nestedRun(a, e int) {
 	ns := nestedScan{s: sw.s, sw: sw, text: sw.text}
 	ns.run(a, e)
+	sw.s.escapedRun(sw.scratch, sw.text, nil, nil, a, e)
 }
 
 // nestedWrapped searches the joined lines of a run of wrapped base64 (the
@@ -168,6 +170,7 @@ func (s *snapshot) nestedWrapped(sc *decodeScratch, d *decoded, src []byte) {
 		}
 		if j-i >= nestedMinRun {
 			ns.run(i, j)
+			s.escapedRun(func() *decodeScratch { return sc }, t, d, src, i, j)
 		}
 		i = j
 	}
@@ -176,6 +179,181 @@ func (s *snapshot) nestedWrapped(sc *decodeScratch, d *decoded, src []byte) {
 func (ns *nestedScan) run(a, e int) {
 	for o := range 4 {
 		ns.stretches(a+o, e)
+	}
+}
+
+// Escapes in base64. A request body logged as bytes (zap.Binary, slog's
+// JSON handler, a []byte field of a reflected struct, OTLP bytes) is
+// written as base64, and a body holds a secret escaped: a form's
+// password=p%40ss, a JSON document's "p\"ss" or "a\u003cb", Go's %q. The
+// base64 of the value at any alignment is indexed, the base64 of each of
+// its escapings is not; so the stretches of a long run's decoding (at each
+// of its first four characters) that are text and hold a marker are
+// decoded as a line of the source is, one level (base64 and an escaping
+// are the scan's two), and a match there redacts the base64 characters
+// its bytes came from.
+
+// escapedMinStretch is the shortest stretch of decoded text searched for
+// an escaped value: the shortest pattern and one escape.
+const escapedMinStretch = nestedMinInner + 2
+
+// textByte reports whether c may be a byte of text: not a control byte
+// but a tab or a line break (high bytes are UTF-8; DEL is one that
+// encoding/json writes as it is).
+func textByte(c byte) bool { return c >= 0x20 || c == '\t' || c == '\n' || c == '\r' }
+
+// markerChars has, for each character of the standard alphabet, bit r set
+// when the character can make byte r of its group of three decoded bytes
+// a marker ("%", "\\" or "&"): the first character of the group gives
+// the top six bits of byte 0, the second the top four of byte 1, the
+// fourth the low six of byte 2. So the scan for escaped text looks at one
+// character in four per byte and decodes only where one may be a marker.
+var markerChars = func() (t [256]uint8) {
+	for c := range 256 {
+		v := b64Val[c]
+		if v == 0xFF {
+			continue
+		}
+		for _, m := range []byte{'%', '\\', '&'} {
+			if v == m>>2 {
+				t[c] |= 1
+			}
+			if v&15 == m>>4 {
+				t[c] |= 2
+			}
+			if v == m&63 {
+				t[c] |= 4
+			}
+		}
+	}
+	return t
+}()
+
+// escapedStretch returns the first stretch [lo, hi) of the decoding of
+// text[p:e], from decoded byte k on, that is text, holds a marker byte
+// and is long enough to search; ok is false when there is none.
+func escapedStretch(text []byte, p, e, k int) (lo, hi int, ok bool) {
+	n := 0 // decoded bytes
+	if e > p {
+		n = (e-p)/4*3 + max((e-p)%4-1, 0)
+	}
+	for ; k < n; k++ {
+		c := p + 4*(k/3)
+		switch r := k % 3; {
+		case r == 0 && markerChars[text[c]]&1 == 0,
+			r == 1 && markerChars[text[c+1]]&2 == 0,
+			r == 2 && (c+3 >= e || markerChars[text[c+3]]&4 == 0):
+			continue
+		}
+		if m, _ := decodedAt(text, p, e, k); m != '%' && m != '\\' && m != '&' {
+			continue
+		}
+		lo, hi = k, k+1
+		for lo > 0 {
+			if c, _ := decodedAt(text, p, e, lo-1); !textByte(c) {
+				break
+			}
+			lo--
+		}
+		for hi < n {
+			if c, _ := decodedAt(text, p, e, hi); !textByte(c) {
+				break
+			}
+			hi++
+		}
+		if hi-lo >= escapedMinStretch {
+			return lo, hi, true
+		}
+		k = hi
+	}
+	return 0, 0, false
+}
+
+// escapedRun searches the stretches of escaped text in the decodings of
+// text[a:e], a run of standard base64 characters: the source text (d
+// nil) or the joined lines of wrapped base64, d mapping them to src.
+// scratch returns the scan's scratch, taken when first needed.
+func (s *snapshot) escapedRun(scratch func() *decodeScratch, text []byte, d *decoded, src []byte, a, e int) {
+	if s.decoders&(URL|JSON|HTML) == 0 {
+		return
+	}
+	for o := range 4 {
+		p := a + o
+		for k := 0; ; {
+			lo, hi, ok := escapedStretch(text, p, e, k)
+			if !ok {
+				break
+			}
+			s.escapedSearch(scratch(), text, d, src, p, e, lo, hi)
+			k = hi
+		}
+	}
+}
+
+// escapedSearch decodes the decoded bytes [lo, hi) of text[p:e], text
+// with a marker, with each enabled decoder whose escape they hold, and
+// searches the result (decodeStep, one level: the base64 was the first).
+func (s *snapshot) escapedSearch(sc *decodeScratch, text []byte, d *decoded, src []byte, p, e, lo, hi int) {
+	b := &sc.b64
+	b.reset()
+	for k := lo; k < hi; k++ {
+		c, _ := decodedAt(text, p, e, k)
+		// Decoded byte k comes from the characters [c0, c0+2).
+		c0 := p + 4*(k/3) + k%3
+		from, to := int32(c0), int32(c0+2)
+		if d != nil {
+			from, to = d.from[c0], d.to[c0+1]
+		}
+		b.text = append(b.text, c)
+		b.from = append(b.from, from)
+		b.to = append(b.to, to)
+		b.pfrom = append(b.pfrom, int32(c0))
+		b.pto = append(b.pto, int32(c0+2))
+	}
+	n := len(sc.spans)
+	decs := s.decs()
+	for k := range decs {
+		dec := &decs[k]
+		if s.decoders&dec.enc == 0 {
+			continue
+		}
+		i := bytes.IndexByte(b.text, dec.marker)
+		if i < 0 || firstEscape(dec, b.text, i) < 0 {
+			continue
+		}
+		s.decodeStep(sc, b, b.text, 0, len(b.text), dec, maxDecodeDepth-1, math.MaxInt)
+	}
+	if d == nil {
+		return
+	}
+	// In the joined lines of wrapped base64: one span per line a match
+	// touches, the line breaks staying (as emit does).
+	for i := n; i < len(sc.spans); i++ {
+		sp := sc.spans[i]
+		if bytes.IndexByte(src[sp.start:sp.end], '\n') < 0 {
+			continue
+		}
+		first := true
+		for a := sp.start; a < sp.end; {
+			for a < sp.end && !isStdChar(src[a]) {
+				a++
+			}
+			z := a
+			for z < sp.end && isStdChar(src[z]) {
+				z++
+			}
+			if z > a {
+				piece := sp
+				piece.start, piece.end, piece.cross = a, z, a-sp.start
+				if first {
+					sc.spans[i] = piece
+					first = false
+				} else {
+					sc.spans = append(sc.spans, piece)
+				}
+			}
+			a = z
+		}
 	}
 }
 

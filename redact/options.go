@@ -38,7 +38,9 @@ const (
 	// HTML is XML/HTML entity escaping, as Go, Python, PHP and Ruby write
 	// it (&lt; &#34; &quot; &#39; &#x27; &#039; &apos;, XML's &#xA;).
 	HTML
-	// Shell is shell single-quote escaping ('\'' and '"'"').
+	// Shell is the escaping of quotes in quoted strings: the shell's
+	// single quotes ('\'' and '"'"'), and doubling (SQL's and
+	// PowerShell's '', CSV's and VB's "").
 	Shell
 
 	encodingEnd

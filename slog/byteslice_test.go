@@ -3,6 +3,7 @@ package hushslog_test
 import (
 	"encoding/json"
 	"log/slog"
+	"net/url"
 	"testing"
 
 	"github.com/hushlog/hush/internal/leaktest"
@@ -37,5 +38,23 @@ func TestMiddlewareByteSliceText(t *testing.T) {
 				t.Error(err)
 			}
 		})
+	}
+}
+
+// TestJSONHandlerShortEscapedBytes: slog's JSON handler writes a []byte
+// as base64, and a short body (under 48 bytes: a run the engine does not
+// decode) that holds a secret escaped (a form's password, a JSON
+// document's) is scrubbed as bytes before it is encoded, at the top and in
+// a group, for every secret that escaping changes.
+func TestJSONHandlerShortEscapedBytes(t *testing.T) {
+	secrets := append(leaktest.Secrets(), leaktest.EdgeSecrets()...)
+	r := newRedactor(t, secrets...)
+	opts := &slog.HandlerOptions{ReplaceAttr: dropTime}
+	for _, s := range secrets {
+		form := []byte("pw=" + url.QueryEscape(s.Value))
+		doc, _ := json.Marshal(map[string]string{"pw": s.Value})
+		buf := &syncBuffer{}
+		slog.New(hushslog.NewJSONHandler(buf, r, opts)).Info("m", "form", form, slog.Group("g", "doc", doc))
+		leaktest.Check(t, secrets, []byte(buf.String()), s.Name)
 	}
 }

@@ -131,6 +131,10 @@ func (s *scrubber) attrDirty(a slog.Attr) bool {
 					return true
 				}
 			}
+		case slog.KindAny:
+			if b, ok := a.Value.Any().([]byte); ok {
+				return s.escapedInBytes(b)
+			}
 		}
 		return false
 	}
@@ -309,6 +313,9 @@ func (s *scrubber) attr(a slog.Attr, path string) slog.Attr {
 	case slog.KindAny:
 		if !s.keysOnly {
 			return slog.Attr{Key: key, Value: s.anyValue(v.Any())}
+		}
+		if b, ok := v.Any().([]byte); ok && s.escapedInBytes(b) {
+			return slog.Attr{Key: key, Value: slog.AnyValue(s.r.ScrubValue(nil, b))}
 		}
 	}
 	return slog.Attr{Key: key, Value: v}

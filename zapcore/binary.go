@@ -34,6 +34,27 @@ func base64Scrubbed(r *redact.Redactor, b []byte) (string, bool) {
 	return out, dirty
 }
 
+// escapedInBinary reports whether b holds a secret as bytes (read as
+// escaped text: a form's password=p%40ss, a JSON document's "p\"ss")
+// that the base64 the encoder writes for b does not show to the scan:
+// such bytes are scrubbed before they are encoded. Where the base64 shows
+// one, the scan of the encoded entry redacts it there, in the base64 (a
+// short run holds no escape the scan decodes; a long one does, see
+// redact's nested.go).
+func escapedInBinary(r *redact.Redactor, b []byte) bool {
+	if !r.ContainsValue(b) {
+		return false
+	}
+	bp := _base64Pool.Get().(*[]byte)
+	enc := base64.StdEncoding.AppendEncode((*bp)[:0], b)
+	dirty := r.Contains(enc)
+	if cap(enc) <= maxPooledBytes {
+		*bp = enc[:0]
+		_base64Pool.Put(bp)
+	}
+	return !dirty
+}
+
 func scrubBase64(r *redact.Redactor, enc []byte) (string, bool) {
 	if !r.Contains(enc) {
 		return "", false

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -110,12 +111,46 @@ func (e *encoder) Clone() zapcore.Encoder {
 
 func (e *encoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
 	ent.Message = scrubMessage(e.r, ent.Message)
+	if i := dirtyBinary(e.r, fields); i >= 0 {
+		fields = scrubBinaries(e.r, fields, i)
+	}
 	if e.cache != nil {
 		if i := e.cache.firstRuled(fields); i >= 0 {
 			return e.encodeRuled(ent, fields, i)
 		}
 	}
 	return e.encode(ent, fields)
+}
+
+// dirtyBinary returns the index of the first Binary field whose bytes hold
+// a secret their base64 does not show (escapedInBinary), or -1. zap's
+// encoders write such a field as base64: a secret escaped in it (a form's
+// password=p%40ss, a JSON document's "p\"ss") is in none of the forms the
+// engine finds in a short run of base64, so the bytes are scrubbed before
+// they are encoded.
+func dirtyBinary(r *redact.Redactor, fields []zapcore.Field) int {
+	for i := range fields {
+		if fields[i].Type == zapcore.BinaryType {
+			if b, ok := fields[i].Interface.([]byte); ok && escapedInBinary(r, b) {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// scrubBinaries returns a copy of fields with the bytes of the Binary
+// fields from first on scrubbed (the caller's slice is never modified).
+func scrubBinaries(r *redact.Redactor, fields []zapcore.Field, first int) []zapcore.Field {
+	fs := slices.Clone(fields)
+	for i := first; i < len(fs); i++ {
+		if fs[i].Type == zapcore.BinaryType {
+			if b, ok := fs[i].Interface.([]byte); ok && escapedInBinary(r, b) {
+				fs[i].Interface = r.ScrubValue(nil, b)
+			}
+		}
+	}
+	return fs
 }
 
 // encodeRuled encodes fields with key-ruled values replaced, in a scratch
@@ -491,6 +526,9 @@ func (e *encoder) AddReflected(key string, v any) error {
 
 func (e *encoder) AddBinary(key string, v []byte) {
 	if !e.ruled(key, keyrule.KindText) {
+		if escapedInBinary(e.r, v) {
+			v = e.r.ScrubValue(nil, v) // see dirtyBinary
+		}
 		e.Encoder.AddBinary(key, v)
 	}
 }

@@ -2,6 +2,9 @@ package leaktest
 
 import (
 	"encoding/base32"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
 	"mime/quotedprintable"
 	"strings"
 	"testing"
@@ -41,6 +44,13 @@ func TestOracleKnowsOtherProducers(t *testing.T) {
 		{"yaml nbsp", nbsp, `pw: "Zx9\_Kq2\_Lm7\_Pv4"`},
 		{"latin-1 text", lat, "Kennwort: " + func() string { l, _ := latin1(lat.Value); return l }() + " \xbb"},
 		{"bash printf %q", spec, "run " + strings.NewReplacer("@", `\@`, " ", `\ `, "$", `\$`, "[", `\[`, "]", `\]`, "(", `\(`, ")", `\)`, "!", `\!`).Replace(spec.Value)},
+		{"sql literal", redact.Secret{Name: "apos", Value: "it's-Kq7Wm2Zx'9"}, "UPDATE t SET pw = 'it''s-Kq7Wm2Zx''9'"},
+		{"csv field", redact.Secret{Name: "quot", Value: `say"hi"-Kq7Wm2Zx`}, `app,"say""hi""-Kq7Wm2Zx",x`},
+		{"hex of a base64 key's bytes", redact.Secret{Name: "k", Value: "q3Vd8XkP0bZr7LmN2sYt5WcA9hGf4JeU1oKi6RxBnQw="}, "key=" + hex.EncodeToString(mustB64("q3Vd8XkP0bZr7LmN2sYt5WcA9hGf4JeU1oKi6RxBnQw="))},
+		{"base64 of a hex key's bytes", redact.Secret{Name: "k", Value: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}, "key=" + base64.StdEncoding.EncodeToString(mustHex("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"))},
+		{"go % x", spec, "bytes: " + fmt.Sprintf("% x", spec.Value)},
+		{"node Buffer", uni, "<Buffer " + fmt.Sprintf("% x", uni.Value) + ">"},
+		{".NET BitConverter", spec, strings.ReplaceAll(fmt.Sprintf("% X", spec.Value), " ", "-")},
 		{"a long secret cut short", long, "x " + long.Value[:5000] + "[REDACTED]" + long.Value[9000:] + " y"},
 	}
 	for _, c := range cases {
@@ -48,4 +58,20 @@ func TestOracleKnowsOtherProducers(t *testing.T) {
 			t.Errorf("%s: no leak found", c.what)
 		}
 	}
+}
+
+func mustB64(s string) []byte {
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func mustHex(s string) []byte {
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }

@@ -182,8 +182,14 @@ func Forms(v string) map[string]string {
 // EngineGap reports whether the engine (package redact) does not protect
 // forms of this kind, a gap the oracle still calls a leak: tests that hold
 // the engine to the oracle plant no such form. base32 is not indexed (it
-// would double the forms of every secret) nor decoded.
-func EngineGap(kind string) bool { return strings.HasPrefix(kind, "base32") }
+// would double the forms of every secret) nor decoded; nor are byte lists
+// in hex (Go's "% x", Node's Buffer, .NET's 5A-71-...).
+func EngineGap(kind string) bool {
+	if strings.Contains(kind, "key-bytes") {
+		return false // a binary key's bytes are indexed in lists too
+	}
+	return strings.HasPrefix(kind, "base32") || strings.Contains(kind, "hex-list") || strings.Contains(kind, "HEX-list")
+}
 
 // _forms caches the forms of a secret set, keyed by its names and values:
 // tests check many outputs against the same few secrets.
@@ -356,6 +362,44 @@ func encodings(v string) []form {
 	add("hex", hex.EncodeToString([]byte(v)))
 	add("HEX", strings.ToUpper(hex.EncodeToString([]byte(v))))
 
+	// A binary key kept as hex or base64 text (openssl rand -hex 32, a
+	// KMS data key in base64) is decoded by the application, and its bytes
+	// are written in another encoding: hex.EncodeToString(key), "%x",
+	// zap.Binary of a hex key's bytes (base64), with a version byte before
+	// them, the other base64 alphabet, "%q" of the bytes.
+	if d, ok := binaryKey(v); ok {
+		add("key-bytes", string(d))
+		add("key-bytes hex", hex.EncodeToString(d))
+		add("key-bytes HEX", strings.ToUpper(hex.EncodeToString(d)))
+		// Byte lists: Go's %v, Node's Buffer and Go's "% x", Java's
+		// Arrays.toString.
+		gov := fmt.Sprint(d)
+		add("key-bytes go-list", gov[1:len(gov)-1])
+		add("key-bytes hex-list", fmt.Sprintf("% x", d))
+		java := make([]string, len(d))
+		for i, c := range d {
+			java[i] = strconv.Itoa(int(int8(c)))
+		}
+		add("key-bytes java-list", strings.Join(java, ", "))
+		for _, enc := range []struct {
+			name string
+			enc  *base64.Encoding
+		}{{"base64-std", base64.StdEncoding}, {"base64-url", base64.URLEncoding}} {
+			for k := range 3 {
+				full := enc.enc.EncodeToString(append(make([]byte, k), d...))
+				from := (8*k + 5) / 6
+				to := 8 * (k + len(d)) / 6
+				add(fmt.Sprintf("key-bytes %s@%d", enc.name, k), full[from:to])
+			}
+		}
+	}
+	// Byte lists in hex: Go's "% x" and "% X", Node's <Buffer 5a 71 ...>,
+	// .NET's BitConverter.ToString (5A-71-...).
+	spaced := fmt.Sprintf("% x", v)
+	add("hex-list", spaced)
+	add("HEX-list", strings.ToUpper(spaced))
+	add("HEX-list-dashed", strings.ReplaceAll(strings.ToUpper(spaced), " ", "-"))
+
 	// Quoted-printable (MIME): "=" and bytes outside printable ASCII as
 	// =XX (soft line breaks are undone by the decode).
 	add("quoted-printable", quotedPrintable(v))
@@ -369,12 +413,38 @@ func encodings(v string) []form {
 		add("latin-1", l)
 	}
 
+	// Quote doubling: a SQL string literal (an ORM's statement log with
+	// its arguments in place), PowerShell's and YAML's single quotes
+	// write ' as ''; CSV, VB and C#'s verbatim strings write " as "".
+	add("sql-quote", strings.ReplaceAll(v, "'", "''"))
+	add("csv-quote", strings.ReplaceAll(v, `"`, `""`))
+
 	add("html", html.EscapeString(v))
 	add("html-template", template.HTMLEscapeString(v))
 	var x bytes.Buffer
 	_ = xml.EscapeText(&x, []byte(v))
 	add("xml", x.String())
 	return out
+}
+
+// binaryKey returns the bytes v encodes when v reads as a binary key kept
+// as text: 32 hex digits or more in one case, or base64 (either alphabet)
+// of 16 bytes or more that is padded or holds one of "+/-_" (a token of
+// letters and digits alone is not taken for one).
+func binaryKey(v string) ([]byte, bool) {
+	if len(v) >= 32 && len(v)%2 == 0 && (strings.Trim(v, "0123456789abcdef") == "" || strings.Trim(v, "0123456789ABCDEF") == "") {
+		d, err := hex.DecodeString(v)
+		return d, err == nil
+	}
+	if !strings.HasSuffix(v, "=") && !strings.ContainsAny(v, "+/-_") || strings.ContainsAny(v, "\r\n") {
+		return nil, false // (Go's decoder skips line breaks)
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if d, err := enc.DecodeString(v); err == nil && len(d) >= 16 {
+			return d, true
+		}
+	}
+	return nil, false
 }
 
 // quotedPrintable is v in quoted-printable without soft line breaks.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -97,17 +98,18 @@ func TinySecrets() []redact.Secret {
 	}
 }
 
-// BinarySecrets returns secrets that are base64 text, as keys and tokens
-// are often kept (an HMAC key, a data key): a program decodes such a value
-// and logs the bytes, and a logger or exporter that writes bytes as base64
-// (zap.Binary, slog's JSON handler, OTLP/JSON) writes the secret itself,
-// though the bytes hold none of its forms. Padded and unpadded, with both
-// "+" and "/".
+// BinarySecrets returns secrets that are base64 or hex text, as keys and
+// tokens are often kept (an HMAC key, a data key, openssl rand -hex 32): a
+// program decodes such a value and logs the bytes, and a logger or
+// exporter that writes bytes as base64 (zap.Binary, slog's JSON handler,
+// OTLP/JSON) writes the secret itself, or (a hex key) the base64 of its
+// bytes. Padded and unpadded, with both "+" and "/", and hex.
 func BinarySecrets() []redact.Secret {
 	return []redact.Secret{
 		{Name: "keys/hmac", Value: "q3Vd8XkP0bZr7LmN2sYt5WcA9hGf4JeU1oKi6RxBnQw="},
 		{Name: "keys/data", Value: "Hj7+Lq2/Wx9zPa4KmR8tVn3cYe6Bs1Df"},
 		{Name: "keys/raw", Value: "Tz4pQ8wLk2Nv7Rb/Xc5Jm9Hs3Fd6Ga1Ye0Ku8Wq+Iw"},
+		{Name: "keys/hex", Value: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"},
 	}
 }
 
@@ -188,12 +190,42 @@ func (e VerboseError) Format(s fmt.State, verb rune) {
 // v is encoded as it is), when v is base64 (BinarySecrets); otherwise v
 // itself, as the "bytes" scenario writes it.
 func binaryOf(v string) Binary {
+	if d, ok := binaryKey(v); ok && strings.Trim(v, "0123456789abcdefABCDEF") == "" {
+		// A hex key's bytes: their base64 is none of the value's forms.
+		return Binary(append([]byte("id:"), d...))
+	}
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding} {
 		if b, err := enc.DecodeString(v); err == nil {
 			return Binary(append([]byte("id:"), b...))
 		}
 	}
 	return Binary(v)
+}
+
+// wrapped76 is the standard base64 of v wrapped at 76 columns with "\n",
+// as the base64 command writes it.
+func wrapped76(v string) string {
+	b := base64.StdEncoding.EncodeToString([]byte(v))
+	var out strings.Builder
+	for len(b) > 76 {
+		out.WriteString(b[:76] + "\n")
+		b = b[76:]
+	}
+	out.WriteString(b)
+	return out.String()
+}
+
+// formBody is an OAuth token request's form body holding v as its
+// password, percent-escaped by url.Values: long enough that its base64 is
+// a run of 64 characters or more.
+func formBody(v string) string {
+	return url.Values{"grant_type": {"password"}, "username": {"someone@example.com"}, "password": {v}, "scope": {"openid profile"}}.Encode()
+}
+
+// jsonBody is a JSON request body holding v as encoding/json writes it.
+func jsonBody(v string) string {
+	b, _ := json.Marshal(map[string]string{"username": "someone@example.com", "password": v, "client": "web-frontend"})
+	return string(b)
 }
 
 // Error is an error value.
@@ -411,6 +443,24 @@ func Scenarios() []Scenario {
 			// (Not Redacted: a handler that writes bytes as text never
 			// writes the secret.)
 			return Entry{Message: "m", Attrs: []Attr{{"key", binaryOf(v)}, {"g", Group{{"key", binaryOf(v)}}}}}
+		}},
+		{Name: "bytes-escaped-body", Redacted: true, Entry: func(v string) Entry {
+			// A request body held as bytes, the secret escaped in it as a
+			// form or encoding/json writes it: a logger that writes bytes
+			// as base64 (zap.Binary, slog's JSON handler, a reflected
+			// []byte field) writes the base64 of the escaped value, which
+			// holds none of the value's own base64 forms.
+			return Entry{Message: "m", Attrs: []Attr{
+				{"form", Binary(formBody(v))},
+				{"doc", []byte(jsonBody(v))},
+				{"req", Plain{struct{ Body []byte }{[]byte(formBody(v))}}},
+			}}
+		}},
+		{Name: "wrapped-base64-value", Redacted: true, Entry: func(v string) Entry {
+			// A MIME body or the base64 command's output, wrapped at 76
+			// columns, as a string value: the secret's base64 crosses a
+			// line break, which a JSON or quoting logger writes as "\n".
+			return Entry{Message: "m", Attrs: []Attr{{"body", wrapped76(strings.Repeat("x", 50) + v + strings.Repeat("y", 60))}}}
 		}},
 		{Name: "backslash-message", Redacted: true, Exact: true, Check: backslashKept, Leading: true, Entry: func(v string) Entry {
 			return Entry{Message: `C:\keys\` + v + `.pfx`}
