@@ -89,3 +89,29 @@ func decodeKey(v string) ([]byte, bool) {
 	}
 	return nil, false
 }
+
+// TestTokensAreNotBinaryKeys: a token of letters, digits, "-" and "_"
+// (GitHub's and Stripe's prefixes, a UUID, dashed groups, Python's
+// token_urlsafe) decodes as unpadded URL-safe base64 too, but is no key
+// kept as text: it gets the forms of the same value with those bytes
+// replaced by a letter, not a dozen forms of its decoding. (A value that
+// differs from a live one only in base64's padding bits, as a rotated
+// "...-A1" and "...-A2" do, would otherwise be protected by the live one.)
+func TestTokensAreNotBinaryKeys(t *testing.T) {
+	for _, v := range []string{
+		"ghp_Kq7Wm2Zx9Lp4Rt8Vn3Bd6Fs1Gy5Jt0Ne3Ru8",
+		"sk_live_51Hq3Zr8VnT2mKx7Lc4Wp9Bd6Fs1Gy5Jt0N",
+		"550e8400-e29b-41d4-a716-446655440000",
+		"Zq8v-4Lw2-9pXc-7yTb-A1",
+		"Xy3-9Kq_Wm2Zx9Lp4Rt8Vn3Bd6Fs1Gy5Jt0Ne3Ru8Ao",
+	} {
+		plain := strings.NewReplacer("-", "z", "_", "z").Replace(v)
+		n := func(val string) int {
+			r := newRedactor(t, []redact.Secret{{Name: "tok", Value: val}}, redact.WithDetectors(nil))
+			return r.Stats().Patterns
+		}
+		if got, want := n(v), n(plain); got != want {
+			t.Errorf("a token of %d bytes with - or _: %d forms, the same without them %d", len(v), got, want)
+		}
+	}
+}

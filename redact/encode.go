@@ -183,15 +183,18 @@ func (fs *formSet) add(v string, encs Encoding) {
 
 // binaryKey returns the bytes v encodes when v reads as a binary key kept
 // as text: 32 hex digits or more in one case, or base64 of 16 bytes or
-// more (either alphabet, padded or not) that is padded or holds one of
-// "+/-_" (a token of letters and digits alone is not taken for one: its
-// decoding would cost forms for nothing).
+// more that is padded (either alphabet: openssl rand -base64, Go's
+// StdEncoding, a Fernet key) or holds "+" or "/". A token of letters,
+// digits, "-" and "_" alone is not taken for one (a GitHub or Stripe token,
+// a UUID, dashed groups all decode as unpadded URL-safe base64): its
+// decoding would cost a dozen forms for nothing, and would protect the
+// neighbours of a rotated value that differ from it in the padding bits.
 func binaryKey(v string) ([]byte, bool) {
 	if len(v) >= 32 && len(v)%2 == 0 && (onlyIn(v, "0123456789abcdef") || onlyIn(v, "0123456789ABCDEF")) {
 		d, err := hex.DecodeString(v)
 		return d, err == nil
 	}
-	if len(v) < 22 || !strings.HasSuffix(v, "=") && !strings.ContainsAny(v, "+/-_") || strings.ContainsAny(v, "\r\n") {
+	if len(v) < 22 || !strings.HasSuffix(v, "=") && !strings.ContainsAny(v, "+/") || strings.ContainsAny(v, "\r\n") {
 		return nil, false // (the decoder skips line breaks)
 	}
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
