@@ -112,6 +112,16 @@ func (s *Server) Requests(op string) int {
 	return s.counts[op]
 }
 
+// DistinctRequests returns how many requests of op with distinct bodies
+// were received: the pages a listing asked for, whatever the client's
+// retries (a request the SDK sends again after a connection error on a
+// loaded machine is counted by Requests, not here).
+func (s *Server) DistinctRequests(op string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.bodies[op])
+}
+
 // Connections returns how many TCP connections the stand-in accepted.
 func (s *Server) Connections() int {
 	s.mu.Lock()
@@ -124,6 +134,7 @@ func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.counts = map[string]int{}
+	s.bodies = map[string]map[string]bool{}
 	s.total = 0
 	s.conns = 0
 }

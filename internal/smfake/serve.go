@@ -62,6 +62,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.counts[op]++
 	s.total++
+	if s.bodies[op] == nil {
+		s.bodies[op] = map[string]bool{}
+	}
+	s.bodies[op][string(body)] = true
 	latency := s.latency
 	kind := s.takeFault(op)
 	s.mu.Unlock()

@@ -47,6 +47,7 @@ type Server struct {
 	faults  []*fault
 	latency time.Duration
 	counts  map[string]int
+	bodies  map[string]map[string]bool // distinct request bodies per operation
 	total   int
 	conns   int
 	now     func() time.Time
@@ -79,6 +80,7 @@ func New() *Server {
 		secrets: map[string]*secret{},
 		byARN:   map[string]*secret{},
 		counts:  map[string]int{},
+		bodies:  map[string]map[string]bool{},
 		now:     time.Now,
 	}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
